@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// The flowbench command line: a thin layer over the library (parse flags, print, exit codes).
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../suite/config-error.js';
+import { runCommand } from './run-command.js';
+import { simulateCommand } from './simulate-command.js';
+import { validateCommand } from './validate-command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function int(name: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0`);
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+const program = new Command('flowbench')
+  .description('Load-test and evaluate StackAI flows: regression evaluation, TTFT/latency benchmarks, draft vs published.')
+  .version(pkg.version)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`flowbench: ${str.replace(/^error: /, 'error: ')}`) });
+
+program
+  .command('run')
+  .description('run a suite and write results.jsonl, report.json and the summary table')
+  .argument('<suite>', 'suite YAML file')
+  .option('--base-url <url>', 'override target.base_url ("simulator" or https://api.stack-ai.com)')
+  .option('--concurrency <n>', 'override load.concurrency', int('--concurrency', 1))
+  .option('--rate <rps>', 'override load.rate', positive('--rate'))
+  .option('--duration <d>', 'override load.duration (e.g. 30s, 2m)')
+  .option('--limit <n>', 'override dataset.limit', int('--limit', 1))
+  .option('--variant <name>', 'run only this variant (repeatable)', collect)
+  .option('--mode <mode>', 'override mode: run | stream | sso-stream')
+  .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
+  .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
+  .option('--no-progress', 'no progress output')
+  .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
+  .action(async (suite: string, flags) => {
+    process.exitCode = await runCommand(suite, flags);
+  });
+
+program
+  .command('validate')
+  .description('check a suite and its dataset without sending any request')
+  .argument('<suite>', 'suite YAML file')
+  .addHelpText('after', '\nExample:\n  flowbench validate suites/demo.yaml')
+  .action(async (suite: string) => {
+    process.exitCode = await validateCommand(suite);
+  });
+
+program
+  .command('simulate')
+  .description('run the StackAI simulator on its own')
+  .option('--port <n>', 'port to listen on (0 = any free port)', int('--port', 0), 8787)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--flows <file>', 'flows YAML (default: the bundled demo flows)')
+  .option('--seed <n>', 'seed for answers and jitter', int('--seed', 0), 42)
+  .option('--token <token>', 'accept only this Bearer token (default: $STACKAI_API_KEY, else any non-empty token)')
+  .addHelpText('after', '\nExample:\n  flowbench simulate --port 8787 &\n  flowbench run suites/demo.yaml --base-url http://127.0.0.1:8787')
+  .action(async (flags) => {
+    await simulateCommand(flags);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; every usage mistake is exit 2 (DESIGN §3).
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`flowbench: error: ${err.format()}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`flowbench: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = 3;
+  }
+}

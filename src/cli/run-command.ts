@@ -1,0 +1,64 @@
+// `flowbench run`: load the suite, run it, print the table, map the outcome to an exit code.
+import { relative } from 'node:path';
+import { renderTable } from '../report/table.js';
+import { runSuite } from '../runner/run-suite.js';
+import { ConfigError } from '../suite/config-error.js';
+import { loadSuite } from '../suite/load-suite.js';
+import type { Mode } from '../stackai/types.js';
+import type { SuiteOverrides } from '../suite/types.js';
+
+export interface RunFlags {
+  baseUrl?: string;
+  concurrency?: number;
+  rate?: number;
+  duration?: string;
+  limit?: number;
+  variant?: string[];
+  mode?: string;
+  out?: string;
+  threads?: number;
+  progress?: boolean;
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const overrides: SuiteOverrides = {
+    ...(flags.baseUrl !== undefined && { baseUrl: flags.baseUrl }),
+    ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+    ...(flags.rate !== undefined && { rate: flags.rate }),
+    ...(flags.duration !== undefined && { duration: flags.duration }),
+    ...(flags.limit !== undefined && { limit: flags.limit }),
+    ...(flags.variant !== undefined && { variants: flags.variant }),
+    ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
+    ...(flags.out !== undefined && { out: flags.out }),
+  };
+  const suite = await loadSuite(file, { overrides });
+  if (suite.load.rate !== null) {
+    throw new ConfigError('open-loop `rate` is not supported yet: this version runs the closed loop only', { file: suite.file }, 'remove load.rate (or --rate) and use load.concurrency');
+  }
+
+  // First Ctrl-C: stop scheduling and let in-flight requests finish; second: leave at once.
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nflowbench: interrupted: finishing in-flight requests, then writing the partial report (Ctrl-C again to quit)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    const { report, dir, exitCode } = await runSuite(suite, {
+      ...(flags.out !== undefined && { outDir: flags.out }),
+      ...(flags.threads !== undefined && { threads: flags.threads }),
+      progress: flags.progress !== false,
+      signal: abort.signal,
+    });
+    process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
+    const failed = report.thresholds.filter((t) => !t.ok);
+    for (const t of failed) {
+      process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
+    }
+    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${relative(process.cwd(), dir) || '.'}/report.json\n`);
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

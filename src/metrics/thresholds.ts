@@ -1,0 +1,90 @@
+// Threshold expressions (k6 style, DESIGN §2): a tiny grammar "<op> <number>" per named metric,
+// parsed at load time, evaluated per variant on the summary.
+import type { VariantSummary } from './variant-stats.js';
+
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
+
+export interface ParsedThreshold {
+  metric: string;
+  op: ThresholdOp;
+  limit: number;
+}
+
+export interface ThresholdResult {
+  variant: string;
+  metric: string;
+  op: ThresholdOp;
+  limit: number;
+  actual: number | null;
+  ok: boolean;
+}
+
+const TIMING = ['latency', 'ttft', 'ttfb', 'itl'] as const;
+const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'rps'] as const;
+
+/** Every metric name a threshold may use (metadata metrics add `<name>_<mean|p50|p95|max|sum>`). */
+export const THRESHOLD_METRICS: readonly string[] = [
+  ...TIMING.flatMap((m) => STATS.map((s) => `${m}_${s}_ms`)),
+  ...RATIOS,
+];
+
+const EXPR = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/;
+
+/** Parses one threshold; returns an error message (listing valid names) instead of throwing. */
+export function parseThreshold(metric: string, expr: string | number, metadataNames: string[] = []): ParsedThreshold | string {
+  const valid = [...THRESHOLD_METRICS, ...metadataNames.flatMap((n) => ['sum', 'mean', 'p50', 'p95', 'max'].map((s) => `${n}_${s}`))];
+  if (!valid.includes(metric)) {
+    return `unknown threshold metric "${metric}"; valid: ${valid.join(', ')}`;
+  }
+  const m = EXPR.exec(String(expr));
+  if (!m) return `threshold "${metric}: ${expr}" must look like "< 1500", ">= 0.9" or "< 1%"`;
+  const limit = m[3] === '%' ? Number(m[2]) / 100 : Number(m[2]);
+  return { metric, op: m[1] as ThresholdOp, limit };
+}
+
+export function metricValue(s: VariantSummary, metric: string): number | null {
+  switch (metric) {
+    case 'error_rate':
+      return s.requests ? s.errors / s.requests : null;
+    case 'pass_rate':
+      return s.grades.passRate;
+    case 'mean_score':
+      return s.grades.meanScore;
+    case 'rps':
+      return s.rps;
+  }
+  const timing = /^(latency|ttft|ttfb|itl)_(\w+)_ms$/.exec(metric);
+  if (timing) {
+    const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs'];
+    return summary ? (summary[timing[2] as (typeof STATS)[number]] ?? null) : null;
+  }
+  const meta = /^(.+)_(sum|mean|p50|p95|max)$/.exec(metric);
+  if (meta) {
+    const mm = s.metadataMetrics[meta[1]!];
+    return mm ? mm[meta[2] as 'sum' | 'mean' | 'p50' | 'p95' | 'max'] : null;
+  }
+  return null;
+}
+
+function holds(actual: number, op: ThresholdOp, limit: number): boolean {
+  switch (op) {
+    case '<': return actual < limit;
+    case '<=': return actual <= limit;
+    case '>': return actual > limit;
+    case '>=': return actual >= limit;
+    case '==': return actual === limit;
+  }
+}
+
+/** A metric that was not measured (null) fails its threshold: no data is not a pass. */
+export function evaluateThresholds(parsed: ParsedThreshold[], variants: { name: string; summary: VariantSummary }[]): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const v of variants) {
+    for (const t of parsed) {
+      const actual = metricValue(v.summary, t.metric);
+      out.push({ variant: v.name, ...t, actual, ok: actual !== null && holds(actual, t.op, t.limit) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+// The terminal summary: one row per variant, then thresholds. The only module that uses cli-table3.
+import Table from 'cli-table3';
+import type { MetricSummary } from '../metrics/histogram.js';
+import type { Report } from './report-model.js';
+
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
+const trio = (m: MetricSummary | null) => (m ? `${ms(m.p50)} / ${ms(m.p95)} / ${ms(m.p99)}` : '-');
+
+export function renderTable(report: Report, opts: { color?: boolean } = {}): string {
+  const style = opts.color ? {} : { head: [], border: [] };
+  const t = new Table({
+    head: ['variant', 'requests', 'ok', 'errors', 'TTFT p50/p95/p99 ms', 'latency p50/p95/p99 ms', 'req/s', 'pass rate'],
+    style,
+  });
+  for (const v of report.variants) {
+    const kinds = Object.entries(v.errorKinds).map(([k, n]) => `${k}×${n}`).join(' ');
+    t.push([
+      v.name,
+      String(v.requests),
+      String(v.ok),
+      v.errors ? `${v.errors}${kinds ? ` (${kinds})` : ''}` : '0',
+      trio(v.ttftMs),
+      trio(v.latencyMs),
+      v.rps === null ? '-' : v.rps.toFixed(2),
+      pct(v.grades.passRate),
+    ]);
+  }
+  let out = t.toString();
+  const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
+  if (metaNames.length) {
+    const mt = new Table({ head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });
+    for (const v of report.variants) {
+      mt.push([v.name, ...metaNames.map((n) => {
+        const m = v.metadataMetrics[n];
+        return m ? `${m.mean.toFixed(1)} / ${m.p95} / ${m.sum}` : '-';
+      })]);
+    }
+    out += `\n${mt.toString()}`;
+  }
+  if (report.thresholds.length) {
+    const th = new Table({ head: ['threshold', 'variant', 'limit', 'actual', 'result'], style });
+    for (const r of report.thresholds) {
+      th.push([r.metric, r.variant, `${r.op} ${r.limit}`, r.actual === null ? 'not measured' : String(Math.round(r.actual * 1000) / 1000), r.ok ? 'ok' : 'FAIL']);
+    }
+    out += `\n${th.toString()}`;
+  }
+  return out;
+}

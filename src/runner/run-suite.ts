@@ -1,0 +1,178 @@
+// Runs a loaded suite end to end: simulator (if asked), worker pool, scheduler, sinks, reports.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { readRows } from '../dataset/read-rows.js';
+import { runClosedLoop } from '../load/closed-loop.js';
+import { anchorClock, nowMs, toIso } from '../metrics/clock.js';
+import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
+import { VariantStats } from '../metrics/variant-stats.js';
+import { Progress } from '../report/progress.js';
+import type { Report } from '../report/report-model.js';
+import { ResultsSink } from '../report/results-sink.js';
+import { startSimulatorThread, type SimulatorHandle } from '../simulator/start.js';
+import { ConfigError } from '../suite/config-error.js';
+import type { Suite } from '../suite/types.js';
+import type { RequestTask, ResultRecord } from '../worker/messages.js';
+import { startPool } from '../worker/pool.js';
+import { planRequests } from './plan.js';
+
+export interface RunOptions {
+  /** Report folder; default: the suite's report.dir template. */
+  outDir?: string;
+  /** Worker threads (default: one per core, capped by concurrency). */
+  threads?: number;
+  /** Stop scheduling when aborted (Ctrl-C); the partial report is still written. */
+  signal?: AbortSignal;
+  /** Progress output (default: on, to stderr). */
+  progress?: boolean;
+  /** Called with every result as it lands. */
+  onResult?: (r: ResultRecord) => void;
+}
+
+export interface RunOutcome {
+  report: Report;
+  dir: string;
+  /** 0 all thresholds hold, 1 a threshold failed, 130 interrupted. */
+  exitCode: number;
+}
+
+const SIMULATOR_TOKEN = 'flowbench-simulator';
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export function reportDir(suite: Suite, started: Date): string {
+  return resolve(suite.report.dir.replace(/\{\{\s*name\s*\}\}/g, suite.name).replace(/\{\{\s*timestamp\s*\}\}/g, stamp(started)));
+}
+
+function parseThresholds(suite: Suite): ParsedThreshold[] {
+  const metaNames = Object.keys(suite.metadata.fields);
+  return Object.entries(suite.thresholds).map(([metric, expr]) => {
+    const p = parseThreshold(metric, expr, metaNames);
+    if (typeof p === 'string') throw new ConfigError(p, { file: suite.file }, 'fix the thresholds section');
+    return p;
+  });
+}
+
+async function countRows(suite: Suite): Promise<number> {
+  let n = 0;
+  for await (const _ of readRows(suite.dataset)) n++;
+  return n;
+}
+
+export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
+  const thresholds = parseThresholds(suite);
+  const planned = (await countRows(suite)) * suite.variants.length * suite.load.iterations;
+  const startedWall = new Date();
+  const dir = opts.outDir ? resolve(opts.outDir) : reportDir(suite, startedWall);
+  await mkdir(dir, { recursive: true });
+  await rm(resolve(dir, 'results.jsonl'), { force: true });
+
+  let sim: SimulatorHandle | null = null;
+  let baseUrl = suite.target.baseUrl;
+  let token = suite.target.token;
+  if (baseUrl === 'simulator') {
+    sim = await startSimulatorThread({
+      ...(suite.target.simulator.flows ? { flowsFile: suite.target.simulator.flows } : {}),
+      seed: suite.target.simulator.seed,
+      token: token || SIMULATOR_TOKEN,
+    });
+    baseUrl = sim.url;
+    token ||= SIMULATOR_TOKEN;
+  }
+
+  const anchor = anchorClock();
+  const pool = await startPool(
+    {
+      baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, token, mode: suite.mode,
+      stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
+      variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
+      metadata: suite.metadata, feedback: suite.feedback, graders: suite.graders, anchor, suiteName: suite.name,
+    },
+    suite.load.concurrency,
+    opts.threads,
+  );
+
+  const stats = suite.variants.map(() => new VariantStats());
+  const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
+  let done = 0;
+  let errors = 0;
+  let inFlight = 0;
+  const progress = new Progress(() => ({ planned, done, errors, inFlight }), process.stderr, opts.progress !== false);
+  const runStart = nowMs();
+  progress.begin();
+  let fatal: unknown = null;
+  try {
+    await runClosedLoop(
+      planRequests(suite.dataset, suite.variants.length, suite.load.iterations),
+      async (p, scheduledAt) => {
+        const task: RequestTask = { ...p, scheduledAt };
+        inFlight++;
+        let record: ResultRecord;
+        try {
+          record = await pool.run(task);
+        } catch (err) {
+          record = harnessFailure(suite, task, err, anchor);
+        }
+        inFlight--;
+        done++;
+        if (!record.ok) errors++;
+        sink.write(record);
+        stats[p.variant]!.add(record);
+        opts.onResult?.(record);
+      },
+      { concurrency: suite.load.concurrency, durationMs: suite.load.durationMs, stopped: () => opts.signal?.aborted === true },
+    );
+  } catch (err) {
+    fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
+  } finally {
+    progress.end();
+    await sink.close();
+    await pool.close();
+    await sim?.close();
+  }
+
+  const variants = suite.variants.map((v, i) => ({
+    name: v.name,
+    params: { version: v.version, runDraft: v.runDraft },
+    ...stats[i]!.summary(),
+  }));
+  const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })));
+  const interrupted = opts.signal?.aborted === true;
+  const report: Report = {
+    schemaVersion: 1,
+    suite: suite.name,
+    suiteFile: suite.file,
+    startedAt: startedWall.toISOString(),
+    finishedAt: toIso(anchor, nowMs()),
+    durationMs: Math.round(nowMs() - runStart),
+    partial: interrupted || fatal !== null,
+    target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
+    load: {
+      concurrency: suite.load.concurrency, iterations: suite.load.iterations, rate: suite.load.rate,
+      durationMs: suite.load.durationMs, threads: pool.threads,
+    },
+    variants,
+    thresholds: thresholdResults,
+    comparisons: [],
+    verdict: thresholdResults.every((t) => t.ok) && fatal === null && !interrupted ? 'pass' : 'fail',
+  };
+  await writeFile(resolve(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (fatal !== null) throw fatal;
+  return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
+}
+
+function harnessFailure(suite: Suite, task: RequestTask, err: unknown, anchor: ReturnType<typeof anchorClock>): ResultRecord {
+  const now = nowMs();
+  const rel = (v: number) => Math.round((v - anchor.monoMs) * 1000) / 1000;
+  return {
+    variant: suite.variants[task.variant]!.name, row: task.row, iteration: task.iteration, attempts: 1, runId: null, ok: false,
+    error: { kind: 'harness', message: `worker failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },
+    scheduledAt: toIso(anchor, task.scheduledAt), startedAt: toIso(anchor, task.scheduledAt),
+    ttfbMs: null, ttftMs: null, latencyMs: Math.round((now - task.scheduledAt) * 1000) / 1000, queueMs: 0,
+    inputs: {}, expected: null, output: '', grades: [], pass: suite.graders.length ? false : null, score: suite.graders.length ? 0 : null,
+    metadata: null, feedback: null,
+    timestamps: { scheduled: rel(task.scheduledAt), sent: rel(task.scheduledAt), firstByte: null, contentFrames: [], end: rel(now) },
+  };
+}

@@ -1,0 +1,131 @@
+// One planned request, start to end: render inputs, call the flow (with retries), time it,
+// grade it, fetch its metadata, post feedback. Never throws: every outcome becomes a record.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderInputs, compileTemplate } from '../dataset/template.js';
+import { prepareGraders, type RowGrader } from '../grade/registry.js';
+import { toIso } from '../metrics/clock.js';
+import { deriveTimings } from '../metrics/timings.js';
+import type { StackAIClient } from '../stackai/client.js';
+import type { InvokeOutcome } from '../stackai/types.js';
+import { feedbackText } from './feedback-text.js';
+import type { FeedbackOutcome, RequestTask, ResultRecord, WorkerConfig } from './messages.js';
+import { extractFields } from './metadata-fields.js';
+import { backoffMs, shouldRetry } from './retry-policy.js';
+
+/** Per-worker state prepared once from the config. */
+export interface RequestContext {
+  config: WorkerConfig;
+  client: StackAIClient;
+  grader: RowGrader;
+  expected: ((row: number, values: Record<string, unknown>) => string) | null;
+}
+
+export function prepareContext(config: WorkerConfig, client: StackAIClient): RequestContext {
+  const t = config.expected === null ? null : compileTemplate(config.expected);
+  return {
+    config,
+    client,
+    grader: prepareGraders(config.graders),
+    expected: t === null ? null : (row, values) => {
+      const v = t.render({ row, values });
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    },
+  };
+}
+
+async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>) {
+  const { config } = ctx;
+  const variant = config.variants[task.variant]!;
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const outcome: InvokeOutcome = await ctx.client.invoke({
+      mode: config.mode,
+      orgId: config.orgId,
+      flowId: config.flowId,
+      inputs,
+      ...(variant.version === null ? {} : { version: variant.version }),
+      ...(variant.runDraft ? { runDraft: true } : {}),
+      stream: config.stream,
+      timeoutMs: config.timeoutMs,
+    });
+    if (!shouldRetry(outcome, attempts, config.retries)) return { outcome, attempts };
+    await sleep(backoffMs(attempts, outcome.retryAfterMs, Math.random()));
+  }
+}
+
+export async function executeRequest(ctx: RequestContext, task: RequestTask): Promise<ResultRecord> {
+  const { config } = ctx;
+  const variant = config.variants[task.variant]!;
+  const inputs = renderInputs(config.inputs, { row: task.row, values: task.values });
+  const expected = ctx.expected ? ctx.expected(task.row, task.values) : null;
+  const { outcome, attempts } = await invokeWithRetries(ctx, task, inputs);
+  const output = outcome.outputs[config.output] ?? '';
+
+  // A failed request is not graded as a success: its grades stay empty and pass is false.
+  const graded = outcome.ok
+    ? ctx.grader.grade({ output, expected, row: task.row, values: task.values })
+    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
+
+  let metadata: unknown = null;
+  let metadataFields: Record<string, unknown> | undefined;
+  if (config.metadata.fetch && outcome.ok && outcome.runId) {
+    const m = await ctx.client.getMetadata(config.orgId, config.flowId, outcome.runId, config.timeoutMs);
+    metadata = m.ok ? m.metadata : { error: m.error };
+    if (m.ok && Object.keys(config.metadata.fields).length) metadataFields = extractFields(m.metadata, config.metadata.fields);
+  }
+
+  let feedback: FeedbackOutcome | null = null;
+  const verdict = graded.pass !== false;
+  const when = config.feedback.when;
+  if (config.feedback.post && outcome.runId && (when === 'always' || (when === 'pass') === verdict)) {
+    const text = feedbackText(config.feedback.template, {
+      verdict: verdict ? 'PASS' : 'FAIL', score: graded.score, suite: config.suiteName,
+      variant: variant.name, row: task.row, grades: graded.grades,
+    });
+    const f = await ctx.client.postFeedback(config.orgId, config.flowId, outcome.runId, text, config.timeoutMs);
+    feedback = { posted: f.ok, text, error: f.ok ? null : f.error };
+  }
+
+  const raw = {
+    scheduled: task.scheduledAt,
+    sent: outcome.sentAt,
+    firstByte: outcome.firstByteAt,
+    contentFrames: outcome.contentFrameAt,
+    end: outcome.endAt,
+  };
+  const t = deriveTimings(raw);
+  const rel = (v: number) => Math.round((v - config.anchor.monoMs) * 1000) / 1000;
+  return {
+    variant: variant.name,
+    row: task.row,
+    iteration: task.iteration,
+    attempts,
+    runId: outcome.runId,
+    ok: outcome.ok,
+    error: outcome.error,
+    scheduledAt: toIso(config.anchor, task.scheduledAt),
+    startedAt: toIso(config.anchor, outcome.sentAt),
+    ttfbMs: t.ttfbMs,
+    ttftMs: t.ttftMs,
+    latencyMs: t.latencyMs,
+    queueMs: t.queueMs,
+    inputs,
+    expected,
+    output,
+    grades: graded.grades,
+    pass: graded.pass,
+    score: graded.score,
+    metadata,
+    ...(metadataFields ? { metadataFields } : {}),
+    feedback,
+    timestamps: {
+      scheduled: rel(raw.scheduled),
+      sent: rel(raw.sent),
+      firstByte: raw.firstByte === null ? null : rel(raw.firstByte),
+      contentFrames: raw.contentFrames.map(rel),
+      end: rel(raw.end),
+    },
+  };
+}
+

@@ -1,0 +1,86 @@
+// Every message between the runner and its worker threads, typed in one place.
+import type { ClockAnchor } from '../metrics/clock.js';
+import type { Grade } from '../grade/types.js';
+import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';
+import type { FeedbackSpec, GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
+
+/** Given once to each worker thread (piscina workerData). Holds the token: never logged. */
+export interface WorkerConfig {
+  baseUrl: string;
+  orgId: string;
+  flowId: string;
+  token: string;
+  mode: Mode;
+  stream: StreamOptions;
+  output: string;
+  inputs: Record<string, unknown>;
+  expected: string | null;
+  variants: VariantSpec[];
+  timeoutMs: number;
+  retries: number;
+  metadata: MetadataSpec;
+  feedback: FeedbackSpec;
+  graders: GraderSpec[];
+  /** Sockets per worker's connection pool. */
+  connections: number;
+  anchor: ClockAnchor;
+  suiteName: string;
+}
+
+/** One planned request. */
+export interface RequestTask {
+  variant: number;
+  row: number;
+  iteration: number;
+  values: Record<string, unknown>;
+  /** Shared-clock ms at which the scheduler meant this request to start. */
+  scheduledAt: number;
+}
+
+/** Sent once per thread before the run's clock starts, so thread start-up is never timed. */
+export interface WarmupTask {
+  warmup: true;
+}
+
+export type WorkerTask = RequestTask | WarmupTask;
+
+export interface FeedbackOutcome {
+  posted: boolean;
+  text: string;
+  error: ClassifiedError | null;
+}
+
+/** One line of results.jsonl (DESIGN §3), produced by a worker for every planned request. */
+export interface ResultRecord {
+  variant: string;
+  row: number;
+  iteration: number;
+  attempts: number;
+  runId: string | null;
+  ok: boolean;
+  error: ClassifiedError | null;
+  scheduledAt: string;
+  startedAt: string;
+  ttfbMs: number | null;
+  ttftMs: number | null;
+  latencyMs: number;
+  /** Time the harness held the request before sending it (pool queueing, backoff excluded). */
+  queueMs: number;
+  inputs: Record<string, unknown>;
+  expected: string | null;
+  output: string;
+  grades: Grade[];
+  pass: boolean | null;
+  score: number | null;
+  metadata: unknown;
+  metadataFields?: Record<string, unknown>;
+  feedback: FeedbackOutcome | null;
+  /** Raw timestamps, ms since the run's start on the shared clock. */
+  timestamps: {
+    scheduled: number;
+    sent: number;
+    firstByte: number | null;
+    contentFrames: number[];
+    end: number;
+  };
+}
