@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMs, shouldRetry } from '../../src/worker/retry-policy.js';
+import type { ErrorKind, InvokeOutcome } from '../../src/stackai/types.js';
+
+const outcome = (kind: ErrorKind | null, contentFrames = 0): InvokeOutcome => ({
+  ok: kind === null, status: null, runId: null, outputs: {}, error: kind ? { kind, message: '', status: null } : null,
+  sentAt: 0, firstByteAt: null, contentFrameAt: Array.from({ length: contentFrames }, (_, i) => i), endAt: 1, frames: 0,
+});
+
+describe('retry policy', () => {
+  it.each([
+    ['http_429', 0, 1, 2, true],
+    ['http_5xx', 0, 2, 2, true],
+    ['http_5xx', 0, 3, 2, false], // out of retries
+    ['connect', 0, 1, 2, true],
+    ['reset', 0, 1, 2, true],
+    ['reset', 3, 1, 2, false], // content had begun: not retried
+    ['http_401', 0, 1, 2, false],
+    ['flow_error', 0, 1, 2, false],
+    ['timeout', 0, 1, 2, false],
+  ] as const)('%s with %d content frames, attempt %d of %d retries -> %s', (kind, frames, attempt, max, want) => {
+    expect(shouldRetry(outcome(kind, frames), attempt, max)).toBe(want);
+  });
+  it('never retries a success', () => expect(shouldRetry(outcome(null), 1, 5)).toBe(false));
+  it('honours Retry-After, else full jitter under an exponential ceiling', () => {
+    expect(backoffMs(1, 2000, 0.5)).toBe(2000);
+    expect(backoffMs(1, null, 0.999)).toBeLessThan(250);
+    expect(backoffMs(3, null, 0.999)).toBeLessThan(1000);
+    expect(backoffMs(3, null, 0.999)).toBeGreaterThan(900);
+    expect(backoffMs(30, null, 0.999)).toBeLessThanOrEqual(10_000);
+    expect(backoffMs(2, null, 0)).toBe(0);
+  });
+});
