@@ -1,0 +1,234 @@
+// The only module that does HTTP: calls StackAI with undici, times each request on the shared clock,
+// and turns every result — success or failure — into an outcome. Never throws; never leaks the token.
+import { Pool } from 'undici';
+import { nowMs } from '../metrics/clock.js';
+import { Deadline } from './deadline.js';
+import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
+import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
+import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
+import { readErrorText, readText, type Body } from './response-body.js';
+import { classifyRunBody } from './run-response.js';
+import type { ClassifiedError, InvokeOutcome, InvokeRequest } from './types.js';
+
+export interface StackAIClientOptions {
+  baseUrl: string;
+  token: string;
+  /** Sockets kept open to the origin: size it to the requests in flight. */
+  connections: number;
+}
+
+export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
+export type FeedbackResult = { ok: true; response: Record<string, number> } | { ok: false; error: ClassifiedError };
+
+/** A run response or metadata body larger than this is refused as `protocol`. */
+const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
+/** After the verdict, how long and how much we read on to reach EOF (so the socket is reused) before giving up on it. */
+const AFTER_VERDICT_GRACE_MS = 1000;
+const AFTER_VERDICT_DRAIN_BYTES = 64 * 1024;
+/** undici's own timeouts sit behind our total-time timer, which is the one that should fire. */
+const UNDICI_TIMEOUT_SLACK_MS = 5000;
+
+export class StackAIClient {
+  private readonly token: string;
+  private readonly secrets: readonly string[];
+  private readonly location: BaseLocation | null;
+  private readonly badBaseUrl: string | null = null;
+  private readonly pool: Pool | null;
+
+  constructor(opts: StackAIClientOptions) {
+    this.token = opts.token;
+    this.secrets = [opts.token];
+    let location: BaseLocation | null = null;
+    try {
+      location = splitBaseUrl(opts.baseUrl);
+    } catch (err) {
+      // Not thrown: invoke() promises never to throw, so every call reports it instead.
+      this.badBaseUrl = `invalid base URL: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    this.location = location;
+    const connections = Number.isFinite(opts.connections) && opts.connections >= 1 ? Math.floor(opts.connections) : 1;
+    // One keep-alive pool per client, no pipelining: a slow stream must not hold up the request behind it.
+    this.pool = location === null ? null : new Pool(location.origin, { connections, pipelining: 1 });
+  }
+
+  /** run, stream or sso-stream one request. Never throws: every failure is a classified outcome. */
+  async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    const now = nowMs();
+    const outcome: InvokeOutcome = {
+      ok: false, status: null, runId: null, outputs: {}, error: null,
+      sentAt: now, firstByteAt: null, contentFrameAt: [], endAt: now, frames: 0,
+    };
+    if (this.pool === null || this.location === null) {
+      outcome.error = this.noBaseUrl();
+      outcome.endAt = nowMs();
+      return outcome;
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
+    };
+    // The sso endpoint authenticates with the token in the query, not the header.
+    if (req.mode !== 'sso-stream' && this.token !== '') headers.authorization = `Bearer ${this.token}`;
+    const path = invokePath(this.location.basePath, req, this.token);
+    let body: string;
+    try {
+      body = JSON.stringify(req.inputs);
+    } catch (err) {
+      // Nothing was sent: the request itself is malformed (a BigInt or a cycle in the inputs).
+      outcome.error = makeError('protocol', `inputs are not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`, null, this.secrets);
+      outcome.endAt = nowMs();
+      return outcome;
+    }
+    const decoder = req.mode === 'run' ? null : new FrameDecoder({ delta: req.stream.delta, sse: req.stream.sse, secrets: this.secrets });
+    let phase: ExceptionPhase = 'request';
+    let endAt: number | null = null;
+    const verdict: { at: number | null } = { at: null }; // when the stream's verdict became known
+    const deadline = new Deadline(req.timeoutMs);
+    outcome.sentAt = nowMs();
+    try {
+      const res = await this.pool.request({
+        method: 'POST', path, headers, body, signal: deadline.signal,
+        headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+      });
+      outcome.firstByteAt = nowMs(); // undici resolves at the response headers: the first-byte time
+      outcome.status = res.statusCode;
+      phase = 'body';
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
+        if (retryAfter !== null) outcome.retryAfterMs = retryAfter;
+        const text = await readErrorText(res.body);
+        endAt = nowMs();
+        outcome.error = classifyHttpStatus(res.statusCode, text, this.secrets);
+      } else if (decoder === null) {
+        const text = await readText(res.body, MAX_JSON_BODY_BYTES);
+        endAt = nowMs();
+        const result = text === null
+          ? { ok: false, error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null), runId: null, outputs: {}, frames: 1, contentFrames: 0 }
+          : classifyRunBody(text, this.secrets);
+        this.applyResult(outcome, result, res.statusCode);
+      } else {
+        await this.readStream(res.body, decoder, outcome, deadline, verdict);
+        endAt = verdict.at;
+        this.applyResult(outcome, decoder.finish(), res.statusCode);
+      }
+    } catch (err) {
+      endAt ??= verdict.at ?? nowMs();
+      if (decoder !== null && decoder.done) {
+        // The verdict was reached before the body broke (or the after-verdict grace ran out): it stands.
+        this.applyResult(outcome, decoder.finish(), outcome.status);
+      } else {
+        if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status); // keep partial output
+        outcome.ok = false;
+        outcome.error = deadline.fired
+          ? makeError('timeout', `no complete answer within ${req.timeoutMs} ms (${phase === 'request' ? 'waiting for the response' : 'reading the body'})`, outcome.status, this.secrets)
+          : { ...classifyException(err, phase, this.secrets), status: outcome.status };
+      }
+    } finally {
+      deadline.clear();
+    }
+    outcome.endAt = endAt ?? nowMs();
+    return outcome;
+  }
+
+  /** Feeds the body to the decoder, timestamping content frames; sets verdict.at when the verdict is known. */
+  private async readStream(body: Body, decoder: FrameDecoder, outcome: InvokeOutcome, deadline: Deadline,
+    verdict: { at: number | null }): Promise<void> {
+    let drained = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (verdict.at !== null) {
+        drained += chunk.length;
+        if (drained > AFTER_VERDICT_DRAIN_BYTES) break; // give up on this socket rather than read on
+        continue;
+      }
+      const arrived = nowMs(); // before decoding: the arrival time of every frame this chunk completes
+      const completed = decoder.push(chunk);
+      for (let i = 0; i < completed; i++) outcome.contentFrameAt.push(arrived);
+      if (decoder.done) {
+        verdict.at = arrived;
+        // Read on to EOF so the socket goes back to the pool, but not for long.
+        deadline.shorten(AFTER_VERDICT_GRACE_MS);
+      }
+    }
+    if (verdict.at !== null) return;
+    const last = decoder.flush(); // a final frame without a trailing newline
+    const t = nowMs();
+    for (let i = 0; i < last; i++) outcome.contentFrameAt.push(t);
+    verdict.at = t;
+  }
+
+  private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null): void {
+    outcome.ok = result.ok;
+    outcome.error = result.error === null ? null : { ...result.error, status };
+    outcome.runId = result.runId;
+    outcome.outputs = result.outputs;
+    outcome.frames = result.frames;
+  }
+
+  /** GET the run's logged metadata (free-form JSON). */
+  async getMetadata(orgId: string, flowId: string, runId: string, timeoutMs: number): Promise<MetadataResult> {
+    if (this.location === null) return { ok: false, error: this.noBaseUrl() };
+    const res = await this.jsonCall('GET', metadataPath(this.location.basePath, orgId, flowId, runId), undefined, timeoutMs);
+    return res.ok ? { ok: true, metadata: res.value } : res;
+  }
+
+  /** POST feedback for a run; the answer is an object of string → integer. */
+  async postFeedback(orgId: string, flowId: string, runId: string, feedback: string, timeoutMs: number): Promise<FeedbackResult> {
+    if (this.location === null) return { ok: false, error: this.noBaseUrl() };
+    const body = JSON.stringify({ run_id: runId, feedback });
+    const res = await this.jsonCall('POST', feedbackPath(this.location.basePath, orgId, flowId), body, timeoutMs);
+    if (!res.ok) return res;
+    const value = res.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { ok: false, error: makeError('protocol', `feedback response is not an object: ${JSON.stringify(value)}`, res.status, this.secrets) };
+    }
+    // Only the numeric entries are kept: the documented answer is string → integer.
+    const response: Record<string, number> = {};
+    for (const [key, v] of Object.entries(value)) if (typeof v === 'number') response[key] = v;
+    return { ok: true, response };
+  }
+
+  /** One small JSON request with Bearer auth and a total timeout. Never throws. */
+  private async jsonCall(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number):
+    Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
+    if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
+    const deadline = new Deadline(timeoutMs);
+    let phase: ExceptionPhase = 'request';
+    let status: number | null = null;
+    try {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (this.token !== '') headers.authorization = `Bearer ${this.token}`;
+      const res = await this.pool.request({
+        method, path, headers, body: body ?? null, signal: deadline.signal,
+        headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+      });
+      status = res.statusCode;
+      phase = 'body';
+      if (status < 200 || status >= 300) return { ok: false, error: classifyHttpStatus(status, await readErrorText(res.body), this.secrets) };
+      const text = await readText(res.body, MAX_JSON_BODY_BYTES);
+      if (text === null) return { ok: false, error: makeError('protocol', `response larger than ${MAX_JSON_BODY_BYTES} bytes`, status) };
+      try {
+        return { ok: true, status, value: JSON.parse(text) as unknown };
+      } catch {
+        return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, this.secrets) };
+      }
+    } catch (err) {
+      const error = deadline.fired
+        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, status, this.secrets)
+        : { ...classifyException(err, phase, this.secrets), status };
+      return { ok: false, error };
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** The error every call reports when the base URL could not be parsed. */
+  private noBaseUrl(): ClassifiedError {
+    return makeError('connect', this.badBaseUrl ?? 'no base URL', null, this.secrets);
+  }
+
+  /** Closes the pool's sockets; in-flight requests finish first. */
+  async close(): Promise<void> {
+    if (this.pool !== null) await this.pool.close();
+  }
+}
