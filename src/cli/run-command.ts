@@ -1,5 +1,11 @@
 // `flowbench run`: load the suite, run it, print the table, map the outcome to an exit code.
 import { relative } from 'node:path';
+
+/** A path relative to the current folder when it is inside it, else absolute. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
 import { renderTable } from '../report/table.js';
 import { runSuite } from '../runner/run-suite.js';
 import { ConfigError } from '../suite/config-error.js';
@@ -56,7 +62,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const t of failed) {
       process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
     }
-    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${relative(process.cwd(), dir) || '.'}/report.json\n`);
+    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
     return exitCode;
   } finally {
     process.off('SIGINT', onSignal);

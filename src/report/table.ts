@@ -5,11 +5,15 @@ import type { Report } from './report-model.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
+const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 3).replace(/\.?0+$/, ''));
 const trio = (m: MetricSummary | null) => (m ? `${ms(m.p50)} / ${ms(m.p95)} / ${ms(m.p99)}` : '-');
 
 export function renderTable(report: Report, opts: { color?: boolean } = {}): string {
   const style = opts.color ? {} : { head: [], border: [] };
+  // No rule between body rows: a variant per line reads faster.
+  const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
   const t = new Table({
+    chars,
     head: ['variant', 'requests', 'ok', 'errors', 'TTFT p50/p95/p99 ms', 'latency p50/p95/p99 ms', 'req/s', 'pass rate'],
     style,
   });
@@ -29,19 +33,19 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
   let out = t.toString();
   const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
   if (metaNames.length) {
-    const mt = new Table({ head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });
+    const mt = new Table({ chars, head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });
     for (const v of report.variants) {
       mt.push([v.name, ...metaNames.map((n) => {
         const m = v.metadataMetrics[n];
-        return m ? `${m.mean.toFixed(1)} / ${m.p95} / ${m.sum}` : '-';
+        return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '-';
       })]);
     }
     out += `\n${mt.toString()}`;
   }
   if (report.thresholds.length) {
-    const th = new Table({ head: ['threshold', 'variant', 'limit', 'actual', 'result'], style });
+    const th = new Table({ chars, head: ['threshold', 'variant', 'limit', 'actual', 'result'], style });
     for (const r of report.thresholds) {
-      th.push([r.metric, r.variant, `${r.op} ${r.limit}`, r.actual === null ? 'not measured' : String(Math.round(r.actual * 1000) / 1000), r.ok ? 'ok' : 'FAIL']);
+      th.push([r.metric, r.variant, `${r.op} ${r.limit}`, r.actual === null ? 'not measured' : num(r.actual), r.ok ? 'ok' : 'FAIL']);
     }
     out += `\n${th.toString()}`;
   }

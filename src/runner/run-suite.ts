@@ -46,6 +46,7 @@ export function reportDir(suite: Suite, started: Date): string {
   return resolve(suite.report.dir.replace(/\{\{\s*name\s*\}\}/g, suite.name).replace(/\{\{\s*timestamp\s*\}\}/g, stamp(started)));
 }
 
+/** The loader has checked every threshold at its line; a suite built by hand is checked here too. */
 function parseThresholds(suite: Suite): ParsedThreshold[] {
   const metaNames = Object.keys(suite.metadata.fields);
   return Object.entries(suite.thresholds).map(([metric, expr]) => {

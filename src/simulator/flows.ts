@@ -1,0 +1,164 @@
+// Simulated flows as data: loads and validates a flows YAML file into the model the server runs.
+import { dirname, resolve } from 'node:path';
+import { loadAnswers, type AnswerSource } from './answers.js';
+import { YamlSource, type YamlPath } from './flows-yaml.js';
+
+/** When frames are sent, in ms from the moment the request arrived. */
+export interface LatencyModel {
+  /** Progress-only frames are sent from 0 until min(progressMs, ttftMs). */
+  progressMs: number;
+  progressIntervalMs: number;
+  /** First content frame. */
+  ttftMs: number;
+  /** Content pace; a word counts as 1.3 tokens. Infinity = no pacing. */
+  tokensPerS: number;
+  /** Relative jitter applied to every delay (0 = exactly deterministic timing). */
+  jitter: number;
+  wordsPerFrame: number;
+}
+
+/** Probabilities of the ways a request can go wrong (all 0 unless configured). */
+export interface FaultModel {
+  /** The flow ends with state FAILED and a non-null error. */
+  errorRate: number;
+  http429Rate: number;
+  http500Rate: number;
+  /** The connection is dropped mid-answer. */
+  disconnectRate: number;
+  retryAfterS: number;
+}
+
+/** One published version, or the draft. */
+export interface VariantModel {
+  /** "v3" or "draft": part of every random key. */
+  label: string;
+  /** Probability that the answer is correct. */
+  quality: number;
+  latency: LatencyModel;
+  faults: FaultModel;
+  /** Reported in metadata llm_usage. */
+  model: string;
+}
+
+export interface FlowDef {
+  id: string;
+  inputKey: string;
+  outputKey: string;
+  answers: AnswerSource;
+  versions: Map<number, VariantModel>;
+  /** The version that `version=-1` resolves to. */
+  published: number;
+  draft: VariantModel;
+}
+
+export interface FlowsConfig {
+  /** Absolute path of the flows file. */
+  file: string;
+  seed: number;
+  flows: Map<string, FlowDef>;
+}
+
+export interface ResolvedVariant {
+  version: number;
+  draft: boolean;
+  model: VariantModel;
+}
+
+const TOP_KEYS = ['seed', 'flows'];
+const FLOW_KEYS = ['description', 'input', 'output', 'answers', 'published', 'defaults', 'versions', 'draft'];
+const MODEL_KEYS = [
+  'quality', 'progress_ms', 'progress_interval_ms', 'ttft_ms', 'tokens_per_s', 'jitter', 'words_per_frame', 'model',
+  'error_rate', 'http_429_rate', 'http_500_rate', 'disconnect_rate', 'retry_after_s',
+];
+
+/** Loads a flows file. `seed` overrides the file's seed. Throws ConfigError on bad input. */
+export function loadFlows(file: string, opts: { seed?: number } = {}): FlowsConfig {
+  const abs = resolve(file);
+  const src = new YamlSource(abs);
+  const top = src.object([], src.data());
+  src.checkKeys([], top, TOP_KEYS);
+  const seed = opts.seed ?? (top.seed === undefined ? 1 : src.number(['seed'], top.seed, { integer: true }));
+  const rawFlows = src.object(['flows'], top.flows);
+  const flows = new Map<string, FlowDef>();
+  for (const [id, raw] of Object.entries(rawFlows)) flows.set(id, loadFlow(src, id, raw, dirname(abs)));
+  if (flows.size === 0) src.fail(['flows'], 'no flows defined', 'define at least one flow under `flows:`');
+  return { file: abs, seed, flows };
+}
+
+function loadFlow(src: YamlSource, id: string, raw: unknown, baseDir: string): FlowDef {
+  const path = ['flows', id];
+  const obj = src.object(path, raw);
+  src.checkKeys(path, obj, FLOW_KEYS);
+  const inputKey = obj.input === undefined ? 'in-0' : src.string([...path, 'input'], obj.input);
+  const outputKey = obj.output === undefined ? 'out-0' : src.string([...path, 'output'], obj.output);
+  if (obj.answers === undefined) src.fail(path, 'missing `answers`', 'add `answers: echo`, or `answers: { csv: file.csv, question: col, answer: col }`');
+  const answers = loadAnswers(src, [...path, 'answers'], obj.answers, baseDir);
+  const defaults = obj.defaults === undefined ? {} : src.object([...path, 'defaults'], obj.defaults);
+  src.checkKeys([...path, 'defaults'], defaults, MODEL_KEYS);
+
+  const rawVersions = src.object([...path, 'versions'], obj.versions);
+  const versions = new Map<number, VariantModel>();
+  for (const [key, value] of Object.entries(rawVersions)) {
+    const n = Number(key);
+    if (!Number.isInteger(n) || n < 1) src.fail([...path, 'versions', key], `version "${key}" is not a positive integer`, 'number versions 1, 2, 3, ...');
+    versions.set(n, loadModel(src, [...path, 'versions', key], value, defaults, `v${n}`));
+  }
+  if (versions.size === 0) src.fail([...path, 'versions'], 'no versions defined', 'define at least version 1');
+  const highest = Math.max(...versions.keys());
+  const published = obj.published === undefined ? highest : src.number([...path, 'published'], obj.published, { integer: true, min: 1 });
+  if (!versions.has(published)) src.fail([...path, 'published'], `version ${published} is not defined`, `use one of: ${[...versions.keys()].join(', ')}`);
+  // A flow nobody is editing runs its published version as the draft.
+  const draft = obj.draft === undefined
+    ? { ...versions.get(published)!, label: 'draft' }
+    : loadModel(src, [...path, 'draft'], obj.draft, defaults, 'draft');
+  return { id, inputKey, outputKey, answers, versions, published, draft };
+}
+
+function loadModel(src: YamlSource, path: YamlPath, raw: unknown, defaults: Record<string, unknown>, label: string): VariantModel {
+  const own = src.object(path, raw);
+  src.checkKeys(path, own, MODEL_KEYS);
+  const merged: Record<string, unknown> = { ...defaults, ...own };
+  // Errors point at the version's own key when it has one, else at the flow's defaults.
+  const at = (key: string): YamlPath => (key in own ? [...path, key] : [...path.slice(0, -2), 'defaults', key]);
+  const need = (key: string): unknown => {
+    if (merged[key] === undefined) src.fail(path, `missing \`${key}\``, `set ${key} here or in the flow's defaults`);
+    return merged[key];
+  };
+  const rate = (key: string): number => (merged[key] === undefined ? 0 : src.number(at(key), merged[key], { min: 0, max: 1 }));
+  const opt = (key: string, dflt: number, o: Parameters<YamlSource['number']>[2]): number =>
+    merged[key] === undefined ? dflt : src.number(at(key), merged[key], o);
+
+  const ttftMs = src.number(at('ttft_ms'), need('ttft_ms'), { min: 0 });
+  const latency: LatencyModel = {
+    ttftMs,
+    progressMs: opt('progress_ms', ttftMs, { min: 0 }),
+    progressIntervalMs: opt('progress_interval_ms', 100, { min: 1 }),
+    tokensPerS: src.number(at('tokens_per_s'), need('tokens_per_s'), { min: 0.001, infinite: true }),
+    jitter: opt('jitter', 0, { min: 0, max: 1 }),
+    wordsPerFrame: opt('words_per_frame', 1, { min: 1, integer: true }),
+  };
+  return {
+    label,
+    quality: src.number(at('quality'), need('quality'), { min: 0, max: 1 }),
+    latency,
+    faults: {
+      errorRate: rate('error_rate'),
+      http429Rate: rate('http_429_rate'),
+      http500Rate: rate('http_500_rate'),
+      disconnectRate: rate('disconnect_rate'),
+      retryAfterS: opt('retry_after_s', 1, { min: 0, integer: true }),
+    },
+    model: merged.model === undefined ? 'gpt-4o-mini' : src.string(at('model'), merged.model),
+  };
+}
+
+/**
+ * The version a request runs: the draft when asked, else `version` (-1 or absent = latest
+ * published). null when the flow has no such version.
+ */
+export function resolveVariant(flow: FlowDef, version: number | null, runDraft: boolean): ResolvedVariant | null {
+  if (runDraft) return { version: flow.published, draft: true, model: flow.draft };
+  const n = version === null || version === -1 ? flow.published : version;
+  const model = flow.versions.get(n);
+  return model ? { version: n, draft: false, model } : null;
+}

@@ -1,0 +1,148 @@
+// Decides, for one request, what a simulated flow answers, whether it fails, and when each frame goes out.
+import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
+import type { FlowDef, ResolvedVariant } from './flows.js';
+import { seededRandom, type Random } from './prng.js';
+
+export type Fault = 'none' | 'http_429' | 'http_500' | 'disconnect' | 'error';
+
+export interface ContentChunk {
+  /** ms after the request arrived. */
+  at: number;
+  text: string;
+}
+
+export interface ResponsePlan {
+  fault: Fault;
+  /** The full answer; the chunks concatenate to exactly this. */
+  text: string;
+  correct: boolean;
+  /** Times of progress-only frames (the first is 0: sent with the headers). */
+  progressAt: number[];
+  chunks: ContentChunk[];
+  /** When the completion frame (or the run response) goes out. */
+  endAt: number;
+  /** For 'disconnect' and 'error': content chunks sent before the failure. */
+  failAfterChunks: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Tokens per word, for both pacing and usage estimates. */
+const TOKENS_PER_WORD = 1.3;
+/** A fixed prompt overhead counted into input tokens, as a real flow's system prompt would be. */
+const PROMPT_TOKENS = 150;
+
+/** The text of a flow's input as the answer lookup sees it. Non-strings are matched by their JSON. */
+export function inputText(flow: FlowDef, inputs: Record<string, unknown>): string {
+  const v = inputs[flow.inputKey];
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Usage estimate: ~1.3 tokens per word, rounded up. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(wordCount(text) * TOKENS_PER_WORD);
+}
+
+/** Splits text into pieces of `wordsPerFrame` words, each with its leading whitespace; they join back to `text`. */
+export function splitWords(text: string, wordsPerFrame: number): string[] {
+  const words = text.match(/\s*\S+/g) ?? [];
+  const pieces: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerFrame) pieces.push(words.slice(i, i + wordsPerFrame).join(''));
+  const used = pieces.join('').length;
+  // Trailing whitespace belongs to the last piece (or is the only piece).
+  if (used < text.length) {
+    if (pieces.length) pieces[pieces.length - 1] += text.slice(used);
+    else pieces.push(text.slice(used));
+  }
+  return pieces;
+}
+
+/**
+ * Plans one request. Every draw comes from generators keyed by (seed, flow, variant, input,
+ * counter), so the same request sequence gives the same plans.
+ */
+export function planResponse(
+  seed: number,
+  flow: FlowDef,
+  variant: ResolvedVariant,
+  inputs: Record<string, unknown>,
+  counter: number,
+): ResponsePlan {
+  const model = variant.model;
+  const input = inputText(flow, inputs);
+  const key = [seed, flow.id, model.label, input, counter] as const;
+
+  const fault = drawFault(seededRandom(...key, 'faults'), model.faults);
+  const right = correctAnswer(flow.answers, input);
+  const correct = qualityDraw(seed, flow, input, counter) < model.quality;
+  const text = correct ? right.text : wrongAnswer(flow.answers, right.expected, seededRandom(...key, 'wrong'));
+
+  const lat = model.latency;
+  const timing = seededRandom(...key, 'timing');
+  const jit = (): number => 1 + lat.jitter * (2 * timing() - 1);
+  const factor = jit();
+  const ttft = lat.ttftMs * factor;
+  const progressEnd = Math.min(lat.progressMs * factor, ttft);
+  const progressAt = [0];
+  for (let t = lat.progressIntervalMs * jit(); t < progressEnd && progressAt.length < 10_000; t += lat.progressIntervalMs * jit()) {
+    progressAt.push(t);
+  }
+
+  const chunks: ContentChunk[] = [];
+  let at = ttft;
+  for (const [i, piece] of splitWords(text, lat.wordsPerFrame).entries()) {
+    if (i > 0 && Number.isFinite(lat.tokensPerS)) at += ((wordCount(piece) * TOKENS_PER_WORD) / lat.tokensPerS) * 1000 * jit();
+    chunks.push({ at, text: piece });
+  }
+  return {
+    fault,
+    text,
+    correct,
+    progressAt,
+    chunks,
+    endAt: chunks.length ? chunks[chunks.length - 1]!.at : ttft,
+    failAfterChunks: Math.floor(chunks.length / 2),
+    inputTokens: estimateTokens(input) + PROMPT_TOKENS,
+    outputTokens: estimateTokens(text),
+  };
+}
+
+const GOLDEN = 0.6180339887498949;
+const strata = new WeakMap<FlowDef, { seed: number; position: Map<string, number> }>();
+
+/**
+ * The uniform draw compared with `quality`. It ignores the version (common random numbers:
+ * comparing versions measures their quality gap, not draw noise), and for questions of the
+ * flow's CSV it is stratified: a seeded shuffle puts the questions at evenly spaced positions,
+ * so over the whole dataset the share answered correctly matches `quality` to within one row.
+ * Repeats shift by the golden ratio, which keeps every pass stratified.
+ */
+function qualityDraw(seed: number, flow: FlowDef, input: string, counter: number): number {
+  let base: number | undefined;
+  if (flow.answers.kind === 'csv') {
+    let s = strata.get(flow);
+    if (!s || s.seed !== seed) {
+      const keys = [...flow.answers.byQuestion.keys()];
+      const order = keys.map((k) => ({ k, r: seededRandom(seed, flow.id, k, 'stratum')() })).sort((a, b) => a.r - b.r);
+      s = { seed, position: new Map(order.map((o, i) => [o.k, (i + 0.5) / keys.length])) };
+      strata.set(flow, s);
+    }
+    base = s.position.get(normalizeText(input));
+  }
+  base ??= seededRandom(seed, flow.id, input, 'quality')();
+  return (base + counter * GOLDEN) % 1;
+}
+
+function drawFault(random: Random, f: FlowDef['draft']['faults']): Fault {
+  const u = random();
+  if (u < f.http429Rate) return 'http_429';
+  if (u < f.http429Rate + f.http500Rate) return 'http_500';
+  if (random() < f.errorRate) return 'error';
+  if (random() < f.disconnectRate) return 'disconnect';
+  return 'none';
+}

@@ -1,0 +1,58 @@
+// Keeps the latest runs in memory (bounded, oldest dropped first) so metadata and feedback can find them.
+import type { Mode } from '../stackai/types.js';
+
+export type RunState = 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+export interface KeptRun {
+  runId: string;
+  orgId: string;
+  flowId: string;
+  mode: Mode;
+  version: number;
+  draft: boolean;
+  inputs: Record<string, unknown>;
+  /** What was sent so far (the whole answer once COMPLETED). */
+  outputs: Record<string, string>;
+  state: RunState;
+  error: string | null;
+  /** Whether the simulator chose the correct answer (debug only, not in metadata). */
+  correct: boolean;
+  /** Model latency of the run, ms. */
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  modelId: string;
+  createdAt: string;
+  /** Every feedback posted for the run, in order. */
+  feedback: string[];
+}
+
+export class RunStore {
+  private readonly runs = new Map<string, KeptRun>();
+  private readonly counters = new Map<string, number>();
+
+  constructor(private readonly limit = 200_000) {}
+
+  add(run: KeptRun): void {
+    this.runs.set(run.runId, run);
+    // Maps iterate in insertion order: the first key is the oldest run.
+    while (this.runs.size > this.limit) this.runs.delete(this.runs.keys().next().value!);
+  }
+
+  get(runId: string): KeptRun | undefined {
+    return this.runs.get(runId);
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** 0 for the first call with a key, then 1, 2, ...: lets repeated identical requests differ, reproducibly. */
+  nextCounter(key: string): number {
+    const n = this.counters.get(key) ?? 0;
+    this.counters.delete(key);
+    this.counters.set(key, n + 1);
+    if (this.counters.size > this.limit) this.counters.delete(this.counters.keys().next().value!);
+    return n;
+  }
+}

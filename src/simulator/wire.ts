@@ -1,0 +1,131 @@
+// The StackAI wire format as the simulator writes it: frames, run bodies, 401/404 details and FastAPI 422s.
+import type { ServerResponse } from 'node:http';
+
+/** One entry of a FastAPI 422 `detail` list. */
+export interface ValidationIssue {
+  loc: Array<string | number>;
+  msg: string;
+  type: string;
+  input?: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+export interface ProgressData {
+  current_node: string;
+  total_nodes: number;
+  started_nodes: number;
+  completed_nodes: number;
+}
+
+/** Every run response and every stream frame has exactly these keys. */
+export interface WireFrame {
+  outputs: Record<string, string>;
+  citations: null;
+  run_id: string;
+  metadata: Record<string, unknown> | null;
+  progress_data: ProgressData | null;
+  state: string | null;
+  pause: null;
+  error: string | null;
+}
+
+const TOTAL_NODES = 7;
+const NODES = ['Input', 'Knowledge Base', 'Prompt', 'LLM', 'LLM'];
+
+/** Progress of the k-th progress-only frame: walks the flow's nodes up to the LLM. */
+export function progressAt(k: number): ProgressData {
+  const started = Math.min(k + 1, NODES.length);
+  return { current_node: NODES[started - 1]!, total_nodes: TOTAL_NODES, started_nodes: started, completed_nodes: started - 1 };
+}
+
+/** Progress while the Output node streams (done = the completion frame). */
+export function progressOutput(done: boolean): ProgressData {
+  return { current_node: 'Output', total_nodes: TOTAL_NODES, started_nodes: 6, completed_nodes: done ? 6 : 5 };
+}
+
+export function streamFrame(runId: string, outputs: Record<string, string>, progress: ProgressData, state: string | null = null, error: string | null = null): WireFrame {
+  return { outputs, citations: null, run_id: runId, metadata: {}, progress_data: progress, state, pause: null, error };
+}
+
+export function runBody(runId: string, outputs: Record<string, string>, state: string, error: string | null): WireFrame {
+  return { outputs, citations: null, run_id: runId, metadata: null, progress_data: null, state, pause: null, error };
+}
+
+/** A JSON Lines line, or an SSE `data:` event. */
+export function encodeFrame(frame: WireFrame, sse: boolean): string {
+  const json = JSON.stringify(frame);
+  return sse ? `data: ${json}\n\n` : `${json}\n`;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** 401 / 404 / 405 / 429 / 500: `{"detail": "<message>"}`. */
+export function sendDetail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { detail: message }, headers);
+}
+
+export function sendValidation(res: ServerResponse, issues: ValidationIssue[]): void {
+  sendJson(res, 422, { detail: issues });
+}
+
+/** Reads typed query parameters the way FastAPI does, collecting 422 issues instead of throwing. */
+export class QueryReader {
+  readonly issues: ValidationIssue[] = [];
+
+  constructor(private readonly params: URLSearchParams) {}
+
+  /** FastAPI keeps the last value of a repeated scalar parameter. */
+  private raw(name: string): string | undefined {
+    const all = this.params.getAll(name);
+    return all.length ? all[all.length - 1] : undefined;
+  }
+
+  bool(name: string, dflt: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return dflt;
+    const lower = v.toLowerCase();
+    if (lower === 'true' || lower === '1') return true;
+    if (lower === 'false' || lower === '0') return false;
+    this.issues.push({ type: 'bool_parsing', loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', input: v });
+    return dflt;
+  }
+
+  /** An integer, or null when absent (or invalid: then an issue is recorded). */
+  int(name: string): number | null {
+    const v = this.raw(name);
+    if (v === undefined) return null;
+    if (/^\s*[+-]?\d+\s*$/.test(v)) return Number.parseInt(v, 10);
+    this.issues.push({ type: 'int_parsing', loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: v });
+    return null;
+  }
+
+  /** A required string. */
+  string(name: string): string | null {
+    const v = this.raw(name);
+    if (v !== undefined) return v;
+    this.issues.push({ type: 'missing', loc: ['query', name], msg: 'Field required', input: null });
+    return null;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+}
+
+/** Parses a request body that must be a JSON object, or gives the 422 issue. */
+export function parseObjectBody(body: string): { ok: true; value: Record<string, unknown> } | { ok: false; issue: ValidationIssue } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    return { ok: false, issue: { type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } } };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, issue: { type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: value } };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}

@@ -1,0 +1,72 @@
+// Whole-suite rules checked after overrides: target URL/org/token, run_draft vs mode, grader specs.
+// The one default settled here: org_id `demo` for the simulator (it depends on the final base URL).
+import { checkGraderSpec } from '../grade/registry.js';
+import { parseThreshold } from '../metrics/thresholds.js';
+import type { LoadContext } from './load-context.js';
+import type { Suite } from './types.js';
+
+export function checkSuite(s: Suite, ctx: LoadContext): void {
+  settleTarget(s, ctx);
+  checkRunDraft(s, ctx);
+  checkGraders(s, ctx);
+  checkThresholds(s, ctx);
+}
+
+function checkThresholds(s: Suite, ctx: LoadContext): void {
+  const metaNames = Object.keys(s.metadata.fields);
+  for (const [metric, expr] of Object.entries(s.thresholds)) {
+    const parsed = parseThreshold(metric, expr, metaNames);
+    if (typeof parsed !== 'string') continue;
+    const unknownMetric = parsed.startsWith('unknown');
+    const at = unknownMetric ? ctx.where.key(['thresholds', metric]) : ctx.where.value(['thresholds', metric]);
+    throw ctx.src.error(at, `thresholds.${metric}: ${parsed}`, unknownMetric ? 'use one of the metric names listed' : 'write an operator and a number, e.g. "< 1500"');
+  }
+}
+
+function settleTarget(s: Suite, ctx: LoadContext): void {
+  const { src, where, overrides } = ctx;
+  const t = s.target;
+  const byFlag = overrides.baseUrl !== undefined;
+  const urlAt = where.value(['target', 'base_url']);
+  if (t.baseUrl !== 'simulator') {
+    let url: URL | null = null;
+    try {
+      url = new URL(t.baseUrl);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw src.error(urlAt, `${byFlag ? '--base-url' : 'target.base_url'} must be "simulator" or an http(s) URL, got ${JSON.stringify(t.baseUrl)}`, 'use e.g. https://api.stack-ai.com, or simulator for the embedded simulator');
+    }
+  }
+  if (t.orgId === '') {
+    if (t.baseUrl === 'simulator') t.orgId = 'demo';
+    else throw src.error(where.key(['target']), 'target.org_id is required when base_url is not the simulator', 'add target.org_id: ${STACKAI_ORG_ID} (your StackAI organisation id)');
+  }
+  if (t.baseUrl !== 'simulator' && t.token === '') {
+    const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
+    throw src.error(at, `no API token for ${t.baseUrl}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)');
+  }
+}
+
+function checkRunDraft(s: Suite, ctx: LoadContext): void {
+  if (s.mode !== 'run') return;
+  const draft = s.variants.find((v) => v.runDraft);
+  if (!draft) return;
+  const i = ctx.variantIndex.get(draft.name) ?? 0;
+  const modeFrom = ctx.overrides.mode !== undefined ? '--mode run' : 'mode: run';
+  throw ctx.src.error(
+    ctx.where.key(['variants', i, 'run_draft']),
+    `variant '${draft.name}' sets run_draft, but ${modeFrom} cannot run a draft: run_draft exists only on the stream endpoints`,
+    `use mode: stream (or sso-stream)${ctx.overrides.mode !== undefined ? ' and drop --mode run' : ''}, or remove run_draft from this variant`,
+  );
+}
+
+function checkGraders(s: Suite, ctx: LoadContext): void {
+  s.graders.forEach((spec, i) => {
+    const problem = checkGraderSpec(spec);
+    if (!problem) return;
+    const at = problem.key !== undefined && ctx.where.has(['graders', i, problem.key]) ? ctx.where.key(['graders', i, problem.key]) : ctx.where.value(['graders', i]);
+    throw ctx.src.error(at, `graders[${i}] (${spec.type}): ${problem.message}`, problem.hint ?? 'see the grader reference in the README');
+  });
+}

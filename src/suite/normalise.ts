@@ -1,0 +1,104 @@
+// Turns the walked suite (snake_case, defaults filled) into the normalised Suite: camelCase, absolute paths.
+import { dirname, extname, resolve } from 'node:path';
+import type { Mode } from '../stackai/types.js';
+import type { LoadContext } from './load-context.js';
+import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+const FORMATS: Record<string, DatasetSpec['format']> = { '.csv': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json' };
+
+/**
+ * Builds the Suite. Checks that need only one section happen here (dataset format, unique variant names,
+ * compare.baseline); checks that command-line overrides can change happen later in checks.ts.
+ */
+export function normalise(raw: Obj, ctx: LoadContext): Suite {
+  const file = ctx.src.file;
+  const dir = dirname(file);
+  const target = raw.target as Obj;
+  const sim = target.simulator as Obj;
+  const load = raw.load as Obj;
+  const variants = variantsOf(raw.variants as Obj[], ctx);
+  return {
+    file,
+    dir,
+    name: raw.name as string,
+    target: {
+      baseUrl: (target.base_url as string).replace(/\/+$/, ''),
+      // '' = not given: checks.ts defaults it to `demo` for the simulator and requires it otherwise.
+      orgId: (target.org_id as string | undefined) ?? '',
+      flowId: target.flow_id as string,
+      // Without a token key, the conventional variable (named in the "set STACKAI_API_KEY" hint) is used.
+      token: (target.token as string | undefined) ?? ctx.env.STACKAI_API_KEY ?? '',
+      simulator: {
+        flows: typeof sim.flows === 'string' ? resolve(dir, sim.flows) : null,
+        seed: sim.seed as number,
+      },
+    },
+    dataset: datasetOf(raw.dataset as Obj, dir, ctx),
+    mode: raw.mode as Mode,
+    stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
+    output: raw.output as string,
+    variants,
+    load: {
+      concurrency: load.concurrency as number,
+      iterations: load.iterations as number,
+      durationMs: (load.duration as number | undefined) ?? null,
+      rate: (load.rate as number | undefined) ?? null,
+      timeoutMs: load.timeout as number,
+      retries: load.retries as number,
+    },
+    metadata: metadataOf(raw.metadata),
+    graders: raw.graders as GraderSpec[],
+    feedback: feedbackOf(raw.feedback as Obj),
+    thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
+    compare: compareOf(raw.compare as Obj | null, variants, ctx),
+    report: { dir: (raw.report as Obj).dir as string },
+  };
+}
+
+function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
+  const path = resolve(dir, ds.path as string);
+  const format = FORMATS[extname(path).toLowerCase()];
+  if (!format) {
+    throw ctx.src.error(ctx.where.value(['dataset', 'path']), `dataset.path must end in .csv, .jsonl or .json: ${path}`, 'rename the file, or convert it to CSV (header row), JSON Lines (one object per line) or a JSON array of objects');
+  }
+  return {
+    path,
+    format,
+    inputs: ds.inputs as Obj,
+    expected: (ds.expected as string | undefined) ?? null,
+    limit: (ds.limit as number | undefined) ?? null,
+  };
+}
+
+function variantsOf(list: Obj[], ctx: LoadContext): VariantSpec[] {
+  const seen = new Set<string>();
+  return list.map((v, i) => {
+    const name = v.name as string;
+    if (seen.has(name)) {
+      throw ctx.src.error(ctx.where.value(['variants', i, 'name']), `variant name '${name}' is used twice`, 'give every variant a distinct name');
+    }
+    seen.add(name);
+    ctx.variantIndex.set(name, i);
+    return { name, version: (v.version as number | undefined) ?? null, runDraft: v.run_draft === true };
+  });
+}
+
+function metadataOf(m: unknown): MetadataSpec {
+  if (typeof m === 'boolean') return { fetch: m, fields: {} };
+  return { fetch: true, fields: { ...((m as Obj).fields as Record<string, string>) } };
+}
+
+function feedbackOf(f: Obj): FeedbackSpec {
+  return { post: f.post as boolean, when: f.when as FeedbackSpec['when'], template: (f.template as string | undefined) ?? null };
+}
+
+function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Suite['compare'] {
+  if (c === null) return null;
+  const baseline = (c.baseline as string | undefined) ?? null;
+  if (baseline !== null && !variants.some((v) => v.name === baseline)) {
+    throw ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `name one of the variants: ${variants.map((v) => v.name).join(', ')}`);
+  }
+  return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) } };
+}

@@ -1,0 +1,54 @@
+// Applies command-line flags (--base-url, --concurrency, …) over a normalised suite, checking each flag's value.
+import { ConfigError } from './config-error.js';
+import { DURATION_FORMS, parseDuration } from './duration.js';
+import { MODES } from './suite-schema.js';
+import type { Suite, SuiteOverrides } from './types.js';
+
+const flagError = (flag: string, expected: string, got: unknown, example: string): ConfigError =>
+  new ConfigError(`${flag} must be ${expected}, got ${JSON.stringify(got)}`, {}, `pass e.g. ${flag} ${example}, or leave it out to use the suite's value`);
+
+/** A new Suite with the overrides applied; `suite` is not changed. */
+export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
+  const s: Suite = structuredClone(suite);
+  if (o.baseUrl !== undefined) s.target.baseUrl = o.baseUrl.replace(/\/+$/, '');
+  if (o.concurrency !== undefined) {
+    if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw flagError('--concurrency', 'an integer >= 1', o.concurrency, '8');
+    s.load.concurrency = o.concurrency;
+  }
+  if (o.rate !== undefined) {
+    if (!Number.isFinite(o.rate) || o.rate <= 0) throw flagError('--rate', 'a number > 0 (requests per second)', o.rate, '5');
+    s.load.rate = o.rate;
+  }
+  if (o.duration !== undefined) {
+    const ms = parseDuration(o.duration);
+    if (ms === null || ms <= 0) throw flagError('--duration', DURATION_FORMS, o.duration, '60s');
+    s.load.durationMs = ms;
+  }
+  if (o.limit !== undefined) {
+    if (!Number.isInteger(o.limit) || o.limit < 1) throw flagError('--limit', 'an integer >= 1', o.limit, '50');
+    s.dataset.limit = o.limit;
+  }
+  if (o.out !== undefined) s.report.dir = o.out;
+  if (o.mode !== undefined) {
+    if (!(MODES as readonly string[]).includes(o.mode)) throw flagError('--mode', `one of ${MODES.join(' | ')}`, o.mode, 'stream');
+    s.mode = o.mode;
+  }
+  if (o.variants !== undefined && o.variants.length > 0) s.variants = pickVariants(s, o.variants);
+  return s;
+}
+
+function pickVariants(s: Suite, names: string[]): Suite['variants'] {
+  const exist = s.variants.map((v) => v.name);
+  for (const name of names) {
+    if (!exist.includes(name)) {
+      throw new ConfigError(`--variant ${name}: the suite has no variant of that name`, { file: s.file }, `use one of: ${exist.join(', ')}`);
+    }
+  }
+  // Suite order is kept: it is the order reports list variants in.
+  const picked = s.variants.filter((v) => names.includes(v.name));
+  const baseline = s.compare?.baseline;
+  if (baseline && !names.includes(baseline)) {
+    throw new ConfigError(`--variant leaves out compare.baseline '${baseline}', so the comparison gates could not run`, { file: s.file }, `add --variant ${baseline}`);
+  }
+  return picked;
+}

@@ -1,0 +1,190 @@
+// The one list of suite keys, their types, ranges and defaults (DESIGN §2); the walker validates against it
+// and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
+import { DURATION_FORMS } from './duration.js';
+
+export type SchemaType =
+  | { kind: 'string'; enum?: readonly string[]; nonEmpty?: boolean }
+  | { kind: 'integer'; min?: number }
+  | { kind: 'number'; min?: number; exclusiveMin?: boolean }
+  | { kind: 'boolean' }
+  /** "60s" | "500ms" | "2m" | "1h" | seconds as a number; parsed to ms, must be > 0. */
+  | { kind: 'duration' }
+  /** Listed keys only, unless `extra` types the keys not listed (an open object, e.g. a grader). */
+  | { kind: 'object'; fields: Readonly<Record<string, FieldSchema>>; extra?: SchemaType }
+  /** Free keys, all values of one type. */
+  | { kind: 'map'; values: SchemaType }
+  | { kind: 'list'; items: SchemaType; minItems?: number }
+  /** The first option whose YAML shape (scalar / map / list) and scalar type fit is used. */
+  | { kind: 'union'; options: readonly SchemaType[] }
+  /** Any YAML value, strings env-expanded, kept as written. */
+  | { kind: 'any' };
+
+export interface FieldSchema {
+  type: SchemaType;
+  required?: boolean;
+  /**
+   * Filled in when the key is absent or null (a duration default is written as text, e.g. '60s').
+   * An absent object without a default is built from its own fields' defaults; `default: null` keeps it null.
+   */
+  default?: unknown;
+  doc: string;
+}
+
+const str = (doc: string, extra: Omit<FieldSchema, 'type' | 'doc'> = {}): FieldSchema => ({ type: { kind: 'string', nonEmpty: true }, doc, ...extra });
+const bool = (doc: string, dflt: boolean): FieldSchema => ({ type: { kind: 'boolean' }, default: dflt, doc });
+const stringOrNumber: SchemaType = { kind: 'union', options: [{ kind: 'number' }, { kind: 'string' }] };
+
+export const MODES = ['run', 'stream', 'sso-stream'] as const;
+export const FEEDBACK_WHEN = ['always', 'pass', 'fail'] as const;
+export const DEFAULT_REPORT_DIR = 'reports/{{name}}-{{timestamp}}';
+export const DEFAULT_VARIANTS = [{ name: 'published', version: -1 }];
+
+const variant: SchemaType = {
+  kind: 'object',
+  fields: {
+    name: str('Variant name, unique within the suite.', { required: true }),
+    version: { type: { kind: 'integer', min: -1 }, doc: 'Flow version; -1 = latest published; absent = not sent.' },
+    run_draft: bool('Run the unpublished draft (stream modes only).', false),
+  },
+};
+
+const grader: SchemaType = {
+  kind: 'object',
+  fields: { type: str('Grader type; the grade/ registry checks its other keys.', { required: true }) },
+  extra: { kind: 'any' },
+};
+
+export const SUITE_SCHEMA: SchemaType = {
+  kind: 'object',
+  fields: {
+    name: str('Suite name (used in reports).', { required: true }),
+    target: {
+      doc: 'Where the flow runs.',
+      type: {
+        kind: 'object',
+        fields: {
+          base_url: str('"simulator" (embedded StackAI simulator) or an http(s) URL.', { default: 'simulator' }),
+          org_id: str('Organisation id; required unless base_url is simulator (default demo).'),
+          flow_id: str('Flow id.', { required: true }),
+          token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. Never printed.' },
+          simulator: {
+            doc: 'Embedded simulator settings (base_url: simulator only).',
+            type: {
+              kind: 'object',
+              fields: {
+                flows: str('Flows YAML, relative to the suite file; default: the bundled demo flows.'),
+                seed: { type: { kind: 'integer', min: 0 }, default: 42, doc: 'Seed for deterministic behaviour.' },
+              },
+            },
+          },
+        },
+      },
+    },
+    dataset: {
+      required: true,
+      doc: 'Rows to run.',
+      type: {
+        kind: 'object',
+        fields: {
+          path: str('.csv, .jsonl or .json file, relative to the suite file.', { required: true }),
+          inputs: { type: { kind: 'map', values: { kind: 'any' } }, default: {}, doc: 'Flow inputs per row; strings are {{column}} / {{row}} templates.' },
+          expected: { type: { kind: 'string' }, doc: 'Template for the expected answer ({{expected}} in graders).' },
+          limit: { type: { kind: 'integer', min: 1 }, doc: 'Read at most this many rows.' },
+        },
+      },
+    },
+    mode: { type: { kind: 'string', enum: MODES }, default: 'stream', doc: 'Endpoint: run | stream | sso-stream.' },
+    stream: {
+      doc: 'Stream endpoint flags.',
+      type: {
+        kind: 'object',
+        fields: {
+          sse: bool('Ask for SSE framing.', false),
+          delta: bool('Outputs arrive as increments.', true),
+          prefix: bool('Pass prefix=true through.', false),
+        },
+      },
+    },
+    output: str('The output key that is "the answer".', { default: 'out-0' }),
+    variants: { type: { kind: 'list', items: variant, minItems: 1 }, default: DEFAULT_VARIANTS, doc: 'Flow versions to run, each over every row.' },
+    load: {
+      doc: 'Load shape.',
+      type: {
+        kind: 'object',
+        fields: {
+          concurrency: { type: { kind: 'integer', min: 1 }, default: 4, doc: 'Max requests in flight.' },
+          iterations: { type: { kind: 'integer', min: 1 }, default: 1, doc: 'Passes over the dataset.' },
+          duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
+          rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Open loop: requests per second.' },
+          timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
+          retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
+        },
+      },
+    },
+    metadata: {
+      doc: 'true/false, or { fields: {name: dotted.path} } (fetch and aggregate those paths).',
+      default: false,
+      type: {
+        kind: 'union',
+        options: [
+          { kind: 'boolean' },
+          { kind: 'object', fields: { fields: { type: { kind: 'map', values: { kind: 'string', nonEmpty: true } }, default: {}, doc: 'name -> dotted path.' } } },
+        ],
+      },
+    },
+    graders: { type: { kind: 'list', items: grader }, default: [], doc: 'Graders applied to every output.' },
+    feedback: {
+      doc: 'Post each grade back to StackAI.',
+      type: {
+        kind: 'object',
+        fields: {
+          post: bool('Post feedback.', false),
+          when: { type: { kind: 'string', enum: FEEDBACK_WHEN }, default: 'always', doc: 'always | pass | fail.' },
+          template: { type: { kind: 'string' }, doc: 'Feedback text template.' },
+        },
+      },
+    },
+    thresholds: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'metric -> expression, e.g. "< 1500".' },
+    compare: {
+      doc: 'Variants vs a baseline variant.',
+      default: null,
+      type: {
+        kind: 'object',
+        fields: {
+          baseline: str('Name of the baseline variant.'),
+          fail_on: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'Regression gates.' },
+        },
+      },
+    },
+    report: {
+      doc: 'Where reports go.',
+      type: { kind: 'object', fields: { dir: str('Report folder template: {{name}}, {{timestamp}}.', { default: DEFAULT_REPORT_DIR }) } },
+    },
+  },
+};
+
+/** "an integer >= 1", "one of run | stream | sso-stream", …: what an error message says was expected. */
+export function describeType(t: SchemaType): string {
+  switch (t.kind) {
+    case 'string':
+      return t.enum ? `one of ${t.enum.join(' | ')}` : t.nonEmpty ? 'a non-empty string' : 'a string';
+    case 'integer':
+      return t.min === undefined ? 'an integer' : `an integer >= ${t.min}`;
+    case 'number':
+      return t.min === undefined ? 'a number' : `a number ${t.exclusiveMin ? '>' : '>='} ${t.min}`;
+    case 'boolean':
+      return 'true or false';
+    case 'duration':
+      return DURATION_FORMS;
+    case 'object':
+      return 'a mapping (key: value)';
+    case 'map':
+      return `a mapping of names to ${describeType(t.values)}`;
+    case 'list':
+      return 'a list';
+    case 'union':
+      return t.options.map(describeType).join(', or ');
+    case 'any':
+      return 'any value';
+  }
+}
