@@ -86,7 +86,7 @@ export class VariantStats {
       this.scoreSum += r.score ?? 0;
       if (r.grades.some((g) => g.error)) this.graderErrors++;
     }
-    if (r.metadata !== null && !(typeof r.metadata === 'object' && 'error' in (r.metadata as object))) this.metadataFetched++;
+    if (r.metadata !== null) this.metadataFetched++;
     if (r.feedback) r.feedback.posted ? this.feedbackPosted++ : this.feedbackFailed++;
     for (const [name, v] of Object.entries(r.metadataFields ?? {})) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;

@@ -1,5 +1,5 @@
 // Runs a loaded suite end to end: simulator (if asked), worker pool, scheduler, sinks, reports.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { runClosedLoop } from '../load/closed-loop.js';
@@ -9,12 +9,13 @@ import { VariantStats } from '../metrics/variant-stats.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
-import { startSimulatorThread, type SimulatorHandle } from '../simulator/start.js';
+import { writeReports } from '../report/write-reports.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask, ResultRecord } from '../worker/messages.js';
 import { startPool } from '../worker/pool.js';
 import { planRequests } from './plan.js';
+import { resolveTarget } from './target.js';
 
 export interface RunOptions {
   /** Report folder; default: the suite's report.dir template. */
@@ -35,8 +36,6 @@ export interface RunOutcome {
   /** 0 all thresholds hold, 1 a threshold failed, 130 interrupted. */
   exitCode: number;
 }
-
-const SIMULATOR_TOKEN = 'flowbench-simulator';
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -70,19 +69,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   await mkdir(dir, { recursive: true });
   await rm(resolve(dir, 'results.jsonl'), { force: true });
 
-  let sim: SimulatorHandle | null = null;
-  let baseUrl = suite.target.baseUrl;
-  let token = suite.target.token;
-  if (baseUrl === 'simulator') {
-    sim = await startSimulatorThread({
-      ...(suite.target.simulator.flows ? { flowsFile: suite.target.simulator.flows } : {}),
-      seed: suite.target.simulator.seed,
-      token: token || SIMULATOR_TOKEN,
-    });
-    baseUrl = sim.url;
-    token ||= SIMULATOR_TOKEN;
-  }
-
+  const target = await resolveTarget(suite);
+  const { baseUrl, token } = target;
   const anchor = anchorClock();
   const pool = await startPool(
     {
@@ -131,7 +119,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     progress.end();
     await sink.close();
     await pool.close();
-    await sim?.close();
+    await target.close();
   }
 
   const variants = suite.variants.map((v, i) => ({
@@ -159,7 +147,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     comparisons: [],
     verdict: thresholdResults.every((t) => t.ok) && fatal === null && !interrupted ? 'pass' : 'fail',
   };
-  await writeFile(resolve(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeReports(dir, report);
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }

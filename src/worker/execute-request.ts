@@ -6,7 +6,7 @@ import { prepareGraders, type RowGrader } from '../grade/registry.js';
 import { toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { StackAIClient } from '../stackai/client.js';
-import type { InvokeOutcome } from '../stackai/types.js';
+import type { ClassifiedError, InvokeOutcome } from '../stackai/types.js';
 import { feedbackText } from './feedback-text.js';
 import type { FeedbackOutcome, RequestTask, ResultRecord, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
@@ -68,10 +68,12 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
 
   let metadata: unknown = null;
+  let metadataError: ClassifiedError | undefined;
   let metadataFields: Record<string, unknown> | undefined;
   if (config.metadata.fetch && outcome.ok && outcome.runId) {
     const m = await ctx.client.getMetadata(config.orgId, config.flowId, outcome.runId, config.timeoutMs);
-    metadata = m.ok ? m.metadata : { error: m.error };
+    if (m.ok) metadata = m.metadata;
+    else metadataError = m.error;
     if (m.ok && Object.keys(config.metadata.fields).length) metadataFields = extractFields(m.metadata, config.metadata.fields);
   }
 
@@ -118,6 +120,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     score: graded.score,
     metadata,
     ...(metadataFields ? { metadataFields } : {}),
+    ...(metadataError ? { metadataError } : {}),
     feedback,
     timestamps: {
       scheduled: rel(raw.scheduled),

@@ -74,6 +74,8 @@ export interface ResultRecord {
   score: number | null;
   metadata: unknown;
   metadataFields?: Record<string, unknown>;
+  /** Why the metadata could not be fetched (the request itself still counts as it ended). */
+  metadataError?: ClassifiedError;
   feedback: FeedbackOutcome | null;
   /** Raw timestamps, ms since the run's start on the shared clock. */
   timestamps: {
