@@ -10,6 +10,11 @@ const COMMON_KEYS = ['type', 'weight'];
 
 export const GRADER_TYPES: readonly string[] = Object.keys(FAMILIES);
 
+/** Each base type's own keys and required keys (the JSON Schema and the suite reference are generated from these). */
+export const GRADER_KEYS: Readonly<Record<string, { keys: readonly string[]; required: readonly string[] }>> = Object.fromEntries(
+  Object.entries(FAMILIES).map(([type, f]) => [type, { keys: f.keys, required: f.required }]),
+);
+
 function resolve(type: string): { family: GraderFamily | undefined; negate: boolean; base: string } {
   const negate = type.startsWith('not-');
   const base = negate ? type.slice(4) : type;
