@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../suite/config-error.js';
+import { registerReport } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
@@ -73,6 +74,8 @@ program
   .action(async (flags) => {
     await simulateCommand(flags);
   });
+
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -53,3 +53,82 @@ export function encodeHistogram(h: Histogram): string {
 export function decodeHistogram(base64: string): Histogram {
   return hdr.decodeFromCompressedBase64(base64);
 }
+
+/** HdrHistogram's `.hgrm` percentile distribution text (what its plotter reads), values in ms. */
+export function percentileDistributionText(base64: string): string {
+  return decodeHistogram(base64).outputPercentileDistribution(5, 1000);
+}
+
+/** One point of a percentile distribution: `x` = 1/(1-p), the log axis of HdrHistogram's plotter. */
+export interface PercentilePoint {
+  percentile: number;
+  x: number;
+  ms: number;
+}
+
+/**
+ * The percentile curve, `ticksPerHalf` points per halving of the remaining tail (as the .hgrm
+ * text), up to the percentile one sample resolves (1 − 1/count), then the maximum.
+ */
+export function percentileCurve(base64: string, ticksPerHalf = 5): PercentilePoint[] {
+  const h = decodeHistogram(base64);
+  if (h.totalCount === 0) return [];
+  const points: PercentilePoint[] = [];
+  const lastX = Math.max(1, h.totalCount);
+  for (let i = 0; ; i++) {
+    const x = 2 ** (i / ticksPerHalf);
+    if (x > lastX) break;
+    const p = 1 - 1 / x;
+    points.push({ percentile: p * 100, x, ms: ms(h.getValueAtPercentile(p * 100)) });
+  }
+  points.push({ percentile: 100, x: lastX * 2 ** (1 / ticksPerHalf), ms: ms(h.maxValue) });
+  return points;
+}
+
+/**
+ * Counts of recorded values in `bins` equal-width bins over [fromMs, toMs] (default: the
+ * histogram's own min to max); values outside fall in the first or last bin.
+ */
+export function valueBins(base64: string, bins = 40, range?: { fromMs: number; toMs: number }): { fromMs: number; widthMs: number; counts: number[] } | null {
+  const h = decodeHistogram(base64);
+  if (h.totalCount === 0) return null;
+  const lo = range ? range.fromMs * 1000 : Math.min(h.minNonZeroValue, h.maxValue);
+  const hi = range ? range.toMs * 1000 : h.maxValue;
+  const width = Math.max(1, (hi - lo) / bins);
+  const counts = new Array<number>(bins).fill(0);
+  // Each recorded value stands for a bucket of equivalent values (within 0.1%): counted at its top.
+  const it = (h as unknown as { recordedValuesIterator: RecordedIterator }).recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    const i = Math.min(bins - 1, Math.max(0, Math.floor((v.valueIteratedTo - lo) / width)));
+    counts[i]! += v.countAtValueIteratedTo;
+  }
+  return { fromMs: lo / 1000, widthMs: width / 1000, counts };
+}
+
+interface RecordedIterator {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}
+
+/** Every recorded value (ms, at its bucket's reported value) with its count: how compare/ resamples a saved histogram. */
+export function histogramValues(base64: string): { value: number; count: number }[] {
+  const h = decodeHistogram(base64);
+  const out: { value: number; count: number }[] = [];
+  if (h.totalCount === 0) return out;
+  const it = (h as unknown as { recordedValuesIterator: HistogramValueIterator }).recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    out.push({ value: ms(v.valueIteratedTo), count: v.countAtValueIteratedTo });
+  }
+  return out;
+}
+
+interface HistogramValueIterator {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}

@@ -2,9 +2,32 @@
 // this is the one place that lists them, so `flowbench report DIR` can rebuild them all.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeHgrm } from './hgrm.js';
+import { writeHtmlReport } from './html/write-html.js';
 import type { Report } from './report-model.js';
+import { writeResultsCsv } from './results-csv.js';
+
+/** One report format: reads report.json's content and results.jsonl in dir, writes its file(s). */
+export interface ReportWriter {
+  /** What it writes, for messages (e.g. "report.html"). */
+  name: string;
+  write(dir: string, report: Report): Promise<unknown>;
+}
+
+/** Every format derived from report.json + results.jsonl; `flowbench report` reruns exactly these. */
+export const DERIVED_WRITERS: ReportWriter[] = [
+  { name: 'report.html', write: writeHtmlReport },
+  { name: 'results.csv', write: (dir) => writeResultsCsv(dir) },
+  { name: 'hgrm/*.hgrm', write: writeHgrm },
+];
+
+/** Writes the derived formats; results.jsonl and report.json must already be in dir. */
+export async function writeDerivedReports(dir: string, report: Report): Promise<void> {
+  for (const w of DERIVED_WRITERS) await w.write(dir, report);
+}
 
 /** Writes report.json and every other report format into dir. results.jsonl is already there. */
 export async function writeReports(dir: string, report: Report): Promise<void> {
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeDerivedReports(dir, report);
 }

@@ -1,0 +1,27 @@
+// Assembles report.html's script from the browser modules in page/: each exported function is
+// inlined by its compiled source text, inside one closure, then main() runs. Keeping the browser
+// code as typed TypeScript (checked by tsc like the rest) beats a hand-written string of JS.
+import * as charts from './page/charts.js';
+import * as dom from './page/dom.js';
+import * as main from './page/main.js';
+import * as rowsTable from './page/rows-table.js';
+import * as summary from './page/summary.js';
+
+let cached: string | null = null;
+
+export function pageScript(): string {
+  if (cached) return cached;
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const mod of [dom, charts, summary, rowsTable, main] as Record<string, unknown>[]) {
+    for (const [name, fn] of Object.entries(mod)) {
+      if (typeof fn !== 'function') continue;
+      // One scope for every page function: a duplicate name would silently shadow another.
+      if (seen.has(name)) throw new Error(`report page: two functions named ${name}`);
+      seen.add(name);
+      parts.push(fn.toString());
+    }
+  }
+  cached = `(function () {\n'use strict';\n${parts.join('\n')}\nmain();\n})();\n`;
+  return cached;
+}

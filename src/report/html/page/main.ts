@@ -1,0 +1,68 @@
+// Browser side of report.html: the entry point. Reads the embedded JSON, draws every section, then
+// inflates the rows and fills the table. Sets body[data-ready] ("charts", then "rows") for tests
+// and the benchmark. Inlined by source text like dom.ts.
+import type { PageData } from '../page-data.js';
+import { histogramChart, percentileChart, timelineCharts } from './charts.js';
+import { el, section } from './dom.js';
+import { inflateRows, rowsTable } from './rows-table.js';
+import { comparisonSection, header, latencyTable, metadataSection, sideBySide, summaryCards, thresholdsSection } from './summary.js';
+
+export function baselineIndex(d: PageData): number {
+  const c = (d.report.comparisons ?? [])[0] as { baseline?: unknown } | undefined;
+  const i = c && typeof c.baseline === 'string' ? d.rows.variants.indexOf(c.baseline) : -1;
+  return i >= 0 ? i : 0;
+}
+
+export function main(): void {
+  const d = JSON.parse(document.getElementById('flowbench-data')!.textContent!) as PageData;
+  document.title = `flowbench — ${d.report.suite} — ${d.report.verdict}`;
+  const root = document.getElementById('app')!;
+  const variants = d.rows.variants;
+  let table: { setFilter: (name: 'flipped') => void } | null = null;
+  const rowsHost = section('rows', 'Rows');
+  const nav = el('nav');
+  root.append(header(d), nav, summaryCards(d));
+  const th = thresholdsSection(d);
+  if (th) root.append(th);
+  const cmp = comparisonSection(d, () => table?.setFilter('flipped')) ?? sideBySide(d, baselineIndex(d), () => table?.setFilter('flipped'));
+  if (cmp) root.append(cmp);
+
+  const pct = section('percentiles', 'Percentile distribution', el('p', { class: 'muted' },
+    'Value at each percentile, variants overlaid; the percentile axis is logarithmic in 1/(1−p), as in HdrHistogram\'s plotter. Computed from the HDR histograms in report.json (successful requests).'));
+  const hist = section('histograms', 'Histograms', el('p', { class: 'muted' }, 'How many requests took how long, in 40 equal bins over the range every variant shares.'));
+  const tl = section('timeline', 'Timeline');
+  const lat = section('latency-table', 'Latency percentiles', latencyTable(d));
+  root.append(pct, hist, tl, lat);
+  const meta = metadataSection(d);
+  if (meta) root.append(meta);
+  root.append(rowsHost);
+  // Links to the sections this report has.
+  for (const s of Array.from(root.querySelectorAll('section'))) nav.appendChild(el('a', { href: `#${s.id}` }, s.querySelector('h2')?.textContent ?? s.id));
+
+  const grid = (host: HTMLElement) => host.appendChild(el('div', { class: 'chart-grid' }));
+  const pg = grid(pct);
+  percentileChart(pg, 'Latency by percentile (ms)', d.curves.latency, variants);
+  percentileChart(pg, 'TTFT by percentile (ms)', d.curves.ttft, variants);
+  percentileChart(pg, 'Inter-token latency by percentile (ms)', d.curves.itl, variants);
+  const hg = grid(hist);
+  histogramChart(hg, 'Latency histogram', d.bins.latency, variants);
+  histogramChart(hg, 'TTFT histogram', d.bins.ttft, variants);
+  if (d.timeline && d.timeline.t.length) {
+    tl.appendChild(el('p', { class: 'muted' }, `${d.timeline.bucketMs / 1000}-second buckets by completion time, ${d.timeline.source === 'report' ? 'recorded during the run' : 'derived from results.jsonl timestamps'}. In flight counts from the scheduled time to the end.`));
+    timelineCharts(grid(tl), d.timeline, variants);
+  } else {
+    tl.appendChild(el('p', { class: 'muted' }, 'No timeline: the run recorded no timestamps.'));
+  }
+  document.body.setAttribute('data-ready', 'charts');
+
+  const loading = el('p', { class: 'muted', id: 'rows-loading' }, `Loading ${d.rows.count.toLocaleString('en-US')} results…`);
+  rowsHost.appendChild(loading);
+  inflateRows().then((rows) => {
+    loading.remove();
+    table = rowsTable(rowsHost, d, rows, baselineIndex(d));
+    document.body.setAttribute('data-ready', 'rows');
+  }, (err: unknown) => {
+    loading.textContent = `The rows could not be read in this browser (${String(err)}); results.jsonl has them.`;
+    console.error(err);
+  });
+}

@@ -1,0 +1,183 @@
+// Browser side of report.html: the row table. Rows arrive gzip-compressed (base64) and are inflated
+// with DecompressionStream, grouped by dataset row (variants side by side), filtered and paginated
+// so 100,000 results stay usable: only the visible page is in the DOM. Inlined by source text.
+import type { PageData } from '../page-data.js';
+import type { PageRow } from '../rows.js';
+import { badge, el, fmtMs, variantColor } from './dom.js';
+
+interface Group {
+  row: number;
+  iteration: number;
+  input: string;
+  expected: string | null;
+  cells: (PageRow | undefined)[];
+  failed: boolean[];
+  errored: boolean[];
+  flipped: boolean[];
+  text: string | null;
+}
+
+export async function inflateRows(): Promise<PageRow[]> {
+  const b64 = (document.getElementById('flowbench-rows')?.textContent ?? '').trim();
+  if (!b64) return [];
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text()) as PageRow[];
+}
+
+/** Groups results by (row, iteration); a row is flipped where a variant's pass differs from the baseline's. */
+export function groupRows(rows: PageRow[], nVariants: number, baseline: number): Group[] {
+  const byKey = new Map<string, Group>();
+  for (const r of rows) {
+    const key = `${r[1]}:${r[2]}`;
+    let g = byKey.get(key);
+    if (!g) byKey.set(key, (g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null }));
+    g.cells[r[0]] = r;
+  }
+  const groups = [...byKey.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration);
+  for (const g of groups) {
+    const base = g.cells[baseline];
+    for (let v = 0; v < nVariants; v++) {
+      const c = g.cells[v];
+      g.failed[v] = c !== undefined && c[4] === 0;
+      g.errored[v] = c !== undefined && c[3] === 0;
+      g.flipped[v] = v !== baseline && c !== undefined && base !== undefined && c[4] !== null && base[4] !== null && c[4] !== base[4];
+    }
+  }
+  return groups;
+}
+
+/** Lower-cased searchable text of a group, built on first search only. */
+export function groupText(g: Group): string {
+  if (g.text === null) {
+    const parts = [String(g.row), g.input, g.expected ?? ''];
+    for (const c of g.cells) if (c) parts.push(c[12], c[8] ?? '', c[9] ?? '', ...c[14].map((x) => `${x[0]} ${x[3]}`));
+    g.text = parts.join('\n').toLowerCase();
+  }
+  return g.text;
+}
+
+/** Text shortened to `preview` characters, with a button that shows the rest in place. */
+export function expandable(text: string, preview: number, fullLength: number, limit: number): HTMLElement {
+  const box = el('div', { class: 'text' });
+  const body = el('span', null, text.length > preview ? `${text.slice(0, preview)}…` : text);
+  box.appendChild(body);
+  if (text.length > preview) {
+    const btn = el('button', { type: 'button', class: 'more' }, `show all ${fullLength.toLocaleString('en-US')} characters`);
+    btn.addEventListener('click', () => {
+      const open = btn.getAttribute('data-open') === '1';
+      body.textContent = open ? `${text.slice(0, preview)}…` : text;
+      btn.setAttribute('data-open', open ? '0' : '1');
+      btn.textContent = open ? `show all ${fullLength.toLocaleString('en-US')} characters` : 'show less';
+    });
+    box.appendChild(btn);
+  }
+  if (fullLength > text.length) box.appendChild(el('div', { class: 'muted small' }, `cut at ${limit.toLocaleString('en-US')} of ${fullLength.toLocaleString('en-US')} characters; the full text is in results.jsonl`));
+  return box;
+}
+
+export function variantCell(c: PageRow | undefined, flipped: boolean, d: PageData): HTMLElement {
+  if (!c) return el('td', { class: 'muted' }, 'not run');
+  const status = c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
+  const timing = `TTFT ${fmtMs(c[6])} · latency ${fmtMs(c[7])}${c[15] > 1 ? ` · ${c[15]} attempts` : ''}${c[5] !== null && c[14].length ? ` · score ${c[5].toFixed(2)}` : ''}`;
+  const grades = c[14].length
+    ? el('ul', { class: 'grades' }, ...c[14].map((g) => el('li', { class: g[4] ? 'grader-error' : g[1] ? 'ok' : 'bad' }, `${g[4] ? '⚠' : g[1] ? '✓' : '✗'} ${g[0]}: ${g[3]}`)))
+    : null;
+  return el('td', { class: 'variant-cell' },
+    el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
+    c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
+    expandable(c[12], 400, c[13], d.rows.limits.output),
+    grades,
+    c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null);
+}
+
+export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], baseline: number): { setFilter: (name: 'flipped') => void } {
+  const variants = d.rows.variants;
+  const groups = groupRows(rows, variants.length, baseline);
+  const state = { q: '', failed: false, flipped: false, errors: false, scope: -1, page: 0, size: 25 };
+  const input = el('input', { type: 'search', id: 'row-search', placeholder: 'search input, expected, outputs, errors, reasons…' }) as HTMLInputElement;
+  const check = (id: string, label: string) => {
+    const box = el('input', { type: 'checkbox', id }) as HTMLInputElement;
+    return { box, label: el('label', { for: id }, box, ` ${label}`) };
+  };
+  const failed = check('filter-failed', 'failed only');
+  const flipped = check('filter-flipped', 'flipped only');
+  const errors = check('filter-errors', 'errors only');
+  const scope = el('select', { id: 'filter-scope' }, el('option', { value: '-1' }, 'in any variant'), ...variants.map((v, i) => el('option', { value: String(i) }, `in ${v}`))) as HTMLSelectElement;
+  const size = el('select', { id: 'page-size' }, ...[25, 50, 100, 250].map((n) => el('option', { value: String(n) }, `${n} per page`))) as HTMLSelectElement;
+  const count = el('span', { id: 'row-count', class: 'muted' });
+  const prev = el('button', { type: 'button', id: 'page-prev' }, '◀ previous');
+  const next = el('button', { type: 'button', id: 'page-next' }, 'next ▶');
+  const pageInfo = el('span', { id: 'page-info' });
+  const head = el('tr', null, el('th', null, 'row'), el('th', null, 'input / expected'),
+    ...variants.map((v, i) => el('th', { style: `border-bottom: 3px solid ${variantColor(i)}` }, v)));
+  const tbody = el('tbody');
+  const tableEl = el('table', { class: 'rows', id: 'rows-table' }, el('thead', null, head), tbody);
+  let matching: Group[] = groups;
+
+  const matches = (g: Group) => {
+    const vs = state.scope >= 0 ? [state.scope] : variants.map((_, i) => i);
+    if (state.failed && !vs.some((v) => g.failed[v])) return false;
+    if (state.errors && !vs.some((v) => g.errored[v])) return false;
+    if (state.flipped && !vs.some((v) => g.flipped[v])) return false;
+    return !state.q || groupText(g).includes(state.q);
+  };
+  const render = () => {
+    const pages = Math.max(1, Math.ceil(matching.length / state.size));
+    state.page = Math.min(state.page, pages - 1);
+    const start = state.page * state.size;
+    const slice = matching.slice(start, start + state.size);
+    tbody.replaceChildren(...slice.map((g) => el('tr', null,
+      el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}`),
+      el('td', { class: 'input-cell' }, expandable(g.input, 300, g.input.length, d.rows.limits.input),
+        g.expected !== null ? el('div', { class: 'expected' }, el('span', { class: 'label' }, 'expected '), g.expected) : null),
+      ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d)))));
+    tableEl.setAttribute('data-matching', String(matching.length));
+    count.textContent = `${matching.length.toLocaleString('en-US')} of ${groups.length.toLocaleString('en-US')} rows match` +
+      (matching.length ? ` — showing ${(start + 1).toLocaleString('en-US')}–${(start + slice.length).toLocaleString('en-US')}` : '');
+    pageInfo.textContent = `page ${state.page + 1} of ${pages}`;
+    (prev as HTMLButtonElement).disabled = state.page === 0;
+    (next as HTMLButtonElement).disabled = state.page >= pages - 1;
+  };
+  const refilter = () => {
+    state.page = 0;
+    matching = groups.filter(matches);
+    render();
+  };
+  let typing = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = window.setTimeout(() => {
+      state.q = input.value.trim().toLowerCase();
+      refilter();
+    }, 150);
+  });
+  failed.box.addEventListener('change', () => { state.failed = failed.box.checked; refilter(); });
+  flipped.box.addEventListener('change', () => { state.flipped = flipped.box.checked; refilter(); });
+  errors.box.addEventListener('change', () => { state.errors = errors.box.checked; refilter(); });
+  scope.addEventListener('change', () => { state.scope = Number(scope.value); refilter(); });
+  size.addEventListener('change', () => { state.size = Number(size.value); state.page = 0; render(); });
+  prev.addEventListener('click', () => { state.page--; render(); });
+  next.addEventListener('click', () => { state.page++; render(); });
+
+  const flips = groups.filter((g) => g.flipped.some(Boolean)).length;
+  const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
+  const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
+  host.append(
+    el('p', { class: 'muted' }, `${groups.length.toLocaleString('en-US')} dataset rows × ${variants.length} variants; ${failedN} with a failed grade, ${erroredN} with an error, ${flips} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
+      `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.`),
+    el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
+    el('div', { class: 'pager' }, prev, pageInfo, next, count),
+    el('div', { class: 'scroll' }, tableEl));
+  render();
+  return {
+    setFilter: () => {
+      flipped.box.checked = true;
+      state.flipped = true;
+      refilter();
+      host.scrollIntoView();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Writes report.html for a report folder: streams results.jsonl into the row data, decodes the
+// histograms of report.json into curves, and renders the one-file page.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Report } from '../report-model.js';
+import { buildPageData } from './page-data.js';
+import { readPageRows, type RowsData } from './rows.js';
+import { renderHtml } from './template.js';
+
+let version: string | null = null;
+function generator(): string {
+  if (version === null) {
+    try {
+      version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return `flowbench ${version}`;
+}
+
+export async function writeHtmlReport(dir: string, report: Report): Promise<void> {
+  const resultsPath = join(dir, 'results.jsonl');
+  const names = report.variants.map((v) => v.name);
+  const rows: RowsData = existsSync(resultsPath)
+    ? await readPageRows(resultsPath, names)
+    : { gzipBase64: '', count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
+  await writeFile(join(dir, 'report.html'), renderHtml(buildPageData(report, rows, generator()), rows.gzipBase64));
+}

@@ -1,0 +1,63 @@
+// results.csv: one line per result, flat columns (RFC 4180), streamed from results.jsonl. Inputs
+// and numeric metadata fields get a column each (input.<key>, meta.<name>), found in a first pass.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { ResultRecord } from '../worker/messages.js';
+import { readResults } from './read-results.js';
+
+const FIXED = [
+  'variant', 'row', 'iteration', 'attempts', 'run_id', 'ok', 'error_kind', 'error_status', 'error_message',
+  'scheduled_at', 'started_at', 'ttfb_ms', 'ttft_ms', 'latency_ms', 'queue_ms', 'content_frames',
+  'warmup', 'pass', 'score', 'grades_passed', 'grades_total', 'failed_graders', 'grade_reasons', 'expected', 'output',
+] as const;
+
+/**
+ * One CSV field. Text that a spreadsheet would run as a formula (starting with = + - @ tab or CR)
+ * gets a leading apostrophe — OWASP's advice against CSV injection; numbers are written as they are.
+ */
+export function csvField(v: unknown, text = true): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  if (text && typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function line(r: ResultRecord, inputKeys: string[], metaKeys: string[]): string {
+  const grades = r.grades ?? [];
+  const cells: [unknown, boolean][] = [
+    [r.variant, true], [r.row, false], [r.iteration, false], [r.attempts, false], [r.runId, true], [r.ok, false],
+    [r.error?.kind, true], [r.error?.status, false], [r.error?.message, true],
+    [r.scheduledAt, false], [r.startedAt, false], [r.ttfbMs, false], [r.ttftMs, false], [r.latencyMs, false], [r.queueMs, false],
+    [r.timestamps?.contentFrames?.length ?? null, false],
+    [r.warmup === true, false], [r.pass, false], [r.score, false], [grades.filter((g) => g.pass).length, false], [grades.length, false],
+    [grades.filter((g) => !g.pass).map((g) => g.grader).join('; '), true],
+    [grades.map((g) => `${g.grader}: ${g.pass ? 'pass' : 'fail'} (${g.reason})`).join('; '), true],
+    [r.expected, true], [r.output, true],
+    ...inputKeys.map((k): [unknown, boolean] => [r.inputs?.[k], true]),
+    ...metaKeys.map((k): [unknown, boolean] => [r.metadataFields?.[k], true]),
+  ];
+  return `${cells.map(([v, text]) => csvField(v, text)).join(',')}\r\n`;
+}
+
+export async function writeResultsCsv(dir: string): Promise<void> {
+  const src = join(dir, 'results.jsonl');
+  const inputKeys = new Set<string>();
+  const metaKeys = new Set<string>();
+  for await (const r of readResults(src)) {
+    for (const k of Object.keys(r.inputs ?? {})) inputKeys.add(k);
+    for (const k of Object.keys(r.metadataFields ?? {})) metaKeys.add(k);
+  }
+  const ik = [...inputKeys];
+  const mk = [...metaKeys];
+  const out = createWriteStream(join(dir, 'results.csv'));
+  const failed = once(out, 'error').then(([e]) => { throw e; });
+  failed.catch(() => {}); // observed below; avoid an unhandled rejection while writing
+  const write = async (s: string) => {
+    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  await write(`${[...FIXED, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
+  for await (const r of readResults(src)) await write(line(r, ik, mk));
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+}
