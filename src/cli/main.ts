@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../suite/config-error.js';
+import { registerCompletion } from './completion-command.js';
+import { registerEnvFile } from './env-file.js';
+import { registerInit } from './init-command.js';
 import { registerReport } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -76,6 +79,10 @@ program
   });
 
 registerReport(program);
+
+registerInit(program);
+registerCompletion(program); // its script is built when it runs, from every command and flag registered
+registerEnvFile(program);
 
 try {
   await program.parseAsync(process.argv);
