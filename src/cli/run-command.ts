@@ -8,7 +8,6 @@ function shown(path: string): string {
 }
 import { renderTable } from '../report/table.js';
 import { runSuite } from '../runner/run-suite.js';
-import { ConfigError } from '../suite/config-error.js';
 import { loadSuite } from '../suite/load-suite.js';
 import type { Mode } from '../stackai/types.js';
 import type { SuiteOverrides } from '../suite/types.js';
@@ -17,6 +16,8 @@ export interface RunFlags {
   baseUrl?: string;
   concurrency?: number;
   rate?: number;
+  arrival?: string;
+  requests?: number;
   duration?: string;
   limit?: number;
   variant?: string[];
@@ -31,6 +32,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.baseUrl !== undefined && { baseUrl: flags.baseUrl }),
     ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
     ...(flags.rate !== undefined && { rate: flags.rate }),
+    ...(flags.arrival !== undefined && { arrival: flags.arrival }),
+    ...(flags.requests !== undefined && { requests: flags.requests }),
     ...(flags.duration !== undefined && { duration: flags.duration }),
     ...(flags.limit !== undefined && { limit: flags.limit }),
     ...(flags.variant !== undefined && { variants: flags.variant }),
@@ -38,9 +41,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const suite = await loadSuite(file, { overrides });
-  if (suite.load.rate !== null) {
-    throw new ConfigError('open-loop `rate` is not supported yet: this version runs the closed loop only', { file: suite.file }, 'remove load.rate (or --rate) and use load.concurrency');
-  }
 
   // First Ctrl-C: stop scheduling and let in-flight requests finish; second: leave at once.
   const abort = new AbortController();

@@ -1,6 +1,7 @@
 // Accumulates results per variant cheaply (add per result, percentiles once at the end), like vegeta's Metrics.
 import type { ResultRecord } from '../worker/messages.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
+import { StreamStats, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
@@ -24,7 +25,7 @@ export interface MetadataMetric {
   max: number;
 }
 
-export interface VariantSummary {
+export interface VariantSummary extends StreamSummary {
   requests: number;
   ok: number;
   errors: number;
@@ -64,9 +65,12 @@ export class VariantStats {
   private lastEnd = -Infinity;
   /** Numeric metadata fields: values kept per field (one number per request, small). */
   private readonly fieldValues = new Map<string, number[]>();
+  /** Service time, send lag, output tokens, TPOT, token throughput. */
+  private readonly stream = new StreamStats();
 
   add(r: ResultRecord): void {
     this.requests++;
+    this.stream.add(r);
     this.retries += r.attempts - 1;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
     this.lastEnd = Math.max(this.lastEnd, r.timestamps.end);
@@ -110,6 +114,7 @@ export class VariantStats {
       itlMs: summarize(this.h.itl),
       queueMs: summarize(this.h.queue),
       rps: this.requests > 0 && span > 0 ? Math.round((this.ok / span) * 1000) / 1000 : null,
+      ...this.stream.summary(span),
       grades: {
         graded: this.graded,
         passed: this.passed,

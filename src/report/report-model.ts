@@ -1,5 +1,9 @@
 // The shape of report.json (DESIGN §3, schemaVersion 1). Reporters render it; they compute nothing.
+import type { LoadModel } from '../load/model.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
+import type { TimelineBucket } from '../metrics/timeline.js';
+import type { SweepReport } from '../runner/sweep-report.js';
+import type { LoadStage, SweepSpec } from '../suite/types.js';
 import type { VariantSummary } from '../metrics/variant-stats.js';
 import type { Mode } from '../stackai/types.js';
 
@@ -18,7 +22,31 @@ export interface Report {
   /** True when the run was cut short (Ctrl-C or a fatal error); the numbers cover what finished. */
   partial: boolean;
   target: { baseUrl: string; orgId: string; flowId: string; mode: Mode };
-  load: { concurrency: number; iterations: number; rate: number | null; durationMs: number | null; threads: number };
+  load: {
+    model: LoadModel;
+    /** Closed loop: in flight; open loop: the in-flight cap. */
+    concurrency: number;
+    iterations: number | null;
+    rate: number | null;
+    arrival: 'constant' | 'poisson';
+    requests: number | null;
+    durationMs: number | null;
+    stages: LoadStage[] | null;
+    sweep: SweepSpec | null;
+    threads: number;
+    /** Measured requests started, and warm-up requests (in results.jsonl with warmup: true, in no statistic). */
+    started: number;
+    warmupRequests: number;
+    /** Open loop: sends that waited for a free in-flight slot, and the largest scheduler lateness (ms). */
+    delayedSends: number;
+    maxSendLagMs: number;
+    /** Requests still in flight when the Ctrl-C grace period ended: not in results or statistics. */
+    abandoned: number;
+  };
+  /** Per-second buckets of the measured requests (seconds since the run's clock anchor). */
+  timeline: TimelineBucket[];
+  /** Sweep runs only: per-step figures and the sustainable rate. */
+  sweep: SweepReport | null;
   variants: VariantReport[];
   thresholds: ThresholdResult[];
   comparisons: unknown[];

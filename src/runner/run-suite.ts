@@ -2,10 +2,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
-import { runClosedLoop } from '../load/closed-loop.js';
+import { loadModel } from '../load/model.js';
 import { anchorClock, nowMs, toIso } from '../metrics/clock.js';
 import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
-import { VariantStats } from '../metrics/variant-stats.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
@@ -14,7 +13,12 @@ import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask, ResultRecord } from '../worker/messages.js';
 import { startPool } from '../worker/pool.js';
-import { planRequests } from './plan.js';
+import { RunCollector } from './collect.js';
+import { driveLoad, type LoadOutcome } from './drive-load.js';
+import { untilDoneOrGrace } from './grace.js';
+import { plannedWork } from './planned.js';
+import { sweepReport } from './sweep-report.js';
+import { writeHlogs } from './write-hlogs.js';
 import { resolveTarget } from './target.js';
 
 export interface RunOptions {
@@ -63,7 +67,7 @@ async function countRows(suite: Suite): Promise<number> {
 
 export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
   const thresholds = parseThresholds(suite);
-  const planned = (await countRows(suite)) * suite.variants.length * suite.load.iterations;
+  const planned = plannedWork(suite, await countRows(suite));
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : reportDir(suite, startedWall);
   await mkdir(dir, { recursive: true });
@@ -83,40 +87,44 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     opts.threads,
   );
 
-  const stats = suite.variants.map(() => new VariantStats());
   const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
-  let done = 0;
-  let errors = 0;
-  let inFlight = 0;
-  const progress = new Progress(() => ({ planned, done, errors, inFlight }), process.stderr, opts.progress !== false);
+  const collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), opts.onResult);
+  const progress = new Progress(
+    () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: collector.inFlight, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
+    process.stderr,
+    opts.progress !== false,
+  );
   const runStart = nowMs();
   progress.begin();
   let fatal: unknown = null;
+  let loadOutcome: LoadOutcome | null = null;
+  let abandoned = 0;
   try {
-    await runClosedLoop(
-      planRequests(suite.dataset, suite.variants.length, suite.load.iterations),
-      async (p, scheduledAt) => {
-        const task: RequestTask = { ...p, scheduledAt };
-        inFlight++;
+    const driven = driveLoad(
+      suite,
+      async (p, info, phase) => {
+        const task: RequestTask = { ...p, scheduledAt: info.scheduledAt };
+        collector.inFlight++;
         let record: ResultRecord;
         try {
           record = await pool.run(task);
         } catch (err) {
           record = harnessFailure(suite, task, err, anchor);
         }
-        inFlight--;
-        done++;
-        if (!record.ok) errors++;
-        sink.write(record);
-        stats[p.variant]!.add(record);
-        opts.onResult?.(record);
+        collector.inFlight--;
+        collector.add(record, p.variant, info, phase);
       },
-      { concurrency: suite.load.concurrency, durationMs: suite.load.durationMs, stopped: () => opts.signal?.aborted === true },
+      () => opts.signal?.aborted === true,
     );
+    // Ctrl-C: scheduling stops at once; in-flight requests get load.grace to finish, then are abandoned.
+    const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
+    if ('value' in waited) loadOutcome = waited.value;
+    else abandoned = collector.inFlight;
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
     progress.end();
+    collector.finish();
     await sink.close();
     await pool.close();
     await target.close();
@@ -125,7 +133,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const variants = suite.variants.map((v, i) => ({
     name: v.name,
     params: { version: v.version, runDraft: v.runDraft },
-    ...stats[i]!.summary(),
+    ...collector.stats[i]!.summary(),
   }));
   const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })));
   const interrupted = opts.signal?.aborted === true;
@@ -139,15 +147,23 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     partial: interrupted || fatal !== null,
     target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
-      concurrency: suite.load.concurrency, iterations: suite.load.iterations, rate: suite.load.rate,
-      durationMs: suite.load.durationMs, threads: pool.threads,
+      model: loadModel(suite.load), concurrency: suite.load.concurrency, iterations: suite.load.iterations, rate: suite.load.rate,
+      arrival: suite.load.arrival, requests: suite.load.requests, durationMs: suite.load.durationMs, stages: suite.load.stages,
+      sweep: suite.load.sweep, threads: pool.threads, started: loadOutcome?.started ?? collector.done + abandoned, warmupRequests: collector.warmupDone,
+      delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0), maxSendLagMs: loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
+      abandoned,
     },
+    timeline: collector.timeline.buckets(),
+    sweep: suite.load.sweep && loadOutcome
+      ? sweepReport(loadOutcome.steps, collector.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
+      : null,
     variants,
     thresholds: thresholdResults,
     comparisons: [],
     verdict: thresholdResults.every((t) => t.ok) && fatal === null && !interrupted ? 'pass' : 'fail',
   };
   await writeReports(dir, report);
+  await writeHlogs(dir, collector.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }

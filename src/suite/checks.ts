@@ -1,6 +1,7 @@
 // Whole-suite rules checked after overrides: target URL/org/token, run_draft vs mode, grader specs.
 // The one default settled here: org_id `demo` for the simulator (it depends on the final base URL).
 import { checkGraderSpec } from '../grade/registry.js';
+import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../worker/feedback-text.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { LoadContext } from './load-context.js';
 import type { Suite } from './types.js';
@@ -63,8 +64,15 @@ function checkRunDraft(s: Suite, ctx: LoadContext): void {
 }
 
 function checkGraders(s: Suite, ctx: LoadContext): void {
+  const unknownVar = s.feedback.template === null ? null : unknownFeedbackVariable(s.feedback.template);
+  if (unknownVar !== null) {
+    throw ctx.src.error(ctx.where.value(['feedback', 'template']), `feedback.template uses {{${unknownVar}}}, which is not a feedback variable`, `use: ${Object.keys(FEEDBACK_VARIABLES).map((v) => `{{${v}}}`).join(' ')}`);
+  }
+  if (s.passScore !== null && s.passScore > 1) {
+    throw ctx.src.error(ctx.where.value(['pass_score']), `pass_score must be from 0 to 1, got ${s.passScore}`, 'grade scores are 0..1: e.g. pass_score: 0.8');
+  }
   s.graders.forEach((spec, i) => {
-    const problem = checkGraderSpec(spec);
+    const problem = checkGraderSpec(spec, { dir: s.dir });
     if (!problem) return;
     const at = problem.key !== undefined && ctx.where.has(['graders', i, problem.key]) ? ctx.where.key(['graders', i, problem.key]) : ctx.where.value(['graders', i]);
     throw ctx.src.error(at, `graders[${i}] (${spec.type}): ${problem.message}`, problem.hint ?? 'see the grader reference in the README');

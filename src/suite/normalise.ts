@@ -2,6 +2,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import type { Mode } from '../stackai/types.js';
 import type { LoadContext } from './load-context.js';
+import { loadSpecOf } from './load-spec.js';
 import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -40,14 +41,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
     output: raw.output as string,
     variants,
-    load: {
-      concurrency: load.concurrency as number,
-      iterations: load.iterations as number,
-      durationMs: (load.duration as number | undefined) ?? null,
-      rate: (load.rate as number | undefined) ?? null,
-      timeoutMs: load.timeout as number,
-      retries: load.retries as number,
-    },
+    load: loadSpecOf(load, ctx),
     metadata: metadataOf(raw.metadata),
     graders: raw.graders as GraderSpec[],
     feedback: feedbackOf(raw.feedback as Obj),

@@ -1,6 +1,7 @@
 // Applies command-line flags (--base-url, --concurrency, …) over a normalised suite, checking each flag's value.
 import { ConfigError } from './config-error.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
+import { OPEN_LOOP_DEFAULT_CAP } from './load-spec.js';
 import { MODES } from './suite-schema.js';
 import type { Suite, SuiteOverrides } from './types.js';
 
@@ -14,15 +15,33 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
   if (o.concurrency !== undefined) {
     if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw flagError('--concurrency', 'an integer >= 1', o.concurrency, '8');
     s.load.concurrency = o.concurrency;
+    // A constant concurrency from the command line replaces concurrency ramps.
+    if (s.load.stages?.[0]?.kind === 'concurrency') s.load.stages = null;
   }
   if (o.rate !== undefined) {
     if (!Number.isFinite(o.rate) || o.rate <= 0) throw flagError('--rate', 'a number > 0 (requests per second)', o.rate, '5');
+    const wasOpen = s.load.rate !== null || s.load.sweep !== null || s.load.stages?.[0]?.kind === 'rate';
+    // A closed-loop suite's concurrency meant "in flight", not a cap: use the open-loop default cap.
+    if (!wasOpen && o.concurrency === undefined) s.load.concurrency = OPEN_LOOP_DEFAULT_CAP;
     s.load.rate = o.rate;
+    s.load.stages = null;
+    s.load.sweep = null;
+  }
+  if (o.arrival !== undefined) {
+    if (o.arrival !== 'constant' && o.arrival !== 'poisson') throw flagError('--arrival', 'constant or poisson', o.arrival, 'poisson');
+    s.load.arrival = o.arrival;
+  }
+  if (o.requests !== undefined) {
+    if (!Number.isInteger(o.requests) || o.requests < 1) throw flagError('--requests', 'an integer >= 1', o.requests, '500');
+    s.load.requests = o.requests;
+    if (o.duration === undefined) s.load.iterations = null;
   }
   if (o.duration !== undefined) {
     const ms = parseDuration(o.duration);
     if (ms === null || ms <= 0) throw flagError('--duration', DURATION_FORMS, o.duration, '60s');
     s.load.durationMs = ms;
+    // --duration means "run this long": rows are cycled until the time is up.
+    s.load.iterations = null;
   }
   if (o.limit !== undefined) {
     if (!Number.isInteger(o.limit) || o.limit < 1) throw flagError('--limit', 'an integer >= 1', o.limit, '50');

@@ -54,6 +54,26 @@ const grader: SchemaType = {
   extra: { kind: 'any' },
 };
 
+const LOAD_STAGE: SchemaType = {
+  kind: 'object',
+  fields: {
+    rate: { type: { kind: 'number', min: 0 }, doc: 'Arrival rate at the stage start, requests/s.' },
+    concurrency: { type: { kind: 'integer', min: 0 }, doc: 'Requests in flight at the stage start.' },
+    to: { type: { kind: 'number', min: 0 }, doc: 'Value at the stage end (default: no change).' },
+    duration: { type: { kind: 'duration' }, required: true, doc: 'Stage length.' },
+  },
+};
+
+const SWEEP: SchemaType = {
+  kind: 'object',
+  fields: {
+    from: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'First rate, requests/s.' },
+    to: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'Last rate, requests/s.' },
+    steps: { type: { kind: 'integer', min: 2 }, default: 5, doc: 'Number of rates (evenly spaced).' },
+    duration: { type: { kind: 'duration' }, required: true, doc: 'Length of each step.' },
+  },
+};
+
 export const SUITE_SCHEMA: SchemaType = {
   kind: 'object',
   fields: {
@@ -112,10 +132,17 @@ export const SUITE_SCHEMA: SchemaType = {
       type: {
         kind: 'object',
         fields: {
-          concurrency: { type: { kind: 'integer', min: 1 }, default: 4, doc: 'Max requests in flight.' },
-          iterations: { type: { kind: 'integer', min: 1 }, default: 1, doc: 'Passes over the dataset.' },
+          concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
+          iterations: { type: { kind: 'integer', min: 1 }, doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).' },
           duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
           rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Open loop: requests per second.' },
+          arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
+          requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
+          stages: { type: { kind: 'list', items: LOAD_STAGE, minItems: 1 }, doc: 'Ramps: [{rate, to, duration}] or [{concurrency, to, duration}].' },
+          sweep: { type: SWEEP, default: null, doc: 'Open-loop rates from `from` to `to` in `steps` steps of `duration` each.' },
+          warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Requests (a count) or a duration sent first and excluded from statistics.' },
+          grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
+          seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
           timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
           retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
         },

@@ -31,18 +31,50 @@ export interface VariantSpec {
 }
 
 export interface LoadSpec {
-  /** Closed loop: max requests in flight. */
+  /** Closed loop: requests in flight; open loop (rate, rate stages, sweep): the in-flight cap. */
   concurrency: number;
-  /** Passes over the dataset. */
-  iterations: number;
-  /** Optional run duration cap in ms (closed loop stops starting new requests after it). */
+  /** Passes over the dataset; null = cycle the rows until the duration, request count or stages end. */
+  iterations: number | null;
+  /** Stop starting new requests after this many ms (null: no time limit). */
   durationMs: number | null;
-  /** Open loop requests per second (null = closed loop). */
+  /** Open loop requests per second (null = no constant rate: closed loop, stages or sweep). */
   rate: number | null;
+  /** Open loop inter-arrival times: evenly spaced, or exponential (a Poisson process). */
+  arrival: 'constant' | 'poisson';
+  /** Stop after this many (measured) requests; null = no count limit. */
+  requests: number | null;
+  /** Ramping stages: all of one kind (rate = ramping arrival rate, concurrency = ramping in-flight). */
+  stages: LoadStage[] | null;
+  /** Successive open-loop rates; the report gives per-step figures and the sustainable rate. */
+  sweep: SweepSpec | null;
+  /** Requests sent first and excluded from statistics (kept in results.jsonl with warmup: true). */
+  warmup: { requests: number } | { durationMs: number } | null;
+  /** After Ctrl-C: how long in-flight requests may still finish, ms. */
+  graceMs: number;
+  /** Seed of the Poisson arrival draws. */
+  seed: number;
   /** Total time allowed per request, ms. */
   timeoutMs: number;
   /** Retries on 429 / 5xx / connection errors. */
   retries: number;
+}
+
+export interface LoadStage {
+  kind: 'rate' | 'concurrency';
+  /** Value at the stage's start (requests/s or requests in flight). */
+  from: number;
+  /** Value at the stage's end (default: `from`). */
+  to: number;
+  durationMs: number;
+}
+
+export interface SweepSpec {
+  /** First and last rate, requests/s. */
+  from: number;
+  to: number;
+  steps: number;
+  /** Length of each step, ms. */
+  durationMs: number;
 }
 
 /** A grader as written in the suite; the grade/ registry validates type-specific keys. */
@@ -91,6 +123,8 @@ export interface SuiteOverrides {
   baseUrl?: string;
   concurrency?: number;
   rate?: number;
+  arrival?: string;
+  requests?: number;
   duration?: string;
   limit?: number;
   out?: string;

@@ -7,8 +7,8 @@ import { toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, InvokeOutcome } from '../stackai/types.js';
-import { feedbackText } from './feedback-text.js';
-import type { FeedbackOutcome, RequestTask, ResultRecord, WorkerConfig } from './messages.js';
+import { judgeCaller } from './judge-caller.js';
+import type { RequestTask, ResultRecord, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
 import { backoffMs, shouldRetry } from './retry-policy.js';
 
@@ -25,7 +25,7 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
   return {
     config,
     client,
-    grader: prepareGraders(config.graders),
+    grader: prepareGraders(config.graders, { dir: config.suiteDir, judge: judgeCaller(config, client), passScore: config.passScore }),
     expected: t === null ? null : (row, values) => {
       const v = t.render({ row, values });
       return typeof v === 'string' ? v : JSON.stringify(v);
@@ -62,11 +62,6 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
   const { outcome, attempts } = await invokeWithRetries(ctx, task, inputs);
   const output = outcome.outputs[config.output] ?? '';
 
-  // A failed request is not graded as a success: its grades stay empty and pass is false.
-  const graded = outcome.ok
-    ? ctx.grader.grade({ output, expected, row: task.row, values: task.values })
-    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
-
   let metadata: unknown = null;
   let metadataError: ClassifiedError | undefined;
   let metadataFields: Record<string, unknown> | undefined;
@@ -77,17 +72,12 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     if (m.ok && Object.keys(config.metadata.fields).length) metadataFields = extractFields(m.metadata, config.metadata.fields);
   }
 
-  let feedback: FeedbackOutcome | null = null;
-  const verdict = graded.pass !== false;
-  const when = config.feedback.when;
-  if (config.feedback.post && outcome.runId && (when === 'always' || (when === 'pass') === verdict)) {
-    const text = feedbackText(config.feedback.template, {
-      verdict: verdict ? 'PASS' : 'FAIL', score: graded.score, suite: config.suiteName,
-      variant: variant.name, row: task.row, grades: graded.grades,
-    });
-    const f = await ctx.client.postFeedback(config.orgId, config.flowId, outcome.runId, text, config.timeoutMs);
-    feedback = { posted: f.ok, text, error: f.ok ? null : f.error };
-  }
+  // Graded after the metadata fetch so script graders see it. A failed request is not graded as a
+  // success: its grades stay empty and pass is false. Feedback is posted by the runner, off this path.
+  const early = deriveTimings({ scheduled: task.scheduledAt, sent: outcome.sentAt, firstByte: outcome.firstByteAt, contentFrames: outcome.contentFrameAt, end: outcome.endAt });
+  const graded = outcome.ok
+    ? await ctx.grader.grade({ output, expected, row: task.row, values: task.values, variant: variant.name, ttftMs: early.ttftMs, latencyMs: early.latencyMs, metadata })
+    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
 
   const raw = {
     scheduled: task.scheduledAt,
@@ -121,7 +111,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     metadata,
     ...(metadataFields ? { metadataFields } : {}),
     ...(metadataError ? { metadataError } : {}),
-    feedback,
+    feedback: null,
     timestamps: {
       scheduled: rel(raw.scheduled),
       sent: rel(raw.sent),

@@ -77,6 +77,16 @@ export interface ResultRecord {
   /** Why the metadata could not be fetched (the request itself still counts as it ended). */
   metadataError?: ClassifiedError;
   feedback: FeedbackOutcome | null;
+  /** Set by the runner (main thread): a warm-up request, kept here but excluded from statistics. */
+  warmup?: boolean;
+  /** Set by the runner: sweep step index. */
+  step?: number;
+  /** Set by the runner: scheduler lateness, ms (handed to the pool minus scheduled). */
+  sendLagMs?: number;
+  /** Set by the runner: the send waited for a free in-flight slot (open loop). */
+  delayed?: boolean;
+  /** Set by the runner: output tokens, from metadata usage or estimated from the text. */
+  outputTokens?: { count: number; source: 'metadata' | 'estimate' };
   /** Raw timestamps, ms since the run's start on the shared clock. */
   timestamps: {
     scheduled: number;

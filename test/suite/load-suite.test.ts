@@ -36,7 +36,10 @@ describe('loadSuite: good suites', () => {
       stream: { sse: false, delta: true, prefix: false },
       output: 'out-0',
       variants: [{ name: 'published', version: -1, runDraft: false }],
-      load: { concurrency: 4, iterations: 1, durationMs: null, rate: null, timeoutMs: 60_000, retries: 2 },
+      load: {
+        concurrency: 4, iterations: 1, durationMs: null, rate: null, timeoutMs: 60_000, retries: 2,
+        arrival: 'constant', requests: null, stages: null, sweep: null, warmup: null, graceMs: 5000, seed: 1,
+      },
       metadata: { fetch: false, fields: {} },
       graders: [],
       feedback: { post: false, when: 'always', template: null },

@@ -1,0 +1,71 @@
+// Open loop (k6's constant- and ramping-arrival-rate, wrk2): requests start at scheduled times whatever
+// the server does. `maxInFlight` caps requests in flight; a send that finds the cap reached waits for a
+// slot, is counted as delayed, and still carries its scheduled time, so its wait counts in its latency.
+import { nowMs } from '../metrics/clock.js';
+import { waitUntil } from './precise-wait.js';
+import { Slots } from './slots.js';
+
+/** What the scheduler knew when it handed a request over. */
+export interface SendInfo {
+  /** Shared-clock ms at which the request was meant to start. */
+  scheduledAt: number;
+  /** Handed over minus scheduled, ms: the scheduler's own lateness (timer, cap). */
+  lagMs: number;
+  /** True when the request had to wait for a free in-flight slot. */
+  delayed: boolean;
+}
+
+export type Send<T> = (item: T, info: SendInfo) => Promise<void>;
+
+export interface OpenLoopOptions {
+  /** Send times, ms after `startAt`, non-decreasing (see rate-profile.ts). */
+  offsets: Iterable<number>;
+  /** Shared-clock ms of offset 0; default: 1 ms after the first row is read (opening a dataset takes a while). */
+  startAt?: number;
+  maxInFlight: number;
+  /** Stop scheduling when this says so (Ctrl-C). */
+  stopped?: () => boolean;
+}
+
+export interface LoadResult {
+  started: number;
+  delayed: number;
+  maxLagMs: number;
+}
+
+/** Drives `send` at the offsets until they or the plan run out; resolves when every started request has finished. */
+export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions): Promise<LoadResult> {
+  const slots = new Slots(opts.maxInFlight);
+  const running = new Set<Promise<void>>();
+  const result: LoadResult = { started: 0, delayed: 0, maxLagMs: 0 };
+  let startAt = opts.startAt;
+  for (const offset of opts.offsets) {
+    if (opts.stopped?.()) break;
+    // Pull the row before the wait, so reading the dataset is never on the send path.
+    const item = await plan.next();
+    if (item.done) break;
+    startAt ??= nowMs() + 1;
+    const scheduledAt = startAt + offset;
+    await waitUntil(scheduledAt, opts.stopped);
+    if (opts.stopped?.()) break;
+    const delayed = !slots.free;
+    if (delayed) result.delayed++;
+    await slots.acquire();
+    if (opts.stopped?.()) {
+      slots.release();
+      break;
+    }
+    const lagMs = Math.max(0, nowMs() - scheduledAt);
+    if (lagMs > result.maxLagMs) result.maxLagMs = lagMs;
+    result.started++;
+    const p: Promise<void> = send(item.value, { scheduledAt, lagMs, delayed })
+      .catch(() => undefined) // send() records its own failures; a rejection must not stop the schedule
+      .finally(() => {
+        slots.release();
+        running.delete(p);
+      });
+    running.add(p);
+  }
+  await Promise.all(running);
+  return result;
+}

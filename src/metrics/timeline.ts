@@ -1,0 +1,109 @@
+// The run second by second: requests started, completed, failed and in flight per 1-s bucket, with
+// p50 / p99 latency and TTFT of the requests that completed in it; each variant's intervals also go
+// to its .hlog. Percentile histograms exist only for the last few seconds; older buckets keep numbers.
+import type { ClockAnchor } from './clock.js';
+import { HlogWriter, intervalPercentileMs, newIntervalHistogram, recordIntervalMs, type IntervalHistogram } from './hlog.js';
+import type { ResultRecord } from '../worker/messages.js';
+
+export interface TimelineBucket {
+  /** Seconds since the run's clock anchor: the bucket covers [t, t + 1). */
+  t: number;
+  /** Requests whose scheduled start fell in the bucket. */
+  sent: number;
+  completed: number;
+  failed: number;
+  /** Requests started but not finished at the end of the bucket. */
+  inFlight: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  ttftP50Ms: number | null;
+  ttftP99Ms: number | null;
+}
+
+interface OpenBucket {
+  latency: IntervalHistogram;
+  ttft: IntervalHistogram;
+  /** Per variant index: that variant's latency and TTFT in this second (for its .hlog). */
+  perVariant: Map<number, { latency: IntervalHistogram; ttft: IntervalHistogram }>;
+}
+
+/** A bucket is closed once results for it can no longer arrive (they land within ms of their end). */
+const CLOSE_AFTER_S = 3;
+
+export class Timeline {
+  private readonly sent: number[] = [];
+  private readonly completed: number[] = [];
+  private readonly failed: number[] = [];
+  private readonly percentiles: (Pick<TimelineBucket, 'latencyP50Ms' | 'latencyP99Ms' | 'ttftP50Ms' | 'ttftP99Ms'> | undefined)[] = [];
+  private readonly open = new Map<number, OpenBucket>();
+  private readonly hlogs: HlogWriter[];
+
+  constructor(anchor: ClockAnchor, private readonly variantNames: string[]) {
+    this.hlogs = variantNames.map((n) => new HlogWriter(anchor, `flowbench interval log: variant ${n}; values in microseconds, tags latency and ttft`));
+  }
+
+  /** A measured result (warm-up excluded by the caller); `variant` is its index. */
+  add(r: ResultRecord, variant: number): void {
+    const s = Math.max(0, Math.floor(r.timestamps.scheduled / 1000));
+    const e = Math.max(0, Math.floor(r.timestamps.end / 1000));
+    this.sent[s] = (this.sent[s] ?? 0) + 1;
+    if (r.ok) this.completed[e] = (this.completed[e] ?? 0) + 1;
+    else this.failed[e] = (this.failed[e] ?? 0) + 1;
+    if (!r.ok || this.percentiles[e] !== undefined) return; // a closed bucket keeps its counts only
+    let b = this.open.get(e);
+    if (!b) this.open.set(e, (b = { latency: newIntervalHistogram(), ttft: newIntervalHistogram(), perVariant: new Map() }));
+    let v = b.perVariant.get(variant);
+    if (!v) b.perVariant.set(variant, (v = { latency: newIntervalHistogram(), ttft: newIntervalHistogram() }));
+    recordIntervalMs(b.latency, r.latencyMs);
+    recordIntervalMs(v.latency, r.latencyMs);
+    if (r.ttftMs !== null) {
+      recordIntervalMs(b.ttft, r.ttftMs);
+      recordIntervalMs(v.ttft, r.ttftMs);
+    }
+  }
+
+  /** Closes buckets older than a few seconds before `nowSec` (seconds since the anchor); all when final. */
+  flush(nowSec: number, final = false): void {
+    for (const [t, b] of [...this.open].sort((x, y) => x[0] - y[0])) {
+      if (!final && t > nowSec - CLOSE_AFTER_S) continue;
+      this.percentiles[t] = {
+        latencyP50Ms: intervalPercentileMs(b.latency, 50),
+        latencyP99Ms: intervalPercentileMs(b.latency, 99),
+        ttftP50Ms: intervalPercentileMs(b.ttft, 50),
+        ttftP99Ms: intervalPercentileMs(b.ttft, 99),
+      };
+      for (const [i, v] of b.perVariant) {
+        this.hlogs[i]!.interval('latency', v.latency, t, t + 1);
+        this.hlogs[i]!.interval('ttft', v.ttft, t, t + 1);
+      }
+      this.open.delete(t);
+    }
+  }
+
+  /** Every second from the first request's start to the last one's end. */
+  buckets(): TimelineBucket[] {
+    const len = Math.max(this.sent.length, this.completed.length, this.failed.length);
+    const first = this.sent.findIndex((x) => x !== undefined);
+    const out: TimelineBucket[] = [];
+    let inFlight = 0;
+    for (let t = 0; t < len; t++) {
+      const sent = this.sent[t] ?? 0;
+      const completed = this.completed[t] ?? 0;
+      const failed = this.failed[t] ?? 0;
+      inFlight += sent - completed - failed;
+      if (first === -1 || t < first) continue;
+      const p = this.percentiles[t];
+      out.push({
+        t, sent, completed, failed, inFlight,
+        latencyP50Ms: p?.latencyP50Ms ?? null, latencyP99Ms: p?.latencyP99Ms ?? null,
+        ttftP50Ms: p?.ttftP50Ms ?? null, ttftP99Ms: p?.ttftP99Ms ?? null,
+      });
+    }
+    return out;
+  }
+
+  /** `.hlog` text per variant name. */
+  hlogTexts(): { variant: string; text: string }[] {
+    return this.variantNames.map((variant, i) => ({ variant, text: this.hlogs[i]!.text() }));
+  }
+}

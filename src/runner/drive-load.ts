@@ -1,0 +1,112 @@
+// Runs the suite's load model over the plan: warm-up phase first (if any), then the model itself,
+// each sweep step in turn. Knows WHEN and in which phase; what a send does is the caller's.
+import { runClosedLoop } from '../load/closed-loop.js';
+import { loadModel, rateStagesOf, sweepRates, warmupLevel, type LoadModel } from '../load/model.js';
+import { runOpenLoop, type LoadResult, type SendInfo } from '../load/open-loop.js';
+import { runRampingConcurrency } from '../load/ramping-concurrency.js';
+import { arrivalOffsets, type RateStage } from '../load/rate-profile.js';
+import { nowMs } from '../metrics/clock.js';
+import type { Suite } from '../suite/types.js';
+import { planRequests, take, type PlannedRequest } from './plan.js';
+
+/** Which part of the run a request belongs to. */
+export interface Phase {
+  warmup: boolean;
+  /** Sweep step index, or null outside a sweep. */
+  step: number | null;
+}
+
+export type PhaseSend = (p: PlannedRequest, info: SendInfo, phase: Phase) => Promise<void>;
+
+export interface StepRun {
+  rate: number;
+  /** Shared-clock ms of the step's first scheduled send and of its last request's end. */
+  startAt: number;
+  endAt: number;
+  started: number;
+}
+
+export interface LoadOutcome {
+  model: LoadModel;
+  /** Measured requests started (warm-up excluded). */
+  started: number;
+  warmupStarted: number;
+  delayedSends: number;
+  maxSendLagMs: number;
+  steps: StepRun[];
+}
+
+/** Open-loop offsets after `cutMs` are dropped: a duration caps a ramp too. */
+function* until(offsets: Iterable<number>, cutMs: number | null): Generator<number> {
+  for (const o of offsets) {
+    if (cutMs !== null && o >= cutMs) return;
+    yield o;
+  }
+}
+
+export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean): Promise<LoadOutcome> {
+  const load = suite.load;
+  const model = loadModel(load);
+  const plan = (iterations: number | null) => planRequests(suite.dataset, suite.variants.length, iterations);
+  const phaseSend = (phase: Phase) => (p: PlannedRequest, info: SendInfo) => send(p, info, phase);
+  const out: LoadOutcome = { model, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
+  const absorb = (r: LoadResult, warmup = false) => {
+    if (warmup) out.warmupStarted += r.started;
+    else out.started += r.started;
+    out.delayedSends += r.delayed;
+    out.maxSendLagMs = Math.max(out.maxSendLagMs, r.maxLagMs);
+  };
+  const openLoop = (items: AsyncIterator<PlannedRequest>, stages: RateStage[], maxRequests: number | null, cutMs: number | null, phase: Phase) =>
+    runOpenLoop(items, phaseSend(phase), {
+      offsets: until(arrivalOffsets({ stages, arrival: load.arrival, maxRequests, seed: load.seed }), cutMs),
+      maxInFlight: load.concurrency,
+      stopped,
+    });
+
+  if (load.warmup && !stopped()) {
+    const level = warmupLevel(load);
+    const count = 'requests' in load.warmup ? load.warmup.requests : null;
+    const dur = 'durationMs' in load.warmup ? load.warmup.durationMs : null;
+    const items = take(plan(null), count)[Symbol.asyncIterator]();
+    const phase = { warmup: true, step: null };
+    if ('rate' in level) absorb(await openLoop(items, [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], count, null, phase), true);
+    else absorb(await runClosedLoop(items, (p, at) => send(p, { scheduledAt: at, lagMs: 0, delayed: false }, phase), { concurrency: level.concurrency, durationMs: dur, stopped }).then((r) => ({ ...r, delayed: 0, maxLagMs: 0 })), true);
+  }
+  if (stopped()) return out;
+
+  const measured = { warmup: false, step: null };
+  const items = () => take(plan(load.iterations), load.requests)[Symbol.asyncIterator]();
+  switch (model) {
+    case 'closed-loop': {
+      const r = await runClosedLoop(items(), (p, at) => send(p, { scheduledAt: at, lagMs: 0, delayed: false }, measured), {
+        concurrency: load.concurrency, durationMs: load.durationMs, stopped,
+      });
+      absorb({ ...r, delayed: 0, maxLagMs: 0 });
+      break;
+    }
+    case 'open-loop':
+    case 'ramping-rate':
+      absorb(await openLoop(items(), rateStagesOf(load), load.requests, load.durationMs, measured));
+      break;
+    case 'ramping-concurrency':
+      absorb(await runRampingConcurrency(items(), phaseSend(measured), {
+        stages: load.stages!.map((s) => ({ from: s.from, to: s.to, durationMs: s.durationMs })),
+        startAt: nowMs(), durationMs: load.durationMs, stopped,
+      }));
+      break;
+    case 'sweep': {
+      // One plan across steps, so rows keep cycling rather than restarting at row 0 every step.
+      const shared = plan(load.iterations)[Symbol.asyncIterator]();
+      const sweep = load.sweep!;
+      for (const [i, rate] of sweepRates(sweep).entries()) {
+        if (stopped()) break;
+        const startAt = nowMs() + 1;
+        const r = await openLoop(shared, [{ rate, to: rate, durationMs: sweep.durationMs }], null, null, { warmup: false, step: i });
+        absorb(r);
+        out.steps.push({ rate, startAt, endAt: nowMs(), started: r.started });
+      }
+      break;
+    }
+  }
+  return out;
+}
