@@ -1,7 +1,9 @@
-// The flowbench library: what the CLI uses, for callers who drive runs from code.
-export { loadSuite } from './suite/load-suite.js';
-export { runSuite, type RunOptions, type RunOutcome } from './runner/run-suite.js';
+// The flowbench library: what the CLI uses, for callers who drive runs from code. README "Library API" shows how.
+export { loadSuite, type LoadSuiteOptions } from './suite/load-suite.js';
+export { runSuite, streamRun, type RunEvent, type RunStream, type RunSuiteOptions, type StreamRunOptions } from './api/run.js';
+export type { RunOptions, RunOutcome } from './runner/run-suite.js';
 export { ConfigError } from './suite/config-error.js';
+export { suiteJsonSchema } from './schema/json-schema.js';
 export { renderTable } from './report/table.js';
 export { startSimulator, startSimulatorThread, type SimulatorHandle } from './simulator/start.js';
 export { StackAIClient } from './stackai/client.js';
