@@ -160,6 +160,7 @@ export const SUITE_SCHEMA: SchemaType = {
       },
     },
     graders: { type: { kind: 'list', items: grader }, default: [], doc: 'Graders applied to every output.' },
+    pass_score: { type: { kind: 'number', min: 0 }, doc: 'A row passes when its weighted score >= this (and its required graders pass); default: every grader must pass.' },
     feedback: {
       doc: 'Post each grade back to StackAI.',
       type: {

@@ -110,6 +110,8 @@ export interface Suite {
   load: LoadSpec;
   metadata: MetadataSpec;
   graders: GraderSpec[];
+  /** Row passes when its weighted grade score >= passScore and its `required` graders pass; null = every grader must pass. */
+  passScore: number | null;
   feedback: FeedbackSpec;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;

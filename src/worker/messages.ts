@@ -21,6 +21,10 @@ export interface WorkerConfig {
   metadata: MetadataSpec;
   feedback: FeedbackSpec;
   graders: GraderSpec[];
+  /** The suite's folder: script graders' and schema files' paths are relative to it. */
+  suiteDir: string;
+  /** Row passes on weighted score >= passScore (and its required graders); null = every grader must pass. */
+  passScore: number | null;
   /** Sockets per worker's connection pool. */
   connections: number;
   anchor: ClockAnchor;
@@ -45,7 +49,12 @@ export interface WarmupTask {
 export type WorkerTask = RequestTask | WarmupTask;
 
 export interface FeedbackOutcome {
+  /** False when the post failed after its retries, or in a dry run (nothing sent). */
   posted: boolean;
+  /** --dry-run: the text was printed, not posted. */
+  dryRun?: boolean;
+  /** Attempts made (retries on 429 / 5xx / connection errors, like flow calls). */
+  attempts?: number;
   text: string;
   error: ClassifiedError | null;
 }

@@ -78,7 +78,7 @@ describe('library API', () => {
       if (e.type === 'progress') progress = e;
       if (e.type === 'result' && ++results === 2) break;
     }
-    expect(progress).toMatchObject({ type: 'progress', done: 2, errors: 0 });
+    expect(progress).toMatchObject({ type: 'progress', errors: 0 }); // after the first result (the second may land within 1 ms)
     const outcome = await run.outcome;
     expect(outcome.report.partial).toBe(true);
     expect(outcome.exitCode).toBe(130);
