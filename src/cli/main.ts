@@ -53,6 +53,8 @@ program
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
   .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
   .option('--no-progress', 'no progress output')
+  .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
+  .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     process.exitCode = await runCommand(suite, flags);

@@ -6,6 +6,7 @@ function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
+import { appendStepSummary } from '../report/markdown-summary.js';
 import { renderTable } from '../report/table.js';
 import { runSuite } from '../runner/run-suite.js';
 import { loadSuite } from '../suite/load-suite.js';
@@ -25,6 +26,9 @@ export interface RunFlags {
   out?: string;
   threads?: number;
   progress?: boolean;
+  /** false with --no-feedback. */
+  feedback?: boolean;
+  dryRun?: boolean;
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
@@ -41,6 +45,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const suite = await loadSuite(file, { overrides });
+  if (flags.feedback === false) suite.feedback.post = false;
+  if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
 
   // First Ctrl-C: stop scheduling and let in-flight requests finish; second: leave at once.
   const abort = new AbortController();
@@ -55,6 +61,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(flags.out !== undefined && { outDir: flags.out }),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
+      ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       signal: abort.signal,
     });
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
@@ -63,6 +70,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
     }
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
+    await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return exitCode;
   } finally {
     process.off('SIGINT', onSignal);

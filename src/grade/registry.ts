@@ -1,12 +1,25 @@
-// Maps grader type -> family, handles `not-` inversion once, and combines a row's grades.
-import type { GraderSpec } from '../suite/types.js';
+// Maps grader type -> family, handles `not-` inversion once, and combines a row's grades
+// (weights; every grader must pass, or with pass_score: the weighted score >= pass_score and every `required` one passes).
+import { containsAll, containsAny } from './keyword-graders.js';
+import { isJson, jsonPath, jsonSchema } from './json-graders.js';
+import { judge } from './judge-grader.js';
+import { length } from './length-grader.js';
+import { number } from './number-grader.js';
 import { regex } from './regex-grader.js';
-import { contains, equals, icontains } from './text-graders.js';
-import type { Grade, GradeContext, GraderFamily, PreparedGrader } from './types.js';
+import { script } from './script-grader.js';
+import { similarity } from './similarity-grader.js';
+import { contains, equals, icontains, startsWith } from './text-graders.js';
+import { latency, ttft } from './timing-graders.js';
+import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem } from './types.js';
+import type { GraderSpec } from '../suite/types.js';
 
-const FAMILIES: Record<string, GraderFamily> = { equals, contains, icontains, regex };
+const FAMILIES: Record<string, GraderFamily> = {
+  equals, contains, icontains, 'contains-any': containsAny, 'contains-all': containsAll, 'starts-with': startsWith, regex,
+  'is-json': isJson, 'json-schema': jsonSchema, 'json-path': jsonPath, number, similarity, length, ttft, latency, script, judge,
+};
 
-const COMMON_KEYS = ['type', 'weight'];
+/** Keys every grader takes besides its own. */
+export const COMMON_KEYS: readonly string[] = ['type', 'weight', 'required', 'name'];
 
 export const GRADER_TYPES: readonly string[] = Object.keys(FAMILIES);
 
@@ -21,15 +34,15 @@ function resolve(type: string): { family: GraderFamily | undefined; negate: bool
   return { family: FAMILIES[base], negate, base };
 }
 
-/** Load-time check of one grader spec; null when it is fine. */
-export function checkGraderSpec(spec: GraderSpec): { key?: string; message: string; hint?: string } | null {
+/** Load-time check of one grader spec (file paths relative to env.dir); null when it is fine. */
+export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process.cwd() }): SpecProblem {
   const { family } = resolve(spec.type);
   if (!family) {
     return { key: 'type', message: `unknown grader type "${spec.type}"`, hint: `use one of: ${GRADER_TYPES.join(', ')} (prefix not- to invert)` };
   }
   for (const key of Object.keys(spec)) {
     if (!COMMON_KEYS.includes(key) && !family.keys.includes(key)) {
-      return { key, message: `unknown key "${key}" for grader ${spec.type}`, hint: `keys for ${spec.type}: ${[...family.keys, 'weight'].join(', ')}` };
+      return { key, message: `unknown key "${key}" for grader ${spec.type}`, hint: `keys for ${spec.type}: ${[...family.keys, ...COMMON_KEYS.slice(1)].join(', ')}` };
     }
   }
   for (const key of family.required) {
@@ -38,42 +51,71 @@ export function checkGraderSpec(spec: GraderSpec): { key?: string; message: stri
   if (spec.weight !== undefined && (typeof spec.weight !== 'number' || !(spec.weight >= 0))) {
     return { key: 'weight', message: '`weight` must be a number >= 0' };
   }
-  return family.check(spec);
+  if (spec.required !== undefined && typeof spec.required !== 'boolean') return { key: 'required', message: '`required` must be true or false' };
+  if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.trim() === '')) return { key: 'name', message: '`name` must be a non-empty string' };
+  return family.check(spec, env);
+}
+
+export interface RowGrade {
+  grades: Grade[];
+  /** null when the suite has no graders. */
+  pass: boolean | null;
+  score: number | null;
 }
 
 export interface RowGrader {
-  grade(ctx: GradeContext): { grades: Grade[]; pass: boolean | null; score: number | null };
+  grade(ctx: GradeContext): Promise<RowGrade>;
 }
 
-/** Prepares every grader of a suite once; grade() is then called per result. */
-export function prepareGraders(specs: GraderSpec[]): RowGrader {
+export interface GraderOptions extends CheckEnv {
+  /** Makes judge calls; null where there is no client (judge graders then report grader errors). */
+  judge?: JudgeCaller | null;
+  /** With it, a row passes on its weighted score (and its required graders) instead of needing every grader. */
+  passScore?: number | null;
+}
+
+/** Prepares every grader of a suite once; grade() is then called per result. Graders of a row run concurrently. */
+export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir: process.cwd() }): RowGrader {
+  const env = { dir: opts.dir, judge: opts.judge ?? null, timeoutMs: 0 };
+  const passScore = opts.passScore ?? null;
   const prepared = specs.map((spec) => {
     const { family, negate } = resolve(spec.type);
     if (!family) throw new Error(`unknown grader type ${spec.type}`); // the loader has refused it already
-    const run: PreparedGrader = family.prepare(spec);
+    const run: PreparedGrader = family.prepare(spec, env);
     const weight = typeof spec.weight === 'number' ? spec.weight : 1;
-    return { name: spec.type, run, negate, weight };
+    // Without pass_score every grader is required; with it, only those marked so.
+    const required = passScore === null ? true : spec.required === true;
+    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required };
   });
   return {
-    grade(ctx) {
+    async grade(ctx) {
       if (prepared.length === 0) return { grades: [], pass: null, score: null };
-      const grades: Grade[] = prepared.map(({ name, run, negate }) => {
-        let g: Omit<Grade, 'grader'>;
+      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate }) => {
+        let g: GradeOutcome;
         try {
-          g = run(ctx);
+          g = await run(ctx);
         } catch (err) {
-          return { grader: name, pass: false, score: 0, reason: `grader error: ${(err as Error).message}`, error: true };
+          return { grader: name, pass: false, score: 0, reason: `grader error: ${(err as Error)?.message ?? String(err)}`, error: true };
         }
-        if (negate && !g.error) g = { pass: !g.pass, score: 1 - g.score, reason: `not: ${g.reason}` };
+        if (negate && !g.error) g = { ...g, pass: !g.pass, score: 1 - g.score, reason: `not: ${g.reason}` };
         return { grader: name, ...g };
-      });
-      let total = 0;
-      let weighted = 0;
-      prepared.forEach((p, i) => {
-        total += p.weight;
-        weighted += p.weight * grades[i]!.score;
-      });
-      return { grades, pass: grades.every((g) => g.pass), score: total > 0 ? weighted / total : 0 };
+      }));
+      return combine(grades, prepared, passScore);
     },
   };
+}
+
+/** The row's verdict from its grades. A grader error never passes. */
+export function combine(grades: Grade[], meta: { weight: number; required: boolean }[], passScore: number | null): RowGrade {
+  let total = 0;
+  let weighted = 0;
+  meta.forEach((m, i) => {
+    total += m.weight;
+    weighted += m.weight * grades[i]!.score;
+  });
+  const score = total > 0 ? weighted / total : grades.every((g) => g.pass) ? 1 : 0;
+  const requiredPass = grades.every((g, i) => !meta[i]!.required || g.pass);
+  const noErrors = grades.every((g) => !g.error);
+  const pass = passScore === null ? requiredPass && noErrors : requiredPass && noErrors && score >= passScore;
+  return { grades, pass, score };
 }

@@ -1,45 +1,24 @@
-// String-matching graders: equals, contains, icontains. Values are templates ({{expected}}, {{column}}).
-import { compileTemplate } from '../dataset/template.js';
-import type { GradeContext, GraderFamily } from './types.js';
-
-function valueTemplate(spec: Record<string, unknown>): (ctx: GradeContext) => string {
-  const t = compileTemplate(String(spec.value));
-  return (ctx) => {
-    const v = t.render({ row: ctx.row, values: ctx.values, expected: ctx.expected ?? '' });
-    return typeof v === 'string' ? v : JSON.stringify(v);
-  };
-}
-
-function checkValue(spec: Record<string, unknown>) {
-  if (typeof spec.value !== 'string' && typeof spec.value !== 'number') {
-    return { key: 'value', message: '`value` must be a string or a number', hint: 'e.g. value: "{{expected}}"' };
-  }
-  return null;
-}
-
-function quote(s: string, max = 60): string {
-  const one = s.replace(/\s+/g, ' ');
-  return JSON.stringify(one.length > max ? `${one.slice(0, max)}…` : one);
-}
+// String-matching graders: equals, contains, icontains, starts-with. Values are templates ({{expected}}, {{column}}).
+import { checkBoolean, checkCase, checkEnum, checkValue, firstProblem, ignoresCase, passFail, quote, textTemplate } from './spec-helpers.js';
+import type { GraderFamily } from './types.js';
 
 export const equals: GraderFamily = {
   keys: ['value', 'trim', 'case', 'whitespace'],
   required: ['value'],
-  check: checkValue,
+  check: (spec) => firstProblem(checkValue(spec), checkBoolean(spec, 'trim'), checkCase(spec), checkEnum(spec, 'whitespace', ['keep', 'collapse'])),
   prepare(spec) {
-    const value = valueTemplate(spec);
+    const value = textTemplate(spec.value);
     const trim = spec.trim !== false; // trimming is the common expectation (promptfoo trims too)
-    const caseInsensitive = spec.case === 'insensitive' || spec.case === false;
+    const fold = ignoresCase(spec);
     const collapse = spec.whitespace === 'collapse';
     const norm = (s: string) => {
       let t = trim ? s.trim() : s;
       if (collapse) t = t.replace(/\s+/g, ' ');
-      return caseInsensitive ? t.toLowerCase() : t;
+      return fold ? t.toLowerCase() : t;
     };
     return (ctx) => {
       const want = value(ctx);
-      const pass = norm(ctx.output) === norm(want);
-      return { pass, score: pass ? 1 : 0, reason: pass ? 'output equals the value' : `output ${quote(ctx.output)} does not equal ${quote(want)}` };
+      return passFail(norm(ctx.output) === norm(want), 'output equals the value', `output ${quote(ctx.output)} does not equal ${quote(want)}`);
     };
   },
 };
@@ -48,15 +27,14 @@ function containsFamily(ignoreCase: boolean): GraderFamily {
   return {
     keys: ['value'],
     required: ['value'],
-    check: checkValue,
+    check: (spec) => checkValue(spec),
     prepare(spec) {
-      const value = valueTemplate(spec);
+      const value = textTemplate(spec.value);
       return (ctx) => {
         const want = value(ctx);
         const hay = ignoreCase ? ctx.output.toLowerCase() : ctx.output;
         const needle = ignoreCase ? want.toLowerCase() : want;
-        const pass = hay.includes(needle);
-        return { pass, score: pass ? 1 : 0, reason: pass ? `output contains ${quote(want)}` : `output lacks ${quote(want)}` };
+        return passFail(hay.includes(needle), `output contains ${quote(want)}`, `output lacks ${quote(want)}`);
       };
     },
   };
@@ -64,3 +42,21 @@ function containsFamily(ignoreCase: boolean): GraderFamily {
 
 export const contains = containsFamily(false);
 export const icontains = containsFamily(true);
+
+export const startsWith: GraderFamily = {
+  keys: ['value', 'trim', 'case'],
+  required: ['value'],
+  check: (spec) => firstProblem(checkValue(spec), checkBoolean(spec, 'trim'), checkCase(spec)),
+  prepare(spec) {
+    const value = textTemplate(spec.value);
+    const trim = spec.trim !== false; // leading whitespace of a stream is rarely meaningful
+    const fold = ignoresCase(spec);
+    return (ctx) => {
+      const want = value(ctx);
+      let out = trim ? ctx.output.trimStart() : ctx.output;
+      let prefix = want;
+      if (fold) [out, prefix] = [out.toLowerCase(), prefix.toLowerCase()];
+      return passFail(out.startsWith(prefix), `output starts with ${quote(want)}`, `output starts ${quote(ctx.output.trimStart().slice(0, want.length + 10))}, not ${quote(want)}`);
+    };
+  },
+};

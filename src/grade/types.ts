@@ -1,4 +1,4 @@
-// What a grader sees and what it answers: every grader is a pure function of these.
+// What a grader sees and what it answers: every grader is a function of these (pure, except script and judge).
 
 export interface GradeContext {
   /** The flow's answer (the suite's `output` key). */
@@ -8,29 +8,77 @@ export interface GradeContext {
   /** The dataset row's columns and index, for templated grader values. */
   row: number;
   values: Record<string, unknown>;
+  /** The variant that produced the output. */
+  variant?: string;
+  /** The request's timings in ms from its scheduled time; null where not measured (TTFT in run mode). */
+  ttftMs?: number | null;
+  latencyMs?: number | null;
+  /** The run's metadata when the suite fetches it, else null. */
+  metadata?: unknown;
+}
+
+/** A call another flow made on a grader's behalf (the judge): measured, kept out of the main statistics. */
+export interface JudgeCall {
+  flowId: string;
+  runId: string | null;
+  ok: boolean;
+  attempts: number;
+  /** From sending the first attempt to the end of the last, ms. */
+  latencyMs: number;
+  /** The judge's raw answer (cut to 500 characters). */
+  output: string;
 }
 
 export interface Grade {
-  /** The grader's display name, e.g. `contains` or `not-regex`. */
+  /** The grader's display name: its `name`, else its type, e.g. `contains` or `not-regex`. */
   grader: string;
   pass: boolean;
   /** 0..1 */
   score: number;
   reason: string;
-  /** True when the grader could not run (bad spec at run time); counted apart from a failure. */
+  /** True when the grader could not run (script threw, judge unreachable); counted apart from a failure. */
   error?: boolean;
+  /** Set by the judge grader. */
+  judge?: JudgeCall;
 }
 
+export type GradeOutcome = Omit<Grade, 'grader'>;
+
 /** A prepared grader: spec checked and templates compiled once, then called per result. */
-export type PreparedGrader = (ctx: GradeContext) => Omit<Grade, 'grader'>;
+export type PreparedGrader = (ctx: GradeContext) => GradeOutcome | Promise<GradeOutcome>;
+
+/** What a judge call needs from the worker: its StackAI client, retries and timeout applied. */
+export interface JudgeRequest {
+  flowId: string;
+  version: number | null;
+  inputs: Record<string, unknown>;
+  /** Output key of the judge's answer. */
+  output: string;
+}
+export type JudgeCaller = (req: JudgeRequest) => Promise<JudgeCall & { error: string | null }>;
+
+/** Where a grader is checked: file paths in a spec are relative to the suite's folder. */
+export interface CheckEnv {
+  dir: string;
+}
+
+/** What a grader is prepared with in the worker. */
+export interface PrepareEnv extends CheckEnv {
+  /** Null outside a worker (unit tests, validate): the judge then reports a grader error. */
+  judge: JudgeCaller | null;
+  /** Per-call cap for script graders, ms. */
+  timeoutMs: number;
+}
+
+export type SpecProblem = { key?: string; message: string; hint?: string } | null;
 
 /** One grader family: checks its spec at load time and prepares a handler. */
 export interface GraderFamily {
-  /** Keys the spec may hold besides `type` (and the common `weight`). */
+  /** Keys the spec may hold besides `type` and the common keys (weight, required, name). */
   keys: readonly string[];
   /** Keys the spec must hold. */
   required: readonly string[];
   /** A problem with the spec (for the loader to report at its line), or null. */
-  check(spec: Record<string, unknown>): { key?: string; message: string; hint?: string } | null;
-  prepare(spec: Record<string, unknown>): PreparedGrader;
+  check(spec: Record<string, unknown>, env: CheckEnv): SpecProblem;
+  prepare(spec: Record<string, unknown>, env: PrepareEnv): PreparedGrader;
 }

@@ -1,6 +1,7 @@
 // Accumulates results per variant cheaply (add per result, percentiles once at the end), like vegeta's Metrics.
 import type { ResultRecord } from '../worker/messages.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
+import { GraderStats, type GraderBreakdown } from './grader-stats.js';
 import { StreamStats, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
 
@@ -25,7 +26,7 @@ export interface MetadataMetric {
   max: number;
 }
 
-export interface VariantSummary extends StreamSummary {
+export interface VariantSummary extends StreamSummary, GraderBreakdown {
   requests: number;
   ok: number;
   errors: number;
@@ -67,10 +68,13 @@ export class VariantStats {
   private readonly fieldValues = new Map<string, number[]>();
   /** Service time, send lag, output tokens, TPOT, token throughput. */
   private readonly stream = new StreamStats();
+  /** Per-grader tallies and judge calls (kept out of the timing histograms). */
+  private readonly graderStats = new GraderStats();
 
   add(r: ResultRecord): void {
     this.requests++;
     this.stream.add(r);
+    this.graderStats.add(r);
     this.retries += r.attempts - 1;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
     this.lastEnd = Math.max(this.lastEnd, r.timestamps.end);
@@ -91,7 +95,7 @@ export class VariantStats {
       if (r.grades.some((g) => g.error)) this.graderErrors++;
     }
     if (r.metadata !== null) this.metadataFetched++;
-    if (r.feedback) r.feedback.posted ? this.feedbackPosted++ : this.feedbackFailed++;
+    if (r.feedback && !r.feedback.dryRun) r.feedback.posted ? this.feedbackPosted++ : this.feedbackFailed++;
     for (const [name, v] of Object.entries(r.metadataFields ?? {})) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       let list = this.fieldValues.get(name);
@@ -115,6 +119,7 @@ export class VariantStats {
       queueMs: summarize(this.h.queue),
       rps: this.requests > 0 && span > 0 ? Math.round((this.ok / span) * 1000) / 1000 : null,
       ...this.stream.summary(span),
+      ...this.graderStats.summary(),
       grades: {
         graded: this.graded,
         passed: this.passed,

@@ -4,6 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeHgrm } from './hgrm.js';
 import { writeHtmlReport } from './html/write-html.js';
+import { writeJunit } from './junit.js';
+import { writeMarkdownSummary } from './markdown-summary.js';
 import type { Report } from './report-model.js';
 import { writeResultsCsv } from './results-csv.js';
 
@@ -19,6 +21,8 @@ export const DERIVED_WRITERS: ReportWriter[] = [
   { name: 'report.html', write: writeHtmlReport },
   { name: 'results.csv', write: (dir) => writeResultsCsv(dir) },
   { name: 'hgrm/*.hgrm', write: writeHgrm },
+  { name: 'junit.xml', write: writeJunit },
+  { name: 'summary.md', write: writeMarkdownSummary },
 ];
 
 /** Writes the derived formats; results.jsonl and report.json must already be in dir. */

@@ -13,6 +13,7 @@ import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask, ResultRecord } from '../worker/messages.js';
 import { startPool } from '../worker/pool.js';
+import { startFeedback, type FeedbackOptions } from './feedback-poster.js';
 import { RunCollector } from './collect.js';
 import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Progress output (default: on, to stderr). */
   progress?: boolean;
+  /** Feedback posting: dryRun prints instead of posting. */
+  feedback?: FeedbackOptions;
   /** Called with every result as it lands. */
   onResult?: (r: ResultRecord) => void;
 }
@@ -82,11 +85,13 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
       variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
       metadata: suite.metadata, feedback: suite.feedback, graders: suite.graders, anchor, suiteName: suite.name,
+      suiteDir: suite.dir, passScore: suite.passScore,
     },
     suite.load.concurrency,
     opts.threads,
   );
 
+  const feedback = startFeedback(suite, target, opts.feedback);
   const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
   const collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), opts.onResult);
   const progress = new Progress(
@@ -112,7 +117,9 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
           record = harnessFailure(suite, task, err, anchor);
         }
         collector.inFlight--;
-        collector.add(record, p.variant, info, phase);
+        // Feedback is posted off the load path: the record lands (with its feedback outcome) once the post settles.
+        if (phase.warmup) collector.add(record, p.variant, info, phase); // warm-up results get no feedback
+        else feedback.handle(record, (r) => collector.add(r, p.variant, info, phase));
       },
       () => opts.signal?.aborted === true,
     );
@@ -123,6 +130,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
+    await feedback.drain().catch((err: unknown) => (fatal ??= err));
+    await feedback.close();
     progress.end();
     collector.finish();
     await sink.close();

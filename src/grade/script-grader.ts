@@ -1,0 +1,93 @@
+// script: a user's .js / .mjs module (path relative to the suite) exporting
+// grade({output, expected, row, rowIndex, variant, metadata, ttftMs, latencyMs}), loaded once per worker thread.
+// It may return a boolean, a score in 0..1, or {pass, score, reason}, sync or async; a throw, a bad
+// return value or a call slower than `timeout` is a grader error. The timeout bounds waiting: a
+// script that loops synchronously holds its worker thread (as any code in it would).
+import { existsSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseDuration } from '../suite/duration.js';
+import { checkNumber, firstProblem } from './spec-helpers.js';
+import type { GradeContext, GradeOutcome, GraderFamily } from './types.js';
+
+type GradeFn = (args: Record<string, unknown>) => unknown;
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function timeoutMs(v: unknown): number | null {
+  if (v === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof v === 'number') return v > 0 ? v : null; // ms, like the other per-call limits of graders
+  const ms = typeof v === 'string' ? parseDuration(v) : null;
+  return ms !== null && ms > 0 ? ms : null;
+}
+
+export const script: GraderFamily = {
+  keys: ['path', 'function', 'threshold', 'timeout'],
+  required: ['path'],
+  check(spec, env) {
+    if (typeof spec.path !== 'string') return { key: 'path', message: '`path` must be a file path' };
+    const file = resolve(env.dir, spec.path);
+    if (!['.js', '.mjs', '.cjs'].includes(extname(file))) return { key: 'path', message: `script must be a .js, .mjs or .cjs module: ${file}`, hint: 'compile TypeScript graders to JavaScript first' };
+    if (!existsSync(file)) return { key: 'path', message: `script not found: ${file}`, hint: 'the path is relative to the suite file' };
+    if (spec.function !== undefined && (typeof spec.function !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(spec.function))) return { key: 'function', message: '`function` must be an export name' };
+    if (timeoutMs(spec.timeout) === null) return { key: 'timeout', message: '`timeout` must be ms > 0 or a duration like "5s"' };
+    return firstProblem(checkNumber(spec, 'threshold', 0, 1));
+  },
+  prepare(spec, env) {
+    const file = resolve(env.dir, String(spec.path));
+    const name = typeof spec.function === 'string' ? spec.function : 'grade';
+    const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;
+    const limit = timeoutMs(spec.timeout)!;
+    let fn: Promise<GradeFn> | null = null;
+    const load = () =>
+      (fn ??= import(pathToFileURL(file).href).then((m: Record<string, unknown>) => {
+        const f = m[name] ?? (name === 'grade' ? (m.default as Record<string, unknown> | undefined)?.grade ?? m.default : undefined);
+        if (typeof f !== 'function') throw new Error(`${spec.path} exports no function ${name}`);
+        return f as GradeFn;
+      }));
+    return async (ctx) => {
+      try {
+        const f = await load();
+        const value = await withTimeout(Promise.resolve().then(() => f(argsOf(ctx))), limit);
+        return interpret(value, threshold);
+      } catch (err) {
+        return { pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true };
+      }
+    };
+  },
+};
+
+function argsOf(ctx: GradeContext): Record<string, unknown> {
+  return {
+    output: ctx.output, expected: ctx.expected, row: { ...ctx.values }, rowIndex: ctx.row, variant: ctx.variant ?? null,
+    metadata: ctx.metadata ?? null, ttftMs: ctx.ttftMs ?? null, latencyMs: ctx.latencyMs ?? null,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** boolean | number | {pass?, score?, reason?} → a grade; anything else is the script's mistake. */
+export function interpret(v: unknown, threshold: number): GradeOutcome {
+  if (typeof v === 'boolean') return { pass: v, score: v ? 1 : 0, reason: `script returned ${v}` };
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const score = Math.min(1, Math.max(0, v));
+    return { pass: score >= threshold, score, reason: `script score ${score.toFixed(3)} ${score >= threshold ? '>=' : '<'} ${threshold}` };
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as { pass?: unknown; score?: unknown; reason?: unknown };
+    const hasScore = typeof o.score === 'number' && Number.isFinite(o.score);
+    if (typeof o.pass === 'boolean' || hasScore) {
+      const score = hasScore ? Math.min(1, Math.max(0, o.score as number)) : o.pass ? 1 : 0;
+      const pass = typeof o.pass === 'boolean' ? o.pass : score >= threshold;
+      return { pass, score, reason: typeof o.reason === 'string' && o.reason !== '' ? o.reason : `script returned ${pass ? 'pass' : 'fail'}` };
+    }
+  }
+  const shown = JSON.stringify(v) ?? String(v);
+  throw new Error(`returned ${shown.slice(0, 80)}: return true/false, a score in 0..1, or {pass, score, reason}`);
+}

@@ -1,0 +1,100 @@
+// junit.xml for CI test tabs: a testsuite per variant with a testcase per result (row × variant, and
+// iteration when there are several) carrying the failing graders' reasons, and a testsuite of thresholds.
+// Streams results.jsonl twice (counts first, since JUnit puts them in the opening tag); holds no rows.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { ResultRecord } from '../worker/messages.js';
+import { readResults } from './read-results.js';
+import type { Report } from './report-model.js';
+
+/** XML 1.0 text: escaped, and characters XML cannot hold at all dropped. */
+export function xmlText(s: string): string {
+  return s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+type Outcome = { kind: 'pass' } | { kind: 'failure' | 'error'; type: string; message: string; detail: string };
+
+/** A result's JUnit outcome: a failed request or a grader that could not run is an error; a failed grade is a failure. */
+export function outcomeOf(r: ResultRecord): Outcome {
+  if (!r.ok) {
+    const e = r.error;
+    return { kind: 'error', type: e?.kind ?? 'request', message: e ? `${e.kind}: ${e.message}` : 'request failed', detail: r.output ? `partial output: ${r.output}` : '' };
+  }
+  const broken = r.grades.filter((g) => g.error);
+  const failing = r.grades.filter((g) => !g.pass && !g.error);
+  const lines = (gs: typeof r.grades) => gs.map((g) => `${g.grader}: ${g.reason}`);
+  if (broken.length) return { kind: 'error', type: 'grader', message: lines(broken).join('; '), detail: [...lines(broken), ...lines(failing), '', `output: ${r.output}`].join('\n') };
+  if (r.pass === false) {
+    const message = failing.length ? lines(failing).join('; ') : `score ${r.score?.toFixed(2)} below pass_score`;
+    return { kind: 'failure', type: 'grade', message, detail: [...lines(r.grades.filter((g) => !g.pass)), `score: ${r.score?.toFixed(3)}`, `expected: ${r.expected ?? ''}`, `output: ${r.output}`].join('\n') };
+  }
+  return { kind: 'pass' };
+}
+
+function caseName(r: ResultRecord, iterations: boolean): string {
+  const first = Object.values(r.inputs ?? {}).find((v) => typeof v === 'string') as string | undefined;
+  const label = first ? `: ${first.length > 80 ? `${first.slice(0, 80)}…` : first}` : '';
+  return `row ${r.row}${iterations ? ` #${r.iteration}` : ''}${label}`;
+}
+
+const secs = (ms: number | null | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+
+function testcase(cls: string, name: string, timeMs: number, o: Outcome): string {
+  const open = `    <testcase classname="${xmlText(cls)}" name="${xmlText(name)}" time="${secs(timeMs)}"`;
+  if (o.kind === 'pass') return `${open}/>\n`;
+  return `${open}>\n      <${o.kind} type="${xmlText(o.type)}" message="${xmlText(o.message.length > 500 ? `${o.message.slice(0, 500)}…` : o.message)}">${xmlText(o.detail)}</${o.kind}>\n    </testcase>\n`;
+}
+
+interface Counts { tests: number; failures: number; errors: number; timeMs: number }
+
+export async function writeJunit(dir: string, report: Report): Promise<void> {
+  const resultsFile = join(dir, 'results.jsonl');
+  const perVariant = new Map<string, Counts>(report.variants.map((v) => [v.name, { tests: 0, failures: 0, errors: 0, timeMs: 0 }]));
+  let multiIteration = false;
+  for await (const r of readResults(resultsFile)) {
+    if (r.warmup) continue;
+    const c = perVariant.get(r.variant);
+    if (!c) continue;
+    const o = outcomeOf(r);
+    c.tests++;
+    c.timeMs += r.latencyMs;
+    if (o.kind === 'failure') c.failures++;
+    if (o.kind === 'error') c.errors++;
+    if (r.iteration > 0) multiIteration = true;
+  }
+  const thresholdFailures = report.thresholds.filter((t) => !t.ok).length;
+  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: report.thresholds.length, failures: thresholdFailures, errors: 0, timeMs: 0 });
+
+  const out = createWriteStream(join(dir, 'junit.xml'));
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write('<?xml version="1.0" encoding="UTF-8"?>\n');
+  await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}" timestamp="${report.startedAt}">\n`);
+  for (const v of report.variants) {
+    const c = perVariant.get(v.name)!;
+    const cls = `${report.suite}.${v.name}`;
+    await write(`  <testsuite name="${xmlText(cls)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${secs(c.timeMs)}">\n`);
+    for await (const r of readResults(resultsFile)) {
+      if (r.variant !== v.name || r.warmup) continue;
+      await write(testcase(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r)));
+    }
+    await write('  </testsuite>\n');
+  }
+  if (report.thresholds.length) {
+    const cls = `${report.suite}.thresholds`;
+    await write(`  <testsuite name="${xmlText(cls)}" tests="${report.thresholds.length}" failures="${thresholdFailures}" errors="0" time="0.000">\n`);
+    for (const t of report.thresholds) {
+      const actual = t.actual === null ? 'not measured' : String(Math.round(t.actual * 1000) / 1000);
+      const o: Outcome = t.ok ? { kind: 'pass' } : { kind: 'failure', type: 'threshold', message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`, detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}` };
+      await write(testcase(cls, `${t.variant}: ${t.metric} ${t.op} ${t.limit}`, 0, o));
+    }
+    await write('  </testsuite>\n');
+  }
+  await write('</testsuites>\n');
+  out.end();
+  await once(out, 'close');
+}

@@ -1,0 +1,75 @@
+// A Markdown summary of a run for CI pages: verdict, per-variant figures, thresholds, graders. Written to
+// summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MetricSummary } from '../metrics/histogram.js';
+import type { Report } from './report-model.js';
+
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
+const pair = (m: MetricSummary | null | undefined) => (m ? `${ms(m.p50)} / ${ms(m.p95)}` : '–');
+const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 3).replace(/\.?0+$/, ''));
+/** Table cells: pipes and newlines would break the row. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+/** The summary as Markdown. Sections other reports add (comparisons) go after these. */
+export function renderMarkdownSummary(report: Report): string {
+  const failed = report.thresholds.filter((t) => !t.ok);
+  const icon = report.verdict === 'pass' ? '✅' : '❌';
+  const out: string[] = [];
+  out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${report.partial ? ' (partial run)' : ''}`);
+  out.push(`${report.target.flowId} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
+  out.push(table(
+    ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],
+    report.variants.map((v) => [
+      v.name, String(v.requests), v.errors ? `${v.errors} (${Object.entries(v.errorKinds).map(([k, n]) => `${k}×${n}`).join(', ')})` : '0',
+      pair(v.ttftMs), pair(v.latencyMs), v.rps === null ? '–' : v.rps.toFixed(2), pct(v.grades.passRate),
+      v.grades.meanScore === null ? '–' : v.grades.meanScore.toFixed(3), String(v.grades.graderErrors),
+    ]),
+  ));
+  if (report.thresholds.length) {
+    out.push(`### Thresholds: ${failed.length ? `${failed.length} of ${report.thresholds.length} failed` : `all ${report.thresholds.length} hold`}`);
+    // Failures first: the reason a CI job went red belongs at the top.
+    const sorted = [...failed, ...report.thresholds.filter((t) => t.ok)];
+    out.push(table(['', 'metric', 'variant', 'limit', 'actual'], sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)])));
+  }
+  const graderNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.graders ?? {})))];
+  if (graderNames.length) {
+    out.push('### Graders (passed / failed / errors)');
+    out.push(table(['grader', ...report.variants.map((v) => v.name)], graderNames.map((g) => [g, ...report.variants.map((v) => {
+      const t = v.graders?.[g];
+      return t ? `${t.passed} / ${t.failed} / ${t.errors}` : '–';
+    })])));
+  }
+  const judged = report.variants.filter((v) => v.judge);
+  if (judged.length) {
+    out.push(table(['judge calls', 'calls', 'failed', 'latency p50 / p95 ms'], judged.map((v) => [v.name, String(v.judge!.calls), String(v.judge!.failed), pair(v.judge!.latencyMs)])));
+  }
+  const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
+  if (metaNames.length) {
+    out.push('### Metadata');
+    out.push(table(['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], report.variants.map((v) => [v.name, ...metaNames.map((n) => {
+      const m = v.metadataMetrics[n];
+      return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '–';
+    })])));
+  }
+  const fb = report.variants.filter((v) => v.feedbackPosted + v.feedbackFailed > 0);
+  if (fb.length) out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);
+  return `${out.join('\n\n')}\n`;
+}
+
+export async function writeMarkdownSummary(dir: string, report: Report): Promise<void> {
+  await writeFile(join(dir, 'summary.md'), renderMarkdownSummary(report));
+}
+
+/** Appends the summary to $GITHUB_STEP_SUMMARY when set (GitHub renders it on the job page); true if written. */
+export async function appendStepSummary(report: Report, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) return false;
+  await appendFile(file, `${renderMarkdownSummary(report)}\n`);
+  return true;
+}

@@ -1,0 +1,111 @@
+// Graded feedback, posted from the runner after each result lands — never on the request's path, so a
+// slow or failing feedback endpoint cannot hold a load slot. Posts are retried (429 / 5xx / connect),
+// bounded in flight, counted posted / failed per variant, and drained before the report is written.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
+import type { ErrorKind } from '../stackai/types.js';
+import type { Suite } from '../suite/types.js';
+import { feedbackText } from '../worker/feedback-text.js';
+import type { FeedbackOutcome, ResultRecord } from '../worker/messages.js';
+import { backoffMs } from '../worker/retry-policy.js';
+
+export interface FeedbackClient {
+  postFeedback(orgId: string, flowId: string, runId: string, feedback: string, timeoutMs: number): Promise<FeedbackResult>;
+  close?(): Promise<void>;
+}
+
+export interface FeedbackOptions {
+  /** Print what would be posted instead of posting. */
+  dryRun?: boolean;
+  /** Where dry-run lines go (default stdout). */
+  print?: (line: string) => void;
+  /** Posts in flight at once (default 8). */
+  maxInFlight?: number;
+}
+
+/** A post that may not have reached the server; `reset` and `timeout` are not retried (a repeat could double-post). */
+const RETRYABLE = new Set<ErrorKind>(['http_429', 'http_5xx', 'connect']);
+
+/** The verdict a result earned: a failed request is a FAIL even without graders. */
+export const verdictOf = (r: ResultRecord): 'PASS' | 'FAIL' => (r.ok && r.pass !== false ? 'PASS' : 'FAIL');
+
+/** Whether the suite's feedback settings want this result posted. */
+export function feedbackDue(spec: Suite['feedback'], r: ResultRecord): boolean {
+  if (!spec.post || !r.runId || r.warmup === true) return false;
+  return spec.when === 'always' || (spec.when === 'pass') === (verdictOf(r) === 'PASS');
+}
+
+export class FeedbackPoster {
+  private inFlight = 0;
+  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly idle: (() => void)[] = [];
+  private failure: unknown = null;
+
+  constructor(
+    private readonly suite: Pick<Suite, 'name' | 'feedback' | 'target' | 'load'>,
+    private readonly client: FeedbackClient | null,
+    private readonly opts: FeedbackOptions = {},
+  ) {}
+
+  /** Calls deliver(record) now when no feedback is due; else after the post settles, with record.feedback set. */
+  handle(record: ResultRecord, deliver: (r: ResultRecord) => void): void {
+    if (!feedbackDue(this.suite.feedback, record)) return deliver(record);
+    const text = feedbackText(this.suite.feedback.template, {
+      verdict: verdictOf(record), score: record.score, suite: this.suite.name, variant: record.variant, row: record.row,
+      grades: record.grades, runId: record.runId ?? '', output: record.output, expected: record.expected,
+    });
+    if (this.opts.dryRun || !this.client) {
+      (this.opts.print ?? ((l) => process.stdout.write(`${l}\n`)))(`feedback (dry run) ${record.variant} row ${record.row} run ${record.runId}: ${text}`);
+      return deliver({ ...record, feedback: { posted: false, dryRun: true, text, error: null } });
+    }
+    this.queue.push(async () => {
+      const outcome = await this.post(record.runId!, text);
+      try {
+        deliver({ ...record, feedback: outcome });
+      } catch (err) {
+        this.failure ??= err;
+      }
+    });
+    this.pump();
+  }
+
+  private async post(runId: string, text: string): Promise<FeedbackOutcome> {
+    const { orgId, flowId } = this.suite.target;
+    for (let attempts = 1; ; attempts++) {
+      const res = await this.client!.postFeedback(orgId, flowId, runId, text, this.suite.load.timeoutMs);
+      if (res.ok) return { posted: true, text, error: null, attempts };
+      if (attempts > this.suite.load.retries || !RETRYABLE.has(res.error.kind)) return { posted: false, text, error: res.error, attempts };
+      await sleep(backoffMs(attempts, null, Math.random()));
+    }
+  }
+
+  private pump(): void {
+    const max = this.opts.maxInFlight ?? 8;
+    while (this.inFlight < max && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.inFlight++;
+      void job().finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) for (const wake of this.idle.splice(0)) wake();
+      });
+    }
+  }
+
+  /** Resolves when every queued post has settled and been delivered; rejects with the first delivery error. */
+  async drain(): Promise<void> {
+    if (this.inFlight > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.failure !== null) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close?.();
+  }
+}
+
+/** The runner's poster: its own small connection pool to the target (the workers' pools stay for flow calls). */
+export function startFeedback(suite: Suite, target: { baseUrl: string; token: string }, opts: FeedbackOptions = {}): FeedbackPoster {
+  const wanted = suite.feedback.post && !opts.dryRun;
+  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8 }) : null;
+  return new FeedbackPoster(suite, client, opts);
+}
