@@ -1,0 +1,137 @@
+// report.html in real headless Chromium: a demo run's report loads with no console error, every
+// chart draws its series, the filters change the row count, and an XSS probe in a flow's output
+// shows as text and runs nothing. Screenshots go to test-artifacts/.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { artifactPath, launchChromium } from './chromium.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Opened {
+  page: Page;
+  problems: string[];
+}
+
+/** Opens a report from disk, with the network blocked, and collects console errors and page errors. */
+async function open(file: string): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (problems.push(`network: ${route.request().url()}`), route.abort())));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="rows"]', { timeout: 20_000 });
+  return { page, problems };
+}
+
+/** Pixels of each chart's canvas close to the given colours (the variants' series). */
+async function seriesPixels(page: Page, colors: [number, number, number][]): Promise<{ title: string; counts: number[] }[]> {
+  return page.evaluate((cols) => Array.from(document.querySelectorAll('.chart')).map((box) => {
+    const canvas = box.querySelector('canvas')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const counts = cols.map(() => 0);
+    for (let i = 0; i < data.length; i += 4) {
+      cols.forEach(([r, g, b], k) => {
+        if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
+      });
+    }
+    return { title: box.getAttribute('data-chart') ?? '', counts };
+  }), colors);
+}
+
+const matching = (page: Page) => page.getAttribute('#rows-table', 'data-matching').then(Number);
+
+describe('report.html of a demo run', () => {
+  it('loads offline with no console error, draws every chart, and its filters change the row count', async () => {
+    const dir = tempDir();
+    const r = await runCli(['run', 'suites/demo.yaml', '--limit', '12', '--out', dir, '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const { page, problems } = await open(join(dir, 'report.html'));
+
+    // Both variants in the summary, side by side.
+    expect(await page.locator('.card h3').allTextContents()).toEqual([expect.stringContaining('published'), expect.stringContaining('draft')]);
+    expect(await page.textContent('#comparison')).toContain('draft');
+
+    // Percentiles (latency, TTFT, ITL), histograms (latency, TTFT), timeline (2): each draws both variants.
+    const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xe6, 0x9f, 0x00]]);
+    expect(charts.map((c) => c.title)).toHaveLength(7);
+    for (const c of charts) expect(c.counts.every((n) => n > 20), `${c.title}: ${c.counts}`).toBe(true);
+
+    const all = await matching(page);
+    expect(all).toBe(12);
+    expect(await page.locator('#rows-table tbody tr').count()).toBe(12);
+    await page.check('#filter-failed');
+    const failed = await matching(page);
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(all);
+    expect(await page.locator('#rows-table tbody tr').count()).toBe(failed);
+    await page.uncheck('#filter-failed');
+    await page.check('#filter-flipped');
+    const flipped = await matching(page);
+    expect(flipped).toBeGreaterThan(0);
+    expect(flipped).toBeLessThan(all);
+    await page.uncheck('#filter-flipped');
+    await page.check('#filter-errors');
+    expect(await matching(page)).toBe(0);
+    await page.uncheck('#filter-errors');
+    await page.fill('#row-search', 'shipping');
+    await page.waitForFunction((n) => Number(document.querySelector('#rows-table')!.getAttribute('data-matching')) !== n, all);
+    const found = await matching(page);
+    expect(found).toBeGreaterThan(0);
+    expect(found).toBeLessThan(all);
+    await page.fill('#row-search', '');
+    await page.waitForFunction((n) => Number(document.querySelector('#rows-table')!.getAttribute('data-matching')) === n, all);
+
+    await page.screenshot({ path: artifactPath('report-demo.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('report.html and hostile text', () => {
+  it('shows an output of <img src=x onerror=alert(1)> as text and runs nothing', async () => {
+    const dir = tempDir();
+    const probes = [
+      '<img src=x onerror=alert(1)>',
+      '</script><script>window.__pwned = 1; alert(2)</script>',
+      '<svg onload=alert(3)>',
+    ];
+    writeFileSync(join(dir, 'probe.jsonl'), `${probes.map((q) => JSON.stringify({ question: q, answer: q })).join('\n')}\n`);
+    const suite = join(dir, 'suite.yaml');
+    writeFileSync(suite, `name: "xss </script><img src=x onerror=alert(4)>"
+target: { flow_id: echo-fast }
+dataset:
+  path: probe.jsonl
+  inputs: { in-0: "{{question}}" }
+  expected: "{{answer}}"
+mode: stream
+graders:
+  - { type: contains, value: "{{expected}}" }
+`);
+    const r = await runCli(['run', suite, '--out', join(dir, 'out'), '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'out/report.html'), 'utf8');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('window.__pwned');
+    const { page, problems } = await open(join(dir, 'out/report.html'));
+    const table = (await page.textContent('#rows-table')) ?? '';
+    for (const p of probes) expect(table).toContain(p);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('#app img, #app svg:not(.u-wrap svg)').count()).toBe(0);
+    expect(await page.title()).toContain('</script><img src=x onerror=alert(4)>');
+    await page.screenshot({ path: artifactPath('report-xss.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,64 @@
+// report.html's envelope: data cannot escape its <script> blocks, only the page's own scripts may
+// run (CSP hashes), nothing is fetched, and the embedded rows decode back to the results.
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { PageData } from '../../src/report/html/page-data.js';
+import { escapeHtml, renderHtml, scriptJson } from '../../src/report/html/template.js';
+
+const probe = '</script><img src=x onerror=alert(1)><!--';
+
+function pageData(): PageData {
+  return {
+    generator: 'flowbench test',
+    generatedAt: '2026-01-01T00:00:00Z',
+    report: { suite: probe, thresholds: [], comparisons: [], variants: [] } as unknown as PageData['report'],
+    curves: { latency: [], ttft: [], itl: [] },
+    bins: { latency: [], ttft: [] },
+    timeline: null,
+    rows: { count: 0, warmups: 0, truncatedOutputs: 0, variants: [], limits: { output: 2000, input: 1000, expected: 1000, error: 500, reason: 300 } },
+  };
+}
+
+describe('scriptJson', () => {
+  it('escapes every "<" so data cannot close its script element or open a comment', () => {
+    const s = scriptJson({ a: probe, b: '\u2028' });
+    expect(s).not.toContain('<');
+    expect(JSON.parse(s)).toEqual({ a: probe, b: '\u2028' });
+  });
+});
+
+describe('renderHtml', () => {
+  const html = renderHtml(pageData(), Buffer.from('x').toString('base64'));
+
+  it('has exactly its four script elements, and the data parses back', () => {
+    expect(html.match(/<script\b/g)).toHaveLength(4);
+    expect(html).not.toContain('<img');
+    const json = /<script type="application\/json" id="flowbench-data">([^<]*)<\/script>/.exec(html)![1]!;
+    expect((JSON.parse(json) as PageData).report.suite).toBe(probe);
+    expect(html).toContain(`<title>flowbench — ${escapeHtml(probe)}</title>`);
+  });
+
+  it('allows by hash exactly the scripts it inlines, and no network', () => {
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const executable = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(executable).toHaveLength(2);
+    for (const code of executable) {
+      const hash = createHash('sha256').update(code, 'utf8').digest('base64');
+      expect(csp).toContain(`'sha256-${hash}'`);
+    }
+    expect(executable[0]).toContain('uPlot');
+    expect(executable[1]).toContain('function main()');
+    expect(html).not.toMatch(/\b(src|href)=["']?https?:/);
+  });
+
+  it('embeds the rows as given (gzip, base64)', () => {
+    const rows = [[0, 1, 0, 1, 1, 1, 5, 9, null, null, 'in', 'exp', probe, probe.length, [], 1, null]];
+    const b64 = gzipSync(JSON.stringify(rows)).toString('base64');
+    const page = renderHtml(pageData(), b64);
+    const blob = /id="flowbench-rows">([A-Za-z0-9+/=]*)<\/script>/.exec(page)![1]!;
+    expect(JSON.parse(gunzipSync(Buffer.from(blob, 'base64')).toString('utf8'))).toEqual(rows);
+  });
+});
