@@ -48,9 +48,11 @@ export function percentileChart(host: HTMLElement, title: string, curves: Curve[
     axes: [
       {
         label: 'percentile',
+        // Decades (90%, 99%, 99.9%…); with less than two decades of data, 1-2-5 steps as well.
         splits: () => {
+          const steps = maxX < 100 ? [1, 2, 5] : [1];
           const out: number[] = [];
-          for (let x = 1; x <= maxX * 1.0001; x *= 10) out.push(x);
+          for (let d = 1; d <= maxX * 1.0001; d *= 10) for (const s of steps) if (d * s <= maxX * 1.0001) out.push(d * s);
           return out;
         },
         values: (_u, splits) => splits.map((x) => percentileLabel(x)),
@@ -75,7 +77,7 @@ export function histogramChart(host: HTMLElement, title: string, bins: Bins[], v
   const xs = first.counts.map((_, i) => first.fromMs + (i + 0.5) * first.widthMs);
   plot(host, title, {
     scales: { x: { time: false, range: [first.fromMs, first.fromMs + first.counts.length * first.widthMs] } },
-    axes: [{ label: 'ms', values: (_u, splits) => splits.map((v) => `${Math.round(v)}`) }, { label: 'requests', size: 60 }],
+    axes: [{ label: 'ms', values: (_u, splits, _a, _s, incr) => splits.map((v) => v.toFixed(Math.max(0, Math.min(3, -Math.floor(Math.log10(incr || 1)))))) }, { label: 'requests', size: 60 }],
     series: [
       { label: 'ms', value: (_u, x) => (x === null ? '–' : `${fmtMs(x - first.widthMs / 2)} – ${fmtMs(x + first.widthMs / 2)}`) },
       ...bins.map((b) => {
@@ -89,10 +91,12 @@ export function histogramChart(host: HTMLElement, title: string, bins: Bins[], v
 /** Throughput and in-flight; latency p50/p99 with errors marked. */
 export function timelineCharts(host: HTMLElement, tl: NonNullable<PageData['timeline']>, variants: string[]): void {
   const color = (name: string) => variantColor(Math.max(0, variants.indexOf(name)));
+  const bucketS = tl.bucketMs / 1000;
+  const xRange: [number, number] = [tl.t[0] ?? 0, (tl.t[tl.t.length - 1] ?? 0) + bucketS];
   const secs = { label: 'seconds', values: (_u: uPlot, splits: number[]) => splits.map((v) => `${v}s`) };
   const xSeries = { label: 'time', value: (_u: uPlot, x: number | null) => (x === null ? '–' : `${x}s`) };
   plot(host, 'Throughput (req/s) and requests in flight', {
-    scales: { x: { time: false }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] }, n: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] } },
+    scales: { x: { time: false, range: xRange }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] }, n: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [secs, { label: 'req/s', size: 55 }, { scale: 'n', side: 1, label: 'in flight', size: 55, grid: { show: false } }],
     series: [
       xSeries,
@@ -102,7 +106,7 @@ export function timelineCharts(host: HTMLElement, tl: NonNullable<PageData['time
   }, [tl.t, ...tl.series.map((s) => s.throughput), ...tl.series.map((s) => s.inFlight)] as uPlot.AlignedData);
   const anyErrors = tl.series.some((s) => s.errors.some((e) => e > 0));
   plot(host, `Latency p50 / p99 over time (ms)${anyErrors ? ', errors marked' : ''}`, {
-    scales: { x: { time: false }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] }, e: { range: (_u, _a, max) => [0, Math.max(1, max * 1.2)] } },
+    scales: { x: { time: false, range: xRange }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] }, e: { range: (_u, _a, max) => [0, Math.max(1, max * 1.2)] } },
     axes: [secs, { label: 'ms', size: 60 }, { scale: 'e', side: 1, label: 'errors', size: 45, grid: { show: false } }],
     series: [
       xSeries,
