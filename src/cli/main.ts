@@ -7,6 +7,7 @@ import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
 import { registerReport } from './report-command.js';
+import { registerCompare } from './compare-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
@@ -53,6 +54,7 @@ program
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
   .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
   .option('--no-progress', 'no progress output')
+  .option('--baseline <dir>', 'also compare every variant against this saved run (report folder or report.json), with the suite\'s gates')
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
@@ -87,6 +89,8 @@ registerReport(program);
 registerInit(program);
 registerCompletion(program); // its script is built when it runs, from every command and flag registered
 registerEnvFile(program);
+
+registerCompare(program);
 
 try {
   await program.parseAsync(process.argv);

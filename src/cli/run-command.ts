@@ -7,6 +7,8 @@ function shown(path: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
 import { appendStepSummary } from '../report/markdown-summary.js';
+import { loadSavedRun } from '../compare/saved-run.js';
+import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { renderTable } from '../report/table.js';
 import { runSuite } from '../runner/run-suite.js';
 import { loadSuite } from '../suite/load-suite.js';
@@ -25,6 +27,8 @@ export interface RunFlags {
   mode?: string;
   out?: string;
   threads?: number;
+  /** --baseline: a saved run to compare against. */
+  baseline?: string;
   progress?: boolean;
   /** false with --no-feedback. */
   feedback?: boolean;
@@ -45,6 +49,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const suite = await loadSuite(file, { overrides });
+  if (flags.baseline !== undefined) await loadSavedRun(flags.baseline); // a wrong --baseline fails before the run, not after it
   if (flags.feedback === false) suite.feedback.post = false;
   if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
 
@@ -61,6 +66,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(flags.out !== undefined && { outDir: flags.out }),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
+      ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       signal: abort.signal,
     });
@@ -69,6 +75,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const t of failed) {
       process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
     }
+    if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
+    for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return exitCode;

@@ -1,5 +1,6 @@
 // The shape of report.json (DESIGN §3, schemaVersion 1). Reporters render it; they compute nothing.
 import type { LoadModel } from '../load/model.js';
+import type { CompareSettings, Comparison } from '../compare/types.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { SweepReport } from '../runner/sweep-report.js';
@@ -49,6 +50,9 @@ export interface Report {
   sweep: SweepReport | null;
   variants: VariantReport[];
   thresholds: ThresholdResult[];
-  comparisons: unknown[];
+  /** Each variant against the baseline variant (and against a saved run with --baseline): see compare/types.ts. */
+  comparisons: Comparison[];
+  /** What the suite asked to compare and gate (kept so `flowbench compare` reuses the gates); absent = nothing. */
+  compare?: CompareSettings | null;
   verdict: 'pass' | 'fail';
 }

@@ -9,6 +9,7 @@ import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
 import { writeReports } from '../report/write-reports.js';
+import { compareInRun } from '../compare/run-comparisons.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask, ResultRecord } from '../worker/messages.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
   feedback?: FeedbackOptions;
   /** Called with every result as it lands. */
   onResult?: (r: ResultRecord) => void;
+  /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
+  baselineRun?: string;
 }
 
 export interface RunOutcome {
@@ -146,6 +149,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   }));
   const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })));
   const interrupted = opts.signal?.aborted === true;
+  // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
+  const compared = await compareInRun({ suite, dir, variants, ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }) });
   const report: Report = {
     schemaVersion: 1,
     suite: suite.name,
@@ -168,8 +173,9 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       : null,
     variants,
     thresholds: thresholdResults,
-    comparisons: [],
-    verdict: thresholdResults.every((t) => t.ok) && fatal === null && !interrupted ? 'pass' : 'fail',
+    comparisons: compared.comparisons,
+    compare: compared.settings,
+    verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted ? 'pass' : 'fail',
   };
   await writeReports(dir, report);
   await writeHlogs(dir, collector.timeline.hlogTexts());

@@ -2,6 +2,7 @@
 // The one default settled here: org_id `demo` for the simulator (it depends on the final base URL).
 import { checkGraderSpec } from '../grade/registry.js';
 import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../worker/feedback-text.js';
+import { parseGate } from '../compare/gates.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { LoadContext } from './load-context.js';
 import type { Suite } from './types.js';
@@ -11,6 +12,21 @@ export function checkSuite(s: Suite, ctx: LoadContext): void {
   checkRunDraft(s, ctx);
   checkGraders(s, ctx);
   checkThresholds(s, ctx);
+  checkGates(s, ctx);
+}
+
+/** compare.fail_on and compare.alpha, each problem at its own line (the gate grammar lives in compare/gates.ts). */
+function checkGates(s: Suite, ctx: LoadContext): void {
+  if (!s.compare) return;
+  if (!(s.compare.alpha < 1)) {
+    throw ctx.src.error(ctx.where.value(['compare', 'alpha']), `compare.alpha must be between 0 and 1, got ${s.compare.alpha}`, 'the usual significance level is 0.05');
+  }
+  const metaNames = Object.keys(s.metadata.fields);
+  for (const [key, value] of Object.entries(s.compare.failOn)) {
+    const g = parseGate(key, value, metaNames);
+    if (!('at' in g)) continue;
+    throw ctx.src.error(g.at === 'key' ? ctx.where.key(['compare', 'fail_on', key]) : ctx.where.value(['compare', 'fail_on', key]), `compare.fail_on: ${g.message}`, g.hint);
+  }
 }
 
 function checkThresholds(s: Suite, ctx: LoadContext): void {

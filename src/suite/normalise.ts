@@ -95,5 +95,5 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
   if (baseline !== null && !variants.some((v) => v.name === baseline)) {
     throw ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `name one of the variants: ${variants.map((v) => v.name).join(', ')}`);
   }
-  return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) } };
+  return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
 }

@@ -180,7 +180,8 @@ export const SUITE_SCHEMA: SchemaType = {
         kind: 'object',
         fields: {
           baseline: str('Name of the baseline variant.'),
-          fail_on: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'Regression gates.' },
+          fail_on: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'Regression gates: <metric>_increase / _decrease: limit (e.g. pass_rate_drop: 0.02, ttft_p95_increase: 10%).' },
+          alpha: { type: { kind: 'number', min: 0, exclusiveMin: true }, default: 0.05, doc: 'Significance level of the gates; intervals are at 1 - alpha.' },
         },
       },
     },

@@ -115,7 +115,8 @@ export interface Suite {
   feedback: FeedbackSpec;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;
-  compare: { baseline: string | null; failOn: Record<string, string | number> } | null;
+  /** baseline null = the first variant; gates are checked at load time by compare/gates.ts. */
+  compare: { baseline: string | null; failOn: Record<string, string | number>; alpha: number } | null;
   /** Report folder template, relative to the current directory: {{name}}, {{timestamp}}. */
   report: { dir: string };
 }

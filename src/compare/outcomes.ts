@@ -1,0 +1,77 @@
+// The per-row data a comparison needs, streamed from results.jsonl: verdict, score and timings per
+// (variant, row, iteration) — never the outputs (flips.ts fetches those for the few rows that flipped).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ResultRecord } from '../worker/messages.js';
+
+export interface RowOutcome {
+  ok: boolean;
+  pass: boolean | null;
+  score: number | null;
+  /** Timings of successful requests only (ms); a failed request has none, as in the histograms. */
+  ttft: number | null;
+  latency: number | null;
+  ttfb: number | null;
+  /** Numeric metadata fields. */
+  meta: Record<string, number> | null;
+}
+
+/** Row and iteration: what pairs two variants' results. */
+export const rowKey = (row: number, iteration: number) => `${row}:${iteration}`;
+
+/** Variant name -> row key -> outcome. */
+export type OutcomeTable = Map<string, Map<string, RowOutcome>>;
+
+export function outcomeOf(r: ResultRecord): RowOutcome {
+  let meta: Record<string, number> | null = null;
+  for (const [k, v] of Object.entries(r.metadataFields ?? {})) {
+    if (typeof v === 'number' && Number.isFinite(v)) (meta ??= {})[k] = v;
+  }
+  return {
+    ok: r.ok,
+    pass: r.pass,
+    score: r.score,
+    ttft: r.ok ? r.ttftMs : null,
+    latency: r.ok ? r.latencyMs : null,
+    ttfb: r.ok ? r.ttfbMs : null,
+    meta,
+  };
+}
+
+/**
+ * Streams results.jsonl (one line at a time) and calls `each` per record. A torn last line (a killed
+ * run) is skipped; a bad line elsewhere throws with its line number.
+ */
+export async function forEachResult(path: string, each: (r: ResultRecord) => void): Promise<void> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  let bad: { line: number; message: string } | null = null;
+  for await (const line of lines) {
+    n++;
+    if (bad) throw new Error(`${path}:${bad.line}: results line is not JSON: ${bad.message}`);
+    if (line.trim() === '') continue;
+    let rec: ResultRecord;
+    try {
+      rec = JSON.parse(line) as ResultRecord;
+    } catch (err) {
+      bad = { line: n, message: (err as Error).message };
+      continue;
+    }
+    if (typeof rec?.variant !== 'string' || typeof rec.row !== 'number') throw new Error(`${path}:${n}: not a flowbench result record`);
+    each(rec);
+  }
+}
+
+/** The outcome table of a results.jsonl; `only` keeps just these variants. A repeated (variant, row, iteration) keeps the last. */
+export async function readOutcomes(path: string, only?: ReadonlySet<string>): Promise<OutcomeTable> {
+  const table: OutcomeTable = new Map();
+  await forEachResult(path, (r) => {
+    // Warm-up requests are in results.jsonl but in no statistic.
+    if (only && !only.has(r.variant)) return;
+    if ((r as { warmup?: boolean }).warmup === true) return;
+    let rows = table.get(r.variant);
+    if (!rows) table.set(r.variant, (rows = new Map()));
+    rows.set(rowKey(r.row, r.iteration ?? 0), outcomeOf(r));
+  });
+  return table;
+}
