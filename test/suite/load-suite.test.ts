@@ -106,7 +106,7 @@ target: { flow_id: f1, simulator: { flows: ../flows.yaml, seed: 7 } }
         ]);
         expect(s.metadata).toEqual({ fetch: true, fields: { tokens: 'total_tokens' } });
         expect(s.feedback).toEqual({ post: true, when: 'fail', template: 'score {{score}}' });
-        expect(s.compare).toEqual({ baseline: 'v7', failOn: { pass_rate_drop: 0.02, ttft_p95_increase: '10%' } });
+        expect(s.compare).toEqual({ baseline: 'v7', failOn: { pass_rate_drop: 0.02, ttft_p95_increase: '10%' }, alpha: 0.05 });
         expect(s.thresholds).toEqual({ pass_rate: '>= 0.9', error_rate: "< 0.01" });
         expect(s.dataset).toMatchObject({ expected: '{{answer}}', limit: 5 });
         expect(s.target.simulator).toEqual({ flows: join(dir, 'flows.yaml'), seed: 7 });
