@@ -1,6 +1,6 @@
 // Generates the suite's JSON Schema (draft-07, what editors read) from SUITE_SCHEMA and the grader registry.
 // Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears in the output.
-import { GRADER_KEYS } from '../grade/registry.js';
+import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
 import { SUITE_SCHEMA, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -101,7 +101,9 @@ export function graderSchema(): JsonSchema {
   const families = Object.entries(GRADER_KEYS);
   const types = families.flatMap(([t]) => [t, `not-${t}`]);
   const allKeys = [...new Set(families.flatMap(([, f]) => f.keys))].sort();
-  const common = {
+  // Keys every grader takes (the registry's COMMON_KEYS); type and weight are typed here, the others left open.
+  const common: Record<string, JsonSchema> = {
+    ...Object.fromEntries(COMMON_KEYS.map((k) => [k, { description: `Common to every grader: ${k}.` }])),
     type: { description: 'Grader type; prefix not- to invert it.', anyOf: [{ enum: types }, ENV_REF] },
     weight: { description: "The grader's share of the row's score.", default: 1, anyOf: [{ type: 'number', minimum: 0 }, ENV_REF] },
   };
@@ -113,7 +115,7 @@ export function graderSchema(): JsonSchema {
     allOf: families.map(([t, f]) => ({
       if: { properties: { type: { enum: [t, `not-${t}`] } }, required: ['type'] },
       then: {
-        properties: { type: {}, weight: {}, ...Object.fromEntries(f.keys.map((k) => [k, {}])) },
+        properties: Object.fromEntries([...COMMON_KEYS, ...f.keys].map((k) => [k, {}])),
         ...(f.required.length > 0 && { required: [...f.required] }),
         additionalProperties: false,
       },
