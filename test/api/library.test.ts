@@ -59,6 +59,17 @@ describe('library API', () => {
     expect(again.report.variants.reduce((n, v) => n + v.requests, 0)).toBe(10);
   });
 
+  it('compareReports compares two saved runs, with gates from the options', async () => {
+    const dir = suiteDir(4);
+    const first = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'base') });
+    const second = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'new') });
+    const result = await lib.compareReports(first.dir, join(second.dir, 'report.json'), { failOn: { pass_rate_drop: 0.5 } });
+    expect(result.gatesFrom).toBe('options');
+    expect(result.comparisons.length).toBeGreaterThanOrEqual(2); // one per variant present in both runs
+    expect(result).toMatchObject({ verdict: 'pass', exitCode: 0 });
+    await expect(lib.compareReports(first.dir, join(dir, 'missing'))).rejects.toBeInstanceOf(lib.ConfigError);
+  });
+
   it('a bad suite rejects with a ConfigError, from the loop and from outcome', async () => {
     const dir = suiteDir(1, 'echo-fast', 'report: { concurency: 2 }\n');
     const run = lib.streamRun(join(dir, 'suite.yaml'));
