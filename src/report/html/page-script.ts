@@ -2,6 +2,7 @@
 // inlined by its compiled source text, inside one closure, then main() runs. Keeping the browser
 // code as typed TypeScript (checked by tsc like the rest) beats a hand-written string of JS.
 import * as charts from './page/charts.js';
+import * as comparison from './page/comparison.js';
 import * as dom from './page/dom.js';
 import * as main from './page/main.js';
 import * as rowsTable from './page/rows-table.js';
@@ -13,7 +14,7 @@ export function pageScript(): string {
   if (cached) return cached;
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const mod of [dom, charts, summary, rowsTable, main] as Record<string, unknown>[]) {
+  for (const mod of [dom, charts, comparison, summary, rowsTable, main] as Record<string, unknown>[]) {
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
       // One scope for every page function: a duplicate name would silently shadow another.

@@ -55,7 +55,9 @@ export function percentileChart(host: HTMLElement, title: string, curves: Curve[
           for (let d = 1; d <= maxX * 1.0001; d *= 10) for (const s of steps) if (d * s <= maxX * 1.0001) out.push(d * s);
           return out;
         },
-        values: (_u, splits) => splits.map((x) => percentileLabel(x)),
+        // uPlot's default log filter blanks non-decade ticks (as null): keep the ones chosen above.
+        filter: (_u, splits) => splits,
+        values: (_u, splits) => splits.map((x) => (x === null || x === undefined ? '' : percentileLabel(x))),
       },
       { label: 'ms', size: 60, values: (_u, splits) => splits.map((v) => `${v}`) },
     ],

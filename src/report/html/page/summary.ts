@@ -3,6 +3,7 @@
 // array of objects becomes a table) so the page reads what the comparison step writes today and
 // what it may add later.
 import type { PageData } from '../page-data.js';
+import { comparisonBlock, gateRows, isComparison } from './comparison.js';
 import { badge, el, fmtMs, fmtNum, fmtPct, section, table, variantColor } from './dom.js';
 
 type Obj = Record<string, unknown>;
@@ -42,12 +43,15 @@ export function summaryCards(d: PageData): HTMLElement {
 
 export function thresholdsSection(d: PageData): HTMLElement | null {
   const th = d.report.thresholds ?? [];
-  const gates = gateList(d);
-  if (!th.length && !gates.length) return null;
+  const known = ((d.report.comparisons ?? []) as unknown[]).filter(isComparison);
+  const knownGates = known.flatMap((c) => gateRows(c.gates ?? [], c.variant, c.baseline));
+  const gates = known.length ? [] : gateList(d);
+  if (!th.length && !gates.length && !knownGates.length) return null;
   const rows = th.map((t) => [t.metric, t.variant, `${t.op} ${fmtNum(t.limit)}`, t.actual === null ? 'not measured' : fmtNum(t.actual), t.ok ? badge('pass', 'pass') : badge('FAIL', 'fail')]);
   return section('thresholds', 'Thresholds and gates',
     th.length ? table(['threshold', 'variant', 'limit', 'actual', 'result'], rows) : null,
-    gates.length ? el('h3', null, 'Comparison gates') : null,
+    gates.length || knownGates.length ? el('h3', null, 'Comparison gates') : null,
+    knownGates.length ? table(['comparison', 'gate', 'fails when', 'change', 'p', 'result', 'why'], knownGates) : null,
     gates.length ? objectsTable(gates) : null);
 }
 
@@ -97,6 +101,7 @@ export function comparisonSection(d: PageData, onShowFlipped: () => void): HTMLE
   const list = ((d.report.comparisons ?? []) as unknown[]).filter(isObject);
   if (!list.length) return null;
   const blocks = list.map((c) => {
+    if (isComparison(c)) return comparisonBlock(c);
     const title = c.variant !== undefined ? `${String(c.variant)} vs ${String(c.baseline ?? 'baseline')}` : 'comparison';
     const facts: Node[] = [];
     const tables: Node[] = [];
