@@ -53,6 +53,7 @@ program
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
   .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
+  .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--no-progress', 'no progress output')
   .option('--baseline <dir>', 'also compare every variant against this saved run (report folder or report.json), with the suite\'s gates')
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
@@ -79,13 +80,13 @@ program
   .option('--flows <file>', 'flows YAML (default: the bundled demo flows)')
   .option('--seed <n>', 'seed for answers and jitter', int('--seed', 0), 42)
   .option('--token <token>', 'accept only this Bearer token (default: $STACKAI_API_KEY, else any non-empty token)')
-  .addHelpText('after', '\nExample:\n  flowbench simulate --port 8787 &\n  flowbench run suites/demo.yaml --base-url http://127.0.0.1:8787')
+  .option('--fault <key=value>', 'inject a fault into every flow, seeded (repeatable), e.g. http_429_rate=0.2, stall_rate=0.1, stall_s=3; see docs/faults.md', collect)
+  .addHelpText('after', '\nExample:\n  flowbench simulate --port 8787 &\n  flowbench run suites/demo.yaml --base-url http://127.0.0.1:8787\n  flowbench simulate --fault http_429_rate=0.3 --fault retry_after_s=1')
   .action(async (flags) => {
     await simulateCommand(flags);
   });
 
 registerReport(program);
-
 registerInit(program);
 registerCompletion(program); // its script is built when it runs, from every command and flag registered
 registerEnvFile(program);

@@ -1,5 +1,5 @@
 // `flowbench run`: load the suite, run it, print the table, map the outcome to an exit code.
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 
 /** A path relative to the current folder when it is inside it, else absolute. */
 function shown(path: string): string {
@@ -9,7 +9,11 @@ function shown(path: string): string {
 import { appendStepSummary } from '../report/markdown-summary.js';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
+import { RateLimitWatch } from '../report/rate-limit-notice.js';
 import { renderTable } from '../report/table.js';
+import { plainHttpTokenWarning } from '../stackai/plain-http.js';
+import { ConfigError } from '../suite/config-error.js';
+import { trapSignals } from './interrupt.js';
 import { runSuite } from '../runner/run-suite.js';
 import { loadSuite } from '../suite/load-suite.js';
 import type { Mode } from '../stackai/types.js';
@@ -27,6 +31,8 @@ export interface RunFlags {
   mode?: string;
   out?: string;
   threads?: number;
+  /** --resume DIR: finish the interrupted run in DIR. */
+  resume?: string;
   /** --baseline: a saved run to compare against. */
   baseline?: string;
   progress?: boolean;
@@ -53,22 +59,23 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.feedback === false) suite.feedback.post = false;
   if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
 
-  // First Ctrl-C: stop scheduling and let in-flight requests finish; second: leave at once.
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nflowbench: interrupted: finishing in-flight requests, then writing the partial report (Ctrl-C again to quit)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
+  const outDir = resumeDir(flags);
+  const insecure = plainHttpTokenWarning(suite.target.baseUrl, suite.target.token);
+  if (insecure) process.stderr.write(`flowbench: warning: ${insecure}\n`);
+  const rateLimits = new RateLimitWatch();
+
+  // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
+  const interrupt = trapSignals(suite.load.graceMs);
   try {
     const { report, dir, exitCode } = await runSuite(suite, {
-      ...(flags.out !== undefined && { outDir: flags.out }),
+      ...(outDir !== undefined && { outDir }),
+      ...(flags.resume !== undefined && { resume: true }),
+      onResult: (r) => rateLimits.add(r),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
-      signal: abort.signal,
+      signal: interrupt.signal,
     });
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);
@@ -77,10 +84,21 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     }
     if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
+    const limited = rateLimits.notice();
+    if (limited) process.stdout.write(`rate limits: ${limited}\n`);
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
-    return exitCode;
+    return interrupt.exitCode(exitCode);
   } finally {
-    process.off('SIGINT', onSignal);
+    interrupt.dispose();
   }
+}
+
+/** --resume DIR is the report folder; an --out naming another folder is a contradiction. */
+function resumeDir(flags: RunFlags): string | undefined {
+  if (flags.resume === undefined) return flags.out;
+  if (flags.out !== undefined && resolve(flags.out) !== resolve(flags.resume)) {
+    throw new ConfigError(`--resume ${flags.resume} and --out ${flags.out} name different folders`, {}, 'leave out --out: a resumed run writes into the folder it resumes');
+  }
+  return flags.resume;
 }

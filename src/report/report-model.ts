@@ -17,6 +17,8 @@ export interface Report {
   schemaVersion: 1;
   suite: string;
   suiteFile: string;
+  /** sha256 of the suite's settings (token, report folder and shard left out) and the dataset's bytes (see runner/run-manifest.ts). */
+  suiteHash?: string;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

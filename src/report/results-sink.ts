@@ -1,25 +1,84 @@
-// results.jsonl: one line per finished request, appended as it finishes.
-import { createWriteStream, type WriteStream } from 'node:fs';
+// results.jsonl: one line per finished request, written in small batches of whole lines so that a
+// crash (even kill -9) leaves only whole lines on disk, and at most the last fraction of a second unwritten.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ResultRecord } from '../worker/messages.js';
 
-export class ResultsSink {
-  private readonly out: WriteStream;
-  private failure: Error | null = null;
+export interface ResultsSinkOptions {
+  /** Flush once this many lines are waiting... */
+  maxLines?: number;
+  /** ...or this many bytes... */
+  maxBytes?: number;
+  /** ...or this long after the first waiting line, ms. */
+  maxDelayMs?: number;
+}
 
-  constructor(path: string) {
-    this.out = createWriteStream(path, { flags: 'a' });
-    this.out.on('error', (err) => (this.failure = err));
+export class ResultsSink {
+  private fd: number | null;
+  private waiting: string[] = [];
+  private waitingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private failure: Error | null = null;
+  private readonly maxLines: number;
+  private readonly maxBytes: number;
+  private readonly maxDelayMs: number;
+
+  /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). */
+  constructor(path: string, opts: ResultsSinkOptions = {}) {
+    this.fd = openSync(path, 'a');
+    this.maxLines = opts.maxLines ?? 64;
+    this.maxBytes = opts.maxBytes ?? 256 * 1024;
+    this.maxDelayMs = opts.maxDelayMs ?? 100;
+    // process.exit() (a second Ctrl-C) skips timers but runs 'exit' listeners: flush the waiting lines there.
+    process.on('exit', this.onExit);
   }
 
-  /** Lines go to the OS as soon as the stream drains; a whole line is written in one call. */
+  private readonly onExit = (): void => this.flush();
+
+  /**
+   * Queues one whole line; throws if an earlier write failed (disk full, say). After close() a line
+   * is dropped: it belongs to a request abandoned after the grace period, which --resume runs again.
+   */
   write(record: ResultRecord): void {
     if (this.failure) throw this.failure;
-    this.out.write(`${JSON.stringify(record)}\n`);
+    if (this.fd === null) return;
+    const line = `${JSON.stringify(record)}\n`;
+    this.waiting.push(line);
+    this.waitingBytes += line.length;
+    if (this.waiting.length >= this.maxLines || this.waitingBytes >= this.maxBytes) this.flush();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Writes every waiting line with synchronous writes of whole lines: the batch reaches the OS
+   * before anything else runs, so a process killed later loses nothing already flushed.
+   */
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.fd === null || this.waiting.length === 0 || this.failure) return;
+    const data = Buffer.from(this.waiting.join(''), 'utf8');
+    this.waiting = [];
+    this.waitingBytes = 0;
+    try {
+      let off = 0;
+      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+    } catch (err) {
+      this.failure = err as Error;
+    }
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.out.end(() => (this.failure ? reject(this.failure) : resolve()));
-    });
+    this.flush();
+    process.off('exit', this.onExit);
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve();
   }
 }

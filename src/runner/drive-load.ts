@@ -8,6 +8,7 @@ import { arrivalOffsets, type RateStage } from '../load/rate-profile.js';
 import { nowMs } from '../metrics/clock.js';
 import type { Suite } from '../suite/types.js';
 import { planRequests, take, type PlannedRequest } from './plan.js';
+import { skipDone } from './resume.js';
 
 /** Which part of the run a request belongs to. */
 export interface Phase {
@@ -44,10 +45,12 @@ function* until(offsets: Iterable<number>, cutMs: number | null): Generator<numb
   }
 }
 
-export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean): Promise<LoadOutcome> {
+export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean, done?: Set<string>): Promise<LoadOutcome> {
   const load = suite.load;
   const model = loadModel(load);
-  const plan = (iterations: number | null) => planRequests(suite.dataset, suite.variants.length, iterations);
+  // --resume: requests already in results.jsonl (`done`) are left out of the plan.
+  const names = suite.variants.map((v) => v.name);
+  const plan = (iterations: number | null) => skipDone(planRequests(suite.dataset, suite.variants.length, iterations), done, names);
   const phaseSend = (phase: Phase) => (p: PlannedRequest, info: SendInfo) => send(p, info, phase);
   const out: LoadOutcome = { model, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
   const absorb = (r: LoadResult, warmup = false) => {

@@ -1,5 +1,5 @@
 // Runs a loaded suite end to end: simulator (if asked), worker pool, scheduler, sinks, reports.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { loadModel } from '../load/model.js';
@@ -19,6 +19,8 @@ import { RunCollector } from './collect.js';
 import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
 import { plannedWork } from './planned.js';
+import { resilienceConfig } from './resilience.js';
+import { prepareRunDir, replayInto } from './resume.js';
 import { sweepReport } from './sweep-report.js';
 import { writeHlogs } from './write-hlogs.js';
 import { resolveTarget } from './target.js';
@@ -38,6 +40,8 @@ export interface RunOptions {
   onResult?: (r: ResultRecord) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
   baselineRun?: string;
+  /** `--resume`: outDir holds an interrupted run of this suite; send only what its results.jsonl lacks. */
+  resume?: boolean;
 }
 
 export interface RunOutcome {
@@ -77,7 +81,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : reportDir(suite, startedWall);
   await mkdir(dir, { recursive: true });
-  await rm(resolve(dir, 'results.jsonl'), { force: true });
+  // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
+  const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall);
 
   const target = await resolveTarget(suite);
   const { baseUrl, token } = target;
@@ -87,6 +92,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, token, mode: suite.mode,
       stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
       variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
+      ...resilienceConfig(suite.load),
       metadata: suite.metadata, feedback: suite.feedback, graders: suite.graders, anchor, suiteName: suite.name,
       suiteDir: suite.dir, passScore: suite.passScore,
     },
@@ -97,6 +103,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const feedback = startFeedback(suite, target, opts.feedback);
   const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
   const collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), opts.onResult);
+  await runDir.replay((r) => replayInto(collector, r, suite, opts.onResult));
   const progress = new Progress(
     () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: collector.inFlight, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
     process.stderr,
@@ -125,6 +132,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         else feedback.handle(record, (r) => collector.add(r, p.variant, info, phase));
       },
       () => opts.signal?.aborted === true,
+      runDir.done,
     );
     // Ctrl-C: scheduling stops at once; in-flight requests get load.grace to finish, then are abandoned.
     const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
@@ -155,6 +163,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     schemaVersion: 1,
     suite: suite.name,
     suiteFile: suite.file,
+    suiteHash: runDir.suiteHash,
     startedAt: startedWall.toISOString(),
     finishedAt: toIso(anchor, nowMs()),
     durationMs: Math.round(nowMs() - runStart),

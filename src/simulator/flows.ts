@@ -1,7 +1,10 @@
 // Simulated flows as data: loads and validates a flows YAML file into the model the server runs.
 import { dirname, resolve } from 'node:path';
 import { loadAnswers, type AnswerSource } from './answers.js';
+import { FAULT_KEYS, loadFaults, type FaultModel } from './faults.js';
 import { YamlSource, type YamlPath } from './flows-yaml.js';
+
+export type { FaultModel } from './faults.js';
 
 /** When frames are sent, in ms from the moment the request arrived. */
 export interface LatencyModel {
@@ -15,17 +18,6 @@ export interface LatencyModel {
   /** Relative jitter applied to every delay (0 = exactly deterministic timing). */
   jitter: number;
   wordsPerFrame: number;
-}
-
-/** Probabilities of the ways a request can go wrong (all 0 unless configured). */
-export interface FaultModel {
-  /** The flow ends with state FAILED and a non-null error. */
-  errorRate: number;
-  http429Rate: number;
-  http500Rate: number;
-  /** The connection is dropped mid-answer. */
-  disconnectRate: number;
-  retryAfterS: number;
 }
 
 /** One published version, or the draft. */
@@ -68,7 +60,7 @@ const TOP_KEYS = ['seed', 'flows'];
 const FLOW_KEYS = ['description', 'input', 'output', 'answers', 'published', 'defaults', 'versions', 'draft'];
 const MODEL_KEYS = [
   'quality', 'progress_ms', 'progress_interval_ms', 'ttft_ms', 'tokens_per_s', 'jitter', 'words_per_frame', 'model',
-  'error_rate', 'http_429_rate', 'http_500_rate', 'disconnect_rate', 'retry_after_s',
+  ...Object.keys(FAULT_KEYS),
 ];
 
 /** Loads a flows file. `seed` overrides the file's seed. Throws ConfigError on bad input. */
@@ -124,7 +116,6 @@ function loadModel(src: YamlSource, path: YamlPath, raw: unknown, defaults: Reco
     if (merged[key] === undefined) src.fail(path, `missing \`${key}\``, `set ${key} here or in the flow's defaults`);
     return merged[key];
   };
-  const rate = (key: string): number => (merged[key] === undefined ? 0 : src.number(at(key), merged[key], { min: 0, max: 1 }));
   const opt = (key: string, dflt: number, o: Parameters<YamlSource['number']>[2]): number =>
     merged[key] === undefined ? dflt : src.number(at(key), merged[key], o);
 
@@ -141,13 +132,7 @@ function loadModel(src: YamlSource, path: YamlPath, raw: unknown, defaults: Reco
     label,
     quality: src.number(at('quality'), need('quality'), { min: 0, max: 1 }),
     latency,
-    faults: {
-      errorRate: rate('error_rate'),
-      http429Rate: rate('http_429_rate'),
-      http500Rate: rate('http_500_rate'),
-      disconnectRate: rate('disconnect_rate'),
-      retryAfterS: opt('retry_after_s', 1, { min: 0, integer: true }),
-    },
+    faults: loadFaults(src, merged, at, path),
     model: merged.model === undefined ? 'gpt-4o-mini' : src.string(at('model'), merged.model),
   };
 }

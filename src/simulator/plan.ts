@@ -1,9 +1,10 @@
 // Decides, for one request, what a simulated flow answers, whether it fails, and when each frame goes out.
 import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
+import { bigPieces, drawFault, hugeText, type Fault } from './faults.js';
 import type { FlowDef, ResolvedVariant } from './flows.js';
-import { seededRandom, type Random } from './prng.js';
+import { seededRandom } from './prng.js';
 
-export type Fault = 'none' | 'http_429' | 'http_500' | 'disconnect' | 'error';
+export type { Fault } from './faults.js';
 
 export interface ContentChunk {
   /** ms after the request arrived. */
@@ -21,8 +22,10 @@ export interface ResponsePlan {
   chunks: ContentChunk[];
   /** When the completion frame (or the run response) goes out. */
   endAt: number;
-  /** For 'disconnect' and 'error': content chunks sent before the failure. */
+  /** For mid-stream faults (disconnect, error, eof, pause, garbage, run_id_change, stall): content chunks sent before it. */
   failAfterChunks: number;
+  /** For 'stall': how long no bytes are sent, ms. */
+  stallMs: number;
   inputTokens: number;
   outputTokens: number;
 }
@@ -77,10 +80,11 @@ export function planResponse(
   const input = inputText(flow, inputs);
   const key = [seed, flow.id, model.label, input, counter] as const;
 
-  const fault = drawFault(seededRandom(...key, 'faults'), model.faults);
+  const fault = drawFault(seededRandom(...key, 'faults'), seededRandom(...key, 'faults-extra'), model.faults);
   const right = correctAnswer(flow.answers, input);
   const correct = qualityDraw(seed, flow, input, counter) < model.quality;
-  const text = correct ? right.text : wrongAnswer(flow.answers, right.expected, seededRandom(...key, 'wrong'));
+  const answer = correct ? right.text : wrongAnswer(flow.answers, right.expected, seededRandom(...key, 'wrong'));
+  const text = fault === 'huge' ? hugeText(answer, model.faults.hugeKb) : answer;
 
   const lat = model.latency;
   const timing = seededRandom(...key, 'timing');
@@ -95,7 +99,13 @@ export function planResponse(
 
   const chunks: ContentChunk[] = [];
   let at = ttft;
-  for (const [i, piece] of splitWords(text, lat.wordsPerFrame).entries()) {
+  // A huge answer goes out in 64 KiB frames, unpaced: it tests size, not patience.
+  const pieces = fault === 'huge' ? bigPieces(text, 64 * 1024) : splitWords(text, lat.wordsPerFrame);
+  for (const [i, piece] of pieces.entries()) {
+    if (fault === 'huge') {
+      chunks.push({ at, text: piece });
+      continue;
+    }
     if (i > 0 && Number.isFinite(lat.tokensPerS)) at += ((wordCount(piece) * TOKENS_PER_WORD) / lat.tokensPerS) * 1000 * jit();
     chunks.push({ at, text: piece });
   }
@@ -107,6 +117,7 @@ export function planResponse(
     chunks,
     endAt: chunks.length ? chunks[chunks.length - 1]!.at : ttft,
     failAfterChunks: Math.floor(chunks.length / 2),
+    stallMs: fault === 'stall' ? model.faults.stallS * 1000 : 0,
     inputTokens: estimateTokens(input) + PROMPT_TOKENS,
     outputTokens: estimateTokens(text),
   };
@@ -136,13 +147,4 @@ function qualityDraw(seed: number, flow: FlowDef, input: string, counter: number
   }
   base ??= seededRandom(seed, flow.id, input, 'quality')();
   return (base + counter * GOLDEN) % 1;
-}
-
-function drawFault(random: Random, f: FlowDef['draft']['faults']): Fault {
-  const u = random();
-  if (u < f.http429Rate) return 'http_429';
-  if (u < f.http429Rate + f.http500Rate) return 'http_500';
-  if (random() < f.errorRate) return 'error';
-  if (random() < f.disconnectRate) return 'disconnect';
-  return 'none';
 }

@@ -1,7 +1,7 @@
 // Keeps the latest runs in memory (bounded, oldest dropped first) so metadata and feedback can find them.
 import type { Mode } from '../stackai/types.js';
 
-export type RunState = 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type RunState = 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PAUSED';
 
 export interface KeptRun {
   runId: string;

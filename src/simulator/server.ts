@@ -6,6 +6,7 @@ import { nowMs } from '../metrics/clock.js';
 import { resolveVariant, type FlowDef, type FlowsConfig } from './flows.js';
 import { inputText, planResponse } from './plan.js';
 import { RunStore, type KeptRun } from './run-store.js';
+import { GARBAGE_LINE, PAUSE_REASON, httpFault, retryAfterHeader, writeSlowly } from './faults.js';
 import { FLOW_ERROR, writeStream } from './stream-writer.js';
 import { QueryReader, parseObjectBody, runBody, sendDetail, sendJson, sendValidation, type ValidationIssue } from './wire.js';
 
@@ -152,39 +153,90 @@ function invoke(
   const inputs = parsed.value;
   const counter = store.nextCounter(`${flow.id}\u0000${variant.model.label}\u0000${inputText(flow, inputs)}`);
   const plan = planResponse(opts.config.seed, flow, variant, inputs, counter);
-  if (plan.fault === 'http_429') return sendDetail(res, 429, 'Too Many Requests', { 'retry-after': String(variant.model.faults.retryAfterS) });
-  if (plan.fault === 'http_500') return sendDetail(res, 500, 'Internal Server Error');
-
+  const faults = variant.model.faults;
+  const http = httpFault(plan.fault);
+  if (http) {
+    const retry: Record<string, string> = plan.fault === 'http_429' || plan.fault === 'http_503' ? { 'retry-after': retryAfterHeader(faults) } : {};
+    return sendDetail(res, http.status, http.message, retry);
+  }
+  if (plan.fault === 'reset') {
+    req.socket.destroy(); // before any byte of the response
+    return;
+  }
   const run = keepRun(store, flow, r, variant, inputs, plan);
   const finish = (state: KeptRun['state'], error: string | null, sent: string): void => {
     run.state = state;
     run.error = error;
     run.outputs = { [flow.outputKey]: sent };
   };
-  if (stream) {
-    writeStream({ res, runId: run.runId, outputKey: flow.outputKey, plan, sse, delta, startedAt, onEnd: finish });
+  const answer = (from: number): void => {
+    if (stream) {
+      writeStream({
+        res, runId: run.runId, outputKey: flow.outputKey, plan, sse, delta, startedAt: from, onEnd: finish,
+        midStallMs: faults.stallAt === 'content' ? plan.stallMs : 0, slowByteMs: faults.slowByteMs,
+      });
+    } else respondRun(res, req, plan, run.runId, flow.outputKey, from, faults.stallAt === 'content' ? plan.stallMs : 0, faults.slowByteMs, finish);
+  };
+  if (plan.fault === 'stall' && faults.stallAt === 'headers') {
+    // Silence before the headers: the whole answer shifts by the stall.
+    const timer = setTimeout(() => answer(startedAt + plan.stallMs), plan.stallMs);
+    res.on('close', () => {
+      if (run.state !== 'PENDING') return;
+      clearTimeout(timer);
+      finish('CANCELLED', 'client disconnected', '');
+    });
     return;
   }
-  const at = plan.fault === 'disconnect' ? plan.endAt / 2 : plan.endAt;
+  answer(startedAt);
+}
+
+/** Answers a `run` call at the plan's end time (plus a stall), or fails it the planned way. */
+function respondRun(
+  res: ServerResponse, req: IncomingMessage, plan: ReturnType<typeof planResponse>, runId: string, outputKey: string,
+  startedAt: number, stallMs: number, slowByteMs: number, finish: (state: KeptRun['state'], error: string | null, sent: string) => void,
+): void {
+  const at = plan.fault === 'disconnect' ? plan.endAt / 2 : plan.endAt + stallMs;
+  let state: KeptRun['state'] = 'PENDING';
+  const done = (s: KeptRun['state'], error: string | null, sent: string): void => {
+    state = s;
+    finish(s, error, sent);
+  };
   const respond = (): void => {
-    if (plan.fault === 'disconnect') {
-      finish('FAILED', 'connection dropped', '');
+    const f = plan.fault;
+    if (f === 'disconnect') {
+      done('FAILED', 'connection dropped', '');
       req.socket.destroy();
-    } else if (plan.fault === 'error') {
-      finish('FAILED', FLOW_ERROR, '');
-      sendJson(res, 200, runBody(run.runId, {}, 'FAILED', FLOW_ERROR));
+    } else if (f === 'error') {
+      done('FAILED', FLOW_ERROR, '');
+      sendJson(res, 200, runBody(runId, {}, 'FAILED', FLOW_ERROR));
+    } else if (f === 'pause') {
+      done('PAUSED', 'paused', '');
+      sendJson(res, 200, runBody(runId, {}, 'PAUSED', null, PAUSE_REASON));
+    } else if (f === 'garbage') {
+      done('COMPLETED', null, plan.text);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(GARBAGE_LINE);
+    } else if (f === 'eof') {
+      // A body cut short: half of the JSON, then the end (no content-length, so the cut is not a framing error).
+      done('FAILED', 'body cut short', '');
+      const text = JSON.stringify(runBody(runId, { [outputKey]: plan.text }, 'COMPLETED', null));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
     } else {
-      finish('COMPLETED', null, plan.text);
-      sendJson(res, 200, runBody(run.runId, { [flow.outputKey]: plan.text }, 'COMPLETED', null));
+      done('COMPLETED', null, plan.text);
+      const text = JSON.stringify(runBody(runId, { [outputKey]: plan.text }, 'COMPLETED', null));
+      if (f !== 'slow') return sendJson(res, 200, runBody(runId, { [outputKey]: plan.text }, 'COMPLETED', null));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      writeSlowly(res, text, slowByteMs, () => res.end());
     }
   };
   const wait = startedAt + at - nowMs();
   if (wait <= 0) return respond();
   const timer = setTimeout(respond, Math.max(1, wait));
   res.on('close', () => {
-    if (run.state !== 'PENDING') return;
+    if (state !== 'PENDING') return;
     clearTimeout(timer);
-    finish('CANCELLED', 'client disconnected', '');
+    done('CANCELLED', 'client disconnected', '');
   });
 }
 

@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../suite/config-error.js';
+import { applyFaultFlags } from './faults.js';
 import { loadFlows } from './flows.js';
 import type { KeptRun } from './run-store.js';
 import { createSimulatorServer } from './server.js';
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   token?: string;
   /** Runs kept for metadata and feedback, oldest dropped first (default 200,000). */
   maxRuns?: number;
+  /** Fault keys (as in a flows YAML, e.g. http_429_rate: 0.2) applied to every version of every flow. */
+  faults?: Record<string, number | boolean | string>;
 }
 
 export interface SimulatorHandle {
@@ -53,6 +56,7 @@ const THREAD_FILE = new URL('../../dist/simulator/sim-thread.js', import.meta.ur
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<LocalSimulatorHandle> {
   const host = opts.host ?? '127.0.0.1';
   const config = loadFlows(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
+  if (opts.faults && Object.keys(opts.faults).length) applyFaultFlags(config, opts.faults);
   const { server, store } = createSimulatorServer({ config, token: opts.token, ...(opts.maxRuns !== undefined && { maxRuns: opts.maxRuns }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -1,6 +1,8 @@
-// Sends a planned answer as a stream: progress-only frames, content frames, then completion, each on its own timer.
+// Sends a planned answer as a stream: progress-only frames, content frames, then completion, each on its own timer;
+// a planned fault bends that sequence (a drop, an error or pause frame, a stray line, a stall, an early end, ...).
 import type { ServerResponse } from 'node:http';
 import { nowMs } from '../metrics/clock.js';
+import { GARBAGE_LINE, PAUSE_REASON, writeSlowly } from './faults.js';
 import type { ResponsePlan } from './plan.js';
 import type { RunState } from './run-store.js';
 import { encodeFrame, progressAt, progressOutput, streamFrame, type WireFrame } from './wire.js';
@@ -14,49 +16,76 @@ export interface StreamJob {
   delta: boolean;
   /** When the request arrived (shared clock, ms): all plan times count from here. */
   startedAt: number;
+  /** For a 'stall' fault: ms of silence after half the content (0: the stall is not mid-stream). */
+  midStallMs?: number;
+  /** For a 'slow' fault: ms between bytes (0: one byte per event-loop turn). */
+  slowByteMs?: number;
   /** Called once, with the text actually sent. */
   onEnd(state: RunState, error: string | null, sent: string): void;
 }
 
-type Step = { at: number; frame: () => WireFrame } | { at: number; drop: true };
+type Step =
+  | { at: number; frame: () => WireFrame }
+  | { at: number; raw: string }
+  | { at: number; drop: true }
+  | { at: number; eof: true };
 
 export const FLOW_ERROR = 'Simulated failure in node LLM: the model provider returned an error';
+/** The run id later frames carry under a 'run_id_change' fault. */
+export const changedRunId = (runId: string): string => `${runId.slice(0, -4)}beef`;
+
+/** The steps of one response, in time order. */
+function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
+  const { plan, runId, outputKey } = job;
+  const f = plan.fault;
+  const cut = plan.failAfterChunks;
+  const stall = f === 'stall' ? job.midStallMs ?? 0 : 0;
+  const idOf = (i: number): string => (f === 'run_id_change' && i >= cut ? changedRunId(runId) : runId);
+  const steps: Step[] = plan.progressAt.map((at, k) => ({ at, frame: () => streamFrame(runId, {}, progressAt(k)) }));
+  const stopsEarly = f === 'error' || f === 'disconnect' || f === 'eof' || f === 'pause';
+  const shown = stopsEarly ? plan.chunks.slice(0, cut) : plan.chunks;
+  shown.forEach((chunk, i) => {
+    if (f === 'garbage' && i === cut) steps.push({ at: chunk.at, raw: `${GARBAGE_LINE}\n` });
+    steps.push({
+      at: chunk.at + (i >= cut ? stall : 0),
+      frame: () => {
+        sentRef.text += chunk.text;
+        return streamFrame(idOf(i), { [outputKey]: job.delta ? chunk.text : sentRef.text }, progressOutput(false));
+      },
+    });
+  });
+  const failAt = plan.chunks[cut]?.at ?? plan.endAt;
+  if (f === 'disconnect') steps.push({ at: failAt, drop: true });
+  else if (f === 'eof') steps.push({ at: failAt, eof: true });
+  else if (f === 'error') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, progressOutput(false), 'FAILED', FLOW_ERROR) });
+  else if (f === 'pause') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, progressOutput(false), 'PAUSED', null, PAUSE_REASON) });
+  else {
+    steps.push({
+      at: plan.endAt + stall,
+      frame: () => streamFrame(idOf(plan.chunks.length), job.delta || sentRef.text === '' ? {} : { [outputKey]: sentRef.text }, progressOutput(true), 'COMPLETED'),
+    });
+  }
+  return steps;
+}
 
 /** Starts streaming; timers are cleared if the client goes away first. */
 export function writeStream(job: StreamJob): void {
-  const { res, plan, runId, outputKey } = job;
-  let sent = '';
+  const { res } = job;
+  const sent = { text: '' };
   let ended = false;
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   const end = (state: RunState, error: string | null): void => {
     if (ended) return;
     ended = true;
-    job.onEnd(state, error, sent);
+    job.onEnd(state, error, sent.text);
   };
-
-  const steps: Step[] = plan.progressAt.map((at, k) => ({ at, frame: () => streamFrame(runId, {}, progressAt(k)) }));
-  const failing = plan.fault === 'error' || plan.fault === 'disconnect';
-  const shown = failing ? plan.chunks.slice(0, plan.failAfterChunks) : plan.chunks;
-  for (const chunk of shown) {
-    steps.push({
-      at: chunk.at,
-      frame: () => {
-        sent += chunk.text;
-        return streamFrame(runId, { [outputKey]: job.delta ? chunk.text : sent }, progressOutput(false));
-      },
-    });
-  }
-  const failAt = plan.chunks[plan.failAfterChunks]?.at ?? plan.endAt;
-  if (plan.fault === 'disconnect') {
-    steps.push({ at: failAt, drop: true });
-  } else if (plan.fault === 'error') {
-    steps.push({ at: failAt, frame: () => streamFrame(runId, {}, progressOutput(false), 'FAILED', FLOW_ERROR) });
-  } else {
-    steps.push({
-      at: plan.endAt,
-      frame: () => streamFrame(runId, job.delta || sent === '' ? {} : { [outputKey]: sent }, progressOutput(true), 'COMPLETED'),
-    });
-  }
+  const steps = planSteps(job, sent);
+  const slow = job.plan.fault === 'slow';
+  const write = (text: string, then: () => void): void => {
+    if (slow) return writeSlowly(res, text, job.slowByteMs ?? 0, then);
+    res.write(text);
+    then();
+  };
 
   res.on('close', () => {
     if (timer !== undefined) {
@@ -88,16 +117,24 @@ export function writeStream(job: StreamJob): void {
       res.socket?.destroy();
       return;
     }
-    const frame = step.frame();
-    res.write(encodeFrame(frame, job.sse));
-    if (i < steps.length) {
-      // Yield between frames even when they are due together, so they leave as separate writes.
-      const next = job.startedAt + steps[i]!.at - nowMs();
-      timer = next > 0.05 ? setTimeout(run, Math.max(1, next)) : setImmediate(run);
+    if ('eof' in step) {
+      end('FAILED', 'stream ended early');
+      res.end();
       return;
     }
-    end(frame.state === 'COMPLETED' ? 'COMPLETED' : 'FAILED', frame.error);
-    res.end();
+    const frame = 'raw' in step ? null : step.frame();
+    write(frame === null ? (step as { raw: string }).raw : encodeFrame(frame, job.sse), () => {
+      if (ended) return;
+      if (i < steps.length) {
+        // Yield between frames even when they are due together, so they leave as separate writes.
+        const next = job.startedAt + steps[i]!.at - nowMs();
+        timer = next > 0.05 ? setTimeout(run, Math.max(1, next)) : setImmediate(run);
+        return;
+      }
+      const state = frame?.state;
+      end(state === 'COMPLETED' ? 'COMPLETED' : state === 'PAUSED' ? 'PAUSED' : 'FAILED', frame?.error ?? (state === 'PAUSED' ? 'paused' : null));
+      res.end();
+    });
   };
   run();
 }

@@ -25,7 +25,7 @@ export interface WireFrame {
   metadata: Record<string, unknown> | null;
   progress_data: ProgressData | null;
   state: string | null;
-  pause: null;
+  pause: unknown;
   error: string | null;
 }
 
@@ -43,12 +43,12 @@ export function progressOutput(done: boolean): ProgressData {
   return { current_node: 'Output', total_nodes: TOTAL_NODES, started_nodes: 6, completed_nodes: done ? 6 : 5 };
 }
 
-export function streamFrame(runId: string, outputs: Record<string, string>, progress: ProgressData, state: string | null = null, error: string | null = null): WireFrame {
-  return { outputs, citations: null, run_id: runId, metadata: {}, progress_data: progress, state, pause: null, error };
+export function streamFrame(runId: string, outputs: Record<string, string>, progress: ProgressData, state: string | null = null, error: string | null = null, pause: unknown = null): WireFrame {
+  return { outputs, citations: null, run_id: runId, metadata: {}, progress_data: progress, state, pause, error };
 }
 
-export function runBody(runId: string, outputs: Record<string, string>, state: string, error: string | null): WireFrame {
-  return { outputs, citations: null, run_id: runId, metadata: null, progress_data: null, state, pause: null, error };
+export function runBody(runId: string, outputs: Record<string, string>, state: string, error: string | null, pause: unknown = null): WireFrame {
+  return { outputs, citations: null, run_id: runId, metadata: null, progress_data: null, state, pause, error };
 }
 
 /** A JSON Lines line, or an SSE `data:` event. */

@@ -3,6 +3,7 @@
 import { Pool } from 'undici';
 import { nowMs } from '../metrics/clock.js';
 import { Deadline } from './deadline.js';
+import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
@@ -15,6 +16,8 @@ export interface StackAIClientOptions {
   token: string;
   /** Sockets kept open to the origin: size it to the requests in flight. */
   connections: number;
+  /** Time allowed to open a connection (TCP + TLS), ms; default 10 s (undici's). */
+  connectTimeoutMs?: number;
 }
 
 export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
@@ -48,7 +51,8 @@ export class StackAIClient {
     this.location = location;
     const connections = Number.isFinite(opts.connections) && opts.connections >= 1 ? Math.floor(opts.connections) : 1;
     // One keep-alive pool per client, no pipelining: a slow stream must not hold up the request behind it.
-    this.pool = location === null ? null : new Pool(location.origin, { connections, pipelining: 1 });
+    const connect = opts.connectTimeoutMs !== undefined && opts.connectTimeoutMs > 0 ? { connect: { timeout: opts.connectTimeoutMs } } : {};
+    this.pool = location === null ? null : new Pool(location.origin, { connections, pipelining: 1, ...connect });
   }
 
   /** run, stream or sso-stream one request. Never throws: every failure is a classified outcome. */
@@ -83,7 +87,12 @@ export class StackAIClient {
     let phase: ExceptionPhase = 'request';
     let endAt: number | null = null;
     const verdict: { at: number | null } = { at: null }; // when the stream's verdict became known
-    const deadline = new Deadline(req.timeoutMs);
+    // In run mode the headers come with the whole answer: only the total bounds them.
+    const deadline = new RequestTimers({
+      totalMs: req.timeoutMs,
+      firstByteMs: req.mode === 'run' ? null : req.firstByteTimeoutMs ?? null,
+      idleMs: req.idleTimeoutMs ?? null,
+    });
     outcome.sentAt = nowMs();
     try {
       const res = await this.pool.request({
@@ -91,6 +100,7 @@ export class StackAIClient {
         headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
       });
       outcome.firstByteAt = nowMs(); // undici resolves at the response headers: the first-byte time
+      deadline.headers();
       outcome.status = res.statusCode;
       phase = 'body';
       if (res.statusCode < 200 || res.statusCode >= 300) {
@@ -100,7 +110,7 @@ export class StackAIClient {
         endAt = nowMs();
         outcome.error = classifyHttpStatus(res.statusCode, text, this.secrets);
       } else if (decoder === null) {
-        const text = await readText(res.body, MAX_JSON_BODY_BYTES);
+        const text = await readText(res.body, MAX_JSON_BODY_BYTES, () => deadline.activity());
         endAt = nowMs();
         const result = text === null
           ? { ok: false, error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null), runId: null, outputs: {}, frames: 1, contentFrames: 0 }
@@ -119,8 +129,8 @@ export class StackAIClient {
       } else {
         if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status); // keep partial output
         outcome.ok = false;
-        outcome.error = deadline.fired
-          ? makeError('timeout', `no complete answer within ${req.timeoutMs} ms (${phase === 'request' ? 'waiting for the response' : 'reading the body'})`, outcome.status, this.secrets)
+        outcome.error = deadline.fired !== null
+          ? makeError('timeout', deadline.describe(phase), outcome.status, this.secrets)
           : { ...classifyException(err, phase, this.secrets), status: outcome.status };
       }
     } finally {
@@ -131,7 +141,7 @@ export class StackAIClient {
   }
 
   /** Feeds the body to the decoder, timestamping content frames; sets verdict.at when the verdict is known. */
-  private async readStream(body: Body, decoder: FrameDecoder, outcome: InvokeOutcome, deadline: Deadline,
+  private async readStream(body: Body, decoder: FrameDecoder, outcome: InvokeOutcome, deadline: RequestTimers,
     verdict: { at: number | null }): Promise<void> {
     let drained = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -141,7 +151,9 @@ export class StackAIClient {
         continue;
       }
       const arrived = nowMs(); // before decoding: the arrival time of every frame this chunk completes
+      const linesBefore = decoder.linesSeen;
       const completed = decoder.push(chunk);
+      if (decoder.linesSeen > linesBefore) deadline.activity();
       for (let i = 0; i < completed; i++) outcome.contentFrameAt.push(arrived);
       if (decoder.done) {
         verdict.at = arrived;

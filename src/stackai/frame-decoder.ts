@@ -53,12 +53,18 @@ export class FrameDecoder {
   private readonly outputs = new Map<string, string>();
   private frames = 0;
   private contentFrames = 0;
+  private lines = 0;
 
   constructor(opts: FrameDecoderOptions) {
     this.delta = opts.delta;
     this.sse = opts.sse;
     this.secrets = opts.secrets ?? [];
     this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  /** Whole lines read so far, keep-alives included: a server that sends them is alive. */
+  get linesSeen(): number {
+    return this.lines;
   }
 
   /** True once a frame said COMPLETED or a failure was seen; what follows is ignored. */
@@ -139,6 +145,7 @@ export class FrameDecoder {
 
   /** One line of the body, without its terminator. Returns 1 if it completed a content frame. */
   private line(text: string): number {
+    this.lines++;
     if (text.trim() === '') return this.sse ? this.dispatchSse() : 0; // keep-alive; in SSE also the end of an event
     if (text.startsWith(':')) return 0; // SSE comment, used as keep-alive
     if (text.startsWith('data:')) {

@@ -9,10 +9,11 @@ const ERROR_BODY_KEEP_BYTES = 4096;
 const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
 
 /** Reads a body as UTF-8 text up to `maxBytes`; returns null if it is longer (the body is then destroyed). */
-export async function readText(body: Body, maxBytes: number): Promise<string | null> {
+export async function readText(body: Body, maxBytes: number, onChunk?: () => void): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    onChunk?.();
     size += chunk.length;
     if (size > maxBytes) return null; // leaving the loop destroys the body
     chunks.push(chunk);

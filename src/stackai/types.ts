@@ -48,6 +48,10 @@ export interface InvokeRequest {
   stream: StreamOptions;
   /** Total time allowed for the request, in ms. */
   timeoutMs: number;
+  /** Stream modes: time allowed from send to the response headers, ms (null/absent: only the total). */
+  firstByteTimeoutMs?: number | null;
+  /** Time allowed with no frame or keep-alive line (run mode: no bytes) once the headers are in, ms. */
+  idleTimeoutMs?: number | null;
 }
 
 /**

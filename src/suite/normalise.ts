@@ -3,6 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import type { Mode } from '../stackai/types.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
+import { resilienceOf } from './resilience-spec.js';
 import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -41,7 +42,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
     output: raw.output as string,
     variants,
-    load: loadSpecOf(load, ctx),
+    load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
     metadata: metadataOf(raw.metadata),
     graders: raw.graders as GraderSpec[],
     passScore: (raw.pass_score as number | undefined) ?? null,

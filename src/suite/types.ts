@@ -57,6 +57,14 @@ export interface LoadSpec {
   timeoutMs: number;
   /** Retries on 429 / 5xx / connection errors. */
   retries: number;
+  /** Time allowed to open a connection, ms. These four are set by suite/resilience-spec.ts (absent: client defaults). */
+  connectTimeoutMs?: number;
+  /** Stream modes: time allowed from send to the response headers, ms. */
+  firstByteTimeoutMs?: number;
+  /** Time allowed with no frame or keep-alive line once the response began, ms. */
+  idleTimeoutMs?: number;
+  /** Also retry streams that failed after content began. */
+  retryPartial?: boolean;
 }
 
 export interface LoadStage {

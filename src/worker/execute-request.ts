@@ -6,7 +6,7 @@ import { prepareGraders, type RowGrader } from '../grade/registry.js';
 import { toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { StackAIClient } from '../stackai/client.js';
-import type { ClassifiedError, InvokeOutcome } from '../stackai/types.js';
+import type { ClassifiedError, ErrorKind, InvokeOutcome } from '../stackai/types.js';
 import { judgeCaller } from './judge-caller.js';
 import type { RequestTask, ResultRecord, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
@@ -37,6 +37,7 @@ async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs:
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
   let attempts = 0;
+  const retriedOn: ErrorKind[] = []; // the error kind of every attempt that was retried
   for (;;) {
     attempts++;
     const outcome: InvokeOutcome = await ctx.client.invoke({
@@ -48,8 +49,11 @@ async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs:
       ...(variant.runDraft ? { runDraft: true } : {}),
       stream: config.stream,
       timeoutMs: config.timeoutMs,
+      firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
+      idleTimeoutMs: config.idleTimeoutMs ?? null,
     });
-    if (!shouldRetry(outcome, attempts, config.retries)) return { outcome, attempts };
+    if (!shouldRetry(outcome, attempts, config.retries, { retryPartial: config.retryPartial === true })) return { outcome, attempts, retriedOn };
+    retriedOn.push(outcome.error!.kind);
     await sleep(backoffMs(attempts, outcome.retryAfterMs, Math.random()));
   }
 }
@@ -59,7 +63,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
   const variant = config.variants[task.variant]!;
   const inputs = renderInputs(config.inputs, { row: task.row, values: task.values });
   const expected = ctx.expected ? ctx.expected(task.row, task.values) : null;
-  const { outcome, attempts } = await invokeWithRetries(ctx, task, inputs);
+  const { outcome, attempts, retriedOn } = await invokeWithRetries(ctx, task, inputs);
   const output = outcome.outputs[config.output] ?? '';
 
   let metadata: unknown = null;
@@ -93,6 +97,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     row: task.row,
     iteration: task.iteration,
     attempts,
+    ...(retriedOn.length > 0 && { retriedOn }),
     runId: outcome.runId,
     ok: outcome.ok,
     error: outcome.error,

@@ -1,7 +1,7 @@
 // Every message between the runner and its worker threads, typed in one place.
 import type { ClockAnchor } from '../metrics/clock.js';
 import type { Grade } from '../grade/types.js';
-import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';
+import type { ClassifiedError, ErrorKind, Mode, StreamOptions } from '../stackai/types.js';
 import type { FeedbackSpec, GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
 
 /** Given once to each worker thread (piscina workerData). Holds the token: never logged. */
@@ -18,6 +18,11 @@ export interface WorkerConfig {
   variants: VariantSpec[];
   timeoutMs: number;
   retries: number;
+  /** Connect / first-byte / idle limits, ms (absent: the client's defaults); retry streams that broke after content. */
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  retryPartial?: boolean;
   metadata: MetadataSpec;
   feedback: FeedbackSpec;
   graders: GraderSpec[];
@@ -65,6 +70,8 @@ export interface ResultRecord {
   row: number;
   iteration: number;
   attempts: number;
+  /** The error kind of each attempt that was retried, in order (absent when the first attempt was final). */
+  retriedOn?: ErrorKind[];
   runId: string | null;
   ok: boolean;
   error: ClassifiedError | null;

@@ -12,6 +12,6 @@ export default async function run(task: WorkerTask): Promise<ResultRecord | null
     await new Promise((resolve) => setTimeout(resolve, 20)); // hold the thread so the next warm-up goes elsewhere
     return null;
   }
-  ctx ??= prepareContext(config, new StackAIClient({ baseUrl: config.baseUrl, token: config.token, connections: config.connections }));
+  ctx ??= prepareContext(config, new StackAIClient({ baseUrl: config.baseUrl, token: config.token, connections: config.connections, ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }) }));
   return executeRequest(ctx, task);
 }

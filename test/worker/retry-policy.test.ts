@@ -22,6 +22,19 @@ describe('retry policy', () => {
     expect(shouldRetry(outcome(kind, frames), attempt, max)).toBe(want);
   });
   it('never retries a success', () => expect(shouldRetry(outcome(null), 1, 5)).toBe(false));
+  it.each([
+    ['reset', 3, false, false],
+    ['reset', 3, true, true],
+    ['incomplete_stream', 2, true, true],
+    ['timeout', 2, true, true],
+    ['incomplete_stream', 0, true, false], // before content only the transport kinds are retried
+    ['flow_error', 2, true, false], // the flow answered an error: re-running it is not a transport retry
+    ['protocol', 2, true, false],
+    ['paused', 2, true, false],
+  ] as const)('retry_partial: %s after %d content frames, retryPartial %s -> %s', (kind, frames, partial, want) => {
+    expect(shouldRetry(outcome(kind, frames), 1, 2, { retryPartial: partial })).toBe(want);
+  });
+  it('caps a very long Retry-After', () => expect(backoffMs(1, 3_600_000, 0.5)).toBe(60_000));
   it('honours Retry-After, else full jitter under an exponential ceiling', () => {
     expect(backoffMs(1, 2000, 0.5)).toBe(2000);
     expect(backoffMs(1, null, 0.999)).toBeLessThan(250);

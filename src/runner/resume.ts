@@ -1,0 +1,151 @@
+// Starting a run folder, or resuming one: a new run writes its manifest first and starts an empty
+// results.jsonl; `--resume DIR` checks the manifest, drops a torn last line, and says which planned
+// requests are already done so that only the rest is sent. Reports are rebuilt from every line.
+import { createReadStream } from 'node:fs';
+import { rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../suite/config-error.js';
+import type { Suite } from '../suite/types.js';
+import type { ResultRecord } from '../worker/messages.js';
+import { buildManifest, manifestMismatch, readManifest, writeManifest } from './run-manifest.js';
+
+export const RESULTS_FILE = 'results.jsonl';
+
+/** The identity of one planned request. */
+export const resultKey = (variant: string, row: number, iteration: number): string => `${variant}\u0000${row}\u0000${iteration}`;
+
+export interface RunDir {
+  /** Keys of measured requests already in results.jsonl (empty for a new run). */
+  done: Set<string>;
+  /** True when resuming. */
+  resumed: boolean;
+  /** When the run first started (the manifest's time when resuming). */
+  startedAt: Date;
+  /** The manifest's suite + dataset hash (also written to report.json). */
+  suiteHash: string;
+  /** Bytes of a torn last line that were dropped (0 if none). */
+  droppedBytes: number;
+  /** Feeds every earlier record (each key once, warm-ups included) to `onRecord`, in file order. */
+  replay(onRecord: (r: ResultRecord) => void): Promise<number>;
+}
+
+/**
+ * Prepares `dir` for a run. New run: writes the manifest before any request, empties results.jsonl.
+ * Resume: refuses (ConfigError) a folder without a manifest, or a changed suite or dataset, with the reason.
+ */
+export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, now = new Date()): Promise<RunDir> {
+  const manifest = await buildManifest(suite, now);
+  const results = join(dir, RESULTS_FILE);
+  if (!resume) {
+    await rm(results, { force: true });
+    await writeManifest(dir, manifest);
+    return { done: new Set(), resumed: false, startedAt: now, suiteHash: manifest.suiteHash, droppedBytes: 0, replay: async () => 0 };
+  }
+  const before = await readManifest(dir);
+  const why = manifestMismatch(before, manifest);
+  if (why !== null) {
+    throw new ConfigError(`cannot resume ${dir}: ${why}`, { file: suite.file }, 'resume with the same suite, dataset and flags, or start a new run (without --resume)');
+  }
+  const done = new Set<string>();
+  const scan = await scanResults(results, (r) => {
+    if (r.warmup !== true) done.add(resultKey(r.variant, r.row, r.iteration));
+  });
+  // A torn last line (the process was killed mid-write) is cut off, so new lines start on a line of their own.
+  if (scan.tornBytes > 0) await truncate(results, scan.wholeBytes);
+  return {
+    done,
+    resumed: true,
+    startedAt: new Date(before.startedAt),
+    suiteHash: manifest.suiteHash,
+    droppedBytes: scan.tornBytes,
+    replay: async (onRecord) => {
+      const seen = new Set<string>();
+      const s = await scanResults(results, (r) => {
+        const key = `${r.warmup === true ? 'w' : 'm'}\u0000${resultKey(r.variant, r.row, r.iteration)}`;
+        if (seen.has(key)) return; // a request is counted once, even if a line were ever doubled
+        seen.add(key);
+        onRecord(r);
+      });
+      return s.records;
+    },
+  };
+}
+
+/** Drops planned requests whose key is already done (none when `done` is absent or empty). */
+export async function* skipDone<T extends { variant: number; row: number; iteration: number }>(
+  plan: AsyncIterable<T>, done: Set<string> | undefined, variantNames: readonly string[],
+): AsyncGenerator<T> {
+  for await (const p of plan) {
+    if (!done?.size || !done.has(resultKey(variantNames[p.variant]!, p.row, p.iteration))) yield p;
+  }
+}
+
+/** What replay needs of the run's collector: its per-variant statistics and live counters. */
+export interface ReplayTarget {
+  stats: Array<{ add(r: ResultRecord): void }>;
+  done: number;
+  errors: number;
+  warmupDone: number;
+}
+
+/** Counts an earlier run's record as if it had just finished (it is already in results.jsonl: not written again). */
+export function replayInto(c: ReplayTarget, r: ResultRecord, suite: Suite, onResult?: (r: ResultRecord) => void): void {
+  const variant = suite.variants.findIndex((v) => v.name === r.variant);
+  if (variant < 0) return; // the manifest check makes this impossible; never count a stranger
+  if (r.warmup === true) c.warmupDone++;
+  else {
+    c.done++;
+    if (!r.ok) c.errors++;
+    c.stats[variant]!.add(r);
+  }
+  onResult?.(r);
+}
+
+/**
+ * Reads results.jsonl line by line (streamed, never whole). A last line without its newline is
+ * torn: ignored. A damaged line before it is a ConfigError naming its line number.
+ */
+export async function scanResults(path: string, onRecord: (r: ResultRecord) => void): Promise<{ records: number; wholeBytes: number; tornBytes: number }> {
+  let records = 0;
+  let wholeBytes = 0;
+  let lineNo = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (line: Buffer): void => {
+    lineNo++;
+    const text = line.toString('utf8').trim();
+    if (text === '') return;
+    let r: ResultRecord;
+    try {
+      r = JSON.parse(text) as ResultRecord;
+      if (typeof r.variant !== 'string' || typeof r.row !== 'number' || typeof r.iteration !== 'number') throw new Error('not a result');
+    } catch {
+      throw new ConfigError(`line ${lineNo} is not a result record`, { file: path, line: lineNo }, 'delete that line (its request will run again on resume), or start a new run');
+    }
+    records++;
+    onRecord(r);
+  };
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        const part = chunk.subarray(start, nl);
+        const line = pending.length ? Buffer.concat([...pending, part]) : part;
+        wholeBytes += line.length + 1;
+        pending = [];
+        pendingBytes = 0;
+        take(line);
+        start = nl + 1;
+      }
+      if (start < chunk.length) {
+        pending.push(chunk.subarray(start));
+        pendingBytes += chunk.length - start;
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, wholeBytes: 0, tornBytes: 0 };
+    throw err;
+  }
+  return { records, wholeBytes, tornBytes: pendingBytes };
+}
+
