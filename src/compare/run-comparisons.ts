@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VariantReport } from '../report/report-model.js';
 import type { Suite } from '../suite/types.js';
-import { compareRunSides } from './compare-runs.js';
-import { compareVariants, DEFAULT_ALPHA } from './compare-variants.js';
+import { compareRunSides, gatesFrom } from './compare-runs.js';
+import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from './compare-variants.js';
 import { parseGates } from './gates.js';
 import { readOutcomes } from './outcomes.js';
 import { loadSavedRun } from './saved-run.js';
@@ -20,34 +20,50 @@ export interface InRunInput {
   baselineRun?: string;
 }
 
+/** Every variant against the baseline variant, rows paired from the folder's results.jsonl. */
+async function againstBaselineVariant(dir: string, variants: VariantReport[], baseline: string | null, opts: CompareOptions): Promise<Comparison[]> {
+  const base = variants.find((v) => v.name === baseline);
+  if (!base || variants.length < 2) return [];
+  const resultsPath = join(dir, 'results.jsonl');
+  const hasResults = existsSync(resultsPath);
+  const rows = hasResults ? await readOutcomes(resultsPath) : null;
+  const side = (v: VariantReport) => ({ name: v.name, source: null, summary: v, rows: rows ? (rows.get(v.name) ?? new Map()) : null, resultsPath: hasResults ? resultsPath : null });
+  const out: Comparison[] = [];
+  for (const v of variants) if (v !== base) out.push(await compareVariants(side(base), side(v), opts));
+  return out;
+}
+
 export async function compareInRun(a: InRunInput): Promise<{ comparisons: Comparison[]; settings: CompareSettings | null }> {
   const { suite, variants } = a;
   const alpha = suite.compare?.alpha ?? DEFAULT_ALPHA;
   const gates = parseGates(suite.compare?.failOn ?? {}, Object.keys(suite.metadata.fields));
   const opts = { alpha, gates, metrics: Object.keys(suite.thresholds) };
-  const resultsPath = join(a.dir, 'results.jsonl');
-  const hasResults = existsSync(resultsPath);
   const baseline = suite.compare?.baseline ?? variants[0]?.name ?? null;
-  const comparisons: Comparison[] = [];
-
-  const base = variants.find((v) => v.name === baseline);
-  if (base && variants.length > 1) {
-    const rows = hasResults ? await readOutcomes(resultsPath) : null;
-    const side = (v: VariantReport) => ({ name: v.name, source: null, summary: v, rows: rows ? (rows.get(v.name) ?? new Map()) : null, resultsPath: hasResults ? resultsPath : null });
-    for (const v of variants) {
-      if (v !== base) comparisons.push(await compareVariants(side(base), side(v), opts));
-    }
-  }
+  const comparisons = await againstBaselineVariant(a.dir, variants, baseline, opts);
   if (a.baselineRun !== undefined) {
     const saved = await loadSavedRun(a.baselineRun);
+    const resultsPath = join(a.dir, 'results.jsonl');
     comparisons.push(
       ...(await compareRunSides(
         { source: saved.source, variants: saved.report.variants, resultsPath: saved.resultsPath },
-        { source: null, variants, resultsPath: hasResults ? resultsPath : null },
+        { source: null, variants, resultsPath: existsSync(resultsPath) ? resultsPath : null },
         opts,
       )),
     );
   }
   const asked = suite.compare !== null || comparisons.length > 0;
   return { comparisons, settings: asked && baseline !== null ? { baseline, alpha, failOn: { ...(suite.compare?.failOn ?? {}) } } : null };
+}
+
+/**
+ * The in-run comparison redone on a saved report folder (e.g. merged shards), with the settings the
+ * run recorded: every variant against the baseline variant, rows paired from the folder's results.jsonl.
+ */
+export async function compareSaved(a: { dir: string; variants: VariantReport[]; settings: CompareSettings | null; metrics?: readonly string[] }): Promise<{ comparisons: Comparison[]; settings: CompareSettings | null }> {
+  const alpha = a.settings?.alpha ?? DEFAULT_ALPHA;
+  const metaNames = [...new Set(a.variants.flatMap((v) => Object.keys(v.metadataMetrics ?? {})))];
+  const gates = gatesFrom(a.settings?.failOn ?? {}, metaNames, 'compare.fail_on');
+  const baseline = a.settings?.baseline ?? a.variants[0]?.name ?? null;
+  const comparisons = await againstBaselineVariant(a.dir, a.variants, baseline, { alpha, gates, metrics: a.metrics ?? [] });
+  return { comparisons, settings: a.settings ?? (comparisons.length && baseline !== null ? { baseline, alpha, failOn: {} } : null) };
 }

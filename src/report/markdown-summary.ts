@@ -3,6 +3,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
+import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -59,6 +60,7 @@ export function renderMarkdownSummary(report: Report): string {
   }
   const fb = report.variants.filter((v) => v.feedbackPosted + v.feedbackFailed > 0);
   if (fb.length) out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);
+  if (report.comparisons?.length) out.push('## Comparison', renderComparisonsMarkdown(report.comparisons));
   return `${out.join('\n\n')}\n`;
 }
 

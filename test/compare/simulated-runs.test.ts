@@ -1,4 +1,5 @@
 // Comparisons of simulator flows with a known difference, run for real (worker threads, loopback HTTP).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
@@ -41,6 +42,11 @@ describe('in-run comparison against simulator flows of known difference', () => 
     expect(report.verdict).toBe('fail');
     expect(exitCode).toBe(1);
     expect(report.compare).toEqual({ baseline: 'published', alpha: 0.05, failOn: { pass_rate_drop: 0.05 } });
+    // The Markdown summary (summary.md, the GitHub job page) carries the comparison too.
+    const md = readFileSync(join(dir, 'out/summary.md'), 'utf8');
+    expect(md).toMatch(/## Comparison[\s\S]*❌ draft vs published[\s\S]*`pass_rate_drop: 0.05` — pass_rate fell by 10\.0 pp/);
+    expect(md).toMatch(/\| pass_rate \| 90\.0% \| 80\.0% \| −10\.0 pp \|/);
+    expect(md).toMatch(/Flipped rows: \*\*20\*\* pass → fail/);
   });
 
   it('two versions of equal quality are not flagged: no gate fires, the verdict passes', async () => {
