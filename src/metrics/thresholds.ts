@@ -19,7 +19,7 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
-const TIMING = ['latency', 'ttft', 'ttfb', 'itl'] as const;
+const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot'] as const;
 const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'rps'] as const;
 
@@ -54,9 +54,9 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
     case 'rps':
       return s.rps;
   }
-  const timing = /^(latency|ttft|ttfb|itl)_(\w+)_ms$/.exec(metric);
+  const timing = /^(latency|ttft|ttfb|itl|tpot)_(\w+)_ms$/.exec(metric);
   if (timing) {
-    const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs'];
+    const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs' | 'tpotMs'];
     return summary ? (summary[timing[2] as (typeof STATS)[number]] ?? null) : null;
   }
   const meta = /^(.+)_(sum|mean|p50|p95|max)$/.exec(metric);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { judgeAnswer } from './judge-answers.js';
 import type { Random } from './prng.js';
 import type { YamlPath, YamlSource } from './flows-yaml.js';
 
@@ -21,7 +22,9 @@ export type AnswerSource =
       /** Generic deflections given instead of a correct answer. */
       wrong: string[];
     }
-  | { kind: 'echo'; wrong: string[] };
+  | { kind: 'echo'; wrong: string[] }
+  /** A simulated LLM judge: scores the "Answer:" of its prompt against the "Expected:" (judge-answers.ts). */
+  | { kind: 'judge'; wrong: string[] };
 
 const DEFAULT_WRONG = [
   "I'm sorry, I couldn't find anything about that in our help center. Please contact our support team for assistance.",
@@ -39,7 +42,8 @@ export function normalizeText(text: string): string {
 /** Parses the `answers:` value of a flow: the string `echo`, or a mapping naming a CSV and its columns. */
 export function loadAnswers(src: YamlSource, path: YamlPath, raw: unknown, baseDir: string): AnswerSource {
   if (raw === 'echo') return { kind: 'echo', wrong: DEFAULT_WRONG };
-  if (typeof raw === 'string') src.fail(path, `unknown answers source "${raw}"`, 'write `answers: echo`, or a mapping with csv, question and answer');
+  if (raw === 'judge') return { kind: 'judge', wrong: ['{"score": 0, "reason": "I could not judge this answer."}'] };
+  if (typeof raw === 'string') src.fail(path, `unknown answers source "${raw}"`, 'write `answers: echo`, `answers: judge`, or a mapping with csv, question and answer');
   const obj = src.object(path, raw);
   src.checkKeys(path, obj, KNOWN_KEYS);
   const csvRel = src.string([...path, 'csv'], obj.csv);
@@ -83,6 +87,10 @@ export function loadAnswers(src: YamlSource, path: YamlPath, raw: unknown, baseD
 /** The correct answer text for an input, and the bare expected part graders look for. */
 export function correctAnswer(src: AnswerSource, input: string): { text: string; expected: string } {
   if (src.kind === 'echo') return { text: input, expected: input };
+  if (src.kind === 'judge') {
+    const text = judgeAnswer(input);
+    return { text, expected: text };
+  }
   const answer = src.byQuestion.get(normalizeText(input));
   if (answer === undefined) return { text: src.fallback, expected: src.fallback };
   return { text: src.template.split('{{answer}}').join(answer), expected: answer };

@@ -23,6 +23,13 @@ const cases: Array<[string, string, RegExp]> = [
   ['run_draft in run mode', `${GOOD}mode: run\nvariants: [{ name: d, run_draft: true }]\n`, /suite\.yaml:10:\d+: .*run_draft.*stream/],
   ['bad threshold', `${GOOD}thresholds: { ttft_p95: "< 1" }\n`, /suite\.yaml:9:\d+: .*ttft_p95.*valid:/],
   ['invalid regex', `${GOOD}graders: [{ type: regex, pattern: "(" }]\n`, /suite\.yaml:9:\d+: .*invalid regular expression/],
+  ['invalid JSON schema', `${GOOD}graders:\n  - type: json-schema\n    schema: { type: objekt }\n`, /suite\.yaml:11:\d+: .*invalid JSON Schema/],
+  ['missing schema file', `${GOOD}graders:\n  - { type: json-schema, schema: nope.json }\n`, /suite\.yaml:10:\d+: .*schema file not found.*nope\.json/],
+  ['invalid json-path', `${GOOD}graders:\n  - { type: not-json-path, path: "a..b" }\n`, /suite\.yaml:10:\d+: .*invalid JSON path/],
+  ['missing script', `${GOOD}graders:\n  - { type: script, path: graders/x.mjs }\n`, /suite\.yaml:10:\d+: .*script not found/],
+  ['unknown grader key', `${GOOD}graders:\n  - { type: similarity, treshold: 0.5 }\n`, /suite\.yaml:10:\d+: .*unknown key "treshold".*\n.*threshold/],
+  ['pass_score above 1', `${GOOD}pass_score: 80\n`, /suite\.yaml:9:\d+: .*pass_score must be from 0 to 1/],
+  ['unknown feedback variable', `${GOOD}feedback: { post: true, template: "{{verdikt}}" }\n`, /suite\.yaml:9:\d+: .*\{\{verdikt\}\}.*\n.*\{\{verdict\}\}/],
 ];
 
 describe('bad input: exit 2, file and line, no stack trace', () => {

@@ -1,6 +1,6 @@
 // End to end: real suites run by the built CLI against the simulator; results checked against
 // what the simulator knows it answered (correctness, exact text, timing, feedback).
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
@@ -30,7 +30,9 @@ const target = (flow: string) => `target:
 describe('the demo suite against the simulator', () => {
   it('npm start\'s suite: two variants, percentiles, pass rates, and the draft measurably differs', async () => {
     const dir = tempDir();
-    const r = await runCli(['run', 'suites/demo.yaml', '--out', join(dir, 'out'), '--no-progress']);
+    const stepSummary = join(dir, 'step-summary.md');
+    writeFileSync(stepSummary, '# earlier step\n');
+    const r = await runCli(['run', 'suites/demo.yaml', '--out', join(dir, 'out'), '--no-progress'], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/published.*\n.*draft/);
@@ -50,6 +52,39 @@ describe('the demo suite against the simulator', () => {
     expect(draft.ttftMs.p50).toBeLessThan(pub.ttftMs.p50);
     expect(readJsonl(join(dir, 'out/results.jsonl'))).toHaveLength(96);
     expect(report.verdict).toBe('pass');
+
+    // Every grader of the demo has rows that pass and rows that fail (across both variants), none errs.
+    const names = Object.keys(pub.graders);
+    expect(names).toEqual(['correct', 'no-deflection', 'starts-with', 'contains-all', 'similarity', 'length', 'ttft', 'script', 'judge']);
+    for (const n of names) {
+      const passed = pub.graders[n].passed + draft.graders[n].passed;
+      const failed = pub.graders[n].failed + draft.graders[n].failed;
+      expect(passed, n).toBeGreaterThan(0);
+      expect(failed, n).toBeGreaterThan(0);
+      expect(pub.graders[n].errors + draft.graders[n].errors, n).toBe(0);
+    }
+    // The judge flow's calls are measured apart: 48 each, not in the flow's own latency histogram.
+    for (const v of report.variants) {
+      expect(v.judge).toMatchObject({ calls: 48, failed: 0 });
+      expect(v.judge.latencyMs.p50).toBeGreaterThan(0);
+      expect(v.latencyMs.count).toBe(48);
+    }
+    const results = readJsonl<any>(join(dir, 'out/results.jsonl'));
+    for (const res of results.slice(0, 10)) {
+      const j = res.grades.find((g: any) => g.grader === 'judge').judge;
+      expect(sim.run(j.runId)).toBeUndefined(); // the run's own simulator, not this test's, answered it
+      expect(j).toMatchObject({ flowId: 'support-judge', ok: true, attempts: 1 });
+    }
+
+    // CI outputs: junit.xml (a testcase per row x variant plus one per threshold) and the step summary.
+    const junit = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(96 + report.thresholds.length);
+    expect(junit.match(/<failure type="grade"/g)).toHaveLength(pub.grades.failed + draft.grades.failed);
+    const summary = readFileSync(stepSummary, 'utf8');
+    expect(summary.startsWith('# earlier step\n')).toBe(true); // appended, as GitHub expects
+    expect(summary).toContain('## ✅ flowbench: demo — pass');
+    expect(summary).toMatch(/\| published \| 48 \| 0 \|/);
+    expect(readFileSync(join(dir, 'out/summary.md'), 'utf8')).toBe(summary.slice('# earlier step\n'.length, -1));
   });
 });
 
@@ -136,6 +171,8 @@ metadata: true
   });
 
   it.each(['always', 'fail'])('feedback when: %s posts each run\'s verdict exactly once where due', async (when) => {
+    // when: fail also uses a template, so the exact text each run got can be checked.
+    const template = when === 'fail' ? '\n  template: "{{verdict}} run={{run_id}} failed=[{{failed}}] score={{score}}"' : '';
     const dir = tempDir();
     const file = suite(dir, `name: feedback
 ${target('support-bot')}
@@ -147,7 +184,9 @@ dataset:
 variants: [{ name: draft, run_draft: true }]
 load: { concurrency: 8 }
 graders: [{ type: contains, value: "{{expected}}" }]
-feedback: { post: true, when: ${when} }
+feedback:
+  post: true
+  when: ${when}${template}
 `);
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
@@ -160,8 +199,14 @@ feedback: { post: true, when: ${when} }
         expect(res.feedback).toBeNull();
       } else {
         expect(posted).toHaveLength(1);
-        expect(posted[0]).toContain(res.pass ? 'PASS' : 'FAIL');
-        expect(res.feedback.posted).toBe(true);
+        expect(res.pass).toBe(sim.run(res.runId)!.correct); // the verdict its grade earned, from the simulator's own record
+        const verdict = res.pass ? 'PASS' : 'FAIL';
+        if (template) expect(posted[0]).toBe(`${verdict} run=${res.runId} failed=[${res.pass ? '' : 'contains'}] score=${res.score.toFixed(2)}`);
+        else {
+          expect(posted[0]!.startsWith(`flowbench ${verdict} (score ${res.score.toFixed(2)}) suite=feedback variant=draft row=${res.row}`)).toBe(true);
+          if (!res.pass) expect(posted[0]).toContain(`contains: ${res.grades[0].reason}`);
+        }
+        expect(res.feedback).toMatchObject({ posted: true, text: posted[0], attempts: 1 });
       }
     }
     const v = readJson<any>(join(dir, 'out/report.json')).variants[0];

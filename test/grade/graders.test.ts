@@ -73,6 +73,10 @@ const cases: Case[] = [
   ['number negative and unicode minus', { type: 'number', value: -3.5 }, 'delta −3.5 °C', {}, true],
   ['number ignores digits inside words', { type: 'number', value: 42 }, 'model v2: 42', {}, true],
   ['number no number in output', { type: 'number', value: 1 }, 'none', {}, false],
+  ['number skips identifiers like BC-1040', { type: 'number', value: 3 }, 'order BC-1040 has 3 items', {}, true],
+  ['number at a JSON path', { type: 'number', path: '$.order.total', value: '{{expected}}', tolerance: 0.01 }, `Total: ${ORDER}`, { expected: '42.505' }, true],
+  ['number at a JSON path, wrong', { type: 'number', path: '$.order.total', value: 40 }, ORDER, {}, false],
+  ['number at a JSON path that is missing', { type: 'number', path: '$.nope', value: 40 }, ORDER, {}, false],
   // similarity
   ['similarity rouge-l default', { type: 'similarity', value: 'refunds take five to seven days' }, 'Refunds take five to seven business days.', {}, true],
   ['similarity token-f1 low', { type: 'similarity', value: 'refunds take five days', method: 'token-f1', threshold: 0.8 }, 'shipping is free', {}, false, 0],

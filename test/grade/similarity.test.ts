@@ -46,6 +46,8 @@ describe('reading JSON, numbers and judge verdicts', () => {
     ['Refunds in 5 to 7 days', 5],
     ['total: 1,234.50 EUR', 1234.5],
     ['v2 then 42', 42],
+    ['order BC-1040: 2 items', 2],
+    ['from -3 to 4', -3],
     ['.5 liters', 0.5],
     ['1e3 items', 1000],
     ['none', null],
