@@ -10,6 +10,9 @@ import { appendStepSummary } from '../report/markdown-summary.js';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { RateLimitWatch } from '../report/rate-limit-notice.js';
+import { pairVariants } from '../compare/compare-runs.js';
+import { loadSavedRun } from '../compare/saved-run.js';
+import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { renderTable } from '../report/table.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { ConfigError } from '../suite/config-error.js';
@@ -31,6 +34,8 @@ export interface RunFlags {
   mode?: string;
   out?: string;
   threads?: number;
+  /** --baseline: a saved run to compare against. */
+  baseline?: string;
   /** --resume DIR: finish the interrupted run in DIR. */
   resume?: string;
   /** --baseline: a saved run to compare against. */
@@ -55,6 +60,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const suite = await loadSuite(file, { overrides });
+  // A wrong --baseline (no report, no variant in common) fails before the run, not after it.
+  if (flags.baseline !== undefined) pairVariants((await loadSavedRun(flags.baseline)).report, suite);
   if (flags.baseline !== undefined) await loadSavedRun(flags.baseline); // a wrong --baseline fails before the run, not after it
   if (flags.feedback === false) suite.feedback.post = false;
   if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
@@ -74,6 +81,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
+      ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       signal: interrupt.signal,
     });
@@ -86,6 +94,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     const limited = rateLimits.notice();
     if (limited) process.stdout.write(`rate limits: ${limited}\n`);
+    if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
+    for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return interrupt.exitCode(exitCode);

@@ -16,11 +16,11 @@ export interface RunSide {
 }
 
 /** Variant pairs: same name; two single-variant runs pair whatever their names (e.g. a saved "published" and a new "draft"). */
-export function pairVariants(base: RunSide, cand: RunSide, only?: readonly string[]): [VariantReport, VariantReport][] {
-  const names = (vs: VariantReport[]) => vs.map((v) => v.name).join(', ');
+export function pairVariants<B extends { name: string }, C extends { name: string }>(base: { variants: B[] }, cand: { variants: C[] }, only?: readonly string[]): [B, C][] {
+  const names = (vs: { name: string }[]) => vs.map((v) => v.name).join(', ');
   let pairs = cand.variants.flatMap((c) => {
     const b = base.variants.find((v) => v.name === c.name);
-    return b ? [[b, c] as [VariantReport, VariantReport]] : [];
+    return b ? [[b, c] as [B, C]] : [];
   });
   if (!pairs.length && base.variants.length === 1 && cand.variants.length === 1) pairs = [[base.variants[0]!, cand.variants[0]!]];
   if (only?.length) {

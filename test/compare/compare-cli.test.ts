@@ -1,6 +1,6 @@
 // `flowbench compare BASE NEW` and `flowbench run --baseline DIR` through the built CLI: the same
 // verdict, numbers and exit codes as the comparison made inside the run.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJson, runCli, tempDir } from '../helpers/cli.js';
@@ -77,6 +77,16 @@ describe('against a saved run', () => {
     const badRun = await runCli(['run', join(dir, 'today.yaml'), '--baseline', join(dir, 'nope'), '--no-progress']);
     expect(badRun.code).toBe(2);
     expect(badRun.stderr).toMatch(/nope: no such file or folder/);
+    // A saved run with no variant in common is refused before any request is sent.
+    const other = join(dir, 'other');
+    mkdirSync(other, { recursive: true });
+    const saved = readJson<any>(join(dir, 'release/report.json'));
+    saved.variants = [{ ...saved.variants[0], name: 'x' }, { ...saved.variants[0], name: 'y' }];
+    writeFileSync(join(other, 'report.json'), JSON.stringify(saved));
+    const noCommon = await runCli(['run', join(dir, 'today.yaml'), '--out', join(dir, 'never'), '--baseline', other, '--no-progress']);
+    expect(noCommon.code).toBe(2);
+    expect(noCommon.stderr).toMatch(/the runs share no variant: baseline has x, y; new has bot/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
   it('a suite with a bad gate is refused at load time, at its line', async () => {
