@@ -89,7 +89,7 @@ export function loadFaults(src: YamlSource, merged: Record<string, unknown>, at:
     }
   }
   const sum = EXTRA_FAULTS.reduce((s, k) => s + f.extra[k], 0);
-  if (sum > 1) src.fail(path, `the ${EXTRA_FAULTS.map((k) => `${k}_rate`).join(', ')} rates add up to ${sum}, more than 1`, 'lower them so that they add up to at most 1');
+  if (sum > 1 + 1e-9) src.fail(path, `the ${EXTRA_FAULTS.map((k) => `${k}_rate`).join(', ')} rates add up to ${Math.round(sum * 1000) / 1000}, more than 1`, 'lower them so that they add up to at most 1');
   return f;
 }
 
