@@ -7,14 +7,14 @@ export const FLOWS = resolve(import.meta.dirname, 'compare.flows.yaml');
 export const QA = resolve(import.meta.dirname, 'qa.csv');
 
 /** Writes a suite running `variants` of `flow` over the first `rows` questions of qa.csv; returns its path. */
-export function writeSuite(dir: string, opts: { name?: string; flow: string; rows: number; variants: string; compare?: string; file?: string; concurrency?: number }): string {
+export function writeSuite(dir: string, opts: { name?: string; flow: string; rows: number; variants: string; compare?: string; file?: string; concurrency?: number; seed?: number }): string {
   const file = join(dir, opts.file ?? 'suite.yaml');
   writeFileSync(
     file,
     `name: ${opts.name ?? 'cmp'}
 target:
   flow_id: ${opts.flow}
-  simulator: { flows: ${FLOWS}, seed: 7 }
+  simulator: { flows: ${FLOWS}, seed: ${opts.seed ?? 7} }
 dataset:
   path: ${QA}
   limit: ${opts.rows}
