@@ -29,7 +29,7 @@ describe('scriptJson', () => {
 });
 
 describe('renderHtml', () => {
-  const html = renderHtml(pageData(), Buffer.from('x').toString('base64'));
+  const html = renderHtml(pageData(), [Buffer.from('x').toString('base64')]);
 
   it('has exactly its four script elements, and the data parses back', () => {
     expect(html.match(/<script\b/g)).toHaveLength(4);
@@ -54,11 +54,10 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/\b(src|href)=["']?https?:/);
   });
 
-  it('embeds the rows as given (gzip, base64)', () => {
-    const rows = [[0, 1, 0, 1, 1, 1, 5, 9, null, null, 'in', 'exp', probe, probe.length, [], 1, null]];
-    const b64 = gzipSync(JSON.stringify(rows)).toString('base64');
-    const page = renderHtml(pageData(), b64);
-    const blob = /id="flowbench-rows">([A-Za-z0-9+/=]*)<\/script>/.exec(page)![1]!;
-    expect(JSON.parse(gunzipSync(Buffer.from(blob, 'base64')).toString('utf8'))).toEqual(rows);
+  it('embeds each chunk of rows as given (gzip, base64), in order', () => {
+    const chunks = [{ rows: [[0, 1]], strings: [probe] }, { rows: [[0, 2]], strings: [] }];
+    const page = renderHtml(pageData(), chunks.map((c) => gzipSync(JSON.stringify(c)).toString('base64')));
+    const blobs = [...page.matchAll(/class="flowbench-rows">([A-Za-z0-9+/=]*)<\/script>/g)].map((m) => m[1]!);
+    expect(blobs.map((b) => JSON.parse(gunzipSync(Buffer.from(b, 'base64')).toString('utf8')))).toEqual(chunks);
   });
 });

@@ -1,27 +1,46 @@
 // Turns results.jsonl into the row table's data for report.html, streaming: each result becomes a
-// compact array, written through gzip (the page inflates it with DecompressionStream), so a
-// 100,000-row run needs neither the whole file in memory nor a 100 MB page.
-import { createGzip } from 'node:zlib';
+// compact array; repeated short texts (inputs, expected answers, grader reasons, short outputs) are
+// written once and referenced by number; every CHUNK_RESULTS results become one gzip member that the
+// page inflates with DecompressionStream, so the first rows show before the last are read.
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { readResults } from '../read-results.js';
 import { TimelineBuilder, type Timeline } from './timeline.js';
 
 /** Longest text kept per field in report.html; the full text stays in results.jsonl. */
 export const TEXT_LIMITS = { output: 2000, input: 1000, expected: 1000, error: 500, reason: 300 } as const;
 
+/** Results per gzip chunk: small enough that the page shows the first page of rows quickly. */
+export const CHUNK_RESULTS = 20_000;
+/** Texts up to this length are interned (written once per report); longer ones inline. */
+const INTERN_MAX = 500;
+/** Bound on distinct interned texts, so memory stays bounded on huge runs. */
+const INTERN_ENTRIES = 1_000_000;
+
+/** A text: inline, or the index of a text in the string table built up chunk by chunk. */
+export type Ref = string | number;
+
 /**
  * One result in the page: [variant index, row, iteration, ok 0|1, pass 1|0|null, score, ttftMs,
  * latencyMs, error kind, error message, inputs text, expected, output, output length, grades
- * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId]. Positions are read by page/rows.ts.
+ * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId]. Positions are read by
+ * page/rows-table.ts; S is Ref in the file and string once the page has resolved it.
  */
-export type PageRow = [
+export type PageRow<S = Ref> = [
   number, number, number, 0 | 1, 0 | 1 | null, number | null, number | null, number,
-  string | null, string | null, string, string | null, string, number,
-  [string, 0 | 1, number, string, 0 | 1][], number, string | null,
+  S | null, S | null, S, S | null, S, number,
+  [S, 0 | 1, number, S, 0 | 1][], number, string | null,
 ];
 
+/** One chunk as the page reads it: its rows, and the texts it adds to the string table. */
+export interface RowsChunk {
+  rows: PageRow[];
+  strings: string[];
+}
+
 export interface RowsData {
-  /** gzip of the JSON array of PageRow, base64. */
-  gzipBase64: string;
+  /** Each: gzip of a RowsChunk as JSON, base64. */
+  chunks: string[];
   count: number;
   /** Warm-up results: in results.jsonl, in no statistic, not shown in the page. */
   warmups: number;
@@ -32,7 +51,9 @@ export interface RowsData {
   timeline: Timeline | null;
 }
 
+const gzipAsync = promisify(gzip);
 const cut = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
+const tenth = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 10) / 10);
 
 /** The flow inputs as text: one `key: value` line each (non-string values as JSON). */
 export function inputsText(inputs: Record<string, unknown> | null | undefined): string {
@@ -40,22 +61,38 @@ export function inputsText(inputs: Record<string, unknown> | null | undefined): 
   return Object.entries(inputs).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
 }
 
+class Interner {
+  private readonly index = new Map<string, number>();
+  fresh: string[] = [];
+
+  ref(s: string): Ref {
+    if (s.length > INTERN_MAX) return s;
+    const known = this.index.get(s);
+    if (known !== undefined) return known;
+    if (this.index.size >= INTERN_ENTRIES) return s;
+    const i = this.index.size;
+    this.index.set(s, i);
+    this.fresh.push(s);
+    return i;
+  }
+}
+
 export async function readPageRows(resultsPath: string, reportVariants: string[]): Promise<RowsData> {
   const variantNames = [...reportVariants];
-  const gzip = createGzip({ level: 6 });
-  const chunks: Buffer[] = [];
-  gzip.on('data', (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    gzip.on('end', resolve);
-    gzip.on('error', reject);
-  });
   const index = new Map(variantNames.map((n, i) => [n, i]));
   const timeline = new TimelineBuilder(variantNames);
+  const strings = new Interner();
+  const chunks: string[] = [];
+  let rows: PageRow[] = [];
+  const flush = async () => {
+    const chunk: RowsChunk = { rows, strings: strings.fresh };
+    chunks.push((await gzipAsync(JSON.stringify(chunk))).toString('base64'));
+    rows = [];
+    strings.fresh = [];
+  };
   let count = 0;
-  let truncatedOutputs = 0;
-  const write = (s: string) => (gzip.write(s) ? Promise.resolve() : new Promise<void>((r) => gzip.once('drain', () => r())));
-  await write('[');
   let warmups = 0;
+  let truncatedOutputs = 0;
   for await (const r of readResults(resultsPath)) {
     if (r.warmup) {
       warmups++;
@@ -70,20 +107,20 @@ export async function readPageRows(resultsPath: string, reportVariants: string[]
     timeline.add(r);
     const output = typeof r.output === 'string' ? r.output : '';
     if (output.length > TEXT_LIMITS.output) truncatedOutputs++;
-    const row: PageRow = [
+    const ref = (s: string) => strings.ref(s);
+    rows.push([
       v, r.row, r.iteration, r.ok ? 1 : 0, r.pass === null || r.pass === undefined ? null : r.pass ? 1 : 0,
-      r.score ?? null, r.ttftMs ?? null, r.latencyMs,
-      r.error?.kind ?? null, r.error ? cut(String(r.error.message ?? ''), TEXT_LIMITS.error) : null,
-      cut(inputsText(r.inputs), TEXT_LIMITS.input),
-      r.expected === null || r.expected === undefined ? null : cut(String(r.expected), TEXT_LIMITS.expected),
-      cut(output, TEXT_LIMITS.output), output.length,
-      (r.grades ?? []).map((g) => [String(g.grader), g.pass ? 1 : 0, g.score, cut(String(g.reason ?? ''), TEXT_LIMITS.reason), g.error ? 1 : 0]),
+      r.score ?? null, tenth(r.ttftMs), tenth(r.latencyMs)!,
+      r.error?.kind ? ref(r.error.kind) : null, r.error ? ref(cut(String(r.error.message ?? ''), TEXT_LIMITS.error)) : null,
+      ref(cut(inputsText(r.inputs), TEXT_LIMITS.input)),
+      r.expected === null || r.expected === undefined ? null : ref(cut(String(r.expected), TEXT_LIMITS.expected)),
+      ref(cut(output, TEXT_LIMITS.output)), output.length,
+      (r.grades ?? []).map((g) => [ref(String(g.grader)), g.pass ? 1 : 0, g.score, ref(cut(String(g.reason ?? ''), TEXT_LIMITS.reason)), g.error ? 1 : 0]),
       r.attempts, r.runId ?? null,
-    ];
-    await write(`${count ? ',' : ''}${JSON.stringify(row)}`);
+    ]);
     count++;
+    if (rows.length >= CHUNK_RESULTS) await flush();
   }
-  gzip.end(']');
-  await finished;
-  return { gzipBase64: Buffer.concat(chunks).toString('base64'), count, warmups, truncatedOutputs, variants: variantNames, timeline: timeline.build() };
+  if (rows.length || !chunks.length) await flush();
+  return { chunks, count, warmups, truncatedOutputs, variants: variantNames, timeline: timeline.build() };
 }

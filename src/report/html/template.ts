@@ -36,7 +36,8 @@ function inlineCode(code: string): string {
   return code;
 }
 
-export function renderHtml(data: PageData, rowsGzipBase64: string): string {
+/** rowChunks: base64 gzip chunks of rows (rows.ts), each in its own non-executable script element. */
+export function renderHtml(data: PageData, rowChunks: string[]): string {
   const { js, css } = uplotAssets();
   const lib = inlineCode(js);
   const page = inlineCode(pageScript());
@@ -62,8 +63,7 @@ export function renderHtml(data: PageData, rowsGzipBase64: string): string {
 <noscript>This report draws its charts and tables with JavaScript; report.json and results.jsonl hold the same data.</noscript>
 <div id="app"></div>
 <script type="application/json" id="flowbench-data">${scriptJson(data)}</script>
-<script type="application/octet-stream" id="flowbench-rows">${rowsGzipBase64}</script>
-<script>${lib}</script>
+${rowChunks.map((c) => `<script type="application/octet-stream" class="flowbench-rows">${c}</script>\n`).join('')}<script>${lib}</script>
 <script>${page}</script>
 </body>
 </html>

@@ -25,6 +25,6 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
   const names = report.variants.map((v) => v.name);
   const rows: RowsData = existsSync(resultsPath)
     ? await readPageRows(resultsPath, names)
-    : { gzipBase64: '', count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
-  await writeFile(join(dir, 'report.html'), renderHtml(buildPageData(report, rows, generator()), rows.gzipBase64));
+    : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
+  await writeFile(join(dir, 'report.html'), renderHtml(buildPageData(report, rows, generator()), rows.chunks));
 }

@@ -1,10 +1,10 @@
 // Browser side of report.html: the entry point. Reads the embedded JSON, draws every section, then
 // inflates the rows and fills the table. Sets body[data-ready] ("charts", then "rows") for tests
-// and the benchmark. Inlined by source text like dom.ts.
+// and the benchmark, with performance marks flowbench:charts / :table / :rows. Inlined by source text.
 import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
-import { inflateRows, rowsTable } from './rows-table.js';
+import { inflateChunk, rowsTable } from './rows-table.js';
 import { comparisonSection, header, latencyTable, metadataSection, sideBySide, summaryCards, thresholdsSection } from './summary.js';
 
 export function baselineIndex(d: PageData): number {
@@ -54,15 +54,35 @@ export function main(): void {
     tl.appendChild(el('p', { class: 'muted' }, 'No timeline: the run recorded no timestamps.'));
   }
   document.body.setAttribute('data-ready', 'charts');
+  performance.mark('flowbench:charts');
 
   const loading = el('p', { class: 'muted', id: 'rows-loading' }, `Loading ${d.rows.count.toLocaleString('en-US')} results…`);
   rowsHost.appendChild(loading);
-  inflateRows().then((rows) => {
-    loading.remove();
-    table = rowsTable(rowsHost, d, rows, baselineIndex(d));
-    document.body.setAttribute('data-ready', 'rows');
-  }, (err: unknown) => {
-    loading.textContent = `The rows could not be read in this browser (${String(err)}); results.jsonl has them.`;
-    console.error(err);
-  });
+  const t = rowsTable(rowsHost, d, baselineIndex(d));
+  table = { setFilter: () => t.showFlipped() };
+  const chunks = Array.from(document.querySelectorAll('script.flowbench-rows')).map((s) => s.textContent ?? '');
+  const strings: string[] = [];
+  // One chunk at a time, yielding between them, so the page paints and answers clicks meanwhile.
+  const step = (i: number): void => {
+    if (i >= chunks.length) {
+      loading.remove();
+      t.done();
+      document.body.setAttribute('data-ready', 'rows');
+      performance.mark('flowbench:rows');
+      return;
+    }
+    inflateChunk(chunks[i]!, strings).then((rows) => {
+      t.add(rows);
+      loading.textContent = `Loaded ${Math.min(d.rows.count, (i + 1) * rows.length).toLocaleString('en-US')} of ${d.rows.count.toLocaleString('en-US')} results…`;
+      if (i === 0) {
+        document.body.setAttribute('data-ready', 'table');
+        performance.mark('flowbench:table');
+      }
+      setTimeout(() => step(i + 1), 0);
+    }, (err: unknown) => {
+      loading.textContent = `The rows could not be read in this browser (${String(err)}); results.jsonl has them.`;
+      console.error(err);
+    });
+  };
+  step(0);
 }

@@ -1,8 +1,9 @@
-// Browser side of report.html: the row table. Rows arrive gzip-compressed (base64) and are inflated
-// with DecompressionStream, grouped by dataset row (variants side by side), filtered and paginated
-// so 100,000 results stay usable: only the visible page is in the DOM. Inlined by source text.
+// Browser side of report.html: the row table. Rows arrive in gzip chunks (base64) inflated with
+// DecompressionStream one at a time, grouped by dataset row (variants side by side), filtered and
+// paginated so 100,000 results stay usable: only the visible page is in the DOM, and the first page
+// shows while later chunks load. Inlined by source text.
 import type { PageData } from '../page-data.js';
-import type { PageRow } from '../rows.js';
+import type { PageRow, Ref, RowsChunk } from '../rows.js';
 import { badge, el, fmtMs, variantColor } from './dom.js';
 
 interface Group {
@@ -10,43 +11,55 @@ interface Group {
   iteration: number;
   input: string;
   expected: string | null;
-  cells: (PageRow | undefined)[];
+  cells: (PageRow<string> | undefined)[];
   failed: boolean[];
   errored: boolean[];
   flipped: boolean[];
   text: string | null;
 }
 
-export async function inflateRows(): Promise<PageRow[]> {
-  const b64 = (document.getElementById('flowbench-rows')?.textContent ?? '').trim();
-  if (!b64) return [];
-  const bin = atob(b64);
+/** Inflates one chunk of rows and resolves its text references against the growing string table. */
+export async function inflateChunk(b64: string, strings: string[]): Promise<PageRow<string>[]> {
+  const bin = atob(b64.trim());
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text()) as PageRow[];
+  const chunk = JSON.parse(await new Response(stream).text()) as RowsChunk;
+  for (const s of chunk.strings) strings.push(s);
+  const str = (x: Ref | null): string | null => (typeof x === 'number' ? strings[x]! : x);
+  for (const r of chunk.rows) {
+    for (const k of [8, 9, 10, 11, 12] as const) (r as unknown[])[k] = str(r[k]);
+    for (const g of r[14]) {
+      g[0] = str(g[0])!;
+      g[3] = str(g[3])!;
+    }
+  }
+  return chunk.rows as unknown as PageRow<string>[];
 }
 
-/** Groups results by (row, iteration); a row is flipped where a variant's pass differs from the baseline's. */
-export function groupRows(rows: PageRow[], nVariants: number, baseline: number): Group[] {
-  const byKey = new Map<string, Group>();
+/** Adds rows to their (row, iteration) groups; returns the groups it touched. */
+export function addToGroups(byKey: Map<string, Group>, rows: PageRow<string>[], nVariants: number): Set<Group> {
+  const touched = new Set<Group>();
   for (const r of rows) {
     const key = `${r[1]}:${r[2]}`;
     let g = byKey.get(key);
     if (!g) byKey.set(key, (g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null }));
     g.cells[r[0]] = r;
+    g.text = null;
+    touched.add(g);
   }
-  const groups = [...byKey.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration);
-  for (const g of groups) {
-    const base = g.cells[baseline];
-    for (let v = 0; v < nVariants; v++) {
-      const c = g.cells[v];
-      g.failed[v] = c !== undefined && c[4] === 0;
-      g.errored[v] = c !== undefined && c[3] === 0;
-      g.flipped[v] = v !== baseline && c !== undefined && base !== undefined && c[4] !== null && base[4] !== null && c[4] !== base[4];
-    }
+  return touched;
+}
+
+/** A row is failed / errored per variant; flipped where a variant's pass differs from the baseline's. */
+export function markGroup(g: Group, nVariants: number, baseline: number): void {
+  const base = g.cells[baseline];
+  for (let v = 0; v < nVariants; v++) {
+    const c = g.cells[v];
+    g.failed[v] = c !== undefined && c[4] === 0;
+    g.errored[v] = c !== undefined && c[3] === 0;
+    g.flipped[v] = v !== baseline && c !== undefined && base !== undefined && c[4] !== null && base[4] !== null && c[4] !== base[4];
   }
-  return groups;
 }
 
 /** Lower-cased searchable text of a group, built on first search only. */
@@ -78,7 +91,7 @@ export function expandable(text: string, preview: number, fullLength: number, li
   return box;
 }
 
-export function variantCell(c: PageRow | undefined, flipped: boolean, d: PageData): HTMLElement {
+export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d: PageData): HTMLElement {
   if (!c) return el('td', { class: 'muted' }, 'not run');
   const status = c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
   const timing = `TTFT ${fmtMs(c[6])} · latency ${fmtMs(c[7])}${c[15] > 1 ? ` · ${c[15]} attempts` : ''}${c[5] !== null && c[14].length ? ` · score ${c[5].toFixed(2)}` : ''}`;
@@ -93,9 +106,19 @@ export function variantCell(c: PageRow | undefined, flipped: boolean, d: PageDat
     c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null);
 }
 
-export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], baseline: number): { setFilter: (name: 'flipped') => void } {
+export interface RowsTable {
+  /** Adds a chunk of rows; the view and counts follow. */
+  add(rows: PageRow<string>[]): void;
+  /** All chunks are in. */
+  done(): void;
+  showFlipped(): void;
+}
+
+export function rowsTable(host: HTMLElement, d: PageData, baseline: number): RowsTable {
   const variants = d.rows.variants;
-  const groups = groupRows(rows, variants.length, baseline);
+  const byKey = new Map<string, Group>();
+  let groups: Group[] = [];
+  let loading = true;
   const state = { q: '', failed: false, flipped: false, errors: false, scope: -1, page: 0, size: 25 };
   const input = el('input', { type: 'search', id: 'row-search', placeholder: 'search input, expected, outputs, errors, reasons…' }) as HTMLInputElement;
   const check = (id: string, label: string) => {
@@ -107,15 +130,16 @@ export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], basel
   const errors = check('filter-errors', 'errors only');
   const scope = el('select', { id: 'filter-scope' }, el('option', { value: '-1' }, 'in any variant'), ...variants.map((v, i) => el('option', { value: String(i) }, `in ${v}`))) as HTMLSelectElement;
   const size = el('select', { id: 'page-size' }, ...[25, 50, 100, 250].map((n) => el('option', { value: String(n) }, `${n} per page`))) as HTMLSelectElement;
+  const summary = el('p', { class: 'muted', id: 'rows-summary' });
   const count = el('span', { id: 'row-count', class: 'muted' });
-  const prev = el('button', { type: 'button', id: 'page-prev' }, '◀ previous');
-  const next = el('button', { type: 'button', id: 'page-next' }, 'next ▶');
+  const prev = el('button', { type: 'button', id: 'page-prev' }, '◀ previous') as HTMLButtonElement;
+  const next = el('button', { type: 'button', id: 'page-next' }, 'next ▶') as HTMLButtonElement;
   const pageInfo = el('span', { id: 'page-info' });
   const head = el('tr', null, el('th', null, 'row'), el('th', null, 'input / expected'),
     ...variants.map((v, i) => el('th', { style: `border-bottom: 3px solid ${variantColor(i)}` }, v)));
   const tbody = el('tbody');
   const tableEl = el('table', { class: 'rows', id: 'rows-table' }, el('thead', null, head), tbody);
-  let matching: Group[] = groups;
+  let matching: Group[] = [];
 
   const matches = (g: Group) => {
     const vs = state.scope >= 0 ? [state.scope] : variants.map((_, i) => i);
@@ -126,7 +150,7 @@ export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], basel
   };
   const render = () => {
     const pages = Math.max(1, Math.ceil(matching.length / state.size));
-    state.page = Math.min(state.page, pages - 1);
+    state.page = Math.max(0, Math.min(state.page, pages - 1));
     const start = state.page * state.size;
     const slice = matching.slice(start, start + state.size);
     tbody.replaceChildren(...slice.map((g) => el('tr', null,
@@ -135,14 +159,25 @@ export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], basel
         g.expected !== null ? el('div', { class: 'expected' }, el('span', { class: 'label' }, 'expected '), g.expected) : null),
       ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d)))));
     tableEl.setAttribute('data-matching', String(matching.length));
+    tableEl.setAttribute('data-loading', loading ? '1' : '0');
     count.textContent = `${matching.length.toLocaleString('en-US')} of ${groups.length.toLocaleString('en-US')} rows match` +
-      (matching.length ? ` — showing ${(start + 1).toLocaleString('en-US')}–${(start + slice.length).toLocaleString('en-US')}` : '');
+      (matching.length ? ` — showing ${(start + 1).toLocaleString('en-US')}–${(start + slice.length).toLocaleString('en-US')}` : '') +
+      (loading ? ' (still loading rows…)' : '');
     pageInfo.textContent = `page ${state.page + 1} of ${pages}`;
-    (prev as HTMLButtonElement).disabled = state.page === 0;
-    (next as HTMLButtonElement).disabled = state.page >= pages - 1;
+    prev.disabled = state.page === 0;
+    next.disabled = state.page >= pages - 1;
   };
-  const refilter = () => {
-    state.page = 0;
+  const describe = () => {
+    const flips = groups.filter((g) => g.flipped.some(Boolean)).length;
+    const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
+    const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
+    summary.textContent = `${groups.length.toLocaleString('en-US')} dataset rows × ${variants.length} variants; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
+      `${erroredN.toLocaleString('en-US')} with an error, ${flips.toLocaleString('en-US')} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
+      `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.` +
+      (d.rows.truncatedOutputs ? ` ${d.rows.truncatedOutputs.toLocaleString('en-US')} outputs were cut.` : '');
+  };
+  const refilter = (keepPage = false) => {
+    if (!keepPage) state.page = 0;
     matching = groups.filter(matches);
     render();
   };
@@ -162,18 +197,21 @@ export function rowsTable(host: HTMLElement, d: PageData, rows: PageRow[], basel
   prev.addEventListener('click', () => { state.page--; render(); });
   next.addEventListener('click', () => { state.page++; render(); });
 
-  const flips = groups.filter((g) => g.flipped.some(Boolean)).length;
-  const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
-  const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
-  host.append(
-    el('p', { class: 'muted' }, `${groups.length.toLocaleString('en-US')} dataset rows × ${variants.length} variants; ${failedN} with a failed grade, ${erroredN} with an error, ${flips} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
-      `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.`),
-    el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
-    el('div', { class: 'pager' }, prev, pageInfo, next, count),
-    el('div', { class: 'scroll' }, tableEl));
-  render();
+  host.append(summary, el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
+    el('div', { class: 'pager' }, prev, pageInfo, next, count), el('div', { class: 'scroll' }, tableEl));
   return {
-    setFilter: () => {
+    add: (rows) => {
+      for (const g of addToGroups(byKey, rows, variants.length)) markGroup(g, variants.length, baseline);
+      groups = [...byKey.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration);
+      describe();
+      refilter(true);
+    },
+    done: () => {
+      loading = false;
+      describe();
+      refilter(true);
+    },
+    showFlipped: () => {
       flipped.box.checked = true;
       state.flipped = true;
       refilter();
