@@ -8,6 +8,7 @@ import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
+import { registerMerge } from './merge-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
@@ -53,6 +54,7 @@ program
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
   .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
+  .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--no-progress', 'no progress output')
   .option('--baseline <dir>', 'also compare every variant against this saved run (report folder or report.json), with the suite\'s gates')
@@ -92,6 +94,7 @@ registerCompletion(program); // its script is built when it runs, from every com
 registerEnvFile(program);
 
 registerCompare(program);
+registerMerge(program);
 
 try {
   await program.parseAsync(process.argv);

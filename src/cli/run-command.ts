@@ -7,13 +7,12 @@ function shown(path: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
 import { appendStepSummary } from '../report/markdown-summary.js';
-import { loadSavedRun } from '../compare/saved-run.js';
-import { firedGateLines, renderComparisons } from '../report/compare-table.js';
-import { RateLimitWatch } from '../report/rate-limit-notice.js';
 import { pairVariants } from '../compare/compare-runs.js';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
+import { RateLimitWatch } from '../report/rate-limit-notice.js';
 import { renderTable } from '../report/table.js';
+import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { ConfigError } from '../suite/config-error.js';
 import { trapSignals } from './interrupt.js';
@@ -34,8 +33,8 @@ export interface RunFlags {
   mode?: string;
   out?: string;
   threads?: number;
-  /** --baseline: a saved run to compare against. */
-  baseline?: string;
+  /** --shard I/N */
+  shard?: string;
   /** --resume DIR: finish the interrupted run in DIR. */
   resume?: string;
   /** --baseline: a saved run to compare against. */
@@ -62,7 +61,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const suite = await loadSuite(file, { overrides });
   // A wrong --baseline (no report, no variant in common) fails before the run, not after it.
   if (flags.baseline !== undefined) pairVariants((await loadSavedRun(flags.baseline)).report, suite);
-  if (flags.baseline !== undefined) await loadSavedRun(flags.baseline); // a wrong --baseline fails before the run, not after it
   if (flags.feedback === false) suite.feedback.post = false;
   if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
 
@@ -72,15 +70,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const rateLimits = new RateLimitWatch();
 
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
+  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+  if (typeof shard === 'string') throw new ConfigError(shard, {}, 'e.g. --shard 1/4 ... --shard 4/4, one process per shard');
   const interrupt = trapSignals(suite.load.graceMs);
   try {
     const { report, dir, exitCode } = await runSuite(suite, {
       ...(outDir !== undefined && { outDir }),
       ...(flags.resume !== undefined && { resume: true }),
+      ...(shard !== null && { shard }),
       onResult: (r) => rateLimits.add(r),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
-      ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       signal: interrupt.signal,
@@ -94,8 +94,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     const limited = rateLimits.notice();
     if (limited) process.stdout.write(`rate limits: ${limited}\n`);
-    if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
-    for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return interrupt.exitCode(exitCode);

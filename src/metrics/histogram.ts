@@ -132,3 +132,10 @@ interface HistogramValueIterator {
   hasNext(): boolean;
   next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
 }
+
+/** Adds encoded histograms (e.g. one per shard): counts add exactly; percentiles are read from the sum. */
+export function addEncoded(list: string[]): { summary: MetricSummary | null; encoded: string } {
+  const sum = newHistogram();
+  for (const b64 of list) sum.add(decodeHistogram(b64));
+  return { summary: summarize(sum), encoded: encodeHistogram(sum) };
+}

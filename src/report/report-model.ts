@@ -19,6 +19,10 @@ export interface Report {
   suiteFile: string;
   /** sha256 of the suite's settings (token, report folder and shard left out) and the dataset's bytes (see runner/run-manifest.ts). */
   suiteHash?: string;
+  /** `--shard I/N` runs: which part of the fleet this report covers (null: the whole run). */
+  shard?: { index: number; count: number } | null;
+  /** `flowbench merge` output: the shard folders it combined. */
+  mergedShards?: { index: number; count: number; dir: string }[];
   startedAt: string;
   finishedAt: string;
   durationMs: number;

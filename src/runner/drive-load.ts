@@ -9,6 +9,7 @@ import { nowMs } from '../metrics/clock.js';
 import type { Suite } from '../suite/types.js';
 import { planRequests, take, type PlannedRequest } from './plan.js';
 import { skipDone } from './resume.js';
+import { onlyShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 
 /** Which part of the run a request belongs to. */
 export interface Phase {
@@ -45,12 +46,13 @@ function* until(offsets: Iterable<number>, cutMs: number | null): Generator<numb
   }
 }
 
-export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean, done?: Set<string>): Promise<LoadOutcome> {
-  const load = suite.load;
+export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean, done?: Set<string>, shard: ShardSpec | null = null): Promise<LoadOutcome> {
+  const load = shardLoad(suite.load, shard);
   const model = loadModel(load);
   // --resume: requests already in results.jsonl (`done`) are left out of the plan.
   const names = suite.variants.map((v) => v.name);
-  const plan = (iterations: number | null) => skipDone(planRequests(suite.dataset, suite.variants.length, iterations), done, names);
+  // --shard I/N: only this shard's rows (all their variants), at this shard's share of the load.
+  const plan = (iterations: number | null) => skipDone(onlyShard(planRequests(suite.dataset, suite.variants.length, iterations), shard), done, names);
   const phaseSend = (phase: Phase) => (p: PlannedRequest, info: SendInfo) => send(p, info, phase);
   const out: LoadOutcome = { model, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
   const absorb = (r: LoadResult, warmup = false) => {

@@ -23,6 +23,7 @@ import { resilienceConfig } from './resilience.js';
 import { prepareRunDir, replayInto } from './resume.js';
 import { sweepReport } from './sweep-report.js';
 import { writeHlogs } from './write-hlogs.js';
+import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
 
 export interface RunOptions {
@@ -40,6 +41,8 @@ export interface RunOptions {
   onResult?: (r: ResultRecord) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
   baselineRun?: string;
+  /** `--shard I/N`: run only this shard's rows, at its share of the load (the suite's numbers are the fleet's). */
+  shard?: ShardSpec;
   /** `--resume`: outDir holds an interrupted run of this suite; send only what its results.jsonl lacks. */
   resume?: boolean;
 }
@@ -69,15 +72,17 @@ function parseThresholds(suite: Suite): ParsedThreshold[] {
   });
 }
 
-async function countRows(suite: Suite): Promise<number> {
+async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number> {
   let n = 0;
-  for await (const _ of readRows(suite.dataset)) n++;
+  for await (const row of readRows(suite.dataset)) if (inShard(row.index, 0, shard)) n++;
   return n;
 }
 
 export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
   const thresholds = parseThresholds(suite);
-  const planned = plannedWork(suite, await countRows(suite));
+  const shard = opts.shard ?? null;
+  // Progress counts this shard's rows (exact for one pass; later passes hash rows anew).
+  const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, await countRows(suite, shard));
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : reportDir(suite, startedWall);
   await mkdir(dir, { recursive: true });
@@ -133,6 +138,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       () => opts.signal?.aborted === true,
       runDir.done,
+      shard,
     );
     // Ctrl-C: scheduling stops at once; in-flight requests get load.grace to finish, then are abandoned.
     const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
@@ -164,15 +170,17 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     suite: suite.name,
     suiteFile: suite.file,
     suiteHash: runDir.suiteHash,
+    shard,
     startedAt: startedWall.toISOString(),
     finishedAt: toIso(anchor, nowMs()),
     durationMs: Math.round(nowMs() - runStart),
     partial: interrupted || fatal !== null,
     target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
-      model: loadModel(suite.load), concurrency: suite.load.concurrency, iterations: suite.load.iterations, rate: suite.load.rate,
-      arrival: suite.load.arrival, requests: suite.load.requests, durationMs: suite.load.durationMs, stages: suite.load.stages,
-      sweep: suite.load.sweep, threads: pool.threads, started: loadOutcome?.started ?? collector.done + abandoned, warmupRequests: collector.warmupDone,
+      // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
+      ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,
+        requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep }))(shardLoad(suite.load, shard)),
+      threads: pool.threads, started: loadOutcome?.started ?? collector.done + abandoned, warmupRequests: collector.warmupDone,
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0), maxSendLagMs: loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
       abandoned,
     },

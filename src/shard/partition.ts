@@ -1,5 +1,6 @@
 // Shards: a deterministic 1/N of a run. A (row, iteration) lands in exactly one shard, whatever N is,
 // and all variants of a row stay together so paired comparisons can be made inside a shard.
+import type { LoadSpec } from '../suite/types.js';
 
 export interface ShardSpec {
   /** 1-based, as in `--shard 2/4`. */
@@ -42,4 +43,26 @@ export function shareOf(shard: ShardSpec | null, load: { concurrency: number; ra
     concurrency: Math.max(1, Math.round(load.concurrency / shard.count)),
     rate: load.rate === null ? null : load.rate / shard.count,
   };
+}
+
+/** A shard's part of the load: rates, in-flight counts, request counts and sweep rates divided by N. */
+export function shardLoad(load: LoadSpec, shard: ShardSpec | null): LoadSpec {
+  if (shard === null || shard.count === 1) return load;
+  const n = shard.count;
+  const part = (v: number) => v / n;
+  const slots = (v: number) => (v <= 0 ? 0 : Math.max(1, Math.round(v / n)));
+  const count = (v: number) => Math.max(1, Math.round(v / n));
+  return {
+    ...load,
+    ...shareOf(shard, load),
+    requests: load.requests === null ? null : count(load.requests),
+    stages: load.stages?.map((s) => (s.kind === 'rate' ? { ...s, from: part(s.from), to: part(s.to) } : { ...s, from: slots(s.from), to: slots(s.to) })) ?? null,
+    sweep: load.sweep ? { ...load.sweep, from: part(load.sweep.from), to: part(load.sweep.to) } : null,
+    warmup: load.warmup && 'requests' in load.warmup ? { requests: count(load.warmup.requests) } : load.warmup,
+  };
+}
+
+/** Keeps only this shard's (row, iteration) pairs of a plan. */
+export async function* onlyShard<T extends { row: number; iteration: number }>(plan: AsyncIterable<T>, shard: ShardSpec | null): AsyncGenerator<T> {
+  for await (const item of plan) if (inShard(item.row, item.iteration, shard)) yield item;
 }

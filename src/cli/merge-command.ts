@@ -1,0 +1,27 @@
+// `flowbench merge DIR... --out DIR`: one report from the shard folders of a `--shard I/N` run,
+// with the same table, thresholds, gates and exit codes as one big run.
+import type { Command } from 'commander';
+import { mergeShards } from '../merge/merge-shards.js';
+import { renderTable } from '../report/table.js';
+
+export async function mergeCommand(dirs: string[], out: string): Promise<number> {
+  const { report, exitCode } = await mergeShards(dirs, out);
+  process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
+  for (const t of report.thresholds.filter((x) => !x.ok)) {
+    process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
+  }
+  process.stdout.write(`merged ${report.mergedShards?.length ?? 0} shards; verdict: ${report.verdict}; report: ${out}/report.json\n`);
+  return exitCode;
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description('combine the report folders of a sharded run (flowbench run --shard I/N) into one report')
+    .argument('<dirs...>', 'the shard report folders, one per shard')
+    .requiredOption('--out <dir>', 'folder for the merged report')
+    .addHelpText('after', '\nExample:\n  for i in 1 2 3 4; do flowbench run suites/demo.yaml --shard $i/4 --out shards/$i & done; wait\n  flowbench merge shards/* --out merged')
+    .action(async (dirs: string[], flags: { out: string }) => {
+      process.exitCode = await mergeCommand(dirs, flags.out);
+    });
+}

@@ -1,0 +1,136 @@
+// `flowbench merge`: shard report folders → one report, exactly what one big run would have said.
+// HDR histograms are added (never percentiles averaged); counts, grades and metadata metrics are
+// recomputed from the concatenated results; the timeline is rebuilt on one wall clock; thresholds
+// and comparison gates are judged on the merged numbers.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { compareSaved } from '../compare/run-comparisons.js';
+import { addEncoded } from '../metrics/histogram.js';
+import { evaluateThresholds, type ParsedThreshold } from '../metrics/thresholds.js';
+import { Timeline } from '../metrics/timeline.js';
+import { TIMING_METRICS, VariantStats } from '../metrics/variant-stats.js';
+import { readResults } from '../report/read-results.js';
+import type { Report, VariantReport } from '../report/report-model.js';
+import { writeReports } from '../report/write-reports.js';
+import { writeHlogs } from '../runner/write-hlogs.js';
+import type { ResultRecord } from '../worker/messages.js';
+import { readShardSet, type ShardRun } from './shard-set.js';
+
+export interface MergeOutcome {
+  report: Report;
+  dir: string;
+  exitCode: number;
+}
+
+/** Wall-clock epoch ms of a shard's clock anchor, from any of its records (timestamps are anchor-relative). */
+const anchorEpoch = (r: ResultRecord) => Date.parse(r.scheduledAt) - r.timestamps.scheduled;
+
+function shift(r: ResultRecord, ms: number): ResultRecord {
+  if (ms === 0) return r;
+  const t = r.timestamps;
+  const s = (v: number) => Math.round((v + ms) * 1000) / 1000;
+  return { ...r, timestamps: { ...t, scheduled: s(t.scheduled), sent: s(t.sent), firstByte: t.firstByte === null ? null : s(t.firstByte), contentFrames: t.contentFrames.map(s), end: s(t.end) } };
+}
+
+async function firstRecord(dir: string): Promise<ResultRecord | null> {
+  for await (const r of readResults(join(dir, 'results.jsonl'))) return r;
+  return null;
+}
+
+export async function mergeShards(dirs: string[], outDir: string): Promise<MergeOutcome> {
+  const shards = await readShardSet(dirs);
+  const out = resolve(outDir);
+  await mkdir(out, { recursive: true });
+  const first = shards[0]!.report;
+  const names = first.variants.map((v) => v.name);
+
+  // One wall clock for all shards: the earliest shard's anchor is time 0.
+  const anchors = new Map<ShardRun, number>();
+  for (const s of shards) {
+    const r = await firstRecord(s.dir);
+    anchors.set(s, r ? anchorEpoch(r) : Date.parse(s.report.startedAt));
+  }
+  const epoch0 = Math.min(...anchors.values());
+  const stats = names.map(() => new VariantStats());
+  const timeline = new Timeline({ monoMs: 0, epochMs: epoch0 }, names);
+  const lines: string[] = [];
+  const resultsPath = join(out, 'results.jsonl');
+  await writeFile(resultsPath, '');
+  const flush = async () => {
+    if (lines.length) await writeFile(resultsPath, lines.join(''), { flag: 'a' });
+    lines.length = 0;
+  };
+  let measured = 0;
+  for (const s of shards) {
+    const offset = anchors.get(s)! - epoch0;
+    for await (const rec of readResults(join(s.dir, 'results.jsonl'))) {
+      const r = shift(rec, offset);
+      lines.push(`${JSON.stringify(r)}\n`);
+      if (lines.length >= 500) await flush();
+      if (r.warmup) continue;
+      const vi = names.indexOf(r.variant);
+      if (vi < 0) continue;
+      stats[vi]!.add(r);
+      timeline.add(r, vi);
+      measured++;
+    }
+  }
+  await flush();
+  timeline.flush(Infinity, true);
+
+  const variants: VariantReport[] = first.variants.map((v, i) => {
+    const summary = stats[i]!.summary();
+    const own = shards.map((s) => s.report.variants.find((x) => x.name === v.name)!);
+    // Timing percentiles come from the added shard histograms, as one big run's histograms would be.
+    for (const m of TIMING_METRICS) {
+      const added = addEncoded(own.map((o) => o.histograms[m]));
+      summary[`${m}Ms`] = added.summary;
+      summary.histograms[m] = added.encoded;
+    }
+    return { name: v.name, params: v.params, ...summary };
+  });
+
+  const parsed = uniqueThresholds(first);
+  const thresholds = evaluateThresholds(parsed, variants.map((v) => ({ name: v.name, summary: v })));
+  const compared = await compareSaved({ dir: out, variants, settings: first.compare ?? null, metrics: parsed.map((p) => p.metric) });
+  const sum = (f: (r: Report) => number) => shards.reduce((a, s) => a + f(s.report), 0);
+  const report: Report = {
+    ...first,
+    startedAt: new Date(Math.min(...shards.map((s) => Date.parse(s.report.startedAt)))).toISOString(),
+    finishedAt: new Date(Math.max(...shards.map((s) => Date.parse(s.report.finishedAt)))).toISOString(),
+    durationMs: Math.max(...shards.map((s) => Date.parse(s.report.finishedAt))) - Math.min(...shards.map((s) => Date.parse(s.report.startedAt))),
+    partial: shards.some((s) => s.report.partial),
+    shard: null,
+    mergedShards: shards.map((s) => ({ index: s.index, count: s.count, dir: s.dir })),
+    load: {
+      ...first.load,
+      concurrency: sum((r) => r.load.concurrency),
+      rate: first.load.rate === null ? null : sum((r) => r.load.rate ?? 0),
+      requests: first.load.requests === null ? null : sum((r) => r.load.requests ?? 0),
+      stages: first.load.stages?.map((st) => ({ ...st, from: st.from * first.shard!.count, to: st.to * first.shard!.count })) ?? null,
+      sweep: first.load.sweep ? { ...first.load.sweep, from: first.load.sweep.from * first.shard!.count, to: first.load.sweep.to * first.shard!.count } : null,
+      threads: sum((r) => r.load.threads),
+      started: sum((r) => r.load.started),
+      warmupRequests: sum((r) => r.load.warmupRequests),
+      delayedSends: sum((r) => r.load.delayedSends),
+      maxSendLagMs: Math.max(...shards.map((s) => s.report.load.maxSendLagMs)),
+      abandoned: sum((r) => r.load.abandoned),
+    },
+    timeline: timeline.buckets(),
+    sweep: null, // a sweep's steps are per shard; merging them is not supported (the README says so)
+    variants,
+    thresholds,
+    comparisons: compared.comparisons,
+    verdict: thresholds.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial) ? 'pass' : 'fail',
+  };
+  await writeReports(out, report);
+  await writeHlogs(out, timeline.hlogTexts());
+  return { report, dir: out, exitCode: report.verdict === 'pass' ? 0 : 1 };
+}
+
+/** The suite's thresholds as each shard judged them (same suite, so the same list per variant). */
+function uniqueThresholds(r: Report): ParsedThreshold[] {
+  const seen = new Map<string, ParsedThreshold>();
+  for (const t of r.thresholds) seen.set(t.metric, { metric: t.metric, op: t.op, limit: t.limit });
+  return [...seen.values()];
+}
