@@ -24,6 +24,13 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
     maxThreads: n,
     concurrentTasksPerWorker: perThread,
     maxQueue: 'auto',
+    // 'sync' (piscina's default) parks an idle worker in Atomics.wait, which stalls its event loop and so
+    // every in-flight request's I/O on that thread until the next task arrives: measured, it costs
+    // throughput and timing accuracy. Plain message passing keeps each worker's loop free.
+    atomics: 'disabled',
+    // A worker's garbage is short-lived (one small record per request): a young generation of 8 MB
+    // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
     idleTimeout: 60_000,
     workerData: { ...config, connections: perThread } satisfies WorkerConfig,
   });

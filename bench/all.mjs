@@ -1,0 +1,29 @@
+// Every benchmark side by side in one run, one after the other on the same machine; prints each figure
+// as a JSON line under its heading (BENCHMARKS.md records them with this command).
+// Usage: npm run build && node bench/all.mjs
+import { arrival } from './arrival.mjs';
+import { coordinatedOmission } from './coordinated-omission.mjs';
+import { fidelity } from './fidelity.mjs';
+import { conditions, startSimulator } from './lib/harness.mjs';
+import { memory } from './memory.mjs';
+import { overhead } from './overhead.mjs';
+
+const started = new Date().toISOString();
+console.log(`# flowbench benchmarks, ${started}`);
+console.log(`# start: ${conditions()}`);
+const sim = await startSimulator();
+try {
+  console.log('## overhead (flowbench vs autocannon, echo-fast, 16 connections, 10 s each)');
+  for (const r of await overhead(sim)) console.log(JSON.stringify(r));
+  console.log(`## arrival accuracy (200 req/s, 10 s) — ${conditions()}`);
+  console.log(JSON.stringify(await arrival(sim)));
+  console.log(`## fidelity (1,000 concurrent streams, TTFT truth 500 ms) — ${conditions()}`);
+  console.log(JSON.stringify(await fidelity(sim)));
+  console.log(`## memory (200,000 rows, echo-fast, run mode, 32 in flight) — ${conditions()}`);
+  console.log(JSON.stringify(await memory(sim)));
+} finally {
+  await sim.close();
+}
+console.log(`## coordinated omission (20 req/s, 10 s, 1.5 s freeze) — ${conditions()}`);
+for (const r of await coordinatedOmission()) console.log(JSON.stringify(r));
+console.log(`# end: ${conditions()}`);

@@ -1,0 +1,41 @@
+// Fidelity: 1,000 concurrent streams against ttft-500 (progress-only frames, then the first content frame
+// at exactly 500 ms after the request reaches the simulator, no jitter). Prints measured TTFT p50 / p99 and
+// their error against that 500 ms truth: as reported (from the scheduled time, so the harness's own
+// queueing to send 1,000 requests at once is included) and from the actual send.
+// Usage: node bench/fidelity.mjs [streams=1000]
+import { join } from 'node:path';
+import { conditions, flowbenchChild, percentile, r1, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+
+const streams = Number(process.argv[2] ?? 1000);
+const TRUTH_MS = 500;
+
+export async function fidelity(sim) {
+  const dir = tempDir();
+  writeRows(dir, streams);
+  const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load: `{ concurrency: ${streams}, retries: 0 }` });
+  await runChild(flowbenchChild, [file, join(dir, 'out')]);
+  const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+  const results = readJsonl(join(dir, 'out/results.jsonl')).filter((r) => r.ok);
+  const fromSend = results.map((r) => r.timestamps.contentFrames[0] - r.timestamps.sent).sort((a, b) => a - b);
+  const v = report.variants[0];
+  return {
+    streams, ok: v.ok, errors: v.errors,
+    reportedTtftP50: v.ttftMs.p50, reportedTtftP99: v.ttftMs.p99,
+    errorP50Ms: r2(v.ttftMs.p50 - TRUTH_MS), errorP99Ms: r2(v.ttftMs.p99 - TRUTH_MS),
+    fromSendTtftP50: r2(percentile(fromSend, 50)), fromSendTtftP99: r2(percentile(fromSend, 99)),
+    fromSendErrorP50Ms: r2(percentile(fromSend, 50) - TRUTH_MS), fromSendErrorP99Ms: r2(percentile(fromSend, 99) - TRUTH_MS),
+    queueP50Ms: v.queueMs.p50, queueP99Ms: v.queueMs.p99, queueMaxMs: v.queueMs.max,
+    ttfbP50: v.ttfbMs.p50, latencyP50: v.latencyMs.p50,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sim = await startSimulator();
+  try {
+    console.log(`# fidelity (${conditions()})`);
+    console.log(JSON.stringify(await fidelity(sim)));
+  } finally {
+    await sim.close();
+  }
+}

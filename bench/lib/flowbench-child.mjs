@@ -1,0 +1,27 @@
+// Runs one suite with flowbench in this process and prints, as its last line, JSON with the report
+// folder, the process's CPU time (all threads) and its peak RSS.
+import { loadSuite } from '../../dist/suite/load-suite.js';
+import { runSuite } from '../../dist/runner/run-suite.js';
+
+const [file, out, threads] = process.argv.slice(2);
+const suite = await loadSuite(file, { overrides: {} });
+const cpu0 = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+// CPU time is read as each result lands: the last reading is the cost of the load itself, without the
+// report writers that run after it (they read results.jsonl back; their cost is per report, not per request).
+let loadCpu = null;
+let seen = 0;
+let loadWallMs = null;
+const { report } = await runSuite(suite, {
+  outDir: out, progress: false, ...(threads ? { threads: Number(threads) } : {}),
+  onResult: () => {
+    // Sampled every 64th result (reading the CPU clock per result would itself cost a few µs each);
+    // the tail after the last sample is at most 63 results.
+    if (++seen % 64 !== 1) return;
+    loadCpu = process.cpuUsage(cpu0);
+    loadWallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  },
+});
+const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(`${JSON.stringify({ dir: out, wallMs, cpuUs: cpu.user + cpu.system, loadCpuUs: loadCpu.user + loadCpu.system, loadWallMs, maxRssMb: process.resourceUsage().maxRSS / 1024, requests: report.variants[0].requests, ok: report.variants[0].ok })}\n`);

@@ -1,0 +1,52 @@
+// Overhead: flowbench vs autocannon against the standalone simulator's zero-latency flow (echo-fast),
+// run mode and stream mode, same connection count, one after the other in this run. Prints requests/s,
+// the ratio flowbench / autocannon, and client CPU time per request: flowbench's is its CPU until the last
+// result lands, less its fixed start-up cost (a 1-request run: module loading, worker threads), and is
+// also shown with the report writing that follows the load included.
+// Usage: node bench/overhead.mjs [connections=16] [seconds=10]
+import { join } from 'node:path';
+import { autocannonChild, conditions, flowbenchChild, r1, r2, runChild, startSimulator, tempDir, TOKEN, writeRows, writeSuite } from './lib/harness.mjs';
+import { readFileSync } from 'node:fs';
+
+const connections = Number(process.argv[2] ?? 16);
+const seconds = Number(process.argv[3] ?? 10);
+
+export async function overhead(sim) {
+  const rows = [];
+  for (const mode of ['run', 'stream']) {
+    const path = mode === 'run' ? 'run' : 'stream';
+    const ac = await runChild(autocannonChild, [`${sim.url}/inference/v0/${path}/bench/echo-fast?version=-1`, String(connections), String(seconds), TOKEN]);
+    const dir = tempDir();
+    writeRows(dir, 1000);
+    const fixedDir = tempDir();
+    writeRows(fixedDir, 10);
+    const fixed = await runChild(flowbenchChild, [writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }), join(fixedDir, 'out')]);
+    const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), join(dir, 'out')]);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    const fbRps = report.variants[0].rps;
+    rows.push({
+      mode,
+      connections,
+      autocannonRps: r1(ac.rps),
+      flowbenchRps: r1(fbRps),
+      ratio: r2(fbRps / ac.rps),
+      autocannonCpuUsPerReq: r1(ac.cpuUs / ac.ok),
+      flowbenchCpuUsPerReq: r1((fb.loadCpuUs - fixed.loadCpuUs) / fb.ok),
+      flowbenchCpuUsPerReqWithReports: r1(fb.cpuUs / fb.ok),
+      flowbenchFixedCpuMs: r1(fixed.loadCpuUs / 1000),
+      flowbenchErrors: report.variants[0].errors,
+      autocannonNon2xx: ac.non2xx,
+    });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sim = await startSimulator();
+  try {
+    console.log(`# overhead (${conditions()})`);
+    for (const r of await overhead(sim)) console.log(JSON.stringify(r));
+  } finally {
+    await sim.close();
+  }
+}
