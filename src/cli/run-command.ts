@@ -94,7 +94,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     const limited = rateLimits.notice();
     if (limited) process.stdout.write(`rate limits: ${limited}\n`);
-    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json\n`);
+    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json, open ${shown(dir)}/report.html\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return interrupt.exitCode(exitCode);
   } finally {
