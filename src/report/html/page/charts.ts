@@ -116,7 +116,7 @@ export function timelineCharts(host: HTMLElement, tl: NonNullable<PageData['time
       ...tl.series.map((s) => ({ label: `${s.variant} p99`, stroke: color(s.variant), width: 1.5, dash: [4, 3], spanGaps: true, value: (_u: uPlot, v: number | null) => fmtMs(v) })),
       ...tl.series.map((s) => ({
         label: `${s.variant} errors`, stroke: '#d62728', fill: '#d62728', scale: 'e', width: 0,
-        paths: () => null, points: { show: true, size: 9, stroke: '#d62728', fill: color(s.variant) },
+        paths: () => null, points: { show: true, size: 10, width: 2, stroke: color(s.variant), fill: '#d62728' },
       })),
     ],
   }, [tl.t, ...tl.series.map((s) => s.latencyP50), ...tl.series.map((s) => s.latencyP99),

@@ -171,7 +171,7 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
     const flips = groups.filter((g) => g.flipped.some(Boolean)).length;
     const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
     const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
-    summary.textContent = `${groups.length.toLocaleString('en-US')} dataset rows × ${variants.length} variants; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
+    summary.textContent = `${groups.length.toLocaleString('en-US')} rows (dataset row × iteration) × ${variants.length} variant${variants.length === 1 ? '' : 's'}; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
       `${erroredN.toLocaleString('en-US')} with an error, ${flips.toLocaleString('en-US')} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
       `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.` +
       (d.rows.truncatedOutputs ? ` ${d.rows.truncatedOutputs.toLocaleString('en-US')} outputs were cut.` : '');
