@@ -1,6 +1,7 @@
 // Generates the suite's JSON Schema (draft-07, what editors read) from SUITE_SCHEMA and the grader registry.
 // Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears in the output.
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
+import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { SUITE_SCHEMA, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -14,7 +15,12 @@ export const DURATION_PATTERN = '^\\s*(?=[^1-9]*[1-9])(\\d+(\\.\\d+)?|(\\d+(\\.\
 /** The whole suite schema, ready to be written as JSON. */
 export function suiteJsonSchema(): JsonSchema {
   const graderItem = graderItemType();
-  const body = convert(SUITE_SCHEMA, (t) => (t === graderItem ? graderSchema() : undefined));
+  const thresholdMap = SUITE_SCHEMA.kind === 'object' ? SUITE_SCHEMA.fields.thresholds?.type : undefined;
+  const body = convert(SUITE_SCHEMA, (t, hook) => {
+    if (t === graderItem) return graderSchema();
+    if (t === thresholdMap && t.kind === 'map') return thresholdsSchema(convert(t.values, hook));
+    return undefined;
+  });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'flowbench suite',
@@ -30,10 +36,10 @@ export function suiteJsonSchema(): JsonSchema {
   };
 }
 
-type Hook = (t: SchemaType) => JsonSchema | undefined;
+type Hook = (t: SchemaType, hook: Hook) => JsonSchema | undefined;
 
 function convert(t: SchemaType, hook: Hook): JsonSchema {
-  const special = hook(t);
+  const special = hook(t, hook);
   if (special) return special;
   switch (t.kind) {
     case 'string':
@@ -87,6 +93,19 @@ function nullable(s: JsonSchema): JsonSchema {
   if (typeof s.type === 'string') return { ...s, type: [s.type, 'null'] };
   if (Array.isArray(s.type)) return { ...s, type: [...(s.type as string[]), 'null'] };
   return s; // {} already takes null
+}
+
+/**
+ * `thresholds:` keys are the metric names the thresholds stage knows (so editors complete them), plus
+ * `<metadata field>_<sum|mean|p50|p95|max>` for the fields named in metadata.fields.
+ */
+function thresholdsSchema(value: JsonSchema): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, { description: `Threshold on ${m}, e.g. "< 1500" or ">= 0.9".`, ...value }])),
+    patternProperties: { '^.+_(sum|mean|p50|p95|max)$': { description: 'Threshold on a metadata field named in metadata.fields.', ...value } },
+    additionalProperties: false,
+  };
 }
 
 /** The SchemaType of one item of `graders:`, found by shape so a reshaped schema degrades to an open object. */

@@ -137,6 +137,7 @@ describe('schema and loader agree', () => {
     }
     const schemaKeys = (s: Doc, p: string[] = []): string[] =>
       Object.entries((s.properties as Doc | undefined) ?? {}).flatMap(([k, v]) => {
+        if ((v as Doc).patternProperties) return [[...p, k].join('.')]; // a map with known names (thresholds), not an object
         const inner = (v as Doc).properties ? (v as Doc) : ((v as Doc).anyOf as Doc[] | undefined)?.find((o) => o.properties);
         return [[...p, k].join('.'), ...(inner ? schemaKeys(inner, [...p, k]) : [])];
       });
@@ -174,6 +175,20 @@ describe('schema and loader agree', () => {
       }
       const w = await verdicts(withValue(BASE, path, [[1]]));
       expect(w.schema, `${label}: [[1]]: loader says ${w.loaderError || 'ok'}; schema says ${w.schemaErrors}`).toBe(w.loader);
+    }
+  });
+
+  it('thresholds: known metrics and metadata-field metrics pass both; an unknown metric fails both', async () => {
+    const meta = { metadata: { fields: { tokens: 'total_tokens' } } };
+    const cases: Array<[Doc, boolean]> = [
+      [{ ...BASE, thresholds: { ttft_p95_ms: '< 1500', error_rate: '< 1%', pass_rate: '>= 0.9' } }, true],
+      [{ ...BASE, ...meta, thresholds: { tokens_p95: '< 500' } }, true],
+      [{ ...BASE, thresholds: { ttft_95th: '< 1500' } }, false], // (ttft_p95 would pass the schema: it cannot see metadata.fields)
+      [{ ...BASE, thresholds: { latency_p42_ms: '< 1' } }, false],
+    ];
+    for (const [doc, ok] of cases) {
+      const v = await verdicts(doc);
+      expect(v, JSON.stringify(doc.thresholds)).toMatchObject({ loader: ok, schema: ok });
     }
   });
 
