@@ -11,6 +11,7 @@ import { pairVariants } from '../compare/compare-runs.js';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { RateLimitWatch } from '../report/rate-limit-notice.js';
+import { loadSummaryLines } from '../report/load-summary.js';
 import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
@@ -86,6 +87,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       signal: interrupt.signal,
     });
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
+    process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);
     for (const t of failed) {
       process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);

@@ -36,6 +36,8 @@ describe('load models against the simulator', () => {
     const { r, report, results } = await run('load: { rate: 20, duration: 1.5s }');
     expect(r.code).toBe(0);
     expect(report.load).toMatchObject({ model: 'open-loop', rate: 20, started: 30, warmupRequests: 0, abandoned: 0 });
+    expect(r.stdout).toMatch(/load: open-loop, 20 req\/s constant, cap 1000 in flight; 30 requests started/);
+    expect(r.stdout).toMatch(/service time \(from the actual send\) p50\/p99 [\d.]+ \/ [\d.]+ ms; harness: send lag p99/);
     expect(results).toHaveLength(30);
     for (const g of gaps(scheduled(results))) expect(g).toBeCloseTo(50, 1);
     expect(new Set(results.map((x) => x.iteration)).size).toBeGreaterThan(1); // 7 rows, 30 sends
@@ -97,6 +99,8 @@ describe('load models against the simulator', () => {
       expect(s.thresholdsOk).toBe(true);
     }
     expect(report.sweep.sustainableRate).toBe(15);
+    expect(r.stdout).toMatch(/step 10 req\/s \(sent 10\/s\): published [\d.]+ ok\/s/);
+    expect(r.stdout).toMatch(/sustainable rate: 15 req\/s \(the suite's thresholds\)/);
     expect(report.variants[0].requests).toBe(30);
   });
 

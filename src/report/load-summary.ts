@@ -1,0 +1,36 @@
+// Text lines about the load itself, printed under the summary table: the harness's own lateness on its
+// own line (so it is never read as the flow's), service time beside latency, warm-up, and sweep steps.
+import type { Report } from './report-model.js';
+
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${Math.round(v * 10) / 10}`);
+
+export function loadSummaryLines(report: Report): string[] {
+  const l = report.load;
+  const lines: string[] = [];
+  const shape =
+    l.model === 'open-loop' ? `${l.rate} req/s ${l.arrival}, cap ${l.concurrency} in flight`
+      : l.model === 'closed-loop' ? `${l.concurrency} in flight`
+        : l.model === 'sweep' ? `${l.sweep!.steps} steps ${l.sweep!.from} -> ${l.sweep!.to} req/s`
+          : `${l.stages!.length} stage(s)`;
+  const extra = [
+    l.warmupRequests ? `${l.warmupRequests} warm-up requests excluded` : '',
+    l.abandoned ? `${l.abandoned} abandoned after the grace period` : '',
+  ].filter(Boolean).join(', ');
+  lines.push(`load: ${l.model}, ${shape}; ${l.started} requests started${extra ? `; ${extra}` : ''}`);
+  for (const v of report.variants) {
+    lines.push(
+      `  ${v.name}: service time (from the actual send) p50/p99 ${ms(v.serviceMs?.p50)} / ${ms(v.serviceMs?.p99)} ms; ` +
+        `harness: send lag p99 ${ms(v.sendLagMs?.p99)} ms, queue to send p99 ${ms(v.queueMs?.p99)} ms, ${v.delayedSends} delayed sends` +
+        (v.tpotMs ? `; TPOT p50 ${ms(v.tpotMs.p50)} ms` : '') +
+        (v.outputTokensPerSecond !== null ? `; ${ms(v.outputTokensPerSecond)} output tokens/s` : ''),
+    );
+  }
+  if (report.sweep) {
+    for (const s of report.sweep.steps) {
+      const vs = s.variants.map((v) => `${v.name} ${ms(v.rps)} ok/s, TTFT p99 ${ms(v.ttftMs?.p99)}, latency p99 ${ms(v.latencyMs?.p99)} ms, errors ${v.errorRate === null ? '-' : `${ms(v.errorRate * 100)}%`}`);
+      lines.push(`  step ${s.rate} req/s (sent ${s.sentRps}/s): ${vs.join('; ')} -> ${s.thresholdsOk ? 'meets' : 'breaks'} thresholds`);
+    }
+    lines.push(`sustainable rate: ${report.sweep.sustainableRate === null ? 'none of the steps' : `${report.sweep.sustainableRate} req/s`} (${report.sweep.criterion})`);
+  }
+  return lines;
+}
