@@ -1,6 +1,7 @@
 // Generates the suite's JSON Schema (draft-07, what editors read) from SUITE_SCHEMA and the grader registry.
 // Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears in the output.
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
+import { gateMetrics } from '../compare/gates.js';
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { SUITE_SCHEMA, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
@@ -16,9 +17,12 @@ export const DURATION_PATTERN = '^\\s*(?=[^1-9]*[1-9])(\\d+(\\.\\d+)?|(\\d+(\\.\
 export function suiteJsonSchema(): JsonSchema {
   const graderItem = graderItemType();
   const thresholdMap = SUITE_SCHEMA.kind === 'object' ? SUITE_SCHEMA.fields.thresholds?.type : undefined;
+  const compare = SUITE_SCHEMA.kind === 'object' ? SUITE_SCHEMA.fields.compare?.type : undefined;
+  const gateMap = compare?.kind === 'object' ? compare.fields.fail_on?.type : undefined;
   const body = convert(SUITE_SCHEMA, (t, hook) => {
     if (t === graderItem) return graderSchema();
     if (t === thresholdMap && t.kind === 'map') return thresholdsSchema(convert(t.values, hook));
+    if (t === gateMap && t.kind === 'map') return gatesSchema(convert(t.values, hook));
     return undefined;
   });
   return {
@@ -103,8 +107,21 @@ function thresholdsSchema(value: JsonSchema): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, { description: `Threshold on ${m}, e.g. "< 1500" or ">= 0.9".`, ...value }])),
-    patternProperties: { '^.+_(sum|mean|p50|p95|max)$': { description: 'Threshold on a metadata field named in metadata.fields.', ...value } },
-    additionalProperties: false,
+    propertyNames: { anyOf: [{ enum: [...THRESHOLD_METRICS] }, { pattern: '^.+_(sum|mean|p50|p95|max)$' }] },
+    additionalProperties: { description: 'Threshold on a metadata field named in metadata.fields.', ...value },
+  };
+}
+
+const GATE_SUFFIXES = ['increase', 'decrease', 'drop', 'rise'];
+
+/** `compare.fail_on:` keys are `<metric>_increase` / `_decrease` (or `_rise` / `_drop`) for the metrics comparisons test. */
+function gatesSchema(value: JsonSchema): JsonSchema {
+  const names = gateMetrics([]).flatMap((m) => GATE_SUFFIXES.map((s) => `${m.replace(/_ms$/, '')}_${s}`));
+  return {
+    type: 'object',
+    properties: Object.fromEntries(names.map((n) => [n, { description: `Regression gate ${n}, e.g. 0.02, 10% or 50ms.`, ...value }])),
+    propertyNames: { anyOf: [{ enum: names }, { pattern: `^.+_(mean|p50|p95)_(${GATE_SUFFIXES.join('|')})$` }] },
+    additionalProperties: { description: 'Regression gate on a metadata field named in metadata.fields.', ...value },
   };
 }
 

@@ -137,7 +137,7 @@ describe('schema and loader agree', () => {
     }
     const schemaKeys = (s: Doc, p: string[] = []): string[] =>
       Object.entries((s.properties as Doc | undefined) ?? {}).flatMap(([k, v]) => {
-        if ((v as Doc).patternProperties) return [[...p, k].join('.')]; // a map with known names (thresholds), not an object
+        if ((v as Doc).propertyNames) return [[...p, k].join('.')]; // a map with known names (thresholds, gates), not an object
         const inner = (v as Doc).properties ? (v as Doc) : ((v as Doc).anyOf as Doc[] | undefined)?.find((o) => o.properties);
         return [[...p, k].join('.'), ...(inner ? schemaKeys(inner, [...p, k]) : [])];
       });
@@ -189,6 +189,19 @@ describe('schema and loader agree', () => {
     for (const [doc, ok] of cases) {
       const v = await verdicts(doc);
       expect(v, JSON.stringify(doc.thresholds)).toMatchObject({ loader: ok, schema: ok });
+    }
+  });
+
+  it('compare.fail_on: known gates pass both; an unknown gate fails both', async () => {
+    const compare = (fail_on: Doc): Doc => ({ ...BASE, variants: [{ name: 'a', version: 1 }, { name: 'b', version: -1 }], compare: { baseline: 'a', fail_on } });
+    const cases: Array<[Doc, boolean]> = [
+      [compare({ pass_rate_drop: 0.02, ttft_p95_increase: '10%', latency_p50_rise: '50ms' }), true],
+      [compare({ pass_rate_fall: 0.02 }), false],
+      [compare({ itl_p99_increase: '10%' }), false], // no significance test for ITL: no gate
+    ];
+    for (const [doc, ok] of cases) {
+      const v = await verdicts(doc);
+      expect(v, JSON.stringify(doc.compare)).toMatchObject({ loader: ok, schema: ok });
     }
   });
 
