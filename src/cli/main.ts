@@ -37,7 +37,8 @@ const program = new Command('flowbench')
   .description('Load-test and evaluate StackAI flows: regression evaluation, TTFT/latency benchmarks, draft vs published.')
   .version(pkg.version)
   .exitOverride()
-  .configureOutput({ outputError: (str, write) => write(`flowbench: ${str.replace(/^error: /, 'error: ')}`) });
+  .configureOutput({ outputError: (str, write) => write(`flowbench: ${str.replace(/^error: /, 'error: ')}`) })
+  .addHelpText('after', '\nExamples:\n  flowbench init && flowbench run flowbench.yaml   # a starter suite, run against the embedded simulator\n  flowbench --env-file .env run suites/demo.yaml --base-url https://api.stack-ai.com\n\nEvery command has --help. Docs: README.md, docs/suite-reference.md, docs/recipes.md (in the package).');
 
 program
   .command('run')

@@ -23,6 +23,7 @@ describe('global options and help', () => {
   });
 
   it('every command has --help with an example', async () => {
+    expect((await runCli(['--help'])).stdout).toMatch(/\nExamples:\n {2}flowbench init/);
     const names = await commands();
     expect(names).toEqual(expect.arrayContaining(['run', 'validate', 'simulate', 'init', 'completion']));
     for (const name of names) {
