@@ -42,6 +42,7 @@ describe('loadSuite: good suites', () => {
       },
       metadata: { fetch: false, fields: {} },
       graders: [],
+      passScore: null,
       feedback: { post: false, when: 'always', template: null },
       thresholds: {},
       compare: null,
