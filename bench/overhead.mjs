@@ -21,12 +21,15 @@ export async function overhead(sim) {
     const fixedDir = tempDir();
     writeRows(fixedDir, 10);
     const fixed = await runChild(flowbenchChild, [writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }), join(fixedDir, 'out')]);
-    const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), join(dir, 'out')]);
-    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    for (const threads of [null, 1]) {
+    const out = join(dir, `out-${threads ?? 'default'}`);
+    const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), out, ...(threads ? [String(threads)] : [])]);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const fbRps = report.variants[0].rps;
     rows.push({
       mode,
       connections,
+      flowbenchThreads: report.load.threads,
       autocannonRps: r1(ac.rps),
       flowbenchRps: r1(fbRps),
       ratio: r2(fbRps / ac.rps),
@@ -37,6 +40,7 @@ export async function overhead(sim) {
       flowbenchErrors: report.variants[0].errors,
       autocannonNon2xx: ac.non2xx,
     });
+    }
   }
   return rows;
 }
