@@ -43,9 +43,10 @@ export function progressLine(s: ProgressState, elapsedS: number, bar: boolean): 
   parts.push(`${fmtS(elapsedS)} elapsed${remainingS === null ? '' : `, ${fmtS(remainingS)} left`}`);
   parts.push(`${s.done}${s.planned === null ? '' : `/${s.planned}`} done`);
   parts.push(`${s.errors} errors`);
-  parts.push(`${s.inFlight} in flight`);
   parts.push(`${rate.toFixed(1)} req/s`);
   parts.push(`TTFT p50 ${s.ttftP50Ms === null ? '-' : `${Math.round(s.ttftP50Ms)} ms`}`);
+  // Last: on a narrow terminal the line is cut at its width, and this is the figure to lose first.
+  parts.push(`${s.inFlight} in flight`);
   if (s.done === 0 && s.warmupDone > 0) parts.push(`warm-up ${s.warmupDone}`);
   return parts.join(' | ');
 }
