@@ -1,6 +1,6 @@
 // The client's first-byte and idle limits beside the total: each fires on its own, names itself, and keeps partial output.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackAIClient } from '../../src/stackai/client.js';
 import type { InvokeRequest } from '../../src/stackai/types.js';
@@ -81,6 +81,23 @@ describe('client timeouts', () => {
     };
     const o = await client.invoke(req({ mode: 'run', firstByteTimeoutMs: 50, idleTimeoutMs: 50 }));
     expect(o.ok).toBe(true);
+  });
+
+  it('connect: a TLS handshake that never completes is a connect error within connect_timeout (retried like one)', async () => {
+    // Accepts TCP, never speaks TLS: only the connect limit (which covers the handshake) can end this early.
+    const mute = createNetServer(() => {});
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const c = new StackAIClient({ baseUrl: `https://127.0.0.1:${(mute.address() as AddressInfo).port}`, token: 'timeouts-test-token', connections: 1, connectTimeoutMs: 300 });
+    try {
+      const t0 = performance.now();
+      const o = await c.invoke(req({ timeoutMs: 5000 }));
+      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(o.error).toMatchObject({ kind: 'connect', status: null });
+      expect(o.error!.message).toMatch(/UND_ERR_CONNECT_TIMEOUT/);
+    } finally {
+      await c.close().catch(() => {});
+      mute.close();
+    }
   });
 
   it('the total still caps a stream that trickles on', async () => {
