@@ -1,7 +1,7 @@
 // End to end, one test per load model: the built CLI runs a suite against the in-process simulator and
 // the report and results.jsonl are checked against what the schedule must have done. Scheduled times
 // come from the pure schedule, so they are checked exactly; measured times only with generous bounds.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
@@ -33,8 +33,12 @@ const gaps = (ts: number[]) => ts.slice(1).map((t, i) => t - ts[i]!);
 
 describe('load models against the simulator', () => {
   it('open loop, constant: 20 req/s for 1.5 s sends 30 requests exactly 50 ms apart, rows cycled', async () => {
-    const { r, report, results } = await run('load: { rate: 20, duration: 1.5s }');
+    const { r, report, results, dir } = await run('load: { rate: 20, duration: 1.5s }');
     expect(r.code).toBe(0);
+    // The HdrHistogram interval log: one latency and one TTFT interval per second with completions.
+    const hlog = readFileSync(join(dir, 'out/published.hlog'), 'utf8');
+    expect(hlog).toMatch(/^#\[Histogram log format version 1\.3\]$/m);
+    expect(hlog.match(/^Tag=latency,/gm)!.length).toBe(report.timeline.filter((b: any) => b.completed > 0).length);
     expect(report.load).toMatchObject({ model: 'open-loop', rate: 20, started: 30, warmupRequests: 0, abandoned: 0 });
     expect(r.stdout).toMatch(/load: open-loop, 20 req\/s constant, cap 1000 in flight; 30 requests started/);
     expect(r.stdout).toMatch(/service time \(from the actual send\) p50\/p99 [\d.]+ \/ [\d.]+ ms; harness: send lag p99/);
