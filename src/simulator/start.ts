@@ -118,5 +118,7 @@ export async function runSimulatorCli(opts: SimulatorOptions = {}): Promise<Loca
   const handle = await startSimulator(opts);
   const shown = relative(process.cwd(), handle.flowsFile) || handle.flowsFile;
   process.stdout.write(`flowbench simulator listening on ${handle.url} (flows: ${shown}: ${handle.flowIds.join(', ')})\n`);
+  const faults = Object.entries(opts.faults ?? {});
+  if (faults.length) process.stdout.write(`faults in every flow: ${faults.map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
   return handle;
 }
