@@ -72,6 +72,33 @@ describe('flowbench completion', () => {
   });
 });
 
+const hasZsh = !spawnSync('zsh', ['--version']).error;
+
+describe.skipIf(!hasZsh)('flowbench completion zsh, in a real zsh (where zsh is installed)', () => {
+  // An interactive zsh in a pseudo-terminal (zpty): type the line, press Tab, read what zsh lists or inserts.
+  const HARNESS = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='> '; autoload -U compinit; compinit -u -D; source \${(q)2}; setopt NO_BEEP"
+sleep 0.5
+zpty -n -w z "$1"$'\\t'
+sleep 2
+local all="" chunk
+while zpty -r -t z chunk; do all+=$chunk; done
+print -r -- "$all"
+zpty -d z
+`;
+
+  it('lists the commands with their descriptions and completes a flag', async () => {
+    const dir = tempDir('flowbench-zsh-');
+    writeFileSync(join(dir, '_flowbench'), (await runCli(['completion', 'zsh'])).stdout);
+    writeFileSync(join(dir, 'harness.zsh'), HARNESS);
+    const tab = (line: string) => spawnSync('zsh', [join(dir, 'harness.zsh'), line, join(dir, '_flowbench')], { encoding: 'utf8', timeout: 20_000 }).stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\r/g, '');
+    const listed = tab('flowbench ');
+    for (const name of await commands()) expect(listed).toMatch(new RegExp(`${name} +-- `));
+    expect(tab('flowbench run --con')).toMatch(/flowbench run --concurrency /);
+  });
+});
+
 describe('--env-file', () => {
   const SECRET = 'sk-envfile-7f3a9c-never-shown';
 
