@@ -38,6 +38,31 @@ describe('schema/suite.schema.json', () => {
   });
 });
 
+describe('whole suites shown in README.md and docs/', () => {
+  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const shown = docs.flatMap((f) =>
+    [...readFileSync(join(ROOT, f), 'utf8').matchAll(/```ya?ml\n([\s\S]*?)```/g)].flatMap((m, i) => {
+      let doc: unknown;
+      try {
+        doc = parse(m[1]!);
+      } catch {
+        return []; // fragments that show alternatives side by side are not suites
+      }
+      return doc !== null && typeof doc === 'object' && 'name' in doc && 'dataset' in doc ? [[`${f} block ${i + 1}`, doc] as const] : [];
+    }),
+  );
+
+  it('include the README suite and the recipes', () => {
+    expect(shown.filter(([where]) => where.startsWith('README.md')).length).toBeGreaterThanOrEqual(1);
+    expect(shown.filter(([where]) => where.startsWith('docs/recipes.md')).length).toBe(4);
+  });
+
+  it.each(shown)('%s matches the schema', (_where, doc) => {
+    validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+});
+
 // ---- agreement: for each key the loader knows, build suites that set it, misspell it, mistype it, drop it ----
 
 type Doc = Record<string, unknown>;
