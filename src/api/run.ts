@@ -41,8 +41,9 @@ export interface RunStream extends AsyncIterable<RunEvent> {
 
 /**
  * Starts the run at once and streams its events: `for await (const e of streamRun('suite.yaml')) …`.
- * Events queue until read (read them as they come); leaving the loop early aborts the run, whose partial
- * report is still written. A failure (e.g. a ConfigError) is thrown from the loop and rejects `outcome`.
+ * Start the loop right away: events from before it starts are not kept. Events queue until read; leaving
+ * the loop early aborts the run, whose partial report is still written. A failure (e.g. a ConfigError) is
+ * thrown from the loop and rejects `outcome`.
  */
 export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): RunStream {
   const { progressIntervalMs = 1000, signal, onResult, ...rest } = opts;
@@ -51,10 +52,13 @@ export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): R
   else signal?.addEventListener('abort', () => abort.abort(), { once: true });
 
   const queue: RunEvent[] = [];
+  // Events are kept only once a loop reads them: a caller who just awaits `outcome` holds no results in memory.
+  let listening = false;
   let wake: (() => void) | null = null;
   let finished = false;
   let failure: { error: unknown } | null = null;
   const push = (e: RunEvent) => {
+    if (!listening && e.type !== 'end') return;
     queue.push(e);
     wake?.();
   };
@@ -91,6 +95,7 @@ export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): R
     outcome,
     abort: () => abort.abort(),
     async *[Symbol.asyncIterator]() {
+      listening = true;
       let ended = false;
       try {
         for (;;) {

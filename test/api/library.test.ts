@@ -42,6 +42,16 @@ describe('library API', () => {
     expect(readJsonl(join(dir, 'out/results.jsonl'))).toHaveLength(12);
   });
 
+  it('streamRun keeps no events for a caller who only awaits outcome', async () => {
+    const dir = suiteDir(3);
+    const run = lib.streamRun(join(dir, 'suite.yaml'), { outDir: join(dir, 'out') });
+    const outcome = await run.outcome;
+    expect(outcome.report.variants.reduce((n, v) => n + v.requests, 0)).toBe(6);
+    const late: string[] = [];
+    for await (const e of run) late.push(e.type);
+    expect(late).toEqual(['end']); // the results were not held for a loop that never came
+  });
+
   it('runSuite takes a path with overrides and env, or a loaded suite', async () => {
     const dir = suiteDir(5, '${FLOW}');
     const seen: string[] = [];
