@@ -1,12 +1,12 @@
 // report.html in real headless Chromium: a demo run's report loads with no console error, every
 // chart draws its series, the filters change the row count, and an XSS probe in a flow's output
 // shows as text and runs nothing. Screenshots go to test-artifacts/.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { artifactPath, launchChromium } from './chromium.js';
 
 let browser: Browser;
@@ -54,14 +54,20 @@ const matching = (page: Page) => page.getAttribute('#rows-table', 'data-matching
 
 describe('report.html of a demo run', () => {
   it('loads offline with no console error, draws every chart, and its filters change the row count', async () => {
+    // The demo suite as shipped, plus a comparison of the draft against the published version.
     const dir = tempDir();
-    const r = await runCli(['run', 'suites/demo.yaml', '--limit', '12', '--out', dir, '--no-progress']);
+    cpSync(join(ROOT, 'suites'), join(dir, 'suites'), { recursive: true });
+    cpSync(join(ROOT, 'datasets'), join(dir, 'datasets'), { recursive: true });
+    appendFileSync(join(dir, 'suites/demo.yaml'), '\ncompare: { baseline: published }\n');
+    const r = await runCli(['run', join(dir, 'suites/demo.yaml'), '--limit', '12', '--out', join(dir, 'out'), '--no-progress']);
     expect(r.code, r.stderr).toBe(0);
-    const { page, problems } = await open(join(dir, 'report.html'));
+    const { page, problems } = await open(join(dir, 'out/report.html'));
 
     // Both variants in the summary, side by side.
     expect(await page.locator('.card h3').allTextContents()).toEqual([expect.stringContaining('published'), expect.stringContaining('draft')]);
-    expect(await page.textContent('#comparison')).toContain('draft');
+    const comparison = (await page.textContent('#comparison')) ?? '';
+    expect(comparison).toContain('draft vs published');
+    expect(comparison).toMatch(/pass_rate.*ttft_p95_ms/s);
 
     // Percentiles (latency, TTFT, ITL), histograms (latency, TTFT), timeline (2): each draws both variants.
     const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xe6, 0x9f, 0x00]]);
@@ -81,6 +87,11 @@ describe('report.html of a demo run', () => {
     const flipped = await matching(page);
     expect(flipped).toBeGreaterThan(0);
     expect(flipped).toBeLessThan(all);
+    await page.uncheck('#filter-flipped');
+    await page.click('#show-flipped');
+    expect(await page.isChecked('#filter-flipped')).toBe(true);
+    expect(await matching(page)).toBe(flipped);
+    expect(comparison).toContain(`${flipped} pass → fail, 0 fail → pass`);
     await page.uncheck('#filter-flipped');
     await page.check('#filter-errors');
     expect(await matching(page)).toBe(0);
@@ -131,6 +142,32 @@ graders:
     expect(await page.locator('#app img, #app svg:not(.u-wrap svg)').count()).toBe(0);
     expect(await page.title()).toContain('</script><img src=x onerror=alert(4)>');
     await page.screenshot({ path: artifactPath('report-xss.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('report.html of a rate sweep with errors', () => {
+  it('draws the sweep and marks errors on the timeline', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'q.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify({ q: `question ${i}` })).join('\n'));
+    writeFileSync(join(dir, 'suite.yaml'), `name: sweep
+target: { flow_id: flaky-bot }
+dataset: { path: q.jsonl, inputs: { in-0: "{{q}}" } }
+load: { concurrency: 20, retries: 0, sweep: { from: 10, to: 30, steps: 2, duration: 1s } }
+`);
+    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress']);
+    expect([0, 1]).toContain(r.code); // the faults may break the default error-rate criterion
+    const { page, problems } = await open(join(dir, 'out/report.html'));
+    expect(await page.textContent('#sweep')).toMatch(/10 req\/s[\s\S]*30 req\/s/);
+    const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xd6, 0x27, 0x28]]);
+    const byTitle = Object.fromEntries(charts.map((c) => [c.title, c.counts]));
+    expect(byTitle['Latency p50 / p99 by offered rate (ms)']![0]).toBeGreaterThan(20);
+    expect(byTitle['Achieved throughput by offered rate (req/s)']![0]).toBeGreaterThan(20);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8')) as { variants: { errors: number }[] };
+    const latency = Object.entries(byTitle).find(([t]) => t.startsWith('Latency p50 / p99 over time'))!;
+    if (report.variants[0]!.errors > 0) expect(latency[0]).toContain('errors marked');
+    expect(latency[1][1]! > 20).toBe(report.variants[0]!.errors > 0);
     expect(problems).toEqual([]);
     await page.close();
   });

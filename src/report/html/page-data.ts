@@ -24,7 +24,8 @@ export interface Bins {
 export interface PageData {
   generator: string;
   generatedAt: string;
-  report: Omit<Report, 'variants'> & { variants: Omit<VariantReport, 'histograms'>[] };
+  /** report.json without what the page draws from elsewhere (histograms → curves, timeline → timeline). */
+  report: Omit<Report, 'variants' | 'timeline'> & { variants: Omit<VariantReport, 'histograms'>[] };
   curves: Record<'latency' | 'ttft' | 'itl', Curve[]>;
   bins: Record<'latency' | 'ttft', Bins[]>;
   timeline: Timeline | null;
@@ -58,7 +59,7 @@ function bins(variants: VariantReport[], metric: 'latency' | 'ttft'): Bins[] {
 }
 
 export function buildPageData(report: Report, rows: RowsData, generator: string): PageData {
-  const { variants, ...rest } = report;
+  const { variants, timeline: _timeline, ...rest } = report;
   return {
     generator,
     generatedAt: new Date().toISOString(),

@@ -34,7 +34,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom:
 th { background: #f1f3f6; font-weight: 600; position: sticky; top: 0; }
 table.grid td { font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
-.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; margin-top: 12px; }
 .chart { overflow: hidden; }
 .chart { min-width: 0; }
 .filters, .pager { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 8px 0; }

@@ -5,6 +5,7 @@ import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
+import { sweepSection } from './sweep.js';
 import { comparisonSection, header, latencyTable, metadataSection, sideBySide, summaryCards, thresholdsSection } from './summary.js';
 
 export function baselineIndex(d: PageData): number {
@@ -32,7 +33,10 @@ export function main(): void {
   const hist = section('histograms', 'Histograms', el('p', { class: 'muted' }, 'How many requests took how long, in 40 equal bins over the range every variant shares.'));
   const tl = section('timeline', 'Timeline');
   const lat = section('latency-table', 'Latency percentiles', latencyTable(d));
-  root.append(pct, hist, tl, lat);
+  root.append(pct, hist, tl);
+  const sweep = sweepSection(d);
+  if (sweep) root.append(sweep);
+  root.append(lat);
   const meta = metadataSection(d);
   if (meta) root.append(meta);
   root.append(rowsHost);

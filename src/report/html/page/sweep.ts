@@ -1,0 +1,42 @@
+// Browser side of report.html: a rate sweep's steps (report.sweep): latency and achieved throughput
+// against the offered rate per variant, the table of steps, and the sustainable rate. Inlined by
+// source text like dom.ts.
+import type uPlot from 'uplot';
+import type { SweepReport } from '../../../runner/sweep-report.js';
+import type { PageData } from '../page-data.js';
+import { plot } from './charts.js';
+import { badge, el, fmtMs, fmtNum, fmtPct, section, table, variantColor } from './dom.js';
+
+export function sweepSection(d: PageData): HTMLElement | null {
+  const sweep = (d.report as unknown as { sweep?: SweepReport | null }).sweep;
+  if (!sweep || !Array.isArray(sweep.steps) || !sweep.steps.length) return null;
+  const names = d.rows.variants;
+  const color = (n: string) => variantColor(Math.max(0, names.indexOf(n)));
+  const rows = sweep.steps.flatMap((s) => s.variants.map((v) => [
+    `${fmtNum(s.rate)} req/s`, v.name, `${fmtNum(s.sentRps)} req/s`, v.rps === null ? '–' : `${fmtNum(v.rps)} req/s`, fmtPct(v.errorRate),
+    `${fmtMs(v.ttftMs?.p50)} / ${fmtMs(v.ttftMs?.p95)}`, `${fmtMs(v.latencyMs?.p50)} / ${fmtMs(v.latencyMs?.p95)} / ${fmtMs(v.latencyMs?.p99)}`,
+    s.thresholdsOk ? badge('met', 'pass') : badge('not met', 'fail'),
+  ]));
+  const host = section('sweep', 'Rate sweep',
+    el('p', null, sweep.sustainableRate === null ? `No step met the criterion (${sweep.criterion}).` : `Sustainable rate: ${fmtNum(sweep.sustainableRate)} req/s — the highest step that met ${sweep.criterion}.`),
+    el('div', { class: 'scroll' }, table(['offered rate', 'variant', 'sent', 'achieved', 'errors', 'TTFT p50 / p95', 'latency p50 / p95 / p99', 'criterion'], rows)));
+  const grid = host.appendChild(el('div', { class: 'chart-grid' }));
+  const rates = sweep.steps.map((s) => s.rate);
+  const per = (get: (v: SweepReport['steps'][number]['variants'][number]) => number | null | undefined, n: string) =>
+    sweep.steps.map((s) => get(s.variants.find((v) => v.name === n)!) ?? null);
+  const present = names.filter((n) => sweep.steps.some((s) => s.variants.some((v) => v.name === n)));
+  const x = { label: 'offered rate', value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmtNum(v)} req/s`) };
+  plot(grid, 'Latency p50 / p99 by offered rate (ms)', {
+    scales: { x: { time: false }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] } },
+    axes: [{ label: 'offered req/s' }, { label: 'ms', size: 60 }],
+    series: [x,
+      ...present.map((n) => ({ label: `${n} p50`, stroke: color(n), width: 2, value: (_u: uPlot, v: number | null) => fmtMs(v) })),
+      ...present.map((n) => ({ label: `${n} p99`, stroke: color(n), width: 1.5, dash: [4, 3], value: (_u: uPlot, v: number | null) => fmtMs(v) }))],
+  }, [rates, ...present.map((n) => per((v) => v?.latencyMs?.p50, n)), ...present.map((n) => per((v) => v?.latencyMs?.p99, n))] as uPlot.AlignedData);
+  plot(grid, 'Achieved throughput by offered rate (req/s)', {
+    scales: { x: { time: false }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] } },
+    axes: [{ label: 'offered req/s' }, { label: 'achieved req/s', size: 60 }],
+    series: [x, { label: 'offered', stroke: '#999', dash: [2, 4], width: 1 }, ...present.map((n) => ({ label: n, stroke: color(n), width: 2 }))],
+  }, [rates, rates, ...present.map((n) => per((v) => v?.rps, n))] as uPlot.AlignedData);
+  return host;
+}
