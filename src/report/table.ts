@@ -42,6 +42,18 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     }
     out += `\n${mt.toString()}`;
   }
+  // Per-grader tallies: with several graders (or any grader error) the pass rate alone hides which one failed.
+  const graderNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.graders ?? {})))];
+  if (graderNames.length > 1 || report.variants.some((v) => v.grades.graderErrors > 0)) {
+    const gt = new Table({ chars, head: ['grader: pass / fail / error', ...report.variants.map((v) => v.name)], style });
+    for (const g of graderNames) {
+      gt.push([g, ...report.variants.map((v) => {
+        const c = v.graders?.[g];
+        return c ? `${c.passed} / ${c.failed} / ${c.errors}` : '-';
+      })]);
+    }
+    out += `\n${gt.toString()}`;
+  }
   if (report.thresholds.length) {
     const th = new Table({ chars, head: ['threshold', 'variant', 'limit', 'actual', 'result'], style });
     for (const r of report.thresholds) {

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { readColumns } from '../dataset/read-rows.js';
 import { compileTemplate } from '../dataset/template.js';
+import { checkGraderTemplates } from './check-grader-templates.js';
 import type { LoadContext } from './load-context.js';
 import type { Path } from './positions.js';
 import type { Suite } from './types.js';
@@ -38,4 +39,5 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
     const what = unknown === 'expected' ? `{{expected}} has no source: the suite sets no dataset.expected and the dataset has no 'expected' column` : `template names column '${unknown}', which the dataset does not have`;
     throw src.error(where.value(t.path), `${what} (in ${t.path.join('.')})`, `columns in ${ds.path}: ${listed}`);
   }
+  checkGraderTemplates(s, columns, ctx);
 }
