@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { GraderStats } from '../../src/metrics/grader-stats.js';
+import { extractFields, valueAtPath } from '../../src/worker/metadata-fields.js';
+import type { Grade } from '../../src/grade/types.js';
+import type { ResultRecord } from '../../src/worker/messages.js';
+
+const withGrades = (grades: Grade[]) => ({ grades }) as ResultRecord;
+const judgeCall = (ok: boolean, latencyMs: number, attempts = 1) => ({ flowId: 'j', runId: 'r', ok, attempts, latencyMs, output: '' });
+
+describe('per-grader tallies and judge calls', () => {
+  it('counts pass / fail / error per grader name, and judge calls apart', () => {
+    const g = new GraderStats();
+    g.add(withGrades([
+      { grader: 'a', pass: true, score: 1, reason: '' },
+      { grader: 'judge', pass: true, score: 0.8, reason: '', judge: judgeCall(true, 20) },
+    ]));
+    g.add(withGrades([
+      { grader: 'a', pass: false, score: 0, reason: '' },
+      { grader: 'judge', pass: false, score: 0, reason: '', error: true, judge: judgeCall(false, 5, 3) },
+    ]));
+    g.add(withGrades([])); // a failed request: no grades
+    const s = g.summary();
+    expect(s.graders).toEqual({
+      a: { passed: 1, failed: 1, errors: 0, meanScore: 0.5 },
+      judge: { passed: 1, failed: 0, errors: 1, meanScore: 0.4 },
+    });
+    expect(s.judge).toMatchObject({ calls: 2, failed: 1, retries: 2 });
+    expect(s.judge!.latencyMs!.count).toBe(1); // only successful calls are timed
+    expect(s.judge!.latencyMs!.p50).toBeCloseTo(20, 1);
+  });
+
+  it('no judge: null', () => {
+    expect(new GraderStats().summary()).toEqual({ graders: {}, judge: null });
+  });
+});
+
+describe('metadata fields by path', () => {
+  const meta = { total_tokens: 0, latency: 1.5, llm_usage: [{ model_id: 'gpt-4o-mini', output_tokens: 12 }], nested: { 'a': null } };
+  it.each([
+    ['total_tokens', 0], // zero is a value
+    ['llm_usage.0.model_id', 'gpt-4o-mini'],
+    ['llm_usage.1.model_id', undefined], // missing, not zero
+    ['nested.a', null],
+    ['nested.a.b', undefined],
+    ['latency.x', undefined],
+  ])('%s', (path, value) => expect(valueAtPath(meta, path)).toEqual(value));
+
+  it('missing paths are left out of the result', () => {
+    expect(extractFields(meta, { tokens: 'total_tokens', model: 'llm_usage.0.model_id', gone: 'x.y' })).toEqual({ tokens: 0, model: 'gpt-4o-mini' });
+  });
+});
