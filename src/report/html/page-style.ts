@@ -31,7 +31,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .badge.info { background: #e8f0fe; color: #174ea6; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
-th { background: #f1f3f6; font-weight: 600; position: sticky; top: 0; }
+th { background: #f1f3f6; font-weight: 600; }
 table.grid td { font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
 .chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; margin-top: 12px; }

@@ -95,15 +95,34 @@ export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d:
   if (!c) return el('td', { class: 'muted' }, 'not run');
   const status = c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
   const timing = `TTFT ${fmtMs(c[6])} · latency ${fmtMs(c[7])}${c[15] > 1 ? ` · ${c[15]} attempts` : ''}${c[5] !== null && c[14].length ? ` · score ${c[5].toFixed(2)}` : ''}`;
-  const grades = c[14].length
-    ? el('ul', { class: 'grades' }, ...c[14].map((g) => el('li', { class: g[4] ? 'grader-error' : g[1] ? 'ok' : 'bad' }, `${g[4] ? '⚠' : g[1] ? '✓' : '✗'} ${g[0]}: ${g[3]}`)))
-    : null;
   return el('td', { class: 'variant-cell' },
     el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
     c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
     expandable(c[12], 400, c[13], d.rows.limits.output),
-    grades,
+    gradeList(c[14]),
     c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null);
+}
+
+/** Failed and erroring graders first; with more than three graders, the passing ones behind a toggle. */
+export function gradeList(grades: PageRow<string>[14]): HTMLElement | null {
+  if (!grades.length) return null;
+  const item = (g: PageRow<string>[14][number]) => el('li', { class: g[4] ? 'grader-error' : g[1] ? 'ok' : 'bad' }, `${g[4] ? '⚠' : g[1] ? '✓' : '✗'} ${g[0]}: ${g[3]}`);
+  const bad = grades.filter((g) => g[4] || !g[1]);
+  const good = grades.filter((g) => !g[4] && g[1]);
+  const list = el('ul', { class: 'grades' }, ...bad.map(item));
+  if (grades.length <= 3) {
+    good.forEach((g) => list.appendChild(item(g)));
+    return list;
+  }
+  const toggle = el('button', { type: 'button', class: 'more' }, `✓ ${good.length} passing grader${good.length === 1 ? '' : 's'}`);
+  const hidden = good.map(item);
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('data-open') === '1';
+    for (const h of hidden) open ? h.remove() : list.appendChild(h);
+    toggle.setAttribute('data-open', open ? '0' : '1');
+  });
+  if (good.length) list.appendChild(el('li', { class: 'ok' }, toggle));
+  return list;
 }
 
 export interface RowsTable {
