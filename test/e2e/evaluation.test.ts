@@ -77,6 +77,35 @@ thresholds:
     expect(readFileSync(join(dir, 'out/summary.md'), 'utf8')).toContain('| ❌ | pass_rate | draft | >= 0.99 |');
   });
 
+  it('graders that cannot run are grader errors: counted apart, rows fail, junit.xml has <error type="grader">', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'throws.mjs'), 'export function grade({ row }) { if (Number(row.question.length) % 2) throw new Error("odd row"); return true; }\n');
+    const file = suite(dir, `name: broken
+variants: [{ name: draft, run_draft: true }]
+load: { concurrency: 6, retries: 0 }
+graders:
+  - { type: script, path: throws.mjs }
+  - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", weight: 0 }
+`);
+    const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
+    expect(r.code).toBe(0);
+    const v = readJson<any>(join(dir, 'out/report.json')).variants[0];
+    expect(v.grades).toMatchObject({ graded: 12, passed: 0, failed: 12, graderErrors: 12 });
+    expect(v.judge).toMatchObject({ calls: 12, failed: 12 });
+    expect(v.latencyMs.count).toBe(12);
+    const results = readJsonl<any>(join(dir, 'out/results.jsonl'));
+    for (const res of results) {
+      const [script, judge] = res.grades;
+      const odd = res.inputs['in-0'].length % 2 === 1;
+      expect(script).toMatchObject(odd ? { pass: false, error: true, reason: 'script throws.mjs: odd row' } : { pass: true });
+      expect(judge).toMatchObject({ pass: false, error: true, judge: { flowId: 'no-such-judge', ok: false } });
+      expect(judge.reason).toMatch(/^judge no-such-judge failed: http_404/);
+    }
+    expect(v.graders.script.errors).toBe(results.filter((x) => x.inputs['in-0'].length % 2 === 1).length);
+    const junit = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
+    expect(junit.match(/<error type="grader"/g)).toHaveLength(12);
+  });
+
   it('--dry-run prints each feedback that is due and posts none; --no-feedback posts none and prints none', async () => {
     const dir = tempDir();
     const file = suite(dir, `name: dry
