@@ -1,5 +1,5 @@
-// One planned request, start to end: render inputs, call the flow (with retries), time it,
-// grade it, fetch its metadata, post feedback. Never throws: every outcome becomes a record.
+// One planned request, start to end: render inputs, call the flow (with retries), time it, fetch its
+// metadata, grade it (feedback is posted later by the runner). Never throws: every outcome becomes a record.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderInputs, compileTemplate } from '../dataset/template.js';
 import { prepareGraders, type RowGrader } from '../grade/registry.js';
@@ -76,13 +76,6 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     if (m.ok && Object.keys(config.metadata.fields).length) metadataFields = extractFields(m.metadata, config.metadata.fields);
   }
 
-  // Graded after the metadata fetch so script graders see it. A failed request is not graded as a
-  // success: its grades stay empty and pass is false. Feedback is posted by the runner, off this path.
-  const early = deriveTimings({ scheduled: task.scheduledAt, sent: outcome.sentAt, firstByte: outcome.firstByteAt, contentFrames: outcome.contentFrameAt, end: outcome.endAt });
-  const graded = outcome.ok
-    ? await ctx.grader.grade({ output, expected, row: task.row, values: task.values, variant: variant.name, ttftMs: early.ttftMs, latencyMs: early.latencyMs, metadata })
-    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
-
   const raw = {
     scheduled: task.scheduledAt,
     sent: outcome.sentAt,
@@ -91,6 +84,12 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     end: outcome.endAt,
   };
   const t = deriveTimings(raw);
+
+  // Graded after the metadata fetch so script graders see it. A failed request is not graded as a
+  // success: its grades stay empty and pass is false. Feedback is posted by the runner, off this path.
+  const graded = outcome.ok
+    ? await ctx.grader.grade({ output, expected, row: task.row, values: task.values, variant: variant.name, ttftMs: t.ttftMs, latencyMs: t.latencyMs, metadata })
+    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
   const rel = (v: number) => Math.round((v - config.anchor.monoMs) * 1000) / 1000;
   return {
     variant: variant.name,
