@@ -10,7 +10,7 @@ import { appendStepSummary } from '../report/markdown-summary.js';
 import { pairVariants } from '../compare/compare-runs.js';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
-import { RateLimitWatch } from '../report/rate-limit-notice.js';
+import { rateLimitNotice } from '../report/rate-limit-notice.js';
 import { loadSummaryLines } from '../report/load-summary.js';
 import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
@@ -68,7 +68,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const outDir = resumeDir(flags);
   const insecure = plainHttpTokenWarning(suite.target.baseUrl, suite.target.token);
   if (insecure) process.stderr.write(`flowbench: warning: ${insecure}\n`);
-  const rateLimits = new RateLimitWatch();
 
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
@@ -79,7 +78,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(outDir !== undefined && { outDir }),
       ...(flags.resume !== undefined && { resume: true }),
       ...(shard !== null && { shard }),
-      onResult: (r) => rateLimits.add(r),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
@@ -94,7 +92,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     }
     if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
-    const limited = rateLimits.notice();
+    const limited = rateLimitNotice(report.variants);
     if (limited) process.stdout.write(`rate limits: ${limited}\n`);
     process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json, open ${shown(dir)}/report.html\n`);
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set

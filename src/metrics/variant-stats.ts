@@ -32,6 +32,8 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown {
   errors: number;
   errorKinds: Record<string, number>;
   retries: number;
+  /** Requests that met HTTP 429 at least once (retried or final). */
+  rateLimited: number;
   latencyMs: MetricSummary | null;
   ttftMs: MetricSummary | null;
   ttfbMs: MetricSummary | null;
@@ -54,6 +56,7 @@ export class VariantStats {
   private requests = 0;
   private ok = 0;
   private retries = 0;
+  private rateLimited = 0;
   private readonly errorKinds: Record<string, number> = {};
   private graded = 0;
   private passed = 0;
@@ -76,6 +79,7 @@ export class VariantStats {
     this.stream.add(r);
     this.graderStats.add(r);
     this.retries += r.attempts - 1;
+    if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) this.rateLimited++;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
     this.lastEnd = Math.max(this.lastEnd, r.timestamps.end);
     if (r.ok) {
@@ -112,6 +116,7 @@ export class VariantStats {
       errors: this.requests - this.ok,
       errorKinds: { ...this.errorKinds },
       retries: this.retries,
+      rateLimited: this.rateLimited,
       latencyMs: summarize(this.h.latency),
       ttftMs: summarize(this.h.ttft),
       ttfbMs: summarize(this.h.ttfb),

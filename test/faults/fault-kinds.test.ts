@@ -8,7 +8,7 @@ import { readJson, readJsonl } from '../helpers/cli.js';
 import { faultOf, question, runFaultSuite } from './helpers.js';
 
 interface Line { variant: string; row: number; iteration: number; attempts: number; ok: boolean; error: { kind: string; message: string } | null; output: string; retriedOn?: string[] }
-interface VariantReport { requests: number; ok: number; errors: number; errorKinds: Record<string, number>; retries: number }
+interface VariantReport { requests: number; ok: number; errors: number; errorKinds: Record<string, number>; retries: number; rateLimited: number }
 
 const ROWS = 20;
 const RETRIES = 2;
@@ -95,6 +95,8 @@ describe.concurrent('every fault kind, end to end', () => {
     expect(v.errors).toBe(want.filter((w) => w.kind !== null).length);
     expect(v.ok).toBe(ROWS - v.errors);
     expect(v.retries).toBe(want.reduce((s, w) => s + w.attempts - 1, 0));
+    const met429 = lines.filter((l) => l.error?.kind === 'http_429' || l.retriedOn?.includes('http_429')).length;
+    expect(v.rateLimited).toBe(met429);
     if (flow === 'fault-429') expect(cli.stdout).toMatch(/\d+ % of requests were rate-limited .*; lower concurrency or rate/);
     if (flow === 'fault-huge') expect(Math.max(...lines.map((l) => l.output.length))).toBeGreaterThanOrEqual(256 * 1024);
   });

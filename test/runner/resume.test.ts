@@ -2,7 +2,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RateLimitWatch } from '../../src/report/rate-limit-notice.js';
+import { rateLimitNotice } from '../../src/report/rate-limit-notice.js';
 import { ResultsSink } from '../../src/report/results-sink.js';
 import { manifestMismatch, type RunManifest } from '../../src/runner/run-manifest.js';
 import { resultKey, scanResults, skipDone } from '../../src/runner/resume.js';
@@ -68,14 +68,11 @@ describe('manifest check', () => {
 
 describe('run notices', () => {
   it('says plainly when many requests were rate-limited, and stays quiet when few were', () => {
-    const w = new RateLimitWatch();
-    for (let i = 0; i < 100; i++) w.add(rec('a', i, i < 42 ? { retriedOn: ['http_429'] } : {}));
-    expect(w.notice()).toBe('42 % of requests were rate-limited (HTTP 429: 42 of 100, 0 still failing after retries); lower concurrency or rate');
-    const few = new RateLimitWatch();
-    for (let i = 0; i < 100; i++) few.add(rec('a', i, i < 2 ? { retriedOn: ['http_429'] } : {}));
-    expect(few.notice()).toBeNull();
-    few.add(rec('a', 100, { ok: false, error: { kind: 'http_429', message: '', status: 429 } }));
-    expect(few.notice()).toMatch(/^3 % .*1 still failing/);
+    const v = (requests: number, rateLimited: number, final429 = 0) => ({ requests, rateLimited, errorKinds: final429 ? { http_429: final429 } : {} });
+    expect(rateLimitNotice([v(60, 30), v(40, 12)])).toBe('42 % of requests were rate-limited (HTTP 429: 42 of 100, 0 still failing after retries); lower concurrency or rate');
+    expect(rateLimitNotice([v(100, 2)])).toBeNull();
+    expect(rateLimitNotice([v(100, 3, 1)])).toMatch(/^3 % .*1 still failing/);
+    expect(rateLimitNotice([v(0, 0)])).toBeNull();
   });
 
   it.each([
