@@ -54,12 +54,17 @@ function bashScript(bin: string, { global, commands }: { global: Scope; commands
   const commandCases = commands
     .map((c) => {
       const flags = [...c.options, ...global.options].flatMap(flagsOf).join(' ');
-      const args = c.argChoices ? `compgen -W "${c.argChoices.join(' ')}" -- "$cur"` : c.hasArgs ? 'compgen -f -- "$cur"' : 'true';
-      return `    ${c.name})\n      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else COMPREPLY=($(${args})); fi ;;`;
+      const args = c.argChoices ? `COMPREPLY=($(compgen -W "${c.argChoices.join(' ')}" -- "$cur"))` : c.hasArgs ? `${fn}_files` : 'COMPREPLY=()';
+      return `    ${c.name})\n      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else ${args}; fi ;;`;
     })
     .join('\n');
   return `# ${bin} completion for bash. Load it now:  source <(${bin} completion bash)
 # or for every shell:  ${bin} completion bash > ~/.local/share/bash-completion/completions/${bin}
+# File names, marked as such so readline quotes them and adds / to folders.
+${fn}_files() {
+  compopt -o filenames 2>/dev/null
+  COMPREPLY=($(compgen -f -- "$cur"))
+}
 ${fn}() {
   local cur prev cmd i
   cur="\${COMP_WORDS[COMP_CWORD]}"
@@ -76,7 +81,7 @@ ${fn}() {
   if [[ $COMP_CWORD -gt 1 ]]; then
     case "$prev" in
 ${choiceCases}
-      ${pathFlags.join('|')}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      ${pathFlags.join('|')}) ${fn}_files; return ;;
       ${valueFlags.join('|')}) COMPREPLY=(); return ;;
     esac
   fi
@@ -85,7 +90,7 @@ ${choiceCases}
 ${commandCases}
   esac
 }
-complete -o default -F ${fn} ${bin}
+complete -F ${fn} ${bin}
 `;
 }
 
