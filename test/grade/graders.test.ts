@@ -101,6 +101,22 @@ const cases: Case[] = [
   ['script score below threshold', { type: 'script', path: 'graders.mjs', function: 'scored' }, 'abc', {}, false, 0.3],
   ['script score with threshold', { type: 'script', path: 'graders.mjs', function: 'scored', threshold: 0.2 }, 'abc', {}, true, 0.3],
   ['script async object, sees row and metadata', { type: 'script', path: 'graders.mjs', function: 'detailed' }, 'ab', { values: { prefix: 'a' }, metadata: { total_tokens: 9 } }, true, 0.5],
+  // empty output, for the graders not covered above
+  ['contains empty output', { type: 'contains', value: 'x' }, '', {}, false],
+  ['not-contains empty output', { type: 'not-contains', value: 'x' }, '', {}, true],
+  ['regex empty output', { type: 'regex', pattern: '^$' }, '', {}, true],
+  ['contains-any empty output', { type: 'contains-any', values: ['a', 'b'] }, '', {}, false],
+  ['json-schema empty output', { type: 'json-schema', schema: SCHEMA }, '', {}, false],
+  ['json-path empty output', { type: 'json-path', path: '$.a', extract: true }, '', {}, false],
+  ['number empty output', { type: 'number', value: 0 }, '', {}, false],
+  ['script empty output', { type: 'script', path: 'graders.mjs' }, '', { expected: 'x' }, false],
+  ['ttft is about timing, not text', { type: 'ttft', max: 100 }, '', { ttftMs: 50 }, true],
+  // unicode
+  ['equals unicode case-folding', { type: 'equals', value: 'STRASSE ÄÖÜ', case: 'insensitive' }, 'strasse äöü', {}, true],
+  ['contains emoji', { type: 'contains', value: '👍' }, 'great 👍!', {}, true],
+  ['contains-all CJK from a column', { type: 'contains-all', values: ['東京', '大阪'] }, '東京と大阪', {}, true],
+  ['json-path unicode value', { type: 'json-path', path: 'city', equals: '{{city}}' }, '{"city": "Zürich"}', {}, true],
+  ['similarity token-f1 over CJK words', { type: 'similarity', value: '東京 大阪', method: 'token-f1', threshold: 0.9 }, '大阪 東京', {}, true, 1],
   // not-
   ['not-contains inverts', { type: 'not-contains', value: 'sorry' }, 'Sorry, no', {}, true],
   ['not-regex inverts', { type: 'not-regex', pattern: 'sorry', flags: 'i' }, 'Sorry, no', {}, false],
