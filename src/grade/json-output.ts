@@ -29,9 +29,13 @@ export function findJson(output: string, extract: boolean): JsonFound {
   return { ok: false, reason: `output is not JSON: ${whole.message}` };
 }
 
+/** Candidate starts tried: bounds the work on a long answer full of brackets that are not JSON. */
+const MAX_STARTS = 64;
+
 /** The first balanced object/array in text that parses, scanning string-aware. */
 function embedded(text: string): { value: unknown; at: number } | null {
-  for (let start = text.search(/[{[]/); start >= 0 && start < text.length; ) {
+  let tried = 0;
+  for (let start = text.search(/[{[]/); start >= 0 && start < text.length && tried++ < MAX_STARTS; ) {
     const end = balancedEnd(text, start);
     if (end > start) {
       const p = tryParse(text.slice(start, end + 1));

@@ -61,3 +61,11 @@ describe('reading JSON, numbers and judge verdicts', () => {
     expect(readVerdict('{"score": "high"}', { score_path: 'score' })).toHaveProperty('error');
   });
 });
+
+describe('bounded work on hostile outputs', () => {
+  it('a long answer of unbalanced brackets is refused quickly', () => {
+    const t0 = performance.now();
+    expect(findJson('{'.repeat(200_000), true).ok).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(5000); // generous: without the cap the scan is quadratic (~2e10 steps here)
+  });
+});
