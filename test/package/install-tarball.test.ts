@@ -49,5 +49,8 @@ describe('the packed package', () => {
     // The library, imported by name.
     const lib = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('flowbench'); console.log([typeof m.runSuite, typeof m.streamRun, typeof m.loadSuite, typeof m.suiteJsonSchema].join(' '))"], { cwd: app, encoding: 'utf8' });
     expect(lib.stdout).toBe('function function function function\n');
+    // The schema is importable by tools too (e.g. a custom validator): flowbench/schema/suite.schema.json.
+    const schema = spawnSync(process.execPath, ['--input-type=module', '-e', "import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/'); console.log(JSON.parse((await import('node:fs')).readFileSync(r.resolve('flowbench/schema/suite.schema.json'), 'utf8')).title)"], { cwd: app, encoding: 'utf8' });
+    expect(schema.stdout, schema.stderr).toBe('flowbench suite\n');
   });
 });
