@@ -50,7 +50,12 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
   const seedKey = `${seed}:${base.name}:${cand.name}`;
   const common = { baseSummary: base.summary, candSummary: cand.summary, level, seed: seedKey, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
   const paired = base.rows !== null && cand.rows !== null;
-  const result = paired ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! }) : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null };
+  const result = paired ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! }) : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0 };
+  const warnings: string[] = [];
+  if (result.mismatched > 0) {
+    warnings.push(`${result.mismatched} of ${result.pairs} paired rows were sent different inputs: the runs did not use the same dataset rows in the same order, so pairing by row compares different questions`);
+  }
+  if (paired && result.pairs === 0) warnings.push('no row was answered by both sides: nothing could pair');
 
   let flips: Comparison['flips'] = null;
   if (result.flipped && base.resultsPath && cand.resultsPath && base.summary.grades.graded + cand.summary.grades.graded > 0) {
@@ -71,6 +76,7 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
     shifts: result.shifts,
     flips,
     gates: gateResults,
+    warnings,
     verdict: gateResults.some((g) => g.fired) ? 'fail' : 'pass',
   };
 }

@@ -14,6 +14,19 @@ export interface RowOutcome {
   ttfb: number | null;
   /** Numeric metadata fields. */
   meta: Record<string, number> | null;
+  /** A hash of the row's inputs: rows that pair across runs must have been asked the same thing. */
+  inputs?: number;
+}
+
+/** FNV-1a of the inputs' JSON: enough to notice two runs whose datasets differ or were reordered. */
+function hashInputs(inputs: unknown): number {
+  const text = JSON.stringify(inputs ?? null);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** Row and iteration: what pairs two variants' results. */
@@ -35,6 +48,7 @@ export function outcomeOf(r: ResultRecord): RowOutcome {
     latency: r.ok ? r.latencyMs : null,
     ttfb: r.ok ? r.ttfbMs : null,
     meta,
+    inputs: hashInputs(r.inputs),
   };
 }
 

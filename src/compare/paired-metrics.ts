@@ -29,6 +29,8 @@ export interface PairedOutput {
   resamples: number;
   pairs: number;
   flipped: { key: string; direction: 'pass_to_fail' | 'fail_to_pass' }[];
+  /** Pairs whose two sides were sent different inputs (the runs' datasets differ or were reordered). */
+  mismatched: number;
 }
 
 type Family = (o: RowOutcome) => number | null;
@@ -43,7 +45,8 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
   const keys = [...new Set([...base.keys(), ...cand.keys()])];
   const pairs = keys.filter((k) => base.has(k) && cand.has(k));
   const both = pairs.map((k) => [base.get(k)!, cand.get(k)!] as const);
-  const out: PairedOutput = { metrics: [], shifts: [], resamples: 0, pairs: pairs.length, flipped: [] };
+  const out: PairedOutput = { metrics: [], shifts: [], resamples: 0, pairs: pairs.length, flipped: [], mismatched: 0 };
+  for (const [b, c] of both) if (b.inputs !== undefined && c.inputs !== undefined && b.inputs !== c.inputs) out.mismatched++;
 
   const graded = both.filter(([b, c]) => b.pass !== null && c.pass !== null);
   pairs.forEach((k, i) => {

@@ -106,6 +106,8 @@ export interface Comparison {
   /** Rows whose verdict flipped; null when rows do not pair or nothing is graded. */
   flips: Flips | null;
   gates: GateResult[];
+  /** What makes this comparison less trustworthy, said plainly (e.g. paired rows with different inputs). */
+  warnings: string[];
   /** fail when a gate fired. */
   verdict: 'pass' | 'fail';
 }

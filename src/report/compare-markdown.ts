@@ -21,6 +21,7 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
     const how = c.paired ? `${c.pairs} paired rows` : 'unpaired (report.json histograms and counts)';
     out.push(`### ${c.verdict === 'fail' ? '❌' : '✅'} ${c.variant}${from(c.candidateRun)} vs ${c.baseline}${from(c.baselineRun)}`);
     out.push(`${how} · ${Math.round(c.confidence * 100)}% intervals · alpha ${c.alpha} · * = significant`);
+    for (const w of c.warnings ?? []) out.push(`> ⚠️ ${w}`);
     if (c.gates.length) {
       out.push(c.gates.map((g) => `- ${g.fired ? '❌' : g.status === 'no-data' ? '⚠️' : '✅'} \`${g.gate}: ${g.limit}\` — ${g.reason}`).join('\n'));
     }

@@ -29,6 +29,7 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
   const parts: string[] = [];
   for (const c of comparisons) {
     parts.push(title(c));
+    for (const w of c.warnings ?? []) parts.push(`warning: ${w}`);
     const t = new Table({ chars, style, head: ['metric', c.baseline, c.variant, 'change', `${Math.round(c.confidence * 100)}% CI of change`, 'p', 'test'] });
     for (const m of c.metrics) {
       const rel = m.unit !== 'ratio' && m.relDiff !== null ? ` (${formatPercent(m.relDiff)})` : '';
