@@ -1,11 +1,11 @@
 // `flowbench init`: writes a commented starter suite and a tiny dataset that run at once; never overwrites a file.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readColumns } from '../dataset/read-rows.js';
+import { readColumns, readRows } from '../dataset/read-rows.js';
 import { ConfigError } from '../suite/config-error.js';
 import { MODES } from '../suite/suite-schema.js';
 
@@ -64,7 +64,7 @@ export async function initCommand(dirArg: string | undefined, flags: InitFlags, 
   await writeFile(suiteFile, starterSuite(a, relative(dir, datasetFile), relative(dir, SCHEMA_FILE), input, expected), { flag: 'wx' });
   if (!existing) {
     await mkdir(dirname(datasetFile), { recursive: true });
-    await writeFile(datasetFile, starterRows(ext), { flag: 'wx' });
+    await writeFile(datasetFile, await starterRows(ext), { flag: 'wx' });
   }
   const s = shown(suiteFile);
   io.output.write(
@@ -128,53 +128,61 @@ function shown(path: string): string {
 }
 
 /** The first rows of the bundled support dataset: the simulator's support-bot knows their answers. */
-function starterRows(ext: string): string {
-  const lines = readFileSync(BUNDLED_DATASET, 'utf8').split('\n').slice(0, STARTER_ROWS + 1);
-  if (ext === '.csv') return `${lines.join('\n')}\n`;
-  const rows = lines.slice(1).map((l) => {
-    const m = /^([^,]*),"?(.*?)"?$/.exec(l)!; // the bundled rows: a question without commas, then the answer
-    return { question: m[1], answer: m[2] };
-  });
-  return ext === '.json' ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+async function starterRows(ext: string): Promise<string> {
+  const rows: Array<{ question: string; answer: string }> = [];
+  for await (const { values } of readRows({ path: BUNDLED_DATASET, format: 'csv', limit: STARTER_ROWS })) {
+    rows.push({ question: String(values.question), answer: String(values.answer) });
+  }
+  if (ext === '.json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (ext === '.jsonl') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+  const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return ['question,answer', ...rows.map((r) => `${field(r.question)},${field(r.answer)}`)].join('\n') + '\n';
 }
 
 function starterSuite(a: Answers, dataset: string, schema: string, input: string, expected: string | undefined): string {
   const sim = a.baseUrl === 'simulator';
-  const name = a.flowId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'my-flow';
+  const slug = a.flowId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const name = /^[a-z]/.test(slug) ? slug : `flow-${slug || 'x'}`; // a hex flow id still reads as a name
   const q = (s: string) => JSON.stringify(s);
-  return `# yaml-language-server: $schema=${schema.split('\\').join('/')}
-# A flowbench suite, written by \`flowbench init\`. Every key and its default: flowbench's docs/suite-reference.md.
-#   flowbench validate ${SUITE_FILE}   checks this file and the dataset, sends nothing
-#   flowbench run ${SUITE_FILE}        runs it, prints the table, writes reports/
-name: ${name}
-target:
-  base_url: ${sim ? 'simulator                  # the embedded StackAI simulator; your flow: https://api.stack-ai.com' : a.baseUrl}
-  org_id: ${q(a.orgId)}${sim ? '                   # the simulator takes any org id' : ''}
-  flow_id: ${q(a.flowId)}
-  token: ${sim ? '${STACKAI_API_KEY:-}' : '${STACKAI_API_KEY}'}     # from the environment (or --env-file .env); never printed
-dataset:
-  path: ${q(dataset)}             # relative to this file: .csv (header row), .jsonl or .json
-  inputs:                         # the flow's inputs for each row; {{column}} is a dataset column
-    in-0: "{{${input}}}"
-    user_id: "flowbench-{{row}}"  # {{row}} is the row index
-${expected ? `  expected: "{{${expected}}}"       # graders see it as {{expected}}\n` : ''}mode: ${a.mode}                      # run | stream | sso-stream (TTFT is measured in the stream modes)
-output: out-0                     # the output key that holds the answer
-variants:                         # every variant runs every row
-  - { name: published, version: -1 }      # -1 = the latest published version
-  # - { name: v2, version: 2 }            # a fixed version, side by side
-  # - { name: draft, run_draft: true }    # the unpublished draft (stream modes only)
-load:
-  concurrency: 2                  # requests in flight
-  timeout: 30s
-${expected ? '' : '# '}graders:                          # every grader must pass for a row to pass
-${expected ? '' : '# '}  - { type: icontains, value: "{{expected}}" }
-thresholds:                       # any failure -> exit code 1 (for CI)
-  error_rate: "< 0.01"
-  # ttft_p95_ms: "< 1500"
-  # pass_rate: ">= 0.8"
-report:
-  dir: reports/{{name}}-{{timestamp}}
-`;
+  // One column for the comments, so the file reads as a table of keys.
+  const l = (text: string, comment?: string) => (comment ? `${text.padEnd(Math.max(38, text.length + 1))}# ${comment}` : text);
+  const off = (text: string) => (expected ? text : `# ${text}`);
+  return [
+    `# yaml-language-server: $schema=${schema.split('\\').join('/')}`,
+    '# A flowbench suite, written by `flowbench init`. Every key and its default: flowbench\'s docs/suite-reference.md.',
+    `#   flowbench validate ${SUITE_FILE}   checks this file and the dataset, sends nothing`,
+    `#   flowbench run ${SUITE_FILE}        runs it, prints the table, writes reports/`,
+    `name: ${name}`,
+    'target:',
+    sim ? l('  base_url: simulator', 'the embedded StackAI simulator; your flow: https://api.stack-ai.com') : `  base_url: ${a.baseUrl}`,
+    l(`  org_id: ${q(a.orgId)}`, sim ? 'the simulator takes any org id' : 'your StackAI organisation id'),
+    l(`  flow_id: ${q(a.flowId)}`, sim ? 'simulator flows: support-bot, echo-fast (suites/demo.flows.yaml)' : 'the id in the flow\'s URL'),
+    l(`  token: ${sim ? '${STACKAI_API_KEY:-}' : '${STACKAI_API_KEY}'}`, 'from the environment (or --env-file .env); never printed'),
+    'dataset:',
+    l(`  path: ${q(dataset)}`, 'relative to this file: .csv (header row), .jsonl or .json'),
+    l('  inputs:', "the flow's inputs for each row; {{column}} is a dataset column"),
+    l(`    in-0: "{{${input}}}"`, "the flow's input key"),
+    l('    user_id: "flowbench-{{row}}"', '{{row}} is the row index'),
+    ...(expected ? [l(`  expected: "{{${expected}}}"`, 'graders see it as {{expected}}')] : []),
+    l(`mode: ${a.mode}`, 'run | stream | sso-stream (TTFT is measured in the stream modes)'),
+    l('output: out-0', 'the output key that holds the answer'),
+    l('variants:', 'every variant runs every row'),
+    l('  - { name: published, version: -1 }', '-1 = the latest published version'),
+    l('  # - { name: v2, version: 2 }', 'a fixed version, side by side'),
+    l('  # - { name: draft, run_draft: true }', 'the unpublished draft (stream modes only)'),
+    'load:',
+    l('  concurrency: 2', 'requests in flight'),
+    l('  timeout: 30s', 'time allowed per request'),
+    l(off('graders:'), 'every grader must pass for a row to pass'),
+    off('  - { type: icontains, value: "{{expected}}" }'),
+    l('thresholds:', 'any failure -> exit code 1 (for CI)'),
+    '  error_rate: "< 0.01"',
+    '  # ttft_p95_ms: "< 1500"',
+    '  # pass_rate: ">= 0.8"',
+    'report:',
+    '  dir: reports/{{name}}-{{timestamp}}',
+    '',
+  ].join('\n');
 }
 
 export function registerInit(program: Command): void {
