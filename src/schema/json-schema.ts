@@ -1,5 +1,5 @@
-// Generates the suite's JSON Schema (draft-07, what editors read) from SUITE_SCHEMA and the grader registry.
-// Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears in the output.
+// Generates the suite's JSON Schema (draft-07, what editors read) from SUITE_SCHEMA, the grader registry and the
+// threshold and gate names. Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears.
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
 import { gateMetrics } from '../compare/gates.js';
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';

@@ -1,5 +1,7 @@
 // Renders docs/suite-reference.md from SUITE_SCHEMA and the grader registry, so the reference cannot drift from the loader.
+import { gateMetrics } from '../compare/gates.js';
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
+import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { DURATION_FORMS } from '../suite/duration.js';
 import { SUITE_SCHEMA, describeType, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
@@ -88,6 +90,21 @@ function graderTable(): string {
   ].join('\n');
 }
 
+/** The names `thresholds` and `compare.fail_on` accept, from the modules that evaluate them. */
+function metricNames(): string {
+  const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+  return [
+    '## Metric names',
+    '',
+    '`thresholds` keys (each value `"<op> <number>"`, with `<`, `<=`, `>`, `>=` or `==`; a `%` suffix divides by 100):',
+    `${list(THRESHOLD_METRICS)}, and \`<field>_sum\`, \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\`, \`<field>_max\` for each field named in \`metadata.fields\`.`,
+    '',
+    '`compare.fail_on` keys: a metric the comparison tests, then `_increase` or `_decrease` (also `_rise`, `_drop`):',
+    `${list(gateMetrics([]).map((m) => m.replace(/_ms$/, '')))}, and \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\` for metadata fields; e.g. \`pass_rate_drop: 0.02\`, \`ttft_p95_increase: 10%\`, \`latency_p50_increase: 50ms\`.`,
+    '',
+  ].join('\n');
+}
+
 export function referenceMarkdown(): string {
   if (SUITE_SCHEMA.kind !== 'object') throw new Error('SUITE_SCHEMA must be an object');
   const all: Section[] = [{ title: 'top level', note: 'The keys of the suite file itself.', type: SUITE_SCHEMA }];
@@ -114,5 +131,6 @@ export function referenceMarkdown(): string {
     topLevel,
     ...all.slice(1).map(table),
     graderTable(),
+    metricNames(),
   ].join('\n');
 }
