@@ -3,6 +3,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { compareReports } from '../compare/compare-runs.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
+import { ConfigError } from '../suite/config-error.js';
 
 export interface CompareFlags {
   failOn?: string[];
@@ -18,7 +19,7 @@ function failOnOf(list: string[] | undefined): Record<string, string> | undefine
   const out: Record<string, string> = {};
   for (const item of list) {
     const m = /^([^=]+)=(.+)$/.exec(item.trim());
-    if (!m) throw new InvalidArgumentError(`--fail-on ${item}: write gate=limit, e.g. --fail-on pass_rate_drop=0.02`);
+    if (!m) throw new ConfigError(`--fail-on ${item}: not gate=limit`, {}, 'write e.g. --fail-on pass_rate_drop=0.02 --fail-on ttft_p95_increase=10%');
     out[m[1]!.trim()] = m[2]!.trim();
   }
   return out;

@@ -74,6 +74,9 @@ describe('against a saved run', () => {
     const badGate = await runCli(['compare', join(dir, 'release'), join(dir, 'today'), '--fail-on', 'pass_rate_fall=0.1']);
     expect(badGate.code).toBe(2);
     expect(badGate.stderr).toMatch(/unknown gate "pass_rate_fall"/);
+    const noEquals = await runCli(['compare', join(dir, 'release'), join(dir, 'today'), '--fail-on', 'pass_rate_drop']);
+    expect(noEquals.code).toBe(2);
+    expect(noEquals.stderr).toMatch(/--fail-on pass_rate_drop: not gate=limit\n\s+fix: write e\.g\. --fail-on pass_rate_drop=0\.02/);
     const badRun = await runCli(['run', join(dir, 'today.yaml'), '--baseline', join(dir, 'nope'), '--no-progress']);
     expect(badRun.code).toBe(2);
     expect(badRun.stderr).toMatch(/nope: no such file or folder/);
