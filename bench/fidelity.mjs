@@ -7,14 +7,22 @@ import { join } from 'node:path';
 import { conditions, flowbenchChild, percentile, r1, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
 import { readFileSync } from 'node:fs';
 
-const streams = Number(process.argv[2] ?? 1000);
+const STREAMS = Number(process.argv[2] ?? 1000);
 const TRUTH_MS = 500;
 
-export async function fidelity(sim) {
+/** CPU time of the simulator's process so far, ms (from /proc: it runs on its own, one thread). */
+function simCpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+export async function fidelity(sim, streams = STREAMS) {
   const dir = tempDir();
+  const simCpu0 = simCpuMs(sim.pid);
   writeRows(dir, streams);
   const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load: `{ concurrency: ${streams}, retries: 0, warmup: ${streams} }` });
   await runChild(flowbenchChild, [file, join(dir, 'out')]);
+  const simCpuPerStreamMs = (simCpuMs(sim.pid) - simCpu0) / (2 * streams); // warm-up wave + measured wave
   const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
   const results = readJsonl(join(dir, 'out/results.jsonl')).filter((r) => r.ok && !r.warmup);
   const fromSend = results.map((r) => r.timestamps.contentFrames[0] - r.timestamps.sent).sort((a, b) => a - b);
@@ -32,7 +40,7 @@ export async function fidelity(sim) {
     ttftMinusTtfbP50: r2(percentile(interval, 50)), ttftMinusTtfbP99: r2(percentile(interval, 99)),
     intervalErrorP50Ms: r2(percentile(interval, 50) - TRUTH_MS), intervalErrorP99Ms: r2(percentile(interval, 99) - TRUTH_MS),
     queueP50Ms: v.queueMs.p50, queueP99Ms: v.queueMs.p99, queueMaxMs: v.queueMs.max,
-    ttfbP50: v.ttfbMs.p50, latencyP50: v.latencyMs.p50,
+    ttfbP50: v.ttfbMs.p50, ttfbP99: v.ttfbMs.p99, latencyP50: v.latencyMs.p50, simulatorCpuPerStreamMs: r2(simCpuPerStreamMs),
   };
 }
 
