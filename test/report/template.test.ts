@@ -1,6 +1,8 @@
 // report.html's envelope: data cannot escape its <script> blocks, only the page's own scripts may
 // run (CSP hashes), nothing is fetched, and the embedded rows decode back to the results.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { PageData } from '../../src/report/html/page-data.js';
@@ -59,5 +61,15 @@ describe('renderHtml', () => {
     const page = renderHtml(pageData(), chunks.map((c) => gzipSync(JSON.stringify(c)).toString('base64')));
     const blobs = [...page.matchAll(/class="flowbench-rows">([A-Za-z0-9+/=]*)<\/script>/g)].map((m) => m[1]!);
     expect(blobs.map((b) => JSON.parse(gunzipSync(Buffer.from(b, 'base64')).toString('utf8')))).toEqual(chunks);
+  });
+});
+
+describe('the page modules', () => {
+  it('hold only functions at top level: the page inlines functions, so a module constant would be undefined there', () => {
+    const dir = join(import.meta.dirname, '../../src/report/html/page');
+    for (const f of readdirSync(dir)) {
+      const top = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => /^(export )?(const|let|var|class|enum) /.test(l));
+      expect(top, f).toEqual([]);
+    }
   });
 });

@@ -8,6 +8,7 @@ import * as main from './page/main.js';
 import * as rowsTable from './page/rows-table.js';
 import * as summary from './page/summary.js';
 import * as sweep from './page/sweep.js';
+import * as tables from './page/tables.js';
 
 let cached: string | null = null;
 
@@ -15,7 +16,7 @@ export function pageScript(): string {
   if (cached) return cached;
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const mod of [dom, charts, comparison, summary, sweep, rowsTable, main] as Record<string, unknown>[]) {
+  for (const mod of [dom, charts, comparison, summary, sweep, tables, rowsTable, main] as Record<string, unknown>[]) {
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
       // One scope for every page function: a duplicate name would silently shadow another.

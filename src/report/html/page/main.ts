@@ -6,7 +6,8 @@ import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
-import { comparisonSection, header, latencyTable, metadataSection, sideBySide, summaryCards, thresholdsSection } from './summary.js';
+import { comparisonSection, header, sideBySide, summaryCards, thresholdsSection } from './summary.js';
+import { gradersSection, latencyTable, metadataSection, tokensSection } from './tables.js';
 
 export function baselineIndex(d: PageData): number {
   const c = (d.report.comparisons ?? [])[0] as { baseline?: unknown } | undefined;
@@ -32,13 +33,12 @@ export function main(): void {
     'Value at each percentile, variants overlaid; the percentile axis is logarithmic in 1/(1−p), as in HdrHistogram\'s plotter. Computed from the HDR histograms in report.json (successful requests).'));
   const hist = section('histograms', 'Histograms', el('p', { class: 'muted' }, 'How many requests took how long, in 40 equal bins over the range every variant shares.'));
   const tl = section('timeline', 'Timeline');
-  const lat = section('latency-table', 'Latency percentiles', latencyTable(d));
+  const lat = section('latency-table', 'Timing percentiles', latencyTable(d));
   root.append(pct, hist, tl);
   const sweep = sweepSection(d);
   if (sweep) root.append(sweep);
   root.append(lat);
-  const meta = metadataSection(d);
-  if (meta) root.append(meta);
+  for (const extra of [tokensSection(d), gradersSection(d), metadataSection(d)]) if (extra) root.append(extra);
   root.append(rowsHost);
   // Links to the sections this report has.
   for (const s of Array.from(root.querySelectorAll('section'))) nav.appendChild(el('a', { href: `#${s.id}` }, s.querySelector('h2')?.textContent ?? s.id));

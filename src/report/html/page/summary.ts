@@ -124,25 +124,6 @@ export function comparisonSection(d: PageData, onShowFlipped: () => void): HTMLE
   return section('comparison', 'Comparison with the baseline', ...blocks, btn);
 }
 
-export function metadataSection(d: PageData): HTMLElement | null {
-  const names = [...new Set(d.report.variants.flatMap((v) => Object.keys(v.metadataMetrics ?? {})))];
-  if (!names.length) return null;
-  const rows = d.report.variants.flatMap((v) => names.map((n) => {
-    const m = v.metadataMetrics[n];
-    return [v.name, n, m ? fmtNum(m.count) : '–', m ? fmtNum(m.mean) : '–', m ? fmtNum(m.p50) : '–', m ? fmtNum(m.p95) : '–', m ? fmtNum(m.max) : '–', m ? fmtNum(m.sum) : '–'];
-  }));
-  return section('metadata', 'Metadata metrics', table(['variant', 'field', 'count', 'mean', 'p50', 'p95', 'max', 'sum'], rows));
-}
-
-export function latencyTable(d: PageData): HTMLElement {
-  const metrics: [string, 'ttfbMs' | 'ttftMs' | 'itlMs' | 'latencyMs' | 'queueMs'][] = [['TTFB', 'ttfbMs'], ['TTFT', 'ttftMs'], ['inter-token', 'itlMs'], ['latency', 'latencyMs'], ['harness queue', 'queueMs']];
-  const rows = d.report.variants.flatMap((v) => metrics.map(([label, key]) => {
-    const m = v[key];
-    return [v.name, label, m ? fmtNum(m.count) : '–', ...(['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((s) => (m ? fmtMs(m[s]) : '–'))];
-  }));
-  return table(['variant', 'metric', 'count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'], rows);
-}
-
 /**
  * Without a comparison step in the run: the variants side by side on the report's own numbers,
  * each beside its difference from the baseline (no intervals: those come from the comparison step).
