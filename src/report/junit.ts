@@ -66,7 +66,10 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     if (r.iteration > 0) multiIteration = true;
   }
   const thresholdFailures = report.thresholds.filter((t) => !t.ok).length;
-  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: report.thresholds.length, failures: thresholdFailures, errors: 0, timeMs: 0 });
+  // Regression gates (compare.fail_on) are testcases too: a fired gate is what turned the job red.
+  const gates = (report.comparisons ?? []).flatMap((c) => c.gates.map((g) => ({ name: `${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}`, g })));
+  const gateFailures = gates.filter((x) => x.g.fired).length;
+  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: report.thresholds.length + gates.length, failures: thresholdFailures + gateFailures, errors: 0, timeMs: 0 });
 
   const out = createWriteStream(join(dir, 'junit.xml'));
   const write = async (s: string) => {
@@ -92,6 +95,12 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
       const o: Outcome = t.ok ? { kind: 'pass' } : { kind: 'failure', type: 'threshold', message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`, detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}` };
       await write(testcase(cls, `${t.variant}: ${t.metric} ${t.op} ${t.limit}`, 0, o));
     }
+    await write('  </testsuite>\n');
+  }
+  if (gates.length) {
+    const cls = `${report.suite}.gates`;
+    await write(`  <testsuite name="${xmlText(cls)}" tests="${gates.length}" failures="${gateFailures}" errors="0" time="0.000">\n`);
+    for (const { name, g } of gates) await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
     await write('  </testsuite>\n');
   }
   await write('</testsuites>\n');

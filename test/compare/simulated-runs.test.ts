@@ -47,6 +47,9 @@ describe('in-run comparison against simulator flows of known difference', () => 
     expect(md).toMatch(/## Comparison[\s\S]*❌ draft vs published[\s\S]*`pass_rate_drop: 0.05` — pass_rate fell by 10\.0 pp/);
     expect(md).toMatch(/\| pass_rate \| 90\.0% \| 80\.0% \| −10\.0 pp \|/);
     expect(md).toMatch(/Flipped rows: \*\*20\*\* pass → fail/);
+    // junit.xml: the fired gate is a failing testcase of its own suite.
+    const junit = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="cmp.gates" tests="1" failures="1"[\s\S]*name="draft vs published: pass_rate_drop 0.05"[\s\S]*<failure type="gate" message="pass_rate fell by 10.0 pp/);
   });
 
   it('two versions of equal quality are not flagged: no gate fires, the verdict passes', async () => {
