@@ -14,8 +14,8 @@ export const TEXT_LIMITS = { output: 2000, input: 1000, expected: 1000, error: 5
 export const CHUNK_RESULTS = 20_000;
 /** Texts up to this length are interned (written once per report); longer ones inline. */
 const INTERN_MAX = 500;
-/** Bound on distinct interned texts, so memory stays bounded on huge runs. */
-const INTERN_ENTRIES = 1_000_000;
+/** Bound on the interned texts' total length (characters), so memory stays bounded on huge runs. */
+const INTERN_CHARS = 32_000_000;
 
 /** A text: inline, or the index of a text in the string table built up chunk by chunk. */
 export type Ref = string | number;
@@ -63,13 +63,15 @@ export function inputsText(inputs: Record<string, unknown> | null | undefined): 
 
 class Interner {
   private readonly index = new Map<string, number>();
+  private chars = 0;
   fresh: string[] = [];
 
   ref(s: string): Ref {
     if (s.length > INTERN_MAX) return s;
     const known = this.index.get(s);
     if (known !== undefined) return known;
-    if (this.index.size >= INTERN_ENTRIES) return s;
+    if (this.chars + s.length > INTERN_CHARS) return s;
+    this.chars += s.length;
     const i = this.index.size;
     this.index.set(s, i);
     this.fresh.push(s);
