@@ -45,7 +45,8 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
   const stopsEarly = f === 'error' || f === 'disconnect' || f === 'eof' || f === 'pause';
   const shown = stopsEarly ? plan.chunks.slice(0, cut) : plan.chunks;
   shown.forEach((chunk, i) => {
-    if (f === 'garbage' && i === cut) steps.push({ at: chunk.at, raw: `${GARBAGE_LINE}\n` });
+    // In SSE a line that is not a field is ignored by the spec: the garbage must come as an event's data.
+    if (f === 'garbage' && i === cut) steps.push({ at: chunk.at, raw: job.sse ? `data: ${GARBAGE_LINE}\n\n` : `${GARBAGE_LINE}\n` });
     steps.push({
       at: chunk.at + (i >= cut ? stall : 0),
       frame: () => {

@@ -47,7 +47,7 @@ const tally = (kinds: Array<string | null>) => {
   return out;
 };
 
-const CASES: Array<{ flow: string; mode?: 'stream' | 'run'; load?: Record<string, unknown>; expectKinds: string[] }> = [
+const CASES: Array<{ flow: string; mode?: 'stream' | 'run'; load?: Record<string, unknown>; sse?: boolean; expectKinds: string[] }> = [
   { flow: 'fault-429', expectKinds: ['http_429'] },
   { flow: 'fault-429-date', expectKinds: [] }, // 1 s Retry-After dates: every row gets through within 2 retries here
   { flow: 'fault-5xx', expectKinds: ['http_5xx'] },
@@ -61,6 +61,7 @@ const CASES: Array<{ flow: string; mode?: 'stream' | 'run'; load?: Record<string
   { flow: 'fault-pause', expectKinds: ['paused'] },
   { flow: 'fault-garbage', expectKinds: ['protocol'] },
   { flow: 'fault-run-id', expectKinds: ['protocol'] },
+  { flow: 'fault-garbage', sse: true, expectKinds: ['protocol'] },
   { flow: 'fault-slow', expectKinds: [] },
   { flow: 'fault-huge', expectKinds: [] },
   { flow: 'fault-eof', mode: 'run', expectKinds: ['protocol'] },
@@ -69,11 +70,11 @@ const CASES: Array<{ flow: string; mode?: 'stream' | 'run'; load?: Record<string
 ];
 
 describe.concurrent('every fault kind, end to end', () => {
-  const named = CASES.map((c) => ({ ...c, name: `${c.flow}, ${c.mode ?? 'stream'} mode${c.load ? `, ${JSON.stringify(c.load)}` : ''}` }));
-  it.each(named)('$name', async ({ flow, mode = 'stream', load = {}, expectKinds }) => {
+  const named = CASES.map((c) => ({ ...c, name: `${c.flow}, ${c.mode ?? 'stream'} mode${c.sse ? ' (SSE)' : ''}${c.load ? `, ${JSON.stringify(c.load)}` : ''}` }));
+  it.each(named)('$name', async ({ flow, mode = 'stream', load = {}, sse = false, expectKinds }) => {
     const retryPartial = load.retry_partial === true;
     const want = predict(flow, mode, retryPartial);
-    const { out, cli } = await runFaultSuite(flow, ROWS, { retries: RETRIES, ...load }, `mode: ${mode}\n`);
+    const { out, cli } = await runFaultSuite(flow, ROWS, { retries: RETRIES, ...load }, `mode: ${mode}\nstream: { sse: ${sse} }\n`);
     expect(cli.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(cli.code, cli.stderr).toBe(0); // no thresholds: faults are reported, not fatal
 
