@@ -26,8 +26,9 @@ describe('global options and help', () => {
     expect((await runCli(['--help'])).stdout).toMatch(/\nExamples:\n {2}flowbench init/);
     const names = await commands();
     expect(names).toEqual(expect.arrayContaining(['run', 'validate', 'simulate', 'init', 'completion']));
-    for (const name of names) {
-      const r = await runCli([name, '--help']);
+    const helps = await Promise.all(names.map((name) => runCli([name, '--help'])));
+    for (const [i, name] of names.entries()) {
+      const r = helps[i]!;
       expect(r.code, name).toBe(0);
       expect(r.stdout, name).toMatch(/^Usage: flowbench /);
       const examples = /\nExamples?:\n((?: {2}.*(?:\n|$))+)/.exec(r.stdout)?.[1] ?? '';

@@ -63,8 +63,10 @@ describe('flowbench init', () => {
     const suite = await loadSuite(join(dir, 'flowbench.yaml'), { env: { STACKAI_API_KEY: 'k' } });
     expect(suite.target).toMatchObject({ orgId: 'org-1', flowId: 'f1' });
 
-    for (const args of [['--mode', 'batch'], ['--base-url', 'ftp://x'], ['--dataset', 'rows.txt']]) {
-      const bad = await runCli(['init', 'other', ...args], { cwd: dir });
+    const badArgs = [['--mode', 'batch'], ['--base-url', 'ftp://x'], ['--dataset', 'rows.txt']];
+    const bads = await Promise.all(badArgs.map((args) => runCli(['init', 'other', ...args], { cwd: dir })));
+    for (const [i, args] of badArgs.entries()) {
+      const bad = bads[i]!;
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/^flowbench: error: .*\n\s+fix: /);
       expect(existsSync(join(dir, 'other/flowbench.yaml'))).toBe(false);
