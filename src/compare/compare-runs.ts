@@ -44,15 +44,17 @@ export async function compareRunSides(base: RunSide, cand: RunSide, opts: Compar
       cand: await readOutcomes(cand.resultsPath, new Set(pairs.map(([, c]) => c.name))),
     };
   }
+  const missing = [base, cand].filter((r) => !r.resultsPath).map((r) => r.source ?? 'this run');
   const out: Comparison[] = [];
   for (const [b, c] of pairs) {
-    out.push(
+    const n = out.push(
       await compareVariants(
         { name: b.name, source: base.source, summary: b, rows: rows ? (rows.base.get(b.name) ?? new Map()) : null, resultsPath: base.resultsPath },
         { name: c.name, source: cand.source, summary: c, rows: rows ? (rows.cand.get(c.name) ?? new Map()) : null, resultsPath: cand.resultsPath },
         opts,
       ),
     );
+    if (missing.length) out[n - 1]!.warnings.push(`no results.jsonl in ${missing.join(' and ')}: rows could not pair, so the histograms and counts of report.json were compared (less sensitive; no paired tests, no flipped rows)`);
   }
   return out;
 }

@@ -56,6 +56,7 @@ describe('against a saved run', () => {
     expect(r.code, r.stderr).toBe(1);
     const c = JSON.parse(r.stdout).comparisons[0];
     expect(c.paired).toBe(false);
+    expect(c.warnings[0]).toMatch(/no results\.jsonl in .*only-json-a.* and .*only-json-b: rows could not pair/);
     expect(c.flips).toBeNull();
     const pass = c.metrics.find((m: any) => m.metric === 'pass_rate');
     expect(pass.test).toBe('two-proportion-z');
