@@ -21,6 +21,8 @@ export async function runSuite(suite: Suite | string, opts: RunSuiteOptions = {}
 }
 
 export type RunEvent =
+  /** First: the report folder, and the planned requests and length where the load model knows them (else null). */
+  | { type: 'start'; dir: string; plannedRequests: number | null; plannedMs: number | null }
   /** One finished request, as written to results.jsonl; done / errors count every result so far. */
   | { type: 'result'; result: ResultRecord; done: number; errors: number }
   /** Every progressIntervalMs while requests finish: counts so far and the time since the run started. */
@@ -46,7 +48,7 @@ export interface RunStream extends AsyncIterable<RunEvent> {
  * thrown from the loop and rejects `outcome`.
  */
 export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): RunStream {
-  const { progressIntervalMs = 1000, signal, onResult, ...rest } = opts;
+  const { progressIntervalMs = 1000, signal, onResult, onStart, ...rest } = opts;
   const abort = new AbortController();
   if (signal?.aborted) abort.abort();
   else signal?.addEventListener('abort', () => abort.abort(), { once: true });
@@ -70,6 +72,10 @@ export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): R
   const outcome = runSuite(suite, {
     ...rest,
     signal: abort.signal,
+    onStart(info) {
+      onStart?.(info);
+      push({ type: 'start', ...info });
+    },
     onResult(result) {
       done++;
       if (!result.ok) errors++;

@@ -39,6 +39,8 @@ export interface RunOptions {
   feedback?: FeedbackOptions;
   /** Called with every result as it lands. */
   onResult?: (r: ResultRecord) => void;
+  /** Called once the report folder exists, before the first request: where it is and the planned work. */
+  onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null }) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
   baselineRun?: string;
   /** `--shard I/N`: run only this shard's rows, at its share of the load (the suite's numbers are the fleet's). */
@@ -88,6 +90,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   await mkdir(dir, { recursive: true });
   // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
   const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall);
+  opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms });
 
   const target = await resolveTarget(suite);
   const { baseUrl, token } = target;

@@ -31,6 +31,7 @@ describe('library API', () => {
     expect(events.filter((e) => e.type === 'progress')).toEqual([]); // progressIntervalMs: 0
     expect(results.map((e) => e.done)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(results.every((e) => e.result.ok)).toBe(true);
+    expect(events[0]).toEqual({ type: 'start', dir: join(dir, 'out'), plannedRequests: 12, plannedMs: null });
     const last = events.at(-1)!;
     expect(last.type).toBe('end');
     const outcome = await run.outcome;
