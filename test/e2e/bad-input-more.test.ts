@@ -41,6 +41,16 @@ describe('more bad input: exit 2, file and line, a fix, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a token for plain http:// to another host is warned about (validate and run), never shown', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rows.csv'), 'question\nhi\n');
+    writeFileSync(join(dir, 'suite.yaml'), suite({ target: '{ base_url: "http://flows.example.invalid", org_id: o, flow_id: f, token: "sk-plain-canary-77" }' }));
+    const r = await runCli(['validate', join(dir, 'suite.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^flowbench: warning: the API token is sent over plain http:\/\/ to flows\.example\.invalid.*use https:\/\//);
+    expect(r.stdout + r.stderr).not.toContain('sk-plain-canary-77');
+  });
+
   it('--resume and --out naming different folders', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rows.csv'), 'question\nhi\n');
