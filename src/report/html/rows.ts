@@ -14,8 +14,8 @@ export const TEXT_LIMITS = { output: 2000, input: 1000, expected: 1000, error: 5
 export const CHUNK_RESULTS = 20_000;
 /** Texts up to this length are interned (written once per report); longer ones inline. */
 const INTERN_MAX = 500;
-/** Bound on the interned texts' total length (characters), so memory stays bounded on huge runs. */
-const INTERN_CHARS = 32_000_000;
+/** Bound on the interned texts' total length (characters, ~64 MB as one-byte strings), so memory stays bounded on huge runs. */
+const INTERN_CHARS = 64_000_000;
 
 /** A text: inline, or the index of a text in the string table built up chunk by chunk. */
 export type Ref = string | number;
