@@ -40,6 +40,17 @@ export function formatP(p: number | null): string {
   return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
 }
 
+/** "p = 0.012" or "p < 0.0001". */
+export function pClause(p: number | null): string {
+  const f = formatP(p);
+  return f.startsWith('<') ? `p ${f.replace('<', '< ')}` : `p = ${f}`;
+}
+
+/** Column labels for the two sides: the variant names, or baseline / new when both are called the same. */
+export function sideLabels(c: { baseline: string; variant: string }): [string, string] {
+  return c.baseline === c.variant ? [`${c.baseline} (baseline)`, `${c.variant} (new)`] : [c.baseline, c.variant];
+}
+
 export function formatInterval(ci: { low: number; high: number } | null, unit: Unit): string {
   if (!ci) return '-';
   return `${formatDiff(ci.low, unit)} … ${formatDiff(ci.high, unit)}`;

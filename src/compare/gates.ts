@@ -1,7 +1,7 @@
 // Regression gates (`compare.fail_on`): parsed at load time, evaluated on a comparison. A gate fires
 // only when the change is worse than its limit AND significant at alpha.
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
-import { formatDiff, formatInterval, formatP, formatPercent, formatValue, TEST_LABEL } from './format.js';
+import { formatDiff, formatInterval, formatPercent, formatValue, pClause, TEST_LABEL } from './format.js';
 import type { GateResult, MetricComparison } from './types.js';
 
 export interface Gate {
@@ -102,7 +102,7 @@ export function evaluateGate(g: Gate, mc: MetricComparison | undefined, alpha: n
   const status = exceeds && significant ? 'fired' : exceeds ? 'not-significant' : 'within-limit';
   const moved = `${g.metric} ${mc.diff > 0 ? 'rose' : mc.diff < 0 ? 'fell' : 'did not change'}${mc.diff ? ` by ${formatDiff(mc.diff, mc.unit).slice(1)}` : ''}`;
   const span = `${formatValue(mc.baseline, mc.unit)} → ${formatValue(mc.candidate, mc.unit)}${mc.unit !== 'ratio' && mc.relDiff !== null ? `, ${formatPercent(mc.relDiff)}` : ''}`;
-  const evidence = mc.pValue === null ? 'untested' : `${TEST_LABEL[mc.test ?? ''] ?? 'test'} p = ${formatP(mc.pValue)}${mc.ci ? `, CI ${formatInterval(mc.ci, mc.unit)}` : ''}`;
+  const evidence = mc.pValue === null ? 'untested' : `${TEST_LABEL[mc.test ?? ''] ?? 'test'} ${pClause(mc.pValue)}${mc.ci ? `, CI ${formatInterval(mc.ci, mc.unit)}` : ''}`;
   const verdict =
     status === 'fired'
       ? `worse than the ${describeLimit(g, mc.unit)} allowed, and significant at alpha ${alpha}`

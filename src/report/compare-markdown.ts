@@ -1,6 +1,6 @@
 // The comparison section of the Markdown summary (summary.md, GitHub job page): gates first, then
 // each comparison's metrics and flipped rows. Renders; computes nothing.
-import { formatDiff, formatInterval, formatP, formatPercent, formatValue, TEST_LABEL } from '../compare/format.js';
+import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison } from '../compare/types.js';
 
 const FLIPS_SHOWN = 10;
@@ -27,7 +27,7 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
     }
     out.push(
       table(
-        ['metric', c.baseline, c.variant, 'change', `${Math.round(c.confidence * 100)}% CI`, 'p', 'test'],
+        ['metric', ...sideLabels(c), 'change', `${Math.round(c.confidence * 100)}% CI`, 'p', 'test'],
         c.metrics.map((m) => [
           m.metric,
           formatValue(m.baseline, m.unit),
@@ -47,7 +47,7 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
       };
       out.push(
         table(
-          ['row', 'flip', 'input', `${c.baseline} output`, `${c.variant} output`],
+          ['row', 'flip', 'input', ...sideLabels(c).map((l) => `${l} output`)],
           c.flips.rows.slice(0, FLIPS_SHOWN).map((r) => [
             String(r.row),
             r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass',

@@ -1,7 +1,7 @@
 // The terminal comparison: per candidate, a metric table (both values, change, interval, p, test),
 // the rank tests, the flipped rows side by side, and the gates. Renders; computes nothing.
 import Table from 'cli-table3';
-import { formatDiff, formatInterval, formatP, formatPercent, formatValue, TEST_LABEL } from '../compare/format.js';
+import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison, FlippedRow } from '../compare/types.js';
 
 const FLIPS_SHOWN = 10;
@@ -30,7 +30,7 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
   for (const c of comparisons) {
     parts.push(title(c));
     for (const w of c.warnings ?? []) parts.push(`warning: ${w}`);
-    const t = new Table({ chars, style, head: ['metric', c.baseline, c.variant, 'change', `${Math.round(c.confidence * 100)}% CI of change`, 'p', 'test'] });
+    const t = new Table({ chars, style, head: ['metric', ...sideLabels(c), 'change', `${Math.round(c.confidence * 100)}% CI of change`, 'p', 'test'] });
     for (const m of c.metrics) {
       const rel = m.unit !== 'ratio' && m.relDiff !== null ? ` (${formatPercent(m.relDiff)})` : '';
       const sig = m.pValue !== null && m.pValue < c.alpha ? ' *' : '';
@@ -44,7 +44,7 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
     if (c.flips) {
       parts.push(`flipped rows: ${c.flips.passToFail} pass → fail, ${c.flips.failToPass} fail → pass`);
       if (c.flips.rows.length) {
-        const ft = new Table({ chars, style, head: ['row', 'flip', 'input', `${c.baseline} output`, `${c.variant} output`] });
+        const ft = new Table({ chars, style, head: ['row', 'flip', 'input', ...sideLabels(c).map((l) => `${l} output`)] });
         for (const r of c.flips.rows.slice(0, FLIPS_SHOWN)) {
           const out = (s: FlippedRow['baseline']) => cut(s.error ?? s.output);
           ft.push([r.iteration ? `${r.row}#${r.iteration}` : String(r.row), r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass', cut(firstInput(r), 36), out(r.baseline), out(r.candidate)]);

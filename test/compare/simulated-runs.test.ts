@@ -38,7 +38,7 @@ describe('in-run comparison against simulator flows of known difference', () => 
     expect(flip.candidate.failed[0]).toMatch(/contains/);
     const gate = c.gates[0]!;
     expect(gate).toMatchObject({ gate: 'pass_rate_drop', status: 'fired', fired: true });
-    expect(gate.reason).toMatch(/McNemar exact p = /);
+    expect(gate.reason).toMatch(/McNemar exact p < 0\.0001, CI −1\d\.\d pp … −\d\.\d pp\): worse than the 5\.0 pp allowed, and significant at alpha 0\.05/);
     expect(report.verdict).toBe('fail');
     expect(exitCode).toBe(1);
     expect(report.compare).toEqual({ baseline: 'published', alpha: 0.05, failOn: { pass_rate_drop: 0.05 } });
