@@ -19,9 +19,9 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
-const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot'] as const;
+const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot', 'service'] as const;
 const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
-const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'rps'] as const;
+const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'rps', 'output_tokens_per_s'] as const;
 
 /** Every metric name a threshold may use (metadata metrics add `<name>_<mean|p50|p95|max|sum>`). */
 export const THRESHOLD_METRICS: readonly string[] = [
@@ -53,10 +53,12 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
       return s.grades.meanScore;
     case 'rps':
       return s.rps;
+    case 'output_tokens_per_s':
+      return s.outputTokensPerSecond;
   }
-  const timing = /^(latency|ttft|ttfb|itl|tpot)_(\w+)_ms$/.exec(metric);
+  const timing = /^(latency|ttft|ttfb|itl|tpot|service)_(\w+)_ms$/.exec(metric);
   if (timing) {
-    const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs' | 'tpotMs'];
+    const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs' | 'tpotMs' | 'serviceMs'];
     return summary ? (summary[timing[2] as (typeof STATS)[number]] ?? null) : null;
   }
   const meta = /^(.+)_(sum|mean|p50|p95|max)$/.exec(metric);

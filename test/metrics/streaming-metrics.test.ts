@@ -94,3 +94,16 @@ describe('timeline', () => {
     expect(t.buckets()[0]!.latencyP50Ms).toBeCloseTo(500, 0);
   });
 });
+
+describe('thresholds on the load metrics', () => {
+  it('service_*_ms and output_tokens_per_s are threshold metrics read from the summary', async () => {
+    const { parseThreshold, metricValue } = await import('../../src/metrics/thresholds.js');
+    expect(parseThreshold('service_p99_ms', '< 500')).toEqual({ metric: 'service_p99_ms', op: '<', limit: 500 });
+    expect(parseThreshold('output_tokens_per_s', '>= 50')).toEqual({ metric: 'output_tokens_per_s', op: '>=', limit: 50 });
+    const s = new StreamStats();
+    s.add({ ...record({ scheduled: 0, sent: 100, end: 600 }), outputTokens: { count: 20, source: 'metadata' } });
+    const summary = s.summary(2) as any;
+    expect(metricValue(summary, 'service_p99_ms')).toBeCloseTo(500, 0);
+    expect(metricValue(summary, 'output_tokens_per_s')).toBe(10);
+  });
+});
