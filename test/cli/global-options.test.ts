@@ -76,15 +76,18 @@ describe('flowbench completion', () => {
 const hasZsh = !spawnSync('zsh', ['--version']).error;
 
 describe.skipIf(!hasZsh)('flowbench completion zsh, in a real zsh (where zsh is installed)', () => {
-  // An interactive zsh in a pseudo-terminal (zpty): type the line, press Tab, read what zsh lists or inserts.
+  // An interactive zsh in a pseudo-terminal (zpty): type the line, press Tab, read until "$3" shows (15 s at most).
   const HARNESS = `zmodload zsh/zpty
 zpty z zsh -f -i
 zpty -w z "PS1='> '; autoload -U compinit; compinit -u -D; source \${(q)2}; setopt NO_BEEP"
-sleep 0.5
 zpty -n -w z "$1"$'\\t'
-sleep 2
 local all="" chunk
-while zpty -r -t z chunk; do all+=$chunk; done
+integer i
+for (( i = 0; i < 75; i++ )); do
+  while zpty -r -t z chunk; do all+=$chunk; done
+  [[ $all == *"$3"* ]] && break
+  sleep 0.2
+done
 print -r -- "$all"
 zpty -d z
 `;
@@ -93,10 +96,11 @@ zpty -d z
     const dir = tempDir('flowbench-zsh-');
     writeFileSync(join(dir, '_flowbench'), (await runCli(['completion', 'zsh'])).stdout);
     writeFileSync(join(dir, 'harness.zsh'), HARNESS);
-    const tab = (line: string) => spawnSync('zsh', [join(dir, 'harness.zsh'), line, join(dir, '_flowbench')], { encoding: 'utf8', timeout: 20_000 }).stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\r/g, '');
-    const listed = tab('flowbench ');
+    const tab = (line: string, until: string) =>
+      spawnSync('zsh', [join(dir, 'harness.zsh'), line, join(dir, '_flowbench'), until], { encoding: 'utf8', timeout: 30_000 }).stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\r/g, '');
+    const listed = tab('flowbench ', 'check a suite');
     for (const name of await commands()) expect(listed).toMatch(new RegExp(`${name} +-- `));
-    expect(tab('flowbench run --con')).toMatch(/flowbench run --concurrency /);
+    expect(tab('flowbench run --con', '--concurrency')).toMatch(/flowbench run --concurrency /);
   });
 });
 
