@@ -21,7 +21,7 @@ export interface ThresholdResult {
 
 const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot', 'service'] as const;
 const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
-const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'rps', 'output_tokens_per_s'] as const;
+const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'grader_error_rate', 'rps', 'output_tokens_per_s'] as const;
 
 /** Every metric name a threshold may use (metadata metrics add `<name>_<mean|p50|p95|max|sum>`). */
 export const THRESHOLD_METRICS: readonly string[] = [
@@ -51,6 +51,8 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
       return s.grades.passRate;
     case 'mean_score':
       return s.grades.meanScore;
+    case 'grader_error_rate': // graded rows with a grader that could not run
+      return s.grades.graded ? s.grades.graderErrors / s.grades.graded : null;
     case 'rps':
       return s.rps;
     case 'output_tokens_per_s':
