@@ -24,7 +24,8 @@ function repoSuites(): string[] {
 
 describe('schema/suite.schema.json', () => {
   it('is the generated schema (npm run build writes it)', () => {
-    expect(readFileSync(join(ROOT, 'schema/suite.schema.json'), 'utf8')).toBe(schemaText());
+    const same = readFileSync(join(ROOT, 'schema/suite.schema.json'), 'utf8') === schemaText();
+    expect(same, 'schema/suite.schema.json differs from the generated schema: run `npm run build` and commit it').toBe(true);
   });
 
   it.each(repoSuites().map((f) => [f.slice(ROOT.length + 1), f]))('%s starts with the modeline, matches the schema and loads', async (_name, file) => {
