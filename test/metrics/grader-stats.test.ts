@@ -49,3 +49,13 @@ describe('metadata fields by path', () => {
     expect(extractFields(meta, { tokens: 'total_tokens', model: 'llm_usage.0.model_id', gone: 'x.y' })).toEqual({ tokens: 0, model: 'gpt-4o-mini' });
   });
 });
+
+describe('grader_error_rate threshold', () => {
+  it('is grader errors over graded rows, and null with nothing graded', async () => {
+    const { metricValue, parseThreshold } = await import('../../src/metrics/thresholds.js');
+    const summary = (graded: number, graderErrors: number) => ({ grades: { graded, graderErrors } }) as Parameters<typeof metricValue>[0];
+    expect(metricValue(summary(8, 2), 'grader_error_rate')).toBe(0.25);
+    expect(metricValue(summary(0, 0), 'grader_error_rate')).toBeNull();
+    expect(parseThreshold('grader_error_rate', '== 0')).toEqual({ metric: 'grader_error_rate', op: '==', limit: 0 });
+  });
+});
