@@ -30,7 +30,7 @@ export function summaryCards(d: PageData): HTMLElement {
     const p = (m: { p50: number; p95: number } | null) => (m ? `${fmtMs(m.p50)} / ${fmtMs(m.p95)}` : '–');
     const params = v.params.runDraft ? 'draft' : v.params.version === null || v.params.version === -1 ? 'latest published' : `version ${v.params.version}`;
     return el('div', { class: 'card', 'data-variant': v.name, style: `border-top-color: ${variantColor(i)}` },
-      el('h3', null, v.name, el('span', { class: 'muted small' }, ` ${params}`)),
+      el('h3', null, v.name, params !== v.name ? el('span', { class: 'muted small' }, ` ${params}`) : null),
       stat('requests', fmtNum(v.requests)),
       stat('errors', v.errors ? `${fmtNum(v.errors)}${kinds ? ` (${kinds})` : ''}` : '0', v.errors ? 'bad' : ''),
       stat('pass rate', v.grades.graded ? `${fmtPct(v.grades.passRate)} (${v.grades.passed}/${v.grades.graded})` : 'not graded'),
