@@ -1,6 +1,6 @@
 // `flowbench init`: writes a commented starter suite and a tiny dataset that run at once; never overwrites a file.
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
@@ -193,7 +193,7 @@ export function registerInit(program: Command): void {
     .option('--base-url <url>', '"simulator" (default) or https://api.stack-ai.com')
     .option('--org-id <id>', 'StackAI organisation id')
     .option('--flow-id <id>', 'flow id (simulator flows: support-bot, echo-fast)')
-    .option('--mode <mode>', 'run | stream | sso-stream')
+    .addOption(new Option('--mode <mode>', 'endpoint').choices(MODES))
     .option('--dataset <path>', 'dataset file, relative to dir: written when missing, used as it is when present')
     .option('-y, --yes', 'do not ask: defaults for every value no flag gives')
     .addHelpText('after', '\nAsks for each value on a terminal; elsewhere the flags and defaults are used.\n\nExamples:\n  flowbench init && flowbench run flowbench.yaml\n  flowbench init my-bot --base-url https://api.stack-ai.com --org-id $STACKAI_ORG_ID --flow-id 6650a1f0c1e2d3b4a5f6e7d8')

@@ -68,7 +68,7 @@ describe('flowbench init', () => {
     for (const [i, args] of badArgs.entries()) {
       const bad = bads[i]!;
       expect(bad.code, args.join(' ')).toBe(2);
-      expect(bad.stderr).toMatch(/^flowbench: error: .*\n\s+fix: /);
+      expect(bad.stderr).toMatch(/^flowbench: error: .*(\n\s+fix: |run, stream, sso-stream)/);
       expect(existsSync(join(dir, 'other/flowbench.yaml'))).toBe(false);
     }
   });
