@@ -38,6 +38,9 @@ export function feedbackDue(spec: Suite['feedback'], r: ResultRecord): boolean {
 export class FeedbackPoster {
   private inFlight = 0;
   private readonly queue: (() => Promise<void>)[] = [];
+  /** Records whose post has not settled yet, by job: delivered once, by the post or by abandon(). */
+  private readonly waiting = new Map<number, { record: ResultRecord; text: string; deliver: (r: ResultRecord) => void }>();
+  private jobs = 0;
   private readonly idle: (() => void)[] = [];
   private failure: unknown = null;
 
@@ -58,15 +61,41 @@ export class FeedbackPoster {
       (this.opts.print ?? ((l) => process.stdout.write(`${l}\n`)))(`feedback (dry run) ${record.variant} row ${record.row} run ${record.runId}: ${text}`);
       return deliver({ ...record, feedback: { posted: false, dryRun: true, text, error: null } });
     }
+    const job = ++this.jobs;
+    this.waiting.set(job, { record, text, deliver });
     this.queue.push(async () => {
-      const outcome = await this.post(record.runId!, text);
+      let outcome: FeedbackOutcome;
       try {
-        deliver({ ...record, feedback: outcome });
+        outcome = await this.post(record.runId!, text);
       } catch (err) {
-        this.failure ??= err;
+        // The client never throws; a substitute might: the record must still land.
+        outcome = { posted: false, text, error: { kind: 'harness', message: `feedback post failed: ${(err as Error)?.message ?? String(err)}`, status: null } };
       }
+      if (this.waiting.delete(job)) this.deliver(deliver, { ...record, feedback: outcome });
     });
     this.pump();
+  }
+
+  private deliver(deliver: (r: ResultRecord) => void, r: ResultRecord): void {
+    try {
+      deliver(r);
+    } catch (err) {
+      this.failure ??= err;
+    }
+  }
+
+  /**
+   * After an interrupt's grace period: every record still waiting is delivered now, its feedback marked
+   * not posted (a post already sent may still land), and nothing more is sent.
+   */
+  abandon(): void {
+    this.queue.length = 0;
+    for (const [job, w] of this.waiting) {
+      this.waiting.delete(job);
+      const error = { kind: 'timeout' as const, message: 'feedback not confirmed: the run was interrupted before the post was answered', status: null };
+      this.deliver(w.deliver, { ...w.record, feedback: { posted: false, text: w.text, error } });
+    }
+    for (const wake of this.idle.splice(0)) wake();
   }
 
   private async post(runId: string, text: string): Promise<FeedbackOutcome> {
@@ -87,14 +116,14 @@ export class FeedbackPoster {
       void job().finally(() => {
         this.inFlight--;
         this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) for (const wake of this.idle.splice(0)) wake();
+        if (this.waiting.size === 0) for (const wake of this.idle.splice(0)) wake();
       });
     }
   }
 
-  /** Resolves when every queued post has settled and been delivered; rejects with the first delivery error. */
+  /** Resolves when every queued post has settled and been delivered (or abandon() ran); rejects with the first delivery error. */
   async drain(): Promise<void> {
-    if (this.inFlight > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.waiting.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     if (this.failure !== null) throw this.failure;
   }
 

@@ -150,8 +150,15 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
-    await feedback.drain().catch((err: unknown) => (fatal ??= err));
-    await feedback.close();
+    // Pending posts finish first; after Ctrl-C they get load.grace, then their records land marked unconfirmed.
+    const drained = await untilDoneOrGrace(feedback.drain(), opts.signal, suite.load.graceMs).catch((err: unknown) => {
+      fatal ??= err;
+      return null;
+    });
+    if (drained !== null && 'cutShort' in drained) {
+      feedback.abandon();
+      feedback.close().catch(() => {}); // not awaited: closing waits for posts already on the wire
+    } else await feedback.close();
     progress.end();
     collector.finish();
     await sink.close();

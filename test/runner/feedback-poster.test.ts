@@ -118,3 +118,27 @@ describe('feedback poster', () => {
     await expect(poster.drain()).rejects.toThrow('disk full');
   });
 });
+
+describe('feedback poster on interrupt', () => {
+  it('abandon(): records still waiting land at once, marked unconfirmed; late answers are ignored', async () => {
+    const client = new ScriptedClient([], 200);
+    const poster = new FeedbackPoster(suite(), client, { maxInFlight: 1 });
+    const out: ResultRecord[] = [];
+    for (const id of ['a', 'b', 'c']) poster.handle(record({ runId: id }), (r) => out.push(r));
+    const drained = poster.drain();
+    poster.abandon();
+    await drained;
+    expect(out.map((r) => [r.runId, r.feedback!.posted, r.feedback!.error?.kind])).toEqual([['a', false, 'timeout'], ['b', false, 'timeout'], ['c', false, 'timeout']]);
+    await new Promise((r) => setTimeout(r, 300)); // the post already sent ('a') answers now
+    expect(out).toHaveLength(3);
+    expect(client.calls.map((c) => c.runId)).toEqual(['a']); // 'b' and 'c' were never sent
+  });
+
+  it('a client that throws still lets the record land', async () => {
+    const poster = new FeedbackPoster(suite(), { postFeedback: () => Promise.reject(new Error('bug')) });
+    let got: ResultRecord | null = null;
+    poster.handle(record(), (r) => (got = r));
+    await poster.drain();
+    expect(got!.feedback).toMatchObject({ posted: false, error: { kind: 'harness' } });
+  });
+});
