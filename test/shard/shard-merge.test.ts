@@ -15,7 +15,8 @@ let suite: string;
 
 beforeAll(async () => {
   // Same seed, separate simulators: the simulator varies repeated questions, so the single run and
-  // the shards each get a fresh one; the 4 shards share theirs, as on a real fleet.
+  // the shards each get a fresh one; the 4 shards share theirs, as on a real fleet. One pass over the
+  // dataset: with two, the order in which parallel shards repeat a question would change its draws.
   [whole, shared] = await Promise.all([startSimulator({ flowsFile: FLOWS, seed: 7 }), startSimulator({ flowsFile: FLOWS, seed: 7 })]);
   dir = tempDir('flowbench-shards-');
   suite = join(dir, 'suite.yaml');
@@ -29,7 +30,7 @@ variants:
   - { name: published, version: -1 }
   - { name: v1, version: 1 }
   - { name: draft, run_draft: true }
-load: { concurrency: 12, iterations: 2, retries: 0 }
+load: { concurrency: 12, iterations: 1, retries: 0 }
 graders: [{ type: contains, value: "{{expected}}" }]
 thresholds: { error_rate: "< 0.5" }
 compare: { baseline: published }
@@ -66,7 +67,7 @@ describe('shards and merge', () => {
 
     expect(b.variants.map((v: any) => v.name)).toEqual(a.variants.map((v: any) => v.name));
     for (const [va, vb] of a.variants.map((v: any, i: number) => [v, b.variants[i]])) {
-      expect(vb.requests).toBe(96);
+      expect(vb.requests).toBe(48);
       expect(vb.requests).toBe(va.requests);
       expect(vb.ok).toBe(va.ok);
       expect(vb.errorKinds).toEqual(va.errorKinds);
@@ -95,7 +96,7 @@ describe('shards and merge', () => {
     }
     expect(b.thresholds.map((t: any) => [t.variant, t.metric, t.ok])).toEqual(a.thresholds.map((t: any) => [t.variant, t.metric, t.ok]));
     expect(b.comparisons.map((c: any) => c.verdict)).toEqual(a.comparisons.map((c: any) => c.verdict));
-    expect(b.timeline.reduce((n: number, t: any) => n + t.sent, 0)).toBe(96 * 3);
+    expect(b.timeline.reduce((n: number, t: any) => n + t.sent, 0)).toBe(48 * 3);
     expect(b.verdict).toBe(a.verdict);
   });
 
