@@ -2,7 +2,7 @@
 // run mode and stream mode, same connection count, one after the other in this run. Prints requests/s,
 // the ratio flowbench / autocannon, and client CPU time per request: flowbench's is its CPU until the last
 // result lands, less its fixed start-up cost (a 1-request run: module loading, worker threads), and is
-// also shown with the report writing that follows the load included. flowbench runs twice: default threads, and 2 worker threads.
+// also shown with the report writing that follows the load included. flowbench runs twice: default threads (one per core), and 1 worker thread.
 // Usage: node bench/overhead.mjs [connections=16] [seconds=10]
 import { join } from 'node:path';
 import { autocannonChild, conditions, flowbenchChild, r1, r2, runChild, startSimulator, tempDir, TOKEN, writeRows, writeSuite } from './lib/harness.mjs';
@@ -21,7 +21,7 @@ export async function overhead(sim) {
     const fixedDir = tempDir();
     writeRows(fixedDir, 10);
     const fixed = await runChild(flowbenchChild, [writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }), join(fixedDir, 'out')]);
-    for (const threads of [null, 2]) {
+    for (const threads of [null, 1]) {
     const out = join(dir, `out-${threads ?? 'default'}`);
     const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), out, ...(threads ? [String(threads)] : [])]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

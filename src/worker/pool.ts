@@ -10,13 +10,14 @@ export interface RequestPool {
 }
 
 /**
- * Threads default to one per core but one (at least one), capped by the concurrency; each thread holds
+ * Threads default to one per core, capped by the concurrency; each thread holds
  * ceil(concurrency / threads) requests in flight on its own keep-alive connection pool.
  */
 export async function startPool(config: Omit<WorkerConfig, 'connections'>, concurrency: number, threads?: number): Promise<RequestPool> {
-  // The main thread schedules, decodes results and writes them: it needs a core too. Measured on 2 cores
-  // (bench/overhead.mjs), one worker instead of two gave more requests/s for less CPU per request.
-  const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
+  // One per core: on the 2-core machine (bench/overhead.mjs, quiet) two workers gave ~20 % more
+  // requests/s than one, for ~10-30 % more CPU per request and one more V8 heap of RSS; under heavy
+  // contention one did better. --threads picks.
+  const n = Math.max(1, Math.min(threads ?? availableParallelism(), concurrency));
   const perThread = Math.ceil(concurrency / n);
   // The worker must be the built JavaScript (piscina loads JS): resolve it next to this file in dist/.
   const filename = new URL('./request-worker.js', import.meta.url);
