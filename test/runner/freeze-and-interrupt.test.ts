@@ -96,4 +96,25 @@ describe('Ctrl-C', () => {
     expect(results.length).toBeLessThan(200); // stopped long before 60 s
     expect(report.variants[0].requests + report.load.abandoned).toBe(report.load.started);
   });
+
+  it('requests still running when the grace period ends are abandoned and counted, not waited for', async () => {
+    // A freeze that outlasts the grace period: everything sent after the first ~0.5 s hangs for 1.5 s.
+    firstRequestAt = 0;
+    freezeFromMs = 500;
+    served = 0;
+    const { file, out } = suite('load: { rate: 20, duration: 60s, grace: 300ms, retries: 0 }');
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    while (served < 5) await sleep(20);
+    await sleep(700); // inside the freeze: several requests are in flight
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(killer);
+    expect(code).toBe(130);
+    const report = readJson<any>(join(out, 'report.json'));
+    expect(report.partial).toBe(true);
+    expect(report.load.abandoned).toBeGreaterThan(0); // cut short: the freeze outlasted the grace period
+    expect(report.variants[0].requests + report.load.abandoned).toBe(report.load.started);
+    expect(readJsonl<any>(join(out, 'results.jsonl'))).toHaveLength(report.variants[0].requests);
+  });
 });
