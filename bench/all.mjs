@@ -19,6 +19,8 @@ try {
   console.log(JSON.stringify(await arrival(sim)));
   console.log(`## fidelity (1,000 concurrent streams, TTFT truth 500 ms) — ${conditions()}`);
   console.log(JSON.stringify(await fidelity(sim)));
+  console.log(`## fidelity, open loop: 2,000 streams at 1,700/s (about 1,000 in flight, no burst) — ${conditions()}`);
+  console.log(JSON.stringify(await fidelity(sim, 2000, 1700)));
   console.log(`## fidelity, reference: 200 concurrent streams — ${conditions()}`);
   console.log(JSON.stringify(await fidelity(sim, 200)));
   console.log(`## memory (200,000 rows, echo-fast, run mode, 32 in flight) — ${conditions()}`);

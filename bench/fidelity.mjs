@@ -2,7 +2,7 @@
 // at exactly 500 ms after the request reaches the simulator, no jitter). Prints measured TTFT p50 / p99 and
 // their error against that 500 ms truth (after one warm-up wave of as many streams, not counted, so every connection is open): as reported (from the scheduled time, so the harness's own
 // queueing to send 1,000 requests at once is included) and from the actual send.
-// Usage: node bench/fidelity.mjs [streams=1000]
+// Usage: node bench/fidelity.mjs [streams=1000] [rate: open loop instead of one burst]
 import { join } from 'node:path';
 import { conditions, flowbenchChild, percentile, r1, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
 import { readFileSync } from 'node:fs';
@@ -16,11 +16,18 @@ function simCpuMs(pid) {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
-export async function fidelity(sim, streams = STREAMS) {
+/**
+ * `rate` null: all `streams` start at once (closed loop at `streams` in flight). `rate` set: an open loop
+ * at that rate, which holds about rate × 0.6 s streams in flight without a burst at the simulator.
+ */
+export async function fidelity(sim, streams = STREAMS, rate = null) {
   const dir = tempDir();
   const simCpu0 = simCpuMs(sim.pid);
   writeRows(dir, streams);
-  const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load: `{ concurrency: ${streams}, retries: 0, warmup: ${streams} }` });
+  const load = rate === null
+    ? `{ concurrency: ${streams}, retries: 0, warmup: ${streams} }`
+    : `{ rate: ${rate}, concurrency: ${streams * 2}, retries: 0, warmup: ${streams} }`;
+  const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load });
   await runChild(flowbenchChild, [file, join(dir, 'out')]);
   const simCpuPerStreamMs = (simCpuMs(sim.pid) - simCpu0) / (2 * streams); // warm-up wave + measured wave
   const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
@@ -32,7 +39,7 @@ export async function fidelity(sim, streams = STREAMS) {
   const interval = results.map((r) => r.timestamps.contentFrames[0] - r.timestamps.firstByte).sort((a, b) => a - b);
   const v = report.variants[0];
   return {
-    streams, ok: v.ok, errors: v.errors,
+    streams, rate, peakInFlight: Math.max(...report.timeline.map((b) => b.inFlight)), ok: v.ok, errors: v.errors,
     reportedTtftP50: v.ttftMs.p50, reportedTtftP99: v.ttftMs.p99,
     errorP50Ms: r2(v.ttftMs.p50 - TRUTH_MS), errorP99Ms: r2(v.ttftMs.p99 - TRUTH_MS),
     fromSendTtftP50: r2(percentile(fromSend, 50)), fromSendTtftP99: r2(percentile(fromSend, 99)),
@@ -48,7 +55,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sim = await startSimulator();
   try {
     console.log(`# fidelity (${conditions()})`);
-    console.log(JSON.stringify(await fidelity(sim)));
+    console.log(JSON.stringify(await fidelity(sim, STREAMS, process.argv[3] ? Number(process.argv[3]) : null)));
   } finally {
     await sim.close();
   }
