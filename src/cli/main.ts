@@ -97,6 +97,14 @@ registerEnvFile(program);
 registerCompare(program);
 registerMerge(program);
 
+// `flowbench run ... | head` closes stdout early: that is the reader's choice, not an error to trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

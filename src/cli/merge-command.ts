@@ -8,7 +8,7 @@ export async function mergeCommand(dirs: string[], out: string): Promise<number>
   const { report, exitCode } = await mergeShards(dirs, out);
   process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
   for (const t of report.thresholds.filter((x) => !x.ok)) {
-    process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
+    process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
   }
   process.stdout.write(`merged ${report.mergedShards?.length ?? 0} shards; verdict: ${report.verdict}; report: ${out}/report.json\n`);
   return exitCode;

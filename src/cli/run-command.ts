@@ -88,7 +88,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);
     for (const t of failed) {
-      process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual ?? 'not measured'})\n`);
+      process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
     }
     if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
