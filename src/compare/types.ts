@@ -1,4 +1,5 @@
 // The shape of a comparison in report.json (`comparisons[]`): one candidate variant against a baseline.
+import type { MannWhitneyResult } from './mann-whitney.js';
 
 /** How a difference was tested. */
 export type TestName = 'mcnemar-exact' | 'two-proportion-z' | 'paired-t' | 'bootstrap-paired' | 'bootstrap' | null;
@@ -25,16 +26,10 @@ export interface MetricComparison {
 }
 
 /** A rank test of a whole distribution (timings, numeric metadata). */
-export interface ShiftTest {
+/** A Mann-Whitney U test on one metric (u: the candidate's U; n1·n2/2 means no shift). */
+export interface ShiftTest extends MannWhitneyResult {
   metric: string;
   test: 'mann-whitney';
-  /** U of the candidate: pairs where its value is larger (ties count ½); n1·n2/2 means no shift. */
-  u: number;
-  z: number;
-  pValue: number;
-  exact: boolean;
-  nBaseline: number;
-  nCandidate: number;
 }
 
 export interface FlipSide {
