@@ -1,7 +1,7 @@
 // Reads and checks the shard report folders given to `flowbench merge`: one suite, one N, every
 // index once. Anything else is refused with the reason (exit 2), before anything is written.
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { loadSavedRun } from '../compare/saved-run.js';
 import type { Report } from '../report/report-model.js';
 import { ConfigError } from '../suite/config-error.js';
 
@@ -12,27 +12,12 @@ export interface ShardRun {
   count: number;
 }
 
-async function readReport(dir: string): Promise<Report> {
-  const file = join(dir, 'report.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ConfigError(`no report.json in ${dir}`, { file }, 'pass the report folders written by `flowbench run --shard I/N --out DIR`');
-  }
-  try {
-    return JSON.parse(text) as Report;
-  } catch (err) {
-    throw new ConfigError(`report.json is not JSON: ${(err as Error).message}`, { file }, 'rerun that shard');
-  }
-}
-
 export async function readShardSet(dirs: string[]): Promise<ShardRun[]> {
   if (dirs.length === 0) throw new ConfigError('no shard folders to merge', {}, 'flowbench merge DIR... --out DIR');
   const runs: ShardRun[] = [];
   for (const d of dirs) {
     const dir = resolve(d);
-    const report = await readReport(dir);
+    const { report } = await loadSavedRun(dir);
     if (!report.shard) {
       throw new ConfigError(`${dir} is not a shard: its report.json has no shard`, { file: join(dir, 'report.json') }, 'merge only folders written with --shard I/N');
     }

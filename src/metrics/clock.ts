@@ -19,3 +19,8 @@ export function anchorClock(): ClockAnchor {
 export function toIso(anchor: ClockAnchor, monoMs: number): string {
   return new Date(anchor.epochMs + (monoMs - anchor.monoMs)).toISOString();
 }
+
+/** Shared-clock ms as ms since the run's anchor, to the microsecond (how results.jsonl stores timestamps). */
+export function sinceAnchor(anchor: ClockAnchor, monoMs: number): number {
+  return Math.round((monoMs - anchor.monoMs) * 1000) / 1000;
+}

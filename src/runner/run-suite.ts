@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { loadModel } from '../load/model.js';
-import { anchorClock, nowMs, toIso } from '../metrics/clock.js';
+import { anchorClock, nowMs, sinceAnchor, toIso } from '../metrics/clock.js';
 import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
@@ -212,7 +212,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
 
 function harnessFailure(suite: Suite, task: RequestTask, err: unknown, anchor: ReturnType<typeof anchorClock>): ResultRecord {
   const now = nowMs();
-  const rel = (v: number) => Math.round((v - anchor.monoMs) * 1000) / 1000;
+  const rel = (v: number) => sinceAnchor(anchor, v);
   return {
     variant: suite.variants[task.variant]!.name, row: task.row, iteration: task.iteration, attempts: 1, runId: null, ok: false,
     error: { kind: 'harness', message: `worker failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },

@@ -1,5 +1,5 @@
 // Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path.
-import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { unknownKeyHint } from './closest-key.js';
 import { parseDuration } from './duration.js';
 import { expandEnv } from './env-expand.js';
@@ -66,12 +66,7 @@ class Walker {
     if (!isMap(node)) throw this.wrongType(node, type, path);
     const out: Record<string, unknown> = {};
     const known = Object.keys(type.fields);
-    for (const pair of node.items) {
-      const keyNode = pair.key as Node;
-      const key = this.keyText(keyNode, path);
-      const at = [...path, key];
-      const valueNode = pair.value as Node | null;
-      this.where.record(at, valueNode ? this.src.pos(this.deref(valueNode)) : this.src.pos(keyNode), this.src.pos(keyNode));
+    for (const { keyNode, key, at, valueNode } of this.entries(node, path)) {
       const field = type.fields[key];
       const fieldType = field?.type ?? type.extra;
       if (!fieldType) {
@@ -81,12 +76,29 @@ class Walker {
       if (valueNode === null || this.isNull(valueNode, at, fieldType)) continue; // treated as absent: default or required check below
       out[key] = this.walk(valueNode, fieldType, at);
     }
-    for (const [key, field] of Object.entries(type.fields)) {
+    return this.fillAbsent(out, type.fields, path);
+  }
+
+  /** Gives every key of `fields` missing from `out` its filled value (see fill). */
+  private fillAbsent(out: Record<string, unknown>, fields: Record<string, FieldSchema>, path: Path): Record<string, unknown> {
+    for (const [key, field] of Object.entries(fields)) {
       if (key in out) continue;
       const filled = this.fill(field, [...path, key]);
       if (filled !== undefined) out[key] = filled;
     }
     return out;
+  }
+
+  /** A mapping's entries, each position recorded for later errors (value's line, or the key's when empty). */
+  private *entries(node: YAMLMap, path: Path): Generator<{ keyNode: Node; key: string; at: Path; valueNode: Node | null }> {
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node;
+      const key = this.keyText(keyNode, path);
+      const at = [...path, key];
+      const valueNode = pair.value as Node | null;
+      this.where.record(at, valueNode ? this.src.pos(this.deref(valueNode)) : this.src.pos(keyNode), this.src.pos(keyNode));
+      yield { keyNode, key, at, valueNode };
+    }
   }
 
   /** The value of an absent key: an error when required, its default, or an object built from its fields' defaults. */
@@ -100,26 +112,14 @@ class Walker {
       if (field.type.kind === 'duration' && typeof field.default === 'string') return parseDuration(field.default);
       return structuredClone(field.default);
     }
-    if (field.type.kind === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, sub] of Object.entries(field.type.fields)) {
-        const filled = this.fill(sub, [...path, key]);
-        if (filled !== undefined) out[key] = filled;
-      }
-      return out;
-    }
+    if (field.type.kind === 'object') return this.fillAbsent({}, field.type.fields, path);
     return undefined;
   }
 
   private map(node: Node, values: SchemaType, path: Path, type: SchemaType): Record<string, unknown> {
     if (!isMap(node)) throw this.wrongType(node, type, path);
     const out: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      const keyNode = pair.key as Node;
-      const key = this.keyText(keyNode, path);
-      const at = [...path, key];
-      const valueNode = pair.value as Node | null;
-      this.where.record(at, valueNode ? this.src.pos(this.deref(valueNode)) : this.src.pos(keyNode), this.src.pos(keyNode));
+    for (const { keyNode, key, at, valueNode } of this.entries(node, path)) {
       if (valueNode === null || this.isNull(valueNode, at, values)) {
         if (values.kind === 'any') {
           out[key] = null;

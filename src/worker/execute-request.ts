@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderInputs, compileTemplate } from '../dataset/template.js';
 import { prepareGraders, type RowGrader } from '../grade/registry.js';
-import { toIso } from '../metrics/clock.js';
+import { sinceAnchor, toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, ErrorKind, InvokeOutcome } from '../stackai/types.js';
@@ -90,7 +90,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
   const graded = outcome.ok
     ? await ctx.grader.grade({ output, expected, row: task.row, values: task.values, variant: variant.name, ttftMs: t.ttftMs, latencyMs: t.latencyMs, metadata })
     : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
-  const rel = (v: number) => Math.round((v - config.anchor.monoMs) * 1000) / 1000;
+  const rel = (v: number) => sinceAnchor(config.anchor, v);
   return {
     variant: variant.name,
     row: task.row,
