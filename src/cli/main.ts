@@ -54,7 +54,7 @@ program
   .option('--variant <name>', 'run only this variant (repeatable)', collect)
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
-  .option('--threads <n>', 'worker threads (default: one per core)', int('--threads', 1))
+  .option('--threads <n>', 'worker threads (default: one per core; 0: requests on the main thread)', int('--threads', 0))
   .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--no-progress', 'no progress output')

@@ -8,15 +8,31 @@ export interface ClosedLoopOptions {
   durationMs: number | null;
   /** Stop starting new requests when this says so (e.g. Ctrl-C). */
   stopped?: () => boolean;
+  /**
+   * Requests handed over ahead of time, beyond `concurrency` (default 0). When > 0, every send is
+   * held: the executor starts it the moment one of its `concurrency` slots frees, so the next request
+   * never waits for this scheduler to hear that the last one finished (a thread hop per request).
+   */
+  queued?: number;
 }
 
+/** A held send: start when fewer than `concurrency` of this loop's requests run, never at or after `notAfter`. */
+export interface Hold {
+  concurrency: number;
+  /** Shared-clock ms after which a held request must not start (the duration's end), or null. */
+  notAfter: number | null;
+}
+
+/** Sends resolve when the request has finished; `false` means a held request never started. */
+export type ClosedSend<T> = (item: T, scheduledAt: number, hold: Hold | null) => Promise<boolean | void>;
+
 /** Drives `send` over the plan; resolves when every started request has finished. */
-export async function runClosedLoop<T>(
-  plan: AsyncIterator<T>,
-  send: (item: T, scheduledAt: number) => Promise<void>,
-  opts: ClosedLoopOptions,
-): Promise<{ started: number }> {
+export async function runClosedLoop<T>(plan: AsyncIterator<T>, send: ClosedSend<T>, opts: ClosedLoopOptions): Promise<{ started: number }> {
   const start = nowMs();
+  const queued = Math.max(0, Math.floor(opts.queued ?? 0));
+  const hold: Hold | null = queued > 0
+    ? { concurrency: opts.concurrency, notAfter: opts.durationMs === null ? null : start + opts.durationMs }
+    : null;
   let started = 0;
   let exhausted = false;
   // The plan is an async iterator: pulls from several lanes must not interleave.
@@ -36,9 +52,12 @@ export async function runClosedLoop<T>(
         return;
       }
       started++;
-      await send(item.value, nowMs());
+      if ((await send(item.value, nowMs(), hold)) === false) {
+        started--; // held past the end (or the stop): it never ran, and neither will this lane's next
+        return;
+      }
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency }, lane));
+  await Promise.all(Array.from({ length: opts.concurrency + queued }, lane));
   return { started };
 }

@@ -2,6 +2,7 @@
 // the server does. `maxInFlight` caps requests in flight; a send that finds the cap reached waits for a
 // slot, is counted as delayed, and still carries its scheduled time, so its wait counts in its latency.
 import { nowMs } from '../metrics/clock.js';
+import type { Hold } from './closed-loop.js';
 import { waitUntil } from './precise-wait.js';
 import { Slots } from './slots.js';
 
@@ -13,9 +14,12 @@ export interface SendInfo {
   lagMs: number;
   /** True when the request had to wait for a free in-flight slot. */
   delayed: boolean;
+  /** Closed loop with requests queued ahead: start when a slot frees (the executor stamps the scheduled time). */
+  hold?: Hold | null;
 }
 
-export type Send<T> = (item: T, info: SendInfo) => Promise<void>;
+/** Resolves when the request has finished; `false` means a held request never started. */
+export type Send<T> = (item: T, info: SendInfo) => Promise<boolean | void>;
 
 export interface OpenLoopOptions {
   /** Send times, ms after `startAt`, non-decreasing (see rate-profile.ts). */
@@ -36,7 +40,7 @@ export interface LoadResult {
 /** Drives `send` at the offsets until they or the plan run out; resolves when every started request has finished. */
 export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions): Promise<LoadResult> {
   const slots = new Slots(opts.maxInFlight);
-  const running = new Set<Promise<void>>();
+  const running = new Set<Promise<unknown>>();
   const result: LoadResult = { started: 0, delayed: 0, maxLagMs: 0 };
   let startAt = opts.startAt;
   for (const offset of opts.offsets) {
@@ -58,7 +62,7 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
     const lagMs = Math.max(0, nowMs() - scheduledAt);
     if (lagMs > result.maxLagMs) result.maxLagMs = lagMs;
     result.started++;
-    const p: Promise<void> = send(item.value, { scheduledAt, lagMs, delayed })
+    const p: Promise<unknown> = send(item.value, { scheduledAt, lagMs, delayed })
       .catch(() => undefined) // send() records its own failures; a rejection must not stop the schedule
       .finally(() => {
         slots.release();

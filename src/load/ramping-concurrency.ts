@@ -37,7 +37,7 @@ export interface RampingConcurrencyOptions {
 /** Resolves when the stages are over (or the plan, or stopped) and every started request has finished. */
 export async function runRampingConcurrency<T>(plan: AsyncIterator<T>, send: Send<T>, opts: RampingConcurrencyOptions): Promise<LoadResult> {
   const slots = new Slots(Math.max(0, concurrencyAt(opts.stages, 0) ?? 0));
-  const running = new Set<Promise<void>>();
+  const running = new Set<Promise<unknown>>();
   const result: LoadResult = { started: 0, delayed: 0, maxLagMs: 0 };
   let over = false;
   const target = (): number | null => {
@@ -67,7 +67,7 @@ export async function runRampingConcurrency<T>(plan: AsyncIterator<T>, send: Sen
         break;
       }
       result.started++;
-      const p: Promise<void> = send(item.value, { scheduledAt: nowMs(), lagMs: 0, delayed: false })
+      const p: Promise<unknown> = send(item.value, { scheduledAt: nowMs(), lagMs: 0, delayed: false })
         .catch(() => undefined)
         .finally(() => {
           slots.release();

@@ -18,7 +18,7 @@ export interface Phase {
   step: number | null;
 }
 
-export type PhaseSend = (p: PlannedRequest, info: SendInfo, phase: Phase) => Promise<void>;
+export type PhaseSend = (p: PlannedRequest, info: SendInfo, phase: Phase) => Promise<boolean | void>;
 
 export interface StepRun {
   rate: number;
@@ -75,7 +75,7 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
     const items = take(plan(null), count)[Symbol.asyncIterator]();
     const phase = { warmup: true, step: null };
     if ('rate' in level) absorb(await openLoop(items, [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], count, null, phase), true);
-    else absorb(await runClosedLoop(items, (p, at) => send(p, { scheduledAt: at, lagMs: 0, delayed: false }, phase), { concurrency: level.concurrency, durationMs: dur, stopped }).then((r) => ({ ...r, delayed: 0, maxLagMs: 0 })), true);
+    else absorb(await runClosedLoop(items, (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, phase), { concurrency: level.concurrency, durationMs: dur, stopped, queued: level.concurrency }).then((r) => ({ ...r, delayed: 0, maxLagMs: 0 })), true);
   }
   if (stopped()) return out;
 
@@ -83,8 +83,9 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
   const items = () => take(plan(load.iterations), load.requests)[Symbol.asyncIterator]();
   switch (model) {
     case 'closed-loop': {
-      const r = await runClosedLoop(items(), (p, at) => send(p, { scheduledAt: at, lagMs: 0, delayed: false }, measured), {
-        concurrency: load.concurrency, durationMs: load.durationMs, stopped,
+      // As many requests again are queued in the worker threads, so each starts as a slot frees.
+      const r = await runClosedLoop(items(), (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, measured), {
+        concurrency: load.concurrency, durationMs: load.durationMs, stopped, queued: load.concurrency,
       });
       absorb({ ...r, delayed: 0, maxLagMs: 0 });
       break;

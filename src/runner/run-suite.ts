@@ -108,12 +108,15 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     opts.threads,
   );
 
+  // Ctrl-C: requests queued in the threads for a closed loop's next free slot are dropped unsent.
+  const dropHeld = () => pool.dropHeld();
+  opts.signal?.addEventListener('abort', dropHeld, { once: true });
   const feedback = startFeedback(suite, target, opts.feedback);
   const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
   const collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), opts.onResult);
   await runDir.replay((r) => replayInto(collector, r, suite, opts.onResult));
   const progress = new Progress(
-    () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: collector.inFlight, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
+    () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: pool.running, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
     process.stderr,
     opts.progress !== false,
   );
@@ -128,16 +131,18 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       async (p, info, phase) => {
         const task: RequestTask = { ...p, scheduledAt: info.scheduledAt };
         collector.inFlight++;
-        let record: ResultRecord;
+        let record: ResultRecord | null;
         try {
-          record = await pool.run(task);
+          record = await pool.run(task, info.hold);
         } catch (err) {
           record = harnessFailure(suite, task, err, anchor);
         }
         collector.inFlight--;
+        if (record === null) return false; // held past the duration or the stop: never sent
         // Feedback is posted off the load path: the record lands (with its feedback outcome) once the post settles.
         if (phase.warmup) collector.add(record, p.variant, info, phase); // warm-up results get no feedback
         else feedback.handle(record, (r) => collector.add(r, p.variant, info, phase));
+        return true;
       },
       () => opts.signal?.aborted === true,
       runDir.done,
@@ -162,6 +167,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     progress.end();
     collector.finish();
     await sink.close();
+    opts.signal?.removeEventListener('abort', dropHeld);
     await pool.close();
     await target.close();
   }

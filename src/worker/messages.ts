@@ -4,7 +4,7 @@ import type { Grade } from '../grade/types.js';
 import type { ClassifiedError, ErrorKind, Mode, StreamOptions } from '../stackai/types.js';
 import type { FeedbackSpec, GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
 
-/** Given once to each worker thread (piscina workerData). Holds the token: never logged. */
+/** Given once to each worker thread (its workerData). Holds the token: never logged. */
 export interface WorkerConfig {
   baseUrl: string;
   orgId: string;
@@ -46,12 +46,28 @@ export interface RequestTask {
   scheduledAt: number;
 }
 
-/** Sent once per thread before the run's clock starts, so thread start-up is never timed. */
-export interface WarmupTask {
-  warmup: true;
+/** A task on the wire: `id` pairs it with its result; `hold` makes the worker start it only when a slot frees. */
+export interface WireTask extends RequestTask {
+  id: number;
+  hold?: {
+    /** This worker's share of the closed loop's concurrency. */
+    limit: number;
+    /** Shared-clock ms at or after which the task is dropped instead of started, or null. */
+    notAfter: number | null;
+  };
 }
 
-export type WorkerTask = RequestTask | WarmupTask;
+/**
+ * Main thread -> worker. Tasks are batched: everything handed over in one turn of the event loop goes
+ * in one message (posting is the costly part of a thread hop, not the bytes).
+ */
+export type ToWorker = { type: 'tasks'; tasks: WireTask[] } | { type: 'drop-held' };
+
+/** A task's outcome: its record, null for a held task dropped before it started, or why the worker failed it. */
+export type WireOutcome = ResultRecord | null | { failed: string };
+
+/** Worker -> main thread: results batched per turn of the worker's event loop, and the requests it has running. */
+export type FromWorker = { type: 'ready' } | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; running: number };
 
 export interface FeedbackOutcome {
   /** False when the post failed after its retries, or in a dry run (nothing sent). */

@@ -1,48 +1,145 @@
-// The piscina pool of request workers: the only module that touches piscina.
+// The request worker threads: the only module that starts them. Long-lived threads, one message port
+// each, tasks and results batched per event-loop turn in both directions. (A task pool such as piscina
+// costs a message, a promise and its bookkeeping per request each way, and a round trip through this
+// thread between one closed-loop request and the next: measured in bench/overhead.mjs, that capped
+// flowbench at a third of autocannon's requests/s. See BENCHMARKS.md.)
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import type { RequestTask, ResultRecord, WorkerConfig, WorkerTask } from './messages.js';
+import { Worker } from 'node:worker_threads';
+import { startInlinePool } from './inline-pool.js';
+import type { FromWorker, RequestTask, ResultRecord, ToWorker, WireTask, WorkerConfig } from './messages.js';
+
+/** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
+export interface PoolHold {
+  concurrency: number;
+  notAfter: number | null;
+}
 
 export interface RequestPool {
-  run(task: RequestTask): Promise<ResultRecord>;
+  /** Runs one request: now, or held until a slot frees (closed loop). Null: a held task dropped unstarted. */
+  run(task: RequestTask, hold?: PoolHold | null): Promise<ResultRecord | null>;
+  /** Drops every held task not yet started (their runs resolve null): Ctrl-C. */
+  dropHeld(): void;
+  /** Requests running in the threads, as they last reported. */
+  readonly running: number;
   readonly threads: number;
   close(): Promise<void>;
 }
 
+interface Pending {
+  resolve: (r: ResultRecord | null) => void;
+  reject: (err: Error) => void;
+}
+
+class Lane {
+  worker!: Worker;
+  /** Tasks handed to this thread and not yet answered. */
+  outstanding = 0;
+  running = 0;
+  readonly pending = new Map<number, Pending>();
+  outbox: WireTask[] = [];
+  flushQueued = false;
+}
+
 /**
- * Threads default to one per core, capped by the concurrency; each thread holds
- * ceil(concurrency / threads) requests in flight on its own keep-alive connection pool.
+ * Threads default to one per core, capped by the concurrency; each thread holds its share of the
+ * requests in flight on its own keep-alive connection pool. `threads: 0` runs them on this thread.
  */
 export async function startPool(config: Omit<WorkerConfig, 'connections'>, concurrency: number, threads?: number): Promise<RequestPool> {
-  // One per core: on the 2-core machine (bench/overhead.mjs, quiet) two workers gave ~20 % more
-  // requests/s than one, for ~10-30 % more CPU per request and one more V8 heap of RSS; under heavy
-  // contention one did better. --threads picks.
-  const n = Math.max(1, Math.min(threads ?? availableParallelism(), concurrency));
-  const perThread = Math.ceil(concurrency / n);
-  // The worker must be the built JavaScript (piscina loads JS): resolve it next to this file in dist/.
+  if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
+  // Default: a thread per core but one, which the main thread (scheduler, results, statistics) needs
+  // for itself; on 2 cores two workers cost ~40 % more CPU per request than one (bench/overhead.mjs).
+  const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
+  const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
+  // The worker must be the built JavaScript: resolve it next to this file in dist/.
   const filename = new URL('./request-worker.js', import.meta.url);
-  const pool = new Piscina<WorkerTask, ResultRecord | null>({
-    filename: filename.href,
-    minThreads: n,
-    maxThreads: n,
-    concurrentTasksPerWorker: perThread,
-    maxQueue: 'auto',
-    // 'sync' (piscina's default) parks an idle worker in Atomics.wait, which stalls its event loop and so
-    // every in-flight request's I/O on that thread until the next task arrives: measured, it costs
-    // throughput and timing accuracy. Plain message passing keeps each worker's loop free.
-    atomics: 'disabled',
-    // A worker's garbage is short-lived (one small record per request): a young generation of 8 MB
-    // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    idleTimeout: 60_000,
-    workerData: { ...config, connections: perThread } satisfies WorkerConfig,
+  const lanes = Array.from({ length: n }, () => new Lane());
+  let closing = false;
+  let nextId = 1;
+
+  const spawn = (lane: Lane): Promise<void> => new Promise((ready, failed) => {
+    const worker = new Worker(filename, {
+      workerData: workerConfig,
+      // A worker's garbage is short-lived (one small record per request): a young generation of 8 MB
+      // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
+    lane.worker = worker;
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') return ready();
+      lane.running = msg.running;
+      for (let i = 0; i < msg.ids.length; i++) {
+        const p = lane.pending.get(msg.ids[i]!)!;
+        lane.pending.delete(msg.ids[i]!);
+        lane.outstanding--;
+        const outcome = msg.outcomes[i]!;
+        if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
+        else p.resolve(outcome);
+      }
+    });
+    const lost = (err: Error) => {
+      failed(err);
+      if (closing || lane.worker !== worker) return;
+      // Every request on the lost thread fails as a harness error; a fresh thread takes its place.
+      for (const p of lane.pending.values()) p.reject(err);
+      lane.pending.clear();
+      lane.outstanding = 0;
+      lane.running = 0;
+      spawn(lane).catch(() => {});
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`worker thread exited with code ${code}`)));
   });
-  // Boot every thread before the run's clock starts (a thread takes ~30 ms to load): one warm-up
-  // task per thread; piscina hands concurrent tasks to the least busy thread, so each gets one.
-  await Promise.all(Array.from({ length: n }, () => pool.run({ warmup: true })));
+  // Boot every thread before the run's clock starts (a thread takes ~30 ms to load).
+  await Promise.all(lanes.map(spawn));
+
+  const post = (lane: Lane, msg: ToWorker) => lane.worker.postMessage(msg);
+  const flush = (lane: Lane) => {
+    lane.flushQueued = false;
+    const tasks = lane.outbox;
+    lane.outbox = [];
+    post(lane, { type: 'tasks', tasks });
+  };
+  /** Thread i's share of a closed loop's concurrency. */
+  const share = (c: number, i: number) => Math.floor(c / n) + (i < c % n ? 1 : 0);
+  const pick = (hold: PoolHold | null | undefined): number => {
+    let best = 0;
+    let bestLoad = Infinity;
+    for (let i = 0; i < n; i++) {
+      const cap = hold ? share(hold.concurrency, i) : 1;
+      if (cap === 0) continue;
+      const load = lanes[i]!.outstanding / cap;
+      if (load < bestLoad) [best, bestLoad] = [i, load];
+    }
+    return best;
+  };
+
   return {
-    run: (task) => pool.run(task) as Promise<ResultRecord>,
+    run(task, hold) {
+      const i = pick(hold);
+      const lane = lanes[i]!;
+      const id = nextId++;
+      const wire: WireTask = hold ? { ...task, id, hold: { limit: share(hold.concurrency, i), notAfter: hold.notAfter } } : { ...task, id };
+      lane.outstanding++;
+      lane.outbox.push(wire);
+      if (!lane.flushQueued) {
+        lane.flushQueued = true;
+        setImmediate(flush, lane); // everything handed over in this turn goes in one message
+      }
+      return new Promise((resolve, reject) => lane.pending.set(id, { resolve, reject }));
+    },
+    dropHeld() {
+      for (const lane of lanes) {
+        if (lane.outbox.length) flush(lane); // held tasks still in the outbox must reach the thread first
+        post(lane, { type: 'drop-held' });
+      }
+    },
+    get running() {
+      return lanes.reduce((a, l) => a + l.running, 0);
+    },
     threads: n,
-    close: () => pool.destroy(),
+    async close() {
+      closing = true;
+      await Promise.all(lanes.map((l) => l.worker.terminate()));
+    },
   };
 }

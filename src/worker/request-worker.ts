@@ -1,17 +1,48 @@
-// piscina worker entry: one client and one set of prepared graders per thread, many requests in flight.
-import { workerData } from 'node:worker_threads';
+// Worker thread entry: one client and one set of prepared graders per thread, many requests in flight.
+// Tasks arrive in batches; results go back batched: per turn of the event loop for requests started at
+// once (open loop: the main thread's in-flight cap waits on them), and every few ms for held ones
+// (closed loop: the next request is already queued here, so nothing waits on the result's trip).
+import { parentPort, workerData } from 'node:worker_threads';
 import { StackAIClient } from '../stackai/client.js';
-import { executeRequest, prepareContext, type RequestContext } from './execute-request.js';
-import type { ResultRecord, WorkerConfig, WorkerTask } from './messages.js';
+import { prepareContext } from './execute-request.js';
+import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
+import { TaskRunner } from './task-runner.js';
+
+const HELD_FLUSH_MS = 2;
+const HELD_FLUSH_COUNT = 128;
 
 const config = workerData as WorkerConfig;
-let ctx: RequestContext | null = null;
+const port = parentPort!;
+const ctx = prepareContext(config, new StackAIClient({
+  baseUrl: config.baseUrl, token: config.token, connections: config.connections,
+  ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
+}));
 
-export default async function run(task: WorkerTask): Promise<ResultRecord | null> {
-  if ('warmup' in task) {
-    await new Promise((resolve) => setTimeout(resolve, 20)); // hold the thread so the next warm-up goes elsewhere
-    return null;
-  }
-  ctx ??= prepareContext(config, new StackAIClient({ baseUrl: config.baseUrl, token: config.token, connections: config.connections, ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }) }));
-  return executeRequest(ctx, task);
+const outIds: number[] = [];
+const outcomes: WireOutcome[] = [];
+let immediate: NodeJS.Immediate | null = null;
+let timer: NodeJS.Timeout | null = null;
+
+function flush(): void {
+  if (immediate !== null) clearImmediate(immediate);
+  if (timer !== null) clearTimeout(timer);
+  immediate = timer = null;
+  if (outIds.length === 0) return;
+  const msg: FromWorker = { type: 'done', ids: outIds.splice(0), outcomes: outcomes.splice(0), running: runner.running };
+  port.postMessage(msg);
 }
+
+const runner = new TaskRunner(ctx, (id, outcome, held) => {
+  outIds.push(id);
+  outcomes.push(outcome);
+  if (!held) immediate ??= setImmediate(flush);
+  else if (outIds.length >= HELD_FLUSH_COUNT) flush();
+  else timer ??= setTimeout(flush, HELD_FLUSH_MS);
+});
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'drop-held') runner.dropHeld();
+  else runner.accept(msg.tasks);
+});
+
+port.postMessage({ type: 'ready' } satisfies FromWorker);
