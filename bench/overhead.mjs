@@ -21,9 +21,9 @@ export async function overhead(sim) {
     const fixedDir = tempDir();
     writeRows(fixedDir, 10);
     const fixed = await runChild(flowbenchChild, [writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }), join(fixedDir, 'out')]);
-    for (const threads of [null, 1]) {
+    for (const threads of [null, 0]) {
     const out = join(dir, `out-${threads ?? 'default'}`);
-    const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), out, ...(threads ? [String(threads)] : [])]);
+    const fb = await runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), out, ...(threads !== null ? [String(threads)] : [])]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const fbRps = report.variants[0].rps;
     rows.push({

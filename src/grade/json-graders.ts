@@ -2,14 +2,24 @@
 // json-path (the value at a path exists / equals / contains / matches). `extract: true` finds JSON inside prose.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import formatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { findJson, jsonEqual, parseJsonPath, valueAt } from './json-output.js';
 import { checkBoolean, firstProblem, quote, textTemplate, type Spec } from './spec-helpers.js';
 import type { CheckEnv, GraderFamily, SpecProblem } from './types.js';
 
-// ajv-formats is CommonJS with a default export: under NodeNext the plugin is on `.default`.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (ajv: Ajv) => Ajv;
+/**
+ * ajv and ajv-formats load on the first json-schema grader: every worker thread imports the graders,
+ * and loading them costs ~8 MB of memory per thread that most suites never use.
+ */
+function newAjv(): Ajv {
+  const require = createRequire(import.meta.url);
+  const { Ajv: AjvClass } = require('ajv') as { Ajv: new (opts: object) => Ajv };
+  // ajv-formats is CommonJS with a default export: the plugin is on `.default`.
+  const formats = require('ajv-formats') as { default?: unknown };
+  const addFormats = (formats.default ?? formats) as (ajv: Ajv) => Ajv;
+  return addFormats(new AjvClass({ allErrors: true, strict: false }));
+}
 
 export const isJson: GraderFamily = {
   keys: ['extract'],
@@ -42,9 +52,7 @@ function loadSchema(spec: Spec, env: CheckEnv): { schema: object } | { problem: 
 }
 
 function compile(schema: object): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
+  return newAjv().compile(schema);
 }
 
 export const jsonSchema: GraderFamily = {

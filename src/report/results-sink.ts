@@ -25,7 +25,7 @@ export class ResultsSink {
   /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). */
   constructor(path: string, opts: ResultsSinkOptions = {}) {
     this.fd = openSync(path, 'a');
-    this.maxLines = opts.maxLines ?? 64;
+    this.maxLines = opts.maxLines ?? 512;
     this.maxBytes = opts.maxBytes ?? 256 * 1024;
     this.maxDelayMs = opts.maxDelayMs ?? 100;
     // process.exit() (a second Ctrl-C) skips timers but runs 'exit' listeners: flush the waiting lines there.

@@ -1,6 +1,7 @@
 // The only module that does HTTP: calls StackAI with undici, times each request on the shared clock,
 // and turns every result — success or failure — into an outcome. Never throws; never leaks the token.
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool } from 'undici';
 import { nowMs } from '../metrics/clock.js';
 import { Deadline } from './deadline.js';
 import { RequestTimers } from './timeouts.js';
@@ -18,6 +19,16 @@ export interface StackAIClientOptions {
   connections: number;
   /** Time allowed to open a connection (TCP + TLS), ms; default 10 s (undici's). */
   connectTimeoutMs?: number;
+}
+
+/**
+ * undici loads with the first client: it costs ~19 MB of memory (its HTTP parser is WebAssembly), and the
+ * main thread only needs it when it posts feedback or runs requests itself (--threads 0).
+ */
+let PoolClass: typeof Pool | null = null;
+function poolClass(): typeof Pool {
+  PoolClass ??= (createRequire(import.meta.url)('undici') as { Pool: typeof Pool }).Pool;
+  return PoolClass;
 }
 
 export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
@@ -52,7 +63,7 @@ export class StackAIClient {
     const connections = Number.isFinite(opts.connections) && opts.connections >= 1 ? Math.floor(opts.connections) : 1;
     // One keep-alive pool per client, no pipelining: a slow stream must not hold up the request behind it.
     const connect = opts.connectTimeoutMs !== undefined && opts.connectTimeoutMs > 0 ? { connect: { timeout: opts.connectTimeoutMs } } : {};
-    this.pool = location === null ? null : new Pool(location.origin, { connections, pipelining: 1, ...connect });
+    this.pool = location === null ? null : new (poolClass())(location.origin, { connections, pipelining: 1, ...connect });
   }
 
   /** run, stream or sso-stream one request. Never throws: every failure is a classified outcome. */

@@ -50,3 +50,25 @@ describe('readPageRows', () => {
     expect(data.timeline!.series.map((s) => s.variant)).toEqual(['a', 'b']);
   });
 });
+
+describe('readPageRows, streaming', () => {
+  it('hands each chunk to onChunk as it is made and keeps none; the chunks equal the collected ones', async () => {
+    const dir = tempDir();
+    const records = Array.from({ length: CHUNK_RESULTS + 3 }, (_, i) => result({ row: i, output: `answer ${i % 7}` }));
+    writeJsonl(join(dir, 'results.jsonl'), records);
+    const collected = await readPageRows(join(dir, 'results.jsonl'), ['published']);
+    const streamed: string[] = [];
+    const data = await readPageRows(join(dir, 'results.jsonl'), ['published'], async (c) => void streamed.push(c));
+    expect(data.chunks).toEqual([]);
+    expect(data.count).toBe(CHUNK_RESULTS + 3);
+    expect(streamed).toHaveLength(2);
+    expect(streamed).toEqual(collected.chunks);
+  });
+  it('an empty results file still gives the page one (empty) chunk', async () => {
+    const dir = tempDir();
+    writeJsonl(join(dir, 'results.jsonl'), []);
+    const streamed: string[] = [];
+    await readPageRows(join(dir, 'results.jsonl'), ['published'], async (c) => void streamed.push(c));
+    expect(streamed).toHaveLength(1);
+  });
+});

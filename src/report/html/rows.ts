@@ -14,8 +14,12 @@ export const TEXT_LIMITS = { output: 2000, input: 1000, expected: 1000, error: 5
 export const CHUNK_RESULTS = 20_000;
 /** Texts up to this length are interned (written once per report); longer ones inline. */
 const INTERN_MAX = 500;
-/** Bound on the interned texts' total length (characters, ~64 MB as one-byte strings), so memory stays bounded on huge runs. */
-const INTERN_CHARS = 64_000_000;
+/**
+ * Bound on the interned texts held for lookup (characters): past it the lookup table starts afresh and
+ * a text seen again is written again. Unique texts (a run's inputs and outputs) gain nothing from
+ * interning and would otherwise hold ~100 MB for 200,000 results (bench/memory.mjs).
+ */
+const INTERN_CHARS = 4_000_000;
 
 /** A text: inline, or the index of a text in the string table built up chunk by chunk. */
 export type Ref = string | number;
@@ -62,33 +66,46 @@ export function inputsText(inputs: Record<string, unknown> | null | undefined): 
 }
 
 class Interner {
-  private readonly index = new Map<string, number>();
+  private index = new Map<string, number>();
   private chars = 0;
+  /** The page's string table only grows: numbers stay valid when the lookup table starts afresh. */
+  private next = 0;
   fresh: string[] = [];
 
   ref(s: string): Ref {
     if (s.length > INTERN_MAX) return s;
     const known = this.index.get(s);
     if (known !== undefined) return known;
-    if (this.chars + s.length > INTERN_CHARS) return s;
+    if (this.chars + s.length > INTERN_CHARS) {
+      this.index = new Map();
+      this.chars = 0;
+    }
     this.chars += s.length;
-    const i = this.index.size;
+    const i = this.next++;
     this.index.set(s, i);
     this.fresh.push(s);
     return i;
   }
 }
 
-export async function readPageRows(resultsPath: string, reportVariants: string[]): Promise<RowsData> {
+/**
+ * Reads results.jsonl into row chunks. With `onChunk`, each chunk goes there as soon as it is made and
+ * none is kept (`chunks` stays empty): report.html is written while the file streams past.
+ */
+export async function readPageRows(resultsPath: string, reportVariants: string[], onChunk?: (chunk: string) => Promise<void>): Promise<RowsData> {
   const variantNames = [...reportVariants];
   const index = new Map(variantNames.map((n, i) => [n, i]));
   const timeline = new TimelineBuilder(variantNames);
   const strings = new Interner();
   const chunks: string[] = [];
+  let chunkCount = 0;
   let rows: PageRow[] = [];
   const flush = async () => {
     const chunk: RowsChunk = { rows, strings: strings.fresh };
-    chunks.push((await gzipAsync(JSON.stringify(chunk))).toString('base64'));
+    const encoded = (await gzipAsync(JSON.stringify(chunk))).toString('base64');
+    chunkCount++;
+    if (onChunk) await onChunk(encoded);
+    else chunks.push(encoded);
     rows = [];
     strings.fresh = [];
   };
@@ -123,6 +140,6 @@ export async function readPageRows(resultsPath: string, reportVariants: string[]
     count++;
     if (rows.length >= CHUNK_RESULTS) await flush();
   }
-  if (rows.length || !chunks.length) await flush();
+  if (rows.length || chunkCount === 0) await flush();
   return { chunks, count, warmups, truncatedOutputs, variants: variantNames, timeline: timeline.build() };
 }

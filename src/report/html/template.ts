@@ -36,8 +36,18 @@ function inlineCode(code: string): string {
   return code;
 }
 
-/** rowChunks: base64 gzip chunks of rows (rows.ts), each in its own non-executable script element. */
-export function renderHtml(data: PageData, rowChunks: string[]): string {
+/** The page's parts, in file order: head, one element per row chunk, tail (page data and scripts). */
+export interface HtmlParts {
+  head: string;
+  rowChunk: (chunk: string) => string;
+  tail: (data: PageData) => string;
+}
+
+/**
+ * The page in parts, so report.html can be written while results.jsonl is read: the row chunks come
+ * before the page data (which needs every row counted); the page reads both once the scripts run.
+ */
+export function htmlParts(title: { suite: string; generator: string }): HtmlParts {
   const { js, css } = uplotAssets();
   const lib = inlineCode(js);
   const page = inlineCode(pageScript());
@@ -49,23 +59,33 @@ export function renderHtml(data: PageData, rowChunks: string[]): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  return `<!doctype html>
+  return {
+    head: `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="generator" content="${escapeHtml(data.generator)}">
-<title>flowbench — ${escapeHtml(data.report.suite)}</title>
+<meta name="generator" content="${escapeHtml(title.generator)}">
+<title>flowbench — ${escapeHtml(title.suite)}</title>
 <style>${css}${PAGE_CSS}</style>
 </head>
 <body>
 <noscript>This report draws its charts and tables with JavaScript; report.json and results.jsonl hold the same data.</noscript>
 <div id="app"></div>
-<script type="application/json" id="flowbench-data">${scriptJson(data)}</script>
-${rowChunks.map((c) => `<script type="application/octet-stream" class="flowbench-rows">${c}</script>\n`).join('')}<script>${lib}</script>
+`,
+    rowChunk: (c) => `<script type="application/octet-stream" class="flowbench-rows">${c}</script>\n`,
+    tail: (data) => `<script type="application/json" id="flowbench-data">${scriptJson(data)}</script>
+<script>${lib}</script>
 <script>${page}</script>
 </body>
 </html>
-`;
+`,
+  };
+}
+
+/** The whole page as one string. rowChunks: base64 gzip chunks of rows (rows.ts). */
+export function renderHtml(data: PageData, rowChunks: string[]): string {
+  const parts = htmlParts({ suite: data.report.suite, generator: data.generator });
+  return parts.head + rowChunks.map(parts.rowChunk).join('') + parts.tail(data);
 }

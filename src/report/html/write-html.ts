@@ -1,12 +1,12 @@
 // Writes report.html for a report folder: streams results.jsonl into the row data, decodes the
 // histograms of report.json into curves, and renders the one-file page.
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../report-model.js';
 import { buildPageData } from './page-data.js';
 import { readPageRows, type RowsData } from './rows.js';
-import { renderHtml } from './template.js';
+import { htmlParts } from './template.js';
 
 let version: string | null = null;
 function generator(): string {
@@ -20,11 +20,20 @@ function generator(): string {
   return `flowbench ${version}`;
 }
 
+/** Streams report.html: the row chunks are written as results.jsonl is read, never all held at once. */
 export async function writeHtmlReport(dir: string, report: Report): Promise<void> {
   const resultsPath = join(dir, 'results.jsonl');
   const names = report.variants.map((v) => v.name);
-  const rows: RowsData = existsSync(resultsPath)
-    ? await readPageRows(resultsPath, names)
-    : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
-  await writeFile(join(dir, 'report.html'), renderHtml(buildPageData(report, rows, generator()), rows.chunks));
+  const gen = generator();
+  const parts = htmlParts({ suite: report.suite, generator: gen });
+  const file = await open(join(dir, 'report.html'), 'w');
+  try {
+    await file.write(parts.head);
+    const rows: RowsData = existsSync(resultsPath)
+      ? await readPageRows(resultsPath, names, async (chunk) => void (await file.write(parts.rowChunk(chunk))))
+      : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
+    await file.write(parts.tail(buildPageData(report, rows, gen)));
+  } finally {
+    await file.close();
+  }
 }
