@@ -2,11 +2,16 @@
 // run mode and stream mode, same connection count, one after the other in this run. Prints requests/s,
 // the ratio flowbench / autocannon, and client CPU time per request: flowbench's is its CPU until the last
 // result lands, less its fixed start-up cost (a 1-request run: module loading, worker threads), and is
-// also shown with the report writing that follows the load included. flowbench runs twice: default threads (one per core), and 1 worker thread.
+// also shown with the report writing that follows the load included. flowbench runs twice: default
+// threads (one per core but one) and --threads 0 (requests on the main thread). Beside them, the floor
+// (bench/lib/floor-child.mjs): a bare undici loop and flowbench's per-request work alone, one thread.
 // Usage: node bench/overhead.mjs [connections=16] [seconds=10]
 import { join } from 'node:path';
 import { autocannonChild, conditions, flowbenchChild, r1, r2, runChild, startSimulator, tempDir, TOKEN, writeRows, writeSuite } from './lib/harness.mjs';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const floorChild = fileURLToPath(new URL('./lib/floor-child.mjs', import.meta.url));
 
 const connections = Number(process.argv[2] ?? 16);
 const seconds = Number(process.argv[3] ?? 10);
@@ -16,6 +21,12 @@ export async function overhead(sim) {
   for (const mode of ['run', 'stream']) {
     const path = mode === 'run' ? 'run' : 'stream';
     const ac = await runChild(autocannonChild, [`${sim.url}/inference/v0/${path}/bench/echo-fast?version=-1`, String(connections), String(seconds), TOKEN]);
+    // The floor: a bare undici loop, and flowbench's per-request work alone (no threads, results or statistics).
+    const floor = {};
+    for (const kind of ['undici', 'request']) {
+      const f = await runChild(floorChild, [kind, sim.url, 'echo-fast', mode, String(connections), String(seconds), TOKEN]);
+      floor[kind] = { rps: r1(f.rps), ratio: r2(f.rps / ac.rps), cpuUsPerReq: r1(f.cpuUs / f.ok) };
+    }
     const dir = tempDir();
     writeRows(dir, 1000);
     const fixedDir = tempDir();
@@ -39,6 +50,7 @@ export async function overhead(sim) {
       flowbenchFixedCpuMs: r1(fixed.loadCpuUs / 1000),
       flowbenchErrors: report.variants[0].errors,
       autocannonNon2xx: ac.non2xx,
+      floor,
     });
     }
   }

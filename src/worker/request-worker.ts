@@ -1,7 +1,7 @@
 // Worker thread entry: one client and one set of prepared graders per thread, many requests in flight.
 // Tasks arrive in batches; results go back batched: per turn of the event loop for requests started at
-// once (open loop: the main thread's in-flight cap waits on them), and every few ms for held ones
-// (closed loop: the next request is already queued here, so nothing waits on the result's trip).
+// once (open loop: the main thread's in-flight cap waits on them), and every few ms for held ones while
+// enough are queued here (closed loop: the next request is already waiting, so nothing waits on the trip).
 import { parentPort, workerData } from 'node:worker_threads';
 import { StackAIClient } from '../stackai/client.js';
 import { prepareContext } from './execute-request.js';
@@ -35,7 +35,9 @@ function flush(): void {
 const runner = new TaskRunner(ctx, (id, outcome, held) => {
   outIds.push(id);
   outcomes.push(outcome);
-  if (!held) immediate ??= setImmediate(flush);
+  // Held results wait for company unless the local queue runs low: each one answered lets the
+  // scheduler hand over the next request, and the queue must not run dry waiting for that.
+  if (!held || runner.runningLow) immediate ??= setImmediate(flush);
   else if (outIds.length >= HELD_FLUSH_COUNT) flush();
   else timer ??= setTimeout(flush, HELD_FLUSH_MS);
 });

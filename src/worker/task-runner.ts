@@ -15,6 +15,11 @@ export class TaskRunner {
 
   constructor(private readonly ctx: RequestContext, private readonly reply: Reply) {}
 
+  /** True while fewer held tasks wait than this executor has slots: time to hear from the scheduler soon. */
+  get runningLow(): boolean {
+    return this.held.length - this.head < this.limit;
+  }
+
   accept(tasks: readonly WireTask[]): void {
     for (const task of tasks) {
       if (task.hold === undefined) this.start(task, false);
