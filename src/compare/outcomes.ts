@@ -1,7 +1,6 @@
 // The per-row data a comparison needs, streamed from results.jsonl: verdict, score and timings per
 // (variant, row, iteration) — never the outputs (flips.ts fetches those for the few rows that flipped).
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { fileLines } from '../report/read-results.js';
 import type { ResultRecord } from '../worker/messages.js';
 
 export interface RowOutcome {
@@ -57,10 +56,9 @@ export function outcomeOf(r: ResultRecord): RowOutcome {
  * run) is skipped; a bad line elsewhere throws with its line number.
  */
 export async function forEachResult(path: string, each: (r: ResultRecord) => void): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
   let bad: { line: number; message: string } | null = null;
-  for await (const line of lines) {
+  for await (const line of fileLines(path)) {
     n++;
     if (bad) throw new Error(`${path}:${bad.line}: results line is not JSON: ${bad.message}`);
     if (line.trim() === '') continue;

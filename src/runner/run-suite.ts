@@ -29,7 +29,7 @@ import { resolveTarget } from './target.js';
 export interface RunOptions {
   /** Report folder; default: the suite's report.dir template. */
   outDir?: string;
-  /** Worker threads (default: one per core, capped by concurrency). */
+  /** Worker threads (default: one per core but one, capped by concurrency); 0 runs requests on this thread. */
   threads?: number;
   /** Stop scheduling when aborted (Ctrl-C); the partial report is still written. */
   signal?: AbortSignal;
