@@ -37,6 +37,7 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
   // up, and the first content frame exactly 500 ms later: TTFT − TTFB measures that interval, free of the
   // simulator's own backlog when 1,000 requests land at once.
   const interval = results.map((r) => r.timestamps.contentFrames[0] - r.timestamps.firstByte).sort((a, b) => a - b);
+  const takeUp = (await takeUpLags(sim, results)).sort((a, b) => a - b);
   const v = report.variants[0];
   return {
     streams, rate, peakInFlight: Math.max(...report.timeline.map((b) => b.inFlight)), ok: v.ok, errors: v.errors,
@@ -46,9 +47,30 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
     fromSendErrorP50Ms: r2(percentile(fromSend, 50) - TRUTH_MS), fromSendErrorP99Ms: r2(percentile(fromSend, 99) - TRUTH_MS),
     ttftMinusTtfbP50: r2(percentile(interval, 50)), ttftMinusTtfbP99: r2(percentile(interval, 99)),
     intervalErrorP50Ms: r2(percentile(interval, 50) - TRUTH_MS), intervalErrorP99Ms: r2(percentile(interval, 99) - TRUTH_MS),
+    takeUpLagP50Ms: r2(percentile(takeUp, 50)), takeUpLagP99Ms: r2(percentile(takeUp, 99)),
     queueP50Ms: v.queueMs.p50, queueP99Ms: v.queueMs.p99, queueMaxMs: v.queueMs.max,
     ttfbP50: v.ttfbMs.p50, ttfbP99: v.ttfbMs.p99, latencyP50: v.latencyMs.p50, simulatorCpuPerStreamMs: r2(simCpuPerStreamMs),
   };
+}
+
+/**
+ * Per result, ms from the client's send to the simulator's take-up of the request (its handler start,
+ * from which the 500 ms count): the simulator's own backlog, as opposed to the client's. Both processes
+ * read the same system clock: the simulator keeps the take-up time (epoch ms, µs) with the run
+ * (GET /_sim/runs/:id); the client's relative timestamps map to epoch ms through its run anchor, which
+ * `scheduledAt` (ISO, ms, truncated) gives to within 1 ms; + 0.5 centres that (so ±0.5 ms).
+ */
+async function takeUpLags(sim, results) {
+  if (results.length === 0) return [];
+  const anchor = Math.max(...results.map((r) => Date.parse(r.scheduledAt) - Math.floor(r.timestamps.scheduled))) + 0.5;
+  const lags = [];
+  for (let i = 0; i < results.length; i += 50) {
+    await Promise.all(results.slice(i, i + 50).map(async (r) => {
+      const run = await (await fetch(`${sim.url}/_sim/runs/${r.runId}`)).json();
+      lags.push(run.takenUpAt - (anchor + r.timestamps.sent));
+    }));
+  }
+  return lags;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -135,6 +135,11 @@ export function applyFaultFlags(config: FlowsConfig, values: Record<string, numb
   }
 }
 
+/** Whether any fault has a non-zero rate (with none, drawFault always gives 'none'). */
+export function hasFaults(f: FaultModel): boolean {
+  return f.http429Rate > 0 || f.http500Rate > 0 || f.errorRate > 0 || f.disconnectRate > 0 || EXTRA_FAULTS.some((k) => f.extra[k] > 0);
+}
+
 /**
  * Draws one request's fault. The four original faults are drawn exactly as before (so seeded
  * answers of existing flows do not change); the others from their own generator, one uniform draw.

@@ -1,6 +1,6 @@
 // Decides, for one request, what a simulated flow answers, whether it fails, and when each frame goes out.
 import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
-import { bigPieces, drawFault, hugeText, type Fault } from './faults.js';
+import { bigPieces, drawFault, hasFaults, hugeText, type Fault } from './faults.js';
 import type { FlowDef, ResolvedVariant } from './flows.js';
 import { seededRandom } from './prng.js';
 
@@ -80,15 +80,19 @@ export function planResponse(
   const input = inputText(flow, inputs);
   const key = [seed, flow.id, model.label, input, counter] as const;
 
-  const fault = drawFault(seededRandom(...key, 'faults'), seededRandom(...key, 'faults-extra'), model.faults);
+  // Draws that cannot change the outcome are skipped (each seeds a generator from a hash of the key):
+  // with every fault rate 0 the fault is 'none', a quality of 1 (0) is always (never) right, and no
+  // jitter multiplies every delay by exactly 1. Each generator has its own key, so skipping one leaves
+  // the others' sequences, and so every plan, unchanged.
+  const fault = hasFaults(model.faults) ? drawFault(seededRandom(...key, 'faults'), seededRandom(...key, 'faults-extra'), model.faults) : 'none';
   const right = correctAnswer(flow.answers, input);
-  const correct = qualityDraw(seed, flow, input, counter) < model.quality;
+  const correct = model.quality >= 1 ? true : model.quality <= 0 ? false : qualityDraw(seed, flow, input, counter) < model.quality;
   const answer = correct ? right.text : wrongAnswer(flow.answers, right.expected, seededRandom(...key, 'wrong'));
   const text = fault === 'huge' ? hugeText(answer, model.faults.hugeKb) : answer;
 
   const lat = model.latency;
-  const timing = seededRandom(...key, 'timing');
-  const jit = (): number => 1 + lat.jitter * (2 * timing() - 1);
+  const timing = lat.jitter === 0 ? null : seededRandom(...key, 'timing');
+  const jit = timing === null ? (): number => 1 : (): number => 1 + lat.jitter * (2 * timing() - 1);
   const factor = jit();
   const ttft = lat.ttftMs * factor;
   const progressEnd = Math.min(lat.progressMs * factor, ttft);

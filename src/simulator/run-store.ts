@@ -23,6 +23,12 @@ export interface KeptRun {
   outputTokens: number;
   modelId: string;
   createdAt: string;
+  /**
+   * When the simulator took the request up (its handler started), epoch ms to the microsecond: every
+   * frame time counts from here. Debug only (GET /_sim/runs/:id): lets a benchmark split a client's
+   * time to first byte into the simulator's take-up lag and the rest.
+   */
+  takenUpAt: number;
   /** Every feedback posted for the run, in order. */
   feedback: string[];
 }

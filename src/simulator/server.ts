@@ -1,6 +1,7 @@
 // A StackAI-compatible node:http server: run, stream, sso stream, metadata and feedback over simulated flows.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Mode } from '../stackai/types.js';
 import { nowMs } from '../metrics/clock.js';
 import { resolveVariant, type FlowDef, type FlowsConfig } from './flows.js';
@@ -31,6 +32,8 @@ type Route =
   | { kind: 'debug-run'; runId: string };
 
 const MAX_BODY = 1 << 20;
+/** Shared-clock ms to epoch ms: performance.timeOrigin is the wall clock at start-up, to the microsecond. */
+const EPOCH_MINUS_MONO = performance.timeOrigin + performance.now() - nowMs();
 
 export function createSimulatorServer(opts: SimulatorServerOptions): SimulatorServer {
   const store = new RunStore(opts.maxRuns);
@@ -164,7 +167,7 @@ function invoke(
     req.socket.destroy(); // before any byte of the response
     return;
   }
-  const run = keepRun(store, flow, r, variant, inputs, plan);
+  const run = keepRun(store, flow, r, variant, inputs, plan, startedAt);
   const finish = (state: KeptRun['state'], error: string | null, sent: string): void => {
     run.state = state;
     run.error = error;
@@ -193,13 +196,13 @@ function invoke(
 
 function keepRun(
   store: RunStore, flow: FlowDef, r: { mode: Mode; org: string }, variant: NonNullable<ReturnType<typeof resolveVariant>>,
-  inputs: Record<string, unknown>, plan: ReturnType<typeof planResponse>,
+  inputs: Record<string, unknown>, plan: ReturnType<typeof planResponse>, startedAt: number,
 ): KeptRun {
   const run: KeptRun = {
     runId: randomUUID(), orgId: r.org, flowId: flow.id, mode: r.mode, version: variant.version, draft: variant.draft,
     inputs, outputs: {}, state: 'PENDING', error: null, correct: plan.correct, latencyMs: plan.endAt,
     inputTokens: plan.inputTokens, outputTokens: plan.outputTokens, modelId: variant.model.model,
-    createdAt: new Date().toISOString(), feedback: [],
+    createdAt: new Date().toISOString(), takenUpAt: Math.round((startedAt + EPOCH_MINUS_MONO) * 1000) / 1000, feedback: [],
   };
   store.add(run);
   return run;

@@ -9,6 +9,7 @@ import { applyFaultFlags } from './faults.js';
 import { loadFlows } from './flows.js';
 import type { KeptRun } from './run-store.js';
 import { createSimulatorServer } from './server.js';
+import { warmUp, type WarmUpOptions } from './warm-up.js';
 
 export interface SimulatorOptions {
   /** Default 0: an ephemeral port. */
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   maxRuns?: number;
   /** Fault keys (as in a flows YAML, e.g. http_429_rate: 0.2) applied to every version of every flow. */
   faults?: Record<string, number | boolean | string>;
+  /** `flowbench simulate` only: warm up before saying where it listens (default true; see warm-up.ts). */
+  warmUp?: boolean | WarmUpOptions;
 }
 
 export interface SimulatorHandle {
@@ -116,6 +119,8 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
 /** `flowbench simulate`: starts in-process and prints one line saying where. */
 export async function runSimulatorCli(opts: SimulatorOptions = {}): Promise<LocalSimulatorHandle> {
   const handle = await startSimulator(opts);
+  // After the flows are loaded (a bad file fails at once) and before anyone is told the address.
+  if (opts.warmUp !== false) await warmUp(typeof opts.warmUp === 'object' ? opts.warmUp : {});
   const shown = relative(process.cwd(), handle.flowsFile) || handle.flowsFile;
   process.stdout.write(`flowbench simulator listening on ${handle.url} (flows: ${shown}: ${handle.flowIds.join(', ')})\n`);
   const faults = Object.entries(opts.faults ?? {});

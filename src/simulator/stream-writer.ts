@@ -6,6 +6,7 @@ import { GARBAGE_LINE, PAUSE_REASON, writeSlowly } from './faults.js';
 import type { ResponsePlan } from './plan.js';
 import type { RunState } from './run-store.js';
 import { encodeFrame, progressAt, progressOutput, streamFrame, type WireFrame } from './wire.js';
+import { EARLY_MS, frameClock, type Due } from './frame-clock.js';
 
 export interface StreamJob {
   res: ServerResponse;
@@ -69,12 +70,12 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
   return steps;
 }
 
-/** Starts streaming; timers are cleared if the client goes away first. */
+/** Starts streaming; the stream leaves the frame clock if the client goes away first. */
 export function writeStream(job: StreamJob): void {
   const { res } = job;
   const sent = { text: '' };
   let ended = false;
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   const end = (state: RunState, error: string | null): void => {
     if (ended) return;
     ended = true;
@@ -82,17 +83,11 @@ export function writeStream(job: StreamJob): void {
   };
   const steps = planSteps(job, sent);
   const slow = job.plan.fault === 'slow';
-  const write = (text: string, then: () => void): void => {
-    if (slow) return writeSlowly(res, text, job.slowByteMs ?? 0, then);
-    res.write(text);
-    then();
-  };
+  const waiter: Due = { dueAt: 0, slot: -1, fire: () => run() };
 
   res.on('close', () => {
-    if (timer !== undefined) {
-      clearTimeout(timer as NodeJS.Timeout);
-      clearImmediate(timer as NodeJS.Immediate);
-    }
+    frameClock.cancel(waiter);
+    if (immediate !== undefined) clearImmediate(immediate);
     end('CANCELLED', 'client disconnected');
   });
 
@@ -101,17 +96,32 @@ export function writeStream(job: StreamJob): void {
     'cache-control': 'no-cache',
   });
 
-  let i = 0;
-  const run = (): void => {
-    timer = undefined;
+  /** After a frame went out: wait for the next one, or finish. `last` is the frame just sent. */
+  const next = (last: WireFrame | null): void => {
     if (ended) return;
-    const step = steps[i]!;
-    const wait = job.startedAt + step.at - nowMs();
-    // Timers can fire a hair early: never send a frame before its time.
-    if (wait > 0.05) {
-      timer = setTimeout(run, Math.max(1, wait));
+    if (i < steps.length) {
+      const dueAt = job.startedAt + steps[i]!.at;
+      // Yield between frames even when they are due together, so they leave as separate writes.
+      if (dueAt - nowMs() > EARLY_MS) {
+        waiter.dueAt = dueAt;
+        frameClock.schedule(waiter);
+      } else immediate = setImmediate(run);
       return;
     }
+    const state = last?.state;
+    end(state === 'COMPLETED' ? 'COMPLETED' : state === 'PAUSED' ? 'PAUSED' : 'FAILED', last?.error ?? (state === 'PAUSED' ? 'paused' : null));
+    res.end();
+  };
+
+  let i = 0;
+  /** Whether node:http has written the headers (with the first frame): res.headersSent turns true at writeHead. */
+  let headersOut = false;
+  const run = (): void => {
+    immediate = undefined;
+    if (ended) return;
+    const step = steps[i]!;
+    // Never send a frame before its time (the clock serves waiters within EARLY_MS of it).
+    if (job.startedAt + step.at - nowMs() > EARLY_MS) return next(null);
     i++;
     if ('drop' in step) {
       end('FAILED', 'connection dropped');
@@ -124,18 +134,30 @@ export function writeStream(job: StreamJob): void {
       return;
     }
     const frame = 'raw' in step ? null : step.frame();
-    write(frame === null ? (step as { raw: string }).raw : encodeFrame(frame, job.sse), () => {
-      if (ended) return;
-      if (i < steps.length) {
-        // Yield between frames even when they are due together, so they leave as separate writes.
-        const next = job.startedAt + steps[i]!.at - nowMs();
-        timer = next > 0.05 ? setTimeout(run, Math.max(1, next)) : setImmediate(run);
-        return;
-      }
-      const state = frame?.state;
-      end(state === 'COMPLETED' ? 'COMPLETED' : state === 'PAUSED' ? 'PAUSED' : 'FAILED', frame?.error ?? (state === 'PAUSED' ? 'paused' : null));
-      res.end();
-    });
+    const text = frame === null ? (step as { raw: string }).raw : encodeFrame(frame, job.sse);
+    if (slow) return writeSlowly(res, text, job.slowByteMs ?? 0, () => next(frame));
+    // Corked around the write (and the end, after the last frame): the chunk, with the response headers
+    // on the first frame and the final zero chunk on the last, leaves in one write now, not on a nextTick.
+    const socket = res.socket;
+    socket?.cork();
+    writeChunk(res, text, headersOut);
+    headersOut = true;
+    next(frame);
+    socket?.uncork();
   };
   run();
+}
+
+/**
+ * One frame of a chunked response. Once node:http has written the headers (`headersOut`: with the first
+ * frame), the chunk goes straight to the socket, framed exactly as node:http frames it (hex length,
+ * CRLF, data, CRLF) but as one string: node:http would queue four pieces (four stream writes and a
+ * writev). Whenever node:http may hold bytes of its own (no socket yet: a pipelined response waiting
+ * its turn; not chunked: an HTTP/1.0 client; anything buffered), it goes through res.write, in order.
+ */
+function writeChunk(res: ServerResponse, text: string, headersOut: boolean): void {
+  const socket = res.socket;
+  const direct = headersOut && socket !== null && !res.writableEnded && (res as { chunkedEncoding?: boolean }).chunkedEncoding === true && res.writableLength === 0;
+  if (direct) socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+  else res.write(text);
 }
