@@ -119,8 +119,9 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
 /** `flowbench simulate`: starts in-process and prints one line saying where. */
 export async function runSimulatorCli(opts: SimulatorOptions = {}): Promise<LocalSimulatorHandle> {
   const handle = await startSimulator(opts);
-  // After the flows are loaded (a bad file fails at once) and before anyone is told the address.
-  if (opts.warmUp !== false) await warmUp(typeof opts.warmUp === 'object' ? opts.warmUp : {});
+  // After the flows are loaded (a bad file fails at once) and before anyone is told the address. Only
+  // a speed-up: if it cannot run (no 127.0.0.1 to listen on, say), the simulator starts cold.
+  if (opts.warmUp !== false) await warmUp(typeof opts.warmUp === 'object' ? opts.warmUp : {}).catch(() => 0);
   const shown = relative(process.cwd(), handle.flowsFile) || handle.flowsFile;
   process.stdout.write(`flowbench simulator listening on ${handle.url} (flows: ${shown}: ${handle.flowIds.join(', ')})\n`);
   const faults = Object.entries(opts.faults ?? {});
