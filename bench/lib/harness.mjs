@@ -25,6 +25,21 @@ export async function startSimulator(flows = join(ROOT, 'bench/bench.flows.yaml'
   return { url, pid: child.pid, close: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 
+/**
+ * Runs `fn` against a simulator started for it alone. The simulator keeps up to 200,000 runs for metadata
+ * and feedback: after a 300,000-request run its heap holds them all and its garbage collections slow
+ * whoever comes next (measured: a bare undici loop fell from ~30k to ~12k req/s right after autocannon).
+ * So every measured run gets a fresh, warmed-up simulator: the same conditions for each contestant.
+ */
+export async function withSimulator(fn, flows) {
+  const sim = await startSimulator(flows);
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
 export function tempDir() {
   return mkdtempSync(join(tmpdir(), 'flowbench-bench-'));
 }
