@@ -5,7 +5,7 @@ import { renderInputs, compileTemplate } from '../dataset/template.js';
 import { prepareGraders, type RowGrader } from '../grade/registry.js';
 import { sinceAnchor, toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
-import type { StackAIClient } from '../stackai/client.js';
+import { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, ErrorKind, InvokeOutcome } from '../stackai/types.js';
 import { judgeCaller } from './judge-caller.js';
 import type { RequestTask, ResultRecord, WorkerConfig } from './messages.js';
@@ -18,6 +18,14 @@ export interface RequestContext {
   client: StackAIClient;
   grader: RowGrader;
   expected: ((row: number, values: Record<string, unknown>) => string) | null;
+}
+
+/** The HTTP client an executor (worker thread or main thread) sends its requests with. */
+export function clientFor(config: WorkerConfig): StackAIClient {
+  return new StackAIClient({
+    baseUrl: config.baseUrl, token: config.token, connections: config.connections,
+    ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
+  });
 }
 
 export function prepareContext(config: WorkerConfig, client: StackAIClient): RequestContext {

@@ -1,17 +1,13 @@
 // --threads 0: requests run on the main thread itself, with the same task runner a worker thread uses.
 // No thread hop and no copy of each result, at the price of sharing the scheduler's event loop: right
 // for a closed loop on a small machine, where every core is wanted by the load or the server.
-import { StackAIClient } from '../stackai/client.js';
-import { prepareContext } from './execute-request.js';
+import { clientFor, prepareContext } from './execute-request.js';
 import type { RequestTask, ResultRecord, WireTask, WorkerConfig } from './messages.js';
 import type { PoolHold, RequestPool } from './pool.js';
 import { TaskRunner } from './task-runner.js';
 
 export function startInlinePool(config: WorkerConfig): RequestPool {
-  const client = new StackAIClient({
-    baseUrl: config.baseUrl, token: config.token, connections: config.connections,
-    ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
-  });
+  const client = clientFor(config);
   const pending = new Map<number, { resolve: (r: ResultRecord | null) => void; reject: (e: Error) => void }>();
   const runner = new TaskRunner(prepareContext(config, client), (id, outcome) => {
     const p = pending.get(id)!;

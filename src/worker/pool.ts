@@ -32,9 +32,8 @@ interface Pending {
 
 class Lane {
   worker!: Worker;
-  /** Tasks handed to this thread and not yet answered. */
-  outstanding = 0;
   running = 0;
+  /** Tasks handed to this thread and not yet answered. */
   readonly pending = new Map<number, Pending>();
   outbox: WireTask[] = [];
   flushQueued = false;
@@ -70,7 +69,6 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
       for (let i = 0; i < msg.ids.length; i++) {
         const p = lane.pending.get(msg.ids[i]!)!;
         lane.pending.delete(msg.ids[i]!);
-        lane.outstanding--;
         const outcome = msg.outcomes[i]!;
         if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
         else p.resolve(outcome);
@@ -82,7 +80,6 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
       // Every request on the lost thread fails as a harness error; a fresh thread takes its place.
       for (const p of lane.pending.values()) p.reject(err);
       lane.pending.clear();
-      lane.outstanding = 0;
       lane.running = 0;
       spawn(lane).catch(() => {});
     };
@@ -107,7 +104,7 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
     for (let i = 0; i < n; i++) {
       const cap = hold ? share(hold.concurrency, i) : 1;
       if (cap === 0) continue;
-      const load = lanes[i]!.outstanding / cap;
+      const load = lanes[i]!.pending.size / cap;
       if (load < bestLoad) [best, bestLoad] = [i, load];
     }
     return best;
@@ -119,7 +116,6 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
       const lane = lanes[i]!;
       const id = nextId++;
       const wire: WireTask = hold ? { ...task, id, hold: { limit: share(hold.concurrency, i), notAfter: hold.notAfter } } : { ...task, id };
-      lane.outstanding++;
       lane.outbox.push(wire);
       if (!lane.flushQueued) {
         lane.flushQueued = true;

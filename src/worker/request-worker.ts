@@ -3,8 +3,7 @@
 // once (open loop: the main thread's in-flight cap waits on them), and every few ms for held ones while
 // enough are queued here (closed loop: the next request is already waiting, so nothing waits on the trip).
 import { parentPort, workerData } from 'node:worker_threads';
-import { StackAIClient } from '../stackai/client.js';
-import { prepareContext } from './execute-request.js';
+import { clientFor, prepareContext } from './execute-request.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
 import { TaskRunner } from './task-runner.js';
 
@@ -13,10 +12,7 @@ const HELD_FLUSH_COUNT = 128;
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
-const ctx = prepareContext(config, new StackAIClient({
-  baseUrl: config.baseUrl, token: config.token, connections: config.connections,
-  ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
-}));
+const ctx = prepareContext(config, clientFor(config));
 
 const outIds: number[] = [];
 const outcomes: WireOutcome[] = [];
