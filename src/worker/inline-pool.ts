@@ -4,7 +4,7 @@
 import { clientFor, prepareContext } from './execute-request.js';
 import type { RequestTask, ResultRecord, WireTask, WorkerConfig } from './messages.js';
 import type { PoolHold, RequestPool } from './pool.js';
-import { TaskRunner } from './task-runner.js';
+import { settle, TaskRunner } from './task-runner.js';
 
 export function startInlinePool(config: WorkerConfig): RequestPool {
   const client = clientFor(config);
@@ -12,8 +12,7 @@ export function startInlinePool(config: WorkerConfig): RequestPool {
   const runner = new TaskRunner(prepareContext(config, client), (id, outcome) => {
     const p = pending.get(id)!;
     pending.delete(id);
-    if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
-    else p.resolve(outcome);
+    settle(p, outcome);
   });
   let nextId = 1;
   return {

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { startInlinePool } from './inline-pool.js';
 import type { FromWorker, RequestTask, ResultRecord, ToWorker, WireTask, WorkerConfig } from './messages.js';
+import { settle } from './task-runner.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
 export interface PoolHold {
@@ -69,9 +70,7 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
       for (let i = 0; i < msg.ids.length; i++) {
         const p = lane.pending.get(msg.ids[i]!)!;
         lane.pending.delete(msg.ids[i]!);
-        const outcome = msg.outcomes[i]!;
-        if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
-        else p.resolve(outcome);
+        settle(p, msg.outcomes[i]!);
       }
     });
     const lost = (err: Error) => {

@@ -2,9 +2,15 @@
 // task at once, or, when held (closed loop), from a local queue the moment one of its slots frees.
 import { nowMs } from '../metrics/clock.js';
 import { executeRequest, type RequestContext } from './execute-request.js';
-import type { WireOutcome, WireTask } from './messages.js';
+import type { ResultRecord, WireOutcome, WireTask } from './messages.js';
 
 export type Reply = (id: number, outcome: WireOutcome, held: boolean) => void;
+
+/** Settles a task's promise with its outcome: a record or null resolve it, a worker failure rejects it. */
+export function settle(p: { resolve: (r: ResultRecord | null) => void; reject: (e: Error) => void }, outcome: WireOutcome): void {
+  if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
+  else p.resolve(outcome);
+}
 
 export class TaskRunner {
   running = 0;
