@@ -1,8 +1,10 @@
 // A total-time deadline for one request: aborts a signal when the time is up and remembers that it did.
+import type { EventEmitter } from 'node:events';
 import { nowMs } from '../metrics/clock.js';
+import { AbortFlag } from './abort-flag.js';
 
 export class Deadline {
-  readonly controller = new AbortController();
+  readonly controller = new AbortFlag();
   /** True once the deadline aborted the signal: the only source of aborts, so the failure is a timeout. */
   fired = false;
   private readonly endsBy: number;
@@ -13,7 +15,7 @@ export class Deadline {
     this.timer = this.arm(ms);
   }
 
-  get signal(): AbortSignal {
+  get signal(): EventEmitter {
     return this.controller.signal;
   }
 

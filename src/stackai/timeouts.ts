@@ -1,6 +1,8 @@
 // The time limits of one request: total, first byte (response headers) and idle (no frame or keep-alive
 // line for too long). One abort signal for all; remembers which limit fired so the error can say so.
+import type { EventEmitter } from 'node:events';
 import { nowMs } from '../metrics/clock.js';
+import { AbortFlag } from './abort-flag.js';
 
 export type TimeoutReason = 'total' | 'first_byte' | 'idle';
 
@@ -13,7 +15,7 @@ export interface TimeoutLimits {
 }
 
 export class RequestTimers {
-  readonly controller = new AbortController();
+  readonly controller = new AbortFlag();
   /** Which limit aborted the signal: the only source of aborts, so the failure is a timeout of that kind. */
   fired: TimeoutReason | null = null;
   readonly limits: TimeoutLimits;
@@ -31,7 +33,7 @@ export class RequestTimers {
     if (isSet(limits.firstByteMs) && limits.firstByteMs < limits.totalMs) this.firstByte = this.arm('first_byte', limits.firstByteMs);
   }
 
-  get signal(): AbortSignal {
+  get signal(): EventEmitter {
     return this.controller.signal;
   }
 
