@@ -1,7 +1,9 @@
 // Fidelity: 1,000 concurrent streams against ttft-500 (progress-only frames, then the first content frame
 // at exactly 500 ms after the request reaches the simulator, no jitter). Prints measured TTFT p50 / p99 and
-// their error against that 500 ms truth (after one warm-up wave of as many streams, not counted, so every connection is open): as reported (from the scheduled time, so the harness's own
-// queueing to send 1,000 requests at once is included) and from the actual send.
+// their error against that 500 ms truth (after one warm-up wave of as many streams, not counted, so every
+// connection is open): as reported (from the scheduled time, so the harness's own queueing to send 1,000
+// requests at once is included) and from the actual send; then that error split into the simulator's
+// take-up lag, its own lateness, and the harness's error in seeing the frame (see splitTtft).
 // Usage: node bench/fidelity.mjs [streams=1000] [rate: open loop instead of one burst]
 import { join } from 'node:path';
 import { conditions, flowbenchChild, percentile, r1, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
@@ -37,7 +39,10 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
   // up, and the first content frame exactly 500 ms later: TTFT − TTFB measures that interval, free of the
   // simulator's own backlog when 1,000 requests land at once.
   const interval = results.map((r) => r.timestamps.contentFrames[0] - r.timestamps.firstByte).sort((a, b) => a - b);
-  const takeUp = (await takeUpLags(sim, results)).sort((a, b) => a - b);
+  const split = await splitTtft(sim, results);
+  const takeUp = split.map((x) => x.takeUp).sort((a, b) => a - b);
+  const late = split.map((x) => x.late).sort((a, b) => a - b);
+  const seen = split.map((x) => x.seen).sort((a, b) => a - b);
   const v = report.variants[0];
   return {
     streams, rate, peakInFlight: Math.max(...report.timeline.map((b) => b.inFlight)), ok: v.ok, errors: v.errors,
@@ -48,29 +53,39 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
     ttftMinusTtfbP50: r2(percentile(interval, 50)), ttftMinusTtfbP99: r2(percentile(interval, 99)),
     intervalErrorP50Ms: r2(percentile(interval, 50) - TRUTH_MS), intervalErrorP99Ms: r2(percentile(interval, 99) - TRUTH_MS),
     takeUpLagP50Ms: r2(percentile(takeUp, 50)), takeUpLagP99Ms: r2(percentile(takeUp, 99)),
+    simulatorLateP50Ms: r2(percentile(late, 50)), simulatorLateP99Ms: r2(percentile(late, 99)),
+    harnessErrorP50Ms: r2(percentile(seen, 50)), harnessErrorP99Ms: r2(percentile(seen, 99)), harnessErrorMaxMs: r2(seen.at(-1)),
     queueP50Ms: v.queueMs.p50, queueP99Ms: v.queueMs.p99, queueMaxMs: v.queueMs.max,
     ttfbP50: v.ttfbMs.p50, ttfbP99: v.ttfbMs.p99, latencyP50: v.latencyMs.p50, simulatorCpuPerStreamMs: r2(simCpuPerStreamMs),
   };
 }
 
 /**
- * Per result, ms from the client's send to the simulator's take-up of the request (its handler start,
- * from which the 500 ms count): the simulator's own backlog, as opposed to the client's. Both processes
- * read the same system clock: the simulator keeps the take-up time (epoch ms, µs) with the run
- * (GET /_sim/runs/:id); the client's relative timestamps map to epoch ms through its run anchor, which
- * `scheduledAt` (ISO, ms, truncated) gives to within 1 ms; + 0.5 centres that (so ±0.5 ms).
+ * Splits each result's TTFT (from its send) into three parts, with the simulator's own times for the run
+ * (GET /_sim/runs/:id; both processes read the same system clock):
+ * - takeUp: send -> the simulator takes the request up (its handler starts; the 500 ms count from here):
+ *   the simulator's backlog when a burst lands, plus the send itself;
+ * - late: how much later than take-up + 500 ms the simulator handed the first content frame to its socket;
+ * - seen: that hand-over -> the client's timestamp of the frame: the harness's own error at the receiving
+ *   end (the kernel's loopback delivery, then the client's event loop, parser and decoder).
+ * The client's relative timestamps map to epoch ms through its run anchor, which `scheduledAt` (ISO, ms,
+ * truncated) gives to within 1 ms; + 0.5 centres that (so ±0.5 ms).
  */
-async function takeUpLags(sim, results) {
+async function splitTtft(sim, results) {
   if (results.length === 0) return [];
   const anchor = Math.max(...results.map((r) => Date.parse(r.scheduledAt) - Math.floor(r.timestamps.scheduled))) + 0.5;
-  const lags = [];
+  const out = [];
   for (let i = 0; i < results.length; i += 50) {
     await Promise.all(results.slice(i, i + 50).map(async (r) => {
       const run = await (await fetch(`${sim.url}/_sim/runs/${r.runId}`)).json();
-      lags.push(run.takenUpAt - (anchor + r.timestamps.sent));
+      out.push({
+        takeUp: run.takenUpAt - (anchor + r.timestamps.sent),
+        late: run.firstContentAt - (run.takenUpAt + TRUTH_MS),
+        seen: anchor + r.timestamps.contentFrames[0] - run.firstContentAt,
+      });
     }));
   }
-  return lags;
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -29,6 +29,12 @@ export interface KeptRun {
    * time to first byte into the simulator's take-up lag and the rest.
    */
   takenUpAt: number;
+  /**
+   * When the first content frame was handed to the socket, epoch ms to the microsecond (stream mode;
+   * absent until then). Debug only: with takenUpAt it splits a client's TTFT into the simulator's
+   * take-up lag, its own lateness against the plan, and the client's delay in seeing the frame.
+   */
+  firstContentAt?: number;
   /** Every feedback posted for the run, in order. */
   feedback: string[];
 }

@@ -34,6 +34,8 @@ type Route =
 const MAX_BODY = 1 << 20;
 /** Shared-clock ms to epoch ms: performance.timeOrigin is the wall clock at start-up, to the microsecond. */
 const EPOCH_MINUS_MONO = performance.timeOrigin + performance.now() - nowMs();
+/** A shared-clock time as epoch ms to the microsecond (the debug times a benchmark compares across processes). */
+const epochMs = (mono: number): number => Math.round((mono + EPOCH_MINUS_MONO) * 1000) / 1000;
 
 export function createSimulatorServer(opts: SimulatorServerOptions): SimulatorServer {
   const store = new RunStore(opts.maxRuns);
@@ -177,6 +179,7 @@ function invoke(
     if (stream) {
       writeStream({
         res, runId: run.runId, outputKey: flow.outputKey, plan, sse, delta, startedAt: from, onEnd: finish,
+        onFirstContent: () => (run.firstContentAt = epochMs(nowMs())),
         midStallMs: faults.stallAt === 'content' ? plan.stallMs : 0, slowByteMs: faults.slowByteMs,
       });
     } else respondRun(res, req, plan, run.runId, flow.outputKey, from, faults.stallAt === 'content' ? plan.stallMs : 0, faults.slowByteMs, finish);
@@ -202,7 +205,7 @@ function keepRun(
     runId: randomUUID(), orgId: r.org, flowId: flow.id, mode: r.mode, version: variant.version, draft: variant.draft,
     inputs, outputs: {}, state: 'PENDING', error: null, correct: plan.correct, latencyMs: plan.endAt,
     inputTokens: plan.inputTokens, outputTokens: plan.outputTokens, modelId: variant.model.model,
-    createdAt: new Date().toISOString(), takenUpAt: Math.round((startedAt + EPOCH_MINUS_MONO) * 1000) / 1000, feedback: [],
+    createdAt: new Date().toISOString(), takenUpAt: epochMs(startedAt), feedback: [],
   };
   store.add(run);
   return run;

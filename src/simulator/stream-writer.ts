@@ -23,10 +23,12 @@ export interface StreamJob {
   slowByteMs?: number;
   /** Called once, with the text actually sent. */
   onEnd(state: RunState, error: string | null, sent: string): void;
+  /** Called once, right after the first content frame went to the socket. */
+  onFirstContent?(): void;
 }
 
 type Step =
-  | { at: number; frame: () => WireFrame }
+  | { at: number; frame: () => WireFrame; content?: true }
   | { at: number; raw: string }
   | { at: number; drop: true }
   | { at: number; eof: true };
@@ -50,6 +52,7 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
     if (f === 'garbage' && i === cut) steps.push({ at: chunk.at, raw: job.sse ? `data: ${GARBAGE_LINE}\n\n` : `${GARBAGE_LINE}\n` });
     steps.push({
       at: chunk.at + (i >= cut ? stall : 0),
+      content: true,
       frame: () => {
         sentRef.text += chunk.text;
         return streamFrame(idOf(i), { [outputKey]: job.delta ? chunk.text : sentRef.text }, progressOutput(false));
@@ -116,6 +119,7 @@ export function writeStream(job: StreamJob): void {
   let i = 0;
   /** Whether node:http has written the headers (with the first frame): res.headersSent turns true at writeHead. */
   let headersOut = false;
+  let contentOut = false;
   const run = (): void => {
     immediate = undefined;
     if (ended) return;
@@ -142,6 +146,10 @@ export function writeStream(job: StreamJob): void {
     socket?.cork();
     writeChunk(res, text, headersOut);
     headersOut = true;
+    if (!contentOut && 'content' in step) {
+      contentOut = true;
+      job.onFirstContent?.();
+    }
     next(frame);
     socket?.uncork();
   };

@@ -56,6 +56,11 @@ describe('stream', () => {
     const last = frames[frames.length - 1]!.frame;
     expect(last).toMatchObject({ state: 'COMPLETED', error: null, pause: null });
     expect(frames.slice(0, -1).every((f) => f.frame.state === null)).toBe(true);
+    // The debug view keeps when the run was taken up and when its first content frame left (epoch ms):
+    // the content was planned at 300 ms, and the clock serves a frame at most a little early.
+    const debug = (await (await fetch(`${sim.url}/_sim/runs/${runId}`)).json()) as { takenUpAt: number; firstContentAt: number };
+    expect(debug.firstContentAt - debug.takenUpAt).toBeGreaterThanOrEqual(298);
+    expect(debug.firstContentAt - debug.takenUpAt).toBeLessThan(400);
     // 2 words (2.6 tokens) a frame at 52 tok/s: content at 300, 350 and 400 ms.
     expect(frames.filter(hasContent).map((f) => f.frame.outputs['out-0'])).toEqual(['one two', ' three four', ' five six']);
     expect(frames.filter(hasContent)[2]!.at).toBeGreaterThanOrEqual(390);
