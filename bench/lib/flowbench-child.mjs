@@ -1,7 +1,11 @@
-// Runs one suite with flowbench in this process and prints, as its last line, JSON with the report
+// Runs one suite with flowbench in this process, as the CLI's `run` would, and prints, as its last line, JSON with the report
 // folder, the process's CPU time (all threads) and its peak RSS.
 import { loadSuite } from '../../dist/suite/load-suite.js';
 import { runSuite } from '../../dist/runner/run-suite.js';
+import { capYoungGeneration } from '../../dist/worker/young-generation.js';
+
+// As `flowbench run` does (src/worker/young-generation.ts): the main thread's young generation stops at 8 MB.
+if (process.env.FLOWBENCH_BENCH_NO_CAP !== '1') capYoungGeneration();
 
 const [file, out, threads] = process.argv.slice(2);
 const suite = await loadSuite(file, { overrides: {} });

@@ -10,6 +10,7 @@ import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerMerge } from './merge-command.js';
 import { runCommand } from './run-command.js';
+import { capYoungGeneration } from '../worker/young-generation.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -54,7 +55,7 @@ program
   .option('--variant <name>', 'run only this variant (repeatable)', collect)
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
-  .option('--threads <n>', 'worker threads (default: one per core; 0: requests on the main thread)', int('--threads', 0))
+  .option('--threads <n>', 'worker threads (default: one per core but one, at least one; 0: requests on the main thread)', int('--threads', 0))
   .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--no-progress', 'no progress output')
@@ -63,6 +64,7 @@ program
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
+    capYoungGeneration();
     process.exitCode = await runCommand(suite, flags);
   });
 

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { startInlinePool } from './inline-pool.js';
 import type { FromWorker, RequestTask, ResultRecord, ToWorker, WireTask, WorkerConfig } from './messages.js';
 import { settle } from './task-runner.js';
+import { holdYoungGenerationCap } from './young-generation.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
 export interface PoolHold {
@@ -65,7 +66,10 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
     });
     lane.worker = worker;
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') return ready();
+      if (msg.type === 'ready') {
+        holdYoungGenerationCap(); // a thread's start put V8's flags back
+        return ready();
+      }
       lane.running = msg.running;
       for (let i = 0; i < msg.ids.length; i++) {
         const p = lane.pending.get(msg.ids[i]!)!;
