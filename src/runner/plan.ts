@@ -47,11 +47,14 @@ function smallFile(path: string): boolean {
 }
 
 /** The first `n` items of a plan (n null: all of them). */
-export async function* take<T>(plan: AsyncIterable<T>, n: number | null): AsyncGenerator<T> {
-  if (n === 0) return;
-  let k = 0;
-  for await (const item of plan) {
-    yield item;
-    if (n !== null && ++k >= n) return;
-  }
+export function take<T>(plan: AsyncIterable<T>, n: number | null): AsyncIterable<T> {
+  if (n === null) return plan; // no pass-through layer (each costs a promise per request)
+  return (async function* () {
+    if (n === 0) return;
+    let k = 0;
+    for await (const item of plan) {
+      yield item;
+      if (++k >= n) return;
+    }
+  })();
 }

@@ -72,12 +72,13 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
 }
 
 /** Drops planned requests whose key is already done (none when `done` is absent or empty). */
-export async function* skipDone<T extends { variant: number; row: number; iteration: number }>(
+export function skipDone<T extends { variant: number; row: number; iteration: number }>(
   plan: AsyncIterable<T>, done: Set<string> | undefined, variantNames: readonly string[],
-): AsyncGenerator<T> {
-  for await (const p of plan) {
-    if (!done?.size || !done.has(resultKey(variantNames[p.variant]!, p.row, p.iteration))) yield p;
-  }
+): AsyncIterable<T> {
+  if (!done?.size) return plan; // a fresh run: no pass-through layer (each costs a promise per request)
+  return (async function* () {
+    for await (const p of plan) if (!done.has(resultKey(variantNames[p.variant]!, p.row, p.iteration))) yield p;
+  })();
 }
 
 /** What replay needs of the run's collector: its per-variant statistics and live counters. */

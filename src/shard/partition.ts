@@ -63,6 +63,9 @@ export function shardLoad(load: LoadSpec, shard: ShardSpec | null): LoadSpec {
 }
 
 /** Keeps only this shard's (row, iteration) pairs of a plan. */
-export async function* onlyShard<T extends { row: number; iteration: number }>(plan: AsyncIterable<T>, shard: ShardSpec | null): AsyncGenerator<T> {
-  for await (const item of plan) if (inShard(item.row, item.iteration, shard)) yield item;
+export function onlyShard<T extends { row: number; iteration: number }>(plan: AsyncIterable<T>, shard: ShardSpec | null): AsyncIterable<T> {
+  if (shard === null || shard.count === 1) return plan; // no pass-through layer (each costs a promise per request)
+  return (async function* () {
+    for await (const item of plan) if (inShard(item.row, item.iteration, shard)) yield item;
+  })();
 }
