@@ -24,6 +24,8 @@ export class RequestTimers {
   private firstByte: NodeJS.Timeout | undefined;
   private idle: NodeJS.Timeout | undefined;
   private idleOn = false;
+  /** Shared-clock ms of the last frame, line or chunk: the idle timer checks it when it fires. */
+  private lastActivity = 0;
 
   constructor(limits: TimeoutLimits) {
     this.limits = limits;
@@ -44,25 +46,32 @@ export class RequestTimers {
     this.activity();
   }
 
-  /** A frame or keep-alive line arrived: the idle clock restarts. */
+  /**
+   * A frame or keep-alive line arrived: the idle clock restarts. Only the time is noted: re-arming a
+   * timer for every frame cost about a microsecond each; the one idle timer, when it fires, waits on
+   * for whatever is left since the last activity.
+   */
   activity(): void {
     if (!this.idleOn || this.fired !== null) return;
-    clearTimeout(this.idle);
-    this.idle = this.arm('idle', this.limits.idleMs!);
+    this.lastActivity = nowMs();
+    this.idle ??= this.armIdle(this.limits.idleMs!);
   }
 
   /** Brings the total forward to `ms` from now (never past its original end); the idle limit stops. */
   shorten(ms: number): void {
     this.idleOn = false;
     clearTimeout(this.idle);
+    this.idle = undefined;
     clearTimeout(this.total);
     this.total = this.arm('total', Math.max(0, Math.min(ms, this.endsBy - nowMs())));
   }
 
   clear(): void {
+    this.idleOn = false;
     clearTimeout(this.total);
     clearTimeout(this.firstByte);
     clearTimeout(this.idle);
+    this.idle = undefined;
   }
 
   /** The error message for the limit that fired. */
@@ -75,11 +84,23 @@ export class RequestTimers {
   }
 
   private arm(reason: TimeoutReason, ms: number): NodeJS.Timeout {
+    return setTimeout(() => this.fire(reason), ms);
+  }
+
+  private armIdle(ms: number): NodeJS.Timeout {
     return setTimeout(() => {
-      if (this.fired !== null) return;
-      this.fired = reason;
-      this.controller.abort(new DOMException(`flowbench ${reason} timeout`, 'AbortError'));
+      this.idle = undefined;
+      if (!this.idleOn) return;
+      const left = this.lastActivity + this.limits.idleMs! - nowMs();
+      if (left > 0) this.idle = this.armIdle(left);
+      else this.fire('idle');
     }, ms);
+  }
+
+  private fire(reason: TimeoutReason): void {
+    if (this.fired !== null) return;
+    this.fired = reason;
+    this.controller.abort(new DOMException(`flowbench ${reason} timeout`, 'AbortError'));
   }
 }
 

@@ -73,6 +73,26 @@ describe('client timeouts', () => {
     expect(o.outputs['out-0']).toBe('late');
   });
 
+  it('idle: the limit counts from the last line, however many came before', async () => {
+    handler = async (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      for (let i = 0; i < 5; i++) {
+        res.write(frame({ outputs: { 'out-0': `w${i} ` } }));
+        await sleep(100);
+      }
+      await sleep(2000); // then silence
+      if (!res.destroyed) res.end();
+    };
+    const t0 = performance.now();
+    const o = await client.invoke(req({ idleTimeoutMs: 300 }));
+    const took = performance.now() - t0;
+    expect(o.error?.message).toMatch(/nothing received for 300 ms .*\(idle_timeout\)/);
+    expect(o.outputs['out-0']).toBe('w0 w1 w2 w3 w4 ');
+    // The last line came at ~400 ms: the limit fires ~300 ms after it, not 300 ms after the first.
+    expect(took).toBeGreaterThanOrEqual(680);
+    expect(took).toBeLessThan(1500);
+  });
+
   it('run mode: the headers come with the whole answer, so only the total bounds them', async () => {
     handler = async (_q, res) => {
       await sleep(300);
