@@ -36,10 +36,15 @@ function inlineCode(code: string): string {
   return code;
 }
 
+const ROW_CHUNK_OPEN = '<script type="application/octet-stream" class="flowbench-rows">';
+const ROW_CHUNK_CLOSE = '</script>\n';
+
 /** The page's parts, in file order: head, one element per row chunk, tail (page data and scripts). */
 export interface HtmlParts {
   head: string;
   rowChunk: (chunk: string) => string;
+  /** rowChunk's element without its content: written apart, a large chunk is not copied into one string. */
+  rowChunkTags: readonly [open: string, close: string];
   tail: (data: PageData) => string;
 }
 
@@ -74,7 +79,8 @@ export function htmlParts(title: { suite: string; generator: string }): HtmlPart
 <noscript>This report draws its charts and tables with JavaScript; report.json and results.jsonl hold the same data.</noscript>
 <div id="app"></div>
 `,
-    rowChunk: (c) => `<script type="application/octet-stream" class="flowbench-rows">${c}</script>\n`,
+    rowChunk: (c) => `${ROW_CHUNK_OPEN}${c}${ROW_CHUNK_CLOSE}`,
+    rowChunkTags: [ROW_CHUNK_OPEN, ROW_CHUNK_CLOSE],
     tail: (data) => `<script type="application/json" id="flowbench-data">${scriptJson(data)}</script>
 <script>${lib}</script>
 <script>${page}</script>

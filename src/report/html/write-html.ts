@@ -30,7 +30,12 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
   try {
     await file.write(parts.head);
     const rows: RowsData = existsSync(resultsPath)
-      ? await readPageRows(resultsPath, names, async (chunk) => void (await file.write(parts.rowChunk(chunk))))
+      ? await readPageRows(resultsPath, names, async (chunk) => {
+        const [open, close] = parts.rowChunkTags;
+        await file.write(open);
+        await file.write(chunk);
+        await file.write(close);
+      })
       : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
     await file.write(parts.tail(buildPageData(report, rows, gen)));
   } finally {
