@@ -3,7 +3,6 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
 import { nowMs } from '../metrics/clock.js';
-import { Deadline } from './deadline.js';
 import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
@@ -214,7 +213,7 @@ export class StackAIClient {
   private async jsonCall(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number):
     Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
-    const deadline = new Deadline(timeoutMs);
+    const deadline = new RequestTimers({ totalMs: timeoutMs });
     let phase: ExceptionPhase = 'request';
     let status: number | null = null;
     try {
@@ -236,7 +235,7 @@ export class StackAIClient {
         return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, this.secrets) };
       }
     } catch (err) {
-      const error = deadline.fired
+      const error = deadline.fired !== null
         ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, status, this.secrets)
         : { ...classifyException(err, phase, this.secrets), status };
       return { ok: false, error };

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { startInlinePool } from './inline-pool.js';
 import type { FromWorker, RequestTask, ResultRecord, ToWorker, WireTask, WorkerConfig } from './messages.js';
-import { settle } from './task-runner.js';
+import { settle, wireTask, type Pending } from './task-runner.js';
 import { holdYoungGenerationCap } from './young-generation.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
@@ -25,11 +25,6 @@ export interface RequestPool {
   readonly running: number;
   readonly threads: number;
   close(): Promise<void>;
-}
-
-interface Pending {
-  resolve: (r: ResultRecord | null) => void;
-  reject: (err: Error) => void;
 }
 
 class Lane {
@@ -71,11 +66,7 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
         return ready();
       }
       lane.running = msg.running;
-      for (let i = 0; i < msg.ids.length; i++) {
-        const p = lane.pending.get(msg.ids[i]!)!;
-        lane.pending.delete(msg.ids[i]!);
-        settle(p, msg.outcomes[i]!);
-      }
+      for (let i = 0; i < msg.ids.length; i++) settle(lane.pending, msg.ids[i]!, msg.outcomes[i]!);
     });
     const lost = (err: Error) => {
       failed(err);
@@ -118,8 +109,7 @@ export async function startPool(config: Omit<WorkerConfig, 'connections'>, concu
       const i = pick(hold);
       const lane = lanes[i]!;
       const id = nextId++;
-      const wire: WireTask = hold ? { ...task, id, hold: { limit: share(hold.concurrency, i), notAfter: hold.notAfter } } : { ...task, id };
-      lane.outbox.push(wire);
+      lane.outbox.push(wireTask(task, id, hold, hold ? share(hold.concurrency, i) : 0));
       if (!lane.flushQueued) {
         lane.flushQueued = true;
         setImmediate(flush, lane); // everything handed over in this turn goes in one message

@@ -2,12 +2,25 @@
 // task at once, or, when held (closed loop), from a local queue the moment one of its slots frees.
 import { nowMs } from '../metrics/clock.js';
 import { executeRequest, type RequestContext } from './execute-request.js';
-import type { ResultRecord, WireOutcome, WireTask } from './messages.js';
+import type { RequestTask, ResultRecord, WireOutcome, WireTask } from './messages.js';
 
 export type Reply = (id: number, outcome: WireOutcome, held: boolean) => void;
 
-/** Settles a task's promise with its outcome: a record or null resolve it, a worker failure rejects it. */
-export function settle(p: { resolve: (r: ResultRecord | null) => void; reject: (e: Error) => void }, outcome: WireOutcome): void {
+/** A handed-over task's promise, waiting for its outcome. */
+export interface Pending {
+  resolve: (r: ResultRecord | null) => void;
+  reject: (err: Error) => void;
+}
+
+/** A task as an executor takes it: its id and, when held, the executor's slot limit and the end. */
+export function wireTask(task: RequestTask, id: number, hold: { notAfter: number | null } | null | undefined, limit: number): WireTask {
+  return hold ? { ...task, id, hold: { limit, notAfter: hold.notAfter } } : { ...task, id };
+}
+
+/** Settles task `id`'s promise and forgets it: a record or null resolve it, a worker failure rejects it. */
+export function settle(pending: Map<number, Pending>, id: number, outcome: WireOutcome): void {
+  const p = pending.get(id)!;
+  pending.delete(id);
   if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
   else p.resolve(outcome);
 }

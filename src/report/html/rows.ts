@@ -78,7 +78,12 @@ class GzipChunk {
 
   /** Adds one row's JSON; true when a piece is ready for write(). */
   add(rowJson: string): boolean {
-    this.piece += this.rows++ === 0 ? rowJson : `,${rowJson}`;
+    return this.append(rowJson, this.rows++ === 0);
+  }
+
+  /** An array element (comma-separated unless `first`); true when the piece is full. */
+  private append(json: string, first: boolean): boolean {
+    this.piece += first ? json : `,${json}`;
     return this.piece.length >= PIECE_CHARS;
   }
 
@@ -91,10 +96,7 @@ class GzipChunk {
   /** Closes the rows, adds the strings the chunk introduces, and returns the gzip. */
   async finish(fresh: readonly string[]): Promise<Buffer> {
     this.piece += '],"strings":[';
-    for (let i = 0; i < fresh.length; i++) {
-      this.piece += i === 0 ? JSON.stringify(fresh[i]) : `,${JSON.stringify(fresh[i])}`;
-      if (this.piece.length >= PIECE_CHARS) await this.write();
-    }
+    for (let i = 0; i < fresh.length; i++) if (this.append(JSON.stringify(fresh[i]), i === 0)) await this.write();
     this.piece += ']}';
     await this.write();
     this.gz.end();

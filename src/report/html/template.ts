@@ -42,8 +42,7 @@ const ROW_CHUNK_CLOSE = '</script>\n';
 /** The page's parts, in file order: head, one element per row chunk, tail (page data and scripts). */
 export interface HtmlParts {
   head: string;
-  rowChunk: (chunk: string) => string;
-  /** rowChunk's element without its content: written apart, a large chunk is not copied into one string. */
+  /** The element around each row chunk, written apart from the chunk so a large chunk is never copied into one string. */
   rowChunkTags: readonly [open: string, close: string];
   tail: (data: PageData) => string;
 }
@@ -79,7 +78,6 @@ export function htmlParts(title: { suite: string; generator: string }): HtmlPart
 <noscript>This report draws its charts and tables with JavaScript; report.json and results.jsonl hold the same data.</noscript>
 <div id="app"></div>
 `,
-    rowChunk: (c) => `${ROW_CHUNK_OPEN}${c}${ROW_CHUNK_CLOSE}`,
     rowChunkTags: [ROW_CHUNK_OPEN, ROW_CHUNK_CLOSE],
     tail: (data) => `<script type="application/json" id="flowbench-data">${scriptJson(data)}</script>
 <script>${lib}</script>
@@ -93,5 +91,6 @@ export function htmlParts(title: { suite: string; generator: string }): HtmlPart
 /** The whole page as one string. rowChunks: base64 gzip chunks of rows (rows.ts). */
 export function renderHtml(data: PageData, rowChunks: string[]): string {
   const parts = htmlParts({ suite: data.report.suite, generator: data.generator });
-  return parts.head + rowChunks.map(parts.rowChunk).join('') + parts.tail(data);
+  const [open, close] = parts.rowChunkTags;
+  return parts.head + rowChunks.map((c) => `${open}${c}${close}`).join('') + parts.tail(data);
 }
