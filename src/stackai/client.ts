@@ -7,7 +7,8 @@ import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
-import { readErrorText, readText, type Body } from './response-body.js';
+import { ErrorBody, TextBody } from './response-body.js';
+import { exchange, rawHeader, type ExchangeReader } from './exchange.js';
 import { classifyRunBody } from './run-response.js';
 import type { ClassifiedError, InvokeOutcome, InvokeRequest } from './types.js';
 
@@ -94,45 +95,43 @@ export class StackAIClient {
       return outcome;
     }
     const decoder = req.mode === 'run' ? null : new FrameDecoder({ delta: req.stream.delta, sse: req.stream.sse, secrets: this.secrets });
-    let phase: ExceptionPhase = 'request';
-    let endAt: number | null = null;
-    const verdict: { at: number | null } = { at: null }; // when the stream's verdict became known
     // In run mode the headers come with the whole answer: only the total bounds them.
     const deadline = new RequestTimers({
       totalMs: req.timeoutMs,
       firstByteMs: req.mode === 'run' ? null : req.firstByteTimeoutMs ?? null,
       idleMs: req.idleTimeoutMs ?? null,
     });
+    const read = new InvokeReader(outcome, deadline, decoder);
+    let endAt: number | null = null;
     outcome.sentAt = nowMs();
     try {
-      const res = await this.pool.request({
-        method: 'POST', path, headers, body, signal: deadline.signal,
+      await exchange(this.pool, {
+        method: 'POST', path, headers, body,
         headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
-      });
-      outcome.firstByteAt = nowMs(); // undici resolves at the response headers: the first-byte time
-      deadline.headers();
-      outcome.status = res.statusCode;
-      phase = 'body';
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
-        if (retryAfter !== null) outcome.retryAfterMs = retryAfter;
-        const text = await readErrorText(res.body);
+      }, deadline.controller, read);
+      if (read.errorBody !== null) {
         endAt = nowMs();
-        outcome.error = classifyHttpStatus(res.statusCode, text, this.secrets);
+        outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), this.secrets);
       } else if (decoder === null) {
-        const text = await readText(res.body, MAX_JSON_BODY_BYTES, () => deadline.activity());
         endAt = nowMs();
+        const text = read.textBody!.text();
         const result = text === null
           ? { ok: false, error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null), runId: null, outputs: {}, frames: 1, contentFrames: 0 }
           : classifyRunBody(text, this.secrets);
-        this.applyResult(outcome, result, res.statusCode);
+        this.applyResult(outcome, result, outcome.status);
       } else {
-        await this.readStream(res.body, decoder, outcome, deadline, verdict);
-        endAt = verdict.at;
-        this.applyResult(outcome, decoder.finish(), res.statusCode);
+        if (read.verdictAt === null) {
+          const last = decoder.flush(); // a final frame without a trailing newline
+          const t = nowMs();
+          for (let i = 0; i < last; i++) outcome.contentFrameAt.push(t);
+          read.verdictAt = t;
+        }
+        endAt = read.verdictAt;
+        this.applyResult(outcome, decoder.finish(), outcome.status);
       }
     } catch (err) {
-      endAt ??= verdict.at ?? nowMs();
+      endAt ??= read.verdictAt ?? nowMs();
+      const phase: ExceptionPhase = outcome.status === null ? 'request' : 'body';
       if (decoder !== null && decoder.done) {
         // The verdict was reached before the body broke (or the after-verdict grace ran out): it stands.
         this.applyResult(outcome, decoder.finish(), outcome.status);
@@ -148,34 +147,6 @@ export class StackAIClient {
     }
     outcome.endAt = endAt ?? nowMs();
     return outcome;
-  }
-
-  /** Feeds the body to the decoder, timestamping content frames; sets verdict.at when the verdict is known. */
-  private async readStream(body: Body, decoder: FrameDecoder, outcome: InvokeOutcome, deadline: RequestTimers,
-    verdict: { at: number | null }): Promise<void> {
-    let drained = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (verdict.at !== null) {
-        drained += chunk.length;
-        if (drained > AFTER_VERDICT_DRAIN_BYTES) break; // give up on this socket rather than read on
-        continue;
-      }
-      const arrived = nowMs(); // before decoding: the arrival time of every frame this chunk completes
-      const linesBefore = decoder.linesSeen;
-      const completed = decoder.push(chunk);
-      if (decoder.linesSeen > linesBefore) deadline.activity();
-      for (let i = 0; i < completed; i++) outcome.contentFrameAt.push(arrived);
-      if (decoder.done) {
-        verdict.at = arrived;
-        // Read on to EOF so the socket goes back to the pool, but not for long.
-        deadline.shorten(AFTER_VERDICT_GRACE_MS);
-      }
-    }
-    if (verdict.at !== null) return;
-    const last = decoder.flush(); // a final frame without a trailing newline
-    const t = nowMs();
-    for (let i = 0; i < last; i++) outcome.contentFrameAt.push(t);
-    verdict.at = t;
   }
 
   private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null): void {
@@ -214,20 +185,24 @@ export class StackAIClient {
     Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
     const deadline = new RequestTimers({ totalMs: timeoutMs });
-    let phase: ExceptionPhase = 'request';
-    let status: number | null = null;
+    const got: { status: number | null; errorBody: ErrorBody | null; textBody: TextBody } = { status: null, errorBody: null, textBody: new TextBody(MAX_JSON_BODY_BYTES) };
     try {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (this.token !== '') headers.authorization = `Bearer ${this.token}`;
-      const res = await this.pool.request({
-        method, path, headers, body: body ?? null, signal: deadline.signal,
+      await exchange(this.pool, {
+        method, path, headers, body: body ?? null,
         headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+      }, deadline.controller, {
+        onHead: (status) => {
+          got.status = status;
+          if (status < 200 || status >= 300) got.errorBody = new ErrorBody();
+        },
+        onChunk: (chunk) => (got.errorBody ?? got.textBody).push(chunk),
       });
-      status = res.statusCode;
-      phase = 'body';
-      if (status < 200 || status >= 300) return { ok: false, error: classifyHttpStatus(status, await readErrorText(res.body), this.secrets) };
-      const text = await readText(res.body, MAX_JSON_BODY_BYTES);
+      const status = got.status!;
+      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), this.secrets) };
+      const text = got.textBody.text();
       if (text === null) return { ok: false, error: makeError('protocol', `response larger than ${MAX_JSON_BODY_BYTES} bytes`, status) };
       try {
         return { ok: true, status, value: JSON.parse(text) as unknown };
@@ -236,8 +211,8 @@ export class StackAIClient {
       }
     } catch (err) {
       const error = deadline.fired !== null
-        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, status, this.secrets)
-        : { ...classifyException(err, phase, this.secrets), status };
+        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, this.secrets)
+        : { ...classifyException(err, got.status === null ? 'request' : 'body', this.secrets), status: got.status };
       return { ok: false, error };
     } finally {
       deadline.clear();
@@ -252,5 +227,59 @@ export class StackAIClient {
   /** Closes the pool's sockets; in-flight requests finish first. */
   async close(): Promise<void> {
     if (this.pool !== null) await this.pool.close();
+  }
+}
+
+/**
+ * Reads one invoke response as undici parses it: the head (status, first-byte time, retry-after), then
+ * the body into an error text, the run answer's text, or the stream's frame decoder, which timestamps
+ * every content frame with its chunk's arrival.
+ */
+class InvokeReader implements ExchangeReader {
+  errorBody: ErrorBody | null = null;
+  textBody: TextBody | null = null;
+  /** When the stream's verdict became known (its end time); null until then. */
+  verdictAt: number | null = null;
+  private drained = 0;
+
+  constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {}
+
+  onHead(status: number, raw: readonly (Buffer | string)[]): void {
+    this.outcome.firstByteAt = nowMs();
+    this.deadline.headers();
+    this.outcome.status = status;
+    if (status < 200 || status >= 300) {
+      const retryAfter = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
+      if (retryAfter !== null) this.outcome.retryAfterMs = retryAfter;
+      this.errorBody = new ErrorBody();
+    } else if (this.decoder === null) this.textBody = new TextBody(MAX_JSON_BODY_BYTES);
+  }
+
+  onChunk(chunk: Buffer): boolean {
+    if (this.errorBody !== null) return this.errorBody.push(chunk);
+    if (this.textBody !== null) {
+      this.deadline.activity();
+      return this.textBody.push(chunk);
+    }
+    return this.streamChunk(chunk, this.decoder!);
+  }
+
+  /** Feeds the decoder; after the verdict, reads on to EOF so the socket is reused, but not far. */
+  private streamChunk(chunk: Buffer, decoder: FrameDecoder): boolean {
+    if (this.verdictAt !== null) {
+      this.drained += chunk.length;
+      return this.drained <= AFTER_VERDICT_DRAIN_BYTES; // past it: give up on this socket rather than read on
+    }
+    const arrived = nowMs(); // before decoding: the arrival time of every frame this chunk completes
+    const linesBefore = decoder.linesSeen;
+    const completed = decoder.push(chunk);
+    if (decoder.linesSeen > linesBefore) this.deadline.activity();
+    for (let i = 0; i < completed; i++) this.outcome.contentFrameAt.push(arrived);
+    if (decoder.done) {
+      this.verdictAt = arrived;
+      // Read on to EOF so the socket goes back to the pool, but not for long.
+      this.deadline.shorten(AFTER_VERDICT_GRACE_MS);
+    }
+    return true;
   }
 }

@@ -1,34 +1,45 @@
-// Reads undici response bodies with size caps, always consuming or destroying them so sockets are reused.
-import type { Dispatcher } from 'undici';
-
-export type Body = Dispatcher.ResponseData['body'];
+// Collects response bodies chunk by chunk (see exchange.ts) with size caps: past a cap the reader says
+// stop, and the exchange drops the connection rather than read on.
 
 /** Of an error body we keep this much for the message... */
 const ERROR_BODY_KEEP_BYTES = 4096;
-/** ...and read on up to this much so the socket can go back to the pool; past it, the body is destroyed. */
+/** ...and read on up to this much so the socket can go back to the pool; past it, the connection is dropped. */
 const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
 
-/** Reads a body as UTF-8 text up to `maxBytes`; returns null if it is longer (the body is then destroyed). */
-export async function readText(body: Body, maxBytes: number, onChunk?: () => void): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    onChunk?.();
-    size += chunk.length;
-    if (size > maxBytes) return null; // leaving the loop destroys the body
-    chunks.push(chunk);
+/** A whole body as UTF-8 text, up to `maxBytes`. */
+export class TextBody {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Keeps `chunk`; false once the body is longer than the cap (text() is then null). */
+  push(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) return false;
+    this.chunks.push(chunk);
+    return true;
   }
-  return Buffer.concat(chunks).toString('utf8');
+
+  /** The text, or null if the body was longer than the cap. */
+  text(): string | null {
+    if (this.size > this.maxBytes) return null;
+    return this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+  }
 }
 
-/** Reads the start of an error body, draining a little more so the connection survives. */
-export async function readErrorText(body: Body): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (size < ERROR_BODY_KEEP_BYTES) chunks.push(chunk);
-    size += chunk.length;
-    if (size > ERROR_BODY_DRAIN_BYTES) break;
+/** The start of an error body, for the message; a little more is drained so the connection survives. */
+export class ErrorBody {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  push(chunk: Buffer): boolean {
+    if (this.size < ERROR_BODY_KEEP_BYTES) this.chunks.push(chunk);
+    this.size += chunk.length;
+    return this.size <= ERROR_BODY_DRAIN_BYTES;
   }
-  return Buffer.concat(chunks).subarray(0, ERROR_BODY_KEEP_BYTES).toString('utf8');
+
+  text(): string {
+    return Buffer.concat(this.chunks).subarray(0, ERROR_BODY_KEEP_BYTES).toString('utf8');
+  }
 }
