@@ -244,6 +244,11 @@ class InvokeReader implements ExchangeReader {
 
   constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {}
 
+  /** The send time is the socket write, not the call: undici may hold a request a turn or more first. */
+  onSend(): void {
+    this.outcome.sentAt = nowMs();
+  }
+
   onHead(status: number, raw: readonly (Buffer | string)[]): void {
     this.outcome.firstByteAt = nowMs();
     this.deadline.headers();

@@ -6,6 +6,12 @@ import type { Dispatcher } from 'undici';
 import type { AbortFlag } from './abort-flag.js';
 
 export interface ExchangeReader {
+  /**
+   * The request is about to be written to its socket (undici calls this just before the write): after
+   * any wait for a free connection, and after undici's one event-loop turn before reusing an idle
+   * keep-alive socket. Not called when the request never gets a connection.
+   */
+  onSend?(): void;
   /** The final response head (1xx informational heads are skipped); raw is undici's name, value, ... list. */
   onHead(status: number, raw: readonly (Buffer | string)[]): void;
   /** One body chunk; false stops reading: the request is aborted and its connection dropped, not reused. */
@@ -44,8 +50,9 @@ export function exchange(pool: Dispatcher, opts: ExchangeOptions, signal: AbortF
     };
     pool.dispatch(opts, {
       onConnect(undiciAbort: (err: Error) => void) {
-        if (signal.aborted) undiciAbort(signal.reason as Error);
-        else abort = undiciAbort;
+        if (signal.aborted) return undiciAbort(signal.reason as Error);
+        abort = undiciAbort;
+        reader.onSend?.();
       },
       onHeaders(status: number, raw: (Buffer | string)[]) {
         if (status >= 200) reader.onHead(status, raw);

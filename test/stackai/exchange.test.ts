@@ -127,6 +127,38 @@ describe('exchange', () => {
   });
 });
 
+describe('exchange: onSend', () => {
+  it('fires at the socket write: a request waiting for the only connection is sent when it frees', async () => {
+    script = (write) => setTimeout(() => write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'), 80);
+    const pool = new PoolClass(origin, { connections: 1 });
+    const sends: number[] = [];
+    const ends: number[] = [];
+    const t0 = performance.now();
+    const one = (i: number) => exchange(pool, opts, new AbortFlag(), {
+      onSend: () => { sends[i] = performance.now() - t0; },
+      onHead: () => undefined,
+      onChunk: () => true,
+    }).then(() => { ends[i] = performance.now() - t0; });
+    await Promise.all([one(0), one(1)]);
+    expect(sends[0]).toBeLessThan(50);
+    expect(sends[1]).toBeGreaterThanOrEqual(ends[0]! - 1); // not before the first answer freed the socket
+    expect(ends[1]! - sends[1]!).toBeGreaterThanOrEqual(75);
+    await pool.close();
+  });
+
+  it('is not called when the request never gets a connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const nowhere = new PoolClass(`http://127.0.0.1:${port}`, { connections: 1 });
+    let sent = false;
+    await expect(exchange(nowhere, opts, new AbortFlag(), { onSend: () => { sent = true; }, onHead: () => undefined, onChunk: () => true })).rejects.toThrow();
+    expect(sent).toBe(false);
+    await nowhere.destroy();
+  });
+});
+
 describe('rawHeader', () => {
   it('finds a header by its lower-case name in either case, and only that one', () => {
     const raw = [Buffer.from('Content-Type'), Buffer.from('text/plain'), Buffer.from('RETRY-AFTER'), Buffer.from('120')];
