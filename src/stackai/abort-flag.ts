@@ -1,8 +1,8 @@
-// The abort signal handed to undici for one request. undici takes an EventTarget or an EventEmitter
-// ("signal must be an EventEmitter or EventTarget") and only calls once / removeListener on it and reads
-// aborted / reason; an AbortController costs ~2 µs to make plus its EventTarget listener bookkeeping
-// on every request, a tenth of a zero-latency request's client CPU. This is the same contract, minus
-// what undici never uses.
+// The abort signal of one request (RequestTimers aborts it; exchange.ts listens). It keeps undici's
+// signal contract ("signal must be an EventEmitter or EventTarget": once / removeListener, aborted /
+// reason) so it can also be handed to undici's own `signal` option; an AbortController costs ~2 µs to
+// make plus its EventTarget listener bookkeeping on every request, a tenth of a zero-latency request's
+// client CPU.
 import type { EventEmitter } from 'node:events';
 
 type Listener = () => void;

@@ -1,6 +1,5 @@
 // The time limits of one request: total, first byte (response headers) and idle (no frame or keep-alive
 // line for too long). One abort signal for all; remembers which limit fired so the error can say so.
-import type { EventEmitter } from 'node:events';
 import { nowMs } from '../metrics/clock.js';
 import { AbortFlag } from './abort-flag.js';
 
@@ -33,10 +32,6 @@ export class RequestTimers {
     this.total = this.arm('total', limits.totalMs);
     // A limit at or past the total would never fire first: leave it to the total.
     if (isSet(limits.firstByteMs) && limits.firstByteMs < limits.totalMs) this.firstByte = this.arm('first_byte', limits.firstByteMs);
-  }
-
-  get signal(): EventEmitter {
-    return this.controller.signal;
   }
 
   /** The response headers arrived: the first-byte limit is met; the idle clock starts. */

@@ -1,4 +1,4 @@
-// The EventEmitter-shaped abort signal handed to undici: listeners run once on the first abort, a removed
+// The EventEmitter-shaped abort signal of a request (exchange.ts listens; undici could take it too): listeners run once on the first abort, a removed
 // listener never runs, and the first reason stands.
 import { describe, expect, it } from 'vitest';
 import { AbortFlag } from '../../src/stackai/abort-flag.js';
