@@ -6,7 +6,7 @@ import type { ResultRecord } from '../worker/messages.js';
 export interface ResultsSinkOptions {
   /** Flush once this many lines are waiting... */
   maxLines?: number;
-  /** ...or this many bytes... */
+  /** ...or when the next line might not fit in this many bytes (the batch buffer, allocated once)... */
   maxBytes?: number;
   /** ...or this long after the first waiting line, ms. */
   maxDelayMs?: number;
@@ -14,19 +14,23 @@ export interface ResultsSinkOptions {
 
 export class ResultsSink {
   private fd: number | null;
-  private waiting: string[] = [];
+  /**
+   * The waiting lines, already UTF-8 encoded: each line's string dies young instead of being kept
+   * (and copied by every young-generation collection, some promoted) until the batch is joined.
+   */
+  private readonly buffer: Buffer;
   private waitingBytes = 0;
+  private waitingLines = 0;
   private timer: NodeJS.Timeout | null = null;
   private failure: Error | null = null;
   private readonly maxLines: number;
-  private readonly maxBytes: number;
   private readonly maxDelayMs: number;
 
   /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). */
   constructor(path: string, opts: ResultsSinkOptions = {}) {
     this.fd = openSync(path, 'a');
     this.maxLines = opts.maxLines ?? 512;
-    this.maxBytes = opts.maxBytes ?? 256 * 1024;
+    this.buffer = Buffer.allocUnsafe(opts.maxBytes ?? 256 * 1024);
     this.maxDelayMs = opts.maxDelayMs ?? 100;
     // process.exit() (a second Ctrl-C) skips timers but runs 'exit' listeners: flush the waiting lines there.
     process.on('exit', this.onExit);
@@ -42,9 +46,17 @@ export class ResultsSink {
     if (this.failure) throw this.failure;
     if (this.fd === null) return;
     const line = `${JSON.stringify(record)}\n`;
-    this.waiting.push(line);
-    this.waitingBytes += line.length;
-    if (this.waiting.length >= this.maxLines || this.waitingBytes >= this.maxBytes) this.flush();
+    // A UTF-8 line takes at most 3 bytes per UTF-16 unit: if it might not fit, make room first.
+    if (this.waitingBytes + line.length * 3 > this.buffer.length) {
+      this.flush();
+      if (line.length * 3 > this.buffer.length) {
+        this.writeAll(Buffer.from(line, 'utf8')); // a line longer than the whole buffer goes on its own
+        return;
+      }
+    }
+    this.waitingBytes += this.buffer.write(line, this.waitingBytes, 'utf8');
+    this.waitingLines++;
+    if (this.waitingLines >= this.maxLines) this.flush();
     else if (this.timer === null) {
       this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
       this.timer.unref();
@@ -60,10 +72,15 @@ export class ResultsSink {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.fd === null || this.waiting.length === 0 || this.failure) return;
-    const data = Buffer.from(this.waiting.join(''), 'utf8');
-    this.waiting = [];
+    if (this.fd === null || this.waitingBytes === 0 || this.failure) return;
+    const bytes = this.waitingBytes;
     this.waitingBytes = 0;
+    this.waitingLines = 0;
+    this.writeAll(this.buffer.subarray(0, bytes));
+  }
+
+  private writeAll(data: Buffer): void {
+    if (this.fd === null || this.failure) return;
     try {
       let off = 0;
       while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
