@@ -2,6 +2,7 @@
 // crash (even kill -9) leaves only whole lines on disk, and at most the last fraction of a second unwritten.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ResultRecord } from '../worker/messages.js';
+import { recordLine } from '../worker/record-text.js';
 
 export interface ResultsSinkOptions {
   /** Flush once this many lines are waiting... */
@@ -45,7 +46,7 @@ export class ResultsSink {
   write(record: ResultRecord): void {
     if (this.failure) throw this.failure;
     if (this.fd === null) return;
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${recordLine(record)}\n`;
     // A UTF-8 line takes at most 3 bytes per UTF-16 unit: if it might not fit, make room first.
     if (this.waitingBytes + line.length * 3 > this.buffer.length) {
       this.flush();

@@ -63,8 +63,11 @@ export interface WireTask extends RequestTask {
  */
 export type ToWorker = { type: 'tasks'; tasks: WireTask[] } | { type: 'drop-held' };
 
-/** A task's outcome: its record, null for a held task dropped before it started, or why the worker failed it. */
-export type WireOutcome = ResultRecord | null | { failed: string };
+/**
+ * A task's outcome: its record (as JSON text from a worker thread, see record-text.ts; the object
+ * itself on the main thread), null for a held task dropped before it started, or why it failed.
+ */
+export type WireOutcome = ResultRecord | string | null | { failed: string };
 
 /** Worker -> main thread: results batched per turn of the worker's event loop, and the requests it has running. */
 export type FromWorker = { type: 'ready' } | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; running: number };

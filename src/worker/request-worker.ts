@@ -30,7 +30,8 @@ function flush(): void {
 
 const runner = new TaskRunner(ctx, (id, outcome, held) => {
   outIds.push(id);
-  outcomes.push(outcome);
+  // A record goes as its JSON text: see record-text.ts.
+  outcomes.push(outcome !== null && typeof outcome === 'object' && !('failed' in outcome) ? JSON.stringify(outcome) : outcome);
   // Held results wait for company unless the local queue runs low: each one answered lets the
   // scheduler hand over the next request, and the queue must not run dry waiting for that.
   if (!held || runner.runningLow) immediate ??= setImmediate(flush);

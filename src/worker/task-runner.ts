@@ -3,6 +3,7 @@
 import { nowMs } from '../metrics/clock.js';
 import { executeRequest, type RequestContext } from './execute-request.js';
 import type { RequestTask, ResultRecord, WireOutcome, WireTask } from './messages.js';
+import { recordFromText } from './record-text.js';
 
 export type Reply = (id: number, outcome: WireOutcome, held: boolean) => void;
 
@@ -21,7 +22,8 @@ export function wireTask(task: RequestTask, id: number, hold: { notAfter: number
 export function settle(pending: Map<number, Pending>, id: number, outcome: WireOutcome): void {
   const p = pending.get(id)!;
   pending.delete(id);
-  if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
+  if (typeof outcome === 'string') p.resolve(recordFromText(outcome));
+  else if (outcome !== null && 'failed' in outcome) p.reject(new Error(outcome.failed));
   else p.resolve(outcome);
 }
 
