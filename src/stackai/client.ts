@@ -103,7 +103,7 @@ export class StackAIClient {
     });
     const read = new InvokeReader(outcome, deadline, decoder);
     let endAt: number | null = null;
-    outcome.sentAt = nowMs();
+    outcome.sentAt = nowMs(); // until the reader's onSend replaces it with the socket write (never, if no connection)
     try {
       await exchange(this.pool, {
         method: 'POST', path, headers, body,
