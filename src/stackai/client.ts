@@ -7,8 +7,8 @@ import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
-import { ErrorBody, TextBody } from './response-body.js';
-import { exchange, rawHeader, type ExchangeReader } from './exchange.js';
+import { BodyCollector } from './response-body.js';
+import { exchange, rawHeader } from './exchange.js';
 import { classifyRunBody } from './run-response.js';
 import type { ClassifiedError, InvokeOutcome, InvokeRequest } from './types.js';
 
@@ -48,6 +48,8 @@ export class StackAIClient {
   private readonly location: BaseLocation | null;
   private readonly badBaseUrl: string | null = null;
   private readonly pool: Pool | null;
+  /** An invoke's headers by mode and framing, built once: undici only reads them. */
+  private readonly invokeHeaders = new Map<string, Record<string, string>>();
 
   constructor(opts: StackAIClientOptions) {
     this.token = opts.token;
@@ -78,12 +80,7 @@ export class StackAIClient {
       outcome.endAt = nowMs();
       return outcome;
     }
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
-    };
-    // The sso endpoint authenticates with the token in the query, not the header.
-    if (req.mode !== 'sso-stream' && this.token !== '') headers.authorization = `Bearer ${this.token}`;
+    const headers = this.headersFor(req);
     const path = invokePath(this.location.basePath, req, this.token);
     let body: string;
     try {
@@ -149,6 +146,21 @@ export class StackAIClient {
     return outcome;
   }
 
+  private headersFor(req: InvokeRequest): Record<string, string> {
+    const key = `${req.mode}:${req.mode !== 'run' && req.stream.sse}`;
+    let headers = this.invokeHeaders.get(key);
+    if (headers === undefined) {
+      headers = {
+        'content-type': 'application/json',
+        accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
+      };
+      // The sso endpoint authenticates with the token in the query, not the header.
+      if (req.mode !== 'sso-stream' && this.token !== '') headers.authorization = `Bearer ${this.token}`;
+      this.invokeHeaders.set(key, headers);
+    }
+    return headers;
+  }
+
   private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null): void {
     outcome.ok = result.ok;
     outcome.error = result.error === null ? null : { ...result.error, status };
@@ -185,7 +197,7 @@ export class StackAIClient {
     Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
     const deadline = new RequestTimers({ totalMs: timeoutMs });
-    const got: { status: number | null; errorBody: ErrorBody | null; textBody: TextBody } = { status: null, errorBody: null, textBody: new TextBody(MAX_JSON_BODY_BYTES) };
+    const got = new BodyCollector(MAX_JSON_BODY_BYTES);
     try {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -193,16 +205,10 @@ export class StackAIClient {
       await exchange(this.pool, {
         method, path, headers, body: body ?? null,
         headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
-      }, deadline.controller, {
-        onHead: (status) => {
-          got.status = status;
-          if (status < 200 || status >= 300) got.errorBody = new ErrorBody();
-        },
-        onChunk: (chunk) => (got.errorBody ?? got.textBody).push(chunk),
-      });
+      }, deadline.controller, got);
       const status = got.status!;
       if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), this.secrets) };
-      const text = got.textBody.text();
+      const text = got.textBody!.text();
       if (text === null) return { ok: false, error: makeError('protocol', `response larger than ${MAX_JSON_BODY_BYTES} bytes`, status) };
       try {
         return { ok: true, status, value: JSON.parse(text) as unknown };
@@ -235,38 +241,34 @@ export class StackAIClient {
  * the body into an error text, the run answer's text, or the stream's frame decoder, which timestamps
  * every content frame with its chunk's arrival.
  */
-class InvokeReader implements ExchangeReader {
-  errorBody: ErrorBody | null = null;
-  textBody: TextBody | null = null;
+class InvokeReader extends BodyCollector {
   /** When the stream's verdict became known (its end time); null until then. */
   verdictAt: number | null = null;
   private drained = 0;
 
-  constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {}
+  constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {
+    super(MAX_JSON_BODY_BYTES, decoder === null); // a stream's body goes to the decoder instead
+  }
 
   /** The send time is the socket write, not the call: undici may hold a request a turn or more first. */
   onSend(): void {
     this.outcome.sentAt = nowMs();
   }
 
-  onHead(status: number, raw: readonly (Buffer | string)[]): void {
+  override onHead(status: number, raw: readonly (Buffer | string)[]): void {
     this.outcome.firstByteAt = nowMs();
     this.deadline.headers();
     this.outcome.status = status;
-    if (status < 200 || status >= 300) {
-      const retryAfter = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
-      if (retryAfter !== null) this.outcome.retryAfterMs = retryAfter;
-      this.errorBody = new ErrorBody();
-    } else if (this.decoder === null) this.textBody = new TextBody(MAX_JSON_BODY_BYTES);
+    super.onHead(status);
+    if (this.errorBody === null) return;
+    const retryAfter = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
+    if (retryAfter !== null) this.outcome.retryAfterMs = retryAfter;
   }
 
-  onChunk(chunk: Buffer): boolean {
-    if (this.errorBody !== null) return this.errorBody.push(chunk);
-    if (this.textBody !== null) {
-      this.deadline.activity();
-      return this.textBody.push(chunk);
-    }
-    return this.streamChunk(chunk, this.decoder!);
+  override onChunk(chunk: Buffer): boolean {
+    if (this.errorBody === null && this.decoder !== null) return this.streamChunk(chunk, this.decoder);
+    if (this.textBody !== null) this.deadline.activity();
+    return super.onChunk(chunk);
   }
 
   /** Feeds the decoder; after the verdict, reads on to EOF so the socket is reused, but not far. */

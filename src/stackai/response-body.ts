@@ -43,3 +43,26 @@ export class ErrorBody {
     return Buffer.concat(this.chunks).subarray(0, ERROR_BODY_KEEP_BYTES).toString('utf8');
   }
 }
+
+/**
+ * Collects a response as an ExchangeReader: a non-2xx body into an ErrorBody, a 2xx body into a
+ * TextBody capped at `maxBytes`, or, with `textBody` false, not at all (the subclass reads it).
+ */
+export class BodyCollector {
+  status: number | null = null;
+  errorBody: ErrorBody | null = null;
+  textBody: TextBody | null = null;
+
+  constructor(private readonly maxBytes: number, private readonly collectText = true) {}
+
+  onHead(status: number, _raw?: readonly (Buffer | string)[]): void {
+    this.status = status;
+    if (status < 200 || status >= 300) this.errorBody = new ErrorBody();
+    else if (this.collectText) this.textBody = new TextBody(this.maxBytes);
+  }
+
+  /** Routes a chunk to the body being collected; false past its cap. */
+  onChunk(chunk: Buffer): boolean {
+    return (this.errorBody ?? this.textBody!).push(chunk);
+  }
+}
