@@ -1,7 +1,7 @@
 // A record from a worker thread crosses as its JSON text (cheaper to post than the object graph, and
 // read back with one JSON.parse); the main thread keeps that text beside the parsed record, so its
 // results.jsonl line needs no second JSON.stringify: only the fields the runner adds are appended.
-import type { ResultRecord } from './messages.js';
+import type { ResultRecord, WireOutcome } from './messages.js';
 
 const texts = new WeakMap<ResultRecord, string>();
 
@@ -10,6 +10,11 @@ const texts = new WeakMap<ResultRecord, string>();
  * (src/runner/collect.ts), so the line is byte for byte what JSON.stringify would write.
  */
 const RUNNER_FIELDS = ['sendLagMs', 'delayed', 'outputTokens', 'warmup', 'step'] as const;
+
+/** What a worker thread posts for an outcome: a record as its JSON text, anything else as it is. */
+export function outcomeForWire(outcome: WireOutcome): WireOutcome {
+  return outcome !== null && typeof outcome === 'object' && !('failed' in outcome) ? JSON.stringify(outcome) : outcome;
+}
 
 /** The record a worker sent as JSON text; its line reuses the text. */
 export function recordFromText(text: string): ResultRecord {

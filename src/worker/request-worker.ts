@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { clientFor, prepareContext } from './execute-request.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerConfig } from './messages.js';
+import { outcomeForWire } from './record-text.js';
 import { TaskRunner } from './task-runner.js';
 
 const HELD_FLUSH_MS = 2;
@@ -30,8 +31,7 @@ function flush(): void {
 
 const runner = new TaskRunner(ctx, (id, outcome, held) => {
   outIds.push(id);
-  // A record goes as its JSON text: see record-text.ts.
-  outcomes.push(outcome !== null && typeof outcome === 'object' && !('failed' in outcome) ? JSON.stringify(outcome) : outcome);
+  outcomes.push(outcomeForWire(outcome));
   // Held results wait for company unless the local queue runs low: each one answered lets the
   // scheduler hand over the next request, and the queue must not run dry waiting for that.
   if (!held || runner.runningLow) immediate ??= setImmediate(flush);

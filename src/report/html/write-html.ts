@@ -26,15 +26,15 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
   const names = report.variants.map((v) => v.name);
   const gen = generator();
   const parts = htmlParts({ suite: report.suite, generator: gen });
+  const [openTag, closeTag] = parts.rowChunkTags;
   const file = await open(join(dir, 'report.html'), 'w');
   try {
     await file.write(parts.head);
     const rows: RowsData = existsSync(resultsPath)
       ? await readPageRows(resultsPath, names, async (chunk) => {
-        const [open, close] = parts.rowChunkTags;
-        await file.write(open);
+        await file.write(openTag);
         await file.write(chunk);
-        await file.write(close);
+        await file.write(closeTag);
       })
       : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
     await file.write(parts.tail(buildPageData(report, rows, gen)));
