@@ -11,6 +11,6 @@ export { startSimulator, startSimulatorThread, type SimulatorHandle } from './si
 export { StackAIClient } from './stackai/client.js';
 export { FrameDecoder } from './stackai/frame-decoder.js';
 export type { Report, VariantReport } from './report/report-model.js';
-export type { ResultRecord } from './worker/messages.js';
+export type { ResultRecord, AttemptTiming } from './record/result-record.js';
 export type { Suite, SuiteOverrides } from './suite/types.js';
 export type { ClassifiedError, ErrorKind, InvokeOutcome, InvokeRequest, Mode } from './stackai/types.js';

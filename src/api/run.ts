@@ -2,7 +2,7 @@
 import { loadSuite, type LoadSuiteOptions } from '../suite/load-suite.js';
 import { runSuite as runLoadedSuite, type RunOptions, type RunOutcome } from '../runner/run-suite.js';
 import type { Suite } from '../suite/types.js';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 
 /** Everything a run takes: where the suite's ${VAR}s come from and flag-like overrides, then the run's own options. */
 export interface RunSuiteOptions extends RunOptions, LoadSuiteOptions {

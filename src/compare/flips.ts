@@ -2,7 +2,7 @@
 // a second pass over results.jsonl that keeps only the records of the flipped rows.
 import { forEachResult, rowKey } from './outcomes.js';
 import type { FlippedRow, Flips, FlipSide } from './types.js';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 
 export const FLIP_LIMIT = 100;
 const OUTPUT_CHARS = 2000;

@@ -6,7 +6,7 @@ import { judge } from './judge-grader.js';
 import { length } from './length-grader.js';
 import { number } from './number-grader.js';
 import { regex } from './regex-grader.js';
-import { script } from './script-grader.js';
+import { script, timeoutMs as scriptTimeoutMs } from './script-grader.js';
 import { similarity } from './similarity-grader.js';
 import { contains, equals, icontains, startsWith } from './text-graders.js';
 import { latency, ttft } from './timing-graders.js';
@@ -63,8 +63,20 @@ export interface RowGrade {
   score: number | null;
 }
 
+/** How a grading thread watches and steers one row's graders (see src/grading/). */
+export interface GradeHooks {
+  /** Called just before grader `index` runs its synchronous part, and with -1 once it has returned. */
+  calling?: (index: number) => void;
+  /** Outcomes decided elsewhere (a grader that hung or killed its thread before): used instead of running it. */
+  forced?: ReadonlyMap<number, GradeOutcome>;
+}
+
 export interface RowGrader {
-  grade(ctx: GradeContext): Promise<RowGrade>;
+  grade(ctx: GradeContext, hooks?: GradeHooks): Promise<RowGrade>;
+  /** Resolves once every grader that loads code (script modules) has loaded it; rejects with the first failure. */
+  ready(): Promise<void>;
+  /** Per grader, in suite order: its type and, for a script, its per-call timeout (ms). */
+  readonly info: readonly { name: string; type: string; timeoutMs: number | null }[];
 }
 
 export interface GraderOptions extends CheckEnv {
@@ -72,6 +84,15 @@ export interface GraderOptions extends CheckEnv {
   judge?: JudgeCaller | null;
   /** With it, a row passes on its weighted score (and its required graders) instead of needing every grader. */
   passScore?: number | null;
+}
+
+/** Per grader, without loading anything: its display name, type and, for a script, its per-call limit (ms). */
+export function prepareGraderInfo(specs: GraderSpec[]): { name: string; type: string; timeoutMs: number | null }[] {
+  return specs.map((spec) => ({
+    name: typeof spec.name === 'string' ? spec.name : spec.type,
+    type: spec.type,
+    timeoutMs: resolve(spec.type).base === 'script' ? scriptTimeoutMs(spec.timeout) : null,
+  }));
 }
 
 /** Prepares every grader of a suite once; grade() is then called per result. Graders of a row run concurrently. */
@@ -85,15 +106,28 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
     const weight = typeof spec.weight === 'number' ? spec.weight : 1;
     // Without pass_score every grader is required; with it, only those marked so.
     const required = passScore === null ? true : spec.required === true;
-    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required };
+    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required, type: spec.type };
   });
   return {
-    async grade(ctx) {
+    info: prepared.map((p) => ({ name: p.name, type: p.type, timeoutMs: p.run.timeoutMs ?? null })),
+    async ready() {
+      await Promise.all(prepared.map((p) => p.run.ready));
+    },
+    async grade(ctx, hooks = {}) {
       if (prepared.length === 0) return { grades: [], pass: null, score: null };
-      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate }) => {
+      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate }, index) => {
+        const forced = hooks.forced?.get(index);
+        if (forced !== undefined) return { grader: name, ...forced };
         let g: GradeOutcome;
         try {
-          g = await run(ctx);
+          hooks.calling?.(index);
+          let pending: GradeOutcome | Promise<GradeOutcome>;
+          try {
+            pending = run(ctx);
+          } finally {
+            hooks.calling?.(-1);
+          }
+          g = await pending;
         } catch (err) {
           return { grader: name, pass: false, score: 0, reason: `grader error: ${(err as Error)?.message ?? String(err)}`, error: true };
         }

@@ -1,8 +1,10 @@
 // script: a user's .js / .mjs module (path relative to the suite) exporting
-// grade({output, expected, row, rowIndex, variant, metadata, ttftMs, latencyMs}), loaded once per worker thread.
+// grade({output, expected, row, rowIndex, variant, metadata, ttftMs, latencyMs}), loaded once per grading
+// thread when the thread starts (a module that throws on import fails the run before any request).
 // It may return a boolean, a score in 0..1, or {pass, score, reason}, sync or async; a throw, a bad
-// return value or a call slower than `timeout` is a grader error. The timeout bounds waiting: a
-// script that loops synchronously holds its worker thread (as any code in it would).
+// return value or a call slower than `timeout` is a grader error. An async call is raced against the
+// timeout here; a synchronous one that never returns is stopped by the grading pool, which terminates
+// its thread (src/grading/), so it is a grader error too, never a hung run.
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +16,8 @@ type GradeFn = (args: Record<string, unknown>) => unknown;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-function timeoutMs(v: unknown): number | null {
+/** A script grader's per-call limit, ms, from its `timeout` (null when the value is invalid). */
+export function timeoutMs(v: unknown): number | null {
   if (v === undefined) return DEFAULT_TIMEOUT_MS;
   if (typeof v === 'number') return v > 0 ? v : null; // ms, like the other per-call limits of graders
   const ms = typeof v === 'string' ? parseDuration(v) : null;
@@ -38,22 +41,31 @@ export const script: GraderFamily = {
     const name = typeof spec.function === 'string' ? spec.function : 'grade';
     const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;
     const limit = timeoutMs(spec.timeout)!;
-    let fn: Promise<GradeFn> | null = null;
-    const load = () =>
-      (fn ??= import(pathToFileURL(file).href).then((m: Record<string, unknown>) => {
+    let loaded: GradeFn | null = null;
+    const load: Promise<GradeFn> = import(pathToFileURL(file).href).then(
+      (m: Record<string, unknown>) => {
         const f = m[name] ?? (name === 'grade' ? (m.default as Record<string, unknown> | undefined)?.grade ?? m.default : undefined);
         if (typeof f !== 'function') throw new Error(`${spec.path} exports no function ${name}`);
-        return f as GradeFn;
-      }));
-    return async (ctx) => {
+        return (loaded = f as GradeFn);
+      },
+      (err: unknown) => {
+        throw new Error(`script ${spec.path} could not be loaded: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!);
+      },
+    );
+    load.catch(() => {}); // reported by ready() and by every call
+    const run = async (ctx: GradeContext) => {
       try {
-        const f = await load();
-        const value = await withTimeout(Promise.resolve().then(() => f(argsOf(ctx))), limit);
+        // Called synchronously once loaded, so a script that loops is seen looping inside this call.
+        const f = loaded ?? (await load);
+        const value = await withTimeout(Promise.resolve(f(argsOf(ctx))), limit);
         return interpret(value, threshold);
       } catch (err) {
         return { pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true };
       }
     };
+    const ready = load.then(() => undefined);
+    ready.catch(() => {});
+    return Object.assign(run, { ready, timeoutMs: limit });
   },
 };
 

@@ -44,8 +44,11 @@ export interface Grade {
 
 export type GradeOutcome = Omit<Grade, 'grader'>;
 
-/** A prepared grader: spec checked and templates compiled once, then called per result. */
-export type PreparedGrader = (ctx: GradeContext) => GradeOutcome | Promise<GradeOutcome>;
+/**
+ * A prepared grader: spec checked and templates compiled once, then called per result. A grader that
+ * loads code says when it has (`ready`), and a script states its per-call limit (`timeoutMs`).
+ */
+export type PreparedGrader = ((ctx: GradeContext) => GradeOutcome | Promise<GradeOutcome>) & { ready?: Promise<void>; timeoutMs?: number };
 
 /** What a judge call needs from the worker: its StackAI client, retries and timeout applied. */
 export interface JudgeRequest {

@@ -13,7 +13,7 @@ import { readResults } from '../report/read-results.js';
 import type { Report, VariantReport } from '../report/report-model.js';
 import { writeReports } from '../report/write-reports.js';
 import { writeHlogs } from '../runner/write-hlogs.js';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 import { readShardSet, type ShardRun } from './shard-set.js';
 
 export interface MergeOutcome {

@@ -1,7 +1,10 @@
 // Per-variant grading breakdown: each grader's passes / failures / errors and mean score, and the judge
 // flow's calls (count, failures, latency) — measured here, apart from the run's own latency statistics.
-import type { ResultRecord } from '../worker/messages.js';
+// take() / merge() carry what a thread added to the main thread's total.
+import type { ResultRecord } from '../record/result-record.js';
+import { ExactSum } from './exact-sum.js';
 import { newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
+import { mergeHistogram, takeHistogram, type HistogramDelta } from './histogram-delta.js';
 
 export interface GraderTally {
   passed: number;
@@ -26,8 +29,22 @@ export interface GraderBreakdown {
   judge: JudgeSummary | null;
 }
 
+/** Everything added since the last take(). */
+export interface GraderStatsDelta {
+  /** In first-seen order (suite order), as [name, tally]: object keys would reorder numeric names. */
+  tallies: [string, { passed: number; failed: number; errors: number; scoreSum: number[] }][];
+  judge: { calls: number; failed: number; retries: number; latency?: HistogramDelta };
+}
+
+interface Tally {
+  passed: number;
+  failed: number;
+  errors: number;
+  scoreSum: ExactSum;
+}
+
 export class GraderStats {
-  private readonly tallies = new Map<string, { passed: number; failed: number; errors: number; scoreSum: number }>();
+  private readonly tallies = new Map<string, Tally>();
   private judgeCalls = 0;
   private judgeFailed = 0;
   private judgeRetries = 0;
@@ -35,12 +52,11 @@ export class GraderStats {
 
   add(r: ResultRecord): void {
     for (const g of r.grades) {
-      let t = this.tallies.get(g.grader);
-      if (!t) this.tallies.set(g.grader, (t = { passed: 0, failed: 0, errors: 0, scoreSum: 0 }));
+      const t = this.tally(g.grader);
       if (g.error) t.errors++;
       else if (g.pass) t.passed++;
       else t.failed++;
-      t.scoreSum += g.score;
+      t.scoreSum.add(g.score);
       if (g.judge) {
         this.judgeCalls++;
         this.judgeRetries += g.judge.attempts - 1;
@@ -50,16 +66,50 @@ export class GraderStats {
     }
   }
 
+  /** What was added since the last take; this instance starts again from empty. */
+  take(): GraderStatsDelta {
+    const tallies: GraderStatsDelta['tallies'] = [];
+    for (const [name, t] of this.tallies) {
+      tallies.push([name, { passed: t.passed, failed: t.failed, errors: t.errors, scoreSum: t.scoreSum.take() }]);
+    }
+    this.tallies.clear();
+    const judge: GraderStatsDelta['judge'] = { calls: this.judgeCalls, failed: this.judgeFailed, retries: this.judgeRetries };
+    const latency = this.judgeLatency ? takeHistogram(this.judgeLatency) : undefined;
+    if (latency) judge.latency = latency;
+    this.judgeCalls = this.judgeFailed = this.judgeRetries = 0;
+    return { tallies, judge };
+  }
+
+  merge(d: GraderStatsDelta): void {
+    for (const [name, x] of d.tallies) {
+      const t = this.tally(name);
+      t.passed += x.passed;
+      t.failed += x.failed;
+      t.errors += x.errors;
+      t.scoreSum.merge(x.scoreSum);
+    }
+    this.judgeCalls += d.judge.calls;
+    this.judgeFailed += d.judge.failed;
+    this.judgeRetries += d.judge.retries;
+    if (d.judge.latency) mergeHistogram((this.judgeLatency ??= newHistogram()), d.judge.latency);
+  }
+
   summary(): GraderBreakdown {
     const graders: Record<string, GraderTally> = {};
     for (const [name, t] of this.tallies) {
       const n = t.passed + t.failed + t.errors;
-      graders[name] = { passed: t.passed, failed: t.failed, errors: t.errors, meanScore: n ? t.scoreSum / n : 0 };
+      graders[name] = { passed: t.passed, failed: t.failed, errors: t.errors, meanScore: n ? t.scoreSum.value() / n : 0 };
     }
     const judge = this.judgeCalls === 0 ? null : {
       calls: this.judgeCalls, failed: this.judgeFailed, retries: this.judgeRetries,
       latencyMs: this.judgeLatency ? summarize(this.judgeLatency) : null,
     };
     return { graders, judge };
+  }
+
+  private tally(name: string): Tally {
+    let t = this.tallies.get(name);
+    if (!t) this.tallies.set(name, (t = { passed: 0, failed: 0, errors: 0, scoreSum: new ExactSum() }));
+    return t;
   }
 }

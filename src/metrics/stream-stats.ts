@@ -1,7 +1,9 @@
 // Per-variant accumulators beside the core timings: service time, send lag, output tokens, TPOT and
-// token throughput (GenAI-Perf's streaming metrics). add() per result, summary() once at the end.
-import type { ResultRecord } from '../worker/messages.js';
+// token throughput (GenAI-Perf's streaming metrics). add() per result, summary() once at the end;
+// take() / merge() carry what a thread added to the main thread's total.
+import type { ResultRecord } from '../record/result-record.js';
 import { newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
+import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
 import { outputTokens, timePerOutputToken } from './output-tokens.js';
 
 export interface StreamSummary {
@@ -23,41 +25,67 @@ export interface StreamSummary {
   outputTokensPerSecond: number | null;
 }
 
+type StreamHistogram = 'service' | 'lag' | 'tokens' | 'tpot' | 'tps';
+
+/** Everything added since the last take(): histograms (left out when empty) and counters. */
+export interface StreamStatsDelta {
+  histograms: Partial<Record<StreamHistogram, HistogramDelta>>;
+  delayed: number;
+  /** Token counts are integers: their plain sum is exact in any order. */
+  tokenSum: number;
+  source: { metadata: number; estimate: number };
+}
+
 export class StreamStats {
-  private readonly service: Histogram = newHistogram();
-  private readonly lag: Histogram = newHistogram();
-  private readonly tokens: Histogram = newHistogram();
-  private readonly tpot: Histogram = newHistogram();
-  private readonly tps: Histogram = newHistogram();
+  private readonly h: Record<StreamHistogram, Histogram> = {
+    service: newHistogram(), lag: newHistogram(), tokens: newHistogram(), tpot: newHistogram(), tps: newHistogram(),
+  };
   private delayed = 0;
   private tokenSum = 0;
-  private readonly source = { metadata: 0, estimate: 0 };
+  private source = { metadata: 0, estimate: 0 };
 
   add(r: ResultRecord): void {
-    if (r.sendLagMs !== undefined) recordMs(this.lag, r.sendLagMs);
+    if (r.sendLagMs !== undefined) recordMs(this.h.lag, r.sendLagMs);
     if (r.delayed) this.delayed++;
     if (!r.ok) return;
-    recordMs(this.service, r.timestamps.end - r.timestamps.sent);
+    recordMs(this.h.service, r.timestamps.end - r.timestamps.sent);
     const t = r.outputTokens ?? outputTokens(r.metadata, r.output);
     this.source[t.source]++;
     this.tokenSum += t.count;
     // Counts and rates go through recordMs too: it stores value × 1000 and summarize divides back, so
     // their summaries come out in their own unit (tokens, tokens/s), at 3 significant digits.
-    recordMs(this.tokens, t.count);
+    recordMs(this.h.tokens, t.count);
     const tpot = timePerOutputToken(r.latencyMs, r.ttftMs, t.count);
-    if (tpot !== null) recordMs(this.tpot, tpot);
-    if (r.latencyMs > 0) recordMs(this.tps, t.count / (r.latencyMs / 1000));
+    if (tpot !== null) recordMs(this.h.tpot, tpot);
+    if (r.latencyMs > 0) recordMs(this.h.tps, t.count / (r.latencyMs / 1000));
+  }
+
+  /** What was added since the last take; this instance starts again from empty. */
+  take(): StreamStatsDelta {
+    const d = { histograms: takeHistograms(this.h), delayed: this.delayed, tokenSum: this.tokenSum, source: this.source };
+    this.delayed = 0;
+    this.tokenSum = 0;
+    this.source = { metadata: 0, estimate: 0 };
+    return d;
+  }
+
+  merge(d: StreamStatsDelta): void {
+    mergeHistograms(this.h, d.histograms);
+    this.delayed += d.delayed;
+    this.tokenSum += d.tokenSum;
+    this.source.metadata += d.source.metadata;
+    this.source.estimate += d.source.estimate;
   }
 
   summary(spanSeconds: number): StreamSummary {
     return {
-      serviceMs: summarize(this.service),
-      sendLagMs: summarize(this.lag),
+      serviceMs: summarize(this.h.service),
+      sendLagMs: summarize(this.h.lag),
       delayedSends: this.delayed,
-      outputTokens: summarize(this.tokens),
+      outputTokens: summarize(this.h.tokens),
       outputTokensSource: { ...this.source },
-      tpotMs: summarize(this.tpot),
-      tokensPerSecond: summarize(this.tps),
+      tpotMs: summarize(this.h.tpot),
+      tokensPerSecond: summarize(this.h.tps),
       outputTokensPerSecond: spanSeconds > 0 && this.tokenSum > 0 ? Math.round((this.tokenSum / spanSeconds) * 1000) / 1000 : null,
     };
   }

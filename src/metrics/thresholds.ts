@@ -1,5 +1,6 @@
 // Threshold expressions (k6 style, DESIGN §2): a tiny grammar "<op> <number>" per named metric,
-// parsed at load time, evaluated per variant on the summary.
+// parsed at load time, evaluated per variant on the summary (and on the harness report, run-wide).
+import { harnessMetric, type HarnessMetric, type HarnessReport } from '../harness/harness-report.js';
 import type { VariantSummary } from './variant-stats.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
@@ -23,10 +24,22 @@ const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot', 'service'] as const;
 const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'grader_error_rate', 'rps', 'output_tokens_per_s'] as const;
 
+/**
+ * The harness watching itself (harness/harness-report.ts): one figure for the whole run, which every
+ * variant's threshold gets, since the variants share the threads.
+ */
+export const HARNESS_THRESHOLD_METRICS: Readonly<Record<HarnessMetric, string>> = {
+  harness_stall_ms: 'the longest stall of a request thread\'s event loop in ms (0 when none)',
+  harness_delay_p99_ms: 'the largest event-loop delay p99 of any request thread in ms',
+};
+
+export const isHarnessMetric = (metric: string): metric is HarnessMetric => Object.hasOwn(HARNESS_THRESHOLD_METRICS, metric);
+
 /** Every metric name a threshold may use (metadata metrics add `<name>_<mean|p50|p95|max|sum>`). */
 export const THRESHOLD_METRICS: readonly string[] = [
   ...TIMING.flatMap((m) => STATS.map((s) => `${m}_${s}_ms`)),
   ...RATIOS,
+  ...Object.keys(HARNESS_THRESHOLD_METRICS),
 ];
 
 const EXPR = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/;
@@ -81,12 +94,19 @@ function holds(actual: number, op: ThresholdOp, limit: number): boolean {
   }
 }
 
-/** A metric that was not measured (null) fails its threshold: no data is not a pass. */
-export function evaluateThresholds(parsed: ParsedThreshold[], variants: { name: string; summary: VariantSummary }[]): ThresholdResult[] {
+/**
+ * A metric that was not measured (null) fails its threshold: no data is not a pass. So a harness
+ * metric fails without `harness` (a run that was not watched).
+ */
+export function evaluateThresholds(
+  parsed: ParsedThreshold[],
+  variants: { name: string; summary: VariantSummary }[],
+  harness?: HarnessReport | null,
+): ThresholdResult[] {
   const out: ThresholdResult[] = [];
   for (const v of variants) {
     for (const t of parsed) {
-      const actual = metricValue(v.summary, t.metric);
+      const actual = isHarnessMetric(t.metric) ? harnessMetric(harness, t.metric) : metricValue(v.summary, t.metric);
       out.push({ variant: v.name, ...t, actual, ok: actual !== null && holds(actual, t.op, t.limit) });
     }
   }

@@ -1,9 +1,11 @@
 // The run second by second: requests started, completed, failed and in flight per 1-s bucket, with
 // p50 / p99 latency and TTFT of the requests that completed in it; each variant's intervals also go
 // to its .hlog. Percentile histograms exist only for the last few seconds; older buckets keep numbers.
+// Results come one by one (add) or as threads' deltas (merge, from a TimelineShard): the same either way.
 import type { ClockAnchor } from './clock.js';
-import { HlogWriter, intervalPercentileMs, newIntervalHistogram, recordIntervalMs, type IntervalHistogram } from './hlog.js';
-import type { ResultRecord } from '../worker/messages.js';
+import { HlogWriter, intervalPercentileMs } from './hlog.js';
+import { mergeSecond, newSecond, recordSecond, secondsOf, type SecondHistograms, type TimelineDelta } from './timeline-shard.js';
+import type { ResultRecord } from '../record/result-record.js';
 
 export interface TimelineBucket {
   /** Seconds since the run's clock anchor: the bucket covers [t, t + 1). */
@@ -20,14 +22,10 @@ export interface TimelineBucket {
   ttftP99Ms: number | null;
 }
 
-interface OpenBucket {
-  latency: IntervalHistogram;
-  ttft: IntervalHistogram;
-  /** Per variant index: that variant's latency and TTFT in this second (for its .hlog). */
-  perVariant: Map<number, { latency: IntervalHistogram; ttft: IntervalHistogram }>;
-}
-
-/** A bucket is closed once results for it can no longer arrive (they land within ms of their end). */
+/**
+ * A bucket is closed once results for it can no longer arrive: one completed on the main thread lands
+ * within ms of its end, one completed in a thread at that thread's next progress tick (about 1 s).
+ */
 const CLOSE_AFTER_S = 3;
 
 export class Timeline {
@@ -35,7 +33,7 @@ export class Timeline {
   private readonly completed: number[] = [];
   private readonly failed: number[] = [];
   private readonly percentiles: (Pick<TimelineBucket, 'latencyP50Ms' | 'latencyP99Ms' | 'ttftP50Ms' | 'ttftP99Ms'> | undefined)[] = [];
-  private readonly open = new Map<number, OpenBucket>();
+  private readonly open = new Map<number, SecondHistograms>();
   private readonly hlogs: HlogWriter[];
 
   constructor(anchor: ClockAnchor, private readonly variantNames: string[]) {
@@ -44,22 +42,31 @@ export class Timeline {
 
   /** A measured result (warm-up excluded by the caller); `variant` is its index. */
   add(r: ResultRecord, variant: number): void {
-    const s = Math.max(0, Math.floor(r.timestamps.scheduled / 1000));
-    const e = Math.max(0, Math.floor(r.timestamps.end / 1000));
+    const { s, e } = secondsOf(r);
     this.sent[s] = (this.sent[s] ?? 0) + 1;
     if (r.ok) this.completed[e] = (this.completed[e] ?? 0) + 1;
     else this.failed[e] = (this.failed[e] ?? 0) + 1;
     if (!r.ok || this.percentiles[e] !== undefined) return; // a closed bucket keeps its counts only
-    let b = this.open.get(e);
-    if (!b) this.open.set(e, (b = { latency: newIntervalHistogram(), ttft: newIntervalHistogram(), perVariant: new Map() }));
-    let v = b.perVariant.get(variant);
-    if (!v) b.perVariant.set(variant, (v = { latency: newIntervalHistogram(), ttft: newIntervalHistogram() }));
-    recordIntervalMs(b.latency, r.latencyMs);
-    recordIntervalMs(v.latency, r.latencyMs);
-    if (r.ttftMs !== null) {
-      recordIntervalMs(b.ttft, r.ttftMs);
-      recordIntervalMs(v.ttft, r.ttftMs);
+    recordSecond(this.openBucket(e), variant, r);
+  }
+
+  /** A thread's delta: as if its results had been added here one by one, now. */
+  merge(d: TimelineDelta): void {
+    // Zero counts are not written: the arrays stay exactly as direct adds would leave them.
+    for (const c of d.counts) {
+      if (c.sent) this.sent[c.t] = (this.sent[c.t] ?? 0) + c.sent;
+      if (c.completed) this.completed[c.t] = (this.completed[c.t] ?? 0) + c.completed;
+      if (c.failed) this.failed[c.t] = (this.failed[c.t] ?? 0) + c.failed;
     }
+    for (const sd of d.seconds) {
+      if (this.percentiles[sd.t] === undefined) mergeSecond(this.openBucket(sd.t), sd);
+    }
+  }
+
+  private openBucket(t: number): SecondHistograms {
+    let b = this.open.get(t);
+    if (!b) this.open.set(t, (b = newSecond()));
+    return b;
   }
 
   /** Closes buckets older than a few seconds before `nowSec` (seconds since the anchor); all when final. */

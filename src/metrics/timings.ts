@@ -6,6 +6,8 @@ export interface RawTimestamps {
   scheduled: number;
   /** When the final attempt's HTTP request was sent. */
   sent: number;
+  /** When the first attempt was sent (the harness's own wait ends here; later waits are backoff). */
+  firstSent?: number;
   firstByte: number | null;
   /** Arrival of each frame that carried content (stream modes); empty in run mode. */
   contentFrames: number[];
@@ -16,7 +18,7 @@ export interface DerivedTimings {
   ttfbMs: number | null;
   ttftMs: number | null;
   latencyMs: number;
-  /** Send lag + pool queueing: time the harness, not the flow, spent before sending. */
+  /** Send lag + pool queueing before the first attempt: time the harness, not the flow, spent (backoff excluded). */
   queueMs: number;
 }
 
@@ -32,7 +34,7 @@ export function deriveTimings(t: RawTimestamps): DerivedTimings {
     ttfbMs: t.firstByte === null ? null : round(t.firstByte - t.scheduled),
     ttftMs: firstContent === null ? null : round(firstContent - t.scheduled),
     latencyMs: round(t.end - t.scheduled),
-    queueMs: round(Math.max(0, t.sent - t.scheduled)),
+    queueMs: round(Math.max(0, (t.firstSent ?? t.sent) - t.scheduled)),
   };
 }
 

@@ -1,8 +1,11 @@
-// Accumulates results per variant cheaply (add per result, percentiles once at the end), like vegeta's Metrics.
-import type { ResultRecord } from '../worker/messages.js';
+// Accumulates results per variant cheaply (add per result, percentiles once at the end), like vegeta's
+// Metrics; take() / merge() carry what a thread added to the main thread's total, exactly.
+import type { ResultRecord } from '../record/result-record.js';
+import { ExactSum } from './exact-sum.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
-import { GraderStats, type GraderBreakdown } from './grader-stats.js';
-import { StreamStats, type StreamSummary } from './stream-stats.js';
+import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
+import { GraderStats, type GraderBreakdown, type GraderStatsDelta } from './grader-stats.js';
+import { StreamStats, type StreamStatsDelta, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
@@ -47,26 +50,67 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown {
   feedbackFailed: number;
   metadataMetrics: Record<string, MetadataMetric>;
   histograms: Record<TimingMetric, string>;
+  /** Results during which the request thread's event loop stalled (`harnessStallMs` > 0), and the longest stall. */
+  harnessStalls: { results: number; maxMs: number | null };
+}
+
+/** Plain counters of VariantStats: merged by adding them key by key. */
+interface Counts {
+  requests: number;
+  ok: number;
+  retries: number;
+  rateLimited: number;
+  graded: number;
+  passed: number;
+  graderErrors: number;
+  metadataFetched: number;
+  feedbackPosted: number;
+  feedbackFailed: number;
+  harnessStalls: number;
+}
+
+const COUNT_KEYS: (keyof Counts)[] = [
+  'requests', 'ok', 'retries', 'rateLimited', 'graded', 'passed', 'graderErrors', 'metadataFetched', 'feedbackPosted',
+  'feedbackFailed', 'harnessStalls',
+];
+
+const noCounts = (): Counts => Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as Counts;
+
+type VariantHistogram = TimingMetric | 'queue';
+
+/**
+ * Everything a VariantStats added since its last take(), as a structured-cloneable value: merge() on
+ * another instance gives the summary it would have had from adding those results itself.
+ */
+export interface VariantStatsDelta {
+  counts: Counts;
+  errorKinds: Record<string, number>;
+  /** ExactSum partials of the graded results' scores. */
+  scoreSum: number[];
+  /** Shared-clock ms; Infinity / -Infinity when nothing was added. */
+  firstStart: number;
+  lastEnd: number;
+  /** The longest harness stall, ms; null when none. */
+  harnessStallMaxMs: number | null;
+  /** Numeric metadata field values, per field in first-seen order. */
+  fieldValues: [string, number[]][];
+  /** Left out when empty. */
+  histograms: Partial<Record<VariantHistogram, HistogramDelta>>;
+  stream: StreamStatsDelta;
+  graders: GraderStatsDelta;
 }
 
 export class VariantStats {
-  private readonly h: Record<TimingMetric | 'queue', Histogram> = {
+  private readonly h: Record<VariantHistogram, Histogram> = {
     latency: newHistogram(), ttft: newHistogram(), ttfb: newHistogram(), itl: newHistogram(), queue: newHistogram(),
   };
-  private requests = 0;
-  private ok = 0;
-  private retries = 0;
-  private rateLimited = 0;
-  private readonly errorKinds: Record<string, number> = {};
-  private graded = 0;
-  private passed = 0;
-  private graderErrors = 0;
-  private scoreSum = 0;
-  private metadataFetched = 0;
-  private feedbackPosted = 0;
-  private feedbackFailed = 0;
+  private c: Counts = noCounts();
+  private errorKinds: Record<string, number> = {};
+  /** Exact, so that a total merged from threads in any order has the very mean of one that added all. */
+  private readonly scoreSum = new ExactSum();
   private firstStart = Infinity;
   private lastEnd = -Infinity;
+  private harnessStallMaxMs: number | null = null;
   /** Numeric metadata fields: values kept per field (one number per request, small). */
   private readonly fieldValues = new Map<string, number[]>();
   /** Service time, send lag, output tokens, TPOT, token throughput. */
@@ -75,15 +119,16 @@ export class VariantStats {
   private readonly graderStats = new GraderStats();
 
   add(r: ResultRecord): void {
-    this.requests++;
+    const c = this.c;
+    c.requests++;
     this.stream.add(r);
     this.graderStats.add(r);
-    this.retries += r.attempts - 1;
-    if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) this.rateLimited++;
+    c.retries += r.attempts - 1;
+    if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) c.rateLimited++;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
     this.lastEnd = Math.max(this.lastEnd, r.timestamps.end);
     if (r.ok) {
-      this.ok++;
+      c.ok++;
       recordMs(this.h.latency, r.latencyMs);
       if (r.ttftMs !== null) recordMs(this.h.ttft, r.ttftMs);
       if (r.ttfbMs !== null) recordMs(this.h.ttfb, r.ttfbMs);
@@ -93,13 +138,17 @@ export class VariantStats {
     }
     recordMs(this.h.queue, r.queueMs);
     if (r.pass !== null) {
-      this.graded++;
-      if (r.pass) this.passed++;
-      this.scoreSum += r.score ?? 0;
-      if (r.grades.some((g) => g.error)) this.graderErrors++;
+      c.graded++;
+      if (r.pass) c.passed++;
+      this.scoreSum.add(r.score ?? 0);
+      if (r.grades.some((g) => g.error)) c.graderErrors++;
     }
-    if (r.metadata !== null) this.metadataFetched++;
-    if (r.feedback && !r.feedback.dryRun) r.feedback.posted ? this.feedbackPosted++ : this.feedbackFailed++;
+    if (r.metadata !== null) c.metadataFetched++;
+    if (r.feedback && !r.feedback.dryRun) r.feedback.posted ? c.feedbackPosted++ : c.feedbackFailed++;
+    if (r.harnessStallMs !== undefined && r.harnessStallMs > 0) {
+      c.harnessStalls++;
+      this.harnessStallMaxMs = Math.max(this.harnessStallMaxMs ?? 0, r.harnessStallMs);
+    }
     for (const [name, v] of Object.entries(r.metadataFields ?? {})) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       let list = this.fieldValues.get(name);
@@ -108,34 +157,74 @@ export class VariantStats {
     }
   }
 
+  /** Something was added since the last take(). */
+  pending(): boolean {
+    return this.c.requests > 0;
+  }
+
+  /** What was added since the last take; this instance starts again from empty. */
+  take(): VariantStatsDelta {
+    const d: VariantStatsDelta = {
+      counts: this.c, errorKinds: this.errorKinds, scoreSum: this.scoreSum.take(),
+      firstStart: this.firstStart, lastEnd: this.lastEnd, harnessStallMaxMs: this.harnessStallMaxMs,
+      fieldValues: [...this.fieldValues], histograms: takeHistograms(this.h),
+      stream: this.stream.take(), graders: this.graderStats.take(),
+    };
+    this.c = noCounts();
+    this.errorKinds = {};
+    this.firstStart = Infinity;
+    this.lastEnd = -Infinity;
+    this.harnessStallMaxMs = null;
+    this.fieldValues.clear();
+    return d;
+  }
+
+  merge(d: VariantStatsDelta): void {
+    for (const k of COUNT_KEYS) this.c[k] += d.counts[k];
+    for (const [kind, n] of Object.entries(d.errorKinds)) this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + n;
+    this.scoreSum.merge(d.scoreSum);
+    this.firstStart = Math.min(this.firstStart, d.firstStart);
+    this.lastEnd = Math.max(this.lastEnd, d.lastEnd);
+    if (d.harnessStallMaxMs !== null) this.harnessStallMaxMs = Math.max(this.harnessStallMaxMs ?? 0, d.harnessStallMaxMs);
+    for (const [name, values] of d.fieldValues) {
+      const list = this.fieldValues.get(name);
+      if (list) for (const v of values) list.push(v);
+      else this.fieldValues.set(name, [...values]);
+    }
+    mergeHistograms(this.h, d.histograms);
+    this.stream.merge(d.stream);
+    this.graderStats.merge(d.graders);
+  }
+
   summary(): VariantSummary {
+    const c = this.c;
     const span = (this.lastEnd - this.firstStart) / 1000;
     return {
-      requests: this.requests,
-      ok: this.ok,
-      errors: this.requests - this.ok,
+      requests: c.requests,
+      ok: c.ok,
+      errors: c.requests - c.ok,
       errorKinds: { ...this.errorKinds },
-      retries: this.retries,
-      rateLimited: this.rateLimited,
+      retries: c.retries,
+      rateLimited: c.rateLimited,
       latencyMs: summarize(this.h.latency),
       ttftMs: summarize(this.h.ttft),
       ttfbMs: summarize(this.h.ttfb),
       itlMs: summarize(this.h.itl),
       queueMs: summarize(this.h.queue),
-      rps: this.requests > 0 && span > 0 ? Math.round((this.ok / span) * 1000) / 1000 : null,
+      rps: c.requests > 0 && span > 0 ? Math.round((c.ok / span) * 1000) / 1000 : null,
       ...this.stream.summary(span),
       ...this.graderStats.summary(),
       grades: {
-        graded: this.graded,
-        passed: this.passed,
-        failed: this.graded - this.passed,
-        graderErrors: this.graderErrors,
-        passRate: this.graded ? this.passed / this.graded : null,
-        meanScore: this.graded ? this.scoreSum / this.graded : null,
+        graded: c.graded,
+        passed: c.passed,
+        failed: c.graded - c.passed,
+        graderErrors: c.graderErrors,
+        passRate: c.graded ? c.passed / c.graded : null,
+        meanScore: c.graded ? this.scoreSum.value() / c.graded : null,
       },
-      metadataFetched: this.metadataFetched,
-      feedbackPosted: this.feedbackPosted,
-      feedbackFailed: this.feedbackFailed,
+      metadataFetched: c.metadataFetched,
+      feedbackPosted: c.feedbackPosted,
+      feedbackFailed: c.feedbackFailed,
       metadataMetrics: Object.fromEntries([...this.fieldValues].map(([k, vs]) => [k, numericSummary(vs)])),
       histograms: {
         latency: encodeHistogram(this.h.latency),
@@ -143,6 +232,7 @@ export class VariantStats {
         ttfb: encodeHistogram(this.h.ttfb),
         itl: encodeHistogram(this.h.itl),
       },
+      harnessStalls: { results: c.harnessStalls, maxMs: this.harnessStallMaxMs },
     };
   }
 }

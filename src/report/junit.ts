@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
 import type { Report } from './report-model.js';
 

@@ -1,5 +1,6 @@
-// A Markdown summary of a run for CI pages: verdict, per-variant figures, thresholds, graders. Written to
-// summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+// A Markdown summary of a run for CI pages: verdict, per-variant figures, harness warnings, thresholds,
+// graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
+// set (GitHub Actions).
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
@@ -32,6 +33,8 @@ export function renderMarkdownSummary(report: Report): string {
       v.grades.meanScore === null ? '–' : v.grades.meanScore.toFixed(3), String(v.grades.graderErrors),
     ]),
   ));
+  // Under the timings it qualifies; a quiet harness adds nothing.
+  if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.thresholds.length) {
     out.push(`### Thresholds: ${failed.length ? `${failed.length} of ${report.thresholds.length} failed` : `all ${report.thresholds.length} hold`}`);
     // Failures first: the reason a CI job went red belongs at the top.

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ConfigError } from '../suite/config-error.js';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 
 /** Each line of a file, without its line ending, read in chunks: the reader waits while the consumer works. */
 export async function* fileLines(path: string): AsyncGenerator<string> {

@@ -1,6 +1,7 @@
 // The shape of report.json (DESIGN §3, schemaVersion 1). Reporters render it; they compute nothing.
 import type { LoadModel } from '../load/model.js';
 import type { CompareSettings, Comparison } from '../compare/types.js';
+import type { HarnessReport } from '../harness/harness-report.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { SweepReport } from '../runner/sweep-report.js';
@@ -60,5 +61,7 @@ export interface Report {
   comparisons: Comparison[];
   /** What the suite asked to compare and gate (kept so `flowbench compare` reuses the gates); absent = nothing. */
   compare?: CompareSettings | null;
+  /** How flowbench's own threads fared while the run's clock ran (absent in older reports). */
+  harness?: HarnessReport | null;
   verdict: 'pass' | 'fail';
 }

@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
 
 const FIXED = [

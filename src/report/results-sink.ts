@@ -1,8 +1,7 @@
 // results.jsonl: one line per finished request, written in small batches of whole lines so that a
 // crash (even kill -9) leaves only whole lines on disk, and at most the last fraction of a second unwritten.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { ResultRecord } from '../worker/messages.js';
-import { recordLine } from '../worker/record-text.js';
+import type { ResultRecord } from '../record/result-record.js';
 
 export interface ResultsSinkOptions {
   /** Flush once this many lines are waiting... */
@@ -44,9 +43,16 @@ export class ResultsSink {
    * is dropped: it belongs to a request abandoned after the grace period, which --resume runs again.
    */
   write(record: ResultRecord): void {
+    this.writeText(`${JSON.stringify(record)}\n`, 1);
+  }
+
+  /**
+   * Queues whole lines already encoded where their records were completed (a thread's batch): the main
+   * thread appends their bytes and never parses or re-encodes them.
+   */
+  writeText(line: string, lines: number): void {
     if (this.failure) throw this.failure;
     if (this.fd === null) return;
-    const line = `${recordLine(record)}\n`;
     // A UTF-8 line takes at most 3 bytes per UTF-16 unit: if it might not fit, make room first.
     if (this.waitingBytes + line.length * 3 > this.buffer.length) {
       this.flush();
@@ -56,7 +62,7 @@ export class ResultsSink {
       }
     }
     this.waitingBytes += this.buffer.write(line, this.waitingBytes, 'utf8');
-    this.waitingLines++;
+    this.waitingLines += lines;
     if (this.waitingLines >= this.maxLines) this.flush();
     else if (this.timer === null) {
       this.timer = setTimeout(() => this.flush(), this.maxDelayMs);

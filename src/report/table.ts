@@ -1,4 +1,5 @@
-// The terminal summary: one row per variant, then thresholds. The only module that uses cli-table3.
+// The terminal summary: one row per variant, then thresholds, then the harness's own warnings (if any).
+// The only module that uses cli-table3.
 import Table from 'cli-table3';
 import type { MetricSummary } from '../metrics/histogram.js';
 import type { Report } from './report-model.js';
@@ -61,5 +62,20 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     }
     out += `\n${th.toString()}`;
   }
+  const harness = harnessBlock(report);
+  if (harness) out += `\n${harness}`;
   return out;
+}
+
+/** Only when the harness has a worry: a quiet run prints nothing about the harness. */
+function harnessBlock(report: Report): string | null {
+  const h = report.harness;
+  if (!h?.warnings.length) return null;
+  const where = h.threads.some((t) => t.role === 'request') ? 'request threads' : 'main thread (it timed the requests)';
+  const rt = h.requestThreads;
+  return [
+    'harness:',
+    `  ${where}: event-loop delay p99 ${ms(rt.delayP99Ms)} ms, longest stall ${ms(rt.maxStallMs)} ms`,
+    ...h.warnings.map((w) => `  ! ${w}`),
+  ].join('\n');
 }

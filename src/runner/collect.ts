@@ -1,77 +1,132 @@
-// The main thread's result pipeline: tags each record (warm-up, sweep step, send lag, output tokens),
-// appends it to results.jsonl, and feeds the measured ones to the per-variant statistics, the sweep's
-// per-step statistics, the timeline and the live progress figures.
-import { anchorClock, nowMs } from '../metrics/clock.js';
-import { newHistogram, recordMs, type Histogram } from '../metrics/histogram.js';
-import { outputTokens } from '../metrics/output-tokens.js';
-import { Timeline } from '../metrics/timeline.js';
-import { VariantStats } from '../metrics/variant-stats.js';
-import type { SendInfo } from '../load/open-loop.js';
+// The main thread's side of the result pipeline. Lines completed in a thread arrive as text and are
+// appended as they are; statistics arrive as deltas and are merged. A record that comes back whole
+// (a graded run, feedback, --threads 0, a harness failure) is graded in the grading pool or completed
+// here: then its line is encoded here, once. Nothing here parses or re-encodes a line a thread wrote.
+import type { GradingPool } from '../grading/grading-pool.js';
+import type { GradeJob } from '../grading/messages.js';
+import type { ClockAnchor } from '../metrics/clock.js';
+import { RunStatsTotal, type RunStatsDelta } from '../metrics/run-stats.js';
+import { completeRecord } from '../record/complete-record.js';
+import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { ResultsSink } from '../report/results-sink.js';
-import type { ResultRecord } from '../worker/messages.js';
-import type { Phase } from './drive-load.js';
+import type { FeedbackPoster } from './feedback-poster.js';
+
+/** Records waiting to be graded before the load waits for the graders to catch up. */
+const GRADING_BACKLOG = 4096;
 
 export class RunCollector {
-  readonly stats: VariantStats[];
-  /** Sweep only: per step, per variant. */
-  readonly stepStats: VariantStats[][] = [];
-  readonly timeline: Timeline;
-  done = 0;
-  errors = 0;
+  readonly total: RunStatsTotal;
   inFlight = 0;
-  warmupDone = 0;
   /** After finish(): late records (requests abandoned after the grace period) are dropped. */
   private closed = false;
-  private readonly ttft: Histogram = newHistogram();
-  private readonly flusher: NodeJS.Timeout;
+  private queue: GradeJob[] = [];
+  private flushQueued = false;
+  private backlog = 0;
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly batches = new Set<Promise<void>>();
+  private failure: unknown = null;
 
   constructor(
     private readonly sink: ResultsSink,
-    private readonly anchor: ReturnType<typeof anchorClock>,
+    anchor: ClockAnchor,
     variantNames: string[],
+    private readonly feedback: FeedbackPoster,
+    private readonly grading: GradingPool | null,
     private readonly onResult?: (r: ResultRecord) => void,
   ) {
-    this.stats = variantNames.map(() => new VariantStats());
-    this.timeline = new Timeline(anchor, variantNames);
-    this.flusher = setInterval(() => this.timeline.flush((nowMs() - anchor.monoMs) / 1000), 1000);
-    this.flusher.unref();
+    this.total = new RunStatsTotal(anchor, variantNames);
   }
 
-  /** Live TTFT p50 of the measured requests so far, ms (null before the first). */
+  get done(): number {
+    return this.total.done;
+  }
+
+  get errors(): number {
+    return this.total.errors;
+  }
+
+  get warmupDone(): number {
+    return this.total.warmupDone;
+  }
+
   ttftP50(): number | null {
-    return this.ttft.totalCount === 0 ? null : Math.round(this.ttft.getValueAtPercentile(50)) / 1000;
+    return this.total.ttftP50();
   }
 
-  add(record: ResultRecord, variant: number, info: SendInfo, phase: Phase): void {
+  /** Lines a thread completed and encoded. */
+  lines(text: string): void {
     if (this.closed) return;
-    record.sendLagMs = Math.round(info.lagMs * 1000) / 1000;
-    if (info.delayed) record.delayed = true;
-    if (record.ok) record.outputTokens = outputTokens(record.metadata, record.output);
-    if (phase.warmup) {
-      record.warmup = true;
-      this.warmupDone++;
-      this.sink.write(record);
-      this.onResult?.(record);
-      return;
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    this.sink.writeText(text, n);
+  }
+
+  /** Statistics a thread recorded since its last delta. */
+  stats(delta: RunStatsDelta): void {
+    this.total.merge(delta);
+  }
+
+  /** A record back whole from its executor, with the row's values (graders are templates over them). */
+  record(record: ResultRecord, env: RecordEnvelope, values: Record<string, unknown>): void {
+    if (this.grading === null) return this.complete(record, env);
+    this.queue.push({ record: JSON.stringify(record), env, values });
+    this.backlog++;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flushGrading()); // everything back in this turn is one grading task
     }
-    if (phase.step !== null) record.step = phase.step;
-    this.done++;
-    if (!record.ok) this.errors++;
-    this.sink.write(record);
-    this.stats[variant]!.add(record);
-    if (phase.step !== null) {
-      this.stepStats[phase.step] ??= this.stats.map(() => new VariantStats());
-      this.stepStats[phase.step]![variant]!.add(record);
-    }
-    this.timeline.add(record, variant);
-    if (record.ok && record.ttftMs !== null) recordMs(this.ttft, record.ttftMs);
-    this.onResult?.(record);
+  }
+
+  /** Resolves at once unless the graders are far behind the load (then when they catch up). */
+  room(): Promise<void> | null {
+    if (this.backlog < GRADING_BACKLOG) return null;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Resolves once every record handed over has been graded and written; rejects with the first failure. */
+  async drain(): Promise<void> {
+    if (this.queue.length > 0) this.flushGrading();
+    while (this.batches.size > 0) await Promise.all([...this.batches]);
+    if (this.failure !== null) throw this.failure;
   }
 
   /** Closes every timeline bucket; call once the run is over. */
   finish(): void {
     this.closed = true;
-    clearInterval(this.flusher);
-    this.timeline.flush((nowMs() - this.anchor.monoMs) / 1000, true);
+    this.total.finish();
+  }
+
+  private flushGrading(): void {
+    this.flushQueued = false;
+    const jobs = this.queue;
+    this.queue = [];
+    if (jobs.length === 0) return;
+    const batch = this.grading!.grade(jobs).then(
+      ({ text, records }) => {
+        if (text !== '') this.lines(text);
+        records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env));
+      },
+      (err: unknown) => {
+        this.failure ??= err;
+      },
+    ).finally(() => {
+      this.batches.delete(batch);
+      this.backlog -= jobs.length;
+      if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
+    });
+    this.batches.add(batch);
+  }
+
+  /** Completes a record on this thread: envelope, feedback (measured results only), line, statistics. */
+  private complete(record: ResultRecord, env: RecordEnvelope): void {
+    completeRecord(record, env);
+    const deliver = (r: ResultRecord) => {
+      if (this.closed) return;
+      this.sink.write(r);
+      this.total.add(r, env);
+      this.onResult?.(r);
+    };
+    if (env.warmup) deliver(record); // warm-up results get no feedback
+    else this.feedback.handle(record, deliver);
   }
 }

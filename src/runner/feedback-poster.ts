@@ -6,7 +6,7 @@ import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
 import type { ErrorKind } from '../stackai/types.js';
 import type { Suite } from '../suite/types.js';
 import { feedbackText } from '../worker/feedback-text.js';
-import type { FeedbackOutcome, ResultRecord } from '../worker/messages.js';
+import type { FeedbackOutcome, ResultRecord } from '../record/result-record.js';
 import { backoffMs } from '../worker/retry-policy.js';
 
 export interface FeedbackClient {

@@ -6,7 +6,7 @@ import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
-import type { ResultRecord } from '../worker/messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 import { buildManifest, manifestMismatch, readManifest, writeManifest } from './run-manifest.js';
 
 export const RESULTS_FILE = 'results.jsonl';

@@ -12,8 +12,15 @@ import { writeReports } from '../report/write-reports.js';
 import { compareInRun } from '../compare/run-comparisons.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
-import type { RequestTask, ResultRecord } from '../worker/messages.js';
-import { startPool } from '../worker/pool.js';
+import { renderInputs } from '../dataset/template.js';
+import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
+import { harnessReport } from '../harness/harness-report.js';
+import { DEFAULT_STALL_MS, startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
+import type { InlinePool } from '../worker/inline-pool.js';
+import type { RequestTask } from '../worker/messages.js';
+import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
+import { startGrading } from './start-grading.js';
 import { startFeedback, type FeedbackOptions } from './feedback-poster.js';
 import { RunCollector } from './collect.js';
 import { driveLoad, type LoadOutcome } from './drive-load.js';
@@ -92,56 +99,98 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall);
   opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms });
 
-  const target = await resolveTarget(suite);
-  const { baseUrl, token } = target;
-  const anchor = anchorClock();
-  const pool = await startPool(
-    {
-      baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, token, mode: suite.mode,
-      stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
-      variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
-      ...resilienceConfig(suite.load),
-      metadata: suite.metadata, feedback: suite.feedback, graders: suite.graders, anchor, suiteName: suite.name,
-      suiteDir: suite.dir, passScore: suite.passScore,
-    },
-    suite.load.concurrency,
-    opts.threads,
-  );
+  // Everything started from here is closed on every path (a failed start included), so the process exits.
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
+  };
+  const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
+  const requestWatches: ThreadWatchSnapshot[] = [];
+  const gradingWatches: ThreadWatchSnapshot[] = [];
+  let inline: InlinePool | null = null;
+  const mainWatch = startThreadWatch({ role: 'main', stallMs, onStall: (st) => inline?.markStall(st.gapMs) });
+  closers.push(async () => mainWatch.stop());
+  let collector: RunCollector;
+  let pool: RequestPool;
+  let target: Awaited<ReturnType<typeof resolveTarget>>;
+  let anchor: ReturnType<typeof anchorClock>;
+  let sink: ResultsSink;
+  let feedback: ReturnType<typeof startFeedback>;
+  let grading: GradingPool | null = null;
+  let progress: Progress;
+  try {
+    target = await resolveTarget(suite);
+    closers.push(() => target.close());
+    anchor = anchorClock();
+    const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
+    if (suite.graders.length > 0) {
+      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
+      const g = grading;
+      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
+    }
+    feedback = startFeedback(suite, target, opts.feedback);
+    closers.push(() => feedback.close());
+    sink = new ResultsSink(resolve(dir, 'results.jsonl'));
+    closers.push(() => sink.close());
+    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, opts.onResult);
+    pool = await startPool(
+      {
+        baseUrl: target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, token: target.token, mode: suite.mode,
+        stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
+        variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
+        ...resilienceConfig(suite.load),
+        metadata: suite.metadata, graders: suite.graders, anchor, connections: 1,
+        completeInThread: suite.graders.length === 0 && !completeOnMain, stallMs,
+      },
+      suite.load.concurrency,
+      opts.threads,
+      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d) },
+    );
+    const p = pool;
+    closers.push(() => p.close().then((w) => requestWatches.push(...w)));
+    if (pool.threads === 0) inline = pool as InlinePool;
+  } catch (err) {
+    await closeAll();
+    if (err instanceof GraderLoadError) throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
+    throw err;
+  }
 
   // Ctrl-C: requests queued in the threads for a closed loop's next free slot are dropped unsent.
   const dropHeld = () => pool.dropHeld();
   opts.signal?.addEventListener('abort', dropHeld, { once: true });
-  const feedback = startFeedback(suite, target, opts.feedback);
-  const sink = new ResultsSink(resolve(dir, 'results.jsonl'));
-  const collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), opts.onResult);
-  await runDir.replay((r) => replayInto(collector, r, suite, opts.onResult));
-  const progress = new Progress(
-    () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: pool.running, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
-    process.stderr,
-    opts.progress !== false,
-  );
-  const runStart = nowMs();
-  progress.begin();
   let fatal: unknown = null;
   let loadOutcome: LoadOutcome | null = null;
   let abandoned = 0;
+  let runStart = nowMs();
   try {
+    await runDir.replay((r) => replayInto(collector.total, r, suite, opts.onResult));
+    progress = new Progress(
+      () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: pool.running, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
+      process.stderr,
+      opts.progress !== false,
+    );
+    // The run's clock starts now: every thread is up and has answered, so start-up is nobody's latency.
+    pool.clockStart();
+    mainWatch.reset();
+    runStart = nowMs();
+    progress.begin();
     const driven = driveLoad(
       suite,
       async (p, info, phase) => {
-        const task: RequestTask = { ...p, scheduledAt: info.scheduledAt };
+        const wait = collector.room();
+        if (wait !== null) await wait;
+        const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
+        const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
         collector.inFlight++;
-        let record: ResultRecord | null;
+        let outcome: PoolOutcome;
         try {
-          record = await pool.run(task, info.hold);
+          outcome = await pool.run(task, info.hold);
         } catch (err) {
-          record = harnessFailure(suite, task, err, anchor);
+          outcome = { record: harnessFailure(suite, task, err, anchor) };
         }
         collector.inFlight--;
-        if (record === null) return false; // held past the duration or the stop: never sent
-        // Feedback is posted off the load path: the record lands (with its feedback outcome) once the post settles.
-        if (phase.warmup) collector.add(record, p.variant, info, phase); // warm-up results get no feedback
-        else feedback.handle(record, (r) => collector.add(r, p.variant, info, phase));
+        if (outcome === null) return false; // held past the duration or the stop: never sent
+        if ('record' in outcome) collector.record(outcome.record, env, p.values);
         return true;
       },
       () => opts.signal?.aborted === true,
@@ -155,29 +204,38 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
+    opts.signal?.removeEventListener('abort', dropHeld);
+    // Records still being graded land first; the threads' last statistics arrive as the pool closes.
+    await untilDoneOrGrace(collector.drain(), opts.signal, suite.load.graceMs).catch((err: unknown) => {
+      fatal ??= err;
+    });
+    await pool.close().then((w) => requestWatches.push(...w)).catch(() => {});
     // Pending posts finish first; after Ctrl-C they get load.grace, then their records land marked unconfirmed.
     const drained = await untilDoneOrGrace(feedback.drain(), opts.signal, suite.load.graceMs).catch((err: unknown) => {
       fatal ??= err;
       return null;
     });
-    if (drained !== null && 'cutShort' in drained) {
-      feedback.abandon();
-      feedback.close().catch(() => {}); // not awaited: closing waits for posts already on the wire
-    } else await feedback.close();
-    progress.end();
+    if (drained !== null && 'cutShort' in drained) feedback.abandon();
+    progress!?.end();
     collector.finish();
-    await sink.close();
-    opts.signal?.removeEventListener('abort', dropHeld);
-    await pool.close();
-    await target.close();
+    mainWatch.stop();
+    await sink.close().catch((err: unknown) => {
+      fatal ??= err;
+    });
+    await closeAll();
   }
 
   const variants = suite.variants.map((v, i) => ({
     name: v.name,
     params: { version: v.version, runDraft: v.runDraft },
-    ...collector.stats[i]!.summary(),
+    ...collector.total.stats[i]!.summary(),
   }));
-  const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })));
+  const harness = harnessReport(
+    [mainWatch.snapshot(), ...requestWatches, ...gradingWatches],
+    variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
+    { stallMs },
+  );
+  const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })), harness);
   const interrupted = opts.signal?.aborted === true;
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
   const compared = await compareInRun({ suite, dir, variants, ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }) });
@@ -200,18 +258,19 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0), maxSendLagMs: loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
       abandoned,
     },
-    timeline: collector.timeline.buckets(),
+    timeline: collector.total.timeline.buckets(),
     sweep: suite.load.sweep && loadOutcome
-      ? sweepReport(loadOutcome.steps, collector.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
+      ? sweepReport(loadOutcome.steps, collector.total.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
       : null,
     variants,
+    harness,
     thresholds: thresholdResults,
     comparisons: compared.comparisons,
     compare: compared.settings,
     verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted ? 'pass' : 'fail',
   };
   await writeReports(dir, report);
-  await writeHlogs(dir, collector.timeline.hlogTexts());
+  await writeHlogs(dir, collector.total.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }
@@ -221,11 +280,20 @@ function harnessFailure(suite: Suite, task: RequestTask, err: unknown, anchor: R
   const rel = (v: number) => sinceAnchor(anchor, v);
   return {
     variant: suite.variants[task.variant]!.name, row: task.row, iteration: task.iteration, attempts: 1, runId: null, ok: false,
-    error: { kind: 'harness', message: `worker failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },
+    error: { kind: 'harness', message: `request failed in the harness: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },
     scheduledAt: toIso(anchor, task.scheduledAt), startedAt: toIso(anchor, task.scheduledAt),
     ttfbMs: null, ttftMs: null, latencyMs: Math.round((now - task.scheduledAt) * 1000) / 1000, queueMs: 0,
-    inputs: {}, expected: null, output: '', grades: [], pass: suite.graders.length ? false : null, score: suite.graders.length ? 0 : null,
-    metadata: null, feedback: null,
+    inputs: safeInputs(suite, task), expected: null, output: '', grades: [], pass: suite.graders.length ? false : null, score: suite.graders.length ? 0 : null,
+    metadata: null, feedback: null, attemptLog: [],
     timestamps: { scheduled: rel(task.scheduledAt), sent: rel(task.scheduledAt), firstByte: null, contentFrames: [], end: rel(now) },
   };
+}
+
+/** The request's inputs, for diagnosis: rendering them again cannot fail the record. */
+function safeInputs(suite: Suite, task: RequestTask): Record<string, unknown> {
+  try {
+    return renderInputs(suite.dataset.inputs, { row: task.row, values: task.values });
+  } catch {
+    return {};
+  }
 }

@@ -2,7 +2,7 @@
 // threshold and gate names. Nothing here is hand-kept: a key added to suite-schema.ts or a grader family appears.
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
 import { gateMetrics } from '../compare/gates.js';
-import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
+import { HARNESS_THRESHOLD_METRICS, isHarnessMetric, THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { SUITE_SCHEMA, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -99,6 +99,11 @@ function nullable(s: JsonSchema): JsonSchema {
   return s; // {} already takes null
 }
 
+function thresholdDescription(m: string): string {
+  if (isHarnessMetric(m)) return `Threshold on ${m}: ${HARNESS_THRESHOLD_METRICS[m]}, one figure for the run that every variant gets, e.g. "< 50".`;
+  return `Threshold on ${m}, e.g. "< 1500" or ">= 0.9".`;
+}
+
 /**
  * `thresholds:` keys are the metric names the thresholds stage knows (so editors complete them), plus
  * `<metadata field>_<sum|mean|p50|p95|max>` for the fields named in metadata.fields.
@@ -106,7 +111,7 @@ function nullable(s: JsonSchema): JsonSchema {
 function thresholdsSchema(value: JsonSchema): JsonSchema {
   return {
     type: 'object',
-    properties: Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, { description: `Threshold on ${m}, e.g. "< 1500" or ">= 0.9".`, ...value }])),
+    properties: Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, { description: thresholdDescription(m), ...value }])),
     propertyNames: { anyOf: [{ enum: [...THRESHOLD_METRICS] }, { pattern: '^.+_(sum|mean|p50|p95|max)$' }] },
     additionalProperties: { description: 'Threshold on a metadata field named in metadata.fields.', ...value },
   };

@@ -1,7 +1,7 @@
 // Renders docs/suite-reference.md from SUITE_SCHEMA and the grader registry, so the reference cannot drift from the loader.
 import { gateMetrics } from '../compare/gates.js';
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
-import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
+import { HARNESS_THRESHOLD_METRICS, THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { DURATION_FORMS } from '../suite/duration.js';
 import { SUITE_SCHEMA, describeType, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
@@ -98,6 +98,8 @@ function metricNames(): string {
     '',
     '`thresholds` keys (each value `"<op> <number>"`, with `<`, `<=`, `>`, `>=` or `==`; a `%` suffix divides by 100):',
     `${list(THRESHOLD_METRICS)}, and \`<field>_sum\`, \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\`, \`<field>_max\` for each field named in \`metadata.fields\`.`,
+    '',
+    `The harness metrics watch flowbench itself and are one figure for the whole run, which every variant's threshold gets: ${Object.entries(HARNESS_THRESHOLD_METRICS).map(([m, d]) => `\`${m}\` is ${d}`).join('; ')}.`,
     '',
     '`compare.fail_on` keys: a metric the comparison tests, then `_increase` or `_decrease` (also `_rise`, `_drop`):',
     `${list(gateMetrics([]).map((m) => m.replace(/_ms$/, '')))}, and \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\` for metadata fields; e.g. \`pass_rate_drop: 0.02\`, \`ttft_p95_increase: 10%\`, \`latency_p50_increase: 50ms\`.`,

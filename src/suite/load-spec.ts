@@ -35,6 +35,7 @@ export function loadSpecOf(load: Obj, ctx: LoadContext): LoadSpec {
     },
     warmup: warmupOf(load.warmup, ctx),
     graceMs: load.grace as number,
+    stallMs: load.stall_threshold as number,
     seed: load.seed as number,
     timeoutMs: load.timeout as number,
     retries: load.retries as number,

@@ -142,6 +142,7 @@ export const SUITE_SCHEMA: SchemaType = {
           sweep: { type: SWEEP, default: null, doc: 'Open-loop rates from `from` to `to` in `steps` steps of `duration` each.' },
           warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Requests (a count) or a duration sent first and excluded from statistics.' },
           grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
+          stall_threshold: { type: { kind: 'duration' }, default: '20ms', doc: 'A gap in a request thread\'s event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).' },
           seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
           timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
           retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },

@@ -51,6 +51,8 @@ export interface LoadSpec {
   warmup: { requests: number } | { durationMs: number } | null;
   /** After Ctrl-C: how long in-flight requests may still finish, ms. */
   graceMs: number;
+  /** A request thread's event-loop gap longer than this is a harness stall, ms. */
+  stallMs: number;
   /** Seed of the Poisson arrival draws. */
   seed: number;
   /** Total time allowed per request, ms. */

@@ -1,23 +1,27 @@
-// One planned request, start to end: render inputs, call the flow (with retries), time it, fetch its
-// metadata, grade it (feedback is posted later by the runner). Never throws: every outcome becomes a record.
+// One planned request, start to end: render inputs, call the flow (with retries, each attempt timed on
+// its own), fetch its metadata. Never throws: every outcome becomes a record. Grading happens elsewhere
+// (the grading pool): nothing slow runs on a thread that timestamps frames.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderInputs, compileTemplate } from '../dataset/template.js';
-import { prepareGraders, type RowGrader } from '../grade/registry.js';
 import { sinceAnchor, toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
+import type { AttemptTiming, ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
-import type { ClassifiedError, ErrorKind, InvokeOutcome } from '../stackai/types.js';
-import { judgeCaller } from './judge-caller.js';
-import type { RequestTask, ResultRecord, WorkerConfig } from './messages.js';
+import type { ClassifiedError, InvokeOutcome } from '../stackai/types.js';
+import type { RequestTask, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
 import { backoffMs, shouldRetry } from './retry-policy.js';
 
-/** Per-worker state prepared once from the config. */
+/** Per-executor state prepared once from the config. */
 export interface RequestContext {
   config: WorkerConfig;
   client: StackAIClient;
-  grader: RowGrader;
   expected: ((row: number, values: Record<string, unknown>) => string) | null;
+}
+
+/** What the executor's stall detector writes into while the request is in flight. */
+export interface InFlightMark {
+  stallMs: number;
 }
 
 /** The HTTP client an executor (worker thread or main thread) sends its requests with. */
@@ -33,7 +37,6 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
   return {
     config,
     client,
-    grader: prepareGraders(config.graders, { dir: config.suiteDir, judge: judgeCaller(config, client), passScore: config.passScore }),
     expected: t === null ? null : (row, values) => {
       const v = t.render({ row, values });
       return typeof v === 'string' ? v : JSON.stringify(v);
@@ -44,10 +47,8 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
 async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>) {
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
-  let attempts = 0;
-  const retriedOn: ErrorKind[] = []; // the error kind of every attempt that was retried
+  const log: { outcome: InvokeOutcome; backoffMs?: number }[] = [];
   for (;;) {
-    attempts++;
     const outcome: InvokeOutcome = await ctx.client.invoke({
       mode: config.mode,
       orgId: config.orgId,
@@ -60,18 +61,20 @@ async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs:
       firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
       idleTimeoutMs: config.idleTimeoutMs ?? null,
     });
-    if (!shouldRetry(outcome, attempts, config.retries, { retryPartial: config.retryPartial === true })) return { outcome, attempts, retriedOn };
-    retriedOn.push(outcome.error!.kind);
-    await sleep(backoffMs(attempts, outcome.retryAfterMs, Math.random()));
+    const entry: { outcome: InvokeOutcome; backoffMs?: number } = { outcome };
+    log.push(entry);
+    if (!shouldRetry(outcome, log.length, config.retries, { retryPartial: config.retryPartial === true })) return { outcome, log };
+    entry.backoffMs = backoffMs(log.length, outcome.retryAfterMs, Math.random());
+    await sleep(entry.backoffMs);
   }
 }
 
-export async function executeRequest(ctx: RequestContext, task: RequestTask): Promise<ResultRecord> {
+export async function executeRequest(ctx: RequestContext, task: RequestTask, mark?: InFlightMark): Promise<ResultRecord> {
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
   const inputs = renderInputs(config.inputs, { row: task.row, values: task.values });
   const expected = ctx.expected ? ctx.expected(task.row, task.values) : null;
-  const { outcome, attempts, retriedOn } = await invokeWithRetries(ctx, task, inputs);
+  const { outcome, log } = await invokeWithRetries(ctx, task, inputs);
   const output = outcome.outputs[config.output] ?? '';
 
   let metadata: unknown = null;
@@ -86,24 +89,25 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
 
   const raw = {
     scheduled: task.scheduledAt,
+    firstSent: log[0]!.outcome.sentAt,
     sent: outcome.sentAt,
     firstByte: outcome.firstByteAt,
     contentFrames: outcome.contentFrameAt,
     end: outcome.endAt,
   };
   const t = deriveTimings(raw);
-
-  // Graded after the metadata fetch so script graders see it. A failed request is not graded as a
-  // success: its grades stay empty and pass is false. Feedback is posted by the runner, off this path.
-  const graded = outcome.ok
-    ? await ctx.grader.grade({ output, expected, row: task.row, values: task.values, variant: variant.name, ttftMs: t.ttftMs, latencyMs: t.latencyMs, metadata })
-    : { grades: [], pass: config.graders.length ? false : null, score: config.graders.length ? 0 : null };
   const rel = (v: number) => sinceAnchor(config.anchor, v);
+  const attemptLog: AttemptTiming[] = log.map(({ outcome: o, backoffMs: wait }) => ({
+    sent: rel(o.sentAt), firstByte: o.firstByteAt === null ? null : rel(o.firstByteAt), end: rel(o.endAt),
+    error: o.error?.kind ?? null, status: o.status, ...(wait !== undefined && { backoffMs: wait }),
+  }));
+  const graded = config.graders.length > 0;
+  const retriedOn = log.slice(0, -1).map((a) => a.outcome.error!.kind);
   return {
     variant: variant.name,
     row: task.row,
     iteration: task.iteration,
-    attempts,
+    attempts: log.length,
     ...(retriedOn.length > 0 && { retriedOn }),
     runId: outcome.runId,
     ok: outcome.ok,
@@ -117,13 +121,17 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     inputs,
     expected,
     output,
-    grades: graded.grades,
-    pass: graded.pass,
-    score: graded.score,
+    // A failed request is not graded as a success: its grades stay empty and pass is false. A successful
+    // one is graded in the grading pool, which sets these three.
+    grades: [],
+    pass: graded ? (outcome.ok ? null : false) : null,
+    score: graded ? (outcome.ok ? null : 0) : null,
     metadata,
     ...(metadataFields ? { metadataFields } : {}),
     ...(metadataError ? { metadataError } : {}),
     feedback: null,
+    attemptLog,
+    ...(mark !== undefined && mark.stallMs > 0 && { harnessStallMs: Math.round(mark.stallMs * 1000) / 1000 }),
     timestamps: {
       scheduled: rel(raw.scheduled),
       sent: rel(raw.sent),
@@ -133,4 +141,3 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask): Pr
     },
   };
 }
-

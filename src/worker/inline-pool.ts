@@ -1,28 +1,44 @@
-// --threads 0: requests run on the main thread itself, with the same task runner a worker thread uses.
-// No thread hop and no copy of each result, at the price of sharing the scheduler's event loop: right
-// for a closed loop on a small machine, where every core is wanted by the load or the server.
+// --threads 0: requests run on the main thread itself, with the same task runner a request thread uses.
+// No thread hop, at the price of sharing the scheduler's event loop: right for a closed loop on a small
+// machine, where every core is wanted by the load or the server. Every record comes back whole: the
+// runner completes it on this thread, and the main thread's own watch marks stalls here.
 import { clientFor, prepareContext } from './execute-request.js';
-import type { RequestTask, ResultRecord, WorkerConfig } from './messages.js';
-import type { PoolHold, RequestPool } from './pool.js';
-import { settle, TaskRunner, wireTask, type Pending } from './task-runner.js';
+import type { RequestTask, WireTask, WorkerConfig } from './messages.js';
+import type { PoolHold, PoolOutcome, PoolSinks, RequestPool } from './pool.js';
+import { TaskRunner, type TaskOutcome } from './task-runner.js';
 
-export function startInlinePool(config: WorkerConfig): RequestPool {
+export interface InlinePool extends RequestPool {
+  markStall(gapMs: number): void;
+}
+
+export function startInlinePool(config: WorkerConfig, _sinks: PoolSinks): InlinePool {
   const client = clientFor(config);
-  const pending = new Map<number, Pending>();
-  const runner = new TaskRunner(prepareContext(config, client), (id, outcome) => settle(pending, id, outcome));
+  const pending = new Map<number, { resolve: (o: PoolOutcome) => void; reject: (e: Error) => void }>();
+  const runner = new TaskRunner(prepareContext(config, client), (task: WireTask, outcome: TaskOutcome) => {
+    const p = pending.get(task.id)!;
+    pending.delete(task.id);
+    if (outcome === null) p.resolve(null);
+    else if ('failed' in outcome) p.reject(new Error(outcome.failed));
+    else p.resolve({ record: outcome });
+  });
   let nextId = 1;
   return {
     run(task: RequestTask, hold?: PoolHold | null) {
       const id = nextId++;
-      const done = new Promise<ResultRecord | null>((resolve, reject) => pending.set(id, { resolve, reject }));
-      runner.accept([wireTask(task, id, hold, hold?.concurrency ?? 0)]);
+      const done = new Promise<PoolOutcome>((resolve, reject) => pending.set(id, { resolve, reject }));
+      runner.accept([hold ? { ...task, id, hold: { limit: hold.concurrency, notAfter: hold.notAfter } } : { ...task, id }]);
       return done;
     },
     dropHeld: () => runner.dropHeld(),
+    clockStart: () => {},
+    markStall: (gapMs) => runner.markStall(gapMs),
     get running() {
       return runner.running;
     },
     threads: 0,
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      return [];
+    },
   };
 }

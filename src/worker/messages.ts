@@ -1,10 +1,14 @@
-// Every message between the runner and its worker threads, typed in one place.
+// Every message between the runner and its request threads, typed in one place (a discriminated union
+// each way). A request thread runs one long-lived piscina task per run and talks over the MessagePort
+// passed in that task; everything in one turn of either event loop goes in one message.
+import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { ClockAnchor } from '../metrics/clock.js';
-import type { Grade } from '../grade/types.js';
-import type { ClassifiedError, ErrorKind, Mode, StreamOptions } from '../stackai/types.js';
-import type { FeedbackSpec, GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
+import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { RecordEnvelope } from '../record/result-record.js';
+import type { Mode, StreamOptions } from '../stackai/types.js';
+import type { GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
 
-/** Given once to each worker thread (its workerData). Holds the token: never logged. */
+/** Given to each request thread in its lane task. Holds the token: never logged. */
 export interface WorkerConfig {
   baseUrl: string;
   orgId: string;
@@ -24,19 +28,21 @@ export interface WorkerConfig {
   idleTimeoutMs?: number;
   retryPartial?: boolean;
   metadata: MetadataSpec;
-  feedback: FeedbackSpec;
+  /** Only whether there are any matters here: a graded run's records are completed in the grading pool. */
   graders: GraderSpec[];
-  /** The suite's folder: script graders' and schema files' paths are relative to it. */
-  suiteDir: string;
-  /** Row passes on weighted score >= passScore (and its required graders); null = every grader must pass. */
-  passScore: number | null;
-  /** Sockets per worker's connection pool. */
+  /** Sockets per executor's connection pool. */
   connections: number;
   anchor: ClockAnchor;
-  suiteName: string;
+  /**
+   * True: records are completed where they finish (line encoded, statistics recorded in the thread);
+   * false: each record goes back whole, to be graded, given feedback or shown before it is completed.
+   */
+  completeInThread: boolean;
+  /** A gap in the event loop longer than this is a stall, ms. */
+  stallMs: number;
 }
 
-/** One planned request. */
+/** One planned request and what the runner knows about it. */
 export interface RequestTask {
   variant: number;
   row: number;
@@ -44,13 +50,14 @@ export interface RequestTask {
   values: Record<string, unknown>;
   /** Shared-clock ms at which the scheduler meant this request to start. */
   scheduledAt: number;
+  env: RecordEnvelope;
 }
 
-/** A task on the wire: `id` pairs it with its result; `hold` makes the worker start it only when a slot frees. */
+/** A task on the wire: `id` pairs it with its result; `hold` makes the thread start it only when a slot frees. */
 export interface WireTask extends RequestTask {
   id: number;
   hold?: {
-    /** This worker's share of the closed loop's concurrency. */
+    /** This thread's share of the closed loop's concurrency. */
     limit: number;
     /** Shared-clock ms at or after which the task is dropped instead of started, or null. */
     notAfter: number | null;
@@ -58,76 +65,45 @@ export interface WireTask extends RequestTask {
 }
 
 /**
- * Main thread -> worker. Tasks are batched: everything handed over in one turn of the event loop goes
- * in one message (posting is the costly part of a thread hop, not the bytes).
+ * Counters a request thread keeps in shared memory, so that when it dies the runner knows exactly which
+ * of its tasks were started (their requests may have reached the server) and which can be sent elsewhere.
+ * Immediate tasks start in the order they arrive; held tasks are taken from the queue in order.
  */
-export type ToWorker = { type: 'tasks'; tasks: WireTask[] } | { type: 'drop-held' };
+export const STARTED_NOW = 0;
+export const TAKEN_HELD = 1;
+
+/** The lane task's argument (the port is in its transferList). */
+export interface LaneInit {
+  port: import('node:worker_threads').MessagePort;
+  config: WorkerConfig;
+  /** Int32Array over a SharedArrayBuffer: [STARTED_NOW, TAKEN_HELD]. */
+  counters: Int32Array;
+  /** Test hook (FLOWBENCH_TEST_EXIT_REQUEST_THREAD): exit the thread after starting this many requests. */
+  exitAfter?: number;
+}
+
+/** Main thread -> request thread. */
+export type ToWorker =
+  | { type: 'tasks'; tasks: WireTask[] }
+  | { type: 'drop-held' }
+  /** The run is over: send the last statistics and the watch, then end the lane task. */
+  | { type: 'close' }
+  /** The run's clock starts now: the watch forgets start-up. */
+  | { type: 'clock-start' };
 
 /**
- * A task's outcome: its record (as JSON text from a worker thread, see record-text.ts; the object
- * itself on the main thread), null for a held task dropped before it started, or why it failed.
+ * A task's outcome: WRITTEN when the thread completed the record (its line is in the message's text),
+ * the record as JSON text when the runner completes it, null for a held task dropped before it started,
+ * or why it failed.
  */
-export type WireOutcome = ResultRecord | string | null | { failed: string };
+export const WRITTEN = 1;
+export type WireOutcome = typeof WRITTEN | string | null | { failed: string };
 
-/** Worker -> main thread: results batched per turn of the worker's event loop, and the requests it has running. */
-export type FromWorker = { type: 'ready' } | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; running: number };
-
-export interface FeedbackOutcome {
-  /** False when the post failed after its retries, or in a dry run (nothing sent). */
-  posted: boolean;
-  /** --dry-run: the text was printed, not posted. */
-  dryRun?: boolean;
-  /** Attempts made (retries on 429 / 5xx / connection errors, like flow calls). */
-  attempts?: number;
-  text: string;
-  error: ClassifiedError | null;
-}
-
-/** One line of results.jsonl (DESIGN §3), produced by a worker for every planned request. */
-export interface ResultRecord {
-  variant: string;
-  row: number;
-  iteration: number;
-  attempts: number;
-  /** The error kind of each attempt that was retried, in order (absent when the first attempt was final). */
-  retriedOn?: ErrorKind[];
-  runId: string | null;
-  ok: boolean;
-  error: ClassifiedError | null;
-  scheduledAt: string;
-  startedAt: string;
-  ttfbMs: number | null;
-  ttftMs: number | null;
-  latencyMs: number;
-  /** Time the harness held the request before sending it (pool queueing, backoff excluded). */
-  queueMs: number;
-  inputs: Record<string, unknown>;
-  expected: string | null;
-  output: string;
-  grades: Grade[];
-  pass: boolean | null;
-  score: number | null;
-  metadata: unknown;
-  metadataFields?: Record<string, unknown>;
-  /** Why the metadata could not be fetched (the request itself still counts as it ended). */
-  metadataError?: ClassifiedError;
-  feedback: FeedbackOutcome | null;
-  /** Set by the runner (main thread): a warm-up request, kept here but excluded from statistics. */
-  warmup?: boolean;
-  /** Set by the runner: sweep step index. */
-  step?: number;
-  /** Set by the runner: scheduler lateness, ms (handed to the pool minus scheduled). */
-  sendLagMs?: number;
-  /** Set by the runner: the send waited for a free in-flight slot (open loop). */
-  delayed?: boolean;
-  /** Set by the runner: output tokens, from metadata usage or estimated from the text. */
-  outputTokens?: { count: number; source: 'metadata' | 'estimate' };
-  /** Raw timestamps, ms since the run's start on the shared clock. */
-  timestamps: {
-    scheduled: number;
-    sent: number;
-    firstByte: number | null;
-    contentFrames: number[];
-    end: number;
-  };
-}
+/** Request thread -> main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  /** Results batched per turn; `text` holds the results.jsonl lines of the WRITTEN ones, in order. */
+  | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; text: string; running: number }
+  /** Statistics recorded since the last delta (sent every progress tick while there is any). */
+  | { type: 'stats'; delta: RunStatsDelta }
+  | { type: 'closed'; delta: RunStatsDelta | null; watch: ThreadWatchSnapshot };

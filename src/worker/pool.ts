@@ -1,13 +1,17 @@
-// The request worker threads: the only module that starts them. Long-lived threads, one message port
-// each, tasks and results batched per event-loop turn in both directions. (A task pool such as piscina
-// costs a message, a promise and its bookkeeping per request each way, and a round trip through this
-// thread between one closed-loop request and the next: measured in bench/overhead.mjs, that capped
-// flowbench at a third of autocannon's requests/s. See BENCHMARKS.md.)
+// The request threads, hosted by piscina: each thread runs one long-lived lane task for the length of
+// a run and talks over the MessagePort passed in it, tasks and results batched per turn in both
+// directions (a task per request would cost a message, a promise and a round trip through this thread
+// between one closed-loop request and the next). piscina starts the threads, applies their resource
+// limits, replaces a dead one and destroys them. A thread that dies mid-run costs only its requests in
+// flight (harness errors); its unsent ones go to the other threads, and a new lane takes its place.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { ResultRecord } from '../record/result-record.js';
+import { STARTED_NOW, TAKEN_HELD, WRITTEN, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
 import { startInlinePool } from './inline-pool.js';
-import type { FromWorker, RequestTask, ResultRecord, ToWorker, WireTask, WorkerConfig } from './messages.js';
-import { settle, wireTask, type Pending } from './task-runner.js';
 import { holdYoungGenerationCap } from './young-generation.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
@@ -16,119 +20,267 @@ export interface PoolHold {
   notAfter: number | null;
 }
 
+/** What became of a request: completed in its thread (its line is written), back whole, or dropped unsent (null). */
+export type PoolOutcome = { written: true } | { record: ResultRecord } | null;
+
+/** What the pool hands the runner as it comes: lines to append, statistics to merge. */
+export interface PoolSinks {
+  lines(text: string): void;
+  stats(delta: RunStatsDelta): void;
+}
+
 export interface RequestPool {
-  /** Runs one request: now, or held until a slot frees (closed loop). Null: a held task dropped unstarted. */
-  run(task: RequestTask, hold?: PoolHold | null): Promise<ResultRecord | null>;
+  /** Runs one request: now, or held until a slot frees (closed loop). Rejects only when its thread died with it in flight. */
+  run(task: RequestTask, hold?: PoolHold | null): Promise<PoolOutcome>;
   /** Drops every held task not yet started (their runs resolve null): Ctrl-C. */
   dropHeld(): void;
+  /** The run's clock starts: every thread's watch forgets start-up. */
+  clockStart(): void;
   /** Requests running in the threads, as they last reported. */
   readonly running: number;
   readonly threads: number;
-  close(): Promise<void>;
+  /** Ends every lane (their last statistics reach the sinks first) and the threads; the watches of the lanes that ended well. */
+  close(): Promise<ThreadWatchSnapshot[]>;
+}
+
+/** A request thread failed to start: the harness's fault (exit 3), not the suite's. */
+export class ThreadStartError extends Error {}
+
+interface Pending {
+  resolve: (o: PoolOutcome) => void;
+  reject: (err: Error) => void;
+  task: WireTask;
+  hold: PoolHold | null;
+  /** Position among this lane's immediate or held tasks, matched against the thread's shared counters. */
+  seq: number;
 }
 
 class Lane {
-  worker!: Worker;
-  running = 0;
-  /** Tasks handed to this thread and not yet answered. */
   readonly pending = new Map<number, Pending>();
   outbox: WireTask[] = [];
   flushQueued = false;
+  running = 0;
+  alive = true;
+  sentNow = 0;
+  sentHeld = 0;
+  readonly counters = new Int32Array(new SharedArrayBuffer(8));
+  port!: import('node:worker_threads').MessagePort;
+  ready!: Promise<void>;
+  closed: Promise<ThreadWatchSnapshot | null> | null = null;
+  onClosed: ((w: ThreadWatchSnapshot | null) => void) | null = null;
+  constructor(readonly index: number) {}
 }
 
+/** Restarts allowed per thread slot over a run: a thread that keeps dying is a bug to report, not to loop on. */
+const RESTARTS_PER_SLOT = 2;
+
 /**
- * Threads default to one per core, capped by the concurrency; each thread holds its share of the
- * requests in flight on its own keep-alive connection pool. `threads: 0` runs them on this thread.
+ * Threads default to one per core but one (the main thread writes and schedules), capped by the
+ * concurrency; each thread holds its share of the sockets. `threads: 0` runs requests on this thread.
  */
-export async function startPool(config: Omit<WorkerConfig, 'connections'>, concurrency: number, threads?: number): Promise<RequestPool> {
-  if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
-  // Default: a thread per core but one, which the main thread (scheduler, results, statistics) needs
-  // for itself; on 2 cores two workers cost ~40 % more CPU per request than one (bench/overhead.mjs).
+export async function startPool(config: WorkerConfig, concurrency: number, threads: number | undefined, sinks: PoolSinks): Promise<RequestPool> {
+  if (threads === 0) return startInlinePool(config, sinks);
   const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
   const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
-  // The worker must be the built JavaScript: resolve it next to this file in dist/.
-  const filename = new URL('./request-worker.js', import.meta.url);
-  const lanes = Array.from({ length: n }, () => new Lane());
+  const piscina = new Piscina({
+    // The lane must be the built JavaScript: resolve it next to this file in dist/.
+    filename: new URL('./request-lane.js', import.meta.url).href,
+    minThreads: n,
+    maxThreads: n,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    // Piscina's Atomics wait would block the thread's event loop between tasks: our lane owns it.
+    atomics: 'disabled',
+    // A thread's garbage is short-lived (one small record per request): a young generation of 8 MB
+    // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
+  // Errors surface through each lane task's promise; an 'error' event without a task must not crash the run.
+  piscina.on('error', () => {});
+  const exitAfter = Number(process.env.FLOWBENCH_TEST_EXIT_REQUEST_THREAD ?? '') || undefined;
+  const lanes: Lane[] = [];
+  const restarts = new Array<number>(n).fill(0);
   let closing = false;
   let nextId = 1;
+  let closedOnce: Promise<ThreadWatchSnapshot[]> | null = null;
 
-  const spawn = (lane: Lane): Promise<void> => new Promise((ready, failed) => {
-    const worker = new Worker(filename, {
-      workerData: workerConfig,
-      // A worker's garbage is short-lived (one small record per request): a young generation of 8 MB
-      // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    });
-    lane.worker = worker;
-    worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') {
-        holdYoungGenerationCap(); // a thread's start put V8's flags back
-        return ready();
+  const share = (c: number, i: number) => Math.floor(c / n) + (i < c % n ? 1 : 0);
+
+  const open = (index: number, hook?: number): Lane => {
+    const lane = new Lane(index);
+    const { port1, port2 } = new MessageChannel();
+    lane.port = port1;
+    let readyResolve!: () => void;
+    let readyReject!: (e: Error) => void;
+    lane.ready = new Promise<void>((res, rej) => ((readyResolve = res), (readyReject = rej)));
+    lane.ready.catch(() => {});
+    port1.on('message', (msg: FromWorker) => {
+      switch (msg.type) {
+        case 'ready':
+          holdYoungGenerationCap(); // a thread's start put V8's flags back
+          readyResolve();
+          break;
+        case 'done':
+          lane.running = msg.running;
+          if (msg.text !== '') sinks.lines(msg.text);
+          for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
+          break;
+        case 'stats':
+          sinks.stats(msg.delta);
+          break;
+        case 'closed':
+          if (msg.delta !== null) sinks.stats(msg.delta);
+          lane.onClosed?.(msg.watch);
+          break;
       }
-      lane.running = msg.running;
-      for (let i = 0; i < msg.ids.length; i++) settle(lane.pending, msg.ids[i]!, msg.outcomes[i]!);
     });
-    const lost = (err: Error) => {
-      failed(err);
-      if (closing || lane.worker !== worker) return;
-      // Every request on the lost thread fails as a harness error; a fresh thread takes its place.
-      for (const p of lane.pending.values()) p.reject(err);
-      lane.pending.clear();
-      lane.running = 0;
-      spawn(lane).catch(() => {});
-    };
-    worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`worker thread exited with code ${code}`)));
-  });
-  // Boot every thread before the run's clock starts (a thread takes ~30 ms to load).
-  await Promise.all(lanes.map(spawn));
+    const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }) };
+    piscina.run(init, { transferList: [port2] }).then(
+      () => lane.onClosed?.(null),
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        readyReject(e);
+        lost(lane, e);
+      },
+    );
+    lanes[index] = lane;
+    return lane;
+  };
 
-  const post = (lane: Lane, msg: ToWorker) => lane.worker.postMessage(msg);
+  const settle = (lane: Lane, id: number, outcome: FromWorkerOutcome): void => {
+    const p = lane.pending.get(id);
+    if (p === undefined) return;
+    lane.pending.delete(id);
+    if (outcome === WRITTEN) p.resolve({ written: true });
+    else if (outcome === null) p.resolve(null);
+    else if (typeof outcome === 'string') p.resolve({ record: JSON.parse(outcome) as ResultRecord });
+    else p.reject(new Error(outcome.failed));
+  };
+
+  /** A lane's thread died: account for every task it held, and put a new lane in its place. */
+  const lost = (lane: Lane, err: Error): void => {
+    if (!lane.alive) return;
+    lane.alive = false;
+    lane.port.close();
+    lane.onClosed?.(null);
+    if (closing) {
+      for (const p of lane.pending.values()) p.reject(new Error(`request thread ended: ${err.message}`));
+      lane.pending.clear();
+      return;
+    }
+    const startedNow = Atomics.load(lane.counters, STARTED_NOW);
+    const takenHeld = Atomics.load(lane.counters, TAKEN_HELD);
+    const unsent: Pending[] = [];
+    for (const p of lane.pending.values()) {
+      const started = p.task.hold === undefined ? p.seq < startedNow : p.seq < takenHeld;
+      if (started) p.reject(new Error(`its request thread died mid-request (${err.message.split('\n')[0]})`));
+      else unsent.push(p);
+    }
+    lane.pending.clear();
+    lane.outbox = [];
+    lane.running = 0;
+    if (restarts[lane.index]! < RESTARTS_PER_SLOT) {
+      restarts[lane.index]!++;
+      open(lane.index);
+    }
+    for (const p of unsent) dispatch({ ...p.task, hold: undefined } as WireTask, p.hold, p);
+  };
+
   const flush = (lane: Lane) => {
     lane.flushQueued = false;
+    if (!lane.alive || lane.outbox.length === 0) return;
     const tasks = lane.outbox;
     lane.outbox = [];
-    post(lane, { type: 'tasks', tasks });
+    lane.port.postMessage({ type: 'tasks', tasks } satisfies ToWorker);
   };
-  /** Thread i's share of a closed loop's concurrency. */
-  const share = (c: number, i: number) => Math.floor(c / n) + (i < c % n ? 1 : 0);
-  const pick = (hold: PoolHold | null | undefined): number => {
-    let best = 0;
+
+  const pick = (hold: PoolHold | null): Lane | null => {
+    let best: Lane | null = null;
     let bestLoad = Infinity;
-    for (let i = 0; i < n; i++) {
-      const cap = hold ? share(hold.concurrency, i) : 1;
+    for (const lane of lanes) {
+      if (!lane.alive) continue;
+      const cap = hold ? share(hold.concurrency, lane.index) : 1;
       if (cap === 0) continue;
-      const load = lanes[i]!.pending.size / cap;
-      if (load < bestLoad) [best, bestLoad] = [i, load];
+      const load = lane.pending.size / cap;
+      if (load < bestLoad) [best, bestLoad] = [lane, load];
     }
     return best;
   };
 
+  /** Hands a task to the least loaded live lane (also a task re-sent from a dead lane, with its promise). */
+  const dispatch = (wire: WireTask, hold: PoolHold | null, cb: Pick<Pending, 'resolve' | 'reject'>): void => {
+    const lane = pick(hold);
+    if (lane === null) {
+      cb.reject(new Error('no request thread is left to run it'));
+      return;
+    }
+    const task: WireTask = hold ? { ...wire, hold: { limit: share(hold.concurrency, lane.index), notAfter: hold.notAfter } } : wire;
+    const seq = hold ? lane.sentHeld++ : lane.sentNow++;
+    lane.pending.set(task.id, { resolve: cb.resolve, reject: cb.reject, task, hold, seq });
+    lane.outbox.push(task);
+    if (!lane.flushQueued) {
+      lane.flushQueued = true;
+      setImmediate(flush, lane); // everything handed over in this turn goes in one message
+    }
+  };
+
+  // Boot every thread before the run's clock starts: a thread that cannot start fails the run at once.
+  for (let i = 0; i < n; i++) open(i, i === 0 ? exitAfter : undefined);
+  try {
+    await Promise.all(lanes.map((l) => l.ready));
+  } catch (err) {
+    closing = true;
+    await piscina.destroy().catch(() => {});
+    throw new ThreadStartError(`a request thread failed to start: ${(err as Error).message.split('\n')[0]}`);
+  }
+
   return {
     run(task, hold) {
-      const i = pick(hold);
-      const lane = lanes[i]!;
-      const id = nextId++;
-      lane.outbox.push(wireTask(task, id, hold, hold ? share(hold.concurrency, i) : 0));
-      if (!lane.flushQueued) {
-        lane.flushQueued = true;
-        setImmediate(flush, lane); // everything handed over in this turn goes in one message
-      }
-      return new Promise((resolve, reject) => lane.pending.set(id, { resolve, reject }));
+      const wire: WireTask = { ...task, id: nextId++ };
+      return new Promise<PoolOutcome>((resolve, reject) => dispatch(wire, hold ?? null, { resolve, reject }));
     },
     dropHeld() {
       for (const lane of lanes) {
-        if (lane.outbox.length) flush(lane); // held tasks still in the outbox must reach the thread first
-        post(lane, { type: 'drop-held' });
+        if (!lane.alive) continue;
+        flush(lane); // held tasks still in the outbox must reach the thread first
+        lane.port.postMessage({ type: 'drop-held' } satisfies ToWorker);
       }
     },
+    clockStart() {
+      for (const lane of lanes) if (lane.alive) lane.port.postMessage({ type: 'clock-start' } satisfies ToWorker);
+    },
     get running() {
-      return lanes.reduce((a, l) => a + l.running, 0);
+      return lanes.reduce((a, l) => a + (l.alive ? l.running : 0), 0);
     },
     threads: n,
-    async close() {
-      closing = true;
-      await Promise.all(lanes.map((l) => l.worker.terminate()));
+    close() {
+      return (closedOnce ??= closeLanes());
     },
   };
+
+  async function closeLanes(): Promise<ThreadWatchSnapshot[]> {
+    {
+      const watches = await Promise.all(lanes.map((lane) => {
+        if (!lane.alive) return Promise.resolve(null);
+        const closed = new Promise<ThreadWatchSnapshot | null>((resolve) => (lane.onClosed = resolve));
+        flush(lane);
+        lane.port.postMessage({ type: 'close' } satisfies ToWorker);
+        // A lane that does not answer within a few seconds is ended by destroy() below.
+        return Promise.race([closed, later(5000)]);
+      }));
+      closing = true;
+      await piscina.destroy().catch(() => {});
+      return watches.filter((w): w is ThreadWatchSnapshot => w !== null);
+    }
+  }
+}
+
+type FromWorkerOutcome = Extract<FromWorker, { type: 'done' }>['outcomes'][number];
+
+/** Resolves null after `ms`, without keeping the process alive. */
+function later(ms: number): Promise<null> {
+  return new Promise((resolve) => {
+    const t: NodeJS.Timeout = setTimeout(() => resolve(null), ms);
+    t.unref();
+  });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraderStats } from '../../src/metrics/grader-stats.js';
 import { extractFields, valueAtPath } from '../../src/worker/metadata-fields.js';
 import type { Grade } from '../../src/grade/types.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 const withGrades = (grades: Grade[]) => ({ grades }) as ResultRecord;
 const judgeCall = (ok: boolean, latencyMs: number, attempts = 1) => ({ flowId: 'j', runId: 'r', ok, attempts, latencyMs, output: '' });

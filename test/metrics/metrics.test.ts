@@ -3,7 +3,7 @@ import { decodeHistogram, newHistogram, recordMs, summarize } from '../../src/me
 import { evaluateThresholds, parseThreshold } from '../../src/metrics/thresholds.js';
 import { deriveTimings, interTokenLatencies } from '../../src/metrics/timings.js';
 import { VariantStats } from '../../src/metrics/variant-stats.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 describe('timings', () => {
   it('counts from the scheduled time and reports harness queueing apart', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateTokens, metadataOutputTokens, outputTokens, timePerOutputToken } from '../../src/metrics/output-tokens.js';
 import { StreamStats } from '../../src/metrics/stream-stats.js';
 import { Timeline } from '../../src/metrics/timeline.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 function record(p: Partial<ResultRecord> & { scheduled: number; sent?: number; end: number; frames?: number[] }): ResultRecord {
   const { scheduled, sent = scheduled, end, frames = [], ...rest } = p;

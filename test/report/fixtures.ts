@@ -1,6 +1,6 @@
 // Hand-made result records for the report tests: every field a reporter reads, nothing else assumed.
 import { writeFileSync } from 'node:fs';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 export function result(over: Partial<ResultRecord> & { timestamps?: Partial<ResultRecord['timestamps']> } = {}): ResultRecord {
   const { timestamps, ...rest } = over;

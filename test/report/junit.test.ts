@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { outcomeOf, writeJunit, xmlText } from '../../src/report/junit.js';
 import { renderMarkdownSummary, appendStepSummary } from '../../src/report/markdown-summary.js';
 import type { Report } from '../../src/report/report-model.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 const rec = (over: Partial<ResultRecord>): ResultRecord => ({
   variant: 'pub', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResultsSink } from '../../src/report/results-sink.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
 
 const rec = (row: number, output: string) => ({ variant: 'v', row, iteration: 0, attempts: 1, ok: true, error: null, output }) as ResultRecord;

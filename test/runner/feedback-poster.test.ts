@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeedbackPoster, feedbackDue, type FeedbackClient } from '../../src/runner/feedback-poster.js';
 import type { FeedbackResult } from '../../src/stackai/client.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 
 const suite = (when: 'always' | 'pass' | 'fail' = 'always', template: string | null = null) => ({
   name: 's', feedback: { post: true, when, template },

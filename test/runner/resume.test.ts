@@ -8,7 +8,7 @@ import { manifestMismatch, type RunManifest } from '../../src/runner/run-manifes
 import { resultKey, scanResults, skipDone } from '../../src/runner/resume.js';
 import { plainHttpTokenWarning } from '../../src/stackai/plain-http.js';
 import { ConfigError } from '../../src/suite/config-error.js';
-import type { ResultRecord } from '../../src/worker/messages.js';
+import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
 
 const rec = (variant: string, row: number, extra: Partial<ResultRecord> = {}) => ({ variant, row, iteration: 0, attempts: 1, ok: true, error: null, ...extra }) as ResultRecord;

@@ -4,6 +4,7 @@
 import * as charts from './page/charts.js';
 import * as comparison from './page/comparison.js';
 import * as dom from './page/dom.js';
+import * as harness from './page/harness.js';
 import * as main from './page/main.js';
 import * as rowsTable from './page/rows-table.js';
 import * as summary from './page/summary.js';
@@ -16,7 +17,7 @@ export function pageScript(): string {
   if (cached) return cached;
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const mod of [dom, charts, comparison, summary, sweep, tables, rowsTable, main] as Record<string, unknown>[]) {
+  for (const mod of [dom, charts, comparison, summary, sweep, tables, harness, rowsTable, main] as Record<string, unknown>[]) {
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
       // One scope for every page function: a duplicate name would silently shadow another.

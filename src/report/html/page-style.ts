@@ -55,4 +55,7 @@ ul.grades li.bad { color: var(--fail); }
 ul.grades li.grader-error { color: var(--warn); }
 td.rownum { color: var(--muted); white-space: nowrap; }
 .comparison { border-top: 1px solid var(--line); padding-top: 4px; }
+ul.warnings { margin: 6px 0 12px; padding-left: 20px; color: var(--warn); }
+ul.warnings li { margin: 2px 0; }
+.title-row a { text-decoration: none; }
 `;

@@ -1,7 +1,7 @@
 // Per-second timeline of a run for the HTML report: throughput, in flight, latency p50/p99 and
 // errors per variant. Uses report.timeline when the run recorded one, else derives it from
 // results.jsonl timestamps while that file streams past.
-import type { ResultRecord } from '../../worker/messages.js';
+import type { ResultRecord } from '../../record/result-record.js';
 
 /** Columns aligned on `t` (seconds since the run started, bucket start). null = nothing measured. */
 export interface TimelineSeries {

@@ -4,6 +4,7 @@
 import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
+import { harnessSection } from './harness.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
 import { comparisonSection, header, sideBySide, summaryCards, thresholdsSection } from './summary.js';
@@ -38,7 +39,7 @@ export function main(): void {
   const sweep = sweepSection(d);
   if (sweep) root.append(sweep);
   root.append(lat);
-  for (const extra of [tokensSection(d), gradersSection(d), metadataSection(d)]) if (extra) root.append(extra);
+  for (const extra of [harnessSection(d), tokensSection(d), gradersSection(d), metadataSection(d)]) if (extra) root.append(extra);
   root.append(rowsHost);
   // Links to the sections this report has.
   for (const s of Array.from(root.querySelectorAll('section'))) nav.appendChild(el('a', { href: `#${s.id}` }, s.querySelector('h2')?.textContent ?? s.id));

@@ -1,14 +1,21 @@
-// The judge grader's calls: another flow run through the worker's own StackAI client, with the same
-// retries and timeout as the flow under test, timed apart so they never enter the run's statistics.
+// The judge grader's calls: another flow run through the grading thread's own StackAI client, with the
+// same retries and timeout as the flow under test, timed apart so they never enter the run's statistics.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from '../metrics/clock.js';
 import type { StackAIClient } from '../stackai/client.js';
+import type { StreamOptions } from '../stackai/types.js';
 import type { JudgeCaller } from '../grade/types.js';
-import type { WorkerConfig } from './messages.js';
-import { backoffMs, shouldRetry } from './retry-policy.js';
+import { backoffMs, shouldRetry } from '../worker/retry-policy.js';
+
+export interface JudgeSettings {
+  orgId: string;
+  stream: StreamOptions;
+  timeoutMs: number;
+  retries: number;
+}
 
 /** Judges run in `run` mode: one JSON answer, no streaming needed to read a score. */
-export function judgeCaller(config: WorkerConfig, client: StackAIClient): JudgeCaller {
+export function judgeCaller(config: JudgeSettings, client: StackAIClient): JudgeCaller {
   return async (req) => {
     const start = nowMs();
     let attempts = 0;

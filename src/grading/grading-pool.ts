@@ -1,0 +1,165 @@
+// The grading threads, hosted by piscina apart from the request threads, so that no grader ever runs on
+// a thread that timestamps frames. A piscina task per batch of records. A grader that never returns is
+// stopped by aborting its task (piscina terminates that thread and starts another); one that ends its
+// thread is caught the same way. Either way the grader that did it is known from shared memory, gets a
+// grader error, and the batch is graded again without it: every record is graded, none lost.
+import { Piscina } from 'piscina';
+import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import type { GradeOutcome } from '../grade/types.js';
+import { nowMs } from '../metrics/clock.js';
+import type { RunStatsDelta } from '../metrics/run-stats.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+
+export interface GradingPool {
+  /** Grades a batch; resolves with its lines (complete) or its graded records (not complete), in order. */
+  grade(jobs: GradeJob[]): Promise<{ text: string; records: string[] }>;
+  readonly threads: number;
+  /** Waits for nothing: call after every grade() settled. Returns each thread's last watch. */
+  close(): Promise<ThreadWatchSnapshot[]>;
+}
+
+/** A grader module failed to load in a grading thread: the suite's fault (exit 2). */
+export class GraderLoadError extends Error {}
+/** A grading thread failed to start for another reason: the harness's fault (exit 3). */
+export class GradingStartError extends Error {}
+
+/** A batch with no heartbeat for this long (a grader without its own limit holding the thread) is stopped. */
+const SILENT_LIMIT_MS = 30_000;
+/** A script call may overrun its own timeout by this much before its thread is stopped (timer slack). */
+const OVERRUN_MS = 100;
+const WATCHDOG_EVERY_MS = 25;
+const BOOT_LIMIT_MS = 60_000;
+
+interface Active {
+  watch: Float64Array;
+  abort: AbortController;
+  stopped: { job: number; grader: number; reason: string } | null;
+}
+
+export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, threads: number, sinks: { stats(delta: RunStatsDelta): void }, timeouts: (number | null)[]): Promise<GradingPool> {
+  const booted = new Int32Array(new SharedArrayBuffer(4));
+  const config: GradingConfig = { ...base, booted };
+  const scripts = base.graders.filter((g) => g.type === 'script' || g.type === 'not-script').map((g) => String(g.path));
+  const piscina = new Piscina({
+    filename: new URL('./grading-worker.js', import.meta.url).href,
+    workerData: config,
+    minThreads: threads,
+    maxThreads: threads,
+    // Several batches per thread: a judge call waits on the network, not on the CPU.
+    concurrentTasksPerWorker: 4,
+    idleTimeout: 60_000,
+    atomics: 'disabled',
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+  });
+  let bootError: Error | null = null;
+  piscina.on('error', (err: unknown) => (bootError ??= err instanceof Error ? err : new Error(String(err))));
+  const exits = piscina.threads.map((w) => new Promise<number>((r) => w.once('exit', r)));
+  const watches = new Map<number, ThreadWatchSnapshot>();
+
+  // Boot: every thread loads its graders (script modules included) before the first request is sent.
+  const bootStart = nowMs();
+  let exited: number | null = null;
+  for (const e of exits) void e.then((code) => (exited ??= code));
+  while (Atomics.load(booted, 0) < threads && bootError === null && exited === null && nowMs() - bootStart < BOOT_LIMIT_MS) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  if (Atomics.load(booted, 0) < threads) {
+    await piscina.destroy().catch(() => {});
+    const err = bootError as Error | null;
+    const why = err !== null ? err.message.split('\n')[0]! : exited !== null ? `a grading thread exited with code ${exited} while loading the graders` : `the grading threads did not start within ${BOOT_LIMIT_MS / 1000} s`;
+    if (scripts.length > 0 && (err === null || /could not be loaded|script /.test(why))) {
+      throw new GraderLoadError(err === null ? `${why} (${scripts.join(', ')}): does a grader module exit or hang when it is imported?` : why);
+    }
+    throw (err !== null && /could not be loaded/.test(why) ? new GraderLoadError(why) : new GradingStartError(`a grading thread failed to start: ${why}`));
+  }
+
+  const active = new Set<Active>();
+  const watchdog = setInterval(() => {
+    const now = nowMs();
+    for (const a of active) {
+      if (a.stopped !== null || a.watch[BEAT_AT] === 0) continue; // not started on a thread yet
+      const job = a.watch[CALL_JOB]!;
+      if (job >= 0) {
+        const grader = a.watch[CALL_GRADER]!;
+        const limit = timeouts[grader] ?? SILENT_LIMIT_MS;
+        const inCall = now - a.watch[CALL_SINCE]!;
+        if (inCall > limit + OVERRUN_MS) {
+          a.stopped = { job, grader, reason: `timed out after ${limit} ms without returning (a synchronous loop?): its grading thread was stopped` };
+          a.abort.abort();
+        }
+      } else if (now - a.watch[BEAT_AT]! > SILENT_LIMIT_MS) {
+        a.stopped = { job: -1, grader: -1, reason: `the grading thread was silent for ${SILENT_LIMIT_MS / 1000} s and was stopped` };
+        a.abort.abort();
+      }
+    }
+  }, WATCHDOG_EVERY_MS);
+  watchdog.unref();
+
+  const runTask = async (jobs: GradeJob[], forced: ForcedGrade[]): Promise<GradeTaskResult> => {
+    const a: Active = { watch: new Float64Array(new SharedArrayBuffer(8 * WATCH_SLOTS)), abort: new AbortController(), stopped: null };
+    a.watch[CALL_JOB] = -1;
+    active.add(a);
+    try {
+      const task: GradeTask = { jobs, forced, watch: a.watch };
+      return (await piscina.run(task, { signal: a.abort.signal })) as GradeTaskResult;
+    } catch (err) {
+      // Who was it? The watchdog knows when it stopped the task; after a crash, the shared call slot does.
+      const job = a.watch[CALL_JOB]!;
+      const culprit = a.stopped ?? (job >= 0 ? { job, grader: a.watch[CALL_GRADER]!, reason: `its grading thread ended while it ran (${(err as Error)?.message ?? String(err)})` } : null);
+      throw new BatchLost(culprit, (err as Error)?.message ?? String(err));
+    } finally {
+      active.delete(a);
+    }
+  };
+
+  const failed = (reason: string): GradeOutcome => ({ pass: false, score: 0, reason, error: true });
+
+  /** Grades a batch, again without the grader that stopped it, until every record is graded. */
+  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number }): Promise<GradeTaskResult[]> => {
+    try {
+      return [await runTask(jobs, forced)];
+    } catch (err) {
+      if (!(err instanceof BatchLost)) throw err;
+      if (--budget.left < 0) {
+        // A thread that keeps ending for no grader we can name: every grader of the batch is an error.
+        const all: ForcedGrade[] = jobs.flatMap((_, j) => timeouts.map((__, g): ForcedGrade => [j, g, failed(`grading failed repeatedly: ${err.message}`)]));
+        return [await runTask(jobs, all)];
+      }
+      const c = err.culprit;
+      if (c !== null && c.job >= 0) return gradeAll(jobs, [...forced, [c.job, c.grader, failed(c.reason)]], budget);
+      if (jobs.length > 1) {
+        const parts = await Promise.all(jobs.map((job, j) => gradeAll([job], forced.filter((f) => f[0] === j).map(([, g, o]): ForcedGrade => [0, g, o]), budget)));
+        return parts.flat();
+      }
+      const why = c?.reason ?? `its grading thread ended while grading this row (${err.message})`;
+      return gradeAll(jobs, timeouts.map((_, g): ForcedGrade => [0, g, failed(why)]), budget);
+    }
+  };
+
+  return {
+    threads,
+    async grade(jobs) {
+      const results = await gradeAll(jobs, [], { left: 2 * jobs.length + 3 });
+      let text = '';
+      const records: string[] = [];
+      for (const r of results) {
+        text += r.text;
+        records.push(...r.records);
+        if (r.delta !== null) sinks.stats(r.delta);
+        watches.set(r.watch.threadId, r.watch);
+      }
+      return { text, records };
+    },
+    async close() {
+      clearInterval(watchdog);
+      await piscina.destroy().catch(() => {});
+      return [...watches.values()];
+    },
+  };
+}
+
+class BatchLost extends Error {
+  constructor(readonly culprit: { job: number; grader: number; reason: string } | null, message: string) {
+    super(message);
+  }
+}

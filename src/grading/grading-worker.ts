@@ -1,0 +1,83 @@
+// A grading thread (piscina task per batch): grades each record's output, then completes the record
+// here when the run allows (line encoded once, statistics recorded in this thread). Its graders are
+// loaded when the thread starts, so a grader module that throws on import fails the run before any
+// request; around each grader's synchronous part it writes which call it is in to shared memory,
+// and a heartbeat while its event loop turns, so the pool can stop a grader that never returns.
+import { workerData } from 'node:worker_threads';
+import { prepareGraders } from '../grade/registry.js';
+import type { GradeOutcome } from '../grade/types.js';
+import { startThreadWatch } from '../harness/thread-watch.js';
+import { nowMs } from '../metrics/clock.js';
+import { RunStatsShard } from '../metrics/run-stats.js';
+import { completeRecord } from '../record/complete-record.js';
+import type { ResultRecord } from '../record/result-record.js';
+import { StackAIClient } from '../stackai/client.js';
+import { judgeCaller } from './judge-caller.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+
+const config = workerData as GradingConfig;
+const { judge } = config;
+const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
+const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections }) : null;
+const grader = prepareGraders(config.graders, {
+  dir: config.suiteDir,
+  judge: client === null ? null : judgeCaller(judge, client),
+  passScore: config.passScore,
+});
+// A failure here ends the thread before it is ready: the pool reports it as the suite's fault.
+await grader.ready();
+const stats = new RunStatsShard(config.variantCount);
+const watch = startThreadWatch({ role: 'grading', stallMs: config.stallMs });
+Atomics.add(config.booted, 0, 1);
+
+const BEAT_EVERY_MS = 10;
+
+export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResult> {
+  const w = task.watch;
+  w[BEAT_AT] = nowMs();
+  w[CALL_JOB] = -1;
+  const beat = setInterval(() => (w[BEAT_AT] = nowMs()), BEAT_EVERY_MS);
+  try {
+    const forced = new Map<number, Map<number, GradeOutcome>>();
+    for (const [job, g, outcome] of task.forced) {
+      let m = forced.get(job);
+      if (!m) forced.set(job, (m = new Map()));
+      m.set(g, outcome);
+    }
+    const records = await Promise.all(task.jobs.map(async (job, j) => {
+      const record = JSON.parse(job.record) as ResultRecord;
+      if (record.ok) {
+        const graded = await grader.grade(
+          {
+            output: record.output, expected: record.expected, row: record.row, values: job.values, variant: record.variant,
+            ttftMs: record.ttftMs, latencyMs: record.latencyMs, metadata: record.metadata,
+          },
+          {
+            forced: forced.get(j),
+            calling: (index) => {
+              w[CALL_JOB] = index < 0 ? -1 : j;
+              w[CALL_GRADER] = index;
+              w[CALL_SINCE] = nowMs();
+            },
+          },
+        );
+        record.grades = graded.grades;
+        record.pass = graded.pass;
+        record.score = graded.score;
+      }
+      return record;
+    }));
+    let text = '';
+    const back: string[] = [];
+    for (let j = 0; j < records.length; j++) {
+      if (config.complete) {
+        const r = completeRecord(records[j]!, task.jobs[j]!.env);
+        text += `${JSON.stringify(r)}\n`;
+        stats.add(r, task.jobs[j]!.env);
+      } else back.push(JSON.stringify(records[j]));
+    }
+    return { text, records: back, delta: stats.take(), watch: watch.snapshot() };
+  } finally {
+    clearInterval(beat);
+  }
+}

@@ -1,0 +1,59 @@
+// What the runner and the grading threads exchange: a piscina task per batch of records, and the
+// shared memory through which the pool sees a grader that holds its thread.
+import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import type { GradeOutcome } from '../grade/types.js';
+import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { RecordEnvelope } from '../record/result-record.js';
+import type { StreamOptions } from '../stackai/types.js';
+import type { GraderSpec } from '../suite/types.js';
+
+/** Every grading thread's workerData. Holds the token (for judge calls): never logged. */
+export interface GradingConfig {
+  graders: GraderSpec[];
+  /** The suite's folder: script graders' and schema files' paths are relative to it. */
+  suiteDir: string;
+  passScore: number | null;
+  variantCount: number;
+  /** True: records are completed here (line encoded, statistics recorded); false: graded records go back whole. */
+  complete: boolean;
+  stallMs: number;
+  judge: { baseUrl: string; token: string; orgId: string; stream: StreamOptions; timeoutMs: number; retries: number; connections: number };
+  /** Int32Array over a SharedArrayBuffer: each thread adds one once its graders are loaded. */
+  booted: Int32Array;
+}
+
+export interface GradeJob {
+  /** The record as JSON text (as it came from its request thread). */
+  record: string;
+  env: RecordEnvelope;
+  /** The dataset row's columns: grader values are templates over them. */
+  values: Record<string, unknown>;
+}
+
+/** A grade decided by the pool for (job, grader): the grader hung or ended its thread last time. */
+export type ForcedGrade = [job: number, grader: number, outcome: GradeOutcome];
+
+/**
+ * Float64Array over a SharedArrayBuffer, one per task: the thread's heartbeat and the grader call it
+ * is inside, so the pool can tell a grader that never returns from a slow batch.
+ */
+export const BEAT_AT = 0;
+export const CALL_JOB = 1;
+export const CALL_GRADER = 2;
+export const CALL_SINCE = 3;
+export const WATCH_SLOTS = 4;
+
+export interface GradeTask {
+  jobs: GradeJob[];
+  forced: ForcedGrade[];
+  watch: Float64Array;
+}
+
+export interface GradeTaskResult {
+  /** complete: the results.jsonl lines of the batch; else empty. */
+  text: string;
+  /** !complete: every graded record as JSON text, in job order. */
+  records: string[];
+  delta: RunStatsDelta | null;
+  watch: ThreadWatchSnapshot;
+}

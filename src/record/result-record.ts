@@ -1,0 +1,103 @@
+// One line of results.jsonl (DESIGN §3) and what travels with a request so its record can be completed
+// wherever it finishes: the shape every stage after the request thread reads.
+import type { Grade } from '../grade/types.js';
+import type { ClassifiedError, ErrorKind } from '../stackai/types.js';
+
+export interface FeedbackOutcome {
+  /** False when the post failed after its retries, or in a dry run (nothing sent). */
+  posted: boolean;
+  /** --dry-run: the text was printed, not posted. */
+  dryRun?: boolean;
+  /** Attempts made (retries on 429 / 5xx / connection errors, like flow calls). */
+  attempts?: number;
+  text: string;
+  error: ClassifiedError | null;
+}
+
+/** One line of results.jsonl (DESIGN §3), produced by a worker for every planned request. */
+export interface ResultRecord {
+  variant: string;
+  row: number;
+  iteration: number;
+  attempts: number;
+  /** The error kind of each attempt that was retried, in order (absent when the first attempt was final). */
+  retriedOn?: ErrorKind[];
+  runId: string | null;
+  ok: boolean;
+  error: ClassifiedError | null;
+  scheduledAt: string;
+  startedAt: string;
+  ttfbMs: number | null;
+  ttftMs: number | null;
+  latencyMs: number;
+  /** Time the harness held the request before sending it (pool queueing, backoff excluded). */
+  queueMs: number;
+  inputs: Record<string, unknown>;
+  expected: string | null;
+  output: string;
+  grades: Grade[];
+  pass: boolean | null;
+  score: number | null;
+  metadata: unknown;
+  metadataFields?: Record<string, unknown>;
+  /** Why the metadata could not be fetched (the request itself still counts as it ended). */
+  metadataError?: ClassifiedError;
+  feedback: FeedbackOutcome | null;
+  /** Set by the runner (main thread): a warm-up request, kept here but excluded from statistics. */
+  warmup?: boolean;
+  /** Set by the runner: sweep step index. */
+  step?: number;
+  /** Set by the runner: scheduler lateness, ms (handed to the pool minus scheduled). */
+  sendLagMs?: number;
+  /** Set by the runner: the send waited for a free in-flight slot (open loop). */
+  delayed?: boolean;
+  /** Set by the runner: output tokens, from metadata usage or estimated from the text. */
+  outputTokens?: { count: number; source: 'metadata' | 'estimate' };
+  /** Every attempt's own timings, in order (the last is the one `timestamps` and `error` describe). */
+  attemptLog: AttemptTiming[];
+  /**
+   * Set when the request thread's event loop stalled while this request was in flight: the longest
+   * stall, ms. Its timings may be inflated by up to this much by the harness itself.
+   */
+  harnessStallMs?: number;
+  /** Raw timestamps, ms since the run's start on the shared clock. */
+  timestamps: {
+    scheduled: number;
+    sent: number;
+    firstByte: number | null;
+    contentFrames: number[];
+    end: number;
+  };
+}
+
+/**
+ * One attempt of a request, ms since the run's start on the shared clock. A retry's backoff is the
+ * user's wait (it stays in latency and TTFT) but never the harness's queueing (`queueMs`).
+ */
+export interface AttemptTiming {
+  sent: number;
+  firstByte: number | null;
+  end: number;
+  /** The attempt's failure kind and HTTP status, or null when it succeeded. */
+  error: ErrorKind | null;
+  status: number | null;
+  /** The wait after this attempt before the next one was sent, ms (absent on the final attempt). */
+  backoffMs?: number;
+}
+
+/**
+ * What the runner knows about a request that the request itself does not: it travels with the task
+ * (typed, not by a field-order contract) and is applied where the record is completed.
+ */
+export interface RecordEnvelope {
+  /** The variant's index in the suite. */
+  variant: number;
+  /** Sweep step index, or null outside a sweep. */
+  step: number | null;
+  /** A warm-up request: kept in results.jsonl, excluded from statistics. */
+  warmup: boolean;
+  /** Scheduler lateness, ms (handed over minus scheduled). */
+  sendLagMs: number;
+  /** The send waited for a free in-flight slot (open loop). */
+  delayed: boolean;
+}

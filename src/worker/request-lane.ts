@@ -1,0 +1,89 @@
+// A request thread's piscina task: one per thread for the length of a run. It prepares one client,
+// takes batches of tasks over the MessagePort it was handed, runs them (TaskRunner), completes each
+// record where it finished when the run allows (line encoded once, statistics recorded here), and
+// answers in batches: per turn of the event loop for requests started at once (the open loop's
+// in-flight cap waits on them), every few ms for held ones while enough are queued here (closed loop:
+// the next request is already waiting, so nothing waits on the trip). It only times: no grading here.
+import { startThreadWatch } from '../harness/thread-watch.js';
+import { RunStatsShard } from '../metrics/run-stats.js';
+import { completeRecord } from '../record/complete-record.js';
+import { clientFor, prepareContext } from './execute-request.js';
+import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome } from './messages.js';
+import { TaskRunner } from './task-runner.js';
+
+const HELD_FLUSH_MS = 2;
+const HELD_FLUSH_COUNT = 128;
+const STATS_EVERY_MS = 1000;
+
+export default function requestLane(init: LaneInit): Promise<void> {
+  const { config, port } = init;
+  const client = clientFor(config);
+  const stats = new RunStatsShard(config.variants.length);
+  const post = (msg: FromWorker) => port.postMessage(msg);
+
+  const ids: number[] = [];
+  const outcomes: WireOutcome[] = [];
+  let text = '';
+  let immediate: NodeJS.Immediate | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  function flush(): void {
+    if (immediate !== null) clearImmediate(immediate);
+    if (timer !== null) clearTimeout(timer);
+    immediate = timer = null;
+    if (ids.length === 0) return;
+    post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running });
+    text = '';
+  }
+
+  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
+    ids.push(task.id);
+    if (outcome === null || 'failed' in outcome) outcomes.push(outcome);
+    else if (config.completeInThread) {
+      const record = completeRecord(outcome, task.env);
+      text += `${JSON.stringify(record)}\n`;
+      stats.add(record, task.env);
+      outcomes.push(WRITTEN);
+    } else outcomes.push(JSON.stringify(outcome));
+    // Held results wait for company unless the local queue runs low: each one answered lets the
+    // scheduler hand over the next request, and the queue must not run dry waiting for that.
+    if (!held || runner.runningLow) immediate ??= setImmediate(flush);
+    else if (ids.length >= HELD_FLUSH_COUNT) flush();
+    else timer ??= setTimeout(flush, HELD_FLUSH_MS);
+  }, init.counters, init.exitAfter === undefined ? undefined : (n) => {
+    if (n >= init.exitAfter!) process.exit(70); // test hook: a request thread that dies mid-run
+  });
+
+  const watch = startThreadWatch({ role: 'request', stallMs: config.stallMs, onStall: (s) => runner.markStall(s.gapMs) });
+  const ticker = setInterval(() => {
+    const delta = stats.take();
+    if (delta !== null) post({ type: 'stats', delta });
+  }, STATS_EVERY_MS);
+  ticker.unref();
+
+  return new Promise<void>((resolve) => {
+    port.on('message', (msg: ToWorker) => {
+      switch (msg.type) {
+        case 'tasks':
+          runner.accept(msg.tasks);
+          break;
+        case 'drop-held':
+          runner.dropHeld();
+          flush();
+          break;
+        case 'clock-start':
+          watch.reset();
+          break;
+        case 'close':
+          flush();
+          clearInterval(ticker);
+          post({ type: 'closed', delta: stats.take(), watch: watch.snapshot() });
+          watch.stop();
+          port.close();
+          void client.close().finally(resolve);
+          break;
+      }
+    });
+    post({ type: 'ready' });
+  });
+}
