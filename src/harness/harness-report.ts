@@ -57,9 +57,12 @@ function busyWarnings(threads: ThreadWatchSnapshot[]): string[] {
   for (const t of main) out.push(`the main thread was busy ${fmtPct(t.utilization)} of the time (over ${fmtPct(BUSY_UTILIZATION)}): the client may be the bottleneck`);
   const request = threads.filter((t) => t.role === 'request');
   const busy = request.filter((t) => t.utilization > BUSY_UTILIZATION);
-  if (busy.length) {
+  if (busy.length === 1) {
+    const who = request.length === 1 ? 'the request thread' : `1 of ${request.length} request threads`;
+    out.push(`${who} was busy ${fmtPct(busy[0]!.utilization)} of the time (over ${fmtPct(BUSY_UTILIZATION)}): the client may be the bottleneck`);
+  } else if (busy.length > 1) {
     const worst = Math.max(...busy.map((t) => t.utilization));
-    out.push(`${busy.length} of ${request.length} request thread${request.length === 1 ? ' was' : 's were'} busy over ${fmtPct(BUSY_UTILIZATION)} of the time (busiest ${fmtPct(worst)}): the client may be the bottleneck`);
+    out.push(`${busy.length} of ${request.length} request threads were busy over ${fmtPct(BUSY_UTILIZATION)} of the time (busiest ${fmtPct(worst)}): the client may be the bottleneck`);
   }
   return out;
 }

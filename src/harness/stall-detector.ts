@@ -18,7 +18,6 @@ export interface StallTally {
 }
 
 export interface StallDetector {
-  readonly periodMs: number;
   /** Closes the gap open since the last firing (a stall that ended just now counts), then tallies. */
   tally(): StallTally;
   /** Forgets every stall so far; gaps are measured from now on. */
@@ -27,12 +26,11 @@ export interface StallDetector {
 }
 
 /**
- * The timer's period: short enough that a stall's bounds stay tight (a gap overstates its stall by
- * at most one period), long enough that an idle thread wakes rarely; integral, as libuv counts ms.
+ * The timer's period: the event-loop delay histogram's resolution (thread-watch.ts), so both timers
+ * fall due on the same wake-up of an idle thread (a wake-up costs far more than the callback). A gap
+ * overstates its stall by at most one period.
  */
-export function stallPeriodMs(stallMs: number): number {
-  return Math.round(Math.min(10, Math.max(5, stallMs / 2)));
-}
+export const STALL_PERIOD_MS = 10;
 
 /** The stall between two firings, or null when the gap is within the period plus stallMs. */
 export function gapStall(lastAt: number, now: number, periodMs: number, stallMs: number): Stall | null {
@@ -42,7 +40,7 @@ export function gapStall(lastAt: number, now: number, periodMs: number, stallMs:
 
 export function startStallDetector(stallMs: number, onStall?: (s: Stall) => void): StallDetector {
   if (!Number.isFinite(stallMs) || stallMs < 0) throw new RangeError(`stallMs must be a non-negative number of ms, got ${stallMs}`);
-  const periodMs = stallPeriodMs(stallMs);
+  const periodMs = STALL_PERIOD_MS;
   let last = nowMs();
   let count = 0;
   let totalMs = 0;
@@ -62,7 +60,6 @@ export function startStallDetector(stallMs: number, onStall?: (s: Stall) => void
   timer.unref();
   let stopped = false;
   return {
-    periodMs,
     tally() {
       if (!stopped) check();
       return { count, totalMs, maxMs };

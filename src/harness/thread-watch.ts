@@ -3,7 +3,7 @@
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { nowMs } from '../metrics/clock.js';
-import { startStallDetector, type Stall, type StallTally } from './stall-detector.js';
+import { STALL_PERIOD_MS, startStallDetector, type Stall, type StallTally } from './stall-detector.js';
 import { threadCpuReader } from './thread-cpu.js';
 
 export type ThreadRole = 'main' | 'request' | 'grading';
@@ -39,7 +39,7 @@ export interface ThreadWatch {
 }
 
 export const DEFAULT_STALL_MS = 20;
-const RESOLUTION_MS = 10;
+const RESOLUTION_MS = STALL_PERIOD_MS;
 
 // The histogram records the whole interval between its timer's firings, resolution included (an idle
 // loop reads about 10 ms): the delay is what exceeds the resolution.

@@ -91,7 +91,7 @@ export class GraderStats {
     this.judgeCalls += d.judge.calls;
     this.judgeFailed += d.judge.failed;
     this.judgeRetries += d.judge.retries;
-    if (d.judge.latency) mergeHistogram((this.judgeLatency ??= newHistogram()), d.judge.latency);
+    if (d.judge.latency) mergeHistogram(d.judge.latency, (this.judgeLatency ??= newHistogram()));
   }
 
   summary(): GraderBreakdown {

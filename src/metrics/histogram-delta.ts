@@ -24,14 +24,18 @@ export function takeHistogram(h: Histogram): HistogramDelta | undefined {
 /** Tracking values hdr-histogram-js declares readonly; its JS histograms keep them as plain fields. */
 type Tracked = { minNonZeroValue: number; maxValue: number };
 
-export function mergeHistogram(h: Histogram, d: HistogramDelta | undefined): void {
+/** Adds the delta into each histogram given (decoded once: decoding costs more than adding). */
+export function mergeHistogram(d: HistogramDelta | undefined, ...into: Histogram[]): void {
   if (d === undefined) return;
-  const min = Math.min(h.minNonZeroValue, d.minUs);
-  const max = Math.max(h.maxValue, d.maxUs);
-  h.add(decodeHistogram(d.hdr));
-  // add() takes the decoded buckets' edges as min and max: put back the values actually recorded.
-  (h as unknown as Tracked).minNonZeroValue = min;
-  (h as unknown as Tracked).maxValue = max;
+  const decoded = decodeHistogram(d.hdr);
+  for (const h of into) {
+    const min = Math.min(h.minNonZeroValue, d.minUs);
+    const max = Math.max(h.maxValue, d.maxUs);
+    h.add(decoded);
+    // add() takes the decoded buckets' edges as min and max: put back the values actually recorded.
+    (h as unknown as Tracked).minNonZeroValue = min;
+    (h as unknown as Tracked).maxValue = max;
+  }
 }
 
 /** takeHistogram over a record of histograms; empty ones are left out. */
@@ -45,5 +49,5 @@ export function takeHistograms<K extends string>(hs: Record<K, Histogram>): Part
 }
 
 export function mergeHistograms<K extends string>(hs: Record<K, Histogram>, ds: Partial<Record<K, HistogramDelta>>): void {
-  for (const k of Object.keys(ds) as K[]) mergeHistogram(hs[k], ds[k]);
+  for (const k of Object.keys(ds) as K[]) mergeHistogram(ds[k], hs[k]);
 }

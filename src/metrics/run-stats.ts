@@ -2,8 +2,7 @@
 // completes records, shipping deltas (take) that the main thread's RunStatsTotal merges, with the same
 // totals, per-variant and per-step summaries and timeline as if it had added every record itself.
 import { nowMs, type ClockAnchor } from './clock.js';
-import { newHistogram, recordMs, type Histogram } from './histogram.js';
-import { mergeHistogram, takeHistogram, type HistogramDelta } from './histogram-delta.js';
+import { newHistogram } from './histogram.js';
 import { Timeline } from './timeline.js';
 import { TimelineShard, type TimelineDelta } from './timeline-shard.js';
 import { VariantStats, type VariantStatsDelta } from './variant-stats.js';
@@ -20,8 +19,6 @@ export interface RunStatsDelta {
   /** Sweep steps with something added, each per variant index. */
   steps: { step: number; stats: (VariantStatsDelta | null)[] }[];
   timeline: TimelineDelta | null;
-  /** TTFT of the successful measured results, for live progress; left out when empty. */
-  ttft?: HistogramDelta;
 }
 
 const takeAll = (stats: VariantStats[]) => stats.map((s) => (s.pending() ? s.take() : null));
@@ -31,7 +28,6 @@ export class RunStatsShard {
   private readonly stats: VariantStats[];
   private readonly steps = new Map<number, VariantStats[]>();
   private readonly timeline = new TimelineShard();
-  private readonly ttft: Histogram = newHistogram();
   private done = 0;
   private errors = 0;
   private warmupDone = 0;
@@ -55,7 +51,6 @@ export class RunStatsShard {
       step[env.variant]!.add(record);
     }
     this.timeline.add(record, env.variant);
-    if (record.ok && record.ttftMs !== null) recordMs(this.ttft, record.ttftMs);
   }
 
   /** What was added since the last take, or null when nothing was; the shard starts again from empty. */
@@ -67,8 +62,6 @@ export class RunStatsShard {
       steps: [...this.steps].filter(([, s]) => s.some((v) => v.pending())).map(([step, s]) => ({ step, stats: takeAll(s) })),
       timeline: this.timeline.pending() ? this.timeline.take() : null,
     };
-    const ttft = takeHistogram(this.ttft);
-    if (ttft) d.ttft = ttft;
     this.done = this.errors = this.warmupDone = 0;
     return d;
   }
@@ -88,7 +81,8 @@ export class RunStatsTotal {
   errors = 0;
   warmupDone = 0;
   private closed = false;
-  private readonly ttft: Histogram = newHistogram();
+  /** Scratch for ttftP50: the variants' TTFT added up (their ok, measured results, as live progress wants). */
+  private readonly ttft = newHistogram();
   private readonly flusher: NodeJS.Timeout;
 
   constructor(private readonly anchor: ClockAnchor, variantNames: string[]) {
@@ -100,6 +94,9 @@ export class RunStatsTotal {
 
   /** Live TTFT p50 of the measured requests so far, ms (null before the first). */
   ttftP50(): number | null {
+    // Summed when asked (once a progress tick) rather than recorded a second time per result.
+    this.ttft.reset();
+    for (const s of this.stats) s.addTimingTo('ttft', this.ttft);
     return this.ttft.totalCount === 0 ? null : Math.round(this.ttft.getValueAtPercentile(50)) / 1000;
   }
 
@@ -115,7 +112,6 @@ export class RunStatsTotal {
     this.stats[env.variant]!.add(record);
     if (env.step !== null) this.step(env.step)[env.variant]!.add(record);
     this.timeline.add(record, env.variant);
-    if (record.ok && record.ttftMs !== null) recordMs(this.ttft, record.ttftMs);
   }
 
   merge(d: RunStatsDelta): void {
@@ -129,7 +125,6 @@ export class RunStatsTotal {
       s.stats.forEach((v, i) => v && step[i]!.merge(v));
     }
     if (d.timeline) this.timeline.merge(d.timeline);
-    mergeHistogram(this.ttft, d.ttft);
   }
 
   /** Closes every timeline bucket; call once the run is over and the threads' last deltas are merged. */

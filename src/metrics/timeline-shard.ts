@@ -1,40 +1,45 @@
-// The thread side of the timeline: per-second counts and latency / TTFT interval histograms of the
-// results a thread completed since its last take(), for the main thread's Timeline to merge. Closing
-// seconds, percentiles and .hlog writing stay with the Timeline.
+// The thread side of the timeline: per-second counts and per-variant latency / TTFT interval histograms
+// of the results a thread completed since its last take(), for the main thread's Timeline to merge.
+// Closing seconds, percentiles and .hlog writing stay with the Timeline.
 import { mergeHistogram, takeHistogram, type HistogramDelta } from './histogram-delta.js';
 import { newIntervalHistogram, recordIntervalMs, type IntervalHistogram } from './hlog.js';
 import type { ResultRecord } from '../record/result-record.js';
 
-/** One second's interval histograms: overall, and per variant index (for its .hlog). */
-export interface SecondHistograms {
+interface Pair {
   latency: IntervalHistogram;
   ttft: IntervalHistogram;
-  perVariant: Map<number, { latency: IntervalHistogram; ttft: IntervalHistogram }>;
+}
+
+/** One second's interval histograms: overall, and per variant index (for its .hlog). */
+export interface SecondHistograms extends Pair {
+  perVariant: Map<number, Pair>;
 }
 
 export function newSecond(): SecondHistograms {
   return { latency: newIntervalHistogram(), ttft: newIntervalHistogram(), perVariant: new Map() };
 }
 
+function recordPair(p: Pair, r: ResultRecord): void {
+  recordIntervalMs(p.latency, r.latencyMs);
+  if (r.ttftMs !== null) recordIntervalMs(p.ttft, r.ttftMs);
+}
+
 /** Records a successful result's latency and TTFT, overall and for its variant. */
 export function recordSecond(b: SecondHistograms, variant: number, r: ResultRecord): void {
   let v = b.perVariant.get(variant);
   if (!v) b.perVariant.set(variant, (v = { latency: newIntervalHistogram(), ttft: newIntervalHistogram() }));
-  recordIntervalMs(b.latency, r.latencyMs);
-  recordIntervalMs(v.latency, r.latencyMs);
-  if (r.ttftMs !== null) {
-    recordIntervalMs(b.ttft, r.ttftMs);
-    recordIntervalMs(v.ttft, r.ttftMs);
-  }
+  recordPair(b, r);
+  recordPair(v, r);
 }
 
+/**
+ * One second's histograms, per variant index with a success ending in it. The overall ones are not
+ * shipped: they are exactly the sum of the variants' (every success belongs to one variant).
+ */
 export interface SecondDelta {
   /** Seconds since the run's clock anchor. */
   t: number;
-  /** Left out when empty. */
-  latency?: HistogramDelta;
-  ttft?: HistogramDelta;
-  /** [variant index, its histograms], for each variant with a success ending in this second. */
+  /** [variant index, its histograms (left out when empty)]. */
   perVariant: [number, { latency?: HistogramDelta; ttft?: HistogramDelta }][];
 }
 
@@ -46,28 +51,13 @@ export interface TimelineDelta {
   seconds: SecondDelta[];
 }
 
-const histograms = (latency: IntervalHistogram, ttft: IntervalHistogram) => {
-  const out: { latency?: HistogramDelta; ttft?: HistogramDelta } = {};
-  const l = takeHistogram(latency);
-  const t = takeHistogram(ttft);
-  if (l) out.latency = l;
-  if (t) out.ttft = t;
-  return out;
-};
-
-export function takeSecond(t: number, b: SecondHistograms): SecondDelta {
-  return { t, ...histograms(b.latency, b.ttft), perVariant: [...b.perVariant].map(([i, v]) => [i, histograms(v.latency, v.ttft)]) };
-}
-
-/** Adds a second's delta into open histograms, creating each variant's as recordSecond would have. */
+/** Adds a second's delta into open histograms, overall and per variant, as recordSecond would have. */
 export function mergeSecond(b: SecondHistograms, d: SecondDelta): void {
-  mergeHistogram(b.latency, d.latency);
-  mergeHistogram(b.ttft, d.ttft);
   for (const [i, x] of d.perVariant) {
     let v = b.perVariant.get(i);
     if (!v) b.perVariant.set(i, (v = { latency: newIntervalHistogram(), ttft: newIntervalHistogram() }));
-    mergeHistogram(v.latency, x.latency);
-    mergeHistogram(v.ttft, x.ttft);
+    mergeHistogram(x.latency, v.latency, b.latency);
+    mergeHistogram(x.ttft, v.ttft, b.ttft);
   }
 }
 
@@ -76,20 +66,29 @@ export function secondsOf(r: ResultRecord): { s: number; e: number } {
   return { s: Math.max(0, Math.floor(r.timestamps.scheduled / 1000)), e: Math.max(0, Math.floor(r.timestamps.end / 1000)) };
 }
 
+type Counts = TimelineDelta['counts'][number];
+
 export class TimelineShard {
-  private counts = new Map<number, { t: number; sent: number; completed: number; failed: number }>();
-  private seconds = new Map<number, SecondHistograms>();
+  private counts = new Map<number, Counts>();
+  /** Per end second, per variant index. */
+  private seconds = new Map<number, Map<number, Pair>>();
+  /** Histograms emptied by take(), reused: a second's worth are allocated every second otherwise. */
+  private readonly spare: IntervalHistogram[] = [];
 
   /** A measured result (warm-up excluded by the caller); `variant` is its index. */
   add(r: ResultRecord, variant: number): void {
     const { s, e } = secondsOf(r);
     this.count(s).sent++;
-    if (r.ok) this.count(e).completed++;
-    else this.count(e).failed++;
-    if (!r.ok) return;
-    let b = this.seconds.get(e);
-    if (!b) this.seconds.set(e, (b = newSecond()));
-    recordSecond(b, variant, r);
+    if (!r.ok) {
+      this.count(e).failed++;
+      return;
+    }
+    this.count(e).completed++;
+    let second = this.seconds.get(e);
+    if (!second) this.seconds.set(e, (second = new Map()));
+    let v = second.get(variant);
+    if (!v) second.set(variant, (v = { latency: this.histogram(), ttft: this.histogram() }));
+    recordPair(v, r);
   }
 
   /** Something was added since the last take(). */
@@ -99,13 +98,31 @@ export class TimelineShard {
 
   /** What was added since the last take; the shard starts again from empty. */
   take(): TimelineDelta {
-    const d = { counts: [...this.counts.values()], seconds: [...this.seconds].map(([t, b]) => takeSecond(t, b)) };
+    const seconds: SecondDelta[] = [];
+    for (const [t, second] of this.seconds) {
+      const perVariant: SecondDelta['perVariant'] = [];
+      for (const [i, v] of second) {
+        const x: SecondDelta['perVariant'][number][1] = {};
+        const latency = takeHistogram(v.latency);
+        const ttft = takeHistogram(v.ttft);
+        if (latency) x.latency = latency;
+        if (ttft) x.ttft = ttft;
+        perVariant.push([i, x]);
+        this.spare.push(v.latency, v.ttft);
+      }
+      seconds.push({ t, perVariant });
+    }
+    const d = { counts: [...this.counts.values()], seconds };
     this.counts = new Map();
     this.seconds = new Map();
     return d;
   }
 
-  private count(t: number): { t: number; sent: number; completed: number; failed: number } {
+  private histogram(): IntervalHistogram {
+    return this.spare.pop() ?? newIntervalHistogram();
+  }
+
+  private count(t: number): Counts {
     let c = this.counts.get(t);
     if (!c) this.counts.set(t, (c = { t, sent: 0, completed: 0, failed: 0 }));
     return c;

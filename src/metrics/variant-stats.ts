@@ -157,6 +157,11 @@ export class VariantStats {
     }
   }
 
+  /** Adds this variant's histogram of a timing into `into` (live progress reads the run's TTFT so). */
+  addTimingTo(metric: TimingMetric, into: Histogram): void {
+    into.add(this.h[metric]);
+  }
+
   /** Something was added since the last take(). */
   pending(): boolean {
     return this.c.requests > 0;

@@ -147,7 +147,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d) },
     );
     const p = pool;
-    closers.push(() => p.close().then((w) => requestWatches.push(...w)));
+    closers.push(() => p.close()); // idempotent: the finally below closes it first and keeps its watches
     if (pool.threads === 0) inline = pool as InlinePool;
   } catch (err) {
     await closeAll();

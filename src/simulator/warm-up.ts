@@ -19,10 +19,11 @@ export interface WarmUpOptions {
   timeoutMs?: number;
 }
 
-const TOKEN = 'warm-up';
+export const WARM_TOKEN = 'warm-up';
+const TOKEN = WARM_TOKEN;
 
 /** Two flows: one with jitter and a quality draw, one exact (as ttft-500), both with timed frames. */
-function warmConfig(): FlowsConfig {
+export function warmConfig(): FlowsConfig {
   const model = (label: string, exact: boolean): VariantModel => ({
     label, quality: exact ? 1 : 0.8, model: 'warm-up', faults: noFaults(),
     latency: { progressMs: 2, progressIntervalMs: 1, ttftMs: 3, tokensPerS: 2000, jitter: exact ? 0 : 0.1, wordsPerFrame: 2 },

@@ -10,12 +10,15 @@ import { completeRecord } from '../record/complete-record.js';
 import { clientFor, prepareContext } from './execute-request.js';
 import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome } from './messages.js';
 import { TaskRunner } from './task-runner.js';
+import { warmRequestPath } from './warm-lane.js';
 
 const HELD_FLUSH_MS = 2;
 const HELD_FLUSH_COUNT = 128;
 const STATS_EVERY_MS = 1000;
 
-export default function requestLane(init: LaneInit): Promise<void> {
+export default async function requestLane(init: LaneInit): Promise<void> {
+  // Warm before ready: the run's clock starts only when every thread has run its request path once.
+  await warmRequestPath(init.config).catch(() => {});
   const { config, port } = init;
   const client = clientFor(config);
   const stats = new RunStatsShard(config.variants.length);

@@ -20,7 +20,7 @@ function view(t: RunStatsTotal) {
 }
 
 describe('run stats: shards merged vs direct', () => {
-  it('gives identical totals, summaries, step summaries, timeline and hlog', () => {
+  it('gives identical totals, summaries, step summaries, timeline and hlog', { timeout: 60_000 }, () => {
     for (const seed of ['r1', 'r2']) {
       const rand = seeded(seed);
       const samples = randomSamples(2000, seed, { variants: 2, steps: true, runSeconds: 40 })
@@ -29,7 +29,7 @@ describe('run stats: shards merged vs direct', () => {
       const direct = new RunStatsTotal(a, names);
       const merged = new RunStatsTotal(a, names);
       const shards = [new RunStatsShard(2), new RunStatsShard(2), new RunStatsShard(2)];
-      for (const chunk of rounds(samples, 30, rand)) {
+      for (const chunk of rounds(samples, 12, rand)) {
         for (const { record, env } of chunk) {
           direct.add(record, env);
           shards[Math.floor(rand() * shards.length)]!.add(record, env);
@@ -61,7 +61,6 @@ describe('run stats: shards merged vs direct', () => {
     shard.add(s!.record, { ...s!.env, variant: 0, warmup: true, step: null });
     const d = shard.take()!;
     expect(d).toMatchObject({ done: 0, errors: 0, warmupDone: 1, stats: [null], steps: [], timeline: null });
-    expect(d.ttft).toBeUndefined();
     expect(shard.take()).toBeNull();
   });
 

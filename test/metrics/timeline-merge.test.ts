@@ -9,7 +9,7 @@ import { randomSamples, rounds, shuffled } from './random-records.js';
 const anchor = { monoMs: 0, epochMs: 1_700_000_000_000 };
 
 describe('timeline merge', () => {
-  it('merged deltas equal direct adds, flush by flush', () => {
+  it('merged deltas equal direct adds, flush by flush', { timeout: 60_000 }, () => {
     for (const seed of ['t1', 't2']) {
       const rand = seeded(seed);
       // Mostly in end order, as results arrive; about one in ten arrives after its second has closed.

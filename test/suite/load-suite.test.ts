@@ -38,7 +38,7 @@ describe('loadSuite: good suites', () => {
       variants: [{ name: 'published', version: -1, runDraft: false }],
       load: {
         concurrency: 4, iterations: 1, durationMs: null, rate: null, timeoutMs: 60_000, retries: 2,
-        arrival: 'constant', requests: null, stages: null, sweep: null, warmup: null, graceMs: 5000, seed: 1,
+        arrival: 'constant', requests: null, stages: null, sweep: null, warmup: null, graceMs: 5000, stallMs: 20, seed: 1,
         connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, idleTimeoutMs: 30_000, retryPartial: false,
       },
       metadata: { fetch: false, fields: {} },

@@ -1,0 +1,88 @@
+// The stall detector on this thread's real event loop: a synchronous busy loop is one stall of about
+// its length, an idle loop has none. Bounds are generous: the machine is shared and may run slow.
+import { describe, expect, it } from 'vitest';
+import { nowMs } from '../../src/metrics/clock.js';
+import { gapStall, STALL_PERIOD_MS, startStallDetector, type Stall } from '../../src/harness/stall-detector.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const busy = (ms: number) => {
+  const end = nowMs() + ms;
+  while (nowMs() < end) { /* block the event loop */ }
+};
+
+describe('gapStall', () => {
+  it.each([
+    { last: 0, now: 10, stallMs: 20, stall: false }, // on time
+    { last: 0, now: 30, stallMs: 20, stall: false }, // exactly period + stallMs is still not a stall
+    { last: 0, now: 30.5, stallMs: 20, stall: true },
+    { last: 100, now: 260, stallMs: 20, stall: true },
+    { last: 0, now: 14, stallMs: 3, stall: true },
+  ])('a gap of $now - $last ms with stallMs $stallMs: stall $stall', ({ last, now, stallMs, stall }) => {
+    const s = gapStall(last, now, 10, stallMs);
+    expect(s !== null).toBe(stall);
+    if (s) expect(s).toEqual({ startAt: last, endAt: now, gapMs: now - last });
+  });
+});
+
+describe('startStallDetector', () => {
+  it('reports a 150 ms busy loop as exactly one stall of about that length', async () => {
+    const seen: Stall[] = [];
+    // A higher threshold than the default keeps a random hiccup of the shared machine out of the count.
+    const d = startStallDetector(50, (s) => seen.push(s));
+    try {
+      await sleep(50);
+      const from = nowMs();
+      busy(150);
+      const to = nowMs();
+      await sleep(60);
+      expect(seen).toHaveLength(1);
+      const s = seen[0]!;
+      expect(s.startAt).toBeLessThanOrEqual(from);
+      expect(s.endAt).toBeGreaterThanOrEqual(to);
+      expect(s.gapMs).toBeCloseTo(s.endAt - s.startAt, 6);
+      expect(s.gapMs).toBeGreaterThanOrEqual(150);
+      expect(s.gapMs).toBeLessThan(150 + STALL_PERIOD_MS + 250);
+      expect(d.tally()).toEqual({ count: 1, totalMs: s.gapMs, maxMs: s.gapMs });
+    } finally {
+      d.stop();
+    }
+  });
+
+  it('reports nothing on an idle loop over 300 ms', async () => {
+    const seen: Stall[] = [];
+    const d = startStallDetector(20, (s) => seen.push(s));
+    await sleep(300);
+    d.stop();
+    expect(seen).toEqual([]);
+    expect(d.tally()).toEqual({ count: 0, totalMs: 0, maxMs: 0 });
+  });
+
+  it('counts a stall that has just ended when tallied before the timer fires again', () => {
+    const d = startStallDetector(20);
+    try {
+      busy(80);
+      const t = d.tally(); // same turn of the event loop: the timer has not had a chance to fire
+      expect(t.count).toBe(1);
+      expect(t.maxMs).toBeGreaterThanOrEqual(80);
+    } finally {
+      d.stop();
+    }
+  });
+
+  it('reset() forgets earlier stalls; stop() keeps the tally', async () => {
+    const d = startStallDetector(20);
+    busy(60);
+    d.reset();
+    await sleep(30);
+    expect(d.tally().count).toBe(0);
+    busy(60);
+    d.stop();
+    expect(d.tally().count).toBe(1);
+    busy(60);
+    expect(d.tally().count).toBe(1);
+  });
+
+  it('rejects a negative threshold', () => {
+    expect(() => startStallDetector(-1)).toThrow(/stallMs/);
+  });
+});

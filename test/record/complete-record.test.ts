@@ -1,0 +1,50 @@
+// completeRecord applies a request's envelope as the runner always has: same fields, values and key order.
+import { describe, expect, it } from 'vitest';
+import { completeRecord } from '../../src/record/complete-record.js';
+import type { RecordEnvelope, ResultRecord } from '../../src/record/result-record.js';
+
+function record(over: Partial<ResultRecord> = {}): ResultRecord {
+  return {
+    variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
+    ttfbMs: 5, ttftMs: 100, latencyMs: 200, queueMs: 0, inputs: {}, expected: null, output: 'x'.repeat(40), grades: [],
+    pass: null, score: null, metadata: null, feedback: null, attemptLog: [],
+    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100], end: 200 }, ...over,
+  };
+}
+
+const env = (over: Partial<RecordEnvelope> = {}): RecordEnvelope => ({ variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false, ...over });
+const added = (r: ResultRecord) => Object.keys(r).slice(Object.keys(record()).length);
+
+describe('completeRecord', () => {
+  it('rounds the send lag to the µs and sets output tokens on a success', () => {
+    const r = record();
+    expect(completeRecord(r, env({ sendLagMs: 1.23456789 }))).toBe(r);
+    expect(r.sendLagMs).toBe(1.235);
+    expect(r.outputTokens).toEqual({ count: 10, source: 'estimate' });
+    expect(added(r)).toEqual(['sendLagMs', 'outputTokens']);
+  });
+  it('output tokens from metadata usage when there is some', () => {
+    const r = completeRecord(record({ metadata: { llm_usage: [{ output_tokens: 7 }] } }), env());
+    expect(r.outputTokens).toEqual({ count: 7, source: 'metadata' });
+  });
+  it('a failure has no output tokens', () => {
+    const r = completeRecord(record({ ok: false, error: { kind: 'timeout', message: 't', status: null } }), env());
+    expect(r.outputTokens).toBeUndefined();
+    expect(added(r)).toEqual(['sendLagMs']);
+  });
+  it('delayed, warm-up and step only when set, in the order results.jsonl has them', () => {
+    const r = completeRecord(record(), env({ delayed: true, step: 2 }));
+    expect(added(r)).toEqual(['sendLagMs', 'delayed', 'outputTokens', 'step']);
+    expect(r).toMatchObject({ delayed: true, step: 2 });
+    expect('warmup' in r).toBe(false);
+    const w = completeRecord(record(), env({ warmup: true }));
+    expect(added(w)).toEqual(['sendLagMs', 'outputTokens', 'warmup']);
+    expect(w.warmup).toBe(true);
+    const s0 = completeRecord(record(), env({ step: 0 }));
+    expect(s0.step).toBe(0);
+  });
+  it('the same JSON tail as the runner wrote (collect.ts set these fields in this order)', () => {
+    const r = completeRecord(record(), env({ sendLagMs: 0.0004, delayed: true, step: 1 }));
+    expect(JSON.stringify(r)).toMatch(/"sendLagMs":0,"delayed":true,"outputTokens":\{"count":10,"source":"estimate"\},"step":1\}$/);
+  });
+});
