@@ -29,7 +29,7 @@ export class RunCollector {
   constructor(
     private readonly sink: ResultsSink,
     anchor: ClockAnchor,
-    variantNames: string[],
+    private readonly variantNames: string[],
     private readonly feedback: FeedbackPoster,
     private readonly grading: GradingPool | null,
     private readonly onResult?: (r: ResultRecord) => void,
@@ -64,6 +64,17 @@ export class RunCollector {
   /** Statistics a thread recorded since its last delta. */
   stats(delta: RunStatsDelta): void {
     this.total.merge(delta);
+  }
+
+  /** Lines whose thread died before it sent their statistics: counted from the lines themselves. */
+  uncounted(text: string): void {
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const r = JSON.parse(line) as ResultRecord;
+      const variant = this.variantNames.indexOf(r.variant);
+      if (variant < 0) continue;
+      this.total.add(r, { variant, step: r.step ?? null, warmup: r.warmup === true, sendLagMs: r.sendLagMs ?? 0, delayed: r.delayed === true });
+    }
   }
 
   /** A record back whole from its executor, with the row's values (graders are templates over them). */

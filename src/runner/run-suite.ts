@@ -144,7 +144,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d) },
+      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), uncounted: (t) => collector.uncounted(t) },
     );
     const p = pool;
     closers.push(() => p.close()); // idempotent: the finally below closes it first and keeps its watches

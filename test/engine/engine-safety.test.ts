@@ -121,6 +121,7 @@ describe('a request thread that dies mid-run', () => {
     expect(results.filter((x) => x.ok)).toHaveLength(40 - harness.length);
     const report = readJson<any>(join(out, 'report.json'));
     expect(report.variants[0].requests).toBe(40);
+    expect(report.variants[0].errorKinds.harness ?? 0).toBe(harness.length);
   });
 });
 

@@ -25,6 +25,7 @@ export function harnessSection(d: PageData): HTMLElement | null {
       ? el('ul', { class: 'warnings' }, ...warnings.map((w) => el('li', null, w)))
       : el('p', null, 'No warnings: the harness kept up with the run.'),
     el('div', { class: 'scroll' }, table(['thread', 'measured', 'event-loop delay p50 / p99 / max', 'utilisation', 'CPU', 'stalls'], rows)),
+    stalled.length ? el('h3', null, 'Results in flight during a stall') : null,
     stalled.length
       ? table(['variant', 'results', 'in flight during a stall', 'longest stall overlapped'],
         h.variants.map((v) => [v.name, fmtNum(v.results), fmtNum(v.stalledResults), fmtMs(v.maxStallMs)]))
