@@ -2,11 +2,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../suite/config-error.js';
 import { startSimulator, type SimThreadMessage, type SimulatorOptions } from './start.js';
+import { warmUp } from './warm-up.js';
 
 const post = (msg: SimThreadMessage): void => parentPort!.postMessage(msg);
 
+// The embedded simulator warms its request path briefly before it says where it listens (its private
+// warm-up server leaves the real one's seeded sequences untouched), so a run's first wave is not the
+// simulator compiling its handler.
 startSimulator(workerData as SimulatorOptions).then(
-  (handle) => post({ type: 'listening', url: handle.url, port: handle.port }),
+  async (handle) => {
+    await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
+    post({ type: 'listening', url: handle.url, port: handle.port });
+  },
   (err: unknown) => {
     if (err instanceof ConfigError) {
       const config = {
