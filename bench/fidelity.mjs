@@ -71,7 +71,7 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
  * The client's relative timestamps map to epoch ms through its run anchor, which `scheduledAt` (ISO, ms,
  * truncated) gives to within 1 ms; + 0.5 centres that (so ±0.5 ms).
  */
-async function splitTtft(sim, results) {
+export async function splitTtft(sim, results) {
   if (results.length === 0) return [];
   const anchor = Math.max(...results.map((r) => Date.parse(r.scheduledAt) - Math.floor(r.timestamps.scheduled))) + 0.5;
   const out = [];

@@ -11,18 +11,14 @@ const [file, out, threads] = process.argv.slice(2);
 const suite = await loadSuite(file, { overrides: {} });
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-// CPU time is read as each result lands: the last reading is the cost of the load itself, without the
-// report writers that run after it (they read results.jsonl back; their cost is per report, not per request).
+// CPU time is read when the load has finished: the cost of the load itself, without the report writers
+// that run after it (they read results.jsonl back; their cost is per report, not per request). No
+// onResult hook: with one, every record comes back whole to the main thread (the library's slow path).
 let loadCpu = null;
-let seen = 0;
 let loadWallMs = null;
 const { report } = await runSuite(suite, {
   outDir: out, progress: false, ...(threads ? { threads: Number(threads) } : {}),
-  onResult: () => {
-    // Sampled every 256th result: one reading costs tens of µs (perf: ~47 µs, getrusage over every
-    // thread), 0.7 µs a request when it was every 64th; the tail after the last sample is at most
-    // 255 results, ~0.1 % of a 10 s run.
-    if (++seen % 256 !== 1) return;
+  onLoadDone: () => {
     loadCpu = process.cpuUsage(cpu0);
     loadWallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   },

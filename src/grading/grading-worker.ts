@@ -13,9 +13,11 @@ import { completeRecord } from '../record/complete-record.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import { judgeCaller } from './judge-caller.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
 
 const config = workerData as GradingConfig;
+lowerThreadPriority();
 const { judge } = config;
 const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
 const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections }) : null;

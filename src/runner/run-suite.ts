@@ -46,6 +46,8 @@ export interface RunOptions {
   feedback?: FeedbackOptions;
   /** Called with every result as it lands. */
   onResult?: (r: ResultRecord) => void;
+  /** Called once the load has finished (every started request answered or abandoned), before the reports are written. */
+  onLoadDone?: () => void;
   /** Called once the report folder exists, before the first request: where it is and the planned work. */
   onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null }) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
@@ -201,6 +203,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
     if ('value' in waited) loadOutcome = waited.value;
     else abandoned = collector.inFlight;
+    opts.onLoadDone?.();
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
