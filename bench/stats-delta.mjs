@@ -80,7 +80,7 @@ for (let k = 0; k < DELTAS; k++) {
   mergeUs.push(Number(t4 - t3) / 1000);
   const json = JSON.stringify(d);
   bytes += json.length;
-  histograms += json.split('"hdr":').length - 1;
+  histograms += json.split('"buckets":').length - 1;
 }
 total.finish();
 const n = takeUs.length;

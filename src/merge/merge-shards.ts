@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { compareSaved } from '../compare/run-comparisons.js';
 import { addEncoded } from '../metrics/histogram.js';
 import { evaluateThresholds, type ParsedThreshold } from '../metrics/thresholds.js';
+import { harnessReport } from '../harness/harness-report.js';
 import { Timeline } from '../metrics/timeline.js';
 import { TIMING_METRICS, VariantStats } from '../metrics/variant-stats.js';
 import { readResults } from '../report/read-results.js';
@@ -90,8 +91,16 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     return { name: v.name, params: v.params, ...summary };
   });
 
+  // The fleet's harness: every shard's threads side by side, stalls counted from the merged results.
+  const harness = shards.every((sh) => sh.report.harness)
+    ? harnessReport(
+      shards.flatMap((sh) => sh.report.harness!.threads),
+      variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
+      { stallMs: first.harness!.stallMs },
+    )
+    : null;
   const parsed = uniqueThresholds(first);
-  const thresholds = evaluateThresholds(parsed, variants.map((v) => ({ name: v.name, summary: v })));
+  const thresholds = evaluateThresholds(parsed, variants.map((v) => ({ name: v.name, summary: v })), harness);
   const compared = await compareSaved({ dir: out, variants, settings: first.compare ?? null, metrics: parsed.map((p) => p.metric) });
   const sum = (f: (r: Report) => number) => shards.reduce((a, s) => a + f(s.report), 0);
   const report: Report = {
@@ -119,6 +128,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     timeline: timeline.buckets(),
     sweep: null, // a sweep's steps are per shard; merging them is not supported (the README says so)
     variants,
+    harness,
     thresholds,
     comparisons: compared.comparisons,
     verdict: thresholds.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial) ? 'pass' : 'fail',

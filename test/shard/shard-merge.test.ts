@@ -32,7 +32,7 @@ variants:
   - { name: draft, run_draft: true }
 load: { concurrency: 12, iterations: 1, retries: 0 }
 graders: [{ type: contains, value: "{{expected}}" }]
-thresholds: { error_rate: "< 0.5" }
+thresholds: { error_rate: "< 0.5", harness_stall_ms: "< 60000" }
 compare: { baseline: published }
 `);
 });
@@ -98,6 +98,11 @@ describe('shards and merge', () => {
     expect(b.comparisons.map((c: any) => c.verdict)).toEqual(a.comparisons.map((c: any) => c.verdict));
     expect(b.timeline.reduce((n: number, t: any) => n + t.sent, 0)).toBe(48 * 3);
     expect(b.verdict).toBe(a.verdict);
+    // The fleet's harness: every shard's threads, and its thresholds checked on them.
+    expect(b.harness.threads).toHaveLength(shardReports.reduce((n, r) => n + r.harness.threads.length, 0));
+    const stall = b.thresholds.filter((t: any) => t.metric === 'harness_stall_ms');
+    expect(stall).toHaveLength(3);
+    for (const t of stall) expect([t.ok, typeof t.actual]).toEqual([true, 'number']);
   });
 
   it('refuses a missing shard, a duplicate, mixed N and another suite (exit 2)', async () => {
