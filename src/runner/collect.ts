@@ -29,7 +29,7 @@ export class RunCollector {
   constructor(
     private readonly sink: ResultsSink,
     anchor: ClockAnchor,
-    private readonly variantNames: string[],
+    variantNames: string[],
     private readonly feedback: FeedbackPoster,
     private readonly grading: GradingPool | null,
     private readonly onResult?: (r: ResultRecord) => void,
@@ -66,15 +66,11 @@ export class RunCollector {
     this.total.merge(delta);
   }
 
-  /** Lines whose thread died before it sent their statistics: counted from the lines themselves. */
-  uncounted(text: string): void {
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      const r = JSON.parse(line) as ResultRecord;
-      const variant = this.variantNames.indexOf(r.variant);
-      if (variant < 0) continue;
-      this.total.add(r, { variant, step: r.step ?? null, warmup: r.warmup === true, sendLagMs: r.sendLagMs ?? 0, delayed: r.delayed === true });
-    }
+  /** A thread died with statistics it had not sent: the run is counted again from results.jsonl at the end. */
+  needsRecount = false;
+
+  threadLost(): void {
+    this.needsRecount = true;
   }
 
   /** A record back whole from its executor, with the row's values (graders are templates over them). */

@@ -20,6 +20,7 @@ import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { InlinePool } from '../worker/inline-pool.js';
 import type { RequestTask } from '../worker/messages.js';
 import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
+import { recountFromResults } from './recount.js';
 import { startGrading } from './start-grading.js';
 import { startFeedback, type FeedbackOptions } from './feedback-poster.js';
 import { RunCollector } from './collect.js';
@@ -146,7 +147,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), uncounted: (t) => collector.uncounted(t) },
+      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost() },
     );
     const p = pool;
     closers.push(() => p.close()); // idempotent: the finally below closes it first and keeps its watches
@@ -227,11 +228,13 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     });
     await closeAll();
   }
+  // A request thread that died took the statistics it had not sent with it: count the file instead.
+  const stats = collector.needsRecount ? await recountFromResults(resolve(dir, 'results.jsonl'), anchor, suite) : collector.total;
 
   const variants = suite.variants.map((v, i) => ({
     name: v.name,
     params: { version: v.version, runDraft: v.runDraft },
-    ...collector.total.stats[i]!.summary(),
+    ...stats.stats[i]!.summary(),
   }));
   const harness = harnessReport(
     [mainWatch.snapshot(), ...requestWatches, ...gradingWatches],
@@ -257,13 +260,13 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
       ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,
         requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep }))(shardLoad(suite.load, shard)),
-      threads: pool.threads, started: loadOutcome?.started ?? collector.done + abandoned, warmupRequests: collector.warmupDone,
+      threads: pool.threads, started: loadOutcome?.started ?? stats.done + abandoned, warmupRequests: stats.warmupDone,
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0), maxSendLagMs: loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
       abandoned,
     },
-    timeline: collector.total.timeline.buckets(),
+    timeline: stats.timeline.buckets(),
     sweep: suite.load.sweep && loadOutcome
-      ? sweepReport(loadOutcome.steps, collector.total.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
+      ? sweepReport(loadOutcome.steps, stats.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
       : null,
     variants,
     harness,
@@ -273,7 +276,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted ? 'pass' : 'fail',
   };
   await writeReports(dir, report);
-  await writeHlogs(dir, collector.total.timeline.hlogTexts());
+  await writeHlogs(dir, stats.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }

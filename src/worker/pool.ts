@@ -27,8 +27,11 @@ export type PoolOutcome = { written: true } | { record: ResultRecord } | null;
 export interface PoolSinks {
   lines(text: string): void;
   stats(delta: RunStatsDelta): void;
-  /** Lines a thread wrote whose statistics died with it (no delta covered them yet): count them from the lines. */
-  uncounted(text: string): void;
+  /**
+   * A thread died mid-run: the statistics it had not yet sent died with it (its lines are written).
+   * The runner then counts the run again from results.jsonl, which holds every line.
+   */
+  threadLost(): void;
 }
 
 export interface RequestPool {
@@ -63,8 +66,6 @@ class Lane {
   flushQueued = false;
   running = 0;
   alive = true;
-  /** Lines received since the thread's last statistics delta: recounted here if the thread dies. */
-  uncovered: string[] = [];
   sentNow = 0;
   sentHeld = 0;
   readonly counters = new Int32Array(new SharedArrayBuffer(8));
@@ -126,19 +127,14 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
           break;
         case 'done':
           lane.running = msg.running;
-          if (msg.text !== '') {
-            sinks.lines(msg.text);
-            lane.uncovered.push(msg.text);
-          }
+          if (msg.text !== '') sinks.lines(msg.text);
           for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
           break;
         case 'stats':
           sinks.stats(msg.delta);
-          lane.uncovered = [];
           break;
         case 'closed':
           if (msg.delta !== null) sinks.stats(msg.delta);
-          lane.uncovered = [];
           lane.onClosed?.(msg.watch);
           break;
       }
@@ -171,8 +167,7 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
     if (!lane.alive) return;
     lane.alive = false;
     lane.port.close();
-    for (const text of lane.uncovered) sinks.uncounted(text);
-    lane.uncovered = [];
+    sinks.threadLost();
     lane.onClosed?.(null);
     if (closing) {
       for (const p of lane.pending.values()) p.reject(new Error(`request thread ended: ${err.message}`));

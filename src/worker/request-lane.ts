@@ -59,7 +59,6 @@ export default async function requestLane(init: LaneInit): Promise<void> {
 
   const watch = startThreadWatch({ role: 'request', stallMs: config.stallMs, onStall: (s) => runner.markStall(s.gapMs) });
   const ticker = setInterval(() => {
-    flush(); // a delta covers exactly the lines already sent: if this thread dies, the runner recounts the rest
     const delta = stats.take();
     if (delta !== null) post({ type: 'stats', delta });
   }, STATS_EVERY_MS);
