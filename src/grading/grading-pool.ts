@@ -65,12 +65,7 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
   }
   if (Atomics.load(booted, 0) < threads) {
     await piscina.destroy().catch(() => {});
-    const err = bootError as Error | null;
-    const why = err !== null ? err.message.split('\n')[0]! : exited !== null ? `a grading thread exited with code ${exited} while loading the graders` : `the grading threads did not start within ${BOOT_LIMIT_MS / 1000} s`;
-    if (scripts.length > 0 && (err === null || /could not be loaded|script /.test(why))) {
-      throw new GraderLoadError(err === null ? `${why} (${scripts.join(', ')}): does a grader module exit or hang when it is imported?` : why);
-    }
-    throw (err !== null && /could not be loaded/.test(why) ? new GraderLoadError(why) : new GradingStartError(`a grading thread failed to start: ${why}`));
+    throw bootFailure(bootError, exited, scripts);
   }
 
   const active = new Set<Active>();
@@ -162,4 +157,18 @@ class BatchLost extends Error {
   constructor(readonly culprit: { job: number; grader: number; reason: string } | null, message: string) {
     super(message);
   }
+}
+
+/**
+ * Why the grading threads did not start. Script graders are the only code of the user's that a grading
+ * thread loads, so a thread that fails or exits while loading them is the suite's fault (exit 2).
+ */
+function bootFailure(err: Error | null, exitCode: number | null, scripts: string[]): Error {
+  if (err !== null) {
+    const why = err.message.split('\n')[0]!;
+    return /could not be loaded/.test(why) ? new GraderLoadError(why) : new GradingStartError(`a grading thread failed to start: ${why}`);
+  }
+  const why = exitCode !== null ? `a grading thread exited with code ${exitCode} while loading the graders` : `the grading threads did not start within ${BOOT_LIMIT_MS / 1000} s`;
+  if (scripts.length > 0) return new GraderLoadError(`${why} (${scripts.join(', ')}): does a grader module exit or hang when it is imported?`);
+  return new GradingStartError(`a grading thread failed to start: ${why}`);
 }

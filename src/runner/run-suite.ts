@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { loadModel } from '../load/model.js';
-import { anchorClock, nowMs, sinceAnchor, toIso } from '../metrics/clock.js';
+import { anchorClock, nowMs, toIso } from '../metrics/clock.js';
 import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
@@ -12,7 +12,6 @@ import { writeReports } from '../report/write-reports.js';
 import { compareInRun } from '../compare/run-comparisons.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
-import { renderInputs } from '../dataset/template.js';
 import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
 import { harnessReport } from '../harness/harness-report.js';
 import { DEFAULT_STALL_MS, startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
@@ -20,6 +19,7 @@ import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { InlinePool } from '../worker/inline-pool.js';
 import type { RequestTask } from '../worker/messages.js';
 import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
+import { harnessFailure } from './harness-failure.js';
 import { recountFromResults } from './recount.js';
 import { startGrading } from './start-grading.js';
 import { startFeedback, type FeedbackOptions } from './feedback-poster.js';
@@ -279,27 +279,4 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   await writeHlogs(dir, stats.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
-}
-
-function harnessFailure(suite: Suite, task: RequestTask, err: unknown, anchor: ReturnType<typeof anchorClock>): ResultRecord {
-  const now = nowMs();
-  const rel = (v: number) => sinceAnchor(anchor, v);
-  return {
-    variant: suite.variants[task.variant]!.name, row: task.row, iteration: task.iteration, attempts: 1, runId: null, ok: false,
-    error: { kind: 'harness', message: `request failed in the harness: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },
-    scheduledAt: toIso(anchor, task.scheduledAt), startedAt: toIso(anchor, task.scheduledAt),
-    ttfbMs: null, ttftMs: null, latencyMs: Math.round((now - task.scheduledAt) * 1000) / 1000, queueMs: 0,
-    inputs: safeInputs(suite, task), expected: null, output: '', grades: [], pass: suite.graders.length ? false : null, score: suite.graders.length ? 0 : null,
-    metadata: null, feedback: null, attemptLog: [],
-    timestamps: { scheduled: rel(task.scheduledAt), sent: rel(task.scheduledAt), firstByte: null, contentFrames: [], end: rel(now) },
-  };
-}
-
-/** The request's inputs, for diagnosis: rendering them again cannot fail the record. */
-function safeInputs(suite: Suite, task: RequestTask): Record<string, unknown> {
-  try {
-    return renderInputs(suite.dataset.inputs, { row: task.row, values: task.values });
-  } catch {
-    return {};
-  }
 }

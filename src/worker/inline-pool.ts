@@ -4,14 +4,14 @@
 // runner completes it on this thread, and the main thread's own watch marks stalls here.
 import { clientFor, prepareContext } from './execute-request.js';
 import type { RequestTask, WireTask, WorkerConfig } from './messages.js';
-import type { PoolHold, PoolOutcome, PoolSinks, RequestPool } from './pool.js';
+import type { PoolHold, PoolOutcome, RequestPool } from './pool.js';
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
 
 export interface InlinePool extends RequestPool {
   markStall(gapMs: number): void;
 }
 
-export function startInlinePool(config: WorkerConfig, _sinks: PoolSinks): InlinePool {
+export function startInlinePool(config: WorkerConfig): InlinePool {
   const client = clientFor(config);
   const pending = new Map<number, { resolve: (o: PoolOutcome) => void; reject: (e: Error) => void }>();
   const runner = new TaskRunner(prepareContext(config, client), (task: WireTask, outcome: TaskOutcome) => {

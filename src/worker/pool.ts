@@ -84,7 +84,7 @@ const RESTARTS_PER_SLOT = 2;
  * concurrency; each thread holds its share of the sockets. `threads: 0` runs requests on this thread.
  */
 export async function startPool(config: WorkerConfig, concurrency: number, threads: number | undefined, sinks: PoolSinks): Promise<RequestPool> {
-  if (threads === 0) return startInlinePool({ ...config, connections: concurrency }, sinks);
+  if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
   const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
   const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
   const piscina = new Piscina({
