@@ -122,23 +122,13 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let grading: GradingPool | null = null;
   let progress: Progress;
   try {
-    target = await resolveTarget(suite);
-    closers.push(() => target.close());
     anchor = anchorClock();
     const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
-    if (suite.graders.length > 0) {
-      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
-      const g = grading;
-      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
-    }
-    feedback = startFeedback(suite, target, opts.feedback);
-    closers.push(() => feedback.close());
-    sink = new ResultsSink(resolve(dir, 'results.jsonl'));
-    closers.push(() => sink.close());
-    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, opts.onResult);
-    pool = await startPool(
+    // The request threads start and warm up while the target (the embedded simulator, say) starts: they
+    // learn where to send once both are ready. A failure on either side closes the other.
+    const poolStarting = startPool(
       {
-        baseUrl: target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, token: target.token, mode: suite.mode,
+        baseUrl: '', orgId: suite.target.orgId, flowId: suite.target.flowId, token: '', mode: suite.mode,
         stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
         variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
         ...resilienceConfig(suite.load),
@@ -149,8 +139,22 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       opts.threads,
       { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost() },
     );
-    const p = pool;
-    closers.push(() => p.close()); // idempotent: the finally below closes it first and keeps its watches
+    poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
+    closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
+    target = await resolveTarget(suite);
+    closers.push(() => target.close());
+    if (suite.graders.length > 0) {
+      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
+      const g = grading;
+      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
+    }
+    feedback = startFeedback(suite, target, opts.feedback);
+    closers.push(() => feedback.close());
+    sink = new ResultsSink(resolve(dir, 'results.jsonl'));
+    closers.push(() => sink.close());
+    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, opts.onResult);
+    pool = await poolStarting;
+    pool.setTarget(target.baseUrl, target.token);
     if (pool.threads === 0) inline = pool as InlinePool;
   } catch (err) {
     await closeAll();

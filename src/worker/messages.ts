@@ -8,7 +8,7 @@ import type { RecordEnvelope } from '../record/result-record.js';
 import type { Mode, StreamOptions } from '../stackai/types.js';
 import type { GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
 
-/** Given to each request thread in its lane task. Holds the token: never logged. */
+/** Given to each request thread in its lane task; the target (base URL, token) follows in a message. Never logged. */
 export interface WorkerConfig {
   baseUrl: string;
   orgId: string;
@@ -84,6 +84,8 @@ export interface LaneInit {
 
 /** Main thread -> request thread. */
 export type ToWorker =
+  /** First, once the thread is ready: where the requests go (the lane config carries no target). */
+  | { type: 'target'; baseUrl: string; token: string }
   | { type: 'tasks'; tasks: WireTask[] }
   | { type: 'drop-held' }
   /** The run is over: send the last statistics and the watch, then end the lane task. */

@@ -39,6 +39,8 @@ export interface RequestPool {
   run(task: RequestTask, hold?: PoolHold | null): Promise<PoolOutcome>;
   /** Drops every held task not yet started (their runs resolve null): Ctrl-C. */
   dropHeld(): void;
+  /** Where the requests go: call once, before the first run() (the threads start, and warm, without it). */
+  setTarget(baseUrl: string, token: string): void;
   /** The run's clock starts: every thread's watch forgets start-up. */
   clockStart(): void;
   /** Requests running in the threads, as they last reported. */
@@ -108,6 +110,10 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
   let closing = false;
   let nextId = 1;
   let closedOnce: Promise<ThreadWatchSnapshot[]> | null = null;
+  let target: { baseUrl: string; token: string } | null = null;
+  const sendTarget = (lane: Lane) => {
+    if (target !== null) lane.port.postMessage({ type: 'target', ...target } satisfies ToWorker);
+  };
 
   const share = (c: number, i: number) => Math.floor(c / n) + (i < c % n ? 1 : 0);
 
@@ -140,6 +146,7 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
       }
     });
     const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }) };
+    sendTarget(lane); // a lane opened mid-run (replacing a dead one) learns the target at once
     piscina.run(init, { transferList: [port2] }).then(
       () => lane.onClosed?.(null),
       (err: unknown) => {
@@ -251,6 +258,10 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
         flush(lane); // held tasks still in the outbox must reach the thread first
         lane.port.postMessage({ type: 'drop-held' } satisfies ToWorker);
       }
+    },
+    setTarget(baseUrl, token) {
+      target = { baseUrl, token };
+      for (const lane of lanes) if (lane.alive) sendTarget(lane);
     },
     clockStart() {
       for (const lane of lanes) if (lane.alive) lane.port.postMessage({ type: 'clock-start' } satisfies ToWorker);

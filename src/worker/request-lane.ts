@@ -18,8 +18,25 @@ const STATS_EVERY_MS = 1000;
 
 export default async function requestLane(init: LaneInit): Promise<void> {
   // Warm before ready: the run's clock starts only when every thread has run its request path once.
+  // The target is not needed for that: it comes in a message (it may still be starting meanwhile).
   await warmRequestPath(init.config).catch(() => {});
-  const { config, port } = init;
+  const { port } = init;
+  // One listener from the start: messages that come before the lane is set up wait in the inbox.
+  const inbox: ToWorker[] = [];
+  let handle: ((msg: ToWorker) => void) | null = null;
+  let wake: (() => void) | null = null;
+  port.on('message', (msg: ToWorker) => {
+    if (handle !== null) handle(msg);
+    else {
+      inbox.push(msg);
+      wake?.();
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+  await new Promise<void>((resolve) => (inbox.length > 0 ? resolve() : (wake = resolve)));
+  const target = inbox.shift()!;
+  if (target.type !== 'target') return port.close(); // closed before the run began
+  const config = { ...init.config, baseUrl: target.baseUrl, token: target.token };
   const client = clientFor(config);
   const stats = new RunStatsShard(config.variants.length);
   const post = (msg: FromWorker) => port.postMessage(msg);
@@ -65,7 +82,7 @@ export default async function requestLane(init: LaneInit): Promise<void> {
   ticker.unref();
 
   return new Promise<void>((resolve) => {
-    port.on('message', (msg: ToWorker) => {
+    handle = (msg: ToWorker) => {
       switch (msg.type) {
         case 'tasks':
           runner.accept(msg.tasks);
@@ -77,6 +94,8 @@ export default async function requestLane(init: LaneInit): Promise<void> {
         case 'clock-start':
           watch.reset();
           break;
+        case 'target':
+          break;
         case 'close':
           flush();
           clearInterval(ticker);
@@ -86,7 +105,7 @@ export default async function requestLane(init: LaneInit): Promise<void> {
           void client.close().finally(resolve);
           break;
       }
-    });
-    post({ type: 'ready' });
+    };
+    for (const msg of inbox.splice(0)) handle(msg);
   });
 }
