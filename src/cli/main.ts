@@ -58,6 +58,7 @@ program
   .option('--threads <n>', 'worker threads (default: one per core but one, at least one; 0: requests on the main thread)', int('--threads', 0))
   .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
+  .option('--force', 'replace the run the report folder already holds (without it, running into such a folder is refused)')
   .option('--no-progress', 'no progress output')
   .option('--baseline <dir>', 'also compare every variant against this saved run (report folder or report.json), with the suite\'s gates')
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')

@@ -16,6 +16,7 @@ import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { ConfigError } from '../suite/config-error.js';
+import { simulatorWithKeyWarning, targetLine } from './target-line.js';
 import { trapSignals } from './interrupt.js';
 import { runSuite } from '../runner/run-suite.js';
 import { loadSuite } from '../suite/load-suite.js';
@@ -38,6 +39,8 @@ export interface RunFlags {
   shard?: string;
   /** --resume DIR: finish the interrupted run in DIR. */
   resume?: string;
+  /** --force: replace the run the report folder already holds. */
+  force?: boolean;
   /** --baseline: a saved run to compare against. */
   baseline?: string;
   progress?: boolean;
@@ -68,6 +71,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const outDir = resumeDir(flags);
   const insecure = plainHttpTokenWarning(suite.target.baseUrl, suite.target.token);
   if (insecure) process.stderr.write(`flowbench: warning: ${insecure}\n`);
+  const simulated = simulatorWithKeyWarning(suite);
+  if (simulated) process.stderr.write(`flowbench: warning: ${simulated}\n`);
 
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
@@ -77,18 +82,29 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const { report, dir, exitCode } = await runSuite(suite, {
       ...(outDir !== undefined && { outDir }),
       ...(flags.resume !== undefined && { resume: true }),
+      ...(flags.force === true && { force: true }),
       ...(shard !== null && { shard }),
       ...(flags.threads !== undefined && { threads: flags.threads }),
       progress: flags.progress !== false,
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       signal: interrupt.signal,
+      onStart: (info) => process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`),
     });
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
     process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);
     for (const t of failed) {
-      process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+      if (t.implicit) {
+        const v = report.variants.find((x) => x.name === t.variant);
+        const kinds = Object.entries(v?.errorKinds ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`).join(', ');
+        process.stdout.write(`run failed: ${t.variant}: ${v?.errors ?? 0} of ${v?.requests ?? 0} requests failed (${kinds || 'no requests'}): ` +
+          `error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (set max_error_rate or an error_rate threshold to change the limit)\n`);
+      } else process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+    }
+    if (report.stoppedEarly) {
+      const s = report.stoppedEarly;
+      process.stdout.write(`run stopped early: ${s.kind}${s.status === null ? '' : ` (HTTP ${s.status})`}: ${s.message}; no more requests were sent. ${s.hint}\n`);
     }
     if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);

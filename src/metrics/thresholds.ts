@@ -9,9 +9,13 @@ export interface ParsedThreshold {
   metric: string;
   op: ThresholdOp;
   limit: number;
+  /** Not written in the suite: the default error-rate limit (max_error_rate) every run is held to. */
+  implicit?: true;
 }
 
 export interface ThresholdResult {
+  /** The default error-rate limit (max_error_rate), not a threshold the suite names. */
+  implicit?: true;
   variant: string;
   metric: string;
   op: ThresholdOp;

@@ -1,6 +1,7 @@
 // A Markdown summary of a run for CI pages: verdict, per-variant figures, harness warnings, thresholds,
 // graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
 // set (GitHub Actions).
+import { targetName } from './target-name.js';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
@@ -24,7 +25,7 @@ export function renderMarkdownSummary(report: Report): string {
   const icon = report.verdict === 'pass' ? '✅' : '❌';
   const out: string[] = [];
   out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${report.partial ? ' (partial run)' : ''}`);
-  out.push(`${report.target.flowId} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
+  out.push(`${report.target.flowId} (org ${report.target.orgId}) at ${targetName(report.target.baseUrl)} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
   out.push(table(
     ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],
     report.variants.map((v) => [

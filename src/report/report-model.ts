@@ -29,6 +29,8 @@ export interface Report {
   durationMs: number;
   /** True when the run was cut short (Ctrl-C or a fatal error); the numbers cover what finished. */
   partial: boolean;
+  /** The run stopped sending early: a failure meant every further request would fail alike (a wrong key, say). */
+  stoppedEarly?: { kind: string; status: number | null; message: string; hint: string } | null;
   target: { baseUrl: string; orgId: string; flowId: string; mode: Mode };
   load: {
     model: LoadModel;

@@ -1,7 +1,7 @@
 // Starting a run folder, or resuming one: a new run writes its manifest first and starts an empty
 // results.jsonl; `--resume DIR` checks the manifest, drops a torn last line, and says which planned
 // requests are already done so that only the rest is sent. Reports are rebuilt from every line.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../suite/config-error.js';
@@ -33,10 +33,15 @@ export interface RunDir {
  * Prepares `dir` for a run. New run: writes the manifest before any request, empties results.jsonl.
  * Resume: refuses (ConfigError) a folder without a manifest, or a changed suite or dataset, with the reason.
  */
-export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, now = new Date()): Promise<RunDir> {
+export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, now = new Date(), force = false): Promise<RunDir> {
   const manifest = await buildManifest(suite, now);
   const results = join(dir, RESULTS_FILE);
   if (!resume) {
+    // A finished (or interrupted) run is never silently replaced: --resume continues it, --force replaces it.
+    const held = heldRun(dir);
+    if (held !== null && !force) {
+      throw new ConfigError(`${dir} already holds a run (${held})`, {}, 'choose another --out, finish that run with --resume DIR, or replace it with --force');
+    }
     await rm(results, { force: true });
     await writeManifest(dir, manifest);
     return { done: new Set(), resumed: false, startedAt: now, suiteHash: manifest.suiteHash, droppedBytes: 0, replay: async () => 0 };
@@ -69,6 +74,14 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
       return s.records;
     },
   };
+}
+
+/** What in `dir` shows that a run was written there, or null when nothing does. */
+export function heldRun(dir: string): string | null {
+  const results = join(dir, RESULTS_FILE);
+  if (existsSync(results) && statSync(results).size > 0) return `${RESULTS_FILE}, ${statSync(results).size} bytes`;
+  if (existsSync(join(dir, 'report.json'))) return 'report.json';
+  return null;
 }
 
 /** Drops planned requests whose key is already done (none when `done` is absent or empty). */

@@ -19,6 +19,8 @@ import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { InlinePool } from '../worker/inline-pool.js';
 import type { RequestTask } from '../worker/messages.js';
 import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
+import { stopHint, stopsTheRun } from '../stackai/early-stop.js';
+import type { ClassifiedError } from '../stackai/types.js';
 import { harnessFailure } from './harness-failure.js';
 import { recountFromResults } from './recount.js';
 import { startGrading } from './start-grading.js';
@@ -28,7 +30,7 @@ import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
 import { plannedWork } from './planned.js';
 import { resilienceConfig } from './resilience.js';
-import { prepareRunDir, replayInto } from './resume.js';
+import { heldRun, prepareRunDir, replayInto } from './resume.js';
 import { sweepReport } from './sweep-report.js';
 import { writeHlogs } from './write-hlogs.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
@@ -57,6 +59,8 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** `--resume`: outDir holds an interrupted run of this suite; send only what its results.jsonl lacks. */
   resume?: boolean;
+  /** `--force`: replace the run outDir already holds (without it, that is refused). */
+  force?: boolean;
 }
 
 export interface RunOutcome {
@@ -72,6 +76,11 @@ function stamp(d: Date): string {
 
 export function reportDir(suite: Suite, started: Date): string {
   return resolve(suite.report.dir.replace(/\{\{\s*name\s*\}\}/g, suite.name).replace(/\{\{\s*timestamp\s*\}\}/g, stamp(started)));
+}
+
+/** The default report folder, or the same name with -2, -3, … when a run in the same second holds it. */
+function freeDir(dir: string): string {
+  for (let n = 2, d = dir; ; d = `${dir}-${n++}`) if (heldRun(d) === null) return d;
 }
 
 /** The loader has checked every threshold at its line; a suite built by hand is checked here too. */
@@ -96,10 +105,10 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   // Progress counts this shard's rows (exact for one pass; later passes hash rows anew).
   const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, await countRows(suite, shard));
   const startedWall = new Date();
-  const dir = opts.outDir ? resolve(opts.outDir) : reportDir(suite, startedWall);
+  const dir = opts.outDir ? resolve(opts.outDir) : freeDir(reportDir(suite, startedWall));
   await mkdir(dir, { recursive: true });
   // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
-  const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall);
+  const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall, opts.force === true);
   opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms });
 
   // Everything started from here is closed on every path (a failed start included), so the process exits.
@@ -108,13 +117,21 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     for (const close of closers.splice(0).reverse()) await close().catch(() => {});
   };
   const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
+  // A failure that means every further request would fail alike (a wrong key): stop sending.
+  let stoppedBy: ClassifiedError | null = null;
+  let okSeen = false;
+  const stopEarly = (e: ClassifiedError) => {
+    if (stoppedBy !== null) return;
+    stoppedBy = e;
+    pool?.dropHeld();
+  };
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
   let inline: InlinePool | null = null;
   const mainWatch = startThreadWatch({ role: 'main', stallMs, onStall: (st) => inline?.markStall(st.gapMs) });
   closers.push(async () => mainWatch.stop());
   let collector: RunCollector;
-  let pool: RequestPool;
+  let pool: RequestPool | undefined;
   let target: Awaited<ReturnType<typeof resolveTarget>>;
   let anchor: ReturnType<typeof anchorClock>;
   let sink: ResultsSink;
@@ -137,7 +154,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost() },
+      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e) },
     );
     poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
     closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
@@ -197,10 +214,14 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         }
         collector.inFlight--;
         if (outcome === null) return false; // held past the duration or the stop: never sent
-        if ('record' in outcome) collector.record(outcome.record, env, p.values);
+        if ('record' in outcome) {
+          okSeen ||= outcome.record.ok;
+          if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
+          collector.record(outcome.record, env, p.values);
+        }
         return true;
       },
-      () => opts.signal?.aborted === true,
+      () => opts.signal?.aborted === true || stoppedBy !== null,
       runDir.done,
       shard,
     );
@@ -245,7 +266,11 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
     { stallMs },
   );
-  const thresholdResults = evaluateThresholds(thresholds, variants.map((v) => ({ name: v.name, summary: v })), harness);
+  // A run is held to max_error_rate unless the suite names an error_rate threshold of its own.
+  const judged = thresholds.some((t) => t.metric === 'error_rate')
+    ? thresholds
+    : [...thresholds, { metric: 'error_rate', op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
+  const thresholdResults = evaluateThresholds(judged, variants.map((v) => ({ name: v.name, summary: v })), harness);
   const interrupted = opts.signal?.aborted === true;
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
   const compared = await compareInRun({ suite, dir, variants, ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }) });
@@ -259,6 +284,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     finishedAt: toIso(anchor, nowMs()),
     durationMs: Math.round(nowMs() - runStart),
     partial: interrupted || fatal !== null,
+    stoppedEarly: stoppedBy === null ? null : { kind: (stoppedBy as ClassifiedError).kind, status: (stoppedBy as ClassifiedError).status, message: (stoppedBy as ClassifiedError).message, hint: stopHint(stoppedBy) },
     target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
@@ -277,7 +303,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     thresholds: thresholdResults,
     comparisons: compared.comparisons,
     compare: compared.settings,
-    verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted ? 'pass' : 'fail',
+    verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted && stoppedBy === null ? 'pass' : 'fail',
   };
   await writeReports(dir, report);
   await writeHlogs(dir, stats.timeline.hlogTexts());

@@ -87,6 +87,9 @@ function checkGraders(s: Suite, ctx: LoadContext): void {
   if (s.passScore !== null && s.passScore > 1) {
     throw ctx.src.error(ctx.where.value(['pass_score']), `pass_score must be from 0 to 1, got ${s.passScore}`, 'grade scores are 0..1: e.g. pass_score: 0.8');
   }
+  if (s.maxErrorRate > 1) {
+    throw ctx.src.error(ctx.where.value(['max_error_rate']), `max_error_rate must be from 0 to 1, got ${s.maxErrorRate}`, 'a share of requests: e.g. max_error_rate: 0.1');
+  }
   s.graders.forEach((spec, i) => {
     const problem = checkGraderSpec(spec, { dir: s.dir });
     if (!problem) return;

@@ -46,6 +46,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     metadata: metadataOf(raw.metadata),
     graders: raw.graders as GraderSpec[],
     passScore: (raw.pass_score as number | undefined) ?? null,
+    maxErrorRate: raw.max_error_rate as number,
     feedback: feedbackOf(raw.feedback as Obj),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),

@@ -122,6 +122,8 @@ export interface Suite {
   graders: GraderSpec[];
   /** Row passes when its weighted grade score >= passScore and its `required` graders pass; null = every grader must pass. */
   passScore: number | null;
+  /** Without an error_rate threshold: a variant whose error rate is above this fails the run (0..1). */
+  maxErrorRate: number;
   feedback: FeedbackSpec;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;

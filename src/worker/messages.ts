@@ -5,7 +5,7 @@ import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { ClockAnchor } from '../metrics/clock.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { RecordEnvelope } from '../record/result-record.js';
-import type { Mode, StreamOptions } from '../stackai/types.js';
+import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';
 import type { GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
 
 /** Given to each request thread in its lane task; the target (base URL, token) follows in a message. Never logged. */
@@ -104,8 +104,8 @@ export type WireOutcome = typeof WRITTEN | string | null | { failed: string };
 /** Request thread -> main thread. */
 export type FromWorker =
   | { type: 'ready' }
-  /** Results batched per turn; `text` holds the results.jsonl lines of the WRITTEN ones, in order. */
-  | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; text: string; running: number }
+  /** Results batched per turn; `text` holds the results.jsonl lines of the WRITTEN ones, in order; `alarm`, a failure that stops the run (early-stop.ts). */
+  | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; text: string; running: number; alarm?: ClassifiedError }
   /** Statistics recorded since the last delta (sent every progress tick while there is any). */
   | { type: 'stats'; delta: RunStatsDelta }
   | { type: 'closed'; delta: RunStatsDelta | null; watch: ThreadWatchSnapshot };

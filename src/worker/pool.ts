@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { ResultRecord } from '../record/result-record.js';
+import type { ClassifiedError } from '../stackai/types.js';
 import { STARTED_NOW, TAKEN_HELD, WRITTEN, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
 import { startInlinePool } from './inline-pool.js';
 import { holdYoungGenerationCap } from './young-generation.js';
@@ -32,6 +33,8 @@ export interface PoolSinks {
    * The runner then counts the run again from results.jsonl, which holds every line.
    */
   threadLost(): void;
+  /** A request failed in a way that stops the run (a wrong key, say: see stackai/early-stop.ts). */
+  alarm(error: ClassifiedError): void;
 }
 
 export interface RequestPool {
@@ -134,6 +137,7 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
         case 'done':
           lane.running = msg.running;
           if (msg.text !== '') sinks.lines(msg.text);
+          if (msg.alarm !== undefined) sinks.alarm(msg.alarm);
           for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
           break;
         case 'stats':

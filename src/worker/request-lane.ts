@@ -9,6 +9,8 @@ import { RunStatsShard } from '../metrics/run-stats.js';
 import { completeRecord } from '../record/complete-record.js';
 import { clientFor, prepareContext } from './execute-request.js';
 import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome } from './messages.js';
+import { stopsTheRun } from '../stackai/early-stop.js';
+import type { ClassifiedError } from '../stackai/types.js';
 import { TaskRunner } from './task-runner.js';
 import { warmRequestPath } from './warm-lane.js';
 
@@ -44,6 +46,8 @@ export default async function requestLane(init: LaneInit): Promise<void> {
   const ids: number[] = [];
   const outcomes: WireOutcome[] = [];
   let text = '';
+  let alarm: ClassifiedError | undefined;
+  let okSeen = false;
   let immediate: NodeJS.Immediate | null = null;
   let timer: NodeJS.Timeout | null = null;
 
@@ -52,12 +56,17 @@ export default async function requestLane(init: LaneInit): Promise<void> {
     if (timer !== null) clearTimeout(timer);
     immediate = timer = null;
     if (ids.length === 0) return;
-    post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running });
+    post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running, ...(alarm && { alarm }) });
     text = '';
+    alarm = undefined;
   }
 
   const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
     ids.push(task.id);
+    if (outcome !== null && !('failed' in outcome)) {
+      okSeen ||= outcome.ok;
+      if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
+    }
     if (outcome === null || 'failed' in outcome) outcomes.push(outcome);
     else if (config.completeInThread) {
       const record = completeRecord(outcome, task.env);

@@ -76,7 +76,10 @@ describe.concurrent('every fault kind, end to end', () => {
     const want = predict(flow, mode, retryPartial);
     const { out, cli } = await runFaultSuite(flow, ROWS, { retries: RETRIES, ...load }, `mode: ${mode}\nstream: { sse: ${sse} }\n`);
     expect(cli.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(cli.code, cli.stderr).toBe(0); // no thresholds: faults are reported, not fatal
+    // No thresholds: faults are reported, not fatal, unless more than max_error_rate (default 0.5) of the
+    // requests failed (then the run fails, exit 1: a verdict is never kinder than the run).
+    const failedShare = want.filter((w) => w.kind !== null).length / ROWS;
+    expect(cli.code, cli.stderr).toBe(failedShare > 0.5 ? 1 : 0);
 
     const lines = readJsonl<Line>(join(out, 'results.jsonl'));
     expect(lines).toHaveLength(ROWS); // one line per planned request

@@ -44,6 +44,7 @@ describe('loadSuite: good suites', () => {
       metadata: { fetch: false, fields: {} },
       graders: [],
       passScore: null,
+      maxErrorRate: 0.5,
       feedback: { post: false, when: 'always', template: null },
       thresholds: {},
       compare: null,

@@ -12,7 +12,7 @@ export function header(d: PageData): HTMLElement {
   const r = d.report;
   const verdict = r.verdict === 'pass' ? badge('PASS', 'pass') : badge('FAIL', 'fail');
   const facts: [string, string][] = [
-    ['flow', `${r.target.flowId} (${r.target.mode} mode) at ${r.target.baseUrl}`],
+    ['flow', `${r.target.flowId} (${r.target.mode} mode), org ${r.target.orgId}, at ${r.target.baseUrl === 'simulator' ? 'the embedded simulator (no network)' : r.target.baseUrl}`],
     ['started', `${r.startedAt} — ${fmtNum(Math.round(r.durationMs / 100) / 10)} s`],
     ['load', Object.entries(r.load).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object').map(([k, v]) => `${k} ${v}`).join(', ')],
     ['results', `${fmtNum(d.rows.count)} requests in results.jsonl${d.rows.warmups ? ` (and ${fmtNum(d.rows.warmups)} warm-up requests, in no statistic and not shown)` : ''}`],
