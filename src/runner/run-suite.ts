@@ -125,6 +125,17 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     stoppedBy = e;
     pool?.dropHeld();
   };
+  // stop_on: the live error rate over the measured requests so far, judged after `after` of them.
+  let liveDone = 0;
+  let liveFailed = 0;
+  const countLive = (measured: number, failed: number) => {
+    liveDone += measured;
+    liveFailed += failed;
+    const limit = suite.stopOn;
+    if (limit === null || stoppedBy !== null || liveDone < limit.after || liveFailed / liveDone <= limit.errorRate) return;
+    const rate = Math.round((liveFailed / liveDone) * 1000) / 1000;
+    stopEarly({ kind: 'stop_on' as ClassifiedError['kind'], status: null, message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})` });
+  };
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
   let inline: InlinePool | null = null;
@@ -154,7 +165,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e) },
+      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e), counted: (m, f) => countLive(m, f) },
     );
     poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
     closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
@@ -216,6 +227,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         if (outcome === null) return false; // held past the duration or the stop: never sent
         if ('record' in outcome) {
           okSeen ||= outcome.record.ok;
+          if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
           if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
           collector.record(outcome.record, env, p.values);
         }

@@ -17,7 +17,9 @@ export function stopHint(error: ClassifiedError): string {
       return 'check the API key (target.token, e.g. STACKAI_API_KEY): the server did not accept it';
     case 'http_403':
       return 'the API key has no access to this org or flow: check target.org_id, or use a key of that org';
-    default:
+    case 'http_404':
       return 'check target.org_id and target.flow_id (and the variant\'s version): the server knows no such flow';
+    default:
+      return 'see errorKinds in the report for what failed; raise stop_on.error_rate (or remove stop_on) to let such a run go on';
   }
 }

@@ -47,6 +47,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     graders: raw.graders as GraderSpec[],
     passScore: (raw.pass_score as number | undefined) ?? null,
     maxErrorRate: raw.max_error_rate as number,
+    stopOn: raw.stop_on === null || raw.stop_on === undefined ? null : stopOnOf(raw.stop_on as Obj, ctx),
     feedback: feedbackOf(raw.feedback as Obj),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),
@@ -98,4 +99,12 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
     throw ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `name one of the variants: ${variants.map((v) => v.name).join(', ')}`);
   }
   return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
+}
+
+function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
+  const rate = o.error_rate as number | undefined;
+  if (rate === undefined || rate > 1) {
+    throw ctx.src.error(ctx.where.value(['stop_on']), rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`, 'e.g. stop_on: { error_rate: 0.5, after: 20 }');
+  }
+  return { errorRate: rate, after: o.after as number };
 }

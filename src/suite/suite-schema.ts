@@ -179,6 +179,17 @@ export const SUITE_SCHEMA: SchemaType = {
       },
     },
     thresholds: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'metric -> expression, e.g. "< 1500".' },
+    stop_on: {
+      doc: 'Stop sending (exit 1) once errors pass a limit, like GuideLLM\'s error constraints: every request is a billable run.',
+      default: null,
+      type: {
+        kind: 'object',
+        fields: {
+          error_rate: { type: { kind: 'number', min: 0 }, doc: 'Stop when more than this share (0..1) of the measured requests so far failed.' },
+          after: { type: { kind: 'integer', min: 1 }, default: 20, doc: 'Judge the error rate only once this many measured requests have finished.' },
+        },
+      },
+    },
     compare: {
       doc: 'Variants vs a baseline variant.',
       default: null,

@@ -124,6 +124,8 @@ export interface Suite {
   passScore: number | null;
   /** Without an error_rate threshold: a variant whose error rate is above this fails the run (0..1). */
   maxErrorRate: number;
+  /** Stop sending once more than errorRate of the measured requests failed, judged after `after` of them. */
+  stopOn: { errorRate: number; after: number } | null;
   feedback: FeedbackSpec;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;

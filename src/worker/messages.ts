@@ -104,8 +104,9 @@ export type WireOutcome = typeof WRITTEN | string | null | { failed: string };
 /** Request thread -> main thread. */
 export type FromWorker =
   | { type: 'ready' }
-  /** Results batched per turn; `text` holds the results.jsonl lines of the WRITTEN ones, in order; `alarm`, a failure that stops the run (early-stop.ts). */
-  | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; text: string; running: number; alarm?: ClassifiedError }
+  /** Results batched per turn; `text` holds the results.jsonl lines of the WRITTEN ones, in order; `measured` / `failed`, the batch's measured (not warm-up) results and how many failed, for the
+   * live error rate; `alarm`, a failure that stops the run (early-stop.ts). */
+  | { type: 'done'; ids: number[]; outcomes: WireOutcome[]; text: string; running: number; measured: number; failed: number; alarm?: ClassifiedError }
   /** Statistics recorded since the last delta (sent every progress tick while there is any). */
   | { type: 'stats'; delta: RunStatsDelta }
   | { type: 'closed'; delta: RunStatsDelta | null; watch: ThreadWatchSnapshot };

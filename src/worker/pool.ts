@@ -35,6 +35,8 @@ export interface PoolSinks {
   threadLost(): void;
   /** A request failed in a way that stops the run (a wrong key, say: see stackai/early-stop.ts). */
   alarm(error: ClassifiedError): void;
+  /** Measured results just finished, and how many of them failed (the live error rate). */
+  counted(measured: number, failed: number): void;
 }
 
 export interface RequestPool {
@@ -138,6 +140,7 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
           lane.running = msg.running;
           if (msg.text !== '') sinks.lines(msg.text);
           if (msg.alarm !== undefined) sinks.alarm(msg.alarm);
+          if (msg.measured > 0) sinks.counted(msg.measured, msg.failed);
           for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
           break;
         case 'stats':

@@ -47,6 +47,8 @@ export default async function requestLane(init: LaneInit): Promise<void> {
   const outcomes: WireOutcome[] = [];
   let text = '';
   let alarm: ClassifiedError | undefined;
+  let measured = 0;
+  let failed = 0;
   let okSeen = false;
   let immediate: NodeJS.Immediate | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -56,15 +58,21 @@ export default async function requestLane(init: LaneInit): Promise<void> {
     if (timer !== null) clearTimeout(timer);
     immediate = timer = null;
     if (ids.length === 0) return;
-    post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running, ...(alarm && { alarm }) });
+    post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running, measured, failed, ...(alarm && { alarm }) });
     text = '';
     alarm = undefined;
+    measured = failed = 0;
   }
 
   const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
     ids.push(task.id);
     if (outcome !== null && !('failed' in outcome)) {
       okSeen ||= outcome.ok;
+      // Records that go back whole are counted by the runner as they arrive.
+      if (config.completeInThread && !task.env.warmup) {
+        measured++;
+        if (!outcome.ok) failed++;
+      }
       if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
     }
     if (outcome === null || 'failed' in outcome) outcomes.push(outcome);

@@ -112,3 +112,27 @@ describe('verdicts', () => {
     expect(existsSync(join(empty, 'report.json'))).toBe(true);
   });
 });
+
+describe('stop_on', () => {
+  for (const graded of [false, true]) {
+    it(`stops sending once the error rate passes its limit, judged after \`after\` results${graded ? ' (graded run: records come back whole)' : ''}`, async () => {
+      const port = await closedPort();
+      const { file, out } = suite(`{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 400,
+        `stop_on: { error_rate: 0.5, after: 10 }\nmax_error_rate: 1${graded ? '\ngraders: [{ type: contains, value: "x" }]' : ''}`);
+      const r = await runCli(['run', file, '--out', out, '--no-progress']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/run stopped early: stop_on: \d+ of the first \d+ measured requests failed \(error rate 1, over stop_on.error_rate 0.5\)/);
+      const n = readJsonl(join(out, 'results.jsonl')).length;
+      expect(n).toBeGreaterThanOrEqual(10);
+      expect(n).toBeLessThan(400);
+      expect(readJson<any>(join(out, 'report.json')).stoppedEarly.kind).toBe('stop_on');
+    });
+  }
+
+  it('a suite with stop_on but no error_rate is refused at its line', async () => {
+    const { file } = suite('{ base_url: simulator, org_id: demo, flow_id: echo-fast }', 2, 'stop_on: { after: 5 }');
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suite\.yaml:\d+.*stop_on needs error_rate/);
+  });
+});

@@ -45,6 +45,7 @@ describe('loadSuite: good suites', () => {
       graders: [],
       passScore: null,
       maxErrorRate: 0.5,
+      stopOn: null,
       feedback: { post: false, when: 'always', template: null },
       thresholds: {},
       compare: null,
