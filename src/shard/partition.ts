@@ -40,9 +40,19 @@ export function inShard(row: number, iteration: number, shard: ShardSpec | null)
 export function shareOf(shard: ShardSpec | null, load: { concurrency: number; rate: number | null }): { concurrency: number; rate: number | null } {
   if (shard === null || shard.count === 1) return load;
   return {
-    concurrency: Math.max(1, Math.round(load.concurrency / shard.count)),
+    concurrency: Math.max(1, wholeShare(load.concurrency, shard)),
     rate: load.rate === null ? null : load.rate / shard.count,
   };
+}
+
+/**
+ * Shard `index`'s whole part of `total`: the remainder goes one each to the first shards, so the parts
+ * add up to exactly `total` (4 over 3 shards: 2, 1, 1). A shard never gets less than what the caller
+ * allows (at least one request in flight), so a total smaller than the shard count is exceeded.
+ */
+export function wholeShare(total: number, shard: ShardSpec): number {
+  const base = Math.floor(total / shard.count);
+  return base + (shard.index <= total % shard.count ? 1 : 0);
 }
 
 /** A shard's part of the load: rates, in-flight counts, request counts and sweep rates divided by N. */
@@ -50,8 +60,8 @@ export function shardLoad(load: LoadSpec, shard: ShardSpec | null): LoadSpec {
   if (shard === null || shard.count === 1) return load;
   const n = shard.count;
   const part = (v: number) => v / n;
-  const slots = (v: number) => (v <= 0 ? 0 : Math.max(1, Math.round(v / n)));
-  const count = (v: number) => Math.max(1, Math.round(v / n));
+  const slots = (v: number) => (v <= 0 ? 0 : Math.max(1, wholeShare(v, shard)));
+  const count = (v: number) => Math.max(1, wholeShare(v, shard));
   return {
     ...load,
     ...shareOf(shard, load),

@@ -10,6 +10,7 @@ import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
 import { BodyCollector } from './response-body.js';
 import { exchange, rawHeader } from './exchange.js';
 import { classifyRunBody } from './run-response.js';
+import { userAgent } from './user-agent.js';
 import type { ClassifiedError, InvokeOutcome, InvokeRequest } from './types.js';
 
 export interface StackAIClientOptions {
@@ -151,6 +152,7 @@ export class StackAIClient {
     let headers = this.invokeHeaders.get(key);
     if (headers === undefined) {
       headers = {
+        'user-agent': userAgent(),
         'content-type': 'application/json',
         accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
       };
@@ -199,7 +201,7 @@ export class StackAIClient {
     const deadline = new RequestTimers({ totalMs: timeoutMs });
     const got = new BodyCollector(MAX_JSON_BODY_BYTES);
     try {
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent() };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (this.token !== '') headers.authorization = `Bearer ${this.token}`;
       await exchange(this.pool, {

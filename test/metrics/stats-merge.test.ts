@@ -60,7 +60,8 @@ describe('histogram delta', () => {
     expect(decodeHistogram(encodeHistogram(main)).totalCount).toBe(3);
     expect(summarize(main)).toEqual(summarize(direct));
     expect(main.maxValue).toBe(98_765_432);
-    expect(summarize(main)!.min).toBe(123.457);
+    expect(main.minNonZeroValue).toBe(123_457); // the raw smallest non-zero value, not its bucket's edge
+    expect(summarize(main)!.min).toBe(0); // a 0 was recorded: it is the minimum
   });
 });
 

@@ -35,5 +35,8 @@ describe('shard partition', () => {
     expect(shareOf({ index: 1, count: 4 }, { concurrency: 16, rate: 20 })).toEqual({ concurrency: 4, rate: 5 });
     expect(shareOf({ index: 1, count: 4 }, { concurrency: 2, rate: null })).toEqual({ concurrency: 1, rate: null });
     expect(shareOf(null, { concurrency: 3, rate: 1 })).toEqual({ concurrency: 3, rate: 1 });
+    // Whole shares add up to the fleet's number exactly: the remainder goes to the first shards.
+    expect([1, 2, 3].map((index) => shareOf({ index, count: 3 }, { concurrency: 4, rate: null }).concurrency)).toEqual([2, 1, 1]);
+    expect([1, 2, 3, 4].map((index) => shareOf({ index, count: 4 }, { concurrency: 10, rate: 10 }).concurrency)).toEqual([3, 3, 2, 2]);
   });
 });
