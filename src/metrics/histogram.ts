@@ -36,7 +36,7 @@ export function summarize(h: Histogram): MetricSummary | null {
   return {
     count: h.totalCount,
     // HDR keeps the smallest non-zero value; a recorded 0 (two frames in one chunk: an ITL of 0 ms) is the minimum then.
-    min: h.getCountAtValue(0) > 0 ? 0 : ms(h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : Math.min(h.minNonZeroValue, h.maxValue)),
+    min: (h as unknown as { getCountAtValue(v: number): number }).getCountAtValue(0) > 0 ? 0 : ms(h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : Math.min(h.minNonZeroValue, h.maxValue)),
     mean: ms(h.mean),
     p50: ms(h.getValueAtPercentile(50)),
     p90: ms(h.getValueAtPercentile(90)),

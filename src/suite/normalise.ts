@@ -20,7 +20,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
   const target = raw.target as Obj;
   const sim = target.simulator as Obj;
   const load = raw.load as Obj;
-  const variants = variantsOf(raw.variants as Obj[], ctx);
+  const variants = variantsOf(raw.variants as Obj[], ctx, ((raw.target as Obj | undefined)?.verbose as boolean | undefined));
   return {
     file,
     dir,
@@ -70,7 +70,7 @@ function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   };
 }
 
-function variantsOf(list: Obj[], ctx: LoadContext): VariantSpec[] {
+function variantsOf(list: Obj[], ctx: LoadContext, targetVerbose: boolean | undefined): VariantSpec[] {
   const seen = new Set<string>();
   return list.map((v, i) => {
     const name = v.name as string;
@@ -79,7 +79,8 @@ function variantsOf(list: Obj[], ctx: LoadContext): VariantSpec[] {
     }
     seen.add(name);
     ctx.variantIndex.set(name, i);
-    return { name, version: (v.version as number | undefined) ?? null, runDraft: v.run_draft === true };
+    const verbose = (v.verbose as boolean | undefined) ?? targetVerbose;
+    return { name, version: (v.version as number | undefined) ?? null, runDraft: v.run_draft === true, ...(verbose !== undefined && { verbose }) };
   });
 }
 

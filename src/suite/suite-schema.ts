@@ -45,6 +45,7 @@ const variant: SchemaType = {
     name: str('Variant name, unique within the suite.', { required: true }),
     version: { type: { kind: 'integer', min: -1 }, doc: 'Flow version; -1 = latest published; absent = not sent.' },
     run_draft: bool('Run the unpublished draft (stream modes only).', false),
+    verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with this variant\'s calls (as StackAI documents it); default: target.verbose, else not sent.' },
   },
 };
 
@@ -87,6 +88,7 @@ export const SUITE_SCHEMA: SchemaType = {
           org_id: str('Organisation id; required unless base_url is simulator (default demo).'),
           flow_id: str('Flow id.', { required: true }),
           token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. Never printed.' },
+          verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with every run / stream call (a variant may set its own); absent: not sent.' },
           simulator: {
             doc: 'Embedded simulator settings (base_url: simulator only).',
             type: {

@@ -28,6 +28,8 @@ export interface VariantSpec {
   /** -1 = latest published; null = do not send `version`. */
   version: number | null;
   runDraft: boolean;
+  /** The `verbose` query parameter for this variant's calls; undefined: not sent. */
+  verbose?: boolean;
 }
 
 export interface LoadSpec {

@@ -56,6 +56,7 @@ async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs:
       inputs,
       ...(variant.version === null ? {} : { version: variant.version }),
       ...(variant.runDraft ? { runDraft: true } : {}),
+      ...(variant.verbose !== undefined && { verbose: variant.verbose }),
       stream: config.stream,
       timeoutMs: config.timeoutMs,
       firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,

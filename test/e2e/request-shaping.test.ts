@@ -1,0 +1,57 @@
+// Requests shaped as StackAI documents them: `verbose` per target or variant reaches the query string,
+// absent when the suite says nothing; every request carries flowbench's User-Agent.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const seen: { variantRow: string; query: URLSearchParams; agent: string | undefined }[] = [];
+let url = '';
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    const u = new URL(req.url!, 'http://x');
+    seen.push({ variantRow: JSON.parse(body || '{}')['in-0'] ?? '', query: u.searchParams, agent: req.headers['user-agent'] });
+    res.setHeader('content-type', 'application/json');
+    res.end('{"outputs":{"out-0":"ok"},"run_id":"r","state":"COMPLETED","error":null,"pause":null}');
+  });
+});
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => server.close());
+
+describe('request shaping', () => {
+  it('verbose: the variant\'s own, else the target\'s, else not sent', async () => {
+    const dir = tempDir('flowbench-shaping-');
+    writeFileSync(join(dir, 'rows.csv'), 'q\nonly row\n');
+    writeFileSync(join(dir, 'suite.yaml'), `name: shaping
+target: { base_url: "${url}", org_id: o, flow_id: f, token: t, verbose: false }
+dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
+mode: run
+variants:
+  - { name: loud, version: 1, verbose: true }
+  - { name: quiet, version: 2 }
+load: { concurrency: 1, retries: 0 }
+`);
+    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const byVersion = Object.fromEntries(seen.map((s) => [s.query.get('version'), s.query.get('verbose')]));
+    expect(byVersion).toEqual({ 1: 'true', 2: 'false' });
+    for (const s of seen) expect(s.agent).toMatch(/^flowbench\/\d+\.\d+\.\d+/);
+
+    seen.length = 0;
+    writeFileSync(join(dir, 'plain.yaml'), `name: plain
+target: { base_url: "${url}", org_id: o, flow_id: f, token: t }
+dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
+mode: run
+`);
+    const p = await runCli(['run', join(dir, 'plain.yaml'), '--out', join(dir, 'plain-out'), '--no-progress']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(seen.map((s) => s.query.has('verbose'))).toEqual([false]);
+  });
+});
