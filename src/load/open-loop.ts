@@ -12,7 +12,7 @@ export interface SendInfo {
   scheduledAt: number;
   /** Handed over minus scheduled, ms: the scheduler's own lateness (timer, cap). */
   lagMs: number;
-  /** True when the request had to wait for a free in-flight slot. */
+  /** True when the send left late: it waited for a free in-flight slot, or left more than LATE_MS after its time. */
   delayed: boolean;
   /** Closed loop with requests queued ahead: start when a slot frees (the executor stamps the scheduled time). */
   hold?: Hold | null;
@@ -20,6 +20,12 @@ export interface SendInfo {
 
 /** Resolves when the request has finished; `false` means a held request never started. */
 export type Send<T> = (item: T, info: SendInfo) => Promise<boolean | void>;
+
+/**
+ * A send that leaves more than this after its scheduled time is delayed, whatever held it (the in-flight
+ * cap, a busy event loop): one definition, so `delayedSends` counts exactly the results marked `delayed`.
+ */
+export const LATE_MS = 10;
 
 export interface OpenLoopOptions {
   /** Send times, ms after `startAt`, non-decreasing (see rate-profile.ts). */
@@ -52,8 +58,7 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
     const scheduledAt = startAt + offset;
     await waitUntil(scheduledAt, opts.stopped);
     if (opts.stopped?.()) break;
-    const delayed = !slots.free;
-    if (delayed) result.delayed++;
+    const waited = !slots.free;
     await slots.acquire();
     if (opts.stopped?.()) {
       slots.release();
@@ -61,6 +66,8 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
     }
     const lagMs = Math.max(0, nowMs() - scheduledAt);
     if (lagMs > result.maxLagMs) result.maxLagMs = lagMs;
+    const delayed = waited || lagMs > LATE_MS;
+    if (delayed) result.delayed++;
     result.started++;
     const p: Promise<unknown> = send(item.value, { scheduledAt, lagMs, delayed })
       .catch(() => undefined) // send() records its own failures; a rejection must not stop the schedule

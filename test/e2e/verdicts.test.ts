@@ -136,3 +136,17 @@ describe('stop_on', () => {
     expect(r.stderr).toMatch(/suite\.yaml:\d+.*stop_on needs error_rate/);
   });
 });
+
+describe('open-loop bookkeeping', () => {
+  it('delayedSends counts exactly the results marked delayed, and every send that left over 10 ms late is marked', async () => {
+    const { file, out } = suite(`{ base_url: ${sim.url}, org_id: acme, flow_id: fixed-timing, token: "${TOKEN}" }`, 12);
+    const r = await runCli(['run', file, '--out', out, '--no-progress', '--rate', '20', '--concurrency', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const results = readJsonl<any>(join(out, 'results.jsonl'));
+    const report = readJson<any>(join(out, 'report.json'));
+    const marked = results.filter((x) => x.delayed === true).length;
+    expect(marked).toBeGreaterThan(0); // 20/s against a 2-slot cap on 0.5 s requests: most sends wait
+    expect(report.load.delayedSends).toBe(marked);
+    for (const x of results) if (x.sendLagMs > 10) expect(x.delayed).toBe(true);
+  });
+});
