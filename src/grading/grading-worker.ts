@@ -20,7 +20,7 @@ const config = workerData as GradingConfig;
 lowerThreadPriority();
 const { judge } = config;
 const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
-const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections }) : null;
+const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections, headers: judge.headers }) : null;
 const grader = prepareGraders(config.graders, {
   dir: config.suiteDir,
   judge: client === null ? null : judgeCaller(judge, client),

@@ -17,7 +17,7 @@ export interface GradingConfig {
   /** True: records are completed here (line encoded, statistics recorded); false: graded records go back whole. */
   complete: boolean;
   stallMs: number;
-  judge: { baseUrl: string; token: string; orgId: string; stream: StreamOptions; timeoutMs: number; retries: number; connections: number };
+  judge: { baseUrl: string; token: string; orgId: string; stream: StreamOptions; timeoutMs: number; retries: number; connections: number; headers: Record<string, string> };
   /** Int32Array over a SharedArrayBuffer: each thread adds one once its graders are loaded. */
   booted: Int32Array;
 }

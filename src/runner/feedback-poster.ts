@@ -135,6 +135,6 @@ export class FeedbackPoster {
 /** The runner's poster: its own small connection pool to the target (the workers' pools stay for flow calls). */
 export function startFeedback(suite: Suite, target: { baseUrl: string; token: string }, opts: FeedbackOptions = {}): FeedbackPoster {
   const wanted = suite.feedback.post && !opts.dryRun;
-  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8 }) : null;
+  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8, headers: suite.target.headers ?? {} }) : null;
   return new FeedbackPoster(suite, client, opts);
 }

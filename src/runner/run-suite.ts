@@ -160,7 +160,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
         variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
         ...resilienceConfig(suite.load),
-        metadata: suite.metadata, graders: suite.graders, anchor, connections: 1,
+        metadata: suite.metadata, graders: suite.graders, anchor, connections: 1, headers: suite.target.headers ?? {},
         completeInThread: suite.graders.length === 0 && !completeOnMain, stallMs,
       },
       suite.load.concurrency,

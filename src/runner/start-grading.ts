@@ -25,7 +25,7 @@ export function startGrading(
       graders: suite.graders, suiteDir: suite.dir, passScore: suite.passScore, variantCount: suite.variants.length, complete, stallMs,
       judge: {
         baseUrl: target.baseUrl, token: target.token, orgId: suite.target.orgId, stream: suite.stream,
-        timeoutMs: suite.load.timeoutMs, retries: suite.load.retries, connections: 8,
+        timeoutMs: suite.load.timeoutMs, retries: suite.load.retries, connections: 8, headers: suite.target.headers ?? {},
       },
     },
     gradingThreads(requestThreads),

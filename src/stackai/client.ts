@@ -20,6 +20,8 @@ export interface StackAIClientOptions {
   connections: number;
   /** Time allowed to open a connection (TCP + TLS), ms; default 10 s (undici's). */
   connectTimeoutMs?: number;
+  /** Extra headers on every call (lower-cased names; the suite refuses the ones set here). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -45,6 +47,7 @@ const UNDICI_TIMEOUT_SLACK_MS = 5000;
 
 export class StackAIClient {
   private readonly token: string;
+  private readonly extraHeaders: Record<string, string>;
   private readonly secrets: readonly string[];
   private readonly location: BaseLocation | null;
   private readonly badBaseUrl: string | null = null;
@@ -54,6 +57,7 @@ export class StackAIClient {
 
   constructor(opts: StackAIClientOptions) {
     this.token = opts.token;
+    this.extraHeaders = opts.headers ?? {};
     this.secrets = [opts.token];
     let location: BaseLocation | null = null;
     try {
@@ -153,6 +157,7 @@ export class StackAIClient {
     if (headers === undefined) {
       headers = {
         'user-agent': userAgent(),
+        ...this.extraHeaders,
         'content-type': 'application/json',
         accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
       };
@@ -201,7 +206,7 @@ export class StackAIClient {
     const deadline = new RequestTimers({ totalMs: timeoutMs });
     const got = new BodyCollector(MAX_JSON_BODY_BYTES);
     try {
-      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent() };
+      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...this.extraHeaders };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (this.token !== '') headers.authorization = `Bearer ${this.token}`;
       await exchange(this.pool, {

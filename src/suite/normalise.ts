@@ -32,6 +32,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
       flowId: target.flow_id as string,
       // Without a token key, the conventional variable (named in the "set STACKAI_API_KEY" hint) is used.
       token: (target.token as string | undefined) ?? ctx.env.STACKAI_API_KEY ?? '',
+      headers: headersOf((target.headers as Record<string, string> | undefined) ?? {}, ctx),
       simulator: {
         flows: typeof sim.flows === 'string' ? resolve(dir, sim.flows) : null,
         seed: sim.seed as number,
@@ -108,4 +109,22 @@ function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
     throw ctx.src.error(ctx.where.value(['stop_on']), rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`, 'e.g. stop_on: { error_rate: 0.5, after: 20 }');
   }
   return { errorRate: rate, after: o.after as number };
+}
+
+/** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */
+const OWN_HEADERS = new Set(['authorization', 'content-type', 'content-length', 'host', 'transfer-encoding', 'connection']);
+
+function headersOf(h: Record<string, string>, ctx: LoadContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(h)) {
+    const lower = name.toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) {
+      throw ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: "${name}" is not a valid header name`, 'use letters, digits and dashes, e.g. X-Team: search');
+    }
+    if (OWN_HEADERS.has(lower)) {
+      throw ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} is set by flowbench`, lower === 'authorization' ? 'put the API key in target.token (e.g. ${STACKAI_API_KEY})' : 'remove it');
+    }
+    out[lower] = value;
+  }
+  return out;
 }

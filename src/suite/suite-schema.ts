@@ -89,6 +89,7 @@ export const SUITE_SCHEMA: SchemaType = {
           flow_id: str('Flow id.', { required: true }),
           token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. Never printed.' },
           verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with every run / stream call (a variant may set its own); absent: not sent.' },
+          headers: { type: { kind: 'map', values: { kind: 'string' } }, default: {}, doc: 'Extra HTTP headers on every call (${VAR} expands; never printed). authorization, content-type, content-length and host are flowbench\'s own.' },
           simulator: {
             doc: 'Embedded simulator settings (base_url: simulator only).',
             type: {

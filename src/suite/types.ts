@@ -8,6 +8,8 @@ export interface TargetSpec {
   flowId: string;
   /** May be ''. Never printed, logged or written anywhere. */
   token: string;
+  /** Extra headers on every call (lower-cased names); like the token, never printed. */
+  headers: Record<string, string>;
   /** Only used when baseUrl is 'simulator'. flows: absolute path to a flows YAML (default: the bundled demo flows). */
   simulator: { flows: string | null; seed: number };
 }

@@ -28,6 +28,7 @@ export interface InFlightMark {
 export function clientFor(config: WorkerConfig): StackAIClient {
   return new StackAIClient({
     baseUrl: config.baseUrl, token: config.token, connections: config.connections,
+    ...(config.headers !== undefined && { headers: config.headers }),
     ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
   });
 }

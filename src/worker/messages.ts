@@ -32,6 +32,8 @@ export interface WorkerConfig {
   graders: GraderSpec[];
   /** Sockets per executor's connection pool. */
   connections: number;
+  /** The suite's extra headers (target.headers). */
+  headers?: Record<string, string>;
   anchor: ClockAnchor;
   /**
    * True: records are completed where they finish (line encoded, statistics recorded in the thread);

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const seen: { variantRow: string; query: URLSearchParams; agent: string | undefined }[] = [];
+const seen: { variantRow: string; query: URLSearchParams; agent: string | undefined; team: string | undefined }[] = [];
 let url = '';
 const server = createServer((req, res) => {
   let body = '';
   req.on('data', (d) => (body += d));
   req.on('end', () => {
     const u = new URL(req.url!, 'http://x');
-    seen.push({ variantRow: JSON.parse(body || '{}')['in-0'] ?? '', query: u.searchParams, agent: req.headers['user-agent'] });
+    seen.push({ variantRow: JSON.parse(body || '{}')['in-0'] ?? '', query: u.searchParams, agent: req.headers['user-agent'], team: req.headers['x-team'] as string | undefined });
     res.setHeader('content-type', 'application/json');
     res.end('{"outputs":{"out-0":"ok"},"run_id":"r","state":"COMPLETED","error":null,"pause":null}');
   });
@@ -30,7 +30,7 @@ describe('request shaping', () => {
     const dir = tempDir('flowbench-shaping-');
     writeFileSync(join(dir, 'rows.csv'), 'q\nonly row\n');
     writeFileSync(join(dir, 'suite.yaml'), `name: shaping
-target: { base_url: "${url}", org_id: o, flow_id: f, token: t, verbose: false }
+target: { base_url: "${url}", org_id: o, flow_id: f, token: t, verbose: false, headers: { X-Team: "${'$'}{TEAM_NAME}" } }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 variants:
@@ -38,11 +38,12 @@ variants:
   - { name: quiet, version: 2 }
 load: { concurrency: 1, retries: 0 }
 `);
-    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress']);
+    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress'], { env: { TEAM_NAME: 'search-quality' } });
     expect(r.code, r.stderr).toBe(0);
     const byVersion = Object.fromEntries(seen.map((s) => [s.query.get('version'), s.query.get('verbose')]));
     expect(byVersion).toEqual({ 1: 'true', 2: 'false' });
     for (const s of seen) expect(s.agent).toMatch(/^flowbench\/\d+\.\d+\.\d+/);
+    for (const s of seen) expect(s.team).toBe('search-quality');
 
     seen.length = 0;
     writeFileSync(join(dir, 'plain.yaml'), `name: plain
@@ -53,5 +54,18 @@ mode: run
     const p = await runCli(['run', join(dir, 'plain.yaml'), '--out', join(dir, 'plain-out'), '--no-progress']);
     expect(p.code, p.stderr).toBe(0);
     expect(seen.map((s) => s.query.has('verbose'))).toEqual([false]);
+  });
+
+  it('a header flowbench sets itself is refused at its line, with where the key goes instead', async () => {
+    const dir = tempDir('flowbench-shaping-');
+    writeFileSync(join(dir, 'rows.csv'), 'q\nrow\n');
+    writeFileSync(join(dir, 'suite.yaml'), `name: bad-headers
+target: { base_url: "${url}", org_id: o, flow_id: f, token: t, headers: { Authorization: "Bearer x" } }
+dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
+`);
+    const r = await runCli(['validate', join(dir, 'suite.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suite\.yaml:2.*authorization is set by flowbench/);
+    expect(r.stderr).toMatch(/target\.token/);
   });
 });

@@ -30,7 +30,7 @@ describe('loadSuite: good suites', () => {
       file: join(dir, 'suites/s.yaml'),
       dir: join(dir, 'suites'),
       name: 'smoke',
-      target: { baseUrl: 'simulator', orgId: 'demo', flowId: 'f1', token: '', simulator: { flows: null, seed: 42 } },
+      target: { baseUrl: 'simulator', orgId: 'demo', flowId: 'f1', token: '', headers: {}, simulator: { flows: null, seed: 42 } },
       dataset: { path: join(dir, 'suites/data/d.csv'), format: 'csv', inputs: { 'in-0': '{{question}}' }, expected: null, limit: null },
       mode: 'stream',
       stream: { sse: false, delta: true, prefix: false },
