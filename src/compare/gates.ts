@@ -1,5 +1,6 @@
 // Regression gates (`compare.fail_on`): parsed at load time, evaluated on a comparison. A gate fires
 // only when the change is worse than its limit AND significant at alpha.
+import { closestKey } from '../suite/closest-key.js';
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { formatDiff, formatInterval, formatPercent, formatValue, pClause, TEST_LABEL } from './format.js';
 import type { GateResult, MetricComparison } from './types.js';
@@ -37,7 +38,11 @@ export function parseGate(key: string, value: string | number, metadataNames: re
   const m = /^(.+)_(increase|rise|decrease|drop)$/.exec(key);
   const valid = gateMetrics(metadataNames);
   const example = 'e.g. pass_rate_drop: 0.02, ttft_p95_increase: 10%, latency_p50_increase: 50ms';
-  if (!m) return { at: 'key', message: `unknown gate "${key}": a gate is a metric followed by _increase or _decrease (or _drop)`, hint: example };
+  if (!m) {
+    const names = valid.flatMap((v) => ['increase', 'decrease', 'drop', 'rise'].map((d) => `${v.replace(/_ms$/, '')}_${d}`));
+    const near = closestKey(key, names);
+    return { at: 'key', message: `unknown gate "${key}": a gate is a metric followed by _increase or _decrease (or _drop)`, hint: near === null ? example : `did you mean ${near}? ${example}` };
+  }
   const base = m[1]!;
   const metric = [base, `${base}_ms`].find((x) => valid.includes(x));
   if (!metric) {
@@ -46,7 +51,7 @@ export function parseGate(key: string, value: string | number, metadataNames: re
       at: 'key',
       message: known
         ? `gate "${key}": ${base} has no significance test, so a gate on it could never fire`
-        : `gate "${key}": unknown metric "${base}"`,
+        : `gate "${key}": unknown metric "${base}"${((n) => (n === null ? '' : ` (did you mean ${n.replace(/_ms$/, '')}_${m[2]}?)`))(closestKey(base, valid))}`,
       hint: `gate one of: ${valid.map((v) => v.replace(/_ms$/, '')).join(', ')} (+ _increase / _decrease); use a threshold for other metrics`,
     };
   }

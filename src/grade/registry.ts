@@ -11,6 +11,7 @@ import { similarity } from './similarity-grader.js';
 import { contains, equals, icontains, startsWith } from './text-graders.js';
 import { latency, ttft } from './timing-graders.js';
 import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem } from './types.js';
+import { closestKey } from '../suite/closest-key.js';
 import type { GraderSpec } from '../suite/types.js';
 
 const FAMILIES: Record<string, GraderFamily> = {
@@ -38,11 +39,15 @@ function resolve(type: string): { family: GraderFamily | undefined; negate: bool
 export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process.cwd() }): SpecProblem {
   const { family } = resolve(spec.type);
   if (!family) {
-    return { key: 'type', message: `unknown grader type "${spec.type}"`, hint: `use one of: ${GRADER_TYPES.join(', ')} (prefix not- to invert)` };
+    const near = closestKey(spec.type.replace(/^not-/, ''), GRADER_TYPES);
+    const guess = near === null ? '' : `did you mean ${spec.type.startsWith('not-') ? 'not-' : ''}${near}? `;
+    return { key: 'type', message: `unknown grader type "${spec.type}"`, hint: `${guess}use one of: ${GRADER_TYPES.join(', ')} (prefix not- to invert)` };
   }
   for (const key of Object.keys(spec)) {
     if (!COMMON_KEYS.includes(key) && !family.keys.includes(key)) {
-      return { key, message: `unknown key "${key}" for grader ${spec.type}`, hint: `keys for ${spec.type}: ${[...family.keys, ...COMMON_KEYS.slice(1)].join(', ')}` };
+      const known = [...family.keys, ...COMMON_KEYS.slice(1)];
+      const near = closestKey(key, known);
+      return { key, message: `unknown key "${key}" for grader ${spec.type}`, hint: `${near === null ? '' : `did you mean ${near}? `}keys for ${spec.type}: ${known.join(', ')}` };
     }
   }
   for (const key of family.required) {

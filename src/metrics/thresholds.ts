@@ -1,6 +1,7 @@
 // Threshold expressions (k6 style, DESIGN §2): a tiny grammar "<op> <number>" per named metric,
 // parsed at load time, evaluated per variant on the summary (and on the harness report, run-wide).
 import { harnessMetric, type HarnessMetric, type HarnessReport } from '../harness/harness-report.js';
+import { closestKey } from '../suite/closest-key.js';
 import type { VariantSummary } from './variant-stats.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
@@ -52,7 +53,8 @@ const EXPR = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/;
 export function parseThreshold(metric: string, expr: string | number, metadataNames: string[] = []): ParsedThreshold | string {
   const valid = [...THRESHOLD_METRICS, ...metadataNames.flatMap((n) => ['sum', 'mean', 'p50', 'p95', 'max'].map((s) => `${n}_${s}`))];
   if (!valid.includes(metric)) {
-    return `unknown threshold metric "${metric}"; valid: ${valid.join(', ')}`;
+    const near = closestKey(metric, valid);
+    return `unknown threshold metric "${metric}"${near === null ? '' : ` (did you mean ${near}?)`}; valid: ${valid.join(', ')}`;
   }
   const m = EXPR.exec(String(expr));
   if (!m) return `threshold "${metric}: ${expr}" must look like "< 1500", ">= 0.9" or "< 1%"`;

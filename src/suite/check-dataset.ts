@@ -1,4 +1,5 @@
 // Opens the suite's dataset once at load time: it must exist and parse, and templates may name only its columns.
+import { closestKey } from './closest-key.js';
 import { stat } from 'node:fs/promises';
 import { readColumns } from '../dataset/read-rows.js';
 import { compileTemplate } from '../dataset/template.js';
@@ -37,7 +38,8 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
     const unknown = names.find((n) => !columns.includes(n));
     if (unknown === undefined) continue;
     const what = unknown === 'expected' ? `{{expected}} has no source: the suite sets no dataset.expected and the dataset has no 'expected' column` : `template names column '${unknown}', which the dataset does not have`;
-    throw src.error(where.value(t.path), `${what} (in ${t.path.join('.')})`, `columns in ${ds.path}: ${listed}`);
+    const near = unknown === 'expected' ? null : closestKey(unknown, columns);
+    throw src.error(where.value(t.path), `${what} (in ${t.path.join('.')})`, `${near === null ? '' : `did you mean {{${near}}}? `}columns in ${ds.path}: ${listed}`);
   }
   checkGraderTemplates(s, columns, ctx);
 }

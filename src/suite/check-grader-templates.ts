@@ -1,5 +1,6 @@
 // Grader values are templates over the dataset's columns: a name the dataset lacks is refused at load time,
 // at the grader's line, like a bad input template (a typo would otherwise grade every row against "").
+import { closestKey } from './closest-key.js';
 import { compileTemplate, RESERVED_NAMES } from '../dataset/template.js';
 import type { LoadContext } from './load-context.js';
 import type { Suite } from './types.js';
@@ -32,7 +33,8 @@ export function checkGraderTemplates(s: Suite, columns: string[], ctx: LoadConte
         const unknown = names.find((n) => !RESERVED_NAMES.includes(n) && !extra.includes(n) && !columns.includes(n));
         if (unknown === undefined) continue;
         const allowed = [...columns, ...RESERVED_NAMES, ...extra].map((c) => `{{${c}}}`).join(' ');
-        throw ctx.src.error(at, `graders[${i}] (${spec.type}): ${key} names column '${unknown}', which the dataset does not have`, `use one of: ${allowed}`);
+        const near = closestKey(unknown, columns);
+        throw ctx.src.error(at, `graders[${i}] (${spec.type}): ${key} names column '${unknown}', which the dataset does not have`, `${near === null ? '' : `did you mean {{${near}}}? `}use one of: ${allowed}`);
       }
     }
   });

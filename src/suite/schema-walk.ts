@@ -1,6 +1,6 @@
 // Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path.
 import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { unknownKeyHint } from './closest-key.js';
+import { closestKey, unknownKeyHint } from './closest-key.js';
 import { parseDuration } from './duration.js';
 import { expandEnv } from './env-expand.js';
 import { describeType, type FieldSchema, type SchemaType } from './suite-schema.js';
@@ -172,7 +172,11 @@ class Walker {
         if (v === null) return bad();
         // A number or boolean where text is expected keeps its source text (`flow_id: 0123` stays "0123").
         const text = typeof v === 'string' ? v : node.source !== undefined && node.source !== '' ? node.source : String(v);
-        if (type.enum && !type.enum.includes(text)) bad();
+        if (type.enum && !type.enum.includes(text)) {
+          const near = closestKey(text, type.enum);
+          if (near === null) bad();
+          throw this.src.error(this.src.pos(node), `${pathLabel(path)} must be one of ${type.enum.join(' | ')}, got ${JSON.stringify(text)}`, `did you mean ${near}?`);
+        }
         if (type.nonEmpty && text.trim() === '') bad();
         return text;
       }
