@@ -1,4 +1,5 @@
 // A mistake in the user's input (suite, dataset, command line): exit code 2, never a stack trace.
+import { relative, sep } from 'node:path';
 
 export interface ConfigErrorLocation {
   file?: string;
@@ -26,7 +27,9 @@ export class ConfigError extends Error {
   format(): string {
     let where = '';
     if (this.file) {
-      where = this.file;
+      // A file below the working folder is named as the user would type it (suites/demo.yaml).
+      const cwd = process.cwd();
+      where = this.file.startsWith(cwd + sep) ? relative(cwd, this.file) : this.file;
       if (this.line !== undefined) where += `:${this.line}`;
       if (this.line !== undefined && this.column !== undefined) where += `:${this.column}`;
       where += ': ';
