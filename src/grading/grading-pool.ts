@@ -4,6 +4,7 @@
 // thread is caught the same way. Either way the grader that did it is known from shared memory, gets a
 // grader error, and the batch is graded again without it: every record is graded, none lost.
 import { Piscina } from 'piscina';
+import { prepareGraderInfo } from '../grade/registry.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { nowMs } from '../metrics/clock.js';
@@ -36,7 +37,9 @@ interface Active {
   stopped: { job: number; grader: number; reason: string } | null;
 }
 
-export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, threads: number, sinks: { stats(delta: RunStatsDelta): void }, timeouts: (number | null)[]): Promise<GradingPool> {
+export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, threads: number, sinks: { stats(delta: RunStatsDelta): void }): Promise<GradingPool> {
+  /** Per grader, its own per-call limit (scripts), or null: what the watchdog holds each call to. */
+  const timeouts = prepareGraderInfo(base.graders).map((g) => g.timeoutMs);
   const booted = new Int32Array(new SharedArrayBuffer(4));
   const config: GradingConfig = { ...base, booted };
   const scripts = base.graders.filter((g) => g.type === 'script' || g.type === 'not-script').map((g) => String(g.path));
@@ -53,13 +56,12 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
   });
   let bootError: Error | null = null;
   piscina.on('error', (err: unknown) => (bootError ??= err instanceof Error ? err : new Error(String(err))));
-  const exits = piscina.threads.map((w) => new Promise<number>((r) => w.once('exit', r)));
   const watches = new Map<number, ThreadWatchSnapshot>();
 
   // Boot: every thread loads its graders (script modules included) before the first request is sent.
   const bootStart = nowMs();
   let exited: number | null = null;
-  for (const e of exits) void e.then((code) => (exited ??= code));
+  for (const w of piscina.threads) w.once('exit', (code: number) => (exited ??= code));
   while (Atomics.load(booted, 0) < threads && bootError === null && exited === null && nowMs() - bootStart < BOOT_LIMIT_MS) {
     await new Promise((r) => setTimeout(r, 10));
   }

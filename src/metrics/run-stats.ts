@@ -23,14 +23,37 @@ export interface RunStatsDelta {
 
 const takeAll = (stats: VariantStats[]) => stats.map((s) => (s.pending() ? s.take() : null));
 
+/** What both sides count a completed record into. */
+interface Counts {
+  done: number;
+  errors: number;
+  warmupDone: number;
+  readonly stats: VariantStats[];
+  step(i: number): VariantStats[];
+  readonly timeline: { add(r: ResultRecord, variant: number): void };
+}
+
+/** The one rule for counting a completed record: warm-up results count only as such. */
+function countRecord(c: Counts, record: ResultRecord, env: RecordEnvelope): void {
+  if (env.warmup) {
+    c.warmupDone++;
+    return;
+  }
+  c.done++;
+  if (!record.ok) c.errors++;
+  c.stats[env.variant]!.add(record);
+  if (env.step !== null) c.step(env.step)[env.variant]!.add(record);
+  c.timeline.add(record, env.variant);
+}
+
 /** Lives in a thread that completes records; never shared between threads. */
-export class RunStatsShard {
-  private readonly stats: VariantStats[];
+export class RunStatsShard implements Counts {
+  readonly stats: VariantStats[];
   private readonly steps = new Map<number, VariantStats[]>();
-  private readonly timeline = new TimelineShard();
-  private done = 0;
-  private errors = 0;
-  private warmupDone = 0;
+  readonly timeline = new TimelineShard();
+  done = 0;
+  errors = 0;
+  warmupDone = 0;
 
   constructor(private readonly variantCount: number) {
     this.stats = Array.from({ length: variantCount }, () => new VariantStats());
@@ -38,19 +61,13 @@ export class RunStatsShard {
 
   /** A completed record (completeRecord applied) and the envelope it travelled with. */
   add(record: ResultRecord, env: RecordEnvelope): void {
-    if (env.warmup) {
-      this.warmupDone++;
-      return;
-    }
-    this.done++;
-    if (!record.ok) this.errors++;
-    this.stats[env.variant]!.add(record);
-    if (env.step !== null) {
-      let step = this.steps.get(env.step);
-      if (!step) this.steps.set(env.step, (step = Array.from({ length: this.variantCount }, () => new VariantStats())));
-      step[env.variant]!.add(record);
-    }
-    this.timeline.add(record, env.variant);
+    countRecord(this, record, env);
+  }
+
+  step(i: number): VariantStats[] {
+    let step = this.steps.get(i);
+    if (!step) this.steps.set(i, (step = Array.from({ length: this.variantCount }, () => new VariantStats())));
+    return step;
   }
 
   /** What was added since the last take, or null when nothing was; the shard starts again from empty. */
@@ -72,7 +89,7 @@ export class RunStatsShard {
  * replay) and shards' deltas merged give the same figures. After finish(), both are ignored: late
  * results (requests abandoned after the grace period) must not reopen a closed timeline.
  */
-export class RunStatsTotal {
+export class RunStatsTotal implements Counts {
   readonly stats: VariantStats[];
   /** Sweep only: per step, per variant. */
   readonly stepStats: VariantStats[][] = [];
@@ -102,16 +119,7 @@ export class RunStatsTotal {
 
   /** A completed record (completeRecord applied) and its envelope. */
   add(record: ResultRecord, env: RecordEnvelope): void {
-    if (this.closed) return;
-    if (env.warmup) {
-      this.warmupDone++;
-      return;
-    }
-    this.done++;
-    if (!record.ok) this.errors++;
-    this.stats[env.variant]!.add(record);
-    if (env.step !== null) this.step(env.step)[env.variant]!.add(record);
-    this.timeline.add(record, env.variant);
+    if (!this.closed) countRecord(this, record, env);
   }
 
   merge(d: RunStatsDelta): void {
@@ -134,7 +142,7 @@ export class RunStatsTotal {
     this.timeline.flush((nowMs() - this.anchor.monoMs) / 1000, true);
   }
 
-  private step(i: number): VariantStats[] {
+  step(i: number): VariantStats[] {
     return (this.stepStats[i] ??= this.stats.map(() => new VariantStats()));
   }
 }

@@ -54,11 +54,8 @@ export class RunCollector {
   }
 
   /** Lines a thread completed and encoded. */
-  lines(text: string): void {
-    if (this.closed) return;
-    let n = 0;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    this.sink.writeText(text, n);
+  lines(text: string, count: number): void {
+    if (!this.closed) this.sink.writeText(text, count);
   }
 
   /** Statistics a thread recorded since its last delta. */
@@ -110,7 +107,7 @@ export class RunCollector {
     if (jobs.length === 0) return;
     const batch = this.grading!.grade(jobs).then(
       ({ text, records }) => {
-        if (text !== '') this.lines(text);
+        if (text !== '') this.lines(text, jobs.length - records.length);
         records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env));
       },
       (err: unknown) => {

@@ -165,7 +165,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t) => collector.lines(t), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e), counted: (m, f) => countLive(m, f) },
+      { lines: (t, n) => collector.lines(t, n), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e), counted: (m, f) => countLive(m, f) },
     );
     poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
     closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
@@ -296,7 +296,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     finishedAt: toIso(anchor, nowMs()),
     durationMs: Math.round(nowMs() - runStart),
     partial: interrupted || fatal !== null,
-    stoppedEarly: stoppedBy === null ? null : { kind: (stoppedBy as ClassifiedError).kind, status: (stoppedBy as ClassifiedError).status, message: (stoppedBy as ClassifiedError).message, hint: stopHint(stoppedBy) },
+    stoppedEarly: earlyStop(stoppedBy),
     target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
@@ -321,4 +321,9 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   await writeHlogs(dir, stats.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
+}
+
+/** report.json's account of an early stop (null when the run was not stopped). */
+function earlyStop(e: ClassifiedError | null): Report['stoppedEarly'] {
+  return e === null ? null : { kind: e.kind, status: e.status, message: e.message, hint: stopHint(e) };
 }

@@ -1,7 +1,6 @@
 // Starts the grading pool for a suite that has graders: sized by the cores the request threads leave,
 // judge calls made with the run's own target, timeouts of script graders handed to the watchdog.
 import { availableParallelism } from 'node:os';
-import { prepareGraderInfo } from '../grade/registry.js';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
@@ -30,6 +29,5 @@ export function startGrading(
     },
     gradingThreads(requestThreads),
     { stats },
-    prepareGraderInfo(suite.graders).map((g) => g.timeoutMs),
   );
 }

@@ -26,7 +26,8 @@ export type PoolOutcome = { written: true } | { record: ResultRecord } | null;
 
 /** What the pool hands the runner as it comes: lines to append, statistics to merge. */
 export interface PoolSinks {
-  lines(text: string): void;
+  /** `count` lines (the WRITTEN outcomes of one batch), already encoded. */
+  lines(text: string, count: number): void;
   stats(delta: RunStatsDelta): void;
   /**
    * A thread died mid-run: the statistics it had not yet sent died with it (its lines are written).
@@ -138,7 +139,7 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
           break;
         case 'done':
           lane.running = msg.running;
-          if (msg.text !== '') sinks.lines(msg.text);
+          if (msg.text !== '') sinks.lines(msg.text, msg.outcomes.reduce<number>((n, o) => n + (o === WRITTEN ? 1 : 0), 0));
           if (msg.alarm !== undefined) sinks.alarm(msg.alarm);
           if (msg.measured > 0) sinks.counted(msg.measured, msg.failed);
           for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
