@@ -1,13 +1,23 @@
 // `flowbench report DIR`: rebuilds every derived report file (report.html, results.csv, .hgrm, …)
 // from the folder's report.json and results.jsonl, e.g. after an upgrade or on another machine.
+// A folder without report.json (the run was killed) gets report.json rebuilt from results.jsonl first.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadSavedRun } from '../compare/saved-run.js';
+import { rebuildReport } from '../runner/rebuild-report.js';
 import { DERIVED_WRITERS } from '../report/write-reports.js';
 import { ConfigError } from '../suite/config-error.js';
 
 export async function reportCommand(dirArg: string): Promise<number> {
   const dir = resolve(dirArg);
+  if (existsSync(dir) && !existsSync(join(dir, 'report.json')) && existsSync(join(dir, 'results.jsonl'))) {
+    const { report, results, tornBytes } = await rebuildReport(dir);
+    await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const torn = tornBytes > 0 ? `; a torn last line (${tornBytes} bytes) left out` : '';
+    process.stdout.write(`rebuilt ${join(dirArg, 'report.json')} from ${results} results in results.jsonl${torn}${report.partial ? ' (the run did not finish: the report is partial)' : ''}\n`);
+  }
   const { report, resultsPath } = await loadSavedRun(dir);
   if (resultsPath === null) {
     throw new ConfigError(`no results.jsonl in ${dir}`, { file: dir }, 'the reports are rebuilt from results.jsonl and report.json: both must be there');
@@ -22,7 +32,7 @@ export async function reportCommand(dirArg: string): Promise<number> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('rebuild report.html, results.csv and the other report files of a run folder from its results.jsonl and report.json')
+    .description('rebuild report.html, results.csv and the other report files of a run folder from its results.jsonl and report.json (report.json too, when a killed run left none)')
     .argument('<dir>', 'a report folder written by `flowbench run`')
     .addHelpText('after', '\nExample:\n  flowbench report reports/demo-20260101-120000')
     .action(async (dir: string) => {

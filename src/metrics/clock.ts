@@ -16,6 +16,15 @@ export function anchorClock(): ClockAnchor {
   return { monoMs: nowMs(), epochMs: Date.now() };
 }
 
+/**
+ * An anchor whose zero is the wall-clock instant `epochMs` (in the past): a resumed run's sessions all
+ * count their timestamps from the run's first start, so they share one clock and never overlap.
+ */
+export function anchorAt(epochMs: number): ClockAnchor {
+  const mono = nowMs();
+  return { monoMs: mono - (Date.now() - epochMs), epochMs };
+}
+
 // Two ISO timestamps per result: formatting a Date each time cost ~1 µs per result (CPU profile of
 // bench/overhead.mjs); the text up to the second is reused while the second stays the same.
 let isoSecond = Number.NaN;

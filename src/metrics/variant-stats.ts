@@ -42,7 +42,7 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown {
   ttfbMs: MetricSummary | null;
   itlMs: MetricSummary | null;
   queueMs: MetricSummary | null;
-  /** Completed requests per second over the variant's active span (first start to last end). */
+  /** Completed requests per second over the variant's active span (first start to last end; a resumed run: its sessions' active spans). */
   rps: number | null;
   grades: GradeSummary;
   metadataFetched: number;
@@ -201,9 +201,13 @@ export class VariantStats {
     this.graderStats.merge(d.graders);
   }
 
-  summary(): VariantSummary {
+  /**
+   * `activeSeconds`: the time the load ran, when the variant's own span (first start to last end) is
+   * not it: a resumed run's span also covers the pauses between its sessions.
+   */
+  summary(activeSeconds?: number): VariantSummary {
     const c = this.c;
-    const span = (this.lastEnd - this.firstStart) / 1000;
+    const span = activeSeconds ?? (this.lastEnd - this.firstStart) / 1000;
     return {
       requests: c.requests,
       ok: c.ok,

@@ -4,6 +4,7 @@ import type { CompareSettings, Comparison } from '../compare/types.js';
 import type { HarnessReport } from '../harness/harness-report.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
+import type { RunSession } from '../runner/sessions.js';
 import type { SweepReport } from '../runner/sweep-report.js';
 import type { LoadStage, SweepSpec } from '../suite/types.js';
 import type { VariantSummary } from '../metrics/variant-stats.js';
@@ -26,11 +27,16 @@ export interface Report {
   mergedShards?: { index: number; count: number; dir: string }[];
   startedAt: string;
   finishedAt: string;
+  /** Time the load ran, ms: from the clock's start to the load's end, summed over the sessions. */
   durationMs: number;
   /** True when the run was cut short (Ctrl-C or a fatal error); the numbers cover what finished. */
   partial: boolean;
   /** The run stopped sending early: a failure meant every further request would fail alike (a wrong key, say). */
   stoppedEarly?: { kind: string; status: number | null; message: string; hint: string } | null;
+  /** True when the run was continued with --resume; `sessions` lists each part (absent in older reports). */
+  resumed?: boolean;
+  /** Each session of the run on its one clock; durationMs and rps are over the sum of their active spans. */
+  sessions?: RunSession[];
   target: { baseUrl: string; orgId: string; flowId: string; mode: Mode };
   load: {
     model: LoadModel;

@@ -3,14 +3,14 @@
 import type { ClockAnchor } from '../metrics/clock.js';
 import { RunStatsTotal } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
-import { scanResults } from './resume.js';
+import { envelopeOf, scanResults } from './resume.js';
 
 export async function recountFromResults(path: string, anchor: ClockAnchor, suite: Suite): Promise<RunStatsTotal> {
   const names = suite.variants.map((v) => v.name);
   const total = new RunStatsTotal(anchor, names);
   await scanResults(path, (r) => {
     const variant = names.indexOf(r.variant);
-    if (variant >= 0) total.add(r, { variant, step: r.step ?? null, warmup: r.warmup === true, sendLagMs: r.sendLagMs ?? 0, delayed: r.delayed === true });
+    if (variant >= 0) total.add(r, envelopeOf(r, variant));
   });
   total.finish();
   return total;

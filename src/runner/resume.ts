@@ -6,8 +6,9 @@ import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
-import type { ResultRecord } from '../record/result-record.js';
-import { buildManifest, manifestMismatch, readManifest, writeManifest } from './run-manifest.js';
+import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
+import { buildManifest, manifestMismatch, readManifest, writeManifest, type RunManifest } from './run-manifest.js';
+import type { SessionMark } from './sessions.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 
@@ -19,8 +20,12 @@ export interface RunDir {
   done: Set<string>;
   /** True when resuming. */
   resumed: boolean;
-  /** When the run first started (the manifest's time when resuming). */
+  /** When the run first started (the manifest's time when resuming): the zero of the run's one clock. */
   startedAt: Date;
+  /** The manifest as written; `startSession` / `endSession` add this session's mark to it. */
+  manifest: RunManifest;
+  /** The sessions before this one (empty for a new run). */
+  earlier: SessionMark[];
   /** The manifest's suite + dataset hash (also written to report.json). */
   suiteHash: string;
   /** Bytes of a torn last line that were dropped (0 if none). */
@@ -44,7 +49,7 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
     }
     await rm(results, { force: true });
     await writeManifest(dir, manifest);
-    return { done: new Set(), resumed: false, startedAt: now, suiteHash: manifest.suiteHash, droppedBytes: 0, replay: async () => 0 };
+    return { done: new Set(), resumed: false, startedAt: now, manifest, earlier: [], suiteHash: manifest.suiteHash, droppedBytes: 0, replay: async () => 0 };
   }
   const before = await readManifest(dir);
   const why = manifestMismatch(before, manifest);
@@ -61,6 +66,8 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
     done,
     resumed: true,
     startedAt: new Date(before.startedAt),
+    manifest: before,
+    earlier: before.sessions ?? [],
     suiteHash: manifest.suiteHash,
     droppedBytes: scan.tornBytes,
     replay: async (onRecord) => {
@@ -94,25 +101,27 @@ export function skipDone<T extends { variant: number; row: number; iteration: nu
   })();
 }
 
-/** What replay needs of the run's collector: its per-variant statistics and live counters. */
-export interface ReplayTarget {
-  stats: Array<{ add(r: ResultRecord): void }>;
-  done: number;
-  errors: number;
-  warmupDone: number;
+/** Records this session's mark in the manifest: at its clock's start (finishedAt null), and again at its end. */
+export async function markSession(dir: string, runDir: RunDir, mark: SessionMark): Promise<void> {
+  runDir.manifest = { ...runDir.manifest, sessions: [...runDir.earlier, mark] };
+  await writeManifest(dir, runDir.manifest);
 }
 
-/** Counts an earlier run's record as if it had just finished (it is already in results.jsonl: not written again). */
-export function replayInto(c: ReplayTarget, r: ResultRecord, suite: Suite, onResult?: (r: ResultRecord) => void): void {
+/** The envelope a saved record was completed with, read back from its own fields. */
+export function envelopeOf(r: ResultRecord, variant: number): RecordEnvelope {
+  return { variant, step: r.step ?? null, warmup: r.warmup === true, sendLagMs: r.sendLagMs ?? 0, delayed: r.delayed === true };
+}
+
+/**
+ * Counts an earlier session's record as if it had just finished (it is already in results.jsonl: not
+ * written again), timeline and sweep steps included. Returns whether it was a measured request.
+ */
+export function replayInto(c: { add(r: ResultRecord, env: RecordEnvelope): void }, r: ResultRecord, suite: Suite, onResult?: (r: ResultRecord) => void): boolean {
   const variant = suite.variants.findIndex((v) => v.name === r.variant);
-  if (variant < 0) return; // the manifest check makes this impossible; never count a stranger
-  if (r.warmup === true) c.warmupDone++;
-  else {
-    c.done++;
-    if (!r.ok) c.errors++;
-    c.stats[variant]!.add(r);
-  }
+  if (variant < 0) return false; // the manifest check makes this impossible; never count a stranger
+  c.add(r, envelopeOf(r, variant));
   onResult?.(r);
+  return r.warmup !== true;
 }
 
 /**

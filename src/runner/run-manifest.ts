@@ -2,10 +2,12 @@
 // token left out) and the dataset's bytes, so that `--resume DIR` can refuse a suite or dataset that changed.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
+import { maskedHeaders } from '../worker/row-headers.js';
+import type { SessionMark } from './sessions.js';
 
 export const MANIFEST_FILE = 'run-manifest.json';
 
@@ -22,6 +24,13 @@ export interface RunManifest {
   /** One hash per setting (e.g. "load.concurrency"), so a refusal can name what changed. */
   settings: Record<string, string>;
   dataset: { path: string; sha256: string; bytes: number };
+  /**
+   * The suite as the run used it (flags applied), without the token and header values: what
+   * `flowbench report DIR` needs to rebuild report.json from results.jsonl after a kill.
+   */
+  suiteAsRun?: Suite;
+  /** The run's sessions so far (first run, then each --resume); absent in folders written by earlier versions. */
+  sessions?: SessionMark[];
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -32,7 +41,8 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  */
 export function suiteSettings(suite: Suite): Record<string, string> {
   const { file: _file, dir: _dir, report: _report, ...rest } = suite;
-  const target = { ...rest.target, token: undefined };
+  // Secret-looking header values are left out too (row-headers.ts): no hash of a credential is written.
+  const target = { ...rest.target, token: undefined, headers: maskedHeaders(rest.target.headers ?? {}) };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...rest, target })) {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -68,11 +78,21 @@ export async function buildManifest(suite: Suite, startedAt: Date): Promise<RunM
     suiteHash: sha256(JSON.stringify([shared, dataset.sha256])),
     settings: sorted,
     dataset,
+    suiteAsRun: keptSuite(suite),
   };
 }
 
+/** The suite without what must never be written: the token, and the values of extra headers. */
+export function keptSuite(suite: Suite): Suite {
+  const headers = Object.fromEntries(Object.keys(suite.target.headers ?? {}).map((k) => [k, '(not kept)']));
+  return { ...suite, target: { ...suite.target, token: '', headers } };
+}
+
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Written beside and renamed over: a kill mid-write leaves the old manifest, never a torn one.
+  const file = join(dir, MANIFEST_FILE);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
 }
 
 /** Reads DIR's manifest; a folder without one is not a run flowbench can resume. */

@@ -2,24 +2,21 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
-import { loadModel } from '../load/model.js';
-import { anchorClock, nowMs, toIso } from '../metrics/clock.js';
-import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
+import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../metrics/clock.js';
+import { parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
 import { writeReports } from '../report/write-reports.js';
-import { compareInRun } from '../compare/run-comparisons.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
-import { harnessReport } from '../harness/harness-report.js';
 import { DEFAULT_STALL_MS, startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { InlinePool } from '../worker/inline-pool.js';
 import type { RequestTask } from '../worker/messages.js';
 import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
-import { stopHint, stopsTheRun } from '../stackai/early-stop.js';
+import { stopsTheRun } from '../stackai/early-stop.js';
 import type { ClassifiedError } from '../stackai/types.js';
 import { harnessFailure } from './harness-failure.js';
 import { recountFromResults } from './recount.js';
@@ -30,8 +27,9 @@ import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
 import { plannedWork } from './planned.js';
 import { resilienceConfig } from './resilience.js';
-import { heldRun, prepareRunDir, replayInto } from './resume.js';
-import { sweepReport } from './sweep-report.js';
+import { heldRun, markSession, prepareRunDir, replayInto } from './resume.js';
+import { SessionTally, type SessionMark } from './sessions.js';
+import { assembleReport } from './assemble-report.js';
 import { writeHlogs } from './write-hlogs.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
@@ -144,13 +142,14 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let collector: RunCollector;
   let pool: RequestPool | undefined;
   let target: Awaited<ReturnType<typeof resolveTarget>>;
-  let anchor: ReturnType<typeof anchorClock>;
+  let anchor: ClockAnchor;
   let sink: ResultsSink;
   let feedback: ReturnType<typeof startFeedback>;
   let grading: GradingPool | null = null;
   let progress: Progress;
   try {
-    anchor = anchorClock();
+    // Every session of a run counts from the run's first start: a resumed one continues that clock.
+    anchor = anchorAt(runDir.startedAt.getTime());
     const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
     // The request threads start and warm up while the target (the embedded simulator, say) starts: they
     // learn where to send once both are ready. A failure on either side closes the other.
@@ -197,8 +196,18 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let loadOutcome: LoadOutcome | null = null;
   let abandoned = 0;
   let runStart = nowMs();
+  let loadEnd = runStart;
+  // Earlier sessions' records are counted again (timeline included) and tallied into their sessions.
+  const tally = new SessionTally(runDir.earlier, runDir.startedAt.getTime());
+  let replayed = 0;
+  let session: SessionMark = { startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), finishedAt: null, activeMs: null };
   try {
-    await runDir.replay((r) => replayInto(collector.total, r, suite, opts.onResult));
+    await runDir.replay((r) => {
+      if (replayInto(collector.total, r, suite, opts.onResult)) {
+        replayed++;
+        tally.add(r);
+      }
+    });
     progress = new Progress(
       () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: pool.running, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
       process.stderr,
@@ -208,6 +217,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     pool.clockStart();
     mainWatch.reset();
     runStart = nowMs();
+    session = { ...session, startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), threads: pool.threads, shard };
+    await markSession(dir, runDir, session);
     progress.begin();
     const driven = driveLoad(
       suite,
@@ -241,6 +252,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
     if ('value' in waited) loadOutcome = waited.value;
     else abandoned = collector.inFlight;
+    loadEnd = nowMs();
     opts.onLoadDone?.();
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
@@ -267,63 +279,17 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   }
   // A request thread that died took the statistics it had not sent with it: count the file instead.
   const stats = collector.needsRecount ? await recountFromResults(resolve(dir, 'results.jsonl'), anchor, suite) : collector.total;
-
-  const variants = suite.variants.map((v, i) => ({
-    name: v.name,
-    params: { version: v.version, runDraft: v.runDraft },
-    ...stats.stats[i]!.summary(),
-  }));
-  const harness = harnessReport(
-    [mainWatch.snapshot(), ...requestWatches, ...gradingWatches],
-    variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
-    { stallMs },
-  );
-  // A run is held to max_error_rate unless the suite names an error_rate threshold of its own.
-  const judged = thresholds.some((t) => t.metric === 'error_rate')
-    ? thresholds
-    : [...thresholds, { metric: 'error_rate', op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
-  const thresholdResults = evaluateThresholds(judged, variants.map((v) => ({ name: v.name, summary: v })), harness);
+  const sessions = [...tally.sessions(), { startedAt: session.startedAt, finishedAt: toIso(anchor, loadEnd), requests: stats.done - replayed, activeMs: Math.round(loadEnd - runStart) }];
   const interrupted = opts.signal?.aborted === true;
-  // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
-  const compared = await compareInRun({ suite, dir, variants, ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }) });
-  const report: Report = {
-    schemaVersion: 1,
-    suite: suite.name,
-    suiteFile: suite.file,
-    suiteHash: runDir.suiteHash,
-    shard,
-    startedAt: startedWall.toISOString(),
-    finishedAt: toIso(anchor, nowMs()),
-    durationMs: Math.round(nowMs() - runStart),
-    partial: interrupted || fatal !== null,
-    stoppedEarly: earlyStop(stoppedBy),
-    target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
-    load: {
-      // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
-      ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,
-        requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep }))(shardLoad(suite.load, shard)),
-      threads: pool.threads, started: loadOutcome?.started ?? stats.done + abandoned, warmupRequests: stats.warmupDone,
-      delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0), maxSendLagMs: loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
-      abandoned,
-    },
-    timeline: stats.timeline.buckets(),
-    sweep: suite.load.sweep && loadOutcome
-      ? sweepReport(loadOutcome.steps, stats.stepStats, suite.variants.map((v) => v.name), thresholds, suite.load.sweep.durationMs)
-      : null,
-    variants,
-    harness,
-    thresholds: thresholdResults,
-    comparisons: compared.comparisons,
-    compare: compared.settings,
-    verdict: thresholdResults.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && fatal === null && !interrupted && stoppedBy === null ? 'pass' : 'fail',
-  };
+  const report = await assembleReport({
+    suite, dir, suiteHash: runDir.suiteHash, originMs: runDir.startedAt.getTime(), shard, stats, thresholds,
+    watches: [mainWatch.snapshot(), ...requestWatches, ...gradingWatches], stallMs, sessions, threads: pool.threads,
+    loadOutcome, abandoned, partial: interrupted || fatal !== null, interrupted, fatal: fatal !== null, stoppedBy,
+    ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
+  });
+  await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(() => {});
   await writeReports(dir, report);
   await writeHlogs(dir, stats.timeline.hlogTexts());
   if (fatal !== null) throw fatal;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
-}
-
-/** report.json's account of an early stop (null when the run was not stopped). */
-function earlyStop(e: ClassifiedError | null): Report['stoppedEarly'] {
-  return e === null ? null : { kind: e.kind, status: e.status, message: e.message, hint: stopHint(e) };
 }

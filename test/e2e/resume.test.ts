@@ -8,7 +8,11 @@ import { CLI, ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.
 import { FAULT_FLOWS, question } from '../faults/helpers.js';
 
 interface Line { variant: string; row: number; iteration: number; ok: boolean; warmup?: boolean }
-interface Report { partial: boolean; suiteHash: string; load: { abandoned: number }; variants: Array<{ name: string; requests: number; ok: number; errors: number }> }
+interface Session { startedAt: string; finishedAt: string; requests: number; activeMs: number }
+interface Report {
+  partial: boolean; suiteHash: string; load: { abandoned: number }; variants: Array<{ name: string; requests: number; ok: number; errors: number; rps: number | null }>;
+  resumed?: boolean; sessions?: Session[]; durationMs: number; startedAt: string; timeline: Array<{ t: number; sent: number }>; verdict: string;
+}
 
 const ROWS = 24;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -86,6 +90,19 @@ describe('kill -9, then --resume', () => {
     // What a kill during a write could leave: half a line. It must be ignored, then cut off.
     appendFileSync(results, '{"variant":"published","row":3,"iter');
 
+    // No report after a kill -9: `flowbench report` rebuilds it from results.jsonl (and the manifest) alone.
+    const rebuilt = await runCli(['report', s.out]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(new RegExp(`rebuilt .*report\\.json from ${before.length} results .*torn last line .*partial`));
+    expect(rebuilt.stdout).toMatch(/wrote .*report\.html/);
+    const partial = readJson<Report>(join(s.out, 'report.json'));
+    expect(partial.partial).toBe(true);
+    expect(partial.verdict).toBe('fail');
+    expect(partial.variants.reduce((a, v) => a + v.requests, 0)).toBe(before.filter((l) => !l.warmup).length);
+    expect(partial.timeline.reduce((a, b) => a + b.sent, 0)).toBe(before.length);
+    expect(partial.sessions).toHaveLength(1);
+    expect(partial.sessions![0]!.requests).toBe(before.length);
+
     const resumed = await runCli(['run', s.file, '--resume', s.out, '--no-progress', '--threads', '1']);
     expect(resumed.code, resumed.stderr).toBe(0);
     const after = readJsonl<Line>(results);
@@ -97,11 +114,23 @@ describe('kill -9, then --resume', () => {
     expect(report.variants.map((v) => v.requests)).toEqual([ROWS, ROWS]);
     expect(report.variants.every((v) => v.ok === ROWS)).toBe(true);
     expect(report.suiteHash).toMatch(/^[0-9a-f]{64}$/);
+    // Both sessions on one clock: the timeline holds every request, req/s is over the active time only.
+    expect(report.resumed).toBe(true);
+    expect(report.sessions!.map((x) => x.requests)).toEqual([before.length, ROWS * 2 - before.length]);
+    expect(report.sessions![0]!.startedAt).toBe(partial.sessions![0]!.startedAt);
+    expect(Date.parse(report.sessions![1]!.startedAt)).toBeGreaterThan(Date.parse(report.sessions![0]!.finishedAt));
+    expect(report.durationMs).toBe(report.sessions!.reduce((a, x) => a + x.activeMs, 0));
+    expect(report.timeline.reduce((a, b) => a + b.sent, 0)).toBe(ROWS * 2);
+    for (const v of report.variants) expect(v.rps! * (report.durationMs / 1000)).toBeCloseTo(v.ok, 0);
 
-    // Resuming a finished run sends nothing and changes nothing.
+    // Resuming a finished run sends nothing and changes nothing but adds an empty session.
     const again = await runCli(['run', s.file, '--resume', s.out, '--no-progress', '--threads', '1']);
     expect(again.code).toBe(0);
     expect(readJsonl<Line>(results)).toEqual(after);
+    const third = readJson<Report>(join(s.out, 'report.json'));
+    expect(third.sessions!.map((x) => x.requests)).toEqual([before.length, ROWS * 2 - before.length, 0]);
+    expect(third.timeline.reduce((a, b) => a + b.sent, 0)).toBe(ROWS * 2);
+    expect(third.variants.map((v) => v.requests)).toEqual([ROWS, ROWS]);
   });
 
   it('refuses a changed suite or dataset, and a folder that is not a run, with the reason (exit 2)', async () => {
