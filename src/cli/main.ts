@@ -2,7 +2,7 @@
 // The flowbench command line: a thin layer over the library (parse flags, print, exit codes).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError, errorReport } from '../suite/config-error.js';
 import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
@@ -115,7 +115,7 @@ try {
     // --help and --version exit 0; every usage mistake is exit 2 (DESIGN §3).
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof ConfigError) {
-    process.stderr.write(`flowbench: error: ${err.format()}\n`);
+    process.stderr.write(errorReport(err));
     process.exitCode = 2;
   } else {
     process.stderr.write(`flowbench: internal error: ${(err as Error)?.message ?? String(err)}\n`);

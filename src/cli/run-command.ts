@@ -12,6 +12,7 @@ import { loadSavedRun } from '../compare/saved-run.js';
 import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { rateLimitNotice } from '../report/rate-limit-notice.js';
 import { loadSummaryLines } from '../report/load-summary.js';
+import { isHarnessMetric } from '../metrics/thresholds.js';
 import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
@@ -94,8 +95,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
     process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);
+    // A sweep's top step is meant to break the whole-run thresholds: shown, but not as the run failing.
+    const sweep = report.sweep;
+    if (sweep?.verdict && !sweep.verdict.ok) process.stdout.write(`run failed: ${sweep.verdict.reason}\n`);
     for (const t of failed) {
-      if (t.implicit) {
+      if (sweep?.verdict && !isHarnessMetric(t.metric)) {
+        process.stdout.write(`whole-run threshold broken (the sweep is judged per step): ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+      } else if (t.implicit) {
         const v = report.variants.find((x) => x.name === t.variant);
         const kinds = Object.entries(v?.errorKinds ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`).join(', ');
         process.stdout.write(`run failed: ${t.variant}: ${v?.errors ?? 0} of ${v?.requests ?? 0} requests failed (${kinds || 'no requests'}): ` +

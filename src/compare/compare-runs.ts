@@ -1,6 +1,7 @@
 // Compares two runs variant by variant: `flowbench compare BASE NEW`, `flowbench run --baseline DIR`
 // and the library's compareReports. Rows pair when both runs kept results.jsonl; else histograms.
 import type { VariantReport } from '../report/report-model.js';
+import { closestKey } from '../suite/closest-key.js';
 import { ConfigError } from '../suite/config-error.js';
 import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from './compare-variants.js';
 import { parseGate, type Gate } from './gates.js';
@@ -25,7 +26,10 @@ export function pairVariants<B extends { name: string }, C extends { name: strin
   if (!pairs.length && base.variants.length === 1 && cand.variants.length === 1) pairs = [[base.variants[0]!, cand.variants[0]!]];
   if (only?.length) {
     for (const n of only) {
-      if (!pairs.some(([, c]) => c.name === n)) throw new ConfigError(`--variant ${n}: not a variant of both runs`, {}, `use one of: ${pairs.map(([, c]) => c.name).join(', ') || 'none'}`);
+      if (pairs.some(([, c]) => c.name === n)) continue;
+      const paired = pairs.map(([, c]) => c.name);
+      const near = closestKey(n, paired);
+      throw new ConfigError(`--variant ${n}: not a variant of both runs`, {}, `${near === null ? '' : `did you mean ${near}? `}use one of: ${paired.join(', ') || 'none'}`);
     }
     pairs = pairs.filter(([, c]) => only.includes(c.name));
   }

@@ -66,7 +66,8 @@ function lookup(name: string, ctx: TemplateContext): unknown {
   return v === undefined ? '' : v;
 }
 
-function stringify(v: unknown): string {
+/** A rendered value as text, as a placeholder inside longer text becomes (header values need text). */
+export function stringify(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);

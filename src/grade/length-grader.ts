@@ -1,16 +1,10 @@
 // length: the output's length is within min / max, counted in chars (code points), words, or tokens
-// (OpenAI o200k_base BPE via gpt-tokenizer, loaded on first use).
+// (OpenAI o200k_base BPE, the tokenizer output tokens are counted with, loaded on first use).
+import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { checkEnum, checkNumber, firstProblem } from './spec-helpers.js';
 import type { GraderFamily } from './types.js';
 
 type Counter = (text: string) => number;
-
-let tokenCounter: Promise<Counter> | null = null;
-/** gpt-tokenizer's tables take ~100 ms to load: only suites that count tokens pay for it. */
-function loadTokenCounter(): Promise<Counter> {
-  tokenCounter ??= import('gpt-tokenizer/encoding/o200k_base').then((m) => (text: string) => m.countTokens(text));
-  return tokenCounter;
-}
 
 const COUNTERS: Record<string, Counter> = {
   chars: (t) => [...t].length,

@@ -1,5 +1,5 @@
-// The grading threads, hosted by piscina apart from the request threads, so that no grader ever runs on
-// a thread that timestamps frames. A piscina task per batch of records. A grader that never returns is
+// The grading threads, hosted by piscina apart from the request threads, so that no grader (nor the
+// tokenizer) ever runs on a thread that timestamps frames. A piscina task per batch of records. A grader that never returns is
 // stopped by aborting its task (piscina terminates that thread and starts another); one that ends its
 // thread is caught the same way. Either way the grader that did it is known from shared memory, gets a
 // grader error, and the batch is graded again without it: every record is graded, none lost.
@@ -8,12 +8,13 @@ import { prepareGraderInfo } from '../grade/registry.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { nowMs } from '../metrics/clock.js';
+import type { RecordTokens } from '../metrics/output-tokens.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
 
 export interface GradingPool {
-  /** Grades a batch; resolves with its lines (complete) or its graded records (not complete), in order. */
-  grade(jobs: GradeJob[]): Promise<{ text: string; records: string[] }>;
+  /** Grades a batch; resolves with its lines (complete) or its graded records and their tokens (not complete), in order. */
+  grade(jobs: GradeJob[]): Promise<{ text: string; records: string[]; tokens: RecordTokens[] }>;
   readonly threads: number;
   /** Waits for nothing: call after every grade() settled. Returns each thread's last watch. */
   close(): Promise<ThreadWatchSnapshot[]>;
@@ -139,13 +140,15 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
       const results = await gradeAll(jobs, [], { left: 2 * jobs.length + 3 });
       let text = '';
       const records: string[] = [];
+      const tokens: RecordTokens[] = [];
       for (const r of results) {
         text += r.text;
         records.push(...r.records);
+        tokens.push(...r.tokens);
         if (r.delta !== null) sinks.stats(r.delta);
         watches.set(r.watch.threadId, r.watch);
       }
-      return { text, records };
+      return { text, records, tokens };
     },
     async close() {
       clearInterval(watchdog);

@@ -1,5 +1,6 @@
-// A grading thread (piscina task per batch): grades each record's output, then completes the record
-// here when the run allows (line encoded once, statistics recorded in this thread). Its graders are
+// A grading thread (piscina task per batch): grades each record's output, counts its output tokens with the
+// tokenizer when its server reported none, then completes the record here when the run allows (line
+// encoded once, statistics recorded in this thread). Its graders are
 // loaded when the thread starts, so a grader module that throws on import fails the run before any
 // request; around each grader's synchronous part it writes which call it is in to shared memory,
 // and a heartbeat while its event loop turns, so the pool can stop a grader that never returns.
@@ -8,7 +9,9 @@ import { prepareGraders } from '../grade/registry.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { startThreadWatch } from '../harness/thread-watch.js';
 import { nowMs } from '../metrics/clock.js';
+import { countedTokens, reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
+import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { completeRecord } from '../record/complete-record.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
@@ -69,16 +72,24 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
       }
       return record;
     }));
+    // Answers their server reported no output tokens for are counted here, off the timing threads.
+    const reported = records.map((r) => reportedTokens(r, config.tokens));
+    const count = reported.includes(null) ? await loadTokenCounter() : null;
     let text = '';
     const back: string[] = [];
+    const tokens: RecordTokens[] = [];
     for (let j = 0; j < records.length; j++) {
+      const t = reported[j] ?? countedTokens(records[j]!, config.tokens, count!);
       if (config.complete) {
-        const r = completeRecord(records[j]!, task.jobs[j]!.env);
+        const r = completeRecord(records[j]!, task.jobs[j]!.env, t);
         text += `${JSON.stringify(r)}\n`;
         stats.add(r, task.jobs[j]!.env);
-      } else back.push(JSON.stringify(records[j]));
+      } else {
+        back.push(JSON.stringify(records[j]));
+        tokens.push(t);
+      }
     }
-    return { text, records: back, delta: stats.take(), watch: watch.snapshot() };
+    return { text, records: back, tokens, delta: stats.take(), watch: watch.snapshot() };
   } finally {
     clearInterval(beat);
   }

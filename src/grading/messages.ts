@@ -1,7 +1,8 @@
-// What the runner and the grading threads exchange: a piscina task per batch of records, and the
-// shared memory through which the pool sees a grader that holds its thread.
+// What the runner and the grading threads exchange: a piscina task per batch of records (graded, and
+// their output tokens counted), and the shared memory through which the pool sees a grader that holds its thread.
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
+import type { RecordTokens, TokenPaths } from '../metrics/output-tokens.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { RecordEnvelope } from '../record/result-record.js';
 import type { StreamOptions } from '../stackai/types.js';
@@ -16,6 +17,8 @@ export interface GradingConfig {
   variantCount: number;
   /** True: records are completed here (line encoded, statistics recorded); false: graded records go back whole. */
   complete: boolean;
+  /** Where the server reports usage; an answer without it is counted by the tokenizer here. */
+  tokens: TokenPaths;
   stallMs: number;
   judge: { baseUrl: string; token: string; orgId: string; stream: StreamOptions; timeoutMs: number; retries: number; connections: number; headers: Record<string, string> };
   /** Int32Array over a SharedArrayBuffer: each thread adds one once its graders are loaded. */
@@ -54,6 +57,8 @@ export interface GradeTaskResult {
   text: string;
   /** !complete: every graded record as JSON text, in job order. */
   records: string[];
+  /** !complete: each record's tokens (counted here when the server reported none), in job order. */
+  tokens: RecordTokens[];
   delta: RunStatsDelta | null;
   watch: ThreadWatchSnapshot;
 }

@@ -35,6 +35,11 @@ export interface OpenLoopOptions {
   maxInFlight: number;
   /** Stop scheduling when this says so (Ctrl-C). */
   stopped?: () => boolean;
+  /**
+   * Sends handed over before this many ms after `startAt` count in `inWindow`: with the cap reached,
+   * sends leave after their time, so a sweep step's achieved send rate is the ones that left within it.
+   */
+  windowMs?: number;
 }
 
 export interface LoadResult {
@@ -43,11 +48,18 @@ export interface LoadResult {
   maxLagMs: number;
 }
 
+export interface OpenLoopResult extends LoadResult {
+  /** Shared-clock ms of offset 0, or null when the plan was empty. */
+  startAt: number | null;
+  /** Sends handed over within `windowMs` of `startAt` (every send without a window). */
+  inWindow: number;
+}
+
 /** Drives `send` at the offsets until they or the plan run out; resolves when every started request has finished. */
-export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions): Promise<LoadResult> {
+export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const slots = new Slots(opts.maxInFlight);
   const running = new Set<Promise<unknown>>();
-  const result: LoadResult = { started: 0, delayed: 0, maxLagMs: 0 };
+  const result: OpenLoopResult = { started: 0, delayed: 0, maxLagMs: 0, startAt: null, inWindow: 0 };
   let startAt = opts.startAt;
   for (const offset of opts.offsets) {
     if (opts.stopped?.()) break;
@@ -64,11 +76,13 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
       slots.release();
       break;
     }
-    const lagMs = Math.max(0, nowMs() - scheduledAt);
+    const handedAt = nowMs();
+    const lagMs = Math.max(0, handedAt - scheduledAt);
     if (lagMs > result.maxLagMs) result.maxLagMs = lagMs;
     const delayed = waited || lagMs > LATE_MS;
     if (delayed) result.delayed++;
     result.started++;
+    if (opts.windowMs === undefined || handedAt < startAt + opts.windowMs) result.inWindow++;
     const p: Promise<unknown> = send(item.value, { scheduledAt, lagMs, delayed })
       .catch(() => undefined) // send() records its own failures; a rejection must not stop the schedule
       .finally(() => {
@@ -78,5 +92,6 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
     running.add(p);
   }
   await Promise.all(running);
+  result.startAt = startAt ?? null;
   return result;
 }

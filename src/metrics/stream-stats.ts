@@ -4,7 +4,7 @@
 import type { ResultRecord } from '../record/result-record.js';
 import { newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
 import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
-import { outputTokens, timePerOutputToken } from './output-tokens.js';
+import { legacyOutputTokens, timePerOutputToken, type TokenSource } from './output-tokens.js';
 
 export interface StreamSummary {
   /** End minus the final attempt's actual send, ms: what the flow took, without any harness wait. */
@@ -15,14 +15,21 @@ export interface StreamSummary {
   delayedSends: number;
   /** Output tokens per successful request (HDR summary over integer counts; "Ms" fields hold tokens). */
   outputTokens: MetricSummary | null;
-  /** Where the token counts came from: how many from run metadata, how many estimated from text. */
-  outputTokensSource: { metadata: number; estimate: number };
+  /** Where the token counts came from: how many the server reported, how many the o200k tokenizer counted. */
+  outputTokensSource: TokenSources;
   /** (latency − TTFT) / (output tokens − 1), ms. */
   tpotMs: MetricSummary | null;
   /** Output tokens / latency per successful request, tokens/s. */
   tokensPerSecond: MetricSummary | null;
   /** All output tokens / the variant's active span, tokens/s. */
   outputTokensPerSecond: number | null;
+}
+
+/** `estimate` (characters / 4) appears only when results written by an older flowbench were read. */
+export interface TokenSources {
+  metadata: number;
+  tokenizer: number;
+  estimate?: number;
 }
 
 type StreamHistogram = 'service' | 'lag' | 'tokens' | 'tpot' | 'tps';
@@ -33,7 +40,7 @@ export interface StreamStatsDelta {
   delayed: number;
   /** Token counts are integers: their plain sum is exact in any order. */
   tokenSum: number;
-  source: { metadata: number; estimate: number };
+  source: TokenSources;
 }
 
 export class StreamStats {
@@ -42,15 +49,15 @@ export class StreamStats {
   };
   private delayed = 0;
   private tokenSum = 0;
-  private source = { metadata: 0, estimate: 0 };
+  private source: TokenSources = { metadata: 0, tokenizer: 0 };
 
   add(r: ResultRecord): void {
     if (r.sendLagMs !== undefined) recordMs(this.h.lag, r.sendLagMs);
     if (r.delayed) this.delayed++;
     if (!r.ok) return;
     recordMs(this.h.service, r.timestamps.end - r.timestamps.sent);
-    const t = r.outputTokens ?? outputTokens(r.metadata, r.output);
-    this.source[t.source]++;
+    const t = r.outputTokens ?? legacyOutputTokens(r);
+    countSource(this.source, t.source, 1);
     this.tokenSum += t.count;
     // Counts and rates go through recordMs too: it stores value × 1000 and summarize divides back, so
     // their summaries come out in their own unit (tokens, tokens/s), at 3 significant digits.
@@ -65,7 +72,7 @@ export class StreamStats {
     const d = { histograms: takeHistograms(this.h), delayed: this.delayed, tokenSum: this.tokenSum, source: this.source };
     this.delayed = 0;
     this.tokenSum = 0;
-    this.source = { metadata: 0, estimate: 0 };
+    this.source = { metadata: 0, tokenizer: 0 };
     return d;
   }
 
@@ -73,8 +80,7 @@ export class StreamStats {
     mergeHistograms(this.h, d.histograms);
     this.delayed += d.delayed;
     this.tokenSum += d.tokenSum;
-    this.source.metadata += d.source.metadata;
-    this.source.estimate += d.source.estimate;
+    for (const k of ['metadata', 'tokenizer', 'estimate'] as const) countSource(this.source, k, d.source[k] ?? 0);
   }
 
   summary(spanSeconds: number): StreamSummary {
@@ -89,4 +95,8 @@ export class StreamStats {
       outputTokensPerSecond: spanSeconds > 0 && this.tokenSum > 0 ? Math.round((this.tokenSum / spanSeconds) * 1000) / 1000 : null,
     };
   }
+}
+
+function countSource(s: TokenSources, source: TokenSource, n: number): void {
+  if (n > 0) s[source] = (s[source] ?? 0) + n;
 }

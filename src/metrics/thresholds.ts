@@ -47,6 +47,18 @@ export const THRESHOLD_METRICS: readonly string[] = [
   ...Object.keys(HARNESS_THRESHOLD_METRICS),
 ];
 
+/**
+ * The timings taken from content frames (metrics/timings.ts, stream-stats.ts): in `mode: run` the answer
+ * arrives whole, so they are never measured and a threshold or gate on one could never pass or fire.
+ */
+const STREAM_ONLY: Readonly<Record<string, string>> = { ttft: 'TTFT', itl: 'inter-token latency', tpot: 'time per output token' };
+
+/** The name of the stream-only timing `metric` is about (ttft_p95_ms -> TTFT), or null when run mode measures it. */
+export function streamOnlyTiming(metric: string): string | null {
+  // Only the built-in names: a metadata metric may start with "ttft_" too.
+  return THRESHOLD_METRICS.includes(metric) ? (STREAM_ONLY[metric.split('_')[0]!] ?? null) : null;
+}
+
 const EXPR = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/;
 
 /** Parses one threshold; returns an error message (listing valid names) instead of throwing. */

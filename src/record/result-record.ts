@@ -1,6 +1,7 @@
 // One line of results.jsonl (DESIGN §3) and what travels with a request so its record can be completed
 // wherever it finishes: the shape every stage after the request thread reads.
 import type { Grade } from '../grade/types.js';
+import type { TokenCount } from '../metrics/output-tokens.js';
 import type { ClassifiedError, ErrorKind } from '../stackai/types.js';
 
 export interface FeedbackOutcome {
@@ -51,8 +52,10 @@ export interface ResultRecord {
   sendLagMs?: number;
   /** Set by the runner: the send waited for a free in-flight slot (open loop). */
   delayed?: boolean;
-  /** Set by the runner: output tokens, from metadata usage or estimated from the text. */
-  outputTokens?: { count: number; source: 'metadata' | 'estimate' };
+  /** Set where the record completes (successful requests): output tokens the server reported, else counted by the o200k tokenizer. */
+  outputTokens?: TokenCount;
+  /** Set where the record completes: input tokens, when the server reported them. */
+  inputTokens?: TokenCount;
   /** Every attempt's own timings, in order (the last is the one `timestamps` and `error` describe). */
   attemptLog: AttemptTiming[];
   /**

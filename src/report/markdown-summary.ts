@@ -24,7 +24,7 @@ export function renderMarkdownSummary(report: Report): string {
   const failed = report.thresholds.filter((t) => !t.ok);
   const icon = report.verdict === 'pass' ? '✅' : '❌';
   const out: string[] = [];
-  out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${report.partial ? ' (partial run)' : ''}`);
+  out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${report.partial ? ' (partial run)' : ''}${report.resumed ? ` (resumed: ${report.sessions?.length ?? 2} sessions)` : ''}`);
   out.push(`${report.target.flowId} (org ${report.target.orgId}) at ${targetName(report.target.baseUrl)} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
   out.push(table(
     ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],
@@ -36,8 +36,11 @@ export function renderMarkdownSummary(report: Report): string {
   ));
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
+  if (report.sweep) out.push(...sweepMarkdown(report.sweep));
   if (report.thresholds.length) {
-    out.push(`### Thresholds: ${failed.length ? `${failed.length} of ${report.thresholds.length} failed` : `all ${report.thresholds.length} hold`}`);
+    // A sweep is judged per step (above); over the whole run its top step is expected to break them.
+    const scope = report.sweep?.verdict ? 'Whole-run thresholds (not the sweep\'s verdict)' : 'Thresholds';
+    out.push(`### ${scope}: ${failed.length ? `${failed.length} of ${report.thresholds.length} failed` : `all ${report.thresholds.length} hold`}`);
     // Failures first: the reason a CI job went red belongs at the top.
     const sorted = [...failed, ...report.thresholds.filter((t) => t.ok)];
     out.push(table(['', 'metric', 'variant', 'limit', 'actual'], sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)])));
@@ -66,6 +69,23 @@ export function renderMarkdownSummary(report: Report): string {
   if (fb.length) out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);
   if (report.comparisons?.length) out.push('## Comparison', renderComparisonsMarkdown(report.comparisons));
   return `${out.join('\n\n')}\n`;
+}
+
+/** The per-step table of a sweep and its verdict. */
+function sweepMarkdown(sweep: NonNullable<Report['sweep']>): string[] {
+  const v = sweep.verdict; // absent in reports written before sweeps had a verdict of their own
+  const head = v ? `${v.ok ? '✅' : '❌'} ${v.reason}` : `sustainable rate ${sweep.sustainableRate ?? 'none'}`;
+  return [
+    `### Rate sweep: ${cell(head)}`,
+    `A step meets ${sweep.criterion}.`,
+    table(
+      ['target req/s', 'sent/s', 'completed ok/s', 'variant', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'thresholds'],
+      sweep.steps.flatMap((st) => st.variants.map((x) => [
+        num(st.rate), num(st.sentRps), st.completedRps === undefined ? '–' : num(st.completedRps), x.name, pct(x.errorRate),
+        pair(x.ttftMs), pair(x.latencyMs), st.thresholdsOk ? '✅ met' : '❌ broken',
+      ])),
+    ),
+  ];
 }
 
 export async function writeMarkdownSummary(dir: string, report: Report): Promise<void> {

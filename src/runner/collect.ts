@@ -1,10 +1,13 @@
 // The main thread's side of the result pipeline. Lines completed in a thread arrive as text and are
 // appended as they are; statistics arrive as deltas and are merged. A record that comes back whole
-// (a graded run, feedback, --threads 0, a harness failure) is graded in the grading pool or completed
-// here: then its line is encoded here, once. Nothing here parses or re-encodes a line a thread wrote.
+// (a graded run, an answer without reported usage, feedback, --threads 0, a harness failure) goes to the
+// grading pool, which grades it and counts its tokens, then completes it there or hands it back to be
+// completed here (feedback): then its line is encoded here, once. Nothing here parses or re-encodes a
+// line a thread wrote, and nothing here counts tokens.
 import type { GradingPool } from '../grading/grading-pool.js';
 import type { GradeJob } from '../grading/messages.js';
 import type { ClockAnchor } from '../metrics/clock.js';
+import type { RecordTokens } from '../metrics/output-tokens.js';
 import { RunStatsTotal, type RunStatsDelta } from '../metrics/run-stats.js';
 import { completeRecord } from '../record/complete-record.js';
 import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
@@ -31,7 +34,7 @@ export class RunCollector {
     anchor: ClockAnchor,
     variantNames: string[],
     private readonly feedback: FeedbackPoster,
-    private readonly grading: GradingPool | null,
+    private readonly grading: GradingPool,
     private readonly onResult?: (r: ResultRecord) => void,
   ) {
     this.total = new RunStatsTotal(anchor, variantNames);
@@ -72,7 +75,6 @@ export class RunCollector {
 
   /** A record back whole from its executor, with the row's values (graders are templates over them). */
   record(record: ResultRecord, env: RecordEnvelope, values: Record<string, unknown>): void {
-    if (this.grading === null) return this.complete(record, env);
     this.queue.push({ record: JSON.stringify(record), env, values });
     this.backlog++;
     if (!this.flushQueued) {
@@ -105,10 +107,10 @@ export class RunCollector {
     const jobs = this.queue;
     this.queue = [];
     if (jobs.length === 0) return;
-    const batch = this.grading!.grade(jobs).then(
-      ({ text, records }) => {
+    const batch = this.grading.grade(jobs).then(
+      ({ text, records, tokens }) => {
         if (text !== '') this.lines(text, jobs.length - records.length);
-        records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env));
+        records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env, tokens[i]!));
       },
       (err: unknown) => {
         this.failure ??= err;
@@ -121,9 +123,9 @@ export class RunCollector {
     this.batches.add(batch);
   }
 
-  /** Completes a record on this thread: envelope, feedback (measured results only), line, statistics. */
-  private complete(record: ResultRecord, env: RecordEnvelope): void {
-    completeRecord(record, env);
+  /** Completes a record on this thread: envelope, tokens, feedback (measured results only), line, statistics. */
+  private complete(record: ResultRecord, env: RecordEnvelope, tokens: RecordTokens): void {
+    completeRecord(record, env, tokens);
     const deliver = (r: ResultRecord) => {
       if (this.closed) return;
       this.sink.write(r);

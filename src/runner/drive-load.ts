@@ -37,6 +37,8 @@ export interface StepRun {
   startAt: number;
   endAt: number;
   started: number;
+  /** Requests that left within the step's duration: below the rate's share when the in-flight cap held sends back. */
+  sent: number;
 }
 
 export interface LoadOutcome {
@@ -72,11 +74,12 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
     out.delayedSends += r.delayed;
     out.maxSendLagMs = Math.max(out.maxSendLagMs, r.maxLagMs);
   };
-  const openLoop = (items: AsyncIterator<PlannedRequest>, stages: RateStage[], maxRequests: number | null, cutMs: number | null, phase: Phase) =>
+  const openLoop = (items: AsyncIterator<PlannedRequest>, stages: RateStage[], maxRequests: number | null, cutMs: number | null, phase: Phase, windowMs?: number) =>
     runOpenLoop(items, phaseSend(phase), {
       offsets: until(arrivalOffsets({ stages, arrival: load.arrival, maxRequests, seed: load.seed }), cutMs),
       maxInFlight: load.concurrency,
       stopped,
+      ...(windowMs !== undefined && { windowMs }),
     });
 
   if (load.warmup && !stopped()) {
@@ -118,9 +121,9 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
       for (const [i, rate] of sweepRates(sweep).entries()) {
         if (stopped()) break;
         const startAt = nowMs() + 1;
-        const r = await openLoop(shared, [{ rate, to: rate, durationMs: sweep.durationMs }], null, null, { warmup: false, step: i });
+        const r = await openLoop(shared, [{ rate, to: rate, durationMs: sweep.durationMs }], null, null, { warmup: false, step: i }, sweep.durationMs);
         absorb(r);
-        out.steps.push({ rate, startAt, endAt: nowMs(), started: r.started });
+        out.steps.push({ rate, startAt: r.startAt ?? startAt, endAt: nowMs(), started: r.started, sent: r.inWindow });
       }
       break;
     }

@@ -6,6 +6,7 @@ import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
 import type { ErrorKind } from '../stackai/types.js';
 import type { Suite } from '../suite/types.js';
 import { feedbackText } from '../worker/feedback-text.js';
+import { fixedHeaders } from '../worker/row-headers.js';
 import type { FeedbackOutcome, ResultRecord } from '../record/result-record.js';
 import { backoffMs } from '../worker/retry-policy.js';
 
@@ -135,6 +136,6 @@ export class FeedbackPoster {
 /** The runner's poster: its own small connection pool to the target (the workers' pools stay for flow calls). */
 export function startFeedback(suite: Suite, target: { baseUrl: string; token: string }, opts: FeedbackOptions = {}): FeedbackPoster {
   const wanted = suite.feedback.post && !opts.dryRun;
-  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8, headers: suite.target.headers ?? {} }) : null;
+  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8, headers: fixedHeaders(suite.target.headers) }) : null;
   return new FeedbackPoster(suite, client, opts);
 }

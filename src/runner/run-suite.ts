@@ -170,11 +170,10 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
     target = await resolveTarget(suite);
     closers.push(() => target.close());
-    if (suite.graders.length > 0) {
-      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
-      const g = grading;
-      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
-    }
+    // Every run has grading threads: graders run there, and the tokenizer for answers without reported usage.
+    grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
+    const g = grading;
+    closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
     feedback = startFeedback(suite, target, opts.feedback);
     closers.push(() => feedback.close());
     sink = new ResultsSink(resolve(dir, 'results.jsonl'));

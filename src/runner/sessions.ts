@@ -61,6 +61,7 @@ export class SessionTally {
    * marks: it is one session, from its first scheduled request to its last result.
    */
   sessions(): RunSession[] {
+    if (this.marks.length === 0 && !Number.isFinite(this.firstScheduled)) return []; // nothing before this session
     const marks: SessionMark[] = this.marks.length > 0
       ? [...this.marks]
       : [{ startedAt: new Date(this.originMs).toISOString(), clockStartMs: Number.isFinite(this.firstScheduled) ? this.firstScheduled : 0, finishedAt: null, activeMs: null }];

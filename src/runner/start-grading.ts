@@ -1,9 +1,11 @@
-// Starts the grading pool for a suite that has graders: sized by the cores the request threads leave,
-// judge calls made with the run's own target, timeouts of script graders handed to the watchdog.
+// Starts the grading pool, for every run: the suite's graders run there, and so does the o200k tokenizer
+// for any answer whose server reported no output tokens (which answers do is known only as they come).
+// Sized by the cores the request threads leave, judge calls made with the run's own target.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
+import { fixedHeaders } from '../worker/row-headers.js';
 
 export function gradingThreads(requestThreads: number | undefined): number {
   const cores = availableParallelism();
@@ -22,9 +24,10 @@ export function startGrading(
   return startGradingPool(
     {
       graders: suite.graders, suiteDir: suite.dir, passScore: suite.passScore, variantCount: suite.variants.length, complete, stallMs,
+      tokens: { outputTokens: suite.metadata.outputTokens, inputTokens: suite.metadata.inputTokens },
       judge: {
         baseUrl: target.baseUrl, token: target.token, orgId: suite.target.orgId, stream: suite.stream,
-        timeoutMs: suite.load.timeoutMs, retries: suite.load.retries, connections: 8, headers: suite.target.headers ?? {},
+        timeoutMs: suite.load.timeoutMs, retries: suite.load.retries, connections: 8, headers: fixedHeaders(suite.target.headers),
       },
     },
     gradingThreads(requestThreads),

@@ -1,5 +1,5 @@
-// Per-step figures of a sweep and its sustainable rate: each step's variants summarised and checked
-// against the suite's thresholds (or, without thresholds, an error rate under 1 %).
+// Per-step figures of a sweep, its sustainable rate and its verdict: each step's variants summarised and
+// checked against the suite's thresholds (or, without thresholds, an error rate under 1 %).
 import { sustainableRate } from '../load/model.js';
 import type { MetricSummary } from '../metrics/histogram.js';
 import { evaluateThresholds, isHarnessMetric, type ParsedThreshold, type ThresholdResult } from '../metrics/thresholds.js';
@@ -12,7 +12,7 @@ export interface SweepStepVariant {
   ok: number;
   errors: number;
   errorRate: number | null;
-  /** Successful requests per second over the step (achieved throughput). */
+  /** Successful requests per second over the step (see SweepStep.completedRps). */
   rps: number | null;
   ttftMs: MetricSummary | null;
   latencyMs: MetricSummary | null;
@@ -21,12 +21,19 @@ export interface SweepStepVariant {
 export interface SweepStep {
   /** Target rate, requests/s. */
   rate: number;
-  /** Requests started per second of the step (the achieved send rate). */
+  /** Achieved send rate: requests that left within the step's duration, per second of it. */
   sentRps: number;
+  /** Completion rate: successful requests per second, over the step's duration or up to its last response when that came later. */
+  completedRps: number;
   durationMs: number;
   variants: SweepStepVariant[];
   thresholds: ThresholdResult[];
   thresholdsOk: boolean;
+}
+
+export interface SweepVerdict {
+  ok: boolean;
+  reason: string;
 }
 
 export interface SweepReport {
@@ -35,33 +42,69 @@ export interface SweepReport {
   sustainableRate: number | null;
   /** What "met" meant: the suite's thresholds, or the default error-rate rule. */
   criterion: string;
+  /** `sweep.min_rate`, requests/s (a shard's share of it), or null. */
+  minRate: number | null;
+  /** The sweep's own verdict (sweepVerdict): the run's thresholds over all steps are not it. */
+  verdict: SweepVerdict;
 }
 
 const DEFAULT_RULE: ParsedThreshold = { metric: 'error_rate', op: '<', limit: 0.01 };
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-export function sweepReport(runs: StepRun[], stepStats: VariantStats[][], names: string[], thresholds: ParsedThreshold[], stepDurationMs: number): SweepReport {
+/**
+ * `thresholds` may hold the implicit max_error_rate rule: each step is held to it beside the suite's own
+ * (so fast errors are never a sustainable rate), unless the suite has none of its own.
+ */
+export function sweepReport(runs: StepRun[], stepStats: VariantStats[][], names: string[], thresholds: ParsedThreshold[], stepDurationMs: number, minRate: number | null = null): SweepReport {
   // The harness's own figures belong to the whole run, not to a step: its thresholds are checked once, on the run.
   const own = thresholds.filter((t) => !isHarnessMetric(t.metric));
-  const rules = own.length > 0 ? own : [DEFAULT_RULE];
+  const named = own.filter((t) => !t.implicit);
+  const rules = named.length > 0 ? own : [DEFAULT_RULE];
+  const implicit = rules.find((t) => t.implicit);
   const steps = runs.map((run, i): SweepStep => {
     const summaries = (stepStats[i] ?? []).map((s, k) => ({ name: names[k]!, summary: s.summary() }));
     const results = evaluateThresholds(rules, summaries);
+    // A step that the cap stretched past its duration completed its requests over the longer span.
+    const seconds = Math.max(stepDurationMs, run.endAt - run.startAt) / 1000;
+    const okPerSecond = (ok: number) => round3(ok / seconds);
     return {
       rate: run.rate,
-      sentRps: Math.round((run.started / (stepDurationMs / 1000)) * 1000) / 1000,
+      sentRps: round3(run.sent / (stepDurationMs / 1000)),
+      completedRps: okPerSecond(summaries.reduce((a, s) => a + s.summary.ok, 0)),
       durationMs: stepDurationMs,
       variants: summaries.map(({ name, summary: v }) => ({
         name, requests: v.requests, ok: v.ok, errors: v.errors,
         errorRate: v.requests ? v.errors / v.requests : null,
-        rps: v.rps, ttftMs: v.ttftMs, latencyMs: v.latencyMs,
+        rps: v.requests ? okPerSecond(v.ok) : null, ttftMs: v.ttftMs, latencyMs: v.latencyMs,
       })),
       thresholds: results,
-      thresholdsOk: results.every((t) => t.ok),
+      // A step none of whose requests landed met nothing (every() of nothing would say it did).
+      thresholdsOk: results.length > 0 && results.every((t) => t.ok),
     };
   });
-  return {
-    steps,
-    sustainableRate: sustainableRate(steps),
-    criterion: thresholds.length > 0 ? 'the suite\'s thresholds' : 'error_rate < 1% (the suite has no thresholds)',
-  };
+  const criterion = named.length === 0 ? 'error_rate < 1% (the suite has no thresholds)'
+    : implicit ? `the suite's thresholds and max_error_rate ${implicit.limit}` : 'the suite\'s thresholds';
+  const found = { sustainableRate: sustainableRate(steps), criterion };
+  const min = minRate ?? null; // a suite built by hand (library use) may leave minRate out
+  return { steps, ...found, minRate: min, verdict: sweepVerdict(found, min) };
+}
+
+/**
+ * A sweep does its job when it finds a sustainable rate (at least `minRate` when set): its top step is
+ * expected to break the thresholds, so that is no failure; no step meeting them is.
+ */
+export function sweepVerdict(sweep: Pick<SweepReport, 'sustainableRate' | 'criterion'>, minRate: number | null): SweepVerdict {
+  const found = sweep.sustainableRate;
+  if (found === null) return { ok: false, reason: `no sweep step met ${sweep.criterion}` };
+  if (minRate !== null && found < minRate) return { ok: false, reason: `sustainable rate ${found} req/s is below sweep.min_rate ${minRate} req/s` };
+  return { ok: true, reason: `sustainable rate ${found} req/s${minRate === null ? '' : ` (sweep.min_rate ${minRate} req/s)`}` };
+}
+
+/**
+ * Whether the thresholds let the run pass. A sweep is judged by its own verdict: the whole-run results
+ * (top step included) are reported but do not fail it, except the harness's own, which are the run's.
+ */
+export function thresholdsPass(sweep: SweepReport | null, results: readonly ThresholdResult[]): boolean {
+  if (sweep === null) return results.every((t) => t.ok);
+  return sweep.verdict.ok && results.every((t) => t.ok || !isHarnessMetric(t.metric));
 }

@@ -67,7 +67,7 @@ export function shardLoad(load: LoadSpec, shard: ShardSpec | null): LoadSpec {
     ...shareOf(shard, load),
     requests: load.requests === null ? null : count(load.requests),
     stages: load.stages?.map((s) => (s.kind === 'rate' ? { ...s, from: part(s.from), to: part(s.to) } : { ...s, from: slots(s.from), to: slots(s.to) })) ?? null,
-    sweep: load.sweep ? { ...load.sweep, from: part(load.sweep.from), to: part(load.sweep.to) } : null,
+    sweep: load.sweep ? { ...load.sweep, from: part(load.sweep.from), to: part(load.sweep.to), minRate: load.sweep.minRate ? part(load.sweep.minRate) : null } : null,
     warmup: load.warmup && 'requests' in load.warmup ? { requests: count(load.warmup.requests) } : load.warmup,
   };
 }

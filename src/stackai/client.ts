@@ -9,9 +9,9 @@ import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
 import { BodyCollector } from './response-body.js';
 import { exchange, rawHeader } from './exchange.js';
+import { RequestHeaders } from './request-headers.js';
 import { classifyRunBody } from './run-response.js';
-import { userAgent } from './user-agent.js';
-import type { ClassifiedError, InvokeOutcome, InvokeRequest } from './types.js';
+import type { ClassifiedError, InvokeOutcome, InvokeRequest, RowHeaders } from './types.js';
 
 export interface StackAIClientOptions {
   baseUrl: string;
@@ -20,7 +20,7 @@ export interface StackAIClientOptions {
   connections: number;
   /** Time allowed to open a connection (TCP + TLS), ms; default 10 s (undici's). */
   connectTimeoutMs?: number;
-  /** Extra headers on every call (lower-cased names; the suite refuses the ones set here). */
+  /** Extra headers on every call (lower-cased names; the suite refuses the ones set here). Secret-looking values are redacted like the token. */
   headers?: Record<string, string>;
 }
 
@@ -47,18 +47,16 @@ const UNDICI_TIMEOUT_SLACK_MS = 5000;
 
 export class StackAIClient {
   private readonly token: string;
-  private readonly extraHeaders: Record<string, string>;
+  private readonly headers: RequestHeaders;
   private readonly secrets: readonly string[];
   private readonly location: BaseLocation | null;
   private readonly badBaseUrl: string | null = null;
   private readonly pool: Pool | null;
-  /** An invoke's headers by mode and framing, built once: undici only reads them. */
-  private readonly invokeHeaders = new Map<string, Record<string, string>>();
 
   constructor(opts: StackAIClientOptions) {
     this.token = opts.token;
-    this.extraHeaders = opts.headers ?? {};
-    this.secrets = [opts.token];
+    this.headers = new RequestHeaders(opts.token, opts.headers ?? {});
+    this.secrets = this.headers.secrets;
     let location: BaseLocation | null = null;
     try {
       location = splitBaseUrl(opts.baseUrl);
@@ -85,18 +83,18 @@ export class StackAIClient {
       outcome.endAt = nowMs();
       return outcome;
     }
-    const headers = this.headersFor(req);
+    // The row's secret-looking header values join the token in every message of this request.
+    const { headers, secrets, refused } = this.headers.invoke(req);
     const path = invokePath(this.location.basePath, req, this.token);
-    let body: string;
-    try {
-      body = JSON.stringify(req.inputs);
-    } catch (err) {
-      // Nothing was sent: the request itself is malformed (a BigInt or a cycle in the inputs).
-      outcome.error = makeError('protocol', `inputs are not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`, null, this.secrets);
+    // Nothing is sent when the request itself is malformed: a row's header value with a line break, or
+    // inputs that are not JSON (a BigInt, a cycle).
+    const body = refused === null ? serialise(req.inputs) : { malformed: refused };
+    if (typeof body !== 'string') {
+      outcome.error = makeError('protocol', body.malformed, null, secrets);
       outcome.endAt = nowMs();
       return outcome;
     }
-    const decoder = req.mode === 'run' ? null : new FrameDecoder({ delta: req.stream.delta, sse: req.stream.sse, secrets: this.secrets });
+    const decoder = req.mode === 'run' ? null : new FrameDecoder({ delta: req.stream.delta, sse: req.stream.sse, secrets });
     // In run mode the headers come with the whole answer: only the total bounds them.
     const deadline = new RequestTimers({
       totalMs: req.timeoutMs,
@@ -113,13 +111,13 @@ export class StackAIClient {
       }, deadline.controller, read);
       if (read.errorBody !== null) {
         endAt = nowMs();
-        outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), this.secrets);
+        outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), secrets);
       } else if (decoder === null) {
         endAt = nowMs();
         const text = read.textBody!.text();
         const result = text === null
           ? { ok: false, error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null), runId: null, outputs: {}, frames: 1, contentFrames: 0 }
-          : classifyRunBody(text, this.secrets);
+          : classifyRunBody(text, secrets);
         this.applyResult(outcome, result, outcome.status);
       } else {
         if (read.verdictAt === null) {
@@ -141,31 +139,14 @@ export class StackAIClient {
         if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status); // keep partial output
         outcome.ok = false;
         outcome.error = deadline.fired !== null
-          ? makeError('timeout', deadline.describe(phase), outcome.status, this.secrets)
-          : { ...classifyException(err, phase, this.secrets), status: outcome.status };
+          ? makeError('timeout', deadline.describe(phase), outcome.status, secrets)
+          : { ...classifyException(err, phase, secrets), status: outcome.status };
       }
     } finally {
       deadline.clear();
     }
     outcome.endAt = endAt ?? nowMs();
     return outcome;
-  }
-
-  private headersFor(req: InvokeRequest): Record<string, string> {
-    const key = `${req.mode}:${req.mode !== 'run' && req.stream.sse}`;
-    let headers = this.invokeHeaders.get(key);
-    if (headers === undefined) {
-      headers = {
-        'user-agent': userAgent(),
-        ...this.extraHeaders,
-        'content-type': 'application/json',
-        accept: req.mode === 'run' ? 'application/json' : req.stream.sse ? 'text/event-stream' : 'application/x-ndjson, application/json',
-      };
-      // The sso endpoint authenticates with the token in the query, not the header.
-      if (req.mode !== 'sso-stream' && this.token !== '') headers.authorization = `Bearer ${this.token}`;
-      this.invokeHeaders.set(key, headers);
-    }
-    return headers;
   }
 
   private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null): void {
@@ -176,10 +157,10 @@ export class StackAIClient {
     outcome.frames = result.frames;
   }
 
-  /** GET the run's logged metadata (free-form JSON). */
-  async getMetadata(orgId: string, flowId: string, runId: string, timeoutMs: number): Promise<MetadataResult> {
+  /** GET the run's logged metadata (free-form JSON), with the headers of the row that made the run. */
+  async getMetadata(orgId: string, flowId: string, runId: string, timeoutMs: number, row?: RowHeaders): Promise<MetadataResult> {
     if (this.location === null) return { ok: false, error: this.noBaseUrl() };
-    const res = await this.jsonCall('GET', metadataPath(this.location.basePath, orgId, flowId, runId), undefined, timeoutMs);
+    const res = await this.jsonCall('GET', metadataPath(this.location.basePath, orgId, flowId, runId), undefined, timeoutMs, row);
     return res.ok ? { ok: true, metadata: res.value } : res;
   }
 
@@ -200,32 +181,31 @@ export class StackAIClient {
   }
 
   /** One small JSON request with Bearer auth and a total timeout. Never throws. */
-  private async jsonCall(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number):
+  private async jsonCall(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number, row?: RowHeaders):
     Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
+    const { headers, secrets, refused } = this.headers.json(body !== undefined, row);
+    if (refused !== null) return { ok: false, error: makeError('protocol', refused, null, secrets) };
     const deadline = new RequestTimers({ totalMs: timeoutMs });
     const got = new BodyCollector(MAX_JSON_BODY_BYTES);
     try {
-      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...this.extraHeaders };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (this.token !== '') headers.authorization = `Bearer ${this.token}`;
       await exchange(this.pool, {
         method, path, headers, body: body ?? null,
         headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
       }, deadline.controller, got);
       const status = got.status!;
-      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), this.secrets) };
+      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), secrets) };
       const text = got.textBody!.text();
       if (text === null) return { ok: false, error: makeError('protocol', `response larger than ${MAX_JSON_BODY_BYTES} bytes`, status) };
       try {
         return { ok: true, status, value: JSON.parse(text) as unknown };
       } catch {
-        return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, this.secrets) };
+        return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, secrets) };
       }
     } catch (err) {
       const error = deadline.fired !== null
-        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, this.secrets)
-        : { ...classifyException(err, got.status === null ? 'request' : 'body', this.secrets), status: got.status };
+        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, secrets)
+        : { ...classifyException(err, got.status === null ? 'request' : 'body', secrets), status: got.status };
       return { ok: false, error };
     } finally {
       deadline.clear();
@@ -240,6 +220,14 @@ export class StackAIClient {
   /** Closes the pool's sockets; in-flight requests finish first. */
   async close(): Promise<void> {
     if (this.pool !== null) await this.pool.close();
+  }
+}
+
+function serialise(inputs: Record<string, unknown>): string | { malformed: string } {
+  try {
+    return JSON.stringify(inputs);
+  } catch (err) {
+    return { malformed: `inputs are not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

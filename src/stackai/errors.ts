@@ -13,13 +13,14 @@ export type ExceptionPhase = 'request' | 'body';
  * Empty secrets are skipped: replacing '' would mangle every message.
  */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret === '') continue;
-    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ t: secret }).toString().slice(2)]);
-    // Longest first, so a form that contains another is replaced whole.
-    for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
+    forms.add(secret).add(encodeURIComponent(secret)).add(new URLSearchParams({ t: secret }).toString().slice(2));
   }
+  // Longest first, across all secrets, so one that contains another ("Bearer k" and "k") is replaced whole.
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
   return out;
 }
 

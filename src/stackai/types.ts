@@ -52,7 +52,14 @@ export interface InvokeRequest {
   firstByteTimeoutMs?: number | null;
   /** Time allowed with no frame or keep-alive line (run mode: no bytes) once the headers are in, ms. */
   idleTimeoutMs?: number | null;
+  /** This row's rendered extra headers (templated target.headers), on top of the client's fixed ones. */
+  headers?: Record<string, string>;
+  /** More strings to keep out of this request's messages: the dataset values inside a secret-looking header. */
+  secrets?: readonly string[];
 }
+
+/** A row's part of a call's headers, also given to that run's metadata fetch. */
+export type RowHeaders = Pick<InvokeRequest, 'headers' | 'secrets'>;
 
 /**
  * What one request did. All times are ms on the shared clock (see metrics/clock.ts),

@@ -27,13 +27,45 @@ export class ConfigError extends Error {
   format(): string {
     let where = '';
     if (this.file) {
-      // A file below the working folder is named as the user would type it (suites/demo.yaml).
-      const cwd = process.cwd();
-      where = this.file.startsWith(cwd + sep) ? relative(cwd, this.file) : this.file;
+      where = shownPath(this.file);
       if (this.line !== undefined) where += `:${this.line}`;
       if (this.line !== undefined && this.column !== undefined) where += `:${this.column}`;
       where += ': ';
     }
     return `${where}${this.message}${this.hint ? `\n  fix: ${this.hint}` : ''}`;
   }
+}
+
+/**
+ * Every mistake one pass over a suite found (two or more; one is thrown as itself), in file order.
+ * It is a ConfigError located at the first, so every handler of one (exit 2) handles them all.
+ */
+export class ConfigErrors extends ConfigError {
+  constructor(
+    readonly errors: readonly ConfigError[],
+    /** The suite file they were found in (some may sit in its dataset). */
+    readonly suiteFile: string,
+  ) {
+    const first = errors[0]!;
+    super(errors.map((e) => e.format()).join('\n'), { file: first.file, line: first.line, column: first.column }, first.hint);
+    this.name = 'ConfigErrors';
+  }
+
+  /** Each error as ConfigError.format() writes it, one after another (each names its own place). */
+  override format(): string {
+    return this.message;
+  }
+}
+
+/** What the CLI prints for a ConfigError: one "flowbench: error:" entry per mistake, then how many there were. */
+export function errorReport(err: ConfigError): string {
+  if (!(err instanceof ConfigErrors)) return `flowbench: error: ${err.format()}\n`;
+  const entries = err.errors.map((e) => `flowbench: error: ${e.format()}\n`).join('');
+  return `${entries}flowbench: ${err.errors.length} errors in ${shownPath(err.suiteFile)}\n`;
+}
+
+/** A file below the working folder is named as the user would type it (suites/demo.yaml). */
+function shownPath(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(cwd + sep) ? relative(cwd, file) : file;
 }

@@ -1,6 +1,8 @@
 // Turns the walked suite (snake_case, defaults filled) into the normalised Suite: camelCase, absolute paths.
 import { dirname, extname, resolve } from 'node:path';
+import { badHeaderValue } from '../stackai/header-values.js';
 import type { Mode } from '../stackai/types.js';
+import { closestKey } from './closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
@@ -12,7 +14,8 @@ const FORMATS: Record<string, DatasetSpec['format']> = { '.csv': 'csv', '.jsonl'
 
 /**
  * Builds the Suite. Checks that need only one section happen here (dataset format, unique variant names,
- * compare.baseline); checks that command-line overrides can change happen later in checks.ts.
+ * compare.baseline); checks that command-line overrides can change happen later in checks.ts. Each
+ * mistake is added to ctx.errors and a harmless value stands in, so the checks after it still run.
  */
 export function normalise(raw: Obj, ctx: LoadContext): Suite {
   const file = ctx.src.file;
@@ -44,7 +47,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     output: raw.output as string,
     variants,
     load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
-    metadata: metadataOf(raw.metadata),
+    metadata: metadataOf(raw.metadata, ctx),
     graders: raw.graders as GraderSpec[],
     passScore: (raw.pass_score as number | undefined) ?? null,
     maxErrorRate: raw.max_error_rate as number,
@@ -60,11 +63,12 @@ function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path as string);
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
-    throw ctx.src.error(ctx.where.value(['dataset', 'path']), `dataset.path must end in .csv, .jsonl or .json: ${path}`, 'rename the file, or convert it to CSV (header row), JSON Lines (one object per line) or a JSON array of objects');
+    ctx.errors.push(ctx.src.error(ctx.where.value(['dataset', 'path']), `dataset.path must end in .csv, .jsonl or .json: ${path}`, 'rename the file, or convert it to CSV (header row), JSON Lines (one object per line) or a JSON array of objects'));
+    ctx.refused.add(['dataset', 'path']); // not read: checkDataset skips it
   }
   return {
     path,
-    format,
+    format: format ?? 'csv',
     inputs: ds.inputs as Obj,
     expected: (ds.expected as string | undefined) ?? null,
     limit: (ds.limit as number | undefined) ?? null,
@@ -76,18 +80,25 @@ function variantsOf(list: Obj[], ctx: LoadContext, targetVerbose: boolean | unde
   return list.map((v, i) => {
     const name = v.name as string;
     if (seen.has(name)) {
-      throw ctx.src.error(ctx.where.value(['variants', i, 'name']), `variant name '${name}' is used twice`, 'give every variant a distinct name');
-    }
+      ctx.errors.push(ctx.src.error(ctx.where.value(['variants', i, 'name']), `variant name '${name}' is used twice`, 'give every variant a distinct name'));
+    } else ctx.variantIndex.set(name, i);
     seen.add(name);
-    ctx.variantIndex.set(name, i);
     const verbose = (v.verbose as boolean | undefined) ?? targetVerbose;
     return { name, version: (v.version as number | undefined) ?? null, runDraft: v.run_draft === true, ...(verbose !== undefined && { verbose }) };
   });
 }
 
-function metadataOf(m: unknown): MetadataSpec {
-  if (typeof m === 'boolean') return { fetch: m, fields: {} };
-  return { fetch: true, fields: { ...((m as Obj).fields as Record<string, string>) } };
+function metadataOf(m: unknown, ctx: LoadContext): MetadataSpec {
+  if (typeof m === 'boolean') return { fetch: m, fields: {}, outputTokens: null, inputTokens: null };
+  const o = m as Obj;
+  // A token path with an empty step would never resolve, and the tokenizer would stand in for it unnoticed.
+  const tokenPath = (key: 'output_tokens' | 'input_tokens'): string | null => {
+    const path = o[key] as string | undefined;
+    if (path === undefined || !path.split('.').includes('')) return path ?? null;
+    ctx.errors.push(ctx.src.error(ctx.where.value(['metadata', key]), `metadata.${key}: '${path}' has an empty step`, 'write a dotted path into the run metadata, e.g. usage.completion_tokens or llm_usage.0.output_tokens'));
+    return null;
+  };
+  return { fetch: true, fields: { ...(o.fields as Record<string, string>) }, outputTokens: tokenPath('output_tokens'), inputTokens: tokenPath('input_tokens') };
 }
 
 function feedbackOf(f: Obj): FeedbackSpec {
@@ -97,8 +108,11 @@ function feedbackOf(f: Obj): FeedbackSpec {
 function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Suite['compare'] {
   if (c === null) return null;
   const baseline = (c.baseline as string | undefined) ?? null;
-  if (baseline !== null && !variants.some((v) => v.name === baseline)) {
-    throw ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `name one of the variants: ${variants.map((v) => v.name).join(', ')}`);
+  const names = variants.map((v) => v.name);
+  if (baseline !== null && !names.includes(baseline)) {
+    const near = closestKey(baseline, names);
+    ctx.errors.push(ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `${near === null ? '' : `did you mean ${near}? `}name one of the variants: ${names.join(', ')}`));
+    return { baseline: null, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
   }
   return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
 }
@@ -106,24 +120,41 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
 function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
   const rate = o.error_rate as number | undefined;
   if (rate === undefined || rate > 1) {
-    throw ctx.src.error(ctx.where.value(['stop_on']), rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`, 'e.g. stop_on: { error_rate: 0.5, after: 20 }');
+    ctx.errors.push(ctx.src.error(ctx.where.value(['stop_on']), rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`, 'e.g. stop_on: { error_rate: 0.5, after: 20 }'));
+    return null;
   }
   return { errorRate: rate, after: o.after as number };
 }
 
 /** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */
 const OWN_HEADERS = new Set(['authorization', 'content-type', 'content-length', 'host', 'transfer-encoding', 'connection']);
+/** Headers undici refuses to send: every request would fail with it. */
+const UNSENDABLE = new Set(['keep-alive', 'upgrade', 'expect']);
 
 function headersOf(h: Record<string, string>, ctx: LoadContext): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(h)) {
     const lower = name.toLowerCase();
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) {
-      throw ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: "${name}" is not a valid header name`, 'use letters, digits and dashes, e.g. X-Team: search');
+      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: "${name}" is not a valid header name`, 'use letters, digits and dashes, e.g. X-Team: search'));
+      continue;
     }
     if (OWN_HEADERS.has(lower)) {
-      throw ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} is set by flowbench`, lower === 'authorization' ? 'put the API key in target.token (e.g. ${STACKAI_API_KEY})' : 'remove it');
+      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} is set by flowbench`, lower === 'authorization' ? 'put the API key in target.token (e.g. ${STACKAI_API_KEY})' : 'remove it'));
+      continue;
     }
+    if (UNSENDABLE.has(lower)) {
+      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} cannot be sent (the HTTP client refuses it)`, 'remove it'));
+      continue;
+    }
+    // A template's own text is checked here; what a row puts in its placeholders, per request. The value is never quoted: it may be a secret.
+    const bad = badHeaderValue(value);
+    if (bad !== null) {
+      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: the value of ${lower} ${bad}`, 'a header value is one line of Latin-1 text: quote it on one line (a YAML block scalar | or > ends in a line break)'));
+      continue;
+    }
+    // Later checks (template columns) find the header by its lower-cased name.
+    ctx.where.record(['target', 'headers', lower], ctx.where.value(['target', 'headers', name]));
     out[lower] = value;
   }
   return out;

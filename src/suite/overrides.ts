@@ -1,4 +1,5 @@
 // Applies command-line flags (--base-url, --concurrency, …) over a normalised suite, checking each flag's value.
+import { closestKey } from './closest-key.js';
 import { ConfigError } from './config-error.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import { OPEN_LOOP_DEFAULT_CAP } from './load-spec.js';
@@ -60,7 +61,8 @@ function pickVariants(s: Suite, names: string[]): Suite['variants'] {
   const exist = s.variants.map((v) => v.name);
   for (const name of names) {
     if (!exist.includes(name)) {
-      throw new ConfigError(`--variant ${name}: the suite has no variant of that name`, { file: s.file }, `use one of: ${exist.join(', ')}`);
+      const near = closestKey(name, exist);
+      throw new ConfigError(`--variant ${name}: the suite has no variant of that name`, { file: s.file }, `${near === null ? '' : `did you mean ${near}? `}use one of: ${exist.join(', ')}`);
     }
   }
   // Suite order is kept: it is the order reports list variants in.

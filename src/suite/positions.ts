@@ -32,6 +32,23 @@ export class Positions {
   }
 }
 
+/**
+ * Paths whose value was refused (a default or nothing stands there now). Later checks ask before judging
+ * a value there, so one mistake is not reported again as another (a token from an unset variable as "no token").
+ */
+export class RefusedPaths {
+  private readonly paths: Path[] = [];
+
+  add(path: Path): void {
+    this.paths.push([...path]);
+  }
+
+  /** True when `path` or a section holding it was refused. */
+  has(path: Path): boolean {
+    return this.paths.some((p) => p.length <= path.length && p.every((part, i) => part === path[i]));
+  }
+}
+
 /** "load.concurrency", "variants[1].name": how messages name a place in the suite. */
 export function pathLabel(path: Path): string {
   let out = '';

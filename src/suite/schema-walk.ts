@@ -1,27 +1,45 @@
-// Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path.
+// Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path,
+// and every mistake in the document collected (not only the first), each at its line.
 import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { closestKey, unknownKeyHint } from './closest-key.js';
+import { ConfigError } from './config-error.js';
 import { parseDuration } from './duration.js';
 import { expandEnv } from './env-expand.js';
 import { describeType, type FieldSchema, type SchemaType } from './suite-schema.js';
-import { pathLabel, Positions, type Path } from './positions.js';
+import { pathLabel, Positions, RefusedPaths, type Path } from './positions.js';
+import { isScalarType, reread, takesBlank, type Scalarish } from './schema-scalars.js';
 import type { YamlSource } from './yaml-source.js';
 
-type Scalarish = string | number | boolean | null;
+export interface WalkResult {
+  /** The plain value: snake_case keys, defaults filled; a refused value is replaced by its default or left out. */
+  value: Record<string, unknown>;
+  where: Positions;
+  /** Every mistake, in document order. */
+  errors: ConfigError[];
+  refused: RefusedPaths;
+  /**
+   * False when a refusal left a hole later stages would trip on: a required value missing or refused, or a
+   * section of the wrong shape. A refused optional scalar (`mode: strem`) leaves its default, so loading goes on.
+   */
+  complete: boolean;
+}
 
-/** Validates the whole document; returns the plain value (snake_case keys, defaults filled) and positions. */
-export function walkSuite(src: YamlSource, root: SchemaType, env: NodeJS.ProcessEnv): { value: Record<string, unknown>; where: Positions } {
+/** Validates the whole document. An empty file, or one that is not a mapping, throws its one ConfigError. */
+export function walkSuite(src: YamlSource, root: SchemaType, env: NodeJS.ProcessEnv): WalkResult {
   const walker = new Walker(src, env);
   const contents = src.doc.contents as Node | null;
   if (contents === null || walker.isNull(contents)) {
     throw src.error({ line: 1, column: 1 }, 'the suite file is empty', 'start from suites/demo.yaml: a suite needs at least name, target.flow_id and dataset.path');
   }
   const value = walker.walk(contents, root, []) as Record<string, unknown>;
-  return { value, where: walker.where };
+  return { value, where: walker.where, errors: walker.errors, refused: walker.refused, complete: walker.complete };
 }
 
 class Walker {
   readonly where = new Positions();
+  readonly errors: ConfigError[] = [];
+  readonly refused = new RefusedPaths();
+  complete = true;
 
   constructor(
     private readonly src: YamlSource,
@@ -62,27 +80,49 @@ class Walker {
     return typeof v === 'string' && v.trim() === '' && String(node.value).includes('${') && !takesBlank(type);
   }
 
+  /**
+   * Records a refused value and goes on; `err` is what walking it threw. `harmless`: what stands there
+   * instead (its default, or nothing) cannot trip a later stage.
+   */
+  private refuse(err: unknown, path: Path, harmless: boolean): void {
+    if (!(err instanceof ConfigError)) throw err;
+    this.errors.push(err);
+    this.refused.add(path);
+    if (!harmless) this.complete = false;
+  }
+
   private object(node: Node, type: Extract<SchemaType, { kind: 'object' }>, path: Path): Record<string, unknown> {
     if (!isMap(node)) throw this.wrongType(node, type, path);
     const out: Record<string, unknown> = {};
     const known = Object.keys(type.fields);
+    const refused = new Set<string>();
     for (const { keyNode, key, at, valueNode } of this.entries(node, path)) {
       const field = type.fields[key];
       const fieldType = field?.type ?? type.extra;
       if (!fieldType) {
+        // Left out: nothing reads an unknown key, so the checks go on.
         const where = path.length === 0 ? 'at the top level' : `in ${pathLabel(path)}`;
-        throw this.src.error(this.src.pos(keyNode), `unknown key '${key}' ${where}`, unknownKeyHint(key, known));
+        this.errors.push(this.src.error(this.src.pos(keyNode), `unknown key '${key}' ${where}`, unknownKeyHint(key, known)));
+        continue;
       }
-      if (valueNode === null || this.isNull(valueNode, at, fieldType)) continue; // treated as absent: default or required check below
-      out[key] = this.walk(valueNode, fieldType, at);
+      try {
+        if (valueNode === null || this.isNull(valueNode, at, fieldType)) continue; // treated as absent: default or required check below
+        out[key] = this.walk(valueNode, fieldType, at);
+      } catch (err) {
+        this.refuse(err, at, field?.required !== true && isScalarType(fieldType));
+        refused.add(key);
+      }
     }
-    return this.fillAbsent(out, type.fields, path);
+    return this.fillAbsent(out, type.fields, path, refused);
   }
 
-  /** Gives every key of `fields` missing from `out` its filled value (see fill). */
-  private fillAbsent(out: Record<string, unknown>, fields: Record<string, FieldSchema>, path: Path): Record<string, unknown> {
+  /**
+   * Gives every key of `fields` missing from `out` its filled value (see fill). A refused key gets only a
+   * scalar default: it is not "missing" too, nor is a refused section built again to report its keys missing.
+   */
+  private fillAbsent(out: Record<string, unknown>, fields: Record<string, FieldSchema>, path: Path, refused: ReadonlySet<string> = new Set()): Record<string, unknown> {
     for (const [key, field] of Object.entries(fields)) {
-      if (key in out) continue;
+      if (key in out || (refused.has(key) && (field.required || !isScalarType(field.type)))) continue;
       const filled = this.fill(field, [...path, key]);
       if (filled !== undefined) out[key] = filled;
     }
@@ -93,7 +133,14 @@ class Walker {
   private *entries(node: YAMLMap, path: Path): Generator<{ keyNode: Node; key: string; at: Path; valueNode: Node | null }> {
     for (const pair of node.items) {
       const keyNode = pair.key as Node;
-      const key = this.keyText(keyNode, path);
+      let key: string;
+      try {
+        key = this.keyText(keyNode, path);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        this.errors.push(err); // the entry is skipped, like an unknown key
+        continue;
+      }
       const at = [...path, key];
       const valueNode = pair.value as Node | null;
       this.where.record(at, valueNode ? this.src.pos(this.deref(valueNode)) : this.src.pos(keyNode), this.src.pos(keyNode));
@@ -106,7 +153,8 @@ class Walker {
     if (field.required) {
       const parent = path.slice(0, -1);
       const where = parent.length === 0 ? 'at the top level' : `in ${pathLabel(parent)}`;
-      throw this.src.error(this.where.key(parent), `missing required key '${String(path[path.length - 1])}' ${where}`, `add ${pathLabel(path)}: ${field.doc}`);
+      this.refuse(this.src.error(this.where.key(parent), `missing required key '${String(path[path.length - 1])}' ${where}`, `add ${pathLabel(path)}: ${field.doc}`), path, false);
+      return undefined;
     }
     if (field.default !== undefined) {
       if (field.type.kind === 'duration' && typeof field.default === 'string') return parseDuration(field.default);
@@ -120,14 +168,18 @@ class Walker {
     if (!isMap(node)) throw this.wrongType(node, type, path);
     const out: Record<string, unknown> = {};
     for (const { keyNode, key, at, valueNode } of this.entries(node, path)) {
-      if (valueNode === null || this.isNull(valueNode, at, values)) {
-        if (values.kind === 'any') {
-          out[key] = null;
-          continue;
+      try {
+        if (valueNode === null || this.isNull(valueNode, at, values)) {
+          if (values.kind === 'any') {
+            out[key] = null;
+            continue;
+          }
+          throw this.src.error(this.src.pos(keyNode), `${pathLabel(at)} has no value`, `give it ${describeType(values)}, or remove the key`);
         }
-        throw this.src.error(this.src.pos(keyNode), `${pathLabel(at)} has no value`, `give it ${describeType(values)}, or remove the key`);
+        out[key] = this.walk(valueNode, values, at);
+      } catch (err) {
+        this.refuse(err, at, isScalarType(values)); // the entry is left out
       }
-      out[key] = this.walk(valueNode, values, at);
     }
     return out;
   }
@@ -135,15 +187,22 @@ class Walker {
   private list(node: Node, type: Extract<SchemaType, { kind: 'list' }>, path: Path): unknown[] {
     if (!isSeq(node)) throw this.wrongType(node, type, path);
     if (type.minItems !== undefined && node.items.length < type.minItems) {
-      throw this.src.error(this.src.pos(node), `${pathLabel(path)} needs at least ${type.minItems} item(s)`, `add an item, or remove ${pathLabel(path)} to use the default`);
+      const err = this.src.error(this.src.pos(node), `${pathLabel(path)} needs at least ${type.minItems} item(s)`, `add an item, or remove ${pathLabel(path)} to use the default`);
+      this.refuse(err, path, false);
     }
+    // A refused item keeps its place (null), so the items after it keep their indices and lines.
     return node.items.map((item, i) => {
       const at = [...path, i];
       const itemNode = item as Node | null;
-      if (itemNode === null || this.isNull(itemNode, at, type.items)) {
-        throw this.src.error(itemNode ? this.src.pos(itemNode) : this.src.pos(node), `${pathLabel(at)} is empty`, `write ${describeType(type.items)} here, or remove the "-" line`);
+      try {
+        if (itemNode === null || this.isNull(itemNode, at, type.items)) {
+          throw this.src.error(itemNode ? this.src.pos(itemNode) : this.src.pos(node), `${pathLabel(at)} is empty`, `write ${describeType(type.items)} here, or remove the "-" line`);
+        }
+        return this.walk(itemNode, type.items, at);
+      } catch (err) {
+        this.refuse(err, at, false);
+        return null;
       }
-      return this.walk(itemNode, type.items, at);
     });
   }
 
@@ -261,18 +320,4 @@ class Walker {
   private deref(node: Node): Node {
     return isAlias(node) ? ((node.resolve(this.src.doc) as Node | undefined) ?? node) : node;
   }
-}
-
-/** Types for which an env reference expanding to '' is the value '' rather than "not set". */
-function takesBlank(type: SchemaType | undefined): boolean {
-  return type === undefined || type.kind === 'any' || (type.kind === 'string' && !type.nonEmpty && !type.enum);
-}
-
-/** How YAML's core schema would read an unquoted scalar's text (null is handled by scalarValue). */
-function reread(text: string): Scalarish {
-  const t = text.trim();
-  if (/^(true|True|TRUE)$/.test(t)) return true;
-  if (/^(false|False|FALSE)$/.test(t)) return false;
-  if (/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t)) return Number(t);
-  return text;
 }

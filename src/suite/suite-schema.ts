@@ -72,6 +72,7 @@ const SWEEP: SchemaType = {
     to: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'Last rate, requests/s.' },
     steps: { type: { kind: 'integer', min: 2 }, default: 5, doc: 'Number of rates (evenly spaced).' },
     duration: { type: { kind: 'duration' }, required: true, doc: 'Length of each step.' },
+    min_rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Requests/s the sustainable rate must reach for the sweep to pass (exit 0); default: any sustainable rate passes.' },
   },
 };
 
@@ -89,7 +90,7 @@ export const SUITE_SCHEMA: SchemaType = {
           flow_id: str('Flow id.', { required: true }),
           token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. Never printed.' },
           verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with every run / stream call (a variant may set its own); absent: not sent.' },
-          headers: { type: { kind: 'map', values: { kind: 'string' } }, default: {}, doc: 'Extra HTTP headers on every call (${VAR} expands; never printed). authorization, content-type, content-length and host are flowbench\'s own.' },
+          headers: { type: { kind: 'map', values: { kind: 'string' } }, default: {}, doc: 'Extra HTTP headers on every call (${VAR} expands; never printed, secret-looking values redacted). A value may be a template over the row ({{column}}, {{row}}): sent with that row\'s flow call and metadata fetch only. authorization, content-type, content-length and host are flowbench\'s own.' },
           simulator: {
             doc: 'Embedded simulator settings (base_url: simulator only).',
             type: {
@@ -157,13 +158,20 @@ export const SUITE_SCHEMA: SchemaType = {
       },
     },
     metadata: {
-      doc: 'true/false, or { fields: {name: dotted.path} } (fetch and aggregate those paths).',
+      doc: 'true/false, or { fields: {name: dotted.path}, output_tokens: dotted.path, input_tokens: dotted.path } (fetch the run metadata, aggregate those paths, read token usage there).',
       default: false,
       type: {
         kind: 'union',
         options: [
           { kind: 'boolean' },
-          { kind: 'object', fields: { fields: { type: { kind: 'map', values: { kind: 'string', nonEmpty: true } }, default: {}, doc: 'name -> dotted path.' } } },
+          {
+            kind: 'object',
+            fields: {
+              fields: { type: { kind: 'map', values: { kind: 'string', nonEmpty: true } }, default: {}, doc: 'name -> dotted path.' },
+              output_tokens: str('Dotted path to the output tokens the server reports (e.g. usage.completion_tokens); where a run lacks it: llm_usage[].output_tokens summed, else the o200k tokenizer counts the output.'),
+              input_tokens: str('Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); where a run lacks it: llm_usage[].input_tokens summed, else none.'),
+            },
+          },
         ],
       },
     },

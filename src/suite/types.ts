@@ -89,6 +89,8 @@ export interface SweepSpec {
   steps: number;
   /** Length of each step, ms. */
   durationMs: number;
+  /** The sweep passes only when its sustainable rate is at least this, requests/s; null: any sustainable rate. */
+  minRate: number | null;
 }
 
 /** A grader as written in the suite; the grade/ registry validates type-specific keys. */
@@ -101,6 +103,10 @@ export interface MetadataSpec {
   fetch: boolean;
   /** name -> dotted path into the metadata object (e.g. llm_usage.0.model_id). */
   fields: Record<string, string>;
+  /** Dotted path to the output tokens the server reports (e.g. usage.completion_tokens); null: llm_usage, else the tokenizer. */
+  outputTokens: string | null;
+  /** Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); null: llm_usage. */
+  inputTokens: string | null;
 }
 
 export interface FeedbackSpec {

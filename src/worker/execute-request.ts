@@ -2,21 +2,24 @@
 // its own), fetch its metadata. Never throws: every outcome becomes a record. Grading happens elsewhere
 // (the grading pool): nothing slow runs on a thread that timestamps frames.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { renderInputs, compileTemplate } from '../dataset/template.js';
+import { renderInputs, compileTemplate, type TemplateContext } from '../dataset/template.js';
 import { sinceAnchor, toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { AttemptTiming, ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
-import type { ClassifiedError, InvokeOutcome } from '../stackai/types.js';
+import type { ClassifiedError, InvokeOutcome, RowHeaders } from '../stackai/types.js';
 import type { RequestTask, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
 import { backoffMs, shouldRetry } from './retry-policy.js';
+import { compileRowHeaders, fixedHeaders } from './row-headers.js';
 
 /** Per-executor state prepared once from the config. */
 export interface RequestContext {
   config: WorkerConfig;
   client: StackAIClient;
   expected: ((row: number, values: Record<string, unknown>) => string) | null;
+  /** The templated target.headers for one row; null when there are none. */
+  headers: ((ctx: TemplateContext) => RowHeaders) | null;
 }
 
 /** What the executor's stall detector writes into while the request is in flight. */
@@ -28,7 +31,7 @@ export interface InFlightMark {
 export function clientFor(config: WorkerConfig): StackAIClient {
   return new StackAIClient({
     baseUrl: config.baseUrl, token: config.token, connections: config.connections,
-    ...(config.headers !== undefined && { headers: config.headers }),
+    headers: fixedHeaders(config.headers), // the templated ones are rendered per request
     ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
   });
 }
@@ -38,6 +41,7 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
   return {
     config,
     client,
+    headers: compileRowHeaders(config.headers),
     expected: t === null ? null : (row, values) => {
       const v = t.render({ row, values });
       return typeof v === 'string' ? v : JSON.stringify(v);
@@ -45,7 +49,7 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
   };
 }
 
-async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>) {
+async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>, row: RowHeaders | undefined) {
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
   const log: { outcome: InvokeOutcome; backoffMs?: number }[] = [];
@@ -62,6 +66,7 @@ async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs:
       timeoutMs: config.timeoutMs,
       firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
       idleTimeoutMs: config.idleTimeoutMs ?? null,
+      ...row,
     });
     const entry: { outcome: InvokeOutcome; backoffMs?: number } = { outcome };
     log.push(entry);
@@ -76,14 +81,15 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
   const variant = config.variants[task.variant]!;
   const inputs = renderInputs(config.inputs, { row: task.row, values: task.values });
   const expected = ctx.expected ? ctx.expected(task.row, task.values) : null;
-  const { outcome, log } = await invokeWithRetries(ctx, task, inputs);
+  const row = ctx.headers?.({ row: task.row, values: task.values, ...(expected !== null && { expected }) });
+  const { outcome, log } = await invokeWithRetries(ctx, task, inputs, row);
   const output = outcome.outputs[config.output] ?? '';
 
   let metadata: unknown = null;
   let metadataError: ClassifiedError | undefined;
   let metadataFields: Record<string, unknown> | undefined;
   if (config.metadata.fetch && outcome.ok && outcome.runId) {
-    const m = await ctx.client.getMetadata(config.orgId, config.flowId, outcome.runId, config.timeoutMs);
+    const m = await ctx.client.getMetadata(config.orgId, config.flowId, outcome.runId, config.timeoutMs, row);
     if (m.ok) metadata = m.metadata;
     else metadataError = m.error;
     if (m.ok && Object.keys(config.metadata.fields).length) metadataFields = extractFields(m.metadata, config.metadata.fields);

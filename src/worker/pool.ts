@@ -156,7 +156,8 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
     const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }) };
     sendTarget(lane); // a lane opened mid-run (replacing a dead one) learns the target at once
     piscina.run(init, { transferList: [port2] }).then(
-      () => lane.onClosed?.(null),
+      // The task's result can overtake the port's 'closed' message: it carries the thread's watch too.
+      (w: ThreadWatchSnapshot | undefined) => lane.onClosed?.(w ?? null),
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
         readyReject(e);

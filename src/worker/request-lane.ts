@@ -3,9 +3,11 @@
 // record where it finished when the run allows (line encoded once, statistics recorded here), and
 // answers in batches: per turn of the event loop for requests started at once (the open loop's
 // in-flight cap waits on them), every few ms for held ones while enough are queued here (closed loop:
-// the next request is already waiting, so nothing waits on the trip). It only times: no grading here.
-import { startThreadWatch } from '../harness/thread-watch.js';
+// the next request is already waiting, so nothing waits on the trip). It only times: no grading and no
+// token counting here.
+import { startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
+import { reportedTokens } from '../metrics/output-tokens.js';
 import { completeRecord } from '../record/complete-record.js';
 import { clientFor, prepareContext } from './execute-request.js';
 import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome } from './messages.js';
@@ -18,7 +20,8 @@ const HELD_FLUSH_MS = 2;
 const HELD_FLUSH_COUNT = 128;
 const STATS_EVERY_MS = 1000;
 
-export default async function requestLane(init: LaneInit): Promise<void> {
+/** Resolves with the thread's last watch once closed (the 'closed' message carries it too: whichever lands first). */
+export default async function requestLane(init: LaneInit): Promise<ThreadWatchSnapshot | void> {
   // Warm before ready: the run's clock starts only when every thread has run its request path once.
   // The target is not needed for that: it comes in a message (it may still be starting meanwhile).
   await warmRequestPath(init.config).catch(() => {});
@@ -64,29 +67,37 @@ export default async function requestLane(init: LaneInit): Promise<void> {
     measured = failed = 0;
   }
 
-  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
-    ids.push(task.id);
-    if (outcome !== null && !('failed' in outcome)) {
-      okSeen ||= outcome.ok;
-      // Records that go back whole are counted by the runner as they arrive.
-      if (config.completeInThread && !task.env.warmup) {
-        measured++;
-        if (!outcome.ok) failed++;
-      }
-      if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
-    }
-    if (outcome === null || 'failed' in outcome) outcomes.push(outcome);
-    else if (config.completeInThread) {
-      const record = completeRecord(outcome, task.env);
-      text += `${JSON.stringify(record)}\n`;
-      stats.add(record, task.env);
-      outcomes.push(WRITTEN);
-    } else outcomes.push(JSON.stringify(outcome));
-    // Held results wait for company unless the local queue runs low: each one answered lets the
-    // scheduler hand over the next request, and the queue must not run dry waiting for that.
+  // Held results wait for company unless the local queue runs low: each one answered lets the
+  // scheduler hand over the next request, and the queue must not run dry waiting for that.
+  function afterOutcome(held: boolean): void {
     if (!held || runner.runningLow) immediate ??= setImmediate(flush);
     else if (ids.length >= HELD_FLUSH_COUNT) flush();
     else timer ??= setTimeout(flush, HELD_FLUSH_MS);
+  }
+
+  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
+    ids.push(task.id);
+    if (outcome === null || 'failed' in outcome) {
+      outcomes.push(outcome);
+      return afterOutcome(held);
+    }
+    okSeen ||= outcome.ok;
+    if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
+    // An answer its server reported no output tokens for goes back whole, to be counted by the
+    // tokenizer in the grading pool: that CPU work would delay the timestamps of every stream here.
+    const tokens = config.completeInThread ? reportedTokens(outcome, config.metadata) : null;
+    if (tokens === null) outcomes.push(JSON.stringify(outcome)); // counted by the runner as it arrives
+    else {
+      if (!task.env.warmup) {
+        measured++;
+        if (!outcome.ok) failed++;
+      }
+      const record = completeRecord(outcome, task.env, tokens);
+      text += `${JSON.stringify(record)}\n`;
+      stats.add(record, task.env);
+      outcomes.push(WRITTEN);
+    }
+    afterOutcome(held);
   }, init.counters, init.exitAfter === undefined ? undefined : (n) => {
     if (n >= init.exitAfter!) process.exit(70); // test hook: a request thread that dies mid-run
   });
@@ -98,7 +109,7 @@ export default async function requestLane(init: LaneInit): Promise<void> {
   }, STATS_EVERY_MS);
   ticker.unref();
 
-  return new Promise<void>((resolve) => {
+  return new Promise<ThreadWatchSnapshot>((resolve) => {
     handle = (msg: ToWorker) => {
       switch (msg.type) {
         case 'tasks':
@@ -119,7 +130,7 @@ export default async function requestLane(init: LaneInit): Promise<void> {
           post({ type: 'closed', delta: stats.take(), watch: watch.snapshot() });
           watch.stop();
           port.close();
-          void client.close().finally(resolve);
+          void client.close().finally(() => resolve(watch.snapshot()));
           break;
       }
     };

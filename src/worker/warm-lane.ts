@@ -3,6 +3,7 @@
 // for loading and compiling that code. It uses its own client: connection setup to the real target stays
 // in the first requests, as it should.
 import type { AddressInfo } from 'node:net';
+import { reportedTokens } from '../metrics/output-tokens.js';
 import { completeRecord } from '../record/complete-record.js';
 import { createSimulatorServer } from '../simulator/server.js';
 import { WARM_TOKEN, warmConfig } from '../simulator/warm-up.js';
@@ -21,7 +22,7 @@ export async function warmRequestPath(config: WorkerConfig, requests = 48): Prom
   try {
     const warm: WorkerConfig = {
       ...config, baseUrl, token: WARM_TOKEN, orgId: 'warm', flowId: 'warm-exact', retries: 0, expected: null, graders: [],
-      variants: [{ name: 'warm', version: -1, runDraft: false }], metadata: { fetch: false, fields: {} },
+      variants: [{ name: 'warm', version: -1, runDraft: false }], metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
       inputs: { 'in-0': 'warm-up question number {{row}} about the order' },
     };
     const ctx = prepareContext(warm, client);
@@ -30,7 +31,8 @@ export async function warmRequestPath(config: WorkerConfig, requests = 48): Prom
       for (let row = next++; row < requests; row = next++) {
         const env = { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false };
         const record = await executeRequest(ctx, { variant: 0, row, iteration: 0, values: {}, scheduledAt: Number(process.hrtime.bigint()) / 1e6, env });
-        JSON.stringify(completeRecord(record, env));
+        // Never the tokenizer here: a record it would count goes back whole in a run.
+        JSON.stringify(completeRecord(record, env, reportedTokens(record, warm.metadata) ?? {}));
       }
     };
     await Promise.all([lane(), lane(), lane(), lane()]);

@@ -101,6 +101,7 @@ describe('kill -9, then --resume', () => {
     expect(partial.variants.reduce((a, v) => a + v.requests, 0)).toBe(before.filter((l) => !l.warmup).length);
     expect(partial.timeline.reduce((a, b) => a + b.sent, 0)).toBe(before.length);
     expect(partial.sessions).toHaveLength(1);
+    expect(partial.resumed).toBe(false);
     expect(partial.sessions![0]!.requests).toBe(before.length);
 
     const resumed = await runCli(['run', s.file, '--resume', s.out, '--no-progress', '--threads', '1']);
@@ -165,6 +166,8 @@ describe('signals', () => {
     expect(r.stdout).toMatch(/verdict: fail \(partial run\)/);
     const report = readJson<Report>(join(s.out, 'report.json'));
     expect(report.partial).toBe(true);
+    expect(report.resumed).toBe(false); // a first run is one session
+    expect(report.sessions).toHaveLength(1);
     expect(report.load.abandoned).toBe(0); // a quarter-second answer finishes well inside the grace period
     const lines = readJsonl<Line>(results);
     expect(lines.length).toBeLessThan(ROWS * 2);

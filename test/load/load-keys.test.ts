@@ -24,7 +24,8 @@ describe('load section', () => {
     ['  rate: 5\n  arrival: poisson\n  requests: 40\n  concurrency: 8', { concurrency: 8, arrival: 'poisson', requests: 40, iterations: null }],
     ['  stages:\n    - { rate: 1, to: 20, duration: 60s }\n    - { rate: 20, duration: 2m }', { stages: [{ kind: 'rate', from: 1, to: 20, durationMs: 60_000 }, { kind: 'rate', from: 20, to: 20, durationMs: 120_000 }], concurrency: 1000 }],
     ['  stages:\n    - { concurrency: 2, to: 12, duration: 30s }', { stages: [{ kind: 'concurrency', from: 2, to: 12, durationMs: 30_000 }], concurrency: 12 }],
-    ['  sweep: { from: 5, to: 50, duration: 20s }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000 }, iterations: null }],
+    ['  sweep: { from: 5, to: 50, duration: 20s }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: null }, iterations: null }],
+    ['  sweep: { from: 5, to: 50, duration: 20s, min_rate: 20 }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: 20 } }],
     ['  warmup: 20', { warmup: { requests: 20 } }],
     ['  warmup: 10s\n  grace: 1s', { warmup: { durationMs: 10_000 }, graceMs: 1000 }],
   ])('%s', async (yaml, want) => {
@@ -39,6 +40,7 @@ describe('load section', () => {
     ['  stages:\n    - { concurrency: 1, to: 2.5, duration: 1s }', 6, /whole number/],
     ['  warmup: soon', 5, /load.warmup must be a request count or a duration/],
     ['  sweep: { from: 1, to: 2, steps: 1, duration: 1s }', 5, /steps must be an integer >= 2/],
+    ['  sweep:\n    from: 1\n    to: 2\n    duration: 1s\n    min_rate: 3', 9, /min_rate 3 is above every step rate/],
     ['  arrival: bursty', 5, /one of constant \| poisson/],
   ])('refuses %j at line %d', async (yaml, line, message) => {
     const err = await load(yaml).then(() => null, (e: unknown) => e);

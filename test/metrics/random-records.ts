@@ -1,6 +1,7 @@
 // Seeded random result records with every feature the statistics read (errors, retries, 429s, grades
 // with judge calls, metadata fields, feedback, harness stalls, sweep steps, warm-up), for merge tests.
 import { seeded, type Random } from '../../src/compare/prng.js';
+import { countedTokens } from '../../src/metrics/output-tokens.js';
 import { completeRecord } from '../../src/record/complete-record.js';
 import type { RecordEnvelope, ResultRecord } from '../../src/record/result-record.js';
 import type { ErrorKind } from '../../src/stackai/types.js';
@@ -71,7 +72,8 @@ export function randomSamples(n: number, seed: string, opts: { variants?: number
       variant: i % variants, warmup, step: !warmup && opts.steps ? Math.floor(rand() * 3) : null,
       sendLagMs: rand() < 0.3 ? rand() * 5 : 0, delayed: rand() < 0.1,
     };
-    out.push({ record: completeRecord(record, env), env });
+    // A stand-in counter: these tests are about merging, not about the tokenizer.
+    out.push({ record: completeRecord(record, env, countedTokens(record, {}, (t) => Math.ceil(t.length / 3))), env });
   }
   return out;
 }

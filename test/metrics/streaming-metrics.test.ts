@@ -1,6 +1,6 @@
 // Output tokens, TPOT, per-variant streaming summaries and the per-second timeline, from hand-made records.
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, metadataOutputTokens, outputTokens, timePerOutputToken } from '../../src/metrics/output-tokens.js';
+import { estimateTokens, legacyOutputTokens, llmUsageSum, timePerOutputToken } from '../../src/metrics/output-tokens.js';
 import { StreamStats } from '../../src/metrics/stream-stats.js';
 import { Timeline } from '../../src/metrics/timeline.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
@@ -24,14 +24,14 @@ describe('output tokens', () => {
     [null, null],
     ['text', null],
   ])('metadata %j -> %s', (meta, want) => {
-    expect(metadataOutputTokens(meta)).toBe(want);
+    expect(llmUsageSum(meta, 'output_tokens')).toBe(want);
   });
-  it('estimates about 4 characters a token, at least 1 for any text', () => {
+  it('a record written before records carried tokens: its llm_usage, else the old estimate of 4 characters a token', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('hi')).toBe(1);
     expect(estimateTokens('x'.repeat(400))).toBe(100);
-    expect(outputTokens(null, 'x'.repeat(40))).toEqual({ count: 10, source: 'estimate' });
-    expect(outputTokens({ llm_usage: [{ output_tokens: 7 }] }, 'x'.repeat(40))).toEqual({ count: 7, source: 'metadata' });
+    expect(legacyOutputTokens({ ok: true, metadata: null, output: 'x'.repeat(40) })).toEqual({ count: 10, source: 'estimate' });
+    expect(legacyOutputTokens({ ok: true, metadata: { llm_usage: [{ output_tokens: 7 }] }, output: 'x'.repeat(40) })).toEqual({ count: 7, source: 'metadata' });
   });
   it.each([
     [1000, 200, 11, 80],
@@ -53,7 +53,7 @@ describe('stream stats', () => {
     expect(sum.serviceMs).toMatchObject({ count: 2, min: 1000, max: 1000 });
     expect(sum.sendLagMs).toMatchObject({ count: 3, max: 290 });
     expect(sum.delayedSends).toBe(1);
-    expect(sum.outputTokensSource).toEqual({ metadata: 1, estimate: 1 });
+    expect(sum.outputTokensSource).toEqual({ metadata: 1, tokenizer: 0, estimate: 1 }); // the second record has none: an old one
     expect(sum.outputTokens).toMatchObject({ min: 10, max: 11 });
     // (1300 − 500) / 10 = 80 ms and (1000 − 200) / 9 ≈ 88.9 ms
     expect(sum.tpotMs!.min).toBeCloseTo(80, 1);

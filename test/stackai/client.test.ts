@@ -263,6 +263,40 @@ describe('wire format', () => {
   });
 });
 
+describe('extra headers', () => {
+  const KEY = 'fixed-key-Zq81x';
+  const ROW_SECRET = 'row-secret-7Hq2p';
+
+  it('sends fixed and row headers, flowbench\'s own winning, and redacts secret-looking values the server echoes', async () => {
+    const c = new StackAIClient({ baseUrl, token: CANARY, connections: 1, headers: { 'x-team': 'search', 'x-api-key': KEY } });
+    try {
+      handler = (r, res) => json(res, 500, { detail: `gateway saw ${String(r.headers['x-api-key'])} / ${String(r.headers['x-user-token'])} / ${String(r.headers['x-tenant'])}` });
+      const o = await invoke(req({ mode: 'run', headers: { 'x-user-token': `Bearer ${ROW_SECRET}`, 'x-tenant': 'acme', authorization: 'row tried' } }), c);
+      expect(seen[0]!.headers).toMatchObject({ 'x-team': 'search', 'x-api-key': KEY, 'x-user-token': `Bearer ${ROW_SECRET}`, 'x-tenant': 'acme', authorization: `Bearer ${CANARY}` });
+      expect(o.error?.message).toBe('HTTP 500: gateway saw *** / *** / acme');
+
+      // The row's headers go with that run's metadata fetch too; the values a caller names are redacted as well.
+      handler = (r, res) => json(res, 404, { detail: `no run for ${String(r.headers['x-tenant'])}` });
+      const m = await c.getMetadata('org-1', 'flow-1', 'r', 2000, { headers: { 'x-tenant': 'acme-tenant' }, secrets: ['acme-tenant'] });
+      expect(seen[1]!.headers['x-tenant']).toBe('acme-tenant');
+      expect(m).toEqual({ ok: false, error: { kind: 'http_404', message: 'HTTP 404: no run for ***', status: 404 } });
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a row header value undici would refuse fails that request as protocol, unsent, without the value', async () => {
+    handler = (_r, res) => json(res, 200, runBody());
+    const o = await invoke(req({ mode: 'run', headers: { 'x-api-key': `${ROW_SECRET}\r\nx-evil: 1` } }));
+    expect(o.ok).toBe(false);
+    expect(o.error).toEqual({ kind: 'protocol', message: 'header x-api-key: value contains a carriage return (CR) at character 17: not sent (a header value is one line of Latin-1 text)', status: null });
+    expect(seen).toEqual([]);
+    const m = await client.getMetadata('org-1', 'flow-1', 'r', 2000, { headers: { 'x-tenant': 'a\nb' } });
+    expect(m.ok).toBe(false);
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('metadata and feedback', () => {
   it('GETs metadata by run id', async () => {
     const metadata = { latency: 1.2, total_tokens: 42, llm_usage: [{ model_id: 'gpt', input_tokens: 30, output_tokens: 12 }] };

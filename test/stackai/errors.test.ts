@@ -76,6 +76,9 @@ describe('redact', () => {
   it('ignores empty secrets', () => {
     expect(redact('hello', [''])).toBe('hello');
   });
+  it('replaces a secret that contains another whole, whatever their order', () => {
+    expect(redact('auth Bearer k3y-9 and k3y-9', ['k3y-9', 'Bearer k3y-9'])).toBe('auth *** and ***');
+  });
 });
 
 describe('oneLine', () => {

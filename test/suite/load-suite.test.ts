@@ -41,7 +41,7 @@ describe('loadSuite: good suites', () => {
         arrival: 'constant', requests: null, stages: null, sweep: null, warmup: null, graceMs: 5000, stallMs: 20, seed: 1,
         connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, idleTimeoutMs: 30_000, retryPartial: false,
       },
-      metadata: { fetch: false, fields: {} },
+      metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
       graders: [],
       passScore: null,
       maxErrorRate: 0.5,
@@ -108,13 +108,18 @@ target: { flow_id: f1, simulator: { flows: ../flows.yaml, seed: 7 } }
           { name: 'draft', version: null, runDraft: true },
           { name: 'bare', version: null, runDraft: false },
         ]);
-        expect(s.metadata).toEqual({ fetch: true, fields: { tokens: 'total_tokens' } });
+        expect(s.metadata).toEqual({ fetch: true, fields: { tokens: 'total_tokens' }, outputTokens: null, inputTokens: null });
         expect(s.feedback).toEqual({ post: true, when: 'fail', template: 'score {{score}}' });
         expect(s.compare).toEqual({ baseline: 'v7', failOn: { pass_rate_drop: 0.02, ttft_p95_increase: '10%' }, alpha: 0.05 });
         expect(s.thresholds).toEqual({ pass_rate: '>= 0.9', error_rate: "< 0.01" });
         expect(s.dataset).toMatchObject({ expected: '{{answer}}', limit: 5 });
         expect(s.target.simulator).toEqual({ flows: join(dir, 'flows.yaml'), seed: 7 });
       },
+    },
+    {
+      name: 'metadata token paths: where the server reports usage',
+      yaml: `${MINIMAL}metadata:\n  output_tokens: usage.completion_tokens\n  input_tokens: llm_usage.0.input_tokens\n`,
+      check: (s) => expect(s.metadata).toEqual({ fetch: true, fields: {}, outputTokens: 'usage.completion_tokens', inputTokens: 'llm_usage.0.input_tokens' }),
     },
     {
       name: 'overrides replace suite values and filter variants',
@@ -135,7 +140,9 @@ target: { flow_id: f1, simulator: { flows: ../flows.yaml, seed: 7 } }
     },
   ];
   it.each(cases)('$name', async ({ yaml, env, overrides, check }) => {
-    const { dir, suite } = await load(yaml, { env, overrides, files: { 'suites/rows.jsonl': '{"q": 1}\n' } });
+    // flows.yaml: the loader reads target.simulator.flows, as the embedded simulator would.
+    const flows = 'flows:\n  f1:\n    answers: echo\n    versions:\n      1: { quality: 1, ttft_ms: 1, tokens_per_s: 100 }\n';
+    const { dir, suite } = await load(yaml, { env, overrides, files: { 'suites/rows.jsonl': '{"q": 1}\n', 'flows.yaml': flows } });
     check(await suite(), dir);
   });
 });
@@ -186,6 +193,9 @@ const bad: Bad[] = [
   { name: 'real base_url without token', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: ${STACKAI_API_KEY:-}'), line: 6, message: /no API token for https:\/\/api\.stack-ai\.com/, hint: /set STACKAI_API_KEY/ },
   { name: '--base-url without token or org', yaml: MINIMAL, overrides: { baseUrl: 'https://api.stack-ai.com' }, line: 2, message: /org_id is required/, hint: /STACKAI_ORG_ID/ },
   { name: 'wrong section type', yaml: `${MINIMAL}stream: yes\n`, line: 8, message: /stream must be a mapping/, hint: /mapping/ },
+  { name: 'metadata token path misspelt', yaml: `${MINIMAL}metadata:\n  output_token: usage.completion_tokens\n`, line: 9, message: /unknown key 'output_token' in metadata/, hint: /did you mean 'output_tokens'/ },
+  { name: 'metadata token path not text', yaml: `${MINIMAL}metadata:\n  input_tokens: [usage]\n`, line: 9, message: /metadata\.input_tokens must be a non-empty string, got a list/, hint: /non-empty string/ },
+  { name: 'metadata token path with an empty step', yaml: `${MINIMAL}metadata:\n  fields: {}\n  output_tokens: usage..completion_tokens\n`, line: 10, message: /metadata\.output_tokens: 'usage\.\.completion_tokens' has an empty step/, hint: /usage\.completion_tokens/ },
   { name: 'metadata neither bool nor object', yaml: `${MINIMAL}metadata: [a]\n`, line: 8, message: /metadata must be true or false, or a mapping/, hint: /true or false/ },
 ];
 

@@ -26,6 +26,8 @@ export function latencyTable(d: PageData): HTMLElement {
 }
 
 export function tokensSection(d: PageData): HTMLElement | null {
+  // 'estimate' (characters / 4) is in reports written before flowbench counted with a tokenizer.
+  const SOURCE_LABEL: Record<string, string> = { metadata: 'run metadata', tokenizer: 'o200k tokenizer', estimate: 'characters / 4' };
   const rows = d.report.variants.flatMap((v) => {
     const tokens = summaryOf(v, 'outputTokens');
     const perReq = summaryOf(v, 'tokensPerSecond');
@@ -34,7 +36,7 @@ export function tokensSection(d: PageData): HTMLElement | null {
     const src = (v as unknown as { outputTokensSource?: Record<string, number> }).outputTokensSource;
     return [[v.name, tokens ? `${fmtNum(tokens.mean)} / ${fmtNum(tokens.p50)} / ${fmtNum(tokens.p95)}` : '–',
       perReq ? `${fmtNum(perReq.p50)} / ${fmtNum(perReq.p95)}` : '–', typeof overall === 'number' ? fmtNum(overall) : '–',
-      src ? Object.entries(src).filter(([, n]) => n > 0).map(([k, n]) => `${k} ×${n}`).join(', ') : '–']];
+      src ? Object.entries(src).filter(([, n]) => n > 0).map(([k, n]) => `${SOURCE_LABEL[k] ?? k} ×${n}`).join(', ') : '–']];
   });
   if (!rows.length) return null;
   return section('tokens', 'Output tokens', table(['variant', 'tokens per answer mean / p50 / p95', 'tokens/s per request p50 / p95', 'output tokens/s (run)', 'counted from'], rows));
