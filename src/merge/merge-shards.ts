@@ -14,6 +14,8 @@ import { readResults } from '../report/read-results.js';
 import type { Report, VariantReport } from '../report/report-model.js';
 import { writeReports } from '../report/write-reports.js';
 import { writeHlogs } from '../runner/write-hlogs.js';
+import type { StepRun } from '../runner/drive-load.js';
+import { sweepReport, thresholdsPass, type SweepReport } from '../runner/sweep-report.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { readShardSet, type ShardRun } from './shard-set.js';
 
@@ -62,6 +64,9 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     lines.length = 0;
   };
   let measured = 0;
+  // A sweep's steps, from the records of every shard: the fleet's step i is every shard's step i.
+  const stepStats: VariantStats[][] = [];
+  const stepSpan: { startAt: number; endAt: number }[] = [];
   for (const s of shards) {
     const offset = anchors.get(s)! - epoch0;
     for await (const rec of readResults(join(s.dir, 'results.jsonl'))) {
@@ -74,6 +79,12 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
       stats[vi]!.add(r);
       timeline.add(r, vi);
       measured++;
+      if (typeof r.step === 'number') {
+        (stepStats[r.step] ??= names.map(() => new VariantStats()))[vi]!.add(r);
+        const span = (stepSpan[r.step] ??= { startAt: Infinity, endAt: -Infinity });
+        span.startAt = Math.min(span.startAt, r.timestamps.scheduled);
+        span.endAt = Math.max(span.endAt, r.timestamps.end);
+      }
     }
   }
   await flush();
@@ -101,6 +112,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     : null;
   const parsed = uniqueThresholds(first);
   const thresholds = evaluateThresholds(parsed, variants.map((v) => ({ name: v.name, summary: v })), harness);
+  const sweep = mergedSweep(shards, stepStats, stepSpan, names, parsed);
   const compared = await compareSaved({ dir: out, variants, settings: first.compare ?? null, metrics: parsed.map((p) => p.metric) });
   const sum = (f: (r: Report) => number) => shards.reduce((a, s) => a + f(s.report), 0);
   const report: Report = {
@@ -126,12 +138,12 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
       abandoned: sum((r) => r.load.abandoned),
     },
     timeline: timeline.buckets(),
-    sweep: null, // a sweep's steps are per shard; merging them is not supported (the README says so)
+    sweep,
     variants,
     harness,
     thresholds,
     comparisons: compared.comparisons,
-    verdict: thresholds.every((t) => t.ok) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial) ? 'pass' : 'fail',
+    verdict: thresholdsPass(sweep, thresholds) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial) ? 'pass' : 'fail',
   };
   await writeReports(out, report);
   await writeHlogs(out, timeline.hlogTexts());
@@ -141,6 +153,27 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
 /** The suite's thresholds as each shard judged them (same suite, so the same list per variant). */
 function uniqueThresholds(r: Report): ParsedThreshold[] {
   const seen = new Map<string, ParsedThreshold>();
-  for (const t of r.thresholds) seen.set(t.metric, { metric: t.metric, op: t.op, limit: t.limit });
+  for (const t of r.thresholds) seen.set(t.metric, { metric: t.metric, op: t.op, limit: t.limit, ...(t.implicit && { implicit: true as const }) });
   return [...seen.values()];
+}
+
+/**
+ * The fleet's sweep: step i of every shard is one step at the sum of their rates, its figures counted
+ * from the merged records (percentiles from one histogram, as one big run's), its sends that left in
+ * time added up, and its verdict judged again, with min_rate back at the suite's figure.
+ */
+function mergedSweep(shards: ShardRun[], stepStats: VariantStats[][], spans: { startAt: number; endAt: number }[], names: string[], thresholds: ParsedThreshold[]): SweepReport | null {
+  const own = shards.map((s) => s.report.sweep);
+  if (own.some((sw) => !sw)) return null;
+  const first = own[0]!;
+  const durationMs = first.steps[0]?.durationMs ?? 0;
+  const runs: StepRun[] = first.steps.map((_, i) => ({
+    rate: own.reduce((a, sw) => a + (sw!.steps[i]?.rate ?? 0), 0),
+    startAt: spans[i]?.startAt ?? 0,
+    endAt: spans[i]?.endAt ?? 0,
+    started: own.reduce((a, sw) => a + (sw!.steps[i]?.variants.reduce((b, v) => b + v.requests, 0) ?? 0), 0),
+    sent: own.reduce((a, sw) => a + Math.round((sw!.steps[i]?.sentRps ?? 0) * (durationMs / 1000)), 0),
+  }));
+  const minRate = own.every((sw) => sw!.minRate !== null) ? own.reduce((a, sw) => a + sw!.minRate!, 0) : null;
+  return sweepReport(runs, stepStats, names, thresholds, durationMs, minRate);
 }

@@ -20,7 +20,7 @@ export function loadSpecOf(load: Obj, ctx: LoadContext): LoadSpec {
   if (sweep && stages) ctx.errors.push(ctx.src.error(at('sweep'), 'load.sweep and load.stages cannot be combined', 'keep one of them'));
   // A sustainable rate is one of the step rates, so a min_rate above the top one could never pass.
   if (sweep && typeof sweep.min_rate === 'number' && sweep.min_rate > Math.max(sweep.from as number, sweep.to as number)) {
-    throw ctx.src.error(at('sweep', 'min_rate'), `load.sweep.min_rate ${sweep.min_rate} is above every step rate (the top one is ${Math.max(sweep.from as number, sweep.to as number)} req/s)`, 'raise sweep.to to at least min_rate, or lower min_rate');
+    ctx.errors.push(ctx.src.error(at('sweep', 'min_rate'), `load.sweep.min_rate ${sweep.min_rate} is above every step rate (the top one is ${Math.max(sweep.from as number, sweep.to as number)} req/s)`, 'raise sweep.to to at least min_rate, or lower min_rate'));
   }
   if (stages && rate !== null) ctx.errors.push(ctx.src.error(at('stages'), 'load.stages and load.rate both set the rate', 'remove load.rate and start the first stage at that rate: { rate: 5, to: 20, duration: 60s }'));
   const openLoop = rate !== null || sweep !== null || stages?.[0]?.kind === 'rate';

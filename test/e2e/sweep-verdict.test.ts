@@ -5,19 +5,19 @@
 // The embedded simulator's fixed-timing flow answers these rows in ~330 ms and the in-flight cap is 1,
 // so about 3 req/s get through: the 2 req/s step keeps up, the 8 req/s step queues behind the cap (its
 // latency, counted from the scheduled send, grows to ~1.7 s, and fewer sends leave within the step).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
-function sweepSuite(extra = '') {
+function sweepSuite(extra = '', concurrency = 1) {
   const dir = tempDir('flowbench-sweep-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 12 }, (_, i) => `question number ${i}`).join('\n')}\n`);
   writeFileSync(join(dir, 'suite.yaml'), `name: sweep-verdict
 target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
-load: { concurrency: 1, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s${extra} } }
+load: { concurrency: ${concurrency}, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s${extra} } }
 thresholds: { latency_p95_ms: "< 1000" }
 `);
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
@@ -70,6 +70,19 @@ describe('sweep verdict', () => {
     expect(md).toMatch(/### Whole-run thresholds \(not the sweep's verdict\): 1 of 2 failed/);
   });
 
+  it('flowbench report rebuilds the per-step table and verdict from results.jsonl when report.json is gone', async () => {
+    const { report, out } = found;
+    rmSync(join(out, 'report.json'));
+    const r = await runCli(['report', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rebuilt = readJson<any>(join(out, 'report.json'));
+    const shape = (rep: any) => rep.sweep.steps.map((s: any) => [s.rate, s.variants[0].requests, s.variants[0].ok, s.thresholdsOk]);
+    expect(shape(rebuilt)).toEqual(shape(report));
+    rebuilt.sweep.steps.forEach((s: any, i: number) => expect(Math.abs(s.sentRps - report.sweep.steps[i].sentRps)).toBeLessThanOrEqual(1));
+    expect(rebuilt.sweep.sustainableRate).toBe(2);
+    expect(rebuilt.verdict).toBe('pass');
+  });
+
   it('a sweep.min_rate above the sustainable rate fails it: exit 1 with the reason', async () => {
     const { r, report } = await runSweep(', min_rate: 5');
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -79,5 +92,19 @@ describe('sweep verdict', () => {
     expect(report.sweep.verdict.ok).toBe(false);
     expect(r.stdout).toContain('run failed: sustainable rate 2 req/s is below sweep.min_rate 5 req/s');
     expect(r.stdout).toMatch(/verdict: fail/);
+  });
+
+  it('a sweep run in shards merges into one sweep: rates, requests and min_rate added back up, its own verdict', async () => {
+    const { file, out } = sweepSuite(', min_rate: 2', 4);
+    const shards = await Promise.all([1, 2].map((i) => runCli(['run', file, '--shard', `${i}/2`, '--out', `${out}-${i}`, '--no-progress'])));
+    for (const r of shards) expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readJson<any>(`${out}-1/report.json`).sweep.steps.map((st: any) => st.rate)).toEqual([1, 4]);
+    const merged = await runCli(['merge', `${out}-1`, `${out}-2`, '--out', `${out}-merged`]);
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    const report = readJson<any>(`${out}-merged/report.json`);
+    expect(report.sweep.steps.map((st: any) => [st.rate, st.variants[0].requests])).toEqual([[2, 2], [8, 8]]);
+    expect(report.sweep.minRate).toBe(2);
+    expect(report.sweep.sustainableRate).not.toBeNull();
+    expect(report.verdict).toBe('pass');
   });
 });

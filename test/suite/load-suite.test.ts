@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError, ConfigErrors } from '../../src/suite/config-error.js';
 import { loadSuite } from '../../src/suite/load-suite.js';
 import type { SuiteOverrides } from '../../src/suite/types.js';
 import { cleanFixtures, CSV, fixture } from './fixtures.js';
@@ -236,5 +236,40 @@ describe('loadSuite: bad suites', () => {
     const err = (await suite().catch((e: unknown) => e)) as ConfigError;
     expect(err.line).toBe(8);
     expect(err.column).toBe(18);
+  });
+});
+
+describe('loadSuite: every mistake in one pass', () => {
+  const errorsOf = async (yaml: string) => {
+    const { suite } = await load(yaml);
+    return (await suite().catch((e: unknown) => e)) as ConfigError;
+  };
+
+  it('several mistakes: one ConfigErrors, each entry at its own line, in file order', async () => {
+    const err = await errorsOf(`${MINIMAL.replace('{{question}}', '{{questoin}}')}mode: strem
+load:
+  concurency: 2
+compare: { baseline: publishd }
+`);
+    expect(err).toBeInstanceOf(ConfigErrors);
+    const all = (err as ConfigErrors).errors;
+    expect(all.map((e) => e.line)).toEqual([7, 8, 10, 11]);
+    expect(all.map((e) => e.hint)).toEqual([expect.stringMatching(/\{\{question\}\}/), 'did you mean stream?', expect.stringMatching(/'concurrency'/), expect.stringMatching(/did you mean published\?/)]);
+    expect(err.line).toBe(7); // located at the first
+    expect(err.format()).toBe(all.map((e) => e.format()).join('\n'));
+  });
+
+  it('one mistake is reported once, not again as what it left missing', async () => {
+    // A section of the wrong shape: not also "missing required key 'flow_id'"; an unset token: not also "no API token".
+    expect((await errorsOf(MINIMAL.replace('target:\n  flow_id: f1', 'target: simulator'))).message).toMatch(/^target must be a mapping/);
+    const { suite } = await load(MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: ${KEY}'));
+    const err = (await suite().catch((e: unknown) => e)) as ConfigError;
+    expect(err).not.toBeInstanceOf(ConfigErrors);
+    expect(err.message).toMatch(/environment variable KEY is not set/);
+  });
+
+  it('stops after the schema walk when a required key is missing: the walk\'s errors only', async () => {
+    const err = (await errorsOf('target: { flow_id: f }\ndataset: { path: data/d.csv, inputs: { in-0: "{{nope}}" } }\nmode: strem\n')) as ConfigErrors;
+    expect(err.errors.map((e) => e.message)).toEqual([expect.stringMatching(/missing required key 'name'/), expect.stringMatching(/mode must be one of/)]);
   });
 });

@@ -1,0 +1,162 @@
+// The token thread: counts the output tokens a server did not report, with the o200k tokenizer, for
+// records completed on a thread that times requests (a request thread, or the main thread when it
+// completes records). Counting is CPU work (bench/tokenizer-cost.mjs) that would delay the timestamps of
+// every stream in flight there; handing a text over costs a message per turn of the event loop.
+// Each user talks to the one thread over a MessagePort of its own.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import { estimateTokens, reportedTokens, type RecordTokens, type TokenPaths } from './output-tokens.js';
+
+/** What travels on a user's port: texts to count, and their counts in the same order. */
+export type ToTokenThread = { seq: number; texts: string[] };
+export type FromTokenThread = { seq: number; counts: number[] };
+
+/** What the thread itself is told, and answers. */
+export type TokenThreadControl = { type: 'port'; port: MessagePort } | { type: 'close' };
+export type TokenThreadReport = { type: 'ready' } | { type: 'closed'; watch: ThreadWatchSnapshot };
+
+export interface TokenThreadData {
+  stallMs: number;
+  /** Load the tokenizer's tables before saying ready (a suite that never fetches usage needs them at once). */
+  preload: boolean;
+}
+
+/** Answers as they come: a record of a successful answer without reported usage waits for its count. */
+interface Answer {
+  ok: boolean;
+  metadata: unknown;
+  output: string;
+}
+
+/** One user's side: batches the texts of one turn into one message. Never counts on its own thread. */
+export class TokenClient {
+  private seq = 0;
+  private batch: string[] = [];
+  private batchWaiters: ((n: number | null) => void)[] = [];
+  private readonly pending = new Map<number, ((n: number | null) => void)[]>();
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly port: MessagePort, private readonly paths: TokenPaths) {
+    port.on('message', (m: FromTokenThread) => {
+      const waiters = this.pending.get(m.seq);
+      this.pending.delete(m.seq);
+      waiters?.forEach((w, i) => w(m.counts[i] ?? null));
+      this.checkIdle();
+    });
+    // The thread ended (it never should): what waits gets null, and the old estimate stands in.
+    port.on('close', () => this.fail());
+  }
+
+  /** The record's tokens: at once when its server reported them, else once the token thread counted. */
+  tokensOf(r: Answer): RecordTokens | Promise<RecordTokens> {
+    const reported = reportedTokens(r, this.paths);
+    if (reported !== null) return reported;
+    return this.count(r.output).then((n) => {
+      const outputTokens = n === null ? { count: estimateTokens(r.output), source: 'estimate' as const } : { count: n, source: 'tokenizer' as const };
+      // The input side never needs the tokenizer: reportedTokens of an answer with output '' gives it.
+      const { inputTokens } = reportedTokens({ ...r, output: '' }, this.paths)!;
+      return inputTokens ? { outputTokens, inputTokens } : { outputTokens };
+    });
+  }
+
+  /** Resolves once every count asked for has come back. */
+  idle(): Promise<void> {
+    if (this.batch.length === 0 && this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.port.close();
+  }
+
+  private count(text: string): Promise<number | null> {
+    if (this.closed) return Promise.resolve(null);
+    if (this.batch.length === 0) setImmediate(() => this.flush());
+    this.batch.push(text);
+    return new Promise((resolve) => this.batchWaiters.push(resolve));
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const seq = ++this.seq;
+    this.pending.set(seq, this.batchWaiters);
+    const texts = this.batch;
+    this.batch = [];
+    this.batchWaiters = [];
+    if (this.closed) return this.fail();
+    this.port.postMessage({ seq, texts } satisfies ToTokenThread);
+  }
+
+  private fail(): void {
+    this.closed = true;
+    for (const waiters of this.pending.values()) for (const w of waiters) w(null);
+    this.pending.clear();
+    for (const w of this.batchWaiters.splice(0)) w(null);
+    this.batch = [];
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.batch.length === 0 && this.pending.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+export interface TokenThread {
+  /** A new port to the thread, for a request thread: transfer it, and wrap it in a TokenClient there. */
+  connect(): MessagePort;
+  /** The starting thread's own client. */
+  readonly client: TokenClient;
+  /** Resolves once the thread is up (with preload, its tables loaded); rejects when it could not start. */
+  readonly ready: Promise<void>;
+  /** Ends the thread once every count asked here came back; its last watch, as a list (empty if it had ended). */
+  close(): Promise<ThreadWatchSnapshot[]>;
+}
+
+/** Workers load JavaScript: always the built file, also when this module runs from src/ (tests). */
+const THREAD_FILE = new URL('../../dist/metrics/token-worker.js', import.meta.url);
+
+export function startTokenThread(data: TokenThreadData, paths: TokenPaths): TokenThread {
+  const worker = new Worker(THREAD_FILE, { workerData: data satisfies TokenThreadData });
+  worker.unref(); // never what keeps the process alive: its users' ports are
+  let closedWatch: ((w: ThreadWatchSnapshot[]) => void) | null = null;
+  let exited = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: TokenThreadReport) => {
+      if (m.type === 'ready') resolve();
+      else closedWatch?.([m.watch]);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      exited = true;
+      reject(new Error(`the token thread exited with code ${code} before it was ready`));
+      closedWatch?.([]);
+    });
+  });
+  ready.catch(() => {}); // awaited by the runner; a failure meanwhile must not be an unhandled rejection
+  const connect = (): MessagePort => {
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ type: 'port', port: port2 } satisfies TokenThreadControl, [port2]);
+    return port1;
+  };
+  const client = new TokenClient(connect(), paths);
+  let closing: Promise<ThreadWatchSnapshot[]> | null = null;
+  return {
+    connect,
+    client,
+    ready,
+    close() {
+      closing ??= (async () => {
+        await client.idle();
+        client.close();
+        if (exited) return [];
+        const watch = new Promise<ThreadWatchSnapshot[]>((resolve) => (closedWatch = resolve));
+        worker.postMessage({ type: 'close' } satisfies TokenThreadControl);
+        const w = await Promise.race([watch, new Promise<ThreadWatchSnapshot[]>((r) => setTimeout(() => r([]), 5000).unref())]);
+        await worker.terminate();
+        return w;
+      })();
+      return closing;
+    },
+  };
+}
