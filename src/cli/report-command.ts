@@ -2,19 +2,21 @@
 // from the folder's report.json and results.jsonl, e.g. after an upgrade or on another machine.
 // A folder without report.json (the run was killed) gets report.json rebuilt from results.jsonl first.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSavedRun } from '../compare/saved-run.js';
 import { rebuildReport } from '../runner/rebuild-report.js';
-import { DERIVED_WRITERS } from '../report/write-reports.js';
+import { DERIVED_WRITERS, writeReportJson } from '../report/write-reports.js';
 import { ConfigError } from '../suite/config-error.js';
 
 export async function reportCommand(dirArg: string): Promise<number> {
   const dir = resolve(dirArg);
-  if (existsSync(dir) && !existsSync(join(dir, 'report.json')) && existsSync(join(dir, 'results.jsonl'))) {
+  // An empty report.json is one an earlier version left when killed while writing it: rebuilt like a missing one.
+  const json = join(dir, 'report.json');
+  const noReport = !existsSync(json) || statSync(json).size === 0;
+  if (existsSync(dir) && noReport && existsSync(join(dir, 'results.jsonl'))) {
     const { report, results, tornBytes } = await rebuildReport(dir);
-    await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeReportJson(dir, report);
     const torn = tornBytes > 0 ? `; a torn last line (${tornBytes} bytes) left out` : '';
     process.stdout.write(`rebuilt ${join(dirArg, 'report.json')} from ${results} results in results.jsonl${torn}${report.partial ? ' (the run did not finish: the report is partial)' : ''}\n`);
   }

@@ -14,7 +14,7 @@ export interface HarnessVariant {
 export interface HarnessReport {
   /** The configured stall threshold (ms). */
   stallMs: number;
-  /** Main first, then request, then grading threads, each by thread id. */
+  /** Main first, then request, grading and token threads, each by thread id. */
   threads: ThreadWatchSnapshot[];
   /** Over the threads that time requests; null figures when there were none. */
   requestThreads: {
@@ -35,7 +35,7 @@ export const DELAY_P99_LIMIT_MS = 10;
 /** Above this event-loop utilisation a thread has no slack left: the client may be the bottleneck. */
 export const BUSY_UTILIZATION = 0.9;
 
-const ORDER: Record<ThreadRole, number> = { main: 0, request: 1, grading: 2 };
+const ORDER: Record<ThreadRole, number> = { main: 0, request: 1, grading: 2, tokens: 3 };
 
 const fmtMs = (v: number) => `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10} ms`;
 const fmtPct = (v: number) => `${Math.round(v * 100)}%`;

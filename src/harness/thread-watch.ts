@@ -1,4 +1,4 @@
-// One thread watching itself (main, request or grading thread): event-loop delay, utilisation, its
+// One thread watching itself (main, request, grading or token thread): event-loop delay, utilisation, its
 // own CPU time and stalls, since start or the last reset(), as a structured-cloneable snapshot.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
@@ -6,7 +6,8 @@ import { nowMs } from '../metrics/clock.js';
 import { STALL_PERIOD_MS, startStallDetector, type Stall, type StallTally } from './stall-detector.js';
 import { threadCpuReader } from './thread-cpu.js';
 
-export type ThreadRole = 'main' | 'request' | 'grading';
+/** `tokens`: the thread that counts output tokens a server did not report (metrics/token-thread.ts). */
+export type ThreadRole = 'main' | 'request' | 'grading' | 'tokens';
 
 export interface ThreadWatchOptions {
   role: ThreadRole;

@@ -1,11 +1,11 @@
 // The token thread: counts the output tokens a server did not report, with the o200k tokenizer, for
 // records completed on a thread that times requests (a request thread, or the main thread when it
 // completes records). Counting is CPU work (bench/tokenizer-cost.mjs) that would delay the timestamps of
-// every stream in flight there; handing a text over costs a message per turn of the event loop.
-// Each user talks to the one thread over a MessagePort of its own.
+// every stream in flight there; handing texts over costs a message per batch. Each user talks to the one
+// thread over a MessagePort of its own.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
-import { estimateTokens, reportedTokens, type RecordTokens, type TokenPaths } from './output-tokens.js';
+import { countedTokens, estimateTokens, reportedTokens, type RecordTokens, type TokenPaths } from './output-tokens.js';
 
 /** What travels on a user's port: texts to count, and their counts in the same order. */
 export type ToTokenThread = { seq: number; texts: string[] };
@@ -28,7 +28,11 @@ interface Answer {
   output: string;
 }
 
-/** One user's side: batches the texts of one turn into one message. Never counts on its own thread. */
+/**
+ * One user's side. It never counts on its own thread: it batches texts into one message, sent at the end
+ * of the turn (`when: 'turn'`) or when its owner calls flush() (`'manual'`: a request thread sends them
+ * with its own batches, since a message costs both threads far more than the texts in it).
+ */
 export class TokenClient {
   private seq = 0;
   private batch: string[] = [];
@@ -37,7 +41,7 @@ export class TokenClient {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly port: MessagePort, private readonly paths: TokenPaths) {
+  constructor(private readonly port: MessagePort, private readonly paths: TokenPaths, private readonly when: 'turn' | 'manual' = 'turn') {
     port.on('message', (m: FromTokenThread) => {
       const waiters = this.pending.get(m.seq);
       this.pending.delete(m.seq);
@@ -48,20 +52,24 @@ export class TokenClient {
     port.on('close', () => this.fail());
   }
 
-  /** The record's tokens: at once when its server reported them, else once the token thread counted. */
-  tokensOf(r: Answer): RecordTokens | Promise<RecordTokens> {
+  /**
+   * The record's tokens: returned at once when its server reported them; else undefined, and `done` is
+   * called once the token thread counted them.
+   */
+  tokensOf(r: Answer, done: (t: RecordTokens) => void): RecordTokens | undefined {
     const reported = reportedTokens(r, this.paths);
     if (reported !== null) return reported;
-    return this.count(r.output).then((n) => {
-      const outputTokens = n === null ? { count: estimateTokens(r.output), source: 'estimate' as const } : { count: n, source: 'tokenizer' as const };
-      // The input side never needs the tokenizer: reportedTokens of an answer with output '' gives it.
-      const { inputTokens } = reportedTokens({ ...r, output: '' }, this.paths)!;
-      return inputTokens ? { outputTokens, inputTokens } : { outputTokens };
+    this.count(r.output, (n) => {
+      if (n !== null) return done(countedTokens(r, this.paths, () => n));
+      const t = countedTokens(r, this.paths, estimateTokens);
+      done({ ...t, outputTokens: { count: t.outputTokens!.count, source: 'estimate' } });
     });
+    return undefined;
   }
 
-  /** Resolves once every count asked for has come back. */
+  /** Sends what is waiting; resolves once every count asked for has come back. */
   idle(): Promise<void> {
+    this.flush();
     if (this.batch.length === 0 && this.pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -70,14 +78,15 @@ export class TokenClient {
     this.port.close();
   }
 
-  private count(text: string): Promise<number | null> {
-    if (this.closed) return Promise.resolve(null);
-    if (this.batch.length === 0) setImmediate(() => this.flush());
+  private count(text: string, done: (n: number | null) => void): void {
+    if (this.closed) return done(null);
+    if (this.batch.length === 0 && this.when === 'turn') setImmediate(() => this.flush());
     this.batch.push(text);
-    return new Promise((resolve) => this.batchWaiters.push(resolve));
+    this.batchWaiters.push(done);
   }
 
-  private flush(): void {
+  /** Sends the texts waiting, if any, in one message. */
+  flush(): void {
     if (this.batch.length === 0) return;
     const seq = ++this.seq;
     this.pending.set(seq, this.batchWaiters);

@@ -1,15 +1,14 @@
 // The o200k_base tokenizer (OpenAI's GPT-4o family, via gpt-tokenizer): token counts of answers, for the
-// `length` grader and for output tokens a server does not report. Loaded on first use (its tables take
-// ~150 ms and ~30 MB): only a thread that counts pays for it, and that is never a thread that times requests.
+// `length` grader and for output tokens a server does not report. Loaded on first use (its tables are
+// large and slow to load): only a thread that counts pays for it, never a thread that times requests.
 
 export type TokenCounter = (text: string) => number;
 
 /**
  * gpt-tokenizer caches each word piece's merges in a Map of up to 100,000 entries; once it is full, every
- * new piece evicts the oldest, and V8's Map then makes each count about ten times slower (see
- * bench/tokenizer-cost.mjs). Word pieces (a word with its leading space) are rarely under 5 characters, so
- * emptying the cache every 400,000 characters counted keeps it from filling; relearning the common words
- * afterwards costs a few milliseconds.
+ * new piece evicts the oldest, which makes V8's Map many times slower (bench/tokenizer-cost.mjs). A word
+ * piece (a word with its leading space) is rarely under 5 characters, so emptying the cache every 400,000
+ * characters counted keeps it from filling; relearning a run's common words after that is cheap.
  */
 const CLEAR_EVERY_CHARS = 400_000;
 

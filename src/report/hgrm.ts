@@ -1,10 +1,10 @@
 // HdrHistogram percentile distributions (.hgrm, the text its plotter reads), one file per variant
 // and timing metric, values in milliseconds: hgrm/<variant>.<metric>.hgrm.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { percentileDistributionText } from '../metrics/histogram.js';
 import { TIMING_METRICS } from '../metrics/variant-stats.js';
 import type { Report } from './report-model.js';
+import { ensureFolder, writeFileWhole } from './whole-file.js';
 
 /** A variant name as a file name: anything but letters, digits, dot, dash and underscore becomes "_". */
 export function safeFileName(name: string): string {
@@ -25,9 +25,9 @@ export async function writeHgrm(dir: string, report: Report): Promise<string[]> 
       const b64 = v.histograms?.[metric];
       const summary = v[`${metric}Ms` as const];
       if (!b64 || !summary || summary.count === 0) continue;
-      if (!written.length) await mkdir(join(dir, 'hgrm'), { recursive: true });
+      if (!written.length) await ensureFolder(join(dir, 'hgrm'));
       const rel = join('hgrm', `${base}.${metric}.hgrm`);
-      await writeFile(join(dir, rel), percentileDistributionText(b64));
+      await writeFileWhole(join(dir, rel), percentileDistributionText(b64));
       written.push(rel);
     }
   }

@@ -1,12 +1,12 @@
 // junit.xml for CI test tabs: a testsuite per variant with a testcase per result (row × variant, and
 // iteration when there are several) carrying the failing graders' reasons, and a testsuite of thresholds.
 // Streams results.jsonl twice (counts first, since JUnit puts them in the opening tag); holds no rows.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
+import { isHarnessMetric } from '../metrics/thresholds.js';
 import type { Report } from './report-model.js';
+import { writeWhole } from './whole-file.js';
 
 /** XML 1.0 text: escaped, and characters XML cannot hold at all dropped. */
 export function xmlText(s: string): string {
@@ -15,7 +15,7 @@ export function xmlText(s: string): string {
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-type Outcome = { kind: 'pass' } | { kind: 'failure' | 'error'; type: string; message: string; detail: string };
+type Outcome = { kind: 'pass' } | { kind: 'skipped'; message: string } | { kind: 'failure' | 'error'; type: string; message: string; detail: string };
 
 /** A result's JUnit outcome: a failed request or a grader that could not run is an error; a failed grade is a failure. */
 export function outcomeOf(r: ResultRecord): Outcome {
@@ -45,6 +45,7 @@ const secs = (ms: number | null | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 function testcase(cls: string, name: string, timeMs: number, o: Outcome): string {
   const open = `    <testcase classname="${xmlText(cls)}" name="${xmlText(name)}" time="${secs(timeMs)}"`;
   if (o.kind === 'pass') return `${open}/>\n`;
+  if (o.kind === 'skipped') return `${open}>\n      <skipped message="${xmlText(o.message)}"/>\n    </testcase>\n`;
   return `${open}>\n      <${o.kind} type="${xmlText(o.type)}" message="${xmlText(o.message.length > 500 ? `${o.message.slice(0, 500)}…` : o.message)}">${xmlText(o.detail)}</${o.kind}>\n    </testcase>\n`;
 }
 
@@ -65,45 +66,55 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     if (o.kind === 'error') c.errors++;
     if (r.iteration > 0) multiIteration = true;
   }
-  const thresholdFailures = report.thresholds.filter((t) => !t.ok).length;
+  // A sweep is judged by its own verdict (a testcase of its own): its top step is meant to break the
+  // whole-run thresholds, so those are shown as skipped, not failed. The harness's own stay the run's.
+  const sweep = report.sweep?.verdict ? report.sweep : null;
+  const sweepJudged = (t: Report['thresholds'][number]) => sweep !== null && !isHarnessMetric(t.metric);
+  const sweepFailed = sweep !== null && !sweep.verdict.ok ? 1 : 0;
+  const thresholdTests = report.thresholds.length + (sweep ? 1 : 0);
+  const thresholdFailures = report.thresholds.filter((t) => !t.ok && !sweepJudged(t)).length + sweepFailed;
   // Regression gates (compare.fail_on) are testcases too: a fired gate is what turned the job red.
   const gates = (report.comparisons ?? []).flatMap((c) => c.gates.map((g) => ({ name: `${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}`, g })));
   const gateFailures = gates.filter((x) => x.g.fired).length;
-  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: report.thresholds.length + gates.length, failures: thresholdFailures + gateFailures, errors: 0, timeMs: 0 });
+  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: thresholdTests + gates.length, failures: thresholdFailures + gateFailures, errors: 0, timeMs: 0 });
 
-  const out = createWriteStream(join(dir, 'junit.xml'));
-  const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  await write('<?xml version="1.0" encoding="UTF-8"?>\n');
-  await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}" timestamp="${report.startedAt}">\n`);
-  for (const v of report.variants) {
-    const c = perVariant.get(v.name)!;
-    const cls = `${report.suite}.${v.name}`;
-    await write(`  <testsuite name="${xmlText(cls)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${secs(c.timeMs)}">\n`);
-    for await (const r of readResults(resultsFile)) {
-      if (r.variant !== v.name || r.warmup) continue;
-      await write(testcase(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r)));
+  // Written whole: a kill or a full disk mid-file leaves the previous junit.xml, never half of one.
+  await writeWhole(join(dir, 'junit.xml'), async (out) => {
+    const write = (s: string) => out.write(s);
+    await write('<?xml version="1.0" encoding="UTF-8"?>\n');
+    await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}" timestamp="${report.startedAt}">\n`);
+    for (const v of report.variants) {
+      const c = perVariant.get(v.name)!;
+      const cls = `${report.suite}.${v.name}`;
+      await write(`  <testsuite name="${xmlText(cls)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${secs(c.timeMs)}">\n`);
+      for await (const r of readResults(resultsFile)) {
+        if (r.variant !== v.name || r.warmup) continue;
+        await write(testcase(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r)));
+      }
+      await write('  </testsuite>\n');
     }
-    await write('  </testsuite>\n');
-  }
-  if (report.thresholds.length) {
-    const cls = `${report.suite}.thresholds`;
-    await write(`  <testsuite name="${xmlText(cls)}" tests="${report.thresholds.length}" failures="${thresholdFailures}" errors="0" time="0.000">\n`);
-    for (const t of report.thresholds) {
-      const actual = t.actual === null ? 'not measured' : String(Math.round(t.actual * 1000) / 1000);
-      const o: Outcome = t.ok ? { kind: 'pass' } : { kind: 'failure', type: 'threshold', message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`, detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}` };
-      await write(testcase(cls, `${t.variant}: ${t.metric} ${t.op} ${t.limit}`, 0, o));
+    if (thresholdTests) {
+      const cls = `${report.suite}.thresholds`;
+      await write(`  <testsuite name="${xmlText(cls)}" tests="${thresholdTests}" failures="${thresholdFailures}" errors="0" time="0.000">\n`);
+      if (sweep) {
+        const v = sweep.verdict;
+        await write(testcase(cls, `sweep: ${v.ok ? v.reason : 'a sustainable rate'}`, 0, v.ok ? { kind: 'pass' } : { kind: 'failure', type: 'sweep', message: v.reason, detail: `sweep verdict: ${v.reason}` }));
+      }
+      for (const t of report.thresholds) {
+        const actual = t.actual === null ? 'not measured' : String(Math.round(t.actual * 1000) / 1000);
+        const o: Outcome = t.ok ? { kind: 'pass' }
+          : sweepJudged(t) ? { kind: 'skipped', message: `whole-run threshold broken (actual ${actual}); a sweep is judged per step` }
+            : { kind: 'failure', type: 'threshold', message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`, detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}` };
+        await write(testcase(cls, `${t.variant}: ${t.metric} ${t.op} ${t.limit}`, 0, o));
+      }
+      await write('  </testsuite>\n');
     }
-    await write('  </testsuite>\n');
-  }
-  if (gates.length) {
-    const cls = `${report.suite}.gates`;
-    await write(`  <testsuite name="${xmlText(cls)}" tests="${gates.length}" failures="${gateFailures}" errors="0" time="0.000">\n`);
-    for (const { name, g } of gates) await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
-    await write('  </testsuite>\n');
-  }
-  await write('</testsuites>\n');
-  out.end();
-  await once(out, 'close');
+    if (gates.length) {
+      const cls = `${report.suite}.gates`;
+      await write(`  <testsuite name="${xmlText(cls)}" tests="${gates.length}" failures="${gateFailures}" errors="0" time="0.000">\n`);
+      for (const { name, g } of gates) await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
+      await write('  </testsuite>\n');
+    }
+    await write('</testsuites>\n');
+  });
 }

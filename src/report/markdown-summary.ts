@@ -2,11 +2,12 @@
 // graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
 // set (GitHub Actions).
 import { targetName } from './target-name.js';
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
 import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
+import { writeFileWhole } from './whole-file.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
@@ -89,7 +90,7 @@ function sweepMarkdown(sweep: NonNullable<Report['sweep']>): string[] {
 }
 
 export async function writeMarkdownSummary(dir: string, report: Report): Promise<void> {
-  await writeFile(join(dir, 'summary.md'), renderMarkdownSummary(report));
+  await writeFileWhole(join(dir, 'summary.md'), renderMarkdownSummary(report));
 }
 
 /** Appends the summary to $GITHUB_STEP_SUMMARY when set (GitHub renders it on the job page); true if written. */

@@ -1,10 +1,9 @@
 // results.csv: one line per result, flat columns (RFC 4180), streamed from results.jsonl. Inputs
 // and numeric metadata fields get a column each (input.<key>, meta.<name>), found in a first pass.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
+import { writeWhole } from './whole-file.js';
 
 const FIXED = [
   'variant', 'row', 'iteration', 'attempts', 'run_id', 'ok', 'error_kind', 'error_status', 'error_message',
@@ -50,14 +49,8 @@ export async function writeResultsCsv(dir: string): Promise<void> {
   }
   const ik = [...inputKeys];
   const mk = [...metaKeys];
-  const out = createWriteStream(join(dir, 'results.csv'));
-  const failed = once(out, 'error').then(([e]) => { throw e; });
-  failed.catch(() => {}); // observed below; avoid an unhandled rejection while writing
-  const write = async (s: string) => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
-  };
-  await write(`${[...FIXED, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
-  for await (const r of readResults(src)) await write(line(r, ik, mk));
-  out.end();
-  await Promise.race([once(out, 'finish'), failed]);
+  await writeWhole(join(dir, 'results.csv'), async (out) => {
+    await out.write(`${[...FIXED, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
+    for await (const r of readResults(src)) await out.write(line(r, ik, mk));
+  });
 }

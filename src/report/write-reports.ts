@@ -1,6 +1,5 @@
 // Writes every report file for a finished (or interrupted) run. Each format is one module;
 // this is the one place that lists them, so `flowbench report DIR` can rebuild them all.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeHgrm } from './hgrm.js';
 import { writeHtmlReport } from './html/write-html.js';
@@ -8,6 +7,7 @@ import { writeJunit } from './junit.js';
 import { writeMarkdownSummary } from './markdown-summary.js';
 import type { Report } from './report-model.js';
 import { writeResultsCsv } from './results-csv.js';
+import { writeFileWhole } from './whole-file.js';
 
 /** One report format: reads report.json's content and results.jsonl in dir, writes its file(s). */
 export interface ReportWriter {
@@ -30,8 +30,13 @@ export async function writeDerivedReports(dir: string, report: Report): Promise<
   for (const w of DERIVED_WRITERS) await w.write(dir, report);
 }
 
+/** report.json, written whole (a kill mid-write leaves the old one): `report` and `compare` read it. */
+export async function writeReportJson(dir: string, report: Report): Promise<void> {
+  await writeFileWhole(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+}
+
 /** Writes report.json and every other report format into dir. results.jsonl is already there. */
 export async function writeReports(dir: string, report: Report): Promise<void> {
-  await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeReportJson(dir, report);
   await writeDerivedReports(dir, report);
 }

@@ -1,13 +1,13 @@
 // The main thread's side of the result pipeline. Lines completed in a thread arrive as text and are
 // appended as they are; statistics arrive as deltas and are merged. A record that comes back whole
-// (a graded run, an answer without reported usage, feedback, --threads 0, a harness failure) goes to the
-// grading pool, which grades it and counts its tokens, then completes it there or hands it back to be
-// completed here (feedback): then its line is encoded here, once. Nothing here parses or re-encodes a
-// line a thread wrote, and nothing here counts tokens.
+// (a graded run, feedback, --threads 0, a harness failure) is graded in the grading pool or completed
+// here: then its line is encoded here, once. Nothing here parses or re-encodes a line a thread wrote,
+// and nothing here counts tokens: the grading pool does for what it grades, the token thread for the rest.
 import type { GradingPool } from '../grading/grading-pool.js';
 import type { GradeJob } from '../grading/messages.js';
 import type { ClockAnchor } from '../metrics/clock.js';
-import type { RecordTokens } from '../metrics/output-tokens.js';
+import { legacyOutputTokens, reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
+import type { TokenClient } from '../metrics/token-thread.js';
 import { RunStatsTotal, type RunStatsDelta } from '../metrics/run-stats.js';
 import { completeRecord } from '../record/complete-record.js';
 import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
@@ -34,7 +34,9 @@ export class RunCollector {
     anchor: ClockAnchor,
     variantNames: string[],
     private readonly feedback: FeedbackPoster,
-    private readonly grading: GradingPool,
+    private readonly grading: GradingPool | null,
+    /** Counts the output tokens of what completes here without reported usage (null with a grading pool). */
+    private readonly tokens: TokenClient | null,
     private readonly onResult?: (r: ResultRecord) => void,
   ) {
     this.total = new RunStatsTotal(anchor, variantNames);
@@ -75,6 +77,7 @@ export class RunCollector {
 
   /** A record back whole from its executor, with the row's values (graders are templates over them). */
   record(record: ResultRecord, env: RecordEnvelope, values: Record<string, unknown>): void {
+    if (this.grading === null) return this.completeHere(record, env);
     this.queue.push({ record: JSON.stringify(record), env, values });
     this.backlog++;
     if (!this.flushQueued) {
@@ -107,7 +110,7 @@ export class RunCollector {
     const jobs = this.queue;
     this.queue = [];
     if (jobs.length === 0) return;
-    const batch = this.grading.grade(jobs).then(
+    const batch = this.grading!.grade(jobs).then(
       ({ text, records, tokens }) => {
         if (text !== '') this.lines(text, jobs.length - records.length);
         records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env, tokens[i]!));
@@ -121,6 +124,26 @@ export class RunCollector {
       if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
     });
     this.batches.add(batch);
+  }
+
+  /**
+   * A record without a grading pool: completed at once when its server reported its tokens, else once the
+   * token thread counted them (this thread schedules the load and, with --threads 0, times it).
+   */
+  private completeHere(record: ResultRecord, env: RecordEnvelope): void {
+    // Without a token thread (never in a run: runSuite starts one) the old estimate stands in, marked so.
+    if (this.tokens === null) return this.complete(record, env, reportedTokens(record, {}) ?? { outputTokens: legacyOutputTokens(record) });
+    let counted!: (t: RecordTokens) => void;
+    const later = new Promise<RecordTokens>((resolve) => (counted = resolve));
+    const tokens = this.tokens.tokensOf(record, (t) => counted(t));
+    if (tokens !== undefined) return this.complete(record, env, tokens);
+    this.backlog++;
+    const counting = later.then((t) => this.complete(record, env, t)).catch((err: unknown) => void (this.failure ??= err)).finally(() => {
+      this.batches.delete(counting);
+      this.backlog--;
+      if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
+    });
+    this.batches.add(counting);
   }
 
   /** Completes a record on this thread: envelope, tokens, feedback (measured results only), line, statistics. */

@@ -2,8 +2,9 @@
 // token left out) and the dataset's bytes, so that `--resume DIR` can refuse a suite or dataset that changed.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileWhole } from '../report/whole-file.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import { maskedHeaders } from '../worker/row-headers.js';
@@ -89,10 +90,9 @@ export function keptSuite(suite: Suite): Suite {
 }
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  // Written beside and renamed over: a kill mid-write leaves the old manifest, never a torn one.
-  const file = join(dir, MANIFEST_FILE);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  // Written beside, flushed and renamed over: a kill or a full disk mid-write leaves the old manifest (or
+  // none), never an empty or torn one that a later --resume would call damaged.
+  await writeFileWhole(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Reads DIR's manifest; a folder without one is not a run flowbench can resume. */

@@ -1,13 +1,14 @@
 // Runs a loaded suite end to end: simulator (if asked), worker pool, scheduler, sinks, reports.
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../metrics/clock.js';
 import { parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
+import { startTokenThread } from '../metrics/token-thread.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
 import { writeReports } from '../report/write-reports.js';
+import { ensureFolder } from '../report/whole-file.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
 import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
@@ -27,7 +28,8 @@ import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
 import { plannedWork } from './planned.js';
 import { resilienceConfig } from './resilience.js';
-import { heldRun, markSession, prepareRunDir, replayInto } from './resume.js';
+import { markSession, prepareRunDir, replayInto } from './resume.js';
+import { freeDir, reportDir } from './report-folder.js';
 import { SessionTally, type SessionMark } from './sessions.js';
 import { assembleReport } from './assemble-report.js';
 import { writeHlogs } from './write-hlogs.js';
@@ -68,19 +70,6 @@ export interface RunOutcome {
   exitCode: number;
 }
 
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
-export function reportDir(suite: Suite, started: Date): string {
-  return resolve(suite.report.dir.replace(/\{\{\s*name\s*\}\}/g, suite.name).replace(/\{\{\s*timestamp\s*\}\}/g, stamp(started)));
-}
-
-/** The default report folder, or the same name with -2, -3, … when a run in the same second holds it. */
-function freeDir(dir: string): string {
-  for (let n = 2, d = dir; ; d = `${dir}-${n++}`) if (heldRun(d) === null) return d;
-}
-
 /** The loader has checked every threshold at its line; a suite built by hand is checked here too. */
 function parseThresholds(suite: Suite): ParsedThreshold[] {
   const metaNames = Object.keys(suite.metadata.fields);
@@ -104,7 +93,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, await countRows(suite, shard));
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : freeDir(reportDir(suite, startedWall));
-  await mkdir(dir, { recursive: true });
+  await ensureFolder(dir); // a folder that cannot be made is exit 2, naming it
   // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
   const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall, opts.force === true);
   opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms });
@@ -151,6 +140,10 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     // Every session of a run counts from the run's first start: a resumed one continues that clock.
     anchor = anchorAt(runDir.startedAt.getTime());
     const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
+    // Without graders, records complete on the request threads (or here): the output tokens their server did
+    // not report are counted in a thread of their own, never on a thread that times requests.
+    const tokens = suite.graders.length === 0 ? startTokenThread({ stallMs, preload: !suite.metadata.fetch }, suite.metadata) : null;
+    if (tokens !== null) closers.push(() => tokens.close().then((w) => gradingWatches.push(...w)));
     // The request threads start and warm up while the target (the embedded simulator, say) starts: they
     // learn where to send once both are ready. A failure on either side closes the other.
     const poolStarting = startPool(
@@ -165,21 +158,24 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       suite.load.concurrency,
       opts.threads,
       { lines: (t, n) => collector.lines(t, n), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e), counted: (m, f) => countLive(m, f) },
+      tokens,
     );
     poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
     closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
     target = await resolveTarget(suite);
     closers.push(() => target.close());
-    // Every run has grading threads: graders run there, and the tokenizer for answers without reported usage.
-    grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
-    const g = grading;
-    closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
+    if (suite.graders.length > 0) {
+      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
+      const g = grading;
+      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
+    }
     feedback = startFeedback(suite, target, opts.feedback);
     closers.push(() => feedback.close());
     sink = new ResultsSink(resolve(dir, 'results.jsonl'));
     closers.push(() => sink.close());
-    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, opts.onResult);
+    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, tokens?.client ?? null, opts.onResult);
     pool = await poolStarting;
+    await tokens?.ready;
     pool.setTarget(target.baseUrl, target.token);
     if (pool.threads === 0) inline = pool as InlinePool;
   } catch (err) {

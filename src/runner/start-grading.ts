@@ -1,6 +1,6 @@
-// Starts the grading pool, for every run: the suite's graders run there, and so does the o200k tokenizer
-// for any answer whose server reported no output tokens (which answers do is known only as they come).
-// Sized by the cores the request threads leave, judge calls made with the run's own target.
+// Starts the grading pool for a suite that has graders: sized by the cores the request threads leave,
+// judge calls made with the run's own target, timeouts of script graders handed to the watchdog. It also
+// counts the output tokens a server did not report of the records it grades.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';

@@ -1,6 +1,6 @@
 // Writes each variant's HdrHistogram interval log as `<variant>.hlog` in the report folder.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileWhole } from '../report/whole-file.js';
 
 /** File-name-safe variant name (variant names are free text). */
 export function hlogName(variant: string): string {
@@ -8,5 +8,5 @@ export function hlogName(variant: string): string {
 }
 
 export async function writeHlogs(dir: string, logs: { variant: string; text: string }[]): Promise<void> {
-  await Promise.all(logs.map((l) => writeFile(join(dir, hlogName(l.variant)), l.text)));
+  await Promise.all(logs.map((l) => writeFileWhole(join(dir, hlogName(l.variant)), l.text)));
 }

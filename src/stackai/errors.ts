@@ -1,28 +1,16 @@
 // The error taxonomy: maps HTTP statuses and transport exceptions to one ClassifiedError each,
 // with one-line messages that never carry a secret.
+import { redact } from './redaction.js';
 import type { ClassifiedError, ErrorKind } from './types.js';
+
+/** Redaction lives in redaction.ts (every encoding of every secret); re-exported for the callers of this module. */
+export { redact };
 
 /** Longest message text we keep; long bodies and flow errors are cut here. */
 export const MAX_MESSAGE_CHARS = 200;
 
 /** Where the request was when an exception surfaced: before the response headers, or while reading the body. */
 export type ExceptionPhase = 'request' | 'body';
-
-/**
- * Replaces every secret (raw, URL-encoded and form-encoded) with `***`.
- * Empty secrets are skipped: replacing '' would mangle every message.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    forms.add(secret).add(encodeURIComponent(secret)).add(new URLSearchParams({ t: secret }).toString().slice(2));
-  }
-  // Longest first, across all secrets, so one that contains another ("Bearer k" and "k") is replaced whole.
-  let out = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
-  return out;
-}
 
 /**
  * Collapses whitespace to single spaces and cuts to `max` characters.

@@ -12,13 +12,19 @@ export interface CallHeaders {
 }
 
 export class RequestHeaders {
-  /** The token and the fixed extras that look secret: redacted from every message of this client. */
+  /** The token, the fixed extras that look secret and the base URL's credentials: redacted from every message of this client. */
   readonly secrets: readonly string[];
   /** An invoke's headers by mode and framing, built once: undici only reads them. */
   private readonly invokeHeaders = new Map<string, Record<string, string>>();
 
-  constructor(private readonly token: string, private readonly extra: Record<string, string>) {
-    this.secrets = [token, ...headerSecrets(extra)];
+  constructor(private readonly token: string, private readonly extra: Record<string, string>, urlSecrets: readonly string[] = []) {
+    this.secrets = [token, ...headerSecrets(extra), ...urlSecrets];
+  }
+
+  /** The secrets of a call made with this row's headers (the client's own when it has none). */
+  secretsFor(row: RowHeaders | undefined): readonly string[] {
+    if (row === undefined) return this.secrets;
+    return [...this.secrets, ...(row.headers === undefined ? [] : headerSecrets(row.headers)), ...(row.secrets ?? [])];
   }
 
   /** A flow call's headers: the cached set, plus the row's when it has any. */

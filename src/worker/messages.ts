@@ -82,6 +82,8 @@ export interface LaneInit {
   counters: Int32Array;
   /** Test hook (FLOWBENCH_TEST_EXIT_REQUEST_THREAD): exit the thread after starting this many requests. */
   exitAfter?: number;
+  /** A port to the token thread (metrics/token-thread.ts) when records complete here: it counts what the server did not report. */
+  tokens?: import('node:worker_threads').MessagePort;
 }
 
 /** Main thread -> request thread. */

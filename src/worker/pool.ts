@@ -9,6 +9,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { TokenThread } from '../metrics/token-thread.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { ClassifiedError } from '../stackai/types.js';
 import { STARTED_NOW, TAKEN_HELD, WRITTEN, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
@@ -91,7 +92,9 @@ const RESTARTS_PER_SLOT = 2;
  * Threads default to one per core but one (the main thread writes and schedules), capped by the
  * concurrency; each thread holds its share of the sockets. `threads: 0` runs requests on this thread.
  */
-export async function startPool(config: WorkerConfig, concurrency: number, threads: number | undefined, sinks: PoolSinks): Promise<RequestPool> {
+export async function startPool(
+  config: WorkerConfig, concurrency: number, threads: number | undefined, sinks: PoolSinks, tokens: TokenThread | null = null,
+): Promise<RequestPool> {
   if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
   const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
   const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
@@ -153,9 +156,11 @@ export async function startPool(config: WorkerConfig, concurrency: number, threa
           break;
       }
     });
-    const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }) };
+    // A lane that completes records counts the tokens its server did not report through the token thread.
+    const tokenPort = config.completeInThread && tokens !== null ? tokens.connect() : null;
+    const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }), ...(tokenPort && { tokens: tokenPort }) };
     sendTarget(lane); // a lane opened mid-run (replacing a dead one) learns the target at once
-    piscina.run(init, { transferList: [port2] }).then(
+    piscina.run(init, { transferList: tokenPort ? [port2, tokenPort] : [port2] }).then(
       // The task's result can overtake the port's 'closed' message: it carries the thread's watch too.
       (w: ThreadWatchSnapshot | undefined) => lane.onClosed?.(w ?? null),
       (err: unknown) => {

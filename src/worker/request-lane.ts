@@ -7,10 +7,12 @@
 // token counting here.
 import { startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
-import { reportedTokens } from '../metrics/output-tokens.js';
+import { reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
+import { TokenClient } from '../metrics/token-thread.js';
 import { completeRecord } from '../record/complete-record.js';
 import { clientFor, prepareContext } from './execute-request.js';
-import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome } from './messages.js';
+import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome, type WireTask } from './messages.js';
+import type { ResultRecord } from '../record/result-record.js';
 import { stopsTheRun } from '../stackai/early-stop.js';
 import type { ClassifiedError } from '../stackai/types.js';
 import { TaskRunner } from './task-runner.js';
@@ -45,6 +47,8 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
   const client = clientFor(config);
   const stats = new RunStatsShard(config.variants.length);
   const post = (msg: FromWorker) => port.postMessage(msg);
+  // Texts to count go with the lane's own batches (below): per turn, or every few ms for held results.
+  const tokenClient = init.tokens ? new TokenClient(init.tokens, config.metadata, 'manual') : null;
 
   const ids: number[] = [];
   const outcomes: WireOutcome[] = [];
@@ -60,6 +64,7 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
     if (immediate !== null) clearImmediate(immediate);
     if (timer !== null) clearTimeout(timer);
     immediate = timer = null;
+    tokenClient?.flush();
     if (ids.length === 0) return;
     post({ type: 'done', ids: ids.splice(0), outcomes: outcomes.splice(0), text, running: runner.running, measured, failed, ...(alarm && { alarm }) });
     text = '';
@@ -75,29 +80,37 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
     else timer ??= setTimeout(flush, HELD_FLUSH_MS);
   }
 
-  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
-    ids.push(task.id);
-    if (outcome === null || 'failed' in outcome) {
-      outcomes.push(outcome);
-      return afterOutcome(held);
+  function answer(id: number, outcome: WireOutcome, held: boolean): void {
+    ids.push(id);
+    outcomes.push(outcome);
+    afterOutcome(held);
+  }
+
+  function completeHere(task: WireTask, record: ResultRecord, tokens: RecordTokens, held: boolean): void {
+    if (!task.env.warmup) {
+      measured++;
+      if (!record.ok) failed++;
     }
+    text += `${JSON.stringify(completeRecord(record, task.env, tokens))}\n`;
+    stats.add(record, task.env);
+    answer(task.id, WRITTEN, held);
+  }
+
+  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
+    if (outcome === null || 'failed' in outcome) return answer(task.id, outcome, held);
     okSeen ||= outcome.ok;
     if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
-    // An answer its server reported no output tokens for goes back whole, to be counted by the
-    // tokenizer in the grading pool: that CPU work would delay the timestamps of every stream here.
-    const tokens = config.completeInThread ? reportedTokens(outcome, config.metadata) : null;
-    if (tokens === null) outcomes.push(JSON.stringify(outcome)); // counted by the runner as it arrives
-    else {
-      if (!task.env.warmup) {
-        measured++;
-        if (!outcome.ok) failed++;
-      }
-      const record = completeRecord(outcome, task.env, tokens);
-      text += `${JSON.stringify(record)}\n`;
-      stats.add(record, task.env);
-      outcomes.push(WRITTEN);
+    // Records that go back whole are counted by the runner as they arrive.
+    if (!config.completeInThread) return answer(task.id, JSON.stringify(outcome), held);
+    // Output tokens the server did not report are counted by the token thread: the tokenizer's CPU time
+    // here would delay the timestamps of every stream in flight. The record completes when they are back.
+    if (tokenClient === null) {
+      const tokens = reportedTokens(outcome, config.metadata);
+      return tokens === null ? answer(task.id, JSON.stringify(outcome), held) : completeHere(task, outcome, tokens, held);
     }
-    afterOutcome(held);
+    const tokens = tokenClient.tokensOf(outcome, (t) => completeHere(task, outcome, t, held));
+    if (tokens !== undefined) completeHere(task, outcome, tokens, held);
+    else afterOutcome(held); // its text goes with the next batch
   }, init.counters, init.exitAfter === undefined ? undefined : (n) => {
     if (n >= init.exitAfter!) process.exit(70); // test hook: a request thread that dies mid-run
   });
@@ -125,12 +138,16 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
         case 'target':
           break;
         case 'close':
-          flush();
-          clearInterval(ticker);
-          post({ type: 'closed', delta: stats.take(), watch: watch.snapshot() });
-          watch.stop();
-          port.close();
-          void client.close().finally(() => resolve(watch.snapshot()));
+          // Records waiting for their token counts complete first: they are part of the last batch.
+          void (tokenClient?.idle() ?? Promise.resolve()).then(() => {
+            flush();
+            clearInterval(ticker);
+            post({ type: 'closed', delta: stats.take(), watch: watch.snapshot() });
+            watch.stop();
+            tokenClient?.close();
+            port.close();
+            void client.close().finally(() => resolve(watch.snapshot()));
+          });
           break;
       }
     };

@@ -2,7 +2,7 @@
 // absent when the suite says nothing; every request carries flowbench's User-Agent.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -67,5 +67,24 @@ dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/suite\.yaml:2.*authorization is set by flowbench/);
     expect(r.stderr).toMatch(/target\.token/);
+  });
+
+  it('shards share concurrency exactly: 4 in flight over 3 shards is 2 + 1 + 1, and the merge says 4', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 9 }, (_, i) => `question ${i}`).join('\n')}\n`);
+    writeFileSync(join(dir, 'suite.yaml'), `name: shares
+target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
+dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
+mode: run
+load: { concurrency: 4 }
+`);
+    const outs = [1, 2, 3].map((i) => join(dir, `shard-${i}`));
+    const runs = await Promise.all(outs.map((out, i) => runCli(['run', join(dir, 'suite.yaml'), '--shard', `${i + 1}/3`, '--out', out, '--no-progress'])));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const shares = outs.map((out) => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).load.concurrency as number);
+    expect(shares).toEqual([2, 1, 1]);
+    const merged = await runCli(['merge', ...outs, '--out', join(dir, 'merged')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'merged', 'report.json'), 'utf8')).load.concurrency).toBe(4);
   });
 });

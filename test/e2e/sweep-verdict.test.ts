@@ -48,6 +48,11 @@ describe('sweep verdict', () => {
     expect(r.stdout).toMatch(/whole-run threshold broken \(the sweep is judged per step\): published latency_p95_ms < 1000/);
     expect(r.stdout).not.toMatch(/run failed/);
     expect(r.stdout).toMatch(/verdict: pass/);
+    // junit.xml agrees: the sweep's verdict is a testcase; the broken whole-run threshold is skipped, not failed.
+    const junit = readFileSync(join(found.out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites [^>]*failures="0"/);
+    expect(junit).toContain('name="sweep: sustainable rate 2 req/s"');
+    expect(junit).toMatch(/<skipped message="whole-run threshold broken \(actual [\d.]+\); a sweep is judged per step"\/>/);
   });
 
   it('each step reports sends that left and completions beside its target: the cap held the 8 req/s step back', () => {

@@ -1,12 +1,12 @@
 // Writes report.html for a report folder: streams results.jsonl into the row data, decodes the
 // histograms of report.json into curves, and renders the one-file page.
 import { existsSync, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../report-model.js';
 import { buildPageData } from './page-data.js';
 import { readPageRows, type RowsData } from './rows.js';
 import { htmlParts } from './template.js';
+import { writeWhole } from '../whole-file.js';
 
 let version: string | null = null;
 function generator(): string {
@@ -27,8 +27,8 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
   const gen = generator();
   const parts = htmlParts({ suite: report.suite, generator: gen });
   const [openTag, closeTag] = parts.rowChunkTags;
-  const file = await open(join(dir, 'report.html'), 'w');
-  try {
+  // Written whole: a full disk or a kill mid-page leaves the previous page, never half of one.
+  await writeWhole(join(dir, 'report.html'), async (file) => {
     await file.write(parts.head);
     const rows: RowsData = existsSync(resultsPath)
       ? await readPageRows(resultsPath, names, async (chunk) => {
@@ -38,7 +38,5 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
       })
       : { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
     await file.write(parts.tail(buildPageData(report, rows, gen)));
-  } finally {
-    await file.close();
-  }
+  });
 }
