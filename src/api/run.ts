@@ -16,7 +16,9 @@ export interface RunSuiteOptions extends RunOptions, LoadSuiteOptions {
  */
 export async function runSuite(suite: Suite | string, opts: RunSuiteOptions = {}): Promise<RunOutcome> {
   const { env, overrides, progress, ...run } = opts;
-  const loaded = typeof suite === 'string' ? await loadSuite(suite, { ...(env && { env }), ...(overrides && { overrides }) }) : suite;
+  // The load caps apply to each shard's share (suite/load-caps.ts).
+  const withShards = run.shard ? { ...overrides, shards: run.shard.count } : overrides;
+  const loaded = typeof suite === 'string' ? await loadSuite(suite, { ...(env && { env }), ...(withShards && { overrides: withShards }) }) : suite;
   return runLoadedSuite(loaded, { ...run, progress: progress === true });
 }
 

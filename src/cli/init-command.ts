@@ -7,6 +7,7 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readColumns, readRows } from '../dataset/read-rows.js';
 import { ConfigError } from '../suite/config-error.js';
+import { redactUrl } from '../stackai/url-credentials.js';
 import { MODES } from '../suite/suite-schema.js';
 
 export interface InitFlags {
@@ -113,7 +114,7 @@ async function answers(flags: InitFlags, io: InitIo): Promise<Answers> {
 function check(a: Answers): void {
   if (!(MODES as readonly string[]).includes(a.mode)) throw new ConfigError(`mode must be one of ${MODES.join(' | ')}, got ${JSON.stringify(a.mode)}`, {}, 'e.g. --mode stream');
   if (a.baseUrl !== 'simulator' && !/^https?:\/\/\S+$/.test(a.baseUrl)) {
-    throw new ConfigError(`base URL must be "simulator" or an http(s) URL, got ${JSON.stringify(a.baseUrl)}`, {}, 'e.g. --base-url https://api.stack-ai.com');
+    throw new ConfigError(`base URL must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(a.baseUrl))}`, {}, 'e.g. --base-url https://api.stack-ai.com');
   }
   for (const [k, v] of [['flow id', a.flowId], ['org id', a.orgId], ['dataset', a.dataset]] as const) {
     if (v.trim() === '' || /[\n"]/.test(v)) throw new ConfigError(`${k} must be non-empty text without quotes or line breaks`, {}, `give a plain ${k}`);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, errorReport } from '../suite/config-error.js';
+import { OUTPUT_EXIT_CODE, OutputError } from '../report/output-error.js';
 import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
@@ -73,9 +74,10 @@ program
   .command('validate')
   .description('check a suite and its dataset without sending any request')
   .argument('<suite>', 'suite YAML file')
+  .option('--shard <i/n>', 'check the load as shard I of N would run it (the load caps apply to each shard\'s share)')
   .addHelpText('after', '\nExample:\n  flowbench validate suites/demo.yaml')
-  .action(async (suite: string) => {
-    process.exitCode = await validateCommand(suite);
+  .action(async (suite: string, opts: { shard?: string }) => {
+    process.exitCode = await validateCommand(suite, opts);
   });
 
 program
@@ -117,6 +119,10 @@ try {
   } else if (err instanceof ConfigError) {
     process.stderr.write(errorReport(err));
     process.exitCode = 2;
+  } else if (err instanceof OutputError) {
+    // results.jsonl or a report could not be written (disk full, I/O error): named, with what to do.
+    process.stderr.write(err.report());
+    process.exitCode = OUTPUT_EXIT_CODE;
   } else {
     process.stderr.write(`flowbench: internal error: ${(err as Error)?.message ?? String(err)}\n`);
     process.exitCode = 3;

@@ -16,6 +16,7 @@ import { isHarnessMetric } from '../metrics/thresholds.js';
 import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
+import { urlCredentialWarning } from '../stackai/url-credentials.js';
 import { ConfigError } from '../suite/config-error.js';
 import { simulatorWithKeyWarning, targetLine } from './target-line.js';
 import { trapSignals } from './interrupt.js';
@@ -63,6 +64,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
     ...(flags.out !== undefined && { out: flags.out }),
   };
+  // Parsed before the suite is loaded: the load caps apply to each shard's share.
+  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+  if (typeof shard === 'string') throw new ConfigError(shard, {}, 'e.g. --shard 1/4 ... --shard 4/4, one process per shard');
+  if (shard !== null) overrides.shards = shard.count;
   const suite = await loadSuite(file, { overrides });
   // A wrong --baseline (no report, no variant in common) fails before the run, not after it.
   if (flags.baseline !== undefined) pairVariants((await loadSavedRun(flags.baseline)).report, suite);
@@ -72,12 +77,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const outDir = resumeDir(flags);
   const insecure = plainHttpTokenWarning(suite.target.baseUrl, suite.target.token);
   if (insecure) process.stderr.write(`flowbench: warning: ${insecure}\n`);
+  const inUrl = urlCredentialWarning(suite.target.baseUrl);
+  if (inUrl) process.stderr.write(`flowbench: warning: ${inUrl}\n`);
   const simulated = simulatorWithKeyWarning(suite);
   if (simulated) process.stderr.write(`flowbench: warning: ${simulated}\n`);
 
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
-  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
-  if (typeof shard === 'string') throw new ConfigError(shard, {}, 'e.g. --shard 1/4 ... --shard 4/4, one process per shard');
   const interrupt = trapSignals(suite.load.graceMs);
   try {
     const { report, dir, exitCode } = await runSuite(suite, {

@@ -66,12 +66,13 @@ export const judge: GraderFamily = {
     const max = typeof spec.max === 'number' ? spec.max : 1;
     const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;
     const flowId = String(spec.flow_id);
-    return async (ctx) => {
+    return async (ctx, watched) => {
       if (!env.judge) return { pass: false, score: 0, reason: 'judge: no StackAI client here (only runs inside a run)', error: true };
       const call = await env.judge({ flowId, version: typeof spec.version === 'number' ? spec.version : null, inputs: render(ctx), output: String(spec.output ?? 'out-0') });
       const { error, ...measured } = call;
       if (error !== null) return { pass: false, score: 0, reason: `judge ${flowId} failed: ${error}`, error: true, judge: measured };
-      const verdict = readVerdict(call.output, spec);
+      // After the await, so watched by hand: score_regex is the user's, and may backtrack without end.
+      const verdict = watched(() => readVerdict(call.output, spec));
       if ('error' in verdict) return { pass: false, score: 0, reason: verdict.error, error: true, judge: measured };
       const score = Math.min(1, Math.max(0, verdict.score / max));
       const pass = score >= threshold;

@@ -6,11 +6,12 @@ import { judge } from './judge-grader.js';
 import { length } from './length-grader.js';
 import { number } from './number-grader.js';
 import { regex } from './regex-grader.js';
-import { script, timeoutMs as scriptTimeoutMs } from './script-grader.js';
+import { script } from './script-grader.js';
 import { similarity } from './similarity-grader.js';
 import { contains, equals, icontains, startsWith } from './text-graders.js';
+import { checkTimeout, graderLimits } from './time-limit.js';
 import { latency, ttft } from './timing-graders.js';
-import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem } from './types.js';
+import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem, Watched } from './types.js';
 import { closestKey } from '../suite/closest-key.js';
 import type { GraderSpec } from '../suite/types.js';
 
@@ -20,7 +21,7 @@ const FAMILIES: Record<string, GraderFamily> = {
 };
 
 /** Keys every grader takes besides its own. */
-export const COMMON_KEYS: readonly string[] = ['type', 'weight', 'required', 'name'];
+export const COMMON_KEYS: readonly string[] = ['type', 'weight', 'required', 'name', 'timeout'];
 
 export const GRADER_TYPES: readonly string[] = Object.keys(FAMILIES);
 
@@ -32,7 +33,8 @@ export const GRADER_KEYS: Readonly<Record<string, { keys: readonly string[]; req
 function resolve(type: string): { family: GraderFamily | undefined; negate: boolean; base: string } {
   const negate = type.startsWith('not-');
   const base = negate ? type.slice(4) : type;
-  return { family: FAMILIES[base], negate, base };
+  // Own keys only: `type: constructor` must be an unknown type, not Object's constructor.
+  return { family: Object.hasOwn(FAMILIES, base) ? FAMILIES[base] : undefined, negate, base };
 }
 
 /** Load-time check of one grader spec (file paths relative to env.dir); null when it is fine. */
@@ -58,7 +60,7 @@ export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process
   }
   if (spec.required !== undefined && typeof spec.required !== 'boolean') return { key: 'required', message: '`required` must be true or false' };
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.trim() === '')) return { key: 'name', message: '`name` must be a non-empty string' };
-  return family.check(spec, env);
+  return checkTimeout(spec) ?? family.check(spec, env);
 }
 
 export interface RowGrade {
@@ -70,8 +72,10 @@ export interface RowGrade {
 
 /** How a grading thread watches and steers one row's graders (see src/grading/). */
 export interface GradeHooks {
-  /** Called just before grader `index` runs its synchronous part, and with -1 once it has returned. */
+  /** Called just before grader `index` runs a synchronous part of its call (the first, or one it marks), and with -1 once it has returned. */
   calling?: (index: number) => void;
+  /** Called once grader `index`'s call has settled (returned, thrown, or timed out while waiting). */
+  settled?: (index: number) => void;
   /** Outcomes decided elsewhere (a grader that hung or killed its thread before): used instead of running it. */
   forced?: ReadonlyMap<number, GradeOutcome>;
 }
@@ -80,8 +84,8 @@ export interface RowGrader {
   grade(ctx: GradeContext, hooks?: GradeHooks): Promise<RowGrade>;
   /** Resolves once every grader that loads code (script modules) has loaded it; rejects with the first failure. */
   ready(): Promise<void>;
-  /** Per grader, in suite order: its type and, for a script, its per-call timeout (ms). */
-  readonly info: readonly { name: string; type: string; timeoutMs: number | null }[];
+  /** Per grader, in suite order: its name, type and per-call time limit (ms). */
+  readonly info: readonly GraderInfo[];
 }
 
 export interface GraderOptions extends CheckEnv {
@@ -91,18 +95,28 @@ export interface GraderOptions extends CheckEnv {
   passScore?: number | null;
 }
 
-/** Per grader, without loading anything: its display name, type and, for a script, its per-call limit (ms). */
-export function prepareGraderInfo(specs: GraderSpec[]): { name: string; type: string; timeoutMs: number | null }[] {
-  return specs.map((spec) => ({
-    name: typeof spec.name === 'string' ? spec.name : spec.type,
-    type: spec.type,
-    timeoutMs: resolve(spec.type).base === 'script' ? scriptTimeoutMs(spec.timeout) : null,
-  }));
+export interface GraderInfo {
+  name: string;
+  type: string;
+  /** The per-call limit the grading pool holds the grader's synchronous work to (src/grade/time-limit.ts). */
+  timeoutMs: number;
+  /** The limit of its whole call, waits included, or null when it has none of its own. */
+  waitMs: number | null;
+}
+
+const infoOf = (spec: GraderSpec): GraderInfo => {
+  const { ms, wait } = graderLimits(spec);
+  return { name: typeof spec.name === 'string' ? spec.name : spec.type, type: spec.type, timeoutMs: ms, waitMs: wait };
+};
+
+/** Per grader, without loading anything: its display name, type and per-call limits (ms). */
+export function prepareGraderInfo(specs: GraderSpec[]): GraderInfo[] {
+  return specs.map(infoOf);
 }
 
 /** Prepares every grader of a suite once; grade() is then called per result. Graders of a row run concurrently. */
 export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir: process.cwd() }): RowGrader {
-  const env = { dir: opts.dir, judge: opts.judge ?? null, timeoutMs: 0 };
+  const env = { dir: opts.dir, judge: opts.judge ?? null };
   const passScore = opts.passScore ?? null;
   const prepared = specs.map((spec) => {
     const { family, negate } = resolve(spec.type);
@@ -111,30 +125,35 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
     const weight = typeof spec.weight === 'number' ? spec.weight : 1;
     // Without pass_score every grader is required; with it, only those marked so.
     const required = passScore === null ? true : spec.required === true;
-    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required, type: spec.type };
+    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required, info: infoOf(spec) };
   });
   return {
-    info: prepared.map((p) => ({ name: p.name, type: p.type, timeoutMs: p.run.timeoutMs ?? null })),
+    info: prepared.map((p) => p.info),
     async ready() {
       await Promise.all(prepared.map((p) => p.run.ready));
     },
     async grade(ctx, hooks = {}) {
       if (prepared.length === 0) return { grades: [], pass: null, score: null };
-      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate }, index) => {
+      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate, info }, index) => {
         const forced = hooks.forced?.get(index);
         if (forced !== undefined) return { grader: name, ...forced };
-        let g: GradeOutcome;
-        try {
+        // The grading pool sees a synchronous part that overruns (it cannot return to say so) and stops it.
+        const watched: Watched = (f) => {
           hooks.calling?.(index);
-          let pending: GradeOutcome | Promise<GradeOutcome>;
           try {
-            pending = run(ctx);
+            return f();
           } finally {
             hooks.calling?.(-1);
           }
-          g = await pending;
+        };
+        let g: GradeOutcome;
+        try {
+          const pending = watched(() => run(ctx, watched));
+          g = info.waitMs === null || !(pending instanceof Promise) ? await pending : await withinLimit(pending, info.waitMs);
         } catch (err) {
           return { grader: name, pass: false, score: 0, reason: `grader error: ${(err as Error)?.message ?? String(err)}`, error: true };
+        } finally {
+          hooks.settled?.(index);
         }
         if (negate && !g.error) g = { ...g, pass: !g.pass, score: 1 - g.score, reason: `not: ${g.reason}` };
         return { grader: name, ...g };
@@ -142,6 +161,15 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
       return combine(grades, prepared, passScore);
     },
   };
+}
+
+/** An asynchronous call raced against its limit: late, it is a grader error (its work is left to end unawaited). */
+function withinLimit(p: Promise<GradeOutcome>, ms: number): Promise<GradeOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<GradeOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ pass: false, score: 0, reason: `timed out after ${ms} ms`, error: true }), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** The row's verdict from its grades. A grader error never passes. */

@@ -2,30 +2,18 @@
 // grade({output, expected, row, rowIndex, variant, metadata, ttftMs, latencyMs}), loaded once per grading
 // thread when the thread starts (a module that throws on import fails the run before any request).
 // It may return a boolean, a score in 0..1, or {pass, score, reason}, sync or async; a throw, a bad
-// return value or a call slower than `timeout` is a grader error. An async call is raced against the
-// timeout here; a synchronous one that never returns is stopped by the grading pool, which terminates
-// its thread (src/grading/), so it is a grader error too, never a hung run.
+// return value or a call slower than its `timeout` (a key every grader takes: src/grade/time-limit.ts)
+// is a grader error, never a hung run.
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseDuration } from '../suite/duration.js';
 import { checkNumber, firstProblem } from './spec-helpers.js';
 import type { GradeContext, GradeOutcome, GraderFamily } from './types.js';
 
 type GradeFn = (args: Record<string, unknown>) => unknown;
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** A script grader's per-call limit, ms, from its `timeout` (null when the value is invalid). */
-export function timeoutMs(v: unknown): number | null {
-  if (v === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof v === 'number') return v > 0 ? v : null; // ms, like the other per-call limits of graders
-  const ms = typeof v === 'string' ? parseDuration(v) : null;
-  return ms !== null && ms > 0 ? ms : null;
-}
-
 export const script: GraderFamily = {
-  keys: ['path', 'function', 'threshold', 'timeout'],
+  keys: ['path', 'function', 'threshold'],
   required: ['path'],
   check(spec, env) {
     if (typeof spec.path !== 'string') return { key: 'path', message: '`path` must be a file path' };
@@ -33,14 +21,12 @@ export const script: GraderFamily = {
     if (!['.js', '.mjs', '.cjs'].includes(extname(file))) return { key: 'path', message: `script must be a .js, .mjs or .cjs module: ${file}`, hint: 'compile TypeScript graders to JavaScript first' };
     if (!existsSync(file)) return { key: 'path', message: `script not found: ${file}`, hint: 'the path is relative to the suite file' };
     if (spec.function !== undefined && (typeof spec.function !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(spec.function))) return { key: 'function', message: '`function` must be an export name' };
-    if (timeoutMs(spec.timeout) === null) return { key: 'timeout', message: '`timeout` must be ms > 0 or a duration like "5s"' };
     return firstProblem(checkNumber(spec, 'threshold', 0, 1));
   },
   prepare(spec, env) {
     const file = resolve(env.dir, String(spec.path));
     const name = typeof spec.function === 'string' ? spec.function : 'grade';
     const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;
-    const limit = timeoutMs(spec.timeout)!;
     let loaded: GradeFn | null = null;
     const load: Promise<GradeFn> = import(pathToFileURL(file).href).then(
       (m: Record<string, unknown>) => {
@@ -57,7 +43,7 @@ export const script: GraderFamily = {
       try {
         // Called synchronously once loaded, so a script that loops is seen looping inside this call.
         const f = loaded ?? (await load);
-        const value = await withTimeout(Promise.resolve(f(argsOf(ctx))), limit);
+        const value = await f(argsOf(ctx));
         return interpret(value, threshold);
       } catch (err) {
         return { pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true };
@@ -65,7 +51,7 @@ export const script: GraderFamily = {
     };
     const ready = load.then(() => undefined);
     ready.catch(() => {});
-    return Object.assign(run, { ready, timeoutMs: limit });
+    return Object.assign(run, { ready });
   },
 };
 
@@ -74,14 +60,6 @@ function argsOf(ctx: GradeContext): Record<string, unknown> {
     output: ctx.output, expected: ctx.expected, row: { ...ctx.values }, rowIndex: ctx.row, variant: ctx.variant ?? null,
     metadata: ctx.metadata ?? null, ttftMs: ctx.ttftMs ?? null, latencyMs: ctx.latencyMs ?? null,
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** boolean | number | {pass?, score?, reason?} → a grade; anything else is the script's mistake. */

@@ -45,10 +45,14 @@ export interface Grade {
 export type GradeOutcome = Omit<Grade, 'grader'>;
 
 /**
- * A prepared grader: spec checked and templates compiled once, then called per result. A grader that
- * loads code says when it has (`ready`), and a script states its per-call limit (`timeoutMs`).
+ * Runs `f` as part of the current grader call, watched for overrunning its time limit. The part of a call
+ * before its first await is watched anyway; an async grader wraps the synchronous work it does after
+ * an await (the judge reading its score with a user's regex) so that a runaway there is named too.
  */
-export type PreparedGrader = ((ctx: GradeContext) => GradeOutcome | Promise<GradeOutcome>) & { ready?: Promise<void>; timeoutMs?: number };
+export type Watched = <T>(f: () => T) => T;
+
+/** A prepared grader: spec checked and templates compiled once, then called per result. A grader that loads code says when it has (`ready`). */
+export type PreparedGrader = ((ctx: GradeContext, watched: Watched) => GradeOutcome | Promise<GradeOutcome>) & { ready?: Promise<void> };
 
 /** What a judge call needs from the worker: its StackAI client, retries and timeout applied. */
 export interface JudgeRequest {
@@ -69,8 +73,6 @@ export interface CheckEnv {
 export interface PrepareEnv extends CheckEnv {
   /** Null outside a worker (unit tests, validate): the judge then reports a grader error. */
   judge: JudgeCaller | null;
-  /** Per-call cap for script graders, ms. */
-  timeoutMs: number;
 }
 
 export type SpecProblem = { key?: string; message: string; hint?: string } | null;

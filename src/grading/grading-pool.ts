@@ -1,5 +1,6 @@
 // The grading threads, hosted by piscina apart from the request threads, so that no grader (nor the
-// tokenizer) ever runs on a thread that timestamps frames. A piscina task per batch of records. A grader that never returns is
+// tokenizer) ever runs on a thread that timestamps frames. A piscina task per batch of records. Every
+// grader call has a time limit (src/grade/time-limit.ts): one that overruns it without returning is
 // stopped by aborting its task (piscina terminates that thread and starts another); one that ends its
 // thread is caught the same way. Either way the grader that did it is known from shared memory, gets a
 // grader error, and the batch is graded again without it: every record is graded, none lost.
@@ -10,7 +11,8 @@ import type { GradeOutcome } from '../grade/types.js';
 import { nowMs } from '../metrics/clock.js';
 import type { RecordTokens } from '../metrics/output-tokens.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, THREAD, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import { overrunning, type Limits } from './watchdog.js';
 
 export interface GradingPool {
   /** Grades a batch; resolves with its lines (complete) or its graded records and their tokens (not complete), in order. */
@@ -25,22 +27,23 @@ export class GraderLoadError extends Error {}
 /** A grading thread failed to start for another reason: the harness's fault (exit 3). */
 export class GradingStartError extends Error {}
 
-/** A batch with no heartbeat for this long (a grader without its own limit holding the thread) is stopped. */
-const SILENT_LIMIT_MS = 30_000;
-/** A script call may overrun its own timeout by this much before its thread is stopped (timer slack). */
-const OVERRUN_MS = 100;
 const WATCHDOG_EVERY_MS = 25;
 const BOOT_LIMIT_MS = 60_000;
+/** Batches lost through no call of their own (another task's thread was stopped) are sent again as they were, up to this often each. */
+const INNOCENT_RETRIES = 64;
 
 interface Active {
   watch: Float64Array;
   abort: AbortController;
   stopped: { job: number; grader: number; reason: string } | null;
+  /** Its thread was stopped for another task's call: it was waiting, not at fault. */
+  bystander: boolean;
 }
 
 export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, threads: number, sinks: { stats(delta: RunStatsDelta): void }): Promise<GradingPool> {
-  /** Per grader, its own per-call limit (scripts), or null: what the watchdog holds each call to. */
-  const timeouts = prepareGraderInfo(base.graders).map((g) => g.timeoutMs);
+  /** Per grader, what the watchdog holds each call to. */
+  const info = prepareGraderInfo(base.graders);
+  const limits: Limits = { sync: info.map((g) => g.timeoutMs), wait: info.map((g) => g.waitMs) };
   const booted = new Int32Array(new SharedArrayBuffer(4));
   const config: GradingConfig = { ...base, booted };
   const scripts = base.graders.filter((g) => g.type === 'script' || g.type === 'not-script').map((g) => String(g.path));
@@ -73,28 +76,19 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
 
   const active = new Set<Active>();
   const watchdog = setInterval(() => {
-    const now = nowMs();
-    for (const a of active) {
-      if (a.stopped !== null || a.watch[BEAT_AT] === 0) continue; // not started on a thread yet
-      const job = a.watch[CALL_JOB]!;
-      if (job >= 0) {
-        const grader = a.watch[CALL_GRADER]!;
-        const limit = timeouts[grader] ?? SILENT_LIMIT_MS;
-        const inCall = now - a.watch[CALL_SINCE]!;
-        if (inCall > limit + OVERRUN_MS) {
-          a.stopped = { job, grader, reason: `timed out after ${limit} ms without returning (a synchronous loop?): its grading thread was stopped` };
-          a.abort.abort();
-        }
-      } else if (now - a.watch[BEAT_AT]! > SILENT_LIMIT_MS) {
-        a.stopped = { job: -1, grader: -1, reason: `the grading thread was silent for ${SILENT_LIMIT_MS / 1000} s and was stopped` };
-        a.abort.abort();
-      }
-    }
+    const watched = [...active].filter((a) => a.stopped === null && !a.bystander);
+    const stops = overrunning(watched.map((a) => a.watch), limits, nowMs());
+    if (stops.length === 0) return;
+    for (const s of stops) watched[s.task]!.stopped = { job: s.job, grader: s.grader, reason: s.reason };
+    // The other tasks on a stopped thread end with it: graded again as they were, not split up.
+    const threads = new Set(stops.map((s) => watched[s.task]!.watch[THREAD]));
+    for (const a of watched) if (a.stopped === null && a.watch[BEAT_AT] !== 0 && threads.has(a.watch[THREAD])) a.bystander = true;
+    for (const s of stops) watched[s.task]!.abort.abort();
   }, WATCHDOG_EVERY_MS);
   watchdog.unref();
 
   const runTask = async (jobs: GradeJob[], forced: ForcedGrade[]): Promise<GradeTaskResult> => {
-    const a: Active = { watch: new Float64Array(new SharedArrayBuffer(8 * WATCH_SLOTS)), abort: new AbortController(), stopped: null };
+    const a: Active = { watch: new Float64Array(new SharedArrayBuffer(8 * WATCH_SLOTS)), abort: new AbortController(), stopped: null, bystander: false };
     a.watch[CALL_JOB] = -1;
     active.add(a);
     try {
@@ -104,7 +98,9 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
       // Who was it? The watchdog knows when it stopped the task; after a crash, the shared call slot does.
       const job = a.watch[CALL_JOB]!;
       const culprit = a.stopped ?? (job >= 0 ? { job, grader: a.watch[CALL_GRADER]!, reason: `its grading thread ended while it ran (${(err as Error)?.message ?? String(err)})` } : null);
-      throw new BatchLost(culprit, (err as Error)?.message ?? String(err));
+      // Never started (queued on a thread that was stopped or died), or a bystander: no call of its own to blame.
+      const innocent = culprit === null && (a.bystander || a.watch[BEAT_AT] === 0);
+      throw new BatchLost(culprit, (err as Error)?.message ?? String(err), innocent);
     } finally {
       active.delete(a);
     }
@@ -113,14 +109,15 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
   const failed = (reason: string): GradeOutcome => ({ pass: false, score: 0, reason, error: true });
 
   /** Grades a batch, again without the grader that stopped it, until every record is graded. */
-  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number }): Promise<GradeTaskResult[]> => {
+  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number; innocent: number }): Promise<GradeTaskResult[]> => {
     try {
       return [await runTask(jobs, forced)];
     } catch (err) {
       if (!(err instanceof BatchLost)) throw err;
+      if (err.innocent && --budget.innocent >= 0) return gradeAll(jobs, forced, budget);
       if (--budget.left < 0) {
         // A thread that keeps ending for no grader we can name: every grader of the batch is an error.
-        const all: ForcedGrade[] = jobs.flatMap((_, j) => timeouts.map((__, g): ForcedGrade => [j, g, failed(`grading failed repeatedly: ${err.message}`)]));
+        const all: ForcedGrade[] = jobs.flatMap((_, j) => info.map((__, g): ForcedGrade => [j, g, failed(`grading failed repeatedly: ${err.message}`)]));
         return [await runTask(jobs, all)];
       }
       const c = err.culprit;
@@ -130,14 +127,14 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
         return parts.flat();
       }
       const why = c?.reason ?? `its grading thread ended while grading this row (${err.message})`;
-      return gradeAll(jobs, timeouts.map((_, g): ForcedGrade => [0, g, failed(why)]), budget);
+      return gradeAll(jobs, info.map((_, g): ForcedGrade => [0, g, failed(why)]), budget);
     }
   };
 
   return {
     threads,
     async grade(jobs) {
-      const results = await gradeAll(jobs, [], { left: 2 * jobs.length + 3 });
+      const results = await gradeAll(jobs, [], { left: 2 * jobs.length + 3, innocent: INNOCENT_RETRIES });
       let text = '';
       const records: string[] = [];
       const tokens: RecordTokens[] = [];
@@ -159,7 +156,7 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
 }
 
 class BatchLost extends Error {
-  constructor(readonly culprit: { job: number; grader: number; reason: string } | null, message: string) {
+  constructor(readonly culprit: { job: number; grader: number; reason: string } | null, message: string, readonly innocent = false) {
     super(message);
   }
 }

@@ -4,7 +4,7 @@
 // loaded when the thread starts, so a grader module that throws on import fails the run before any
 // request; around each grader's synchronous part it writes which call it is in to shared memory,
 // and a heartbeat while its event loop turns, so the pool can stop a grader that never returns.
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { prepareGraders } from '../grade/registry.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { startThreadWatch } from '../harness/thread-watch.js';
@@ -15,15 +15,18 @@ import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { completeRecord } from '../record/complete-record.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
+import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
 import { lowerThreadPriority } from './thread-priority.js';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_GRADER, OPEN_JOB, OPEN_SINCE, THREAD, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
 
 const config = workerData as GradingConfig;
 lowerThreadPriority();
 const { judge } = config;
 const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
 const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections, headers: judge.headers }) : null;
+// Grades are written and posted back as feedback: a judge's answer or a script's reason may quote the token.
+const redactor = client?.redactor() ?? new Redactor(targetSecrets(judge));
 const grader = prepareGraders(config.graders, {
   dir: config.suiteDir,
   judge: client === null ? null : judgeCaller(judge, client),
@@ -39,8 +42,10 @@ const BEAT_EVERY_MS = 10;
 
 export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResult> {
   const w = task.watch;
+  w[THREAD] = threadId;
   w[BEAT_AT] = nowMs();
   w[CALL_JOB] = -1;
+  const open = openCalls(w);
   const beat = setInterval(() => (w[BEAT_AT] = nowMs()), BEAT_EVERY_MS);
   try {
     const forced = new Map<number, Map<number, GradeOutcome>>();
@@ -63,10 +68,12 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
               w[CALL_JOB] = index < 0 ? -1 : j;
               w[CALL_GRADER] = index;
               w[CALL_SINCE] = nowMs();
+              if (index >= 0) open.start(j, index);
             },
+            settled: (index) => open.end(j, index),
           },
         );
-        record.grades = graded.grades;
+        record.grades = redactor.deep(graded.grades);
         record.pass = graded.pass;
         record.score = graded.score;
       }
@@ -93,4 +100,30 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
   } finally {
     clearInterval(beat);
   }
+}
+
+/** The task's calls started and not settled, in its watch: how many, and which one when there is one. */
+function openCalls(w: Float64Array) {
+  const open = new Map<string, { job: number; grader: number; since: number }>();
+  const publish = () => {
+    w[OPEN_COUNT] = open.size;
+    const only = open.size === 1 ? open.values().next().value! : null;
+    if (only !== null) {
+      w[OPEN_JOB] = only.job;
+      w[OPEN_GRADER] = only.grader;
+      w[OPEN_SINCE] = only.since;
+    }
+  };
+  return {
+    start(job: number, grader: number) {
+      const key = `${job}:${grader}`;
+      if (open.has(key)) return; // a part it marks later, in the same call
+      open.set(key, { job, grader, since: nowMs() });
+      publish();
+    },
+    end(job: number, grader: number) {
+      open.delete(`${job}:${grader}`);
+      publish();
+    },
+  };
 }

@@ -34,7 +34,8 @@ export function judgeCaller(config: JudgeSettings, client: StackAIClient): Judge
         await sleep(backoffMs(attempts, outcome.retryAfterMs, Math.random()));
         continue;
       }
-      const output = outcome.outputs[req.output] ?? '';
+      // Redacted before it is cut (a cut secret would escape the search) and before it becomes a grade's reason.
+      const output = client.redactor().text(outcome.outputs[req.output] ?? '');
       const missing = outcome.ok && !(req.output in outcome.outputs) ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})` : null;
       return {
         flowId: req.flowId,

@@ -1,7 +1,10 @@
 // results.jsonl: one line per finished request, written in small batches of whole lines so that a
 // crash (even kill -9) leaves only whole lines on disk, and at most the last fraction of a second unwritten.
+// A write that fails (disk full, I/O error) is reported once, through onError, and never thrown at the
+// thread that handed the line over: the run stops sending, and close() rejects with the OutputError.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ResultRecord } from '../record/result-record.js';
+import { OutputError, outputError } from './output-error.js';
 
 export interface ResultsSinkOptions {
   /** Flush once this many lines are waiting... */
@@ -10,6 +13,8 @@ export interface ResultsSinkOptions {
   maxBytes?: number;
   /** ...or this long after the first waiting line, ms. */
   maxDelayMs?: number;
+  /** Called once, on the first failed write. */
+  onError?: (err: OutputError) => void;
 }
 
 export class ResultsSink {
@@ -22,13 +27,26 @@ export class ResultsSink {
   private waitingBytes = 0;
   private waitingLines = 0;
   private timer: NodeJS.Timeout | null = null;
-  private failure: Error | null = null;
+  private failure: OutputError | null = null;
   private readonly maxLines: number;
   private readonly maxDelayMs: number;
+  private readonly onError: ((err: OutputError) => void) | undefined;
+  /** Lines that could not be written: the failed batch, and every line after it. */
+  lost = 0;
 
-  /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). */
-  constructor(path: string, opts: ResultsSinkOptions = {}) {
-    this.fd = openSync(path, 'a');
+  /** The first failed write, or null. */
+  get failed(): OutputError | null {
+    return this.failure;
+  }
+
+  /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). Throws an OutputError when it cannot be opened. */
+  constructor(private readonly path: string, opts: ResultsSinkOptions = {}) {
+    try {
+      this.fd = openSync(path, 'a');
+    } catch (err) {
+      throw outputError(path, err);
+    }
+    this.onError = opts.onError;
     this.maxLines = opts.maxLines ?? 512;
     this.buffer = Buffer.allocUnsafe(opts.maxBytes ?? 256 * 1024);
     this.maxDelayMs = opts.maxDelayMs ?? 100;
@@ -39,8 +57,8 @@ export class ResultsSink {
   private readonly onExit = (): void => this.flush();
 
   /**
-   * Queues one whole line; throws if an earlier write failed (disk full, say). After close() a line
-   * is dropped: it belongs to a request abandoned after the grace period, which --resume runs again.
+   * Queues one whole line. After a failed write, or after close(), a line is dropped: after close() it
+   * belongs to a request abandoned after the grace period; either way --resume runs it again.
    */
   write(record: ResultRecord): void {
     this.writeText(`${JSON.stringify(record)}\n`, 1);
@@ -51,13 +69,16 @@ export class ResultsSink {
    * thread appends their bytes and never parses or re-encodes them.
    */
   writeText(line: string, lines: number): void {
-    if (this.failure) throw this.failure;
+    if (this.failure) {
+      this.lost += lines;
+      return;
+    }
     if (this.fd === null) return;
     // A UTF-8 line takes at most 3 bytes per UTF-16 unit: if it might not fit, make room first.
     if (this.waitingBytes + line.length * 3 > this.buffer.length) {
       this.flush();
       if (line.length * 3 > this.buffer.length) {
-        this.writeAll(Buffer.from(line, 'utf8')); // a line longer than the whole buffer goes on its own
+        this.writeAll(Buffer.from(line, 'utf8'), lines); // a line longer than the whole buffer goes on its own
         return;
       }
     }
@@ -81,18 +102,22 @@ export class ResultsSink {
     }
     if (this.fd === null || this.waitingBytes === 0 || this.failure) return;
     const bytes = this.waitingBytes;
+    const lines = this.waitingLines;
     this.waitingBytes = 0;
     this.waitingLines = 0;
-    this.writeAll(this.buffer.subarray(0, bytes));
+    this.writeAll(this.buffer.subarray(0, bytes), lines);
   }
 
-  private writeAll(data: Buffer): void {
+  private writeAll(data: Buffer, lines: number): void {
     if (this.fd === null || this.failure) return;
     try {
       let off = 0;
       while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
     } catch (err) {
-      this.failure = err as Error;
+      // Part of the batch may be on disk, its last line torn: --resume drops a torn last line.
+      this.failure = outputError(this.path, err);
+      this.lost += lines;
+      this.onError?.(this.failure);
     }
   }
 
@@ -100,7 +125,11 @@ export class ResultsSink {
     this.flush();
     process.off('exit', this.onExit);
     if (this.fd !== null) {
-      closeSync(this.fd);
+      try {
+        closeSync(this.fd); // a deferred write error (a network disk) can surface here
+      } catch (err) {
+        this.failure ??= outputError(this.path, err);
+      }
       this.fd = null;
     }
     return this.failure ? Promise.reject(this.failure) : Promise.resolve();

@@ -4,6 +4,7 @@
 // cannot write is a ConfigError (exit 2) naming the path; other write failures name the file too.
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { ConfigError } from '../suite/config-error.js';
+import { OutputError } from './output-error.js';
 
 /** Codes that mean "this place cannot be written" (the user picks another), not "the disk failed". */
 const UNWRITABLE: Record<string, string> = {
@@ -26,9 +27,10 @@ export function cannotWrite(path: string, err: unknown): Error {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const why = code === undefined ? undefined : UNWRITABLE[code];
-  if (why !== undefined) return new ConfigError(`cannot write here: ${why} (${code})`, { file: path }, FIX);
-  // Disk full, an I/O error: not the user's input. The code stays, for whoever maps it to an exit code.
-  return Object.assign(new Error(`cannot write ${path}: ${e?.message ?? String(err)}`, { cause: err }), { code, path });
+  // The code stays on it, for a run that finds the place taken away mid-run (then it is an OutputError, exit 4).
+  if (why !== undefined) return Object.assign(new ConfigError(`cannot write here: ${why} (${code})`, { file: path }, FIX), { code, path });
+  // Disk full, an I/O error: not the user's input (exit 4, src/report/output-error.ts).
+  return new OutputError(path, err);
 }
 
 /** Creates `dir` (and its parents) for writing; an impossible one is a ConfigError naming it. */

@@ -25,9 +25,16 @@ export const DERIVED_WRITERS: ReportWriter[] = [
   { name: 'summary.md', write: writeMarkdownSummary },
 ];
 
-/** Writes the derived formats; results.jsonl and report.json must already be in dir. */
+/**
+ * Writes the derived formats; results.jsonl and report.json must already be in dir. One that fails (a full
+ * disk) does not keep the others from being tried: the first failure is thrown once all were.
+ */
 export async function writeDerivedReports(dir: string, report: Report): Promise<void> {
-  for (const w of DERIVED_WRITERS) await w.write(dir, report);
+  let failure: { err: unknown } | null = null;
+  for (const w of DERIVED_WRITERS) {
+    await w.write(dir, report).catch((err: unknown) => void (failure ??= { err }));
+  }
+  if (failure !== null) throw (failure as { err: unknown }).err;
 }
 
 /** report.json, written whole (a kill mid-write leaves the old one): `report` and `compare` read it. */

@@ -11,6 +11,7 @@ import type { Report } from '../report/report-model.js';
 import { shardLoad, type ShardSpec } from '../shard/partition.js';
 import { stopHint } from '../stackai/early-stop.js';
 import type { ClassifiedError } from '../stackai/types.js';
+import { redactUrl } from '../stackai/url-credentials.js';
 import type { Suite } from '../suite/types.js';
 import type { LoadOutcome } from './drive-load.js';
 import type { RunSession } from './sessions.js';
@@ -82,7 +83,8 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     stoppedEarly: earlyStop(f.stoppedBy),
     resumed: sessions.length > 1,
     sessions,
-    target: { baseUrl: suite.target.baseUrl, orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
+    // A key in the URL (?key=, user:pass@) is shown as ***: report.json is shared, and report.html shows it.
+    target: { baseUrl: redactUrl(suite.target.baseUrl), orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
       ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,

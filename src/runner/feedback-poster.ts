@@ -3,6 +3,7 @@
 // bounded in flight, counted posted / failed per variant, and drained before the report is written.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
+import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import type { ErrorKind } from '../stackai/types.js';
 import type { Suite } from '../suite/types.js';
 import { feedbackText } from '../worker/feedback-text.js';
@@ -44,20 +45,25 @@ export class FeedbackPoster {
   private jobs = 0;
   private readonly idle: (() => void)[] = [];
   private failure: unknown = null;
+  /** The record was redacted where it was made; the text leaves flowbench (or is printed), so it is cleaned on its way out too. */
+  private readonly redactor: Redactor;
 
   constructor(
     private readonly suite: Pick<Suite, 'name' | 'feedback' | 'target' | 'load'>,
     private readonly client: FeedbackClient | null,
     private readonly opts: FeedbackOptions = {},
-  ) {}
+  ) {
+    const t = suite.target;
+    this.redactor = new Redactor(targetSecrets({ baseUrl: t.baseUrl, token: t.token, headers: fixedHeaders(t.headers) }));
+  }
 
   /** Calls deliver(record) now when no feedback is due; else after the post settles, with record.feedback set. */
   handle(record: ResultRecord, deliver: (r: ResultRecord) => void): void {
     if (!feedbackDue(this.suite.feedback, record)) return deliver(record);
-    const text = feedbackText(this.suite.feedback.template, {
+    const text = this.redactor.text(feedbackText(this.suite.feedback.template, {
       verdict: verdictOf(record), score: record.score, suite: this.suite.name, variant: record.variant, row: record.row,
       grades: record.grades, runId: record.runId ?? '', output: record.output, expected: record.expected,
-    });
+    }));
     if (this.opts.dryRun || !this.client) {
       (this.opts.print ?? ((l) => process.stdout.write(`${l}\n`)))(`feedback (dry run) ${record.variant} row ${record.row} run ${record.runId}: ${text}`);
       return deliver({ ...record, feedback: { posted: false, dryRun: true, text, error: null } });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileWhole } from '../report/whole-file.js';
 import { ConfigError } from '../suite/config-error.js';
 import type { Suite } from '../suite/types.js';
+import { redactUrl } from '../stackai/url-credentials.js';
 import { maskedHeaders } from '../worker/row-headers.js';
 import type { SessionMark } from './sessions.js';
 
@@ -42,8 +43,8 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  */
 export function suiteSettings(suite: Suite): Record<string, string> {
   const { file: _file, dir: _dir, report: _report, ...rest } = suite;
-  // Secret-looking header values are left out too (row-headers.ts): no hash of a credential is written.
-  const target = { ...rest.target, token: undefined, headers: maskedHeaders(rest.target.headers ?? {}) };
+  // Secret-looking header values and a URL's credentials are left out too: no hash of a credential is written.
+  const target = { ...rest.target, baseUrl: redactUrl(rest.target.baseUrl), token: undefined, headers: maskedHeaders(rest.target.headers ?? {}) };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...rest, target })) {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -83,10 +84,10 @@ export async function buildManifest(suite: Suite, startedAt: Date): Promise<RunM
   };
 }
 
-/** The suite without what must never be written: the token, and the values of extra headers. */
+/** The suite without what must never be written: the token, the values of extra headers, a URL's credentials. */
 export function keptSuite(suite: Suite): Suite {
   const headers = Object.fromEntries(Object.keys(suite.target.headers ?? {}).map((k) => [k, '(not kept)']));
-  return { ...suite, target: { ...suite.target, token: '', headers } };
+  return { ...suite, target: { ...suite.target, baseUrl: redactUrl(suite.target.baseUrl), token: '', headers } };
 }
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {

@@ -7,9 +7,9 @@ import { startTokenThread } from '../metrics/token-thread.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
-import { writeReports } from '../report/write-reports.js';
 import { ensureFolder } from '../report/whole-file.js';
 import { ConfigError } from '../suite/config-error.js';
+import { NO_ROWS_FIX, noRowsMessage } from '../suite/check-dataset.js';
 import type { Suite } from '../suite/types.js';
 import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
 import { DEFAULT_STALL_MS, startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
@@ -32,7 +32,7 @@ import { markSession, prepareRunDir, replayInto } from './resume.js';
 import { freeDir, reportDir } from './report-folder.js';
 import { SessionTally, type SessionMark } from './sessions.js';
 import { assembleReport } from './assemble-report.js';
-import { writeHlogs } from './write-hlogs.js';
+import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
 
@@ -89,8 +89,11 @@ async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number>
 export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
   const thresholds = parseThresholds(suite);
   const shard = opts.shard ?? null;
+  const rows = await countRows(suite, shard);
+  // The loader refuses a dataset without rows; a suite changed by hand after loading is refused here.
+  if (rows === 0 && shard === null) throw new ConfigError(noRowsMessage(suite.dataset.path), { file: suite.dataset.path }, NO_ROWS_FIX);
   // Progress counts this shard's rows (exact for one pass; later passes hash rows anew).
-  const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, await countRows(suite, shard));
+  const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, rows);
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : freeDir(reportDir(suite, startedWall));
   await ensureFolder(dir); // a folder that cannot be made is exit 2, naming it
@@ -103,6 +106,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => {});
   };
+  // Ctrl-C, or results.jsonl failing to take a line (disk full): no new sends, in-flight ones get the grace.
+  const stop = stopSignal(opts.signal);
   const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
   // A failure that means every further request would fail alike (a wrong key): stop sending.
   let stoppedBy: ClassifiedError | null = null;
@@ -171,7 +176,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     }
     feedback = startFeedback(suite, target, opts.feedback);
     closers.push(() => feedback.close());
-    sink = new ResultsSink(resolve(dir, 'results.jsonl'));
+    sink = new ResultsSink(resolve(dir, 'results.jsonl'), { onError: stop.halt });
     closers.push(() => sink.close());
     collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, tokens?.client ?? null, opts.onResult);
     pool = await poolStarting;
@@ -186,7 +191,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
 
   // Ctrl-C: requests queued in the threads for a closed loop's next free slot are dropped unsent.
   const dropHeld = () => pool.dropHeld();
-  opts.signal?.addEventListener('abort', dropHeld, { once: true });
+  stop.signal.addEventListener('abort', dropHeld, { once: true });
   let fatal: unknown = null;
   let loadOutcome: LoadOutcome | null = null;
   let abandoned = 0;
@@ -239,12 +244,12 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         }
         return true;
       },
-      () => opts.signal?.aborted === true || stoppedBy !== null,
+      () => stop.signal.aborted || stoppedBy !== null,
       runDir.done,
       shard,
     );
     // Ctrl-C: scheduling stops at once; in-flight requests get load.grace to finish, then are abandoned.
-    const waited = await untilDoneOrGrace(driven, opts.signal, suite.load.graceMs);
+    const waited = await untilDoneOrGrace(driven, stop.signal, suite.load.graceMs);
     if ('value' in waited) loadOutcome = waited.value;
     else abandoned = collector.inFlight;
     loadEnd = nowMs();
@@ -252,14 +257,14 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished
   } finally {
-    opts.signal?.removeEventListener('abort', dropHeld);
+    stop.signal.removeEventListener('abort', dropHeld);
     // Records still being graded land first; the threads' last statistics arrive as the pool closes.
-    await untilDoneOrGrace(collector.drain(), opts.signal, suite.load.graceMs).catch((err: unknown) => {
+    await untilDoneOrGrace(collector.drain(), stop.signal, suite.load.graceMs).catch((err: unknown) => {
       fatal ??= err;
     });
     await pool.close().then((w) => requestWatches.push(...w)).catch(() => {});
     // Pending posts finish first; after Ctrl-C they get load.grace, then their records land marked unconfirmed.
-    const drained = await untilDoneOrGrace(feedback.drain(), opts.signal, suite.load.graceMs).catch((err: unknown) => {
+    const drained = await untilDoneOrGrace(feedback.drain(), stop.signal, suite.load.graceMs).catch((err: unknown) => {
       fatal ??= err;
       return null;
     });
@@ -273,7 +278,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     await closeAll();
   }
   // A request thread that died took the statistics it had not sent with it: count the file instead.
-  const stats = collector.needsRecount ? await recountFromResults(resolve(dir, 'results.jsonl'), anchor, suite) : collector.total;
+  const stats = collector.needsRecount && sink.failed === null ? await recountFromResults(resolve(dir, 'results.jsonl'), anchor, suite) : collector.total;
   const sessions = [...tally.sessions(), { startedAt: session.startedAt, finishedAt: toIso(anchor, loadEnd), requests: stats.done - replayed, activeMs: Math.round(loadEnd - runStart) }];
   const interrupted = opts.signal?.aborted === true;
   const report = await assembleReport({
@@ -283,8 +288,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
   await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(() => {});
-  await writeReports(dir, report);
-  await writeHlogs(dir, stats.timeline.hlogTexts());
-  if (fatal !== null) throw fatal;
+  // Each file is tried on its own; a failure to write one is exit 4, naming it (src/runner/output-failure.ts).
+  const unwritten = await writeOutputs({ dir, report, hlogs: stats.timeline.hlogTexts(), results: sink.failed, lost: sink.lost, suiteFile: suite.file });
+  if (fatal !== null || unwritten !== null) throw fatal ?? unwritten;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }

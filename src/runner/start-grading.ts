@@ -1,5 +1,5 @@
 // Starts the grading pool for a suite that has graders: sized by the cores the request threads leave,
-// judge calls made with the run's own target, timeouts of script graders handed to the watchdog. It also
+// judge calls made with the run's own target, every grader's time limit held by its watchdog. It also
 // counts the output tokens a server did not report of the records it grades.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';

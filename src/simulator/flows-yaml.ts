@@ -1,7 +1,8 @@
 // Reads a YAML file for validation: values by path, the line each path sits on, and ConfigErrors that point there.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from '../suite/config-error.js';
+import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_ALIAS_COUNT, MAX_YAML_BYTES } from '../suite/yaml-limits.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -14,29 +15,43 @@ export class YamlSource {
     this.file = file;
     let text: string;
     try {
+      const bytes = statSync(file).size;
+      if (bytes > MAX_YAML_BYTES) {
+        throw new ConfigError(`flows file is ${bytes} bytes, over the ${MAX_YAML_BYTES} a YAML file may be`, { file }, 'check the path given to --flows; long answers go in an answers CSV (answers: { csv: ... })');
+      }
       text = readFileSync(file, 'utf8');
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       throw new ConfigError(
         `cannot read flows file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
         { file },
         'check the path given to --flows (or target.simulator.flows)',
       );
     }
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
-    const first = this.doc.errors[0];
-    if (first) {
-      const pos = first.linePos?.[0] ?? this.lines.linePos(first.pos[0]);
-      throw new ConfigError(
-        `invalid YAML: ${first.message.split('\n')[0]}`,
-        { file, ...(pos ? { line: pos.line, column: pos.col } : {}) },
-        'fix the YAML syntax (indentation, quotes, colons)',
-      );
+    // uniqueKeys off: the library's check is quadratic in a mapping's keys; firstDuplicateKey is linear.
+    const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
+    this.doc = doc;
+    const first = doc.errors[0];
+    const duplicate = first ? null : firstDuplicateKey(doc);
+    const excess = first || duplicate ? null : aliasFindings(doc).excess;
+    const bad = first ? { at: first.pos[0], message: `invalid YAML: ${first.message.split('\n')[0]}`, hint: 'fix the YAML syntax (indentation, quotes, colons)' }
+      : duplicate ? { at: duplicate.range?.[0] ?? 0, message: 'invalid YAML: Map keys must be unique', hint: 'remove or rename the repeated key' }
+        : excess ? { at: excess.alias.range?.[0] ?? 0, ...aliasExcessMessage(excess) } : null;
+    if (bad) {
+      const pos = this.lines.linePos(bad.at);
+      throw new ConfigError(bad.message, { file, line: pos.line, column: pos.col }, bad.hint);
     }
   }
 
   /** The whole document as plain data. */
   data(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // The library's backstop (aliasFindings passed): still the user's file, so still exit 2.
+      if (!(err instanceof ReferenceError)) throw err;
+      throw new ConfigError(`invalid YAML: ${err.message}`, { file: this.file }, 'write the values out instead of nesting aliases');
+    }
   }
 
   /** The 1-based line of the node at `path`, or of its nearest existing ancestor. */

@@ -1,15 +1,18 @@
 // The only module that does HTTP: calls StackAI with undici, times each request on the shared clock,
 // and turns every result — success or failure — into an outcome. Never throws; never leaks the token.
 import { createRequire } from 'node:module';
-import type { Pool } from 'undici';
+import type { Pool, buildConnector as BuildConnector } from 'undici';
 import { nowMs } from '../metrics/clock.js';
 import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
-import { BodyCollector } from './response-body.js';
+import { BodyCollector, unreadableBody } from './response-body.js';
+import { skipUnaskedContinue } from './interim-continue.js';
 import { exchange, rawHeader } from './exchange.js';
 import { RequestHeaders } from './request-headers.js';
+import { Redactor } from './redaction.js';
+import { urlSecrets } from './url-credentials.js';
 import { classifyRunBody } from './run-response.js';
 import type { ClassifiedError, InvokeOutcome, InvokeRequest, RowHeaders } from './types.js';
 
@@ -28,10 +31,19 @@ export interface StackAIClientOptions {
  * undici loads with the first client: it costs ~19 MB of memory (its HTTP parser is WebAssembly), and the
  * main thread only needs it when it posts feedback or runs requests itself (--threads 0).
  */
-let PoolClass: typeof Pool | null = null;
-function poolClass(): typeof Pool {
-  PoolClass ??= (createRequire(import.meta.url)('undici') as { Pool: typeof Pool }).Pool;
-  return PoolClass;
+let undici: { Pool: typeof Pool; buildConnector: typeof BuildConnector } | null = null;
+function loadUndici(): NonNullable<typeof undici> {
+  undici ??= createRequire(import.meta.url)('undici') as NonNullable<typeof undici>;
+  return undici;
+}
+
+/** undici's own connector, with every socket it opens skipping unasked 100 Continue heads (interim-continue.ts). */
+function connector(timeoutMs: number | undefined): BuildConnector.connector {
+  const connect = loadUndici().buildConnector(timeoutMs !== undefined && timeoutMs > 0 ? { timeout: timeoutMs } : {});
+  return (opts, done) => connect(opts, (...args) => {
+    if (args[0] === null && args[1]) skipUnaskedContinue(args[1]); // on a failure the socket is undefined, not null
+    done(...args);
+  });
 }
 
 export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
@@ -49,14 +61,16 @@ export class StackAIClient {
   private readonly token: string;
   private readonly headers: RequestHeaders;
   private readonly secrets: readonly string[];
+  private readonly ownRedactor: Redactor;
   private readonly location: BaseLocation | null;
   private readonly badBaseUrl: string | null = null;
   private readonly pool: Pool | null;
 
   constructor(opts: StackAIClientOptions) {
     this.token = opts.token;
-    this.headers = new RequestHeaders(opts.token, opts.headers ?? {});
+    this.headers = new RequestHeaders(opts.token, opts.headers ?? {}, urlSecrets(opts.baseUrl));
     this.secrets = this.headers.secrets;
+    this.ownRedactor = new Redactor(this.secrets);
     let location: BaseLocation | null = null;
     try {
       location = splitBaseUrl(opts.baseUrl);
@@ -67,8 +81,15 @@ export class StackAIClient {
     this.location = location;
     const connections = Number.isFinite(opts.connections) && opts.connections >= 1 ? Math.floor(opts.connections) : 1;
     // One keep-alive pool per client, no pipelining: a slow stream must not hold up the request behind it.
-    const connect = opts.connectTimeoutMs !== undefined && opts.connectTimeoutMs > 0 ? { connect: { timeout: opts.connectTimeoutMs } } : {};
-    this.pool = location === null ? null : new (poolClass())(location.origin, { connections, pipelining: 1, ...connect });
+    this.pool = location === null ? null : new (loadUndici().Pool)(location.origin, { connections, pipelining: 1, connect: connector(opts.connectTimeoutMs) });
+  }
+
+  /**
+   * What an answer must be cleaned with before it is kept: the client's messages are redacted already, but
+   * outputs and metadata are the server's words, and a server may echo the token (or a row's header) back.
+   */
+  redactor(row?: RowHeaders): Redactor {
+    return row === undefined ? this.ownRedactor : new Redactor(this.headers.secretsFor(row));
   }
 
   /** run, stream or sso-stream one request. Never throws: every failure is a classified outcome. */
@@ -109,7 +130,10 @@ export class StackAIClient {
         method: 'POST', path, headers, body,
         headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
       }, deadline.controller, read);
-      if (read.errorBody !== null) {
+      if (read.refused !== null) {
+        endAt = nowMs();
+        outcome.error = read.refused;
+      } else if (read.errorBody !== null) {
         endAt = nowMs();
         outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), secrets);
       } else if (decoder === null) {
@@ -132,7 +156,12 @@ export class StackAIClient {
     } catch (err) {
       endAt ??= read.verdictAt ?? nowMs();
       const phase: ExceptionPhase = outcome.status === null ? 'request' : 'body';
-      if (decoder !== null && decoder.done) {
+      if (read.refused !== null) outcome.error = read.refused;
+      else if (read.errorBody !== null) {
+        // The status was the verdict: a body cut short of its content-length (or slow past the grace) only
+        // shortens the message. A 502 stays http_5xx, retried as one, not a reset or an idle timeout.
+        outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), secrets);
+      } else if (decoder !== null && decoder.done) {
         // The verdict was reached before the body broke (or the after-verdict grace ran out): it stands.
         this.applyResult(outcome, decoder.finish(), outcome.status);
       } else {
@@ -203,6 +232,7 @@ export class StackAIClient {
         return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, secrets) };
       }
     } catch (err) {
+      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(got.status!, got.errorBody.text(), secrets) };
       const error = deadline.fired !== null
         ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, secrets)
         : { ...classifyException(err, got.status === null ? 'request' : 'body', secrets), status: got.status };
@@ -239,6 +269,8 @@ function serialise(inputs: Record<string, unknown>): string | { malformed: strin
 class InvokeReader extends BodyCollector {
   /** When the stream's verdict became known (its end time); null until then. */
   verdictAt: number | null = null;
+  /** Set when a 2xx head already says its body cannot be read (compressed, an HTML page): `protocol`. */
+  refused: ClassifiedError | null = null;
   private drained = 0;
 
   constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {
@@ -255,12 +287,19 @@ class InvokeReader extends BodyCollector {
     this.deadline.headers();
     this.outcome.status = status;
     super.onHead(status);
-    if (this.errorBody === null) return;
+    if (this.errorBody === null) {
+      const why = unreadableBody(rawHeader(raw, 'content-encoding'), rawHeader(raw, 'content-type'));
+      if (why !== null) this.refused = makeError('protocol', why, status);
+      return;
+    }
+    // The status is the verdict; the body only gives the message: a short wait for it, not the idle timeout.
+    this.deadline.shorten(AFTER_VERDICT_GRACE_MS);
     const retryAfter = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
     if (retryAfter !== null) this.outcome.retryAfterMs = retryAfter;
   }
 
   override onChunk(chunk: Buffer): boolean {
+    if (this.refused !== null) return false; // nothing in it is read: drop the connection
     if (this.errorBody === null && this.decoder !== null) return this.streamChunk(chunk, this.decoder);
     if (this.textBody !== null) this.deadline.activity();
     return super.onChunk(chunk);

@@ -29,6 +29,8 @@ export interface DecodeResult {
 
 const NEWLINE = 0x0a;
 const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** SSE events of up to this many data lines are parsed as each line arrives (see line()). */
+const EAGER_SSE_LINES = 8;
 
 export class FrameDecoder {
   private readonly delta: boolean;
@@ -43,8 +45,12 @@ export class FrameDecoder {
   private pendingBytes = 0;
   /** SSE `data:` lines of the event being assembled. */
   private sseData: string[] = [];
+  /** Bytes of the lines in sseData. */
+  private sseBytes = 0;
   /** True once a frame has been decoded: from then on, text that is not a frame is a protocol failure. */
   private started = false;
+  /** The first text skipped before any frame: a body that ends with only such text was never a stream. */
+  private skipped: string | null = null;
   private atEof = false;
   private flushed = false;
   private terminal: 'completed' | ClassifiedError | null = null;
@@ -72,6 +78,11 @@ export class FrameDecoder {
     return this.terminal !== null;
   }
 
+  /** Bytes held for a line or an SSE event not yet complete: at most maxLineBytes plus the last chunk. */
+  get bufferedBytes(): number {
+    return this.pendingBytes + this.sseBytes;
+  }
+
   /**
    * Feeds one chunk as it came off the socket. Returns how many content frames this chunk
    * completed, so the caller can timestamp them. Never throws.
@@ -82,7 +93,13 @@ export class FrameDecoder {
     let count = 0;
     let start = 0;
     for (let nl = bytes.indexOf(NEWLINE, start); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
-      count += this.line(this.takeLine(bytes.subarray(start, nl)));
+      // The cap holds for a line that arrived whole too: the verdict must not depend on how the body was cut.
+      const lineBytes = this.pendingBytes + (nl - start);
+      if (lineBytes > this.maxLineBytes) {
+        this.fail('protocol', `a line exceeded ${this.maxLineBytes} bytes`);
+        return count;
+      }
+      count += this.line(this.takeLine(bytes.subarray(start, nl)), lineBytes);
       start = nl + 1;
       if (this.terminal !== null) return count;
     }
@@ -91,7 +108,7 @@ export class FrameDecoder {
       this.pieces.push(bytes.slice(start));
       this.pendingBytes += bytes.length - start;
       if (this.pendingBytes > this.maxLineBytes) {
-        this.fail('protocol', `a line exceeded ${this.maxLineBytes} bytes without a newline`);
+        this.fail('protocol', `a line exceeded ${this.maxLineBytes} bytes`);
       }
     }
     return count;
@@ -104,7 +121,7 @@ export class FrameDecoder {
     if (this.terminal !== null) return 0;
     this.atEof = true;
     let count = 0;
-    if (this.pendingBytes > 0) count += this.line(this.takeLine(new Uint8Array(0)));
+    if (this.pendingBytes > 0) count += this.line(this.takeLine(new Uint8Array(0)), this.pendingBytes);
     if (this.terminal === null && this.sseData.length > 0) count += this.dispatchSse();
     return count;
   }
@@ -112,6 +129,10 @@ export class FrameDecoder {
   /** Call at EOF (or when giving up): flushes, then returns the verdict and what was assembled. */
   finish(): DecodeResult {
     this.flush();
+    // Text but not one frame (an HTML page, a compressed body): the body was never a stream of frames.
+    if (this.terminal === null && this.frames === 0 && this.skipped !== null) {
+      this.fail('protocol', `the body is not a stream of frames: it starts ${JSON.stringify(this.skipped)}`);
+    }
     if (this.terminal === null) {
       this.fail('incomplete_stream', `stream ended before a COMPLETED frame (${this.frames} frames, ${this.contentFrames} with content)`);
     }
@@ -144,7 +165,7 @@ export class FrameDecoder {
   }
 
   /** One line of the body, without its terminator. Returns 1 if it completed a content frame. */
-  private line(text: string): number {
+  private line(text: string, bytes: number): number {
     this.lines++;
     if (text.trim() === '') return this.sse ? this.dispatchSse() : 0; // keep-alive; in SSE also the end of an event
     if (text.startsWith(':')) return 0; // SSE comment, used as keep-alive
@@ -152,11 +173,24 @@ export class FrameDecoder {
       const value = text.startsWith('data: ') ? text.slice(6) : text.slice(5);
       if (!this.sse) return this.frameText(value); // a stray `data: ` prefix without sse=true
       this.sseData.push(value);
+      this.sseBytes += bytes;
+      // An event is held until it ends: it gets the same cap as a line, or a body of data lines
+      // without a blank line would be held whole.
+      if (this.sseBytes > this.maxLineBytes) {
+        this.fail('protocol', `an SSE event exceeded ${this.maxLineBytes} bytes`);
+        return 0;
+      }
       // Dispatch as soon as the data parses, rather than at the blank line: the frame's time is
       // when it arrived, and a server that forgets the blank line between events still works.
-      return this.tryEagerSse();
+      // Only the first few lines of an event: re-reading all of it at every line would be quadratic
+      // (a hostile `data: {` per line); a longer event is read once, at its blank line.
+      return this.sseData.length <= EAGER_SSE_LINES ? this.tryEagerSse() : 0;
     }
-    if (this.sse && !text.trimStart().startsWith('{')) return 0; // other SSE fields (event:, id:, retry:) carry nothing for us
+    if (this.sse && !text.trimStart().startsWith('{')) {
+      // Other SSE fields (event:, id:, retry:) carry nothing for us; other text is noted as not a frame.
+      if (!/^[A-Za-z][\w-]*:/.test(text)) this.noteSkipped(text);
+      return 0;
+    }
     return this.frameText(text);
   }
 
@@ -170,6 +204,7 @@ export class FrameDecoder {
       return 0; // maybe a multi-line event: wait for more data lines or the blank line
     }
     this.sseData = [];
+    this.sseBytes = 0;
     return this.frameValue(value);
   }
 
@@ -177,6 +212,7 @@ export class FrameDecoder {
     if (this.sseData.length === 0) return 0;
     const joined = this.sseData.join('\n'); // the SSE spec joins an event's data lines with \n
     this.sseData = [];
+    this.sseBytes = 0;
     return joined.trim() === '' ? 0 : this.frameText(joined);
   }
 
@@ -187,13 +223,15 @@ export class FrameDecoder {
       // prefix=true is undocumented: skip text before the first frame, including text that
       // shares the frame's line ("Hello{...}").
       const brace = trimmed.indexOf('{');
-      if (brace > 0) {
+      // An object ends with '}': other lines are not parsed (a thrown parse error costs µs, per line).
+      if (brace > 0 && trimmed.endsWith('}')) {
         try {
           return this.frameValue(JSON.parse(trimmed.slice(brace)));
         } catch {
           // not a frame after all: still prefix text
         }
       }
+      this.noteSkipped(trimmed);
       return 0;
     }
     let value: unknown;
@@ -251,7 +289,16 @@ export class FrameDecoder {
     return true;
   }
 
+  private noteSkipped(text: string): void {
+    if (!this.started && this.skipped === null) this.skipped = text.trim().slice(0, 60);
+  }
+
   private fail(kind: 'protocol' | 'incomplete_stream', message: string): void {
     this.terminal = makeError(kind, message, null, this.secrets);
+    // Nothing after a verdict is read: what is held for a line or an event can go now.
+    this.pieces = [];
+    this.pendingBytes = 0;
+    this.sseData = [];
+    this.sseBytes = 0;
   }
 }

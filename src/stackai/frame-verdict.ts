@@ -11,14 +11,32 @@ export type FrameReading =
 
 const KNOWN_STATES = new Set(['PENDING', 'PAUSED', 'RESUMED', 'COMPLETED', 'FAILED', 'CANCELLED']);
 
-/** Output values are text; a null output carries nothing, anything else that is not a string is shown as JSON. */
-function outputText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * JSON text of a parsed value, or null for one nested too deep to write: JSON.parse reads any depth,
+ * JSON.stringify recurses and overflows the stack (a 10,000-deep array in a frame is 20 KB).
+ */
+function json(value: unknown): string | null {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return null;
+  }
 }
 
+/** Output values are text; a null output carries nothing, anything else that is not a string is shown as JSON. */
+function outputText(value: unknown): string | null | undefined {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : (json(value) ?? undefined);
+}
+
+/** A value as JSON, for a message. */
+function shown(value: unknown): string {
+  return json(value) ?? '(a value nested too deeply to show)';
+}
+
+/** A value for a message: text as is, anything else as JSON. */
 function describe(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : shown(value);
 }
 
 /**
@@ -29,24 +47,25 @@ function describe(value: unknown): string {
 export function readFrame(value: unknown, secrets: readonly string[] = []): FrameReading {
   const protocol = (message: string): FrameReading => ({ valid: false, error: makeError('protocol', message, null, secrets) });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return protocol(`frame is not a JSON object: ${JSON.stringify(value)}`);
+    return protocol(`frame is not a JSON object: ${shown(value)}`);
   }
   const frame = value as Record<string, unknown>;
   const { outputs, run_id: runId, state, error, pause } = frame;
   if (outputs !== undefined && outputs !== null && (typeof outputs !== 'object' || Array.isArray(outputs))) {
-    return protocol(`frame "outputs" is not an object: ${JSON.stringify(outputs)}`);
+    return protocol(`frame "outputs" is not an object: ${shown(outputs)}`);
   }
   if (runId !== undefined && runId !== null && typeof runId !== 'string') {
-    return protocol(`frame "run_id" is not a string: ${JSON.stringify(runId)}`);
+    return protocol(`frame "run_id" is not a string: ${shown(runId)}`);
   }
   if (state !== undefined && state !== null && (typeof state !== 'string' || !KNOWN_STATES.has(state))) {
-    return protocol(`unknown run state ${JSON.stringify(state)}`);
+    return protocol(`unknown run state ${shown(state)}`);
   }
 
   const texts: Array<[string, string]> = [];
   if (outputs) {
     for (const [key, raw] of Object.entries(outputs as Record<string, unknown>)) {
       const text = outputText(raw);
+      if (text === undefined) return protocol(`frame output "${key}" is nested too deeply to read`);
       if (text !== null) texts.push([key, text]);
     }
   }

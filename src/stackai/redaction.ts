@@ -17,12 +17,15 @@ const json = (s: string): string => JSON.stringify(s).slice(1, -1);
 /** JSON as Python's json.dumps writes it by default: non-ASCII as \uXXXX (and PHP's `\/`). */
 const jsonAscii = (s: string): string => json(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const htmlNamed = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-/** report.html's escapeHtml and XML's &apos;. */
+/** As report.html's escapeHtml writes it. */
 const htmlNumeric = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** XML's &apos; (junit.xml). */
 const xmlNamed = (s: string): string => htmlNamed(s).replace(/&#39;/g, '&apos;');
 const form = (s: string): string => new URLSearchParams({ t: s }).toString().slice(2);
+/** UTF-8 bytes as %XX (encodeURIComponent leaves ' alone, and throws on a lone surrogate). */
+const percent = (c: string): string => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 /** What the WHATWG URL parser leaves of a value written raw into a query: only these are percent-encoded. */
-const urlQuery = (s: string): string => [...s].map((c) => (/[\s"#<>'\u007f-\u{10ffff}\x00-\x1f]/u.test(c) ? encodeURIComponent(c) : c)).join('');
+const urlQuery = (s: string): string => [...s].map((c) => (/[\s"#<>'\u007f-\u{10ffff}\x00-\x1f]/u.test(c) ? percent(c) : c)).join('');
 const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 const upperHex = (s: string): string => s.replace(/\\u[0-9a-f]{4}/g, (m) => `\\u${m.slice(2).toUpperCase()}`);
 
@@ -36,14 +39,16 @@ function base64Prefix(text: string): string {
 }
 
 /**
- * Every form of one secret to search for: raw, URL-encoded (percent, form `+`, and as a URL parser leaves
- * a raw query), JSON string content (once, twice, ASCII-only), HTML/XML-escaped (named and numeric, also of
- * the JSON form), and base64 of it and of `Bearer <it>` (a server echoing the Authorization header
- * encoded). Hex digits in both cases. Empty for a secret too short to redact.
+ * Every form of one secret to search for. First how a server or a URL may write it: raw, URL-encoded
+ * (percent, form `+`, and as a URL parser leaves a raw query), ASCII-only JSON (Python, PHP), HTML/XML
+ * (named and numeric), base64 of it and of `Bearer <it>` (an echoed Authorization header); hex digits in
+ * both cases. Then each of those as JSON string content, once and twice: flowbench's own messages quote a
+ * frame's error object as JSON, so whatever a server wrote arrives escaped once more. Empty for a secret
+ * too short to redact.
  */
 export function secretEncodings(secret: string): string[] {
   if (secret.length < MIN_SECRET_CHARS) return [];
-  const forms = new Set<string>([secret]);
+  const written = new Set<string>([secret]);
   // encodeURIComponent throws on a lone surrogate: such a secret has no URL form to look for.
   const urlForms = (() => {
     try {
@@ -52,11 +57,13 @@ export function secretEncodings(secret: string): string[] {
       return [];
     }
   })();
-  for (const f of urlForms) forms.add(f).add(lowerHex(f));
-  const j = json(secret);
-  forms.add(j).add(json(j)).add(jsonAscii(secret)).add(upperHex(jsonAscii(secret))).add(jsonAscii(secret).replace(/\//g, '\\/'));
-  for (const f of [secret, j]) forms.add(htmlNamed(f)).add(htmlNumeric(f)).add(xmlNamed(f));
-  if (secret.length >= 8) for (const f of [secret, `Bearer ${secret}`]) forms.add(base64Prefix(f));
+  for (const f of urlForms) written.add(f).add(lowerHex(f));
+  const ascii = jsonAscii(secret);
+  written.add(ascii).add(upperHex(ascii)).add(ascii.replace(/\//g, '\\/'));
+  for (const f of [secret, json(secret)]) written.add(htmlNamed(f)).add(htmlNumeric(f)).add(xmlNamed(f));
+  if (secret.length >= 8) for (const f of [secret, `Bearer ${secret}`]) written.add(base64Prefix(f));
+  const forms = new Set<string>();
+  for (const f of written) forms.add(f).add(json(f)).add(json(json(f)));
   return [...forms].filter((f) => f.length >= MIN_SECRET_CHARS);
 }
 
@@ -84,18 +91,36 @@ export class Redactor {
     return out;
   }
 
-  /** A copy of a JSON-like value with every string (object keys too) redacted; the value itself when nothing changes. */
+  /** The JSON-like value with every string (object keys too) redacted: a copy where something changed, else the value itself. */
   deep<T>(value: T): T {
     if (this.empty) return value;
     return this.walk(value) as T;
   }
 
+  /** Copies only what changes: a record with nothing to redact (the usual case) costs no allocation. */
   private walk(v: unknown): unknown {
     if (typeof v === 'string') return this.text(v);
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x) => this.walk(x));
+    if (Array.isArray(v)) {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        const y = this.walk(x);
+        if (out === null && y !== x) out = v.slice(0, i);
+        out?.push(y);
+      }
+      return out ?? v;
+    }
+    const entries = Object.entries(v);
+    let changed = false;
+    const next = entries.map(([k, x]) => {
+      const k2 = this.text(k);
+      const y = this.walk(x);
+      changed ||= k2 !== k || y !== x;
+      return [k2, y] as const;
+    });
     // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.walk(x)]));
+    return changed ? Object.fromEntries(next) : v;
   }
 }
 

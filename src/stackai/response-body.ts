@@ -6,6 +6,19 @@ const ERROR_BODY_KEEP_BYTES = 4096;
 /** ...and read on up to this much so the socket can go back to the pool; past it, the connection is dropped. */
 const ERROR_BODY_DRAIN_BYTES = 64 * 1024;
 
+/**
+ * Why a 2xx body cannot be the answer, judged from its head alone, or null. flowbench sends no
+ * accept-encoding, so a compressed body was not asked for (and would be read as garbage); an HTML page
+ * is a proxy's or a login page, not a run response or a stream.
+ */
+export function unreadableBody(contentEncoding: string | undefined, contentType: string | undefined): string | null {
+  const encoding = contentEncoding?.trim().toLowerCase() ?? '';
+  if (encoding !== '' && encoding !== 'identity') return `the body is compressed (content-encoding: ${encoding}), which flowbench did not ask for`;
+  const type = contentType?.trim().toLowerCase() ?? '';
+  if (type.startsWith('text/html') || type.startsWith('application/xhtml')) return `the body is an HTML page (content-type: ${type}), not an answer: a proxy's or a login page?`;
+  return null;
+}
+
 /** A whole body as UTF-8 text, up to `maxBytes`. */
 export class TextBody {
   private readonly chunks: Buffer[] = [];

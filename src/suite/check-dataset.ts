@@ -63,19 +63,27 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
     ctx.errors.push(src.error(where.value(t.path), `${what} (in ${t.path.join('.')})`, `${near === null ? '' : `did you mean {{${near}}}? `}columns in ${ds.path}: ${listed}`));
   }
   checkGraderTemplates(s, columns, ctx);
-  await scanRows(s, ctx);
+  if ((await scanRows(s, ctx)) === 0) ctx.errors.push(src.error(pathAt, noRowsMessage(ds.path), NO_ROWS_FIX));
 }
+
+/** A dataset without a row (a header only) would send nothing and pass: refused, by validate and run alike. */
+export const noRowsMessage = (path: string): string => `dataset ${path} has no rows to send`;
+export const NO_ROWS_FIX = 'add rows below the header (CSV) or records (JSON Lines, JSON array)';
 
 /**
  * Reads every row (up to dataset.limit) as a run does before its first request, so a file that breaks
  * past its first record (a JSON array cut short, a ragged CSV row) is refused by validate too. Streamed:
  * one row in memory at a time. The first bad row ends the scan: a reader cannot find its feet after it.
+ * Returns the rows read (null after a bad one).
  */
-async function scanRows(s: Suite, ctx: LoadContext): Promise<void> {
+async function scanRows(s: Suite, ctx: LoadContext): Promise<number | null> {
+  let rows = 0;
   try {
-    for await (const row of readRows(s.dataset)) void row;
+    for await (const _row of readRows(s.dataset)) rows++;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     ctx.errors.push(err);
+    return null;
   }
+  return rows;
 }

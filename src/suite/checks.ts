@@ -6,17 +6,34 @@ import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../worker/feedback-
 import { parseGate } from '../compare/gates.js';
 import { parseThreshold, streamOnlyTiming } from '../metrics/thresholds.js';
 import { loadFlows } from '../simulator/flows.js';
+import { REPORT_DIR_FIX, reportDirProblem } from '../runner/report-folder.js';
+import { redactUrl } from '../stackai/url-credentials.js';
 import { ConfigError } from './config-error.js';
 import type { LoadContext } from './load-context.js';
+import { checkLoadCaps } from './load-caps.js';
 import type { Suite } from './types.js';
 
 export function checkSuite(s: Suite, ctx: LoadContext): void {
   settleTarget(s, ctx);
   checkSimulatorFlows(s, ctx);
   checkRunMode(s, ctx);
+  checkLoadCaps(s.load, ctx);
   checkGraders(s, ctx);
   checkThresholds(s, ctx);
   checkGates(s, ctx);
+  checkReportDir(s, ctx);
+}
+
+/**
+ * report.dir must stay inside the working folder or the suite's folder (or be absolute): a suite from
+ * elsewhere must not write outside them. --out is the user's own word on the command line: taken as given.
+ */
+function checkReportDir(s: Suite, ctx: LoadContext): void {
+  if (ctx.overrides.out !== undefined) return;
+  const problem = reportDirProblem(s.report.dir, s.name, s.dir);
+  if (problem === null) return;
+  const at = ctx.where.has(['report', 'dir']) ? ctx.where.value(['report', 'dir']) : ctx.where.value(['name']);
+  ctx.errors.push(ctx.src.error(at, problem, REPORT_DIR_FIX));
 }
 
 /** compare.fail_on and compare.alpha, each problem at its own line (the gate grammar lives in compare/gates.ts). */
@@ -58,7 +75,8 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
       url = null;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      ctx.errors.push(src.error(urlAt, `${byFlag ? '--base-url' : 'target.base_url'} must be "simulator" or an http(s) URL, got ${JSON.stringify(t.baseUrl)}`, 'use e.g. https://api.stack-ai.com, or simulator for the embedded simulator'));
+      // Shown with its credentials cut out: this message goes to stderr, and CI logs keep it.
+      ctx.errors.push(src.error(urlAt, `${byFlag ? '--base-url' : 'target.base_url'} must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(t.baseUrl))}`, 'use e.g. https://api.stack-ai.com, or simulator for the embedded simulator'));
     }
   }
   // A refused org_id or token (an unset variable) is reported already: not again as "missing".
@@ -68,9 +86,21 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
   }
   if (t.baseUrl !== 'simulator' && t.token === '' && !refused.has(['target', 'token'])) {
     const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
-    ctx.errors.push(src.error(at, `no API token for ${t.baseUrl}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)'));
+    ctx.errors.push(src.error(at, `no API token for ${redactUrl(t.baseUrl)}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)'));
+  }
+  // Redaction skips short strings (one letter replaced everywhere would spell it out), so a short token could
+  // not be kept out of the reports; no real API key is that short. The embedded simulator takes any token.
+  const chars = [...t.token].length;
+  if (t.baseUrl !== 'simulator' && chars > 0 && chars < MIN_TOKEN_CHARS && !refused.has(['target', 'token'])) {
+    const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
+    const from = where.has(['target', 'token']) ? 'target.token' : 'STACKAI_API_KEY';
+    ctx.errors.push(src.error(at, `${from} is ${chars} character${chars === 1 ? '' : 's'} long: too short to be an API key, and too short to redact from the reports`,
+      `set the full StackAI API key (${MIN_TOKEN_CHARS} characters or more), e.g. target.token: \${STACKAI_API_KEY}`));
   }
 }
+
+/** Shorter tokens are refused for a real target. */
+const MIN_TOKEN_CHARS = 8;
 
 /** The embedded simulator reads target.simulator.flows when a run starts it: a broken file is refused now. */
 function checkSimulatorFlows(s: Suite, ctx: LoadContext): void {

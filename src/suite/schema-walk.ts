@@ -1,6 +1,6 @@
 // Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path,
 // and every mistake in the document collected (not only the first), each at its line.
-import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { closestKey, unknownKeyHint } from './closest-key.js';
 import { ConfigError } from './config-error.js';
 import { parseDuration } from './duration.js';
@@ -317,7 +317,8 @@ class Walker {
     return this.src.error(this.src.pos(node), `${pathLabel(path)} must be ${describeType(type)}, got ${got}`, hint);
   }
 
+  /** Through YamlSource: Alias.resolve(doc) walks the whole document on every call. */
   private deref(node: Node): Node {
-    return isAlias(node) ? ((node.resolve(this.src.doc) as Node | undefined) ?? node) : node;
+    return this.src.deref(node);
   }
 }

@@ -18,7 +18,7 @@ for (const { index, spec } of data.graders) {
   send({ index, state: 'loading' });
   try {
     // The grading thread's own loader: same path resolution, same export lookup, same messages.
-    await script.prepare(spec, { dir: data.dir, judge: null, timeoutMs: 0 }).ready;
+    await script.prepare(spec, { dir: data.dir, judge: null }).ready;
     send({ index, state: 'ok' });
   } catch (err) {
     send({ index, state: 'failed', message: (err as Error)?.message ?? String(err) });

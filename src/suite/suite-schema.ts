@@ -85,10 +85,10 @@ export const SUITE_SCHEMA: SchemaType = {
       type: {
         kind: 'object',
         fields: {
-          base_url: str('"simulator" (embedded StackAI simulator) or an http(s) URL.', { default: 'simulator' }),
+          base_url: str('"simulator" (embedded StackAI simulator) or an http(s) URL. A credential in it (user:pass@, ?key=) is redacted wherever the URL is shown and warned about: the key goes in token.', { default: 'simulator' }),
           org_id: str('Organisation id; required unless base_url is simulator (default demo).'),
           flow_id: str('Flow id.', { required: true }),
-          token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. Never printed.' },
+          token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. 8 characters or more unless base_url is simulator. Never printed: redacted from every report and message.' },
           verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with every run / stream call (a variant may set its own); absent: not sent.' },
           headers: { type: { kind: 'map', values: { kind: 'string' } }, default: {}, doc: 'Extra HTTP headers on every call (${VAR} expands; never printed, secret-looking values redacted). A value may be a template over the row ({{column}}, {{row}}): sent with that row\'s flow call and metadata fetch only. authorization, content-type, content-length and host are flowbench\'s own.' },
           simulator: {

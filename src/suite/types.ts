@@ -157,4 +157,6 @@ export interface SuiteOverrides {
   out?: string;
   variants?: string[];
   mode?: Mode;
+  /** --shard I/N's N: the load caps (load-caps.ts) apply to each shard's share. Changes nothing in the suite. */
+  shards?: number;
 }

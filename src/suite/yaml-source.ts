@@ -1,7 +1,8 @@
 // Reads a suite file into a YAML document that remembers where every node came from (1-based line/column).
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { isAlias, LineCounter, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_YAML_BYTES } from './yaml-limits.js';
 
 export interface Pos {
   line: number;
@@ -13,27 +14,46 @@ export class YamlSource {
     readonly file: string,
     readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly targets: Map<Alias, Node>,
   ) {}
 
   /** Reads and parses `file` (absolute). A missing file or a YAML syntax error is a ConfigError. */
   static async open(file: string): Promise<YamlSource> {
     let text: string;
     try {
+      // Sized before it is read: a wrong path to a 10 GB file must not be read whole to be refused.
+      const bytes = (await stat(file)).size;
+      if (bytes > MAX_YAML_BYTES) throw tooBig(file, bytes);
       text = await readFile(file, 'utf8');
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       throw openError(file, err);
     }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // uniqueKeys off: the library compares each key with every earlier one (quadratic); firstDuplicateKey is linear.
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     const first = doc.errors[0];
-    if (first) {
-      const at = lines.linePos(first.pos[0]);
+    const syntax = (offset: number, message: string): ConfigError => {
+      const at = lines.linePos(offset);
       const where = { file, line: Math.max(1, at.line), column: Math.max(1, at.col) };
-      // The yaml message's first line is the useful part; the rest is a code excerpt we do not need.
-      const message = first.message.split('\n')[0] ?? first.message;
-      throw new ConfigError(`YAML syntax error: ${message}`, where, 'fix the YAML at this line (check indentation, quotes, and ": " after keys)');
+      return new ConfigError(`YAML syntax error: ${message}`, where, 'fix the YAML at this line (check indentation, quotes, and ": " after keys)');
+    };
+    // The yaml message's first line is the useful part; the rest is a code excerpt we do not need.
+    if (first) throw syntax(first.pos[0], first.message.split('\n')[0] ?? first.message);
+    const duplicate = firstDuplicateKey(doc);
+    if (duplicate) throw syntax(duplicate.range?.[0] ?? 0, 'Map keys must be unique');
+    const aliases = aliasFindings(doc);
+    const src = new YamlSource(file, doc, lines, aliases.targets);
+    if (aliases.excess) {
+      const { message, hint } = aliasExcessMessage(aliases.excess);
+      throw src.error(src.pos(aliases.excess.alias), message, hint);
     }
-    return new YamlSource(file, doc, lines);
+    return src;
+  }
+
+  /** The node an alias names (resolved once, in open); the alias itself when its anchor is missing. */
+  deref(node: Node): Node {
+    return isAlias(node) ? (this.targets.get(node) ?? node) : node;
   }
 
   /** Where a node starts; line 1 column 1 when the node carries no range (e.g. an empty document). */
@@ -48,6 +68,15 @@ export class YamlSource {
   error(pos: Pos, message: string, hint?: string): ConfigError {
     return new ConfigError(message, { file: this.file, line: pos.line, column: pos.column }, hint);
   }
+}
+
+function tooBig(file: string, bytes: number): ConfigError {
+  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+  return new ConfigError(
+    `suite file is ${mb(bytes)}, over the ${mb(MAX_YAML_BYTES)} a YAML file may be`,
+    { file },
+    'check the path is a suite; rows go in the dataset file (dataset.path), not in the suite',
+  );
 }
 
 function openError(file: string, err: unknown): ConfigError {

@@ -111,7 +111,11 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
   }));
   const graded = config.graders.length > 0;
   const retriedOn = log.slice(0, -1).map((a) => a.outcome.error!.kind);
-  return {
+  // Redacted here, at the source, before anything reads it: graders and judges, feedback, every report file.
+  // The client's messages are clean already; outputs and metadata are the server's words, which may echo the
+  // token or a header back (a flow that repeats its Authorization header answers with *** in its place).
+  const redactor = ctx.client.redactor(row);
+  return redactor.deep<ResultRecord>({
     variant: variant.name,
     row: task.row,
     iteration: task.iteration,
@@ -147,5 +151,5 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
       contentFrames: raw.contentFrames.map(rel),
       end: rel(raw.end),
     },
-  };
+  });
 }

@@ -52,6 +52,7 @@ export function feedbackText(template: string | null, v: FeedbackVars): string {
 
 /** The first {{name}} in the template that is not a feedback variable, or null. */
 export function unknownFeedbackVariable(template: string): string | null {
-  for (const m of template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) if (!(m[1]! in FEEDBACK_VARIABLES)) return m[1]!;
+  // Own keys only: {{constructor}} is not a feedback variable.
+  for (const m of template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) if (!Object.hasOwn(FEEDBACK_VARIABLES, m[1]!)) return m[1]!;
   return null;
 }

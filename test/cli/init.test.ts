@@ -60,7 +60,7 @@ describe('flowbench init', () => {
     const text = readFileSync(join(dir, 'flowbench.yaml'), 'utf8');
     expect(text).toMatch(/base_url: https:\/\/api\.stack-ai\.com\n/);
     expect(text).toMatch(/token: \$\{STACKAI_API_KEY\}/);
-    const suite = await loadSuite(join(dir, 'flowbench.yaml'), { env: { STACKAI_API_KEY: 'k' } });
+    const suite = await loadSuite(join(dir, 'flowbench.yaml'), { env: { STACKAI_API_KEY: 'sk-test-key' } });
     expect(suite.target).toMatchObject({ orgId: 'org-1', flowId: 'f1' });
 
     const badArgs = [['--mode', 'batch'], ['--base-url', 'ftp://x'], ['--dataset', 'rows.txt']];

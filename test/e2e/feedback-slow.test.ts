@@ -56,7 +56,7 @@ describe('feedback off the load path', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 20 }, (_, i) => (i % 2 ? 'odd' : 'even')).join('\n')}\n`);
     writeFileSync(join(dir, 'suite.yaml'), `name: slow-feedback
-target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: t }
+target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 load: { concurrency: 2, retries: 2 }

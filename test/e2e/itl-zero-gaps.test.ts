@@ -39,7 +39,7 @@ describe('inter-token latency', () => {
     writeFileSync(join(dir, 'rows.csv'), 'q\na\nb\nc\n');
     const file = join(dir, 'suite.yaml');
     writeFileSync(file, `name: itl
-target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: t }
+target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 stream: { sse: false, delta: true }

@@ -30,7 +30,7 @@ describe('request shaping', () => {
     const dir = tempDir('flowbench-shaping-');
     writeFileSync(join(dir, 'rows.csv'), 'q\nonly row\n');
     writeFileSync(join(dir, 'suite.yaml'), `name: shaping
-target: { base_url: "${url}", org_id: o, flow_id: f, token: t, verbose: false, headers: { X-Team: "${'$'}{TEAM_NAME}" } }
+target: { base_url: "${url}", org_id: o, flow_id: f, token: test-token, verbose: false, headers: { X-Team: "${'$'}{TEAM_NAME}" } }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 variants:
@@ -47,7 +47,7 @@ load: { concurrency: 1, retries: 0 }
 
     seen.length = 0;
     writeFileSync(join(dir, 'plain.yaml'), `name: plain
-target: { base_url: "${url}", org_id: o, flow_id: f, token: t }
+target: { base_url: "${url}", org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 `);
@@ -60,7 +60,7 @@ mode: run
     const dir = tempDir('flowbench-shaping-');
     writeFileSync(join(dir, 'rows.csv'), 'q\nrow\n');
     writeFileSync(join(dir, 'suite.yaml'), `name: bad-headers
-target: { base_url: "${url}", org_id: o, flow_id: f, token: t, headers: { Authorization: "Bearer x" } }
+target: { base_url: "${url}", org_id: o, flow_id: f, token: test-token, headers: { Authorization: "Bearer x" } }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 `);
     const r = await runCli(['validate', join(dir, 'suite.yaml')]);

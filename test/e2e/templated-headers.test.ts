@@ -72,7 +72,7 @@ target:
   base_url: "${url}"
   org_id: o
   flow_id: f
-  token: tok-e2e
+  token: tok-e2e-42
   headers:
     X-Team: search
     X-Tenant: "{{tenant}}"
@@ -96,7 +96,7 @@ load: { concurrency: 1, retries: 0 }
     const flows = seen.filter((s) => s.kind === 'flow');
     expect(flows.map((s) => s.q).sort()).toEqual(['echo', 'first', 'third']); // 'broken' was never sent
     const byQ = Object.fromEntries(flows.map((s) => [s.q, s.headers]));
-    expect(byQ.first).toMatchObject({ 'x-team': 'search', 'x-tenant': 'acme', 'x-row': 'row-0', 'x-api-key': KEYS[0], 'x-user-auth': `Bearer ${KEYS[0]}`, 'x-gateway-key': GATEWAY_KEY, 'x-trace': UUID_TRACE, authorization: 'Bearer tok-e2e' });
+    expect(byQ.first).toMatchObject({ 'x-team': 'search', 'x-tenant': 'acme', 'x-row': 'row-0', 'x-api-key': KEYS[0], 'x-user-auth': `Bearer ${KEYS[0]}`, 'x-gateway-key': GATEWAY_KEY, 'x-trace': UUID_TRACE, authorization: 'Bearer tok-e2e-42' });
     expect(byQ.echo).toMatchObject({ 'x-tenant': 'globex', 'x-row': 'row-1', 'x-api-key': KEYS[1] });
     expect(byQ.third).toMatchObject({ 'x-tenant': 'initech', 'x-row': 'row-2', 'x-api-key': KEYS[2] });
 
@@ -128,7 +128,7 @@ target:
   base_url: "${url}"
   org_id: o
   flow_id: f
-  token: tok-e2e
+  token: tok-e2e-42
   headers:
     X-Tenant: "{{tenat}}"
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
@@ -147,7 +147,7 @@ target:
   base_url: "${url}"
   org_id: o
   flow_id: f
-  token: tok-e2e
+  token: tok-e2e-42
   headers:
     X-Api-Key: "sk-hidden-value\\r\\nX-Evil: 1"
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }

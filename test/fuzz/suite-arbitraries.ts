@@ -4,8 +4,11 @@ import { parse, stringify } from 'yaml';
 import { GRADER_KEYS, GRADER_TYPES } from '../../src/grade/registry.js';
 import { SUITE_SCHEMA, type SchemaType } from '../../src/suite/suite-schema.js';
 
+/** Names every object inherits: a lookup that does not check own keys finds these. */
+const INHERITED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
 /** Every key the schema and the grader registry know: random documents use them so the walk goes deep. */
-export const VOCABULARY: readonly string[] = [...new Set([...schemaKeys(SUITE_SCHEMA), ...Object.values(GRADER_KEYS).flatMap((g) => g.keys)])];
+export const VOCABULARY: readonly string[] = [...new Set([...schemaKeys(SUITE_SCHEMA), ...Object.values(GRADER_KEYS).flatMap((g) => g.keys), ...INHERITED])];
 
 function schemaKeys(t: SchemaType): string[] {
   if (t.kind === 'object') return Object.entries(t.fields).flatMap(([k, f]) => [k, ...schemaKeys(f.type)]);
@@ -21,8 +24,9 @@ const TEXTS = [
   'data/d.csv', 'rows.jsonl', 'arr.json', 'nope.csv', 'data', '../datasets/support.csv', 'd.xlsx',
   'demo.flows.yaml', 'faults.flows.yaml', 'fuzz.flows.yaml', 'graders/helpful.mjs', 'graders/nope.mjs', 'schemas/order.schema.json', 'demo.yaml',
   '{{question}}', '{{answer}}', '{{expected}}', '{{row}}', '{{nope}}', '{{', '}}', '{{ q }}',
-  '${FUZZ_SET}', '${FUZZ_UNSET}', '${FUZZ_UNSET:-}', '${FUZZ_UNSET:-8}', '$${x}', '${',
+  '${FUZZ_SET}', '${FUZZ_TOKEN}', '${FUZZ_UNSET}', '${FUZZ_UNSET:-}', '${FUZZ_UNSET:-8}', '$${x}', '${',
   '< 1500', '>= 0.6', '< 0.01', '<', 'nan', '60s', '500ms', '1m30s', '0s', '-1s', 'soon', '$.score', '$[', '(', '[a-', 'stream', 'run', 'sso-stream',
+  ...INHERITED, '{{constructor}}', '{{__proto__}}', 'not-constructor',
   'X-Team', 'Authorization', 'keep-alive', 'bad name', 'line\nbreak', 'always', 'pass', 'fail', 'usage..tokens', 'usage.completion_tokens',
 ];
 
@@ -42,7 +46,7 @@ export const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((ti
   ),
 })).value;
 
-const GRADER_TYPE = fc.oneof(fc.constantFrom(...GRADER_TYPES), fc.constantFrom(...GRADER_TYPES).map((t) => `not-${t}`), text);
+const GRADER_TYPE = fc.oneof(fc.constantFrom(...GRADER_TYPES), fc.constantFrom(...GRADER_TYPES).map((t) => `not-${t}`), fc.constantFrom(...INHERITED), text);
 const graderSpec = fc
   .tuple(GRADER_TYPE, fc.dictionary(fc.constantFrom(...VOCABULARY, 'weight', 'required', 'name'), fc.oneof(anyValue, text), { maxKeys: 4 }))
   .map(([type, rest]) => ({ ...rest, type }));
@@ -89,7 +93,7 @@ export const schemaShapedDoc = fc
 const TOKENS = [
   'name: x', 'target:', 'flow_id: f', 'dataset:', 'path: data/d.csv', 'graders:', 'load:', 'variants:', 'inputs:', 'type: contains', 'value: a',
   '\n', '\n', '\n', '  ', '  ', '    ', '- ', '? ', ': ', ':', ',', '{', '}', '[', ']', '"', "'", '\\', '#c', '|', '|-', '>', '>+2',
-  '&a ', '*a', '&b ', '*b', '<<: *a', '!!str ', '!!int ', '!!binary ', '!!map ', '!!set ', '!t ', '!<tag:x> ', '---\n', '...\n', '%YAML 1.2\n', '%TAG ! tag:x,\n',
+  '&a ', '*a', '&b ', '*b', '<<: *a', '!!str ', '!!int ', '!!binary ', '!!map ', '!!set ', '!t ', '!<tag:x> ', '---\n', '...\n', '%YAML 1.2\n', '%YAML 1.1\n---\n', '!!timestamp ', '!!omap ', '!!pairs ', '!!float ', '2001-12-14t21:59:43.10-05:00', '0b101', '1_000', 'aGVsbG8=', '%TAG ! tag:x,\n',
   '\t', '\r', '\r\n', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\ufeff', '\ud800', '\u{1f600}',
   '~', 'null', 'true', 'yes', '0x1F', '0o17', '1e999', '-.inf', '.nan', '12:30:00', '2001-12-14', '${FUZZ_UNSET}', '${FUZZ_SET}', '{{question}}',
 ];
@@ -112,7 +116,7 @@ function dump(value: unknown, flow: boolean): string {
 
 type Path = (string | number)[];
 
-const CHARS = ['\t', '\u0000', '\u0001', '\u001b', '\u007f', '\ufeff', '\r', '\u2028', '\ud800', ':', ': ', '- ', '&a ', '*a', '!!binary ', '{', '[', '"', "'", '#', '|', '>', '\n', '\n  ', '%YAML 1.2\n---\n', '${FUZZ_UNSET}'];
+const CHARS = ['\t', '\u0000', '\u0001', '\u001b', '\u007f', '\ufeff', '\r', '\u2028', '\ud800', ':', ': ', '- ', '&a ', '*a', '!!binary ', '{', '[', '"', "'", '#', '|', '>', '\n', '\n  ', '%YAML 1.2\n---\n', '%YAML 1.1\n---\n', '!!set ', '!!omap ', '!!timestamp ', '2001-12-14 ', '${FUZZ_UNSET}'];
 
 export type Mutation =
   | { kind: 'truncate' | 'insert' | 'duplicate-line' | 'delete-line' | 'swap-lines' | 'indent-line'; a: number; b: number; char: string }

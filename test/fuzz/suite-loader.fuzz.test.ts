@@ -11,16 +11,16 @@ import { validateSuiteFile } from '../../src/suite/load-suite.js';
 import { mutate, mutation, randomYaml } from './suite-arbitraries.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const ENV: NodeJS.ProcessEnv = { FUZZ_SET: '3' };
+const ENV: NodeJS.ProcessEnv = { FUZZ_SET: '3', FUZZ_TOKEN: 'sk-fuzz-0123456789' };
 /** Per input: longer is a hang. Generous for a busy CI machine; a good suite loads in tens of ms. */
 const INPUT_LIMIT_MS = 1000;
 /** FLOWBENCH_FUZZ_SCALE=50 for a long hunt: that many times the runs and the time budget. */
 const SCALE = Number(process.env.FLOWBENCH_FUZZ_SCALE ?? 1);
 /** Per property: fast-check stops starting new runs after this (the runs done so far must all pass). */
-const PROPERTY_BUDGET_MS = 4000 * SCALE;
+const PROPERTY_BUDGET_MS = 3000 * SCALE;
 
-/** Errors that are about a file that cannot be opened: they name the file, and it has no line to name. */
-const UNOPENED = /not found|is a directory|not a file|not readable|cannot read/;
+/** Errors about a whole file (it cannot be opened, it is too big): they name the file, which has no line to name. */
+const UNOPENED = /not found|is a directory|not a file|not readable|cannot read|MB, over the/;
 
 const MINIMAL = 'name: smoke\ntarget:\n  flow_id: f1\ndataset:\n  path: data/d.csv\n  inputs:\n    in-0: "{{question}}"\n';
 /** Good suites of the kinds the loader's own tests use, besides the shipped ones. */
@@ -28,7 +28,7 @@ const TEST_SUITES = [
   MINIMAL,
   `${MINIMAL}  expected: "{{answer}}"\n  limit: 2\nmode: run\nvariants: [{ name: a, version: 1 }, { name: b, version: 2, verbose: true }]\ncompare: { baseline: a, fail_on: { pass_rate_drop: 0.05 }, alpha: 0.05 }\n`,
   `name: rows\ntarget: { flow_id: f1, simulator: { flows: fuzz.flows.yaml, seed: 7 }, headers: { X-Team: "{{q}}" } }\ndataset: { path: rows.jsonl, inputs: { in-0: "{{ q }} #{{row}}" } }\nload:\n  rate: 5\n  arrival: poisson\n  duration: 10s\n  warmup: 2s\n  concurrency: \${FUZZ_SET}\nthresholds: { latency_p95_ms: "< 2000", error_rate: "< 0.1" }\nstop_on: { error_rate: 0.5, after: 20 }\n`,
-  `name: ramp\ntarget:\n  base_url: https://api.stack-ai.com/\n  org_id: o1\n  flow_id: f1\n  token: \${FUZZ_SET}\ndataset: { path: arr.json }\nload:\n  stages:\n    - { concurrency: 1, to: 4, duration: 5s }\n    - { concurrency: 4, duration: 5s }\nmetadata:\n  fields: { tokens: total_tokens }\n  output_tokens: usage.completion_tokens\nfeedback: { post: true, when: fail, template: "{{reasons}}" }\ngraders:\n  - { type: contains, value: "{{q}}" }\n  - { type: regex, pattern: "^a", flags: i }\n  - { type: judge, flow_id: j, prompt: "Q: {{q}} A: {{output}}", score_path: $.score, max: 10 }\n`,
+  `name: ramp\ntarget:\n  base_url: https://api.stack-ai.com/\n  org_id: o1\n  flow_id: f1\n  token: \${FUZZ_TOKEN}\ndataset: { path: arr.json }\nload:\n  stages:\n    - { concurrency: 1, to: 4, duration: 5s }\n    - { concurrency: 4, duration: 5s }\nmetadata:\n  fields: { tokens: total_tokens }\n  output_tokens: usage.completion_tokens\nfeedback: { post: true, when: fail, template: "{{reasons}}" }\ngraders:\n  - { type: contains, value: "{{q}}" }\n  - { type: regex, pattern: "^a", flags: i }\n  - { type: judge, flow_id: j, prompt: "Q: {{q}} A: {{output}}", score_path: $.score, max: 10 }\n`,
   `name: sweep\ntarget: { flow_id: f1 }\ndataset: { path: data/d.csv }\nload: { sweep: { from: 1, to: 8, steps: 3, duration: 5s, min_rate: 2 }, timeout: 1m30s, retries: 0 }\npass_score: 0.8\nmax_error_rate: 0.2\n`,
 ];
 
@@ -55,8 +55,6 @@ beforeAll(() => {
   TEST_SUITES.forEach((text, i) => bases.push({ name: `test-${i}`, text }));
 });
 
-const STATS: { ms: number; ok: boolean; msg: string }[] = [];
-afterAll(() => { const c = new Map<string, number>(); for (const x of STATS) { const k = x.ok ? 'OK' : x.msg.replace(/[0-9'"].*/, ''); c.set(k, (c.get(k) ?? 0) + 1); } console.log(STATS.length, 'max ms', Math.max(...STATS.map((x) => x.ms)), [...c].sort((a, b) => b[1] - a[1]).slice(0, 40)); });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Rejects when `p` has not settled within `ms` (a loader stuck on I/O or a thread). */
@@ -68,27 +66,32 @@ function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Loads `file` as `flowbench validate` does and checks the outcome: a suite, or ConfigError(s) each naming a
- * file and a line (unless the file could not be opened), printable as the CLI prints them; within the time limit.
- * A synchronous endless loop cannot be interrupted in-process; anything short of that shows up as a slow input.
- */
-async function checkLoad(file: string): Promise<void> {
+/** Loads `file` as `flowbench validate` does: what it threw (null for a suite), and how long it took. */
+async function timedLoad(file: string): Promise<{ thrown: unknown; ms: number }> {
   const started = performance.now();
-  let thrown: unknown = null;
   try {
     await bounded(validateSuiteFile(file, { env: ENV }), INPUT_LIMIT_MS * 5);
+    return { thrown: null, ms: performance.now() - started };
   } catch (err) {
-    thrown = err;
+    return { thrown: err, ms: performance.now() - started };
   }
-  const ms = performance.now() - started;
-  STATS.push({ ms, ok: thrown === null, msg: thrown instanceof ConfigError ? (thrown instanceof ConfigErrors ? 'MANY ' + thrown.errors[0]!.message : thrown.message).slice(0, 50) : String(thrown) });
+}
+
+/**
+ * The property: `file` loads, or is refused with ConfigError(s) each naming a file and a line (unless the file
+ * could not be opened), printable as the CLI prints them; within the time limit. A slow load is timed again
+ * before it fails (a busy machine's stall does not repeat, a hang does). A synchronous endless loop cannot be
+ * interrupted in-process; anything short of one shows up as a slow input.
+ */
+async function checkLoad(file: string): Promise<void> {
+  let { thrown, ms } = await timedLoad(file);
   if (thrown !== null && !(thrown instanceof ConfigError)) {
     throw new Error(`the loader threw something other than a ConfigError: ${(thrown as Error)?.stack ?? String(thrown)}`);
   }
+  if (ms >= INPUT_LIMIT_MS) ms = Math.min(ms, (await timedLoad(file)).ms);
   expect(ms, 'load time (ms)').toBeLessThan(INPUT_LIMIT_MS);
   if (thrown === null) return;
-  const errors = thrown instanceof ConfigErrors ? thrown.errors : [thrown];
+  const errors = thrown instanceof ConfigErrors ? thrown.errors : [thrown as ConfigError];
   if (thrown instanceof ConfigErrors) expect(errors.length).toBeGreaterThan(1);
   for (const e of errors) {
     expect(e.file, `no file: ${e.message}`).toBeTypeOf('string');
@@ -96,7 +99,7 @@ async function checkLoad(file: string): Promise<void> {
     else expect(e.line, e.format()).toBeGreaterThanOrEqual(1);
     if (e.column !== undefined) expect(e.column, e.format()).toBeGreaterThanOrEqual(1);
   }
-  expect(errorReport(thrown)).toMatch(/^flowbench: error: /);
+  expect(errorReport(thrown as ConfigError)).toMatch(/^flowbench: error: /);
 }
 
 const settings = (numRuns: number): fc.Parameters<unknown> => ({ numRuns: numRuns * SCALE, plugins: [fc.interruptAfterTimeLimit(PROPERTY_BUDGET_MS)] });
@@ -131,6 +134,18 @@ describe('suite loader properties', () => {
       }),
       settings(300),
     );
+  });
+
+  // What these properties found, kept as plain cases: names every object inherits are not grader types or variables.
+  it.each([
+    ['graders:\n  - { type: constructor }\n', /unknown grader type "constructor"/, 9],
+    ['graders:\n  - { type: not-toString, value: a }\n', /unknown grader type "not-toString"/, 9],
+    ['feedback: { post: true, template: "{{constructor}} {{__proto__}}" }\n', /\{\{constructor\}\}, which is not a feedback variable/, 8],
+  ])('found: %j is refused at its line', async (extra, message, line) => {
+    const file = join(suitesDir, 'fuzz-found.yaml');
+    writeFileSync(file, `${MINIMAL}${extra}`);
+    await checkLoad(file);
+    await expect(validateSuiteFile(file, { env: ENV })).rejects.toMatchObject({ message: expect.stringMatching(message), line });
   });
 
   it('a mutated simulator flows file named by the suite: located ConfigErrors, never another throw', async () => {

@@ -41,7 +41,7 @@ function suite(load: string): { file: string; out: string } {
   const dir = tempDir('flowbench-freeze-');
   writeFileSync(join(dir, 'rows.csv'), 'q\nhello\nhow are you\n');
   writeFileSync(join(dir, 'suite.yaml'), `name: freeze
-target: { base_url: ${url}, org_id: o, flow_id: f, token: t }
+target: { base_url: ${url}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 ${load}

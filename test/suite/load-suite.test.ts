@@ -81,8 +81,13 @@ describe('loadSuite: good suites', () => {
     {
       name: 'real target with token from STACKAI_API_KEY; trailing slash dropped',
       yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com/\n  org_id: o1\n  flow_id: f1'),
-      env: { STACKAI_API_KEY: 'k' },
-      check: (s) => expect(s.target).toMatchObject({ baseUrl: 'https://api.stack-ai.com', orgId: 'o1', token: 'k' }),
+      env: { STACKAI_API_KEY: 'sk-test-key' },
+      check: (s) => expect(s.target).toMatchObject({ baseUrl: 'https://api.stack-ai.com', orgId: 'o1', token: 'sk-test-key' }),
+    },
+    {
+      name: 'a short token is fine for the embedded simulator (it takes any)',
+      yaml: MINIMAL.replace('  flow_id: f1', '  flow_id: f1\n  token: k'),
+      check: (s) => expect(s.target.token).toBe('k'),
     },
     {
       name: 'durations, variants, metadata fields, feedback, compare, thresholds',
@@ -189,8 +194,11 @@ const bad: Bad[] = [
   { name: 'unknown --variant', yaml: `${MINIMAL}variants: [{ name: a }, { name: b }]\n`, overrides: { variants: ['c'] }, line: null, message: /--variant c: the suite has no variant/, hint: /use one of: a, b/ },
   { name: 'bad --concurrency', yaml: MINIMAL, overrides: { concurrency: 0 }, line: null, file: false, message: /--concurrency must be an integer >= 1/, hint: /--concurrency/ },
   { name: 'bad --duration', yaml: MINIMAL, overrides: { duration: 'soon' }, line: null, file: false, message: /--duration must be a duration/, hint: /--duration/ },
-  { name: 'non-http base_url', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://x\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'k' }, line: 3, message: /must be "simulator" or an http\(s\) URL/, hint: /https:\/\/api\.stack-ai\.com/ },
+  { name: 'non-http base_url', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://x\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'sk-test-key' }, line: 3, message: /must be "simulator" or an http\(s\) URL/, hint: /https:\/\/api\.stack-ai\.com/ },
   { name: 'real base_url without token', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: ${STACKAI_API_KEY:-}'), line: 6, message: /no API token for https:\/\/api\.stack-ai\.com/, hint: /set STACKAI_API_KEY/ },
+  { name: 'short token for a real target', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: abc1234'), line: 6, message: /^target\.token is 7 characters long: too short to be an API key/, hint: /8 characters or more/ },
+  { name: 'short STACKAI_API_KEY for a real target', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'k' }, line: 3, message: /^STACKAI_API_KEY is 1 character long/, hint: /8 characters or more/ },
+  { name: 'base_url credentials cut from its error', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://bob:pw-secret@x/?key=k-secret\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'sk-test-key' }, line: 3, message: /^(?!.*secret).*got "ftp:\/\/\*\*\*@x\/\?key=\*\*\*"$/, hint: /https/ },
   { name: '--base-url without token or org', yaml: MINIMAL, overrides: { baseUrl: 'https://api.stack-ai.com' }, line: 2, message: /org_id is required/, hint: /STACKAI_ORG_ID/ },
   { name: 'wrong section type', yaml: `${MINIMAL}stream: yes\n`, line: 8, message: /stream must be a mapping/, hint: /mapping/ },
   { name: 'metadata token path misspelt', yaml: `${MINIMAL}metadata:\n  output_token: usage.completion_tokens\n`, line: 9, message: /unknown key 'output_token' in metadata/, hint: /did you mean 'output_tokens'/ },

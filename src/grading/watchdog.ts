@@ -1,0 +1,71 @@
+// The grading pool's watchdog, as a pure function of the tasks' shared watches (src/grading/messages.ts)
+// and the clock: which tasks to stop, and whom to blame. A thread blocked in a grader cannot say so; what
+// it wrote before it blocked says who is blocking it. Several tasks can share a thread (judge calls wait
+// on the network), so the tasks are judged per thread.
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_GRADER, OPEN_JOB, OPEN_SINCE, THREAD } from './messages.js';
+
+/** A thread without a heartbeat for this long (and no call to blame) is stopped. */
+export const SILENT_LIMIT_MS = 30_000;
+/** A call may overrun its limit by this much before its thread is stopped (timer slack). */
+export const OVERRUN_MS = 100;
+/** A heartbeat (every 10 ms) this late means the thread's event loop is held. */
+export const BLOCKED_MS = 250;
+
+/** Per grader: what its synchronous parts are held to, and its whole call when it has such a limit (null: none). */
+export interface Limits {
+  sync: readonly number[];
+  wait: readonly (number | null)[];
+}
+
+/** Stop task `task`; job / grader name the call to blame, or are -1 when none can be named. */
+export interface Stop {
+  task: number;
+  job: number;
+  grader: number;
+  reason: string;
+}
+
+export function overrunning(watches: readonly Float64Array[], limits: Limits, now: number): Stop[] {
+  const byThread = new Map<number, number[]>();
+  watches.forEach((w, i) => {
+    if (w[BEAT_AT] === 0) return; // not started on a thread yet
+    const list = byThread.get(w[THREAD]!) ?? [];
+    list.push(i);
+    byThread.set(w[THREAD]!, list);
+  });
+  const stops: Stop[] = [];
+  for (const tasks of byThread.values()) {
+    // Inside a synchronous part: that call holds the thread, and the other tasks there wait for it.
+    const inCall = tasks.filter((i) => watches[i]![CALL_JOB]! >= 0);
+    if (inCall.length > 0) {
+      for (const i of inCall) {
+        const w = watches[i]!;
+        const limit = limits.sync[w[CALL_GRADER]!] ?? SILENT_LIMIT_MS;
+        if (now - w[CALL_SINCE]! > limit + OVERRUN_MS) {
+          stops.push({ task: i, job: w[CALL_JOB]!, grader: w[CALL_GRADER]!, reason: `timed out after ${limit} ms without returning (a synchronous loop, or a regular expression that backtracks without end?): its grading thread was stopped` });
+        }
+      }
+      continue;
+    }
+    const silentMs = now - Math.max(...tasks.map((i) => watches[i]![BEAT_AT]!));
+    if (silentMs <= BLOCKED_MS) continue;
+    // Held after an await: when one call is open on the thread, it is the one holding it (its own race
+    // against its limit cannot fire while the thread is held).
+    const open = tasks.filter((i) => watches[i]![OPEN_COUNT]! > 0);
+    if (open.length === 1 && watches[open[0]!]![OPEN_COUNT] === 1) {
+      const w = watches[open[0]!]!;
+      const limit = limits.wait[w[OPEN_GRADER]!] ?? null;
+      if (limit !== null) {
+        if (now - w[OPEN_SINCE]! > limit + OVERRUN_MS) {
+          stops.push({ task: open[0]!, job: w[OPEN_JOB]!, grader: w[OPEN_GRADER]!, reason: `timed out after ${limit} ms: it held its grading thread after an await (a loop in an async grader?), and the thread was stopped` });
+        }
+        continue;
+      }
+    }
+    if (silentMs > SILENT_LIMIT_MS) {
+      // No call to blame: every task on the thread is stopped, and graded again row by row (grading-pool.ts).
+      for (const i of tasks) stops.push({ task: i, job: -1, grader: -1, reason: `the grading thread was silent for ${SILENT_LIMIT_MS / 1000} s and was stopped` });
+    }
+  }
+  return stops;
+}
