@@ -40,7 +40,7 @@ async function schedulerLane(n) {
 const FLOWS = `seed: 1
 flows:
   slow-4s:
-    description: The first content frame at 4 s, then the rest at once: a request stays in flight for 4 s.
+    description: "The first content frame at 4 s, then the rest at once: a request stays in flight for 4 s."
     answers: echo
     versions:
       1: { quality: 1, progress_ms: 0, ttft_ms: 4000, tokens_per_s: .inf, words_per_frame: 4, jitter: 0 }

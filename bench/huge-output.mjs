@@ -1,7 +1,8 @@
 // Huge outputs: a run folder whose results.jsonl holds two records with a 50 MB output each (a flow that
 // echoed a document back, say), rebuilt with `flowbench report DIR` in a child process. Prints the wall
 // time of each report file, the total, and the child's peak RSS (VmHWM from /proc, sampled every 100 ms).
-// Usage: node bench/huge-output.mjs [megabytes per output=50]
+// More records (copies with other row numbers) show whether the peak grows with the file or stays put.
+// Usage: node bench/huge-output.mjs [megabytes per output=50] [records=2]
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { runSuite } from '../dist/runner/run-suite.js';
 import { conditions, r1, ROOT, tempDir } from './lib/harness.mjs';
 
 const mb = Number(process.argv[2] ?? 50);
+const records = Number(process.argv[3] ?? 2);
 
 /** A `bytes`-long output with what makes escaping work: quotes, newlines, a tab, non-ASCII, an astral emoji. */
 function hugeOutput(bytes) {
@@ -17,14 +19,16 @@ function hugeOutput(bytes) {
   return unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit))).slice(0, bytes);
 }
 
-/** A real two-record run folder (the demo suite, one row, both variants), then its outputs made huge. */
+/** A real two-record run folder (the demo suite, one row, both variants), then its outputs made huge and one failed. */
 async function hugeRun() {
   const dir = join(tempDir(), 'run');
   const suite = await loadSuite(join(ROOT, 'suites/demo.yaml'), { env: {}, overrides: { limit: 1, out: dir } });
   await runSuite(suite, { outDir: dir, progress: false, threads: 0 });
   const path = join(dir, 'results.jsonl');
   const output = hugeOutput(mb * 1024 * 1024);
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.stringify({ ...JSON.parse(l), output }));
+  // Every second one fails its grade, so junit.xml carries its output too (a failure's detail).
+  const real = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = Array.from({ length: records }, (_, i) => JSON.stringify({ ...real[i % real.length], row: Math.floor(i / real.length), output, ...(i % 2 === 1 && { pass: false }) }));
   writeFileSync(path, `${lines.join('\n')}\n`);
   return { dir, resultsMb: statSync(path).size / 1024 / 1024 };
 }
@@ -63,8 +67,8 @@ function rebuild(dir) {
   });
 }
 
-console.log(`# huge outputs: flowbench report with two ${mb} MB outputs (${conditions()})`);
+console.log(`# huge outputs: flowbench report with ${records} outputs of ${mb} MB (${conditions()})`);
 const { dir, resultsMb } = await hugeRun();
 const r = await rebuild(dir);
 const sizes = Object.fromEntries(['report.html', 'results.csv', 'junit.xml', 'summary.md'].map((f) => [f, r1(statSync(join(dir, f)).size / 1024 / 1024)]));
-console.log(JSON.stringify({ outputMb: mb, resultsMb: r1(resultsMb), ...r, fileMb: sizes }));
+console.log(JSON.stringify({ outputMb: mb, records, resultsMb: r1(resultsMb), ...r, fileMb: sizes }));

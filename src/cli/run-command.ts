@@ -62,7 +62,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.limit !== undefined && { limit: flags.limit }),
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
-    ...(flags.out !== undefined && { out: flags.out }),
+    // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).
+    ...((flags.out ?? flags.resume) !== undefined && { out: (flags.out ?? flags.resume)! }),
   };
   // Parsed before the suite is loaded: the load caps apply to each shard's share.
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
@@ -106,6 +107,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const t of failed) {
       if (sweep?.verdict && !isHarnessMetric(t.metric)) {
         process.stdout.write(`whole-run threshold broken (the sweep is judged per step): ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+      } else if (t.implicit && t.metric === 'grader_error_rate') {
+        const v = report.variants.find((x) => x.name === t.variant);
+        process.stdout.write(`run failed: ${t.variant}: ${v?.grades.graderErrors ?? 0} of ${v?.grades.graded ?? 0} graded rows had a grader that could not run: ` +
+          `grader error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (see each row's grades in results.jsonl; set max_error_rate or a grader_error_rate threshold to change the limit)\n`);
       } else if (t.implicit) {
         const v = report.variants.find((x) => x.name === t.variant);
         const kinds = Object.entries(v?.errorKinds ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`).join(', ');

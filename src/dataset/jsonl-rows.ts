@@ -1,30 +1,12 @@
 // JSON Lines rows, streamed line by line: one JSON object per line, blank lines skipped.
-import { createReadStream } from 'node:fs';
+import { fileLines } from '../report/read-results.js';
 import { ConfigError } from '../suite/config-error.js';
 
-/** Lines of a UTF-8 file with their 1-based numbers ("\n" or "\r\n" endings), read chunk by chunk. */
+/** Lines of a UTF-8 file with their 1-based numbers: fileLines, linear however long a line is. */
 async function* lines(path: string): AsyncGenerator<{ text: string; line: number }> {
-  const file = createReadStream(path, { encoding: 'utf8' });
-  let pending = '';
   let line = 0;
-  try {
-    for await (const chunk of file as AsyncIterable<string>) {
-      pending += chunk;
-      let start = 0;
-      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n', start)) {
-        line++;
-        yield { text: stripCr(pending.slice(start, nl)), line };
-        start = nl + 1;
-      }
-      pending = pending.slice(start);
-    }
-    if (pending !== '') yield { text: stripCr(pending), line: line + 1 };
-  } finally {
-    file.destroy();
-  }
+  for await (const text of fileLines(path)) yield { text, line: ++line };
 }
-
-const stripCr = (s: string): string => (s.endsWith('\r') ? s.slice(0, -1) : s);
 
 export async function* jsonlRows(path: string): AsyncGenerator<{ line: number; values: Record<string, unknown> }> {
   for await (const { text, line } of lines(path)) {

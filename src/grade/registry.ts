@@ -78,6 +78,8 @@ export interface GradeHooks {
   settled?: (index: number) => void;
   /** Outcomes decided elsewhere (a grader that hung or killed its thread before): used instead of running it. */
   forced?: ReadonlyMap<number, GradeOutcome>;
+  /** Run the graders one after another (so that one that holds the thread after an await is alone in flight, and named). */
+  oneAtATime?: boolean;
 }
 
 export interface RowGrader {
@@ -134,7 +136,7 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
     },
     async grade(ctx, hooks = {}) {
       if (prepared.length === 0) return { grades: [], pass: null, score: null };
-      const grades: Grade[] = await Promise.all(prepared.map(async ({ name, run, negate, info }, index) => {
+      const gradeOne = async ({ name, run, negate, info }: (typeof prepared)[number], index: number): Promise<Grade> => {
         const forced = hooks.forced?.get(index);
         if (forced !== undefined) return { grader: name, ...forced };
         // The grading pool sees a synchronous part that overruns (it cannot return to say so) and stops it.
@@ -149,7 +151,8 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
         let g: GradeOutcome;
         try {
           const pending = watched(() => run(ctx, watched));
-          g = info.waitMs === null || !(pending instanceof Promise) ? await pending : await withinLimit(pending, info.waitMs);
+          // A synchronous answer settles the call at once (the finally below runs before any other code).
+          g = !(pending instanceof Promise) ? pending : info.waitMs === null ? await pending : await withinLimit(pending, info.waitMs);
         } catch (err) {
           return { grader: name, pass: false, score: 0, reason: `grader error: ${(err as Error)?.message ?? String(err)}`, error: true };
         } finally {
@@ -157,7 +160,10 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
         }
         if (negate && !g.error) g = { ...g, pass: !g.pass, score: 1 - g.score, reason: `not: ${g.reason}` };
         return { grader: name, ...g };
-      }));
+      };
+      const grades: Grade[] = [];
+      if (hooks.oneAtATime) for (const [i, p] of prepared.entries()) grades.push(await gradeOne(p, i));
+      else grades.push(...(await Promise.all(prepared.map(gradeOne))));
       return combine(grades, prepared, passScore);
     },
   };

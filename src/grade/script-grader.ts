@@ -39,16 +39,19 @@ export const script: GraderFamily = {
       },
     );
     load.catch(() => {}); // reported by ready() and by every call
-    const run = async (ctx: GradeContext) => {
+    const failed = (err: unknown): GradeOutcome => ({ pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true });
+    const answer = (f: GradeFn, ctx: GradeContext): GradeOutcome | Promise<GradeOutcome> => {
       try {
-        // Called synchronously once loaded, so a script that loops is seen looping inside this call.
-        const f = loaded ?? (await load);
-        const value = await f(argsOf(ctx));
-        return interpret(value, threshold);
+        const value = f(argsOf(ctx));
+        // A synchronous script answers synchronously: its call is over when it returns (src/grading/ watches calls in flight).
+        if (typeof (value as { then?: unknown } | null)?.then !== 'function') return interpret(value, threshold);
+        return Promise.resolve(value).then((v) => interpret(v, threshold)).catch(failed);
       } catch (err) {
-        return { pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true };
+        return failed(err);
       }
     };
+    // Called synchronously once loaded (a grading thread loads it first), so a script that loops is seen looping inside this call.
+    const run = (ctx: GradeContext) => (loaded !== null ? answer(loaded, ctx) : load.then((f) => answer(f, ctx), failed));
     const ready = load.then(() => undefined);
     ready.catch(() => {});
     return Object.assign(run, { ready });

@@ -81,20 +81,24 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
     if (stops.length === 0) return;
     for (const s of stops) watched[s.task]!.stopped = { job: s.job, grader: s.grader, reason: s.reason };
     // The other tasks on a stopped thread end with it: graded again as they were, not split up.
-    const threads = new Set(stops.map((s) => watched[s.task]!.watch[THREAD]));
-    for (const a of watched) if (a.stopped === null && a.watch[BEAT_AT] !== 0 && threads.has(a.watch[THREAD])) a.bystander = true;
+    const stoppedThreads = new Set(stops.map((s) => watched[s.task]!.watch[THREAD]));
+    for (const a of watched) if (a.stopped === null && a.watch[BEAT_AT] !== 0 && stoppedThreads.has(a.watch[THREAD])) a.bystander = true;
     for (const s of stops) watched[s.task]!.abort.abort();
   }, WATCHDOG_EVERY_MS);
   watchdog.unref();
 
-  const runTask = async (jobs: GradeJob[], forced: ForcedGrade[]): Promise<GradeTaskResult> => {
+  // Once closing, nothing is run again: piscina would start a new thread for it, and the process would not end.
+  let closed = false;
+  const runTask = async (jobs: GradeJob[], forced: ForcedGrade[], oneAtATime = false): Promise<GradeTaskResult> => {
+    if (closed) throw new Error('the grading threads were closed before this batch was graded');
     const a: Active = { watch: new Float64Array(new SharedArrayBuffer(8 * WATCH_SLOTS)), abort: new AbortController(), stopped: null, bystander: false };
     a.watch[CALL_JOB] = -1;
     active.add(a);
     try {
-      const task: GradeTask = { jobs, forced, watch: a.watch };
+      const task: GradeTask = { jobs, forced, oneAtATime, watch: a.watch };
       return (await piscina.run(task, { signal: a.abort.signal })) as GradeTaskResult;
     } catch (err) {
+      if (closed) throw err;
       // Who was it? The watchdog knows when it stopped the task; after a crash, the shared call slot does.
       const job = a.watch[CALL_JOB]!;
       const culprit = a.stopped ?? (job >= 0 ? { job, grader: a.watch[CALL_GRADER]!, reason: `its grading thread ended while it ran (${(err as Error)?.message ?? String(err)})` } : null);
@@ -108,24 +112,30 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
 
   const failed = (reason: string): GradeOutcome => ({ pass: false, score: 0, reason, error: true });
 
-  /** Grades a batch, again without the grader that stopped it, until every record is graded. */
-  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number; innocent: number }): Promise<GradeTaskResult[]> => {
+  /**
+   * Grades a batch, again without the grader that stopped it, until every record is graded. When none
+   * could be named, its rows are graded again one after another, then a row's graders one at a time,
+   * so that the one holding the thread ends up alone in flight and is named.
+   */
+  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number; innocent: number }, oneAtATime = false): Promise<GradeTaskResult[]> => {
     try {
-      return [await runTask(jobs, forced)];
+      return [await runTask(jobs, forced, oneAtATime)];
     } catch (err) {
       if (!(err instanceof BatchLost)) throw err;
-      if (err.innocent && --budget.innocent >= 0) return gradeAll(jobs, forced, budget);
+      if (err.innocent && --budget.innocent >= 0) return gradeAll(jobs, forced, budget, oneAtATime);
       if (--budget.left < 0) {
         // A thread that keeps ending for no grader we can name: every grader of the batch is an error.
         const all: ForcedGrade[] = jobs.flatMap((_, j) => info.map((__, g): ForcedGrade => [j, g, failed(`grading failed repeatedly: ${err.message}`)]));
         return [await runTask(jobs, all)];
       }
       const c = err.culprit;
-      if (c !== null && c.job >= 0) return gradeAll(jobs, [...forced, [c.job, c.grader, failed(c.reason)]], budget);
+      if (c !== null && c.job >= 0) return gradeAll(jobs, [...forced, [c.job, c.grader, failed(c.reason)]], budget, oneAtATime);
       if (jobs.length > 1) {
-        const parts = await Promise.all(jobs.map((job, j) => gradeAll([job], forced.filter((f) => f[0] === j).map(([, g, o]): ForcedGrade => [0, g, o]), budget)));
-        return parts.flat();
+        const parts: GradeTaskResult[] = [];
+        for (const [j, job] of jobs.entries()) parts.push(...(await gradeAll([job], forced.filter((f) => f[0] === j).map(([, g, o]): ForcedGrade => [0, g, o]), budget)));
+        return parts;
       }
+      if (!oneAtATime && info.length > 1) return gradeAll(jobs, forced, budget, true);
       const why = c?.reason ?? `its grading thread ended while grading this row (${err.message})`;
       return gradeAll(jobs, info.map((_, g): ForcedGrade => [0, g, failed(why)]), budget);
     }
@@ -148,6 +158,7 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
       return { text, records, tokens };
     },
     async close() {
+      closed = true;
       clearInterval(watchdog);
       await piscina.destroy().catch(() => {});
       return [...watches.values()];

@@ -2,8 +2,9 @@
 // tokenizer when its server reported none, then completes the record here when the run allows (line
 // encoded once, statistics recorded in this thread). Its graders are
 // loaded when the thread starts, so a grader module that throws on import fails the run before any
-// request; around each grader's synchronous part it writes which call it is in to shared memory,
-// and a heartbeat while its event loop turns, so the pool can stop a grader that never returns.
+// request; around each grader's synchronous parts it writes which call it is in to shared memory, with
+// the calls it has in flight and a heartbeat while its event loop turns, so the pool can stop a grader
+// that never returns (src/grading/watchdog.ts).
 import { threadId, workerData } from 'node:worker_threads';
 import { prepareGraders } from '../grade/registry.js';
 import type { GradeOutcome } from '../grade/types.js';
@@ -18,7 +19,7 @@ import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
 import { lowerThreadPriority } from './thread-priority.js';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_GRADER, OPEN_JOB, OPEN_SINCE, THREAD, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, OPEN_GRADER, OPEN_JOB, THREAD, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
 
 const config = workerData as GradingConfig;
 lowerThreadPriority();
@@ -39,13 +40,14 @@ const watch = startThreadWatch({ role: 'grading', stallMs: config.stallMs });
 Atomics.add(config.booted, 0, 1);
 
 const BEAT_EVERY_MS = 10;
+const waits = grader.info.map((g) => g.waitMs);
 
 export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResult> {
   const w = task.watch;
   w[THREAD] = threadId;
   w[BEAT_AT] = nowMs();
   w[CALL_JOB] = -1;
-  const open = openCalls(w);
+  const open = openCalls(w, waits);
   const beat = setInterval(() => (w[BEAT_AT] = nowMs()), BEAT_EVERY_MS);
   try {
     const forced = new Map<number, Map<number, GradeOutcome>>();
@@ -64,6 +66,7 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
           },
           {
             forced: forced.get(j),
+            oneAtATime: task.oneAtATime,
             calling: (index) => {
               w[CALL_JOB] = index < 0 ? -1 : j;
               w[CALL_GRADER] = index;
@@ -102,23 +105,26 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
   }
 }
 
-/** The task's calls started and not settled, in its watch: how many, and which one when there is one. */
-function openCalls(w: Float64Array) {
-  const open = new Map<string, { job: number; grader: number; since: number }>();
+/** The task's calls started and not settled, in its watch: how many, which one when there is one, and the last deadline. */
+function openCalls(w: Float64Array, waits: readonly (number | null)[]) {
+  const open = new Map<string, { job: number; grader: number; deadline: number }>();
   const publish = () => {
     w[OPEN_COUNT] = open.size;
+    let last = 0;
+    for (const c of open.values()) last = Math.max(last, c.deadline);
+    w[OPEN_DEADLINE] = last;
     const only = open.size === 1 ? open.values().next().value! : null;
     if (only !== null) {
       w[OPEN_JOB] = only.job;
       w[OPEN_GRADER] = only.grader;
-      w[OPEN_SINCE] = only.since;
     }
   };
   return {
     start(job: number, grader: number) {
       const key = `${job}:${grader}`;
       if (open.has(key)) return; // a part it marks later, in the same call
-      open.set(key, { job, grader, since: nowMs() });
+      const wait = waits[grader] ?? null;
+      open.set(key, { job, grader, deadline: wait === null ? Infinity : nowMs() + wait });
       publish();
     },
     end(job: number, grader: number) {

@@ -39,8 +39,9 @@ export type ForcedGrade = [job: number, grader: number, outcome: GradeOutcome];
 /**
  * Float64Array over a SharedArrayBuffer, one per task: the thread's heartbeat, the grader call whose
  * synchronous part it is inside (CALL_*, job -1 when none), and its calls started but not settled
- * (OPEN_*: how many, and which when there is one), so the pool can tell a grader that never returns from
- * a slow batch (src/grading/watchdog.ts). THREAD: the thread's id, several tasks sharing a thread.
+ * (OPEN_*: how many, which when there is one, and when the last of their time limits ends: Infinity when
+ * one has none), so the pool can tell a grader that never returns from a slow batch
+ * (src/grading/watchdog.ts). THREAD: the thread's id, several tasks sharing a thread.
  */
 export const BEAT_AT = 0;
 export const CALL_JOB = 1;
@@ -50,12 +51,14 @@ export const THREAD = 4;
 export const OPEN_COUNT = 5;
 export const OPEN_JOB = 6;
 export const OPEN_GRADER = 7;
-export const OPEN_SINCE = 8;
+export const OPEN_DEADLINE = 8;
 export const WATCH_SLOTS = 9;
 
 export interface GradeTask {
   jobs: GradeJob[];
   forced: ForcedGrade[];
+  /** Run each row's graders one after another (a row graded again after its thread was held, no call to blame). */
+  oneAtATime: boolean;
   watch: Float64Array;
 }
 

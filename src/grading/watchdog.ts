@@ -2,7 +2,7 @@
 // and the clock: which tasks to stop, and whom to blame. A thread blocked in a grader cannot say so; what
 // it wrote before it blocked says who is blocking it. Several tasks can share a thread (judge calls wait
 // on the network), so the tasks are judged per thread.
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_GRADER, OPEN_JOB, OPEN_SINCE, THREAD } from './messages.js';
+import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, OPEN_GRADER, OPEN_JOB, THREAD } from './messages.js';
 
 /** A thread without a heartbeat for this long (and no call to blame) is stopped. */
 export const SILENT_LIMIT_MS = 30_000;
@@ -49,18 +49,22 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
     }
     const silentMs = now - Math.max(...tasks.map((i) => watches[i]![BEAT_AT]!));
     if (silentMs <= BLOCKED_MS) continue;
-    // Held after an await: when one call is open on the thread, it is the one holding it (its own race
-    // against its limit cannot fire while the thread is held).
+    // Held after an await, by a call in flight (whose own race against its limit cannot fire while the
+    // thread is held) once every call in flight there is past its limit: when there is one, it is named;
+    // when there are several, their tasks are graded again so that it ends up alone (grading-pool.ts).
     const open = tasks.filter((i) => watches[i]![OPEN_COUNT]! > 0);
-    if (open.length === 1 && watches[open[0]!]![OPEN_COUNT] === 1) {
-      const w = watches[open[0]!]!;
-      const limit = limits.wait[w[OPEN_GRADER]!] ?? null;
-      if (limit !== null) {
-        if (now - w[OPEN_SINCE]! > limit + OVERRUN_MS) {
-          stops.push({ task: open[0]!, job: w[OPEN_JOB]!, grader: w[OPEN_GRADER]!, reason: `timed out after ${limit} ms: it held its grading thread after an await (a loop in an async grader?), and the thread was stopped` });
-        }
-        continue;
+    const count = open.reduce((n, i) => n + watches[i]![OPEN_COUNT]!, 0);
+    const deadline = Math.max(...open.map((i) => watches[i]![OPEN_DEADLINE]!));
+    if (count > 0 && deadline !== Infinity) {
+      if (now <= deadline + OVERRUN_MS) continue;
+      if (count === 1) {
+        const w = watches[open[0]!]!;
+        const limit = limits.wait[w[OPEN_GRADER]!] ?? 0;
+        stops.push({ task: open[0]!, job: w[OPEN_JOB]!, grader: w[OPEN_GRADER]!, reason: `timed out after ${limit} ms: it held its grading thread after an await (a loop in an async grader?), and the thread was stopped` });
+      } else {
+        for (const i of open) stops.push({ task: i, job: -1, grader: -1, reason: 'its grading thread was held past the time limit of every grader call in flight (a loop after an await?), and was stopped' });
       }
+      continue;
     }
     if (silentMs > SILENT_LIMIT_MS) {
       // No call to blame: every task on the thread is stopped, and graded again row by row (grading-pool.ts).

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
+import { textSlices } from './text-slices.js';
 import { isHarnessMetric } from '../metrics/thresholds.js';
 import type { Report } from './report-model.js';
 import { writeWhole } from './whole-file.js';
@@ -15,21 +16,22 @@ export function xmlText(s: string): string {
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-type Outcome = { kind: 'pass' } | { kind: 'skipped'; message: string } | { kind: 'failure' | 'error'; type: string; message: string; detail: string };
+/** `output`: the record's output, written after `detail`; apart, so a 50 MB one is never copied into the detail. */
+type Outcome = { kind: 'pass' } | { kind: 'skipped'; message: string } | { kind: 'failure' | 'error'; type: string; message: string; detail: string; output?: string };
 
 /** A result's JUnit outcome: a failed request or a grader that could not run is an error; a failed grade is a failure. */
 export function outcomeOf(r: ResultRecord): Outcome {
   if (!r.ok) {
     const e = r.error;
-    return { kind: 'error', type: e?.kind ?? 'request', message: e ? `${e.kind}: ${e.message}` : 'request failed', detail: r.output ? `partial output: ${r.output}` : '' };
+    return { kind: 'error', type: e?.kind ?? 'request', message: e ? `${e.kind}: ${e.message}` : 'request failed', detail: r.output ? 'partial output: ' : '', output: r.output };
   }
   const broken = r.grades.filter((g) => g.error);
   const failing = r.grades.filter((g) => !g.pass && !g.error);
   const lines = (gs: typeof r.grades) => gs.map((g) => `${g.grader}: ${g.reason}`);
-  if (broken.length) return { kind: 'error', type: 'grader', message: lines(broken).join('; '), detail: [...lines(broken), ...lines(failing), '', `output: ${r.output}`].join('\n') };
+  if (broken.length) return { kind: 'error', type: 'grader', message: lines(broken).join('; '), detail: [...lines(broken), ...lines(failing), '', 'output: '].join('\n'), output: r.output };
   if (r.pass === false) {
     const message = failing.length ? lines(failing).join('; ') : `score ${r.score?.toFixed(2)} below pass_score`;
-    return { kind: 'failure', type: 'grade', message, detail: [...lines(r.grades.filter((g) => !g.pass)), `score: ${r.score?.toFixed(3)}`, `expected: ${r.expected ?? ''}`, `output: ${r.output}`].join('\n') };
+    return { kind: 'failure', type: 'grade', message, detail: [...lines(r.grades.filter((g) => !g.pass)), `score: ${r.score?.toFixed(3)}`, `expected: ${r.expected ?? ''}`, 'output: '].join('\n'), output: r.output };
   }
   return { kind: 'pass' };
 }
@@ -42,12 +44,19 @@ function caseName(r: ResultRecord, iterations: boolean): string {
 
 const secs = (ms: number | null | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
-function testcase(cls: string, name: string, timeMs: number, o: Outcome): string {
+/** A testcase as pieces: a detail holding a whole output (50 MB, say) is escaped piece by piece (xmlText on it whole made four copies). */
+function* testcasePieces(cls: string, name: string, timeMs: number, o: Outcome): Generator<string> {
   const open = `    <testcase classname="${xmlText(cls)}" name="${xmlText(name)}" time="${secs(timeMs)}"`;
-  if (o.kind === 'pass') return `${open}/>\n`;
-  if (o.kind === 'skipped') return `${open}>\n      <skipped message="${xmlText(o.message)}"/>\n    </testcase>\n`;
-  return `${open}>\n      <${o.kind} type="${xmlText(o.type)}" message="${xmlText(o.message.length > 500 ? `${o.message.slice(0, 500)}…` : o.message)}">${xmlText(o.detail)}</${o.kind}>\n    </testcase>\n`;
+  if (o.kind === 'pass' || o.kind === 'skipped') {
+    yield o.kind === 'pass' ? `${open}/>\n` : `${open}>\n      <skipped message="${xmlText(o.message)}"/>\n    </testcase>\n`;
+    return;
+  }
+  yield `${open}>\n      <${o.kind} type="${xmlText(o.type)}" message="${xmlText(o.message.length > 500 ? `${o.message.slice(0, 500)}…` : o.message)}">`;
+  for (const text of [o.detail, o.output ?? '']) for (const piece of textSlices(text)) yield xmlText(piece);
+  yield `</${o.kind}>\n    </testcase>\n`;
 }
+
+const testcase = (cls: string, name: string, timeMs: number, o: Outcome): string => [...testcasePieces(cls, name, timeMs, o)].join('');
 
 interface Counts { tests: number; failures: number; errors: number; timeMs: number }
 
@@ -89,7 +98,7 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
       await write(`  <testsuite name="${xmlText(cls)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${secs(c.timeMs)}">\n`);
       for await (const r of readResults(resultsFile)) {
         if (r.variant !== v.name || r.warmup) continue;
-        await write(testcase(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r)));
+        for (const piece of testcasePieces(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r))) await write(piece);
       }
       await write('  </testsuite>\n');
     }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
+import { PIECE_CHARS, textSlices } from './text-slices.js';
 import { writeWhole } from './whole-file.js';
 
 const FIXED = [
@@ -22,7 +23,11 @@ export function csvField(v: unknown, text = true): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function line(r: ResultRecord, inputKeys: string[], metaKeys: string[]): string {
+/**
+ * One result's line, as pieces: the line whole, unless a text in it is longer than PIECE_CHARS (a
+ * 50 MB output): that text goes out escaped piece by piece, so no copy of it is made whole.
+ */
+function* linePieces(r: ResultRecord, inputKeys: string[], metaKeys: string[]): Generator<string> {
   const grades = r.grades ?? [];
   const cells: [unknown, boolean][] = [
     [r.variant, true], [r.row, false], [r.iteration, false], [r.attempts, false], [r.runId, true], [r.ok, false],
@@ -36,7 +41,31 @@ function line(r: ResultRecord, inputKeys: string[], metaKeys: string[]): string 
     ...inputKeys.map((k): [unknown, boolean] => [r.inputs?.[k], true]),
     ...metaKeys.map((k): [unknown, boolean] => [r.metadataFields?.[k], true]),
   ];
-  return `${cells.map(([v, text]) => csvField(v, text)).join(',')}\r\n`;
+  let line = '';
+  for (const [i, [v, text]] of cells.entries()) {
+    if (i > 0) line += ',';
+    if (typeof v !== 'string' || v.length <= PIECE_CHARS) {
+      line += csvField(v, text);
+      continue;
+    }
+    yield line;
+    line = '';
+    yield* longField(v, text);
+  }
+  yield `${line}\r\n`;
+}
+
+/** csvField of a long text, in pieces: the same characters. */
+function* longField(s: string, text: boolean): Generator<string> {
+  const apostrophe = text && /^[=+\-@\t\r]/.test(s) ? "'" : '';
+  if (!/[",\r\n]/.test(s)) {
+    yield apostrophe;
+    yield* textSlices(s);
+    return;
+  }
+  yield `"${apostrophe}`;
+  for (const piece of textSlices(s)) yield piece.replace(/"/g, '""');
+  yield '"';
 }
 
 export async function writeResultsCsv(dir: string): Promise<void> {
@@ -51,6 +80,6 @@ export async function writeResultsCsv(dir: string): Promise<void> {
   const mk = [...metaKeys];
   await writeWhole(join(dir, 'results.csv'), async (out) => {
     await out.write(`${[...FIXED, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
-    for await (const r of readResults(src)) await out.write(line(r, ik, mk));
+    for await (const r of readResults(src)) for (const piece of linePieces(r, ik, mk)) await out.write(piece);
   });
 }

@@ -57,11 +57,14 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
     { stallMs: f.stallMs },
   );
-  // A run is held to max_error_rate unless the suite names an error_rate threshold of its own.
-  const judged = f.thresholds.some((t) => t.metric === 'error_rate')
-    ? f.thresholds
-    : [...f.thresholds, { metric: 'error_rate', op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
-  const thresholdResults = evaluateThresholds(judged, variants.map((v) => ({ name: v.name, summary: v })), harness ?? undefined);
+  // A run is held to max_error_rate unless the suite names an error_rate threshold of its own; a graded
+  // run's grader errors too (a grader that errs on every row is no pass), unless it names grader_error_rate.
+  const implicit = (metric: string) => f.thresholds.some((t) => t.metric === metric)
+    ? [] : [{ metric, op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
+  const judged = [...f.thresholds, ...implicit('error_rate'), ...(suite.graders.length > 0 ? implicit('grader_error_rate') : [])];
+  const thresholdResults = evaluateThresholds(judged, variants.map((v) => ({ name: v.name, summary: v })), harness ?? undefined)
+    // Nothing graded (every request failed): the error rate already speaks; the implicit grader rule has nothing to say.
+    .filter((t) => !(t.implicit && t.metric === 'grader_error_rate' && t.actual === null));
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
   const compared = await compareInRun({ suite, dir: f.dir, variants, ...(f.baselineRun !== undefined && { baselineRun: f.baselineRun }) });
   // A sweep has a verdict of its own (steps judged with the implicit error rate too); see thresholdsPass.

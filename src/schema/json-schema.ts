@@ -147,6 +147,7 @@ export function graderSchema(): JsonSchema {
     ...Object.fromEntries(COMMON_KEYS.map((k) => [k, { description: `Common to every grader: ${k}.` }])),
     type: { description: 'Grader type; prefix not- to invert it.', anyOf: [{ enum: types }, ENV_REF] },
     weight: { description: "The grader's share of the row's score.", default: 1, anyOf: [{ type: 'number', minimum: 0 }, ENV_REF] },
+    timeout: { description: 'The longest one call of this grader may take: ms, or a duration like "5s" (default 1s; script 10s).', anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }, ENV_REF] },
   };
   return {
     type: 'object',

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from '../suite/config-error.js';
-import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_ALIAS_COUNT, MAX_YAML_BYTES } from '../suite/yaml-limits.js';
+import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_ALIAS_COUNT, MAX_YAML_BYTES, tooBigMessage } from '../suite/yaml-limits.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -17,7 +17,7 @@ export class YamlSource {
     try {
       const bytes = statSync(file).size;
       if (bytes > MAX_YAML_BYTES) {
-        throw new ConfigError(`flows file is ${bytes} bytes, over the ${MAX_YAML_BYTES} a YAML file may be`, { file }, 'check the path given to --flows; long answers go in an answers CSV (answers: { csv: ... })');
+        throw new ConfigError(tooBigMessage('flows file', bytes), { file }, 'check the path given to --flows; answers belong in a CSV (answers: { csv: ... })');
       }
       text = readFileSync(file, 'utf8');
     } catch (err) {

@@ -89,7 +89,7 @@ export class StackAIClient {
    * outputs and metadata are the server's words, and a server may echo the token (or a row's header) back.
    */
   redactor(row?: RowHeaders): Redactor {
-    return row === undefined ? this.ownRedactor : new Redactor(this.headers.secretsFor(row));
+    return row === undefined ? this.ownRedactor : this.ownRedactor.with(this.headers.rowSecrets(row));
   }
 
   /** run, stream or sso-stream one request. Never throws: every failure is a classified outcome. */

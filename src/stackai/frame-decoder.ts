@@ -11,7 +11,7 @@ export interface FrameDecoderOptions {
   sse: boolean;
   /** Redacted from every message the decoder builds. */
   secrets?: readonly string[];
-  /** A line longer than this is a protocol failure (guards memory against a body with no newlines). */
+  /** A line, or an SSE event's lines together, longer than this is a protocol failure (guards memory against a body that never ends one). */
   maxLineBytes?: number;
 }
 

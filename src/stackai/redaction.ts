@@ -67,17 +67,27 @@ export function secretEncodings(secret: string): string[] {
   return [...forms].filter((f) => f.length >= MIN_SECRET_CHARS);
 }
 
+/** Deeper than this, JSON.stringify overflows the stack before the walk would (at ~5,000 levels). */
+const MAX_DEPTH = 1000;
+const TOO_DEEP = '(a value nested too deeply to keep)';
+
 /** Replaces every form of every secret with ***, in strings and (deeply) in JSON values. */
 export class Redactor {
   /** Longest first across all secrets, so one that contains another ("Bearer k…" and "k…") goes whole. */
   private readonly forms: string[];
   private readonly shortest: number;
 
-  constructor(secrets: readonly string[]) {
-    const all = new Set<string>();
+  /** `inherited`: forms already encoded (another redactor's), kept as they are. */
+  constructor(secrets: readonly string[], inherited: readonly string[] = []) {
+    const all = new Set<string>(inherited);
     for (const s of secrets) for (const f of secretEncodings(s)) all.add(f);
     this.forms = [...all].sort((a, b) => b.length - a.length);
     this.shortest = this.forms.at(-1)?.length ?? Infinity;
+  }
+
+  /** This redactor and more secrets (a row's, per request): only the new ones are encoded. */
+  with(more: readonly string[]): Redactor {
+    return more.length === 0 ? this : new Redactor(more, this.forms);
   }
 
   get empty(): boolean {
@@ -97,15 +107,20 @@ export class Redactor {
     return this.walk(value) as T;
   }
 
-  /** Copies only what changes: a record with nothing to redact (the usual case) costs no allocation. */
-  private walk(v: unknown): unknown {
+  /**
+   * Copies only what changes: a record with nothing to redact (the usual case) costs no allocation. A value
+   * nested deeper than MAX_DEPTH (JSON.parse reads any depth; a hostile server's metadata may be 100,000
+   * arrays deep) becomes a note: it could not be searched without overflowing the stack, nor written.
+   */
+  private walk(v: unknown, depth = 0): unknown {
     if (typeof v === 'string') return this.text(v);
     if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
     if (Array.isArray(v)) {
       let out: unknown[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
-        const y = this.walk(x);
+        const y = this.walk(x, depth + 1);
         if (out === null && y !== x) out = v.slice(0, i);
         out?.push(y);
       }
@@ -115,7 +130,7 @@ export class Redactor {
     let changed = false;
     const next = entries.map(([k, x]) => {
       const k2 = this.text(k);
-      const y = this.walk(x);
+      const y = this.walk(x, depth + 1);
       changed ||= k2 !== k || y !== x;
       return [k2, y] as const;
     });

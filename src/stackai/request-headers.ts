@@ -21,10 +21,9 @@ export class RequestHeaders {
     this.secrets = [token, ...headerSecrets(extra), ...urlSecrets];
   }
 
-  /** The secrets of a call made with this row's headers (the client's own when it has none). */
-  secretsFor(row: RowHeaders | undefined): readonly string[] {
-    if (row === undefined) return this.secrets;
-    return [...this.secrets, ...(row.headers === undefined ? [] : headerSecrets(row.headers)), ...(row.secrets ?? [])];
+  /** The secrets a row's headers add to the client's own (its secret-looking values, the dataset values in them). */
+  rowSecrets(row: RowHeaders): readonly string[] {
+    return [...(row.headers === undefined ? [] : headerSecrets(row.headers)), ...(row.secrets ?? [])];
   }
 
   /** A flow call's headers: the cached set, plus the row's when it has any. */

@@ -88,8 +88,9 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
     const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
     ctx.errors.push(src.error(at, `no API token for ${redactUrl(t.baseUrl)}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)'));
   }
-  // Redaction skips short strings (one letter replaced everywhere would spell it out), so a short token could
-  // not be kept out of the reports; no real API key is that short. The embedded simulator takes any token.
+  // A short token cannot be kept out of the reports: redaction skips strings under 4 characters, and a few
+  // characters replaced everywhere mangle every message and spell the token out by the holes they leave.
+  // No real API key is that short; the embedded simulator takes any token.
   const chars = [...t.token].length;
   if (t.baseUrl !== 'simulator' && chars > 0 && chars < MIN_TOKEN_CHARS && !refused.has(['target', 'token'])) {
     const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;

@@ -8,8 +8,9 @@ import type { LoadSpec } from './types.js';
 
 /**
  * Requests in flight per process (closed-loop concurrency, concurrency stages, the open-loop in-flight
- * cap). Each costs a socket (a file descriptor) and its lanes and buffers: at this cap the engine holds
- * a few hundred MB (bench/caps.mjs); a billion lanes were allocated until the process died.
+ * cap). Each holds a socket (a file descriptor, an ephemeral port) and its lanes and buffers, all
+ * allocated up front by the closed loop: without a cap, `concurrency: 1000000000` allocated until the
+ * process died. The memory per request in flight is measured by bench/caps.mjs.
  */
 export const MAX_IN_FLIGHT = 10_000;
 

@@ -177,7 +177,7 @@ export const SUITE_SCHEMA: SchemaType = {
     },
     graders: { type: { kind: 'list', items: grader }, default: [], doc: 'Graders applied to every output.' },
     pass_score: { type: { kind: 'number', min: 0 }, doc: 'A row passes when its weighted score >= this (and its required graders pass); default: every grader must pass.' },
-    max_error_rate: { type: { kind: 'number', min: 0 }, default: 0.5, doc: 'Unless the suite has an error_rate threshold: a variant whose error rate is above this fails the run (a run where every request failed never passes). 0..1.' },
+    max_error_rate: { type: { kind: 'number', min: 0 }, default: 0.5, doc: 'Unless the suite has an error_rate threshold: a variant whose error rate is above this fails the run (a run where every request failed never passes). A graded run: also its grader error rate, unless the suite has a grader_error_rate threshold. 0..1.' },
     feedback: {
       doc: 'Post each grade back to StackAI.',
       type: {
@@ -215,7 +215,7 @@ export const SUITE_SCHEMA: SchemaType = {
     },
     report: {
       doc: 'Where reports go.',
-      type: { kind: 'object', fields: { dir: str('Report folder template: {{name}}, {{timestamp}}.', { default: DEFAULT_REPORT_DIR }) } },
+      type: { kind: 'object', fields: { dir: str('Report folder template: {{name}}, {{timestamp}} (each one folder name). Relative to the working folder, and must stay inside it or the suite\'s folder unless absolute.', { default: DEFAULT_REPORT_DIR }) } },
     },
   },
 };

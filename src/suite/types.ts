@@ -141,7 +141,7 @@ export interface Suite {
   thresholds: Record<string, string>;
   /** baseline null = the first variant; gates are checked at load time by compare/gates.ts. */
   compare: { baseline: string | null; failOn: Record<string, string | number>; alpha: number } | null;
-  /** Report folder template, relative to the current directory: {{name}}, {{timestamp}}. */
+  /** Report folder template, relative to the current directory: {{name}}, {{timestamp}} (runner/report-folder.ts). */
   report: { dir: string };
 }
 

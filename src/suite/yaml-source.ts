@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAlias, LineCounter, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError } from './config-error.js';
-import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_YAML_BYTES } from './yaml-limits.js';
+import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_YAML_BYTES, tooBigMessage } from './yaml-limits.js';
 
 export interface Pos {
   line: number;
@@ -17,7 +17,7 @@ export class YamlSource {
     private readonly targets: Map<Alias, Node>,
   ) {}
 
-  /** Reads and parses `file` (absolute). A missing file or a YAML syntax error is a ConfigError. */
+  /** Reads and parses `file` (absolute). A missing file, a YAML syntax error or a file over yaml-limits.ts's limits is a ConfigError. */
   static async open(file: string): Promise<YamlSource> {
     let text: string;
     try {
@@ -71,12 +71,7 @@ export class YamlSource {
 }
 
 function tooBig(file: string, bytes: number): ConfigError {
-  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
-  return new ConfigError(
-    `suite file is ${mb(bytes)}, over the ${mb(MAX_YAML_BYTES)} a YAML file may be`,
-    { file },
-    'check the path is a suite; rows go in the dataset file (dataset.path), not in the suite',
-  );
+  return new ConfigError(tooBigMessage('suite file', bytes), { file }, 'check the path is a suite; rows go in the dataset file (dataset.path), not in the suite');
 }
 
 function openError(file: string, err: unknown): ConfigError {

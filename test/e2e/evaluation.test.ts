@@ -88,7 +88,9 @@ graders:
   - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", weight: 0 }
 `);
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
-    expect(r.code).toBe(0);
+    // Every row had a grader error: over max_error_rate, so the run fails and says why (no thresholds needed).
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('run failed: draft: 12 of 12 graded rows had a grader that could not run');
     const v = readJson<any>(join(dir, 'out/report.json')).variants[0];
     expect(v.grades).toMatchObject({ graded: 12, passed: 0, failed: 12, graderErrors: 12 });
     expect(v.judge).toMatchObject({ calls: 12, failed: 12 });

@@ -81,6 +81,16 @@ describe('verdicts', () => {
     expect(readJson<any>(join(own.out, 'report.json')).thresholds.map((t: any) => t.implicit ?? false)).toEqual([false]);
   });
 
+  it('a grader that errs on every row fails the run (the implicit grader_error_rate), and says why', async () => {
+    const s = suite(`{ base_url: "${sim.url}", org_id: acme, flow_id: support-bot, token: "${TOKEN}" }`, 4,
+      'graders:\n  - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", score_path: $.score }');
+    const r = await runCli(['run', s.file, '--out', s.out, '--no-progress']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/run failed: published: 4 of 4 graded rows had a grader that could not run: grader error rate 1 is over max_error_rate 0\.5/);
+    const report = readJson<any>(join(s.out, 'report.json'));
+    expect(report.thresholds.filter((t: any) => t.implicit).map((t: any) => [t.metric, t.ok])).toEqual([['error_rate', true], ['grader_error_rate', false]]);
+  });
+
   it('the first line names the target; a StackAI key in the environment with the simulator as target is a warning', async () => {
     const { file, out } = suite('{ base_url: simulator, org_id: demo, flow_id: echo-fast }', 3);
     const r = await runCli(['run', file, '--out', out, '--no-progress'], { env: { STACKAI_API_KEY: 'sk-live-abcdef' } });

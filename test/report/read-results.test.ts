@@ -27,6 +27,20 @@ describe('fileLines', () => {
     writeFileSync(join(dir, 'c.txt'), '');
     expect(await all(fileLines(join(dir, 'c.txt')))).toEqual([]);
   });
+  it('reads a line thousands of chunks long in time linear in its length', async () => {
+    const dir = tempDir();
+    // 6 MB in one line read 1 KB at a time: ~6,000 chunks. Re-searching the line so far for every chunk
+    // (the old reader) scans ~18 GB here; the bound below is generous for a busy machine, not a benchmark.
+    const long = `${'é€😀 "quoted" \\ '.repeat(6 * 1024 * 1024 / 24)}\r`;
+    writeFileSync(join(dir, 'long.txt'), `short\r\n${long}\nafter\r\n😀`);
+    const t0 = performance.now();
+    const lines = await all(fileLines(join(dir, 'long.txt'), 1024));
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('short');
+    expect(lines[1] === long.slice(0, -1)).toBe(true); // not toBe: a failure would print 6 MB
+    expect(lines.slice(2)).toEqual(['after', '😀']);
+  }, 30_000);
 });
 
 describe('readResults', () => {

@@ -1,9 +1,10 @@
 // The results.jsonl writer encodes each line into one batch buffer: whole lines only, in order, any
 // UTF-8, a line longer than the buffer written on its own, and a flush whenever the next line might
 // not fit.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OutputError } from '../../src/report/output-error.js';
 import { ResultsSink } from '../../src/report/results-sink.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
@@ -56,5 +57,28 @@ describe('ResultsSink', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(lines(file).map((r) => r.output)).toEqual(['soon']);
     await sink.close();
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a failed write (disk full) is reported once, never thrown at the writer; close() rejects with it', async () => {
+    const file = join(tempDir(), 'results.jsonl');
+    symlinkSync('/dev/full', file); // every write fails with ENOSPC
+    const seen: OutputError[] = [];
+    const sink = new ResultsSink(file, { maxLines: 2, maxDelayMs: 10_000, onError: (e) => seen.push(e) });
+    sink.write(rec(0, 'a'));
+    sink.write(rec(1, 'b')); // the batch is flushed: the write fails
+    expect(() => sink.write(rec(2, 'c'))).not.toThrow();
+    sink.writeText('{"row":3}\n{"row":4}\n', 2);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(OutputError);
+    expect(seen[0]!.code).toBe('ENOSPC');
+    expect(seen[0]!.message).toBe(`cannot write ${file}: ENOSPC (no space left on device)`);
+    expect(sink.lost).toBe(5);
+    await expect(sink.close()).rejects.toBe(seen[0]);
+  });
+
+  it('a file that cannot be opened is an OutputError naming it', () => {
+    const file = join(tempDir(), 'missing-folder', 'results.jsonl');
+    expect(() => new ResultsSink(file)).toThrow(OutputError);
+    expect(() => new ResultsSink(file)).toThrow(/cannot write .*missing-folder\/results\.jsonl: ENOENT \(no such file or directory\)/);
   });
 });

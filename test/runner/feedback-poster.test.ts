@@ -110,6 +110,21 @@ describe('feedback poster', () => {
     expect(got!.feedback).toEqual({ posted: false, dryRun: true, text: 'FAIL run-1 contains', error: null });
   });
 
+  it('the text posted, printed and kept is redacted (token and base_url credentials, in any encoding)', async () => {
+    const s = suite('always', '{{output}} {{reasons}}');
+    const secretive = { ...s, target: { ...s.target, baseUrl: 'https://h/?api_key=url-key-123', token: 'sk "tok\\9' } } as typeof s;
+    const client = new ScriptedClient([]);
+    const lines: string[] = [];
+    const r = record({ output: 'echo sk "tok\\9 and url-key-123', grades: [{ grader: 'judge', pass: false, score: 0, reason: 'said {"t":"sk \\"tok\\\\9"}' }] });
+    let got: ResultRecord | null = null;
+    new FeedbackPoster(secretive, client).handle(r, (x) => (got = x));
+    new FeedbackPoster(secretive, null, { dryRun: true, print: (l) => lines.push(l) }).handle(r, () => {});
+    await new Promise((done) => setTimeout(done, 20));
+    expect(client.calls[0]!.text).toBe('echo *** and ***  — judge: said {"t":"***"}');
+    expect(got!.feedback!.text).toBe(client.calls[0]!.text);
+    expect(lines[0]).toContain(': echo *** and ***');
+  });
+
   it('a delivery that throws surfaces from drain()', async () => {
     const poster = new FeedbackPoster(suite(), new ScriptedClient([]));
     poster.handle(record(), () => {

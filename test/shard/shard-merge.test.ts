@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = tempDir('flowbench-shards-');
   suite = join(dir, 'suite.yaml');
   writeFileSync(suite, `name: sharded
-target: { flow_id: shard-bot, org_id: acme, token: t }
+target: { flow_id: shard-bot, org_id: acme, token: shard-test-token }
 dataset:
   path: ${join(ROOT, 'datasets/support.csv')}
   inputs: { in-0: "{{question}}" }

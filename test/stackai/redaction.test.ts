@@ -67,6 +67,19 @@ describe('Redactor.deep', () => {
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ x: '***' });
   });
 
+  it('a value nested too deeply (a hostile server\'s metadata) becomes a note, never a stack overflow', () => {
+    const n = 100_000;
+    const value = JSON.parse(`${'['.repeat(n)}"tok-123456"${']'.repeat(n)}`) as unknown;
+    const out = r.deep({ metadata: value });
+    expect(JSON.stringify(out)).toContain('"(a value nested too deeply to keep)"');
+    expect(JSON.stringify(out)).not.toContain('tok-123456');
+  });
+
+  it('with(): a row\'s secrets join the client\'s, longest first across both', () => {
+    expect(r.with([])).toBe(r);
+    expect(r.with(['row-key-77', 'tok-123456 row-key-77']).text('tok-123456 row-key-77; tok-123456; row-key-77')).toBe('***; ***; ***');
+  });
+
   it('replaces the longest form first, whatever the order of the secrets', () => {
     expect(new Redactor(['k3y-9abc', 'Bearer k3y-9abc']).text('auth Bearer k3y-9abc and k3y-9abc')).toBe('auth *** and ***');
   });
