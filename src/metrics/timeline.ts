@@ -1,10 +1,10 @@
 // The run second by second: requests started, completed, failed and in flight per 1-s bucket, with
-// p50 / p99 latency and TTFT of the requests that completed in it; each variant's intervals also go
-// to its .hlog. Percentile histograms exist only for the last few seconds; older buckets keep numbers.
+// p50 / p99 latency and TTFT of the requests that completed in it; each variant's intervals (latency,
+// TTFT, TTFB, ITL, TPOT) also go to its .hlog. Percentile histograms exist only for the last few seconds; older buckets keep numbers.
 // Results come one by one (add) or as threads' deltas (merge, from a TimelineShard): the same either way.
 import type { ClockAnchor } from './clock.js';
 import { HlogWriter, intervalPercentileMs } from './hlog.js';
-import { mergeSecond, newSecond, recordSecond, secondsOf, type SecondHistograms, type TimelineDelta } from './timeline-shard.js';
+import { HLOG_TAGS, mergeSecond, newSecond, recordSecond, secondsOf, type SecondHistograms, type TimelineDelta } from './timeline-shard.js';
 import type { ResultRecord } from '../record/result-record.js';
 
 export interface TimelineBucket {
@@ -37,7 +37,7 @@ export class Timeline {
   private readonly hlogs: HlogWriter[];
 
   constructor(anchor: ClockAnchor, private readonly variantNames: string[]) {
-    this.hlogs = variantNames.map((n) => new HlogWriter(anchor, `flowbench interval log: variant ${n}; values in microseconds, tags latency and ttft`));
+    this.hlogs = variantNames.map((n) => new HlogWriter(anchor, `flowbench interval log: variant ${n}; values in microseconds, tags ${HLOG_TAGS.join(', ')}`));
   }
 
   /** A measured result (warm-up excluded by the caller); `variant` is its index. */
@@ -80,8 +80,10 @@ export class Timeline {
         ttftP99Ms: intervalPercentileMs(b.ttft, 99),
       };
       for (const [i, v] of b.perVariant) {
-        this.hlogs[i]!.interval('latency', v.latency, t, t + 1);
-        this.hlogs[i]!.interval('ttft', v.ttft, t, t + 1);
+        for (const tag of HLOG_TAGS) {
+          const h = v[tag];
+          if (h) this.hlogs[i]!.interval(tag, h, t, t + 1);
+        }
       }
       this.open.delete(t);
     }

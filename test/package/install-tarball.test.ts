@@ -13,10 +13,12 @@ describe('the packed package', () => {
     // dist/ is already built (npm test builds first), so skip prepack's rebuild.
     const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = packed[0]!.files.map((f) => f.path);
-    for (const f of ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'schema/suite.schema.json', 'suites/demo.yaml', 'suites/demo.flows.yaml', 'datasets/support.csv', 'README.md', 'package.json']) {
+    for (const f of ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'schema/suite.schema.json', 'suites/demo.yaml', 'suites/demo.flows.yaml', 'datasets/support.csv', 'README.md', 'LICENSE', 'package.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('node_modules/'))).toEqual([]);
+    // No source maps: they would point at src/*.ts, which is not shipped (tsconfig sourceMap false, files "!dist/**/*.map").
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
 
     const app = join(work, 'app');
     execFileSync('mkdir', [app]);
