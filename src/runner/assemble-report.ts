@@ -6,7 +6,8 @@ import { harnessReport } from '../harness/harness-report.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { loadModel } from '../load/model.js';
 import type { RunStatsTotal } from '../metrics/run-stats.js';
-import { evaluateThresholds, type ParsedThreshold } from '../metrics/thresholds.js';
+import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
+import { ConfigError } from '../suite/config-error.js';
 import type { Report } from '../report/report-model.js';
 import { shardLoad, type ShardSpec } from '../shard/partition.js';
 import { stopHint } from '../stackai/early-stop.js';
@@ -16,6 +17,16 @@ import type { Suite } from '../suite/types.js';
 import type { LoadOutcome } from './drive-load.js';
 import type { RunSession } from './sessions.js';
 import { sweepReport, thresholdsPass } from './sweep-report.js';
+
+/** The loader has checked every threshold at its line; a suite built by hand is checked here too. */
+export function parseThresholds(suite: Suite): ParsedThreshold[] {
+  const metaNames = Object.keys(suite.metadata.fields);
+  return Object.entries(suite.thresholds).map(([metric, expr]) => {
+    const p = parseThreshold(metric, expr, metaNames);
+    if (typeof p === 'string') throw new ConfigError(p, { file: suite.file }, 'fix the thresholds section');
+    return p;
+  });
+}
 
 export interface RunFacts {
   suite: Suite;

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { sweepRates } from '../load/model.js';
 import { anchorAt } from '../metrics/clock.js';
 import { RunStatsTotal } from '../metrics/run-stats.js';
-import { parseThreshold } from '../metrics/thresholds.js';
 import type { Report } from '../report/report-model.js';
 import { ConfigError } from '../suite/config-error.js';
-import { assembleReport } from './assemble-report.js';
+import { assembleReport, parseThresholds } from './assemble-report.js';
 import type { LoadOutcome, StepRun } from './drive-load.js';
 import { envelopeOf, RESULTS_FILE, scanResults } from './resume.js';
 import { MANIFEST_FILE, readManifest } from './run-manifest.js';
@@ -58,10 +57,7 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
     }
   });
   stats.finish();
-  const thresholds = Object.entries(suite.thresholds).flatMap(([metric, expr]) => {
-    const p = parseThreshold(metric, expr, Object.keys(suite.metadata.fields));
-    return typeof p === 'string' ? [] : [p]; // the run checked them at load
-  });
+  const thresholds = parseThresholds(suite); // the run checked them at load: the same rule reads them back
   const last = marks.at(-1);
   const report = await assembleReport({
     suite, dir, suiteHash: manifest.suiteHash, originMs: origin, shard: marks.at(-1)?.shard ?? null, stats, thresholds,

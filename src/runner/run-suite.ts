@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../metrics/clock.js';
-import { parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
 import { startTokenThread } from '../metrics/token-thread.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
@@ -31,7 +30,7 @@ import { resilienceConfig } from './resilience.js';
 import { markSession, prepareRunDir, replayInto } from './resume.js';
 import { freeDir, reportDir } from './report-folder.js';
 import { SessionTally, type SessionMark } from './sessions.js';
-import { assembleReport } from './assemble-report.js';
+import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
@@ -68,16 +67,6 @@ export interface RunOutcome {
   dir: string;
   /** 0 all thresholds hold, 1 a threshold failed, 130 interrupted. */
   exitCode: number;
-}
-
-/** The loader has checked every threshold at its line; a suite built by hand is checked here too. */
-function parseThresholds(suite: Suite): ParsedThreshold[] {
-  const metaNames = Object.keys(suite.metadata.fields);
-  return Object.entries(suite.thresholds).map(([metric, expr]) => {
-    const p = parseThreshold(metric, expr, metaNames);
-    if (typeof p === 'string') throw new ConfigError(p, { file: suite.file }, 'fix the thresholds section');
-    return p;
-  });
 }
 
 async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number> {
