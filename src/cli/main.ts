@@ -58,6 +58,7 @@ program
   .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
   .option('--threads <n>', 'worker threads (default: one per core but one, at least one; 0: requests on the main thread)', int('--threads', 0))
   .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
+  .option('--start-at <time>', 'after start-up, wait until TIME (ISO 8601 with a zone, or +30s from now) to start the load: shards started apart begin together')
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--force', 'replace the run the report folder already holds (without it, running into such a folder is refused)')
   .option('--no-progress', 'no progress output')

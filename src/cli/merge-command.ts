@@ -2,6 +2,7 @@
 // with the same table, thresholds, gates and exit codes as one big run.
 import type { Command } from 'commander';
 import { mergeShards } from '../merge/merge-shards.js';
+import { appendStepSummary } from '../report/markdown-summary.js';
 import { renderTable } from '../report/table.js';
 
 export async function mergeCommand(dirs: string[], out: string): Promise<number> {
@@ -11,6 +12,9 @@ export async function mergeCommand(dirs: string[], out: string): Promise<number>
     process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
   }
   process.stdout.write(`merged ${report.mergedShards?.length ?? 0} shards; verdict: ${report.verdict}; report: ${out}/report.json\n`);
+  // The merged verdict is the one the job page should show (summary.md is already in the folder:
+  // mergeShards writes every report format, as run does).
+  await appendStepSummary(report);
   return exitCode;
 }
 

@@ -21,6 +21,7 @@ import { ConfigError } from '../suite/config-error.js';
 import { simulatorWithKeyWarning, targetLine } from './target-line.js';
 import { trapSignals } from './interrupt.js';
 import { runSuite } from '../runner/run-suite.js';
+import { parseStartAt, START_AT_FIX } from '../runner/start-at.js';
 import { loadSuite } from '../suite/load-suite.js';
 import type { Mode } from '../stackai/types.js';
 import type { SuiteOverrides } from '../suite/types.js';
@@ -49,7 +50,12 @@ export interface RunFlags {
   /** false with --no-feedback. */
   feedback?: boolean;
   dryRun?: boolean;
+  /** --start-at TIME: start the load's clock at this moment (ISO 8601, or +30s from now). */
+  startAt?: string;
 }
+
+/** Past the asked-for moment by more than this, the shards did not start together: say so. */
+const LATE_START_WARN_MS = 1000;
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const overrides: SuiteOverrides = {
@@ -69,6 +75,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const shard = flags.shard === undefined ? null : parseShard(flags.shard);
   if (typeof shard === 'string') throw new ConfigError(shard, {}, 'e.g. --shard 1/4 ... --shard 4/4, one process per shard');
   if (shard !== null) overrides.shards = shard.count;
+  const startAt = flags.startAt === undefined ? undefined : parseStartAt(flags.startAt, Date.now());
+  if (typeof startAt === 'string') throw new ConfigError(startAt, {}, START_AT_FIX);
   const suite = await loadSuite(file, { overrides });
   // A wrong --baseline (no report, no variant in common) fails before the run, not after it.
   if (flags.baseline !== undefined) pairVariants((await loadSavedRun(flags.baseline)).report, suite);
@@ -83,6 +91,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const simulated = simulatorWithKeyWarning(suite);
   if (simulated) process.stderr.write(`flowbench: warning: ${simulated}\n`);
 
+  if (startAt?.pastByMs !== undefined) {
+    process.stderr.write(`flowbench: warning: --start-at ${startAt.requested} was ${Math.round(startAt.pastByMs / 100) / 10} s ago: the load starts as soon as the threads are warm\n`);
+  }
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const interrupt = trapSignals(suite.load.graceMs);
   try {
@@ -95,9 +106,19 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       progress: flags.progress !== false,
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
+      ...(startAt !== undefined && { startAt }),
       signal: interrupt.signal,
-      onStart: (info) => process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`),
+      onStart: (info) => {
+        process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`);
+        if (startAt !== undefined && startAt.pastByMs === undefined) {
+          process.stderr.write(`flowbench: --start-at: the load starts at ${new Date(startAt.atMs).toISOString()} (in ${Math.round((startAt.atMs - Date.now()) / 100) / 10} s), once the threads are warm\n`);
+        }
+      },
     });
+    const late = report.startAt && startAt?.pastByMs === undefined ? Date.parse(report.startAt.clockStartedAt) - startAt!.atMs : 0;
+    if (late > LATE_START_WARN_MS && !report.partial) {
+      process.stderr.write(`flowbench: warning: --start-at: start-up took longer than the lead time: the load started ${Math.round(late / 100) / 10} s after ${report.startAt!.requestedAt} (give the shards more time)\n`);
+    }
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
     process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
     const failed = report.thresholds.filter((t) => !t.ok);

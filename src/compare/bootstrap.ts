@@ -1,6 +1,6 @@
 // Seeded percentile-bootstrap intervals for the difference (candidate − baseline) of a statistic
 // (mean, p50, p95, …): paired by row when rows pair, else from two independent samples.
-import { seeded, type Random } from './prng.js';
+import { seeded, type Random } from '../random/seeded.js';
 import { fromValues, statistics, type Statistic, type WeightedSample } from './weighted-sample.js';
 
 export interface BootstrapOptions {

@@ -1,7 +1,7 @@
 // Compares two runs variant by variant: `flowbench compare BASE NEW`, `flowbench run --baseline DIR`
 // and the library's compareReports. Rows pair when both runs kept results.jsonl; else histograms.
 import type { VariantReport } from '../report/report-model.js';
-import { closestKey } from '../suite/closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import { ConfigError } from '../suite/config-error.js';
 import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from './compare-variants.js';
 import { parseGate, type Gate } from './gates.js';

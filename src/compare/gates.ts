@@ -1,6 +1,6 @@
 // Regression gates (`compare.fail_on`): parsed at load time, evaluated on a comparison. A gate fires
 // only when the change is worse than its limit AND significant at alpha.
-import { closestKey } from '../suite/closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
 import { formatDiff, formatInterval, formatPercent, formatValue, pClause, TEST_LABEL } from './format.js';
 import type { GateResult, MetricComparison } from './types.js';

@@ -1,5 +1,6 @@
 // The per-row data a comparison needs, streamed from results.jsonl: verdict, score and timings per
 // (variant, row, iteration) — never the outputs (flips.ts fetches those for the few rows that flipped).
+import { fnv1a32 } from '../random/fnv1a.js';
 import { fileLines } from '../report/read-results.js';
 import type { ResultRecord } from '../record/result-record.js';
 
@@ -18,15 +19,7 @@ export interface RowOutcome {
 }
 
 /** FNV-1a of the inputs' JSON: enough to notice two runs whose datasets differ or were reordered. */
-function hashInputs(inputs: unknown): number {
-  const text = JSON.stringify(inputs ?? null);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+const hashInputs = (inputs: unknown): number => fnv1a32(JSON.stringify(inputs ?? null));
 
 /** Row and iteration: what pairs two variants' results. */
 export const rowKey = (row: number, iteration: number) => `${row}:${iteration}`;

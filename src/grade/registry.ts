@@ -12,7 +12,7 @@ import { contains, equals, icontains, startsWith } from './text-graders.js';
 import { checkTimeout, graderLimits } from './time-limit.js';
 import { latency, ttft } from './timing-graders.js';
 import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem, Watched } from './types.js';
-import { closestKey } from '../suite/closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import type { GraderSpec } from '../suite/types.js';
 
 const FAMILIES: Record<string, GraderFamily> = {

@@ -1,27 +1,10 @@
 // Text similarity in [0, 1]: normalised Levenshtein (over Unicode code points), token F1 and ROUGE-L (LCS F1).
 // Token methods compare lower-cased words of letters and digits in any script.
+import { levenshtein } from '../text/edit-distance.js';
 
 /** Lower-cased words: runs of letters, digits and marks (any script). */
 export function tokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
-}
-
-/** Edit distance over code points (not UTF-16 units), two rows of memory. */
-export function levenshtein(a: string, b: string): number {
-  const s = [...a];
-  const t = [...b];
-  if (s.length === 0) return t.length;
-  if (t.length === 0) return s.length;
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(t.length + 1);
-  for (let i = 1; i <= s.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[t.length]!;
 }
 
 /** 1 - distance / longer length, on trimmed, lower-cased text with runs of whitespace collapsed. */

@@ -1,5 +1,6 @@
 // Arrival schedules as pure functions (vegeta's Pacer idea): a piecewise-linear rate profile and the
 // send offsets it implies, constant or Poisson. No timers here: open-loop.ts turns offsets into sends.
+import { seeded } from '../random/seeded.js';
 
 /** One stage of a rate profile: the rate goes linearly from `rate` to `to` over `durationMs`. */
 export interface RateStage {
@@ -55,25 +56,13 @@ export function offsetForArrivals(stages: readonly RateStage[], n: number): numb
   return null;
 }
 
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Send offsets in ms, in order. Constant arrivals sit where Λ(t) = 0, 1, 2, …; Poisson arrivals where Λ(t)
  * reaches a running sum of unit-exponential draws (time-rescaling), which gives a Poisson process whose
  * rate follows the stages, ramps included.
  */
 export function* arrivalOffsets(spec: ArrivalSpec): Generator<number> {
-  const random = seededRandom(spec.seed);
+  const random = seeded(spec.seed);
   let level = 0;
   for (let k = 0; spec.maxRequests === null || k < spec.maxRequests; k++) {
     if (spec.arrival === 'poisson') level += -Math.log(1 - random());

@@ -25,6 +25,9 @@ export interface MergeOutcome {
   exitCode: number;
 }
 
+/** When a shard's load clock started (its first session's, on a resumed shard), wall-clock epoch ms. */
+const loadStart = (r: Report) => Date.parse(r.startAt?.clockStartedAt ?? r.sessions?.[0]?.startedAt ?? r.startedAt);
+
 /** Wall-clock epoch ms of a shard's clock anchor, from any of its records (timestamps are anchor-relative). */
 const anchorEpoch = (r: ResultRecord) => Date.parse(r.scheduledAt) - r.timestamps.scheduled;
 
@@ -95,7 +98,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     const own = shards.map((s) => s.report.variants.find((x) => x.name === v.name)!);
     // Timing percentiles come from the added shard histograms, as one big run's histograms would be.
     for (const m of TIMING_METRICS) {
-      const added = addEncoded(own.map((o) => o.histograms[m]));
+      const added = addEncoded(own.map((o) => o.histograms[m]), own.map((o) => o[`${m}Ms`])); // exact min / max from each shard
       summary[`${m}Ms`] = added.summary;
       summary.histograms[m] = added.encoded;
     }
@@ -115,14 +118,18 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
   const sweep = mergedSweep(shards, stepStats, stepSpan, names, parsed);
   const compared = await compareSaved({ dir: out, variants, settings: first.compare ?? null, metrics: parsed.map((p) => p.metric) });
   const sum = (f: (r: Report) => number) => shards.reduce((a, s) => a + f(s.report), 0);
+  // How far apart the shards began their load: with --start-at, the spread of their clocks and start-ups.
+  const starts = shards.map((s) => loadStart(s.report));
+  const { startAt: _one, ...rest } = first; // one shard's start is not the fleet's: the skew below says it
   const report: Report = {
-    ...first,
+    ...rest,
     startedAt: new Date(Math.min(...shards.map((s) => Date.parse(s.report.startedAt)))).toISOString(),
     finishedAt: new Date(Math.max(...shards.map((s) => Date.parse(s.report.finishedAt)))).toISOString(),
     durationMs: Math.max(...shards.map((s) => Date.parse(s.report.finishedAt))) - Math.min(...shards.map((s) => Date.parse(s.report.startedAt))),
     partial: shards.some((s) => s.report.partial),
     shard: null,
     mergedShards: shards.map((s) => ({ index: s.index, count: s.count, dir: s.dir })),
+    startSkewMs: Math.max(...starts) - Math.min(...starts),
     load: {
       ...first.load,
       concurrency: sum((r) => r.load.concurrency),

@@ -1,5 +1,4 @@
 // HDR histograms in microseconds (3 significant digits) and their summaries in milliseconds.
-// The only module that touches hdr-histogram-js.
 import * as hdr from 'hdr-histogram-js';
 
 export type Histogram = hdr.Histogram;
@@ -18,32 +17,68 @@ export function recordMs(h: Histogram, ms: number): void {
 
 export interface MetricSummary {
   count: number;
+  /** The smallest value recorded, exact (to the µs). */
   min: number;
+  /** Of the histogram's bucket midpoints, as HdrHistogram computes it, kept within [min, max]. */
   mean: number;
+  /** Population standard deviation over the same bucket midpoints, at most (max − min) / 2. */
+  stdDev: number;
+  p25: number;
   p50: number;
+  p75: number;
   p90: number;
   p95: number;
   p99: number;
   p999: number;
+  /** The largest value recorded, exact (to the µs). */
+  max: number;
+}
+
+/** The exact smallest and largest values of a summary, ms: what an encoded histogram cannot keep. */
+export interface Extremes {
+  min: number;
   max: number;
 }
 
 const ms = (us: number) => Math.round(us) / 1000;
 
-/** Percentiles in ms, or null when nothing was measured. */
-export function summarize(h: Histogram): MetricSummary | null {
+/**
+ * The extremes the histogram tracks beside its counts, ms: exact while values are recorded into it (or
+ * merged as thread deltas, which carry them), only the outer bucket edges once it was encoded.
+ */
+function trackedExtremes(h: Histogram): Extremes {
+  // HDR keeps the smallest non-zero value; a recorded 0 (two frames in one chunk: an ITL of 0 ms) is the minimum then.
+  const zero = (h as unknown as { getCountAtValue(v: number): number }).getCountAtValue(0) > 0;
+  const minNonZero = h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : Math.min(h.minNonZeroValue, h.maxValue);
+  return { min: zero ? 0 : ms(minNonZero), max: ms(h.maxValue) };
+}
+
+/**
+ * Percentiles in ms, or null when nothing was measured. min and max are the exact extremes; every
+ * percentile is its bucket's top (within 0.1% above the true value), clamped into [min, max], so
+ * min ≤ p25 ≤ … ≤ p99.9 ≤ max always — unclamped, a p99 in the top bucket came out above the true max.
+ * An encoded histogram loses the exact extremes, so `flowbench merge` passes the shards' own (their
+ * summaries keep them): the merged summary is then exactly what one run over the same values says.
+ */
+export function summarize(h: Histogram, extremes: Extremes = trackedExtremes(h)): MetricSummary | null {
   if (h.totalCount === 0) return null;
+  const { min, max } = extremes;
+  const clamp = (v: number) => Math.min(max, Math.max(min, v));
+  const at = (p: number) => clamp(ms(h.getValueAtPercentile(p)));
   return {
     count: h.totalCount,
-    // HDR keeps the smallest non-zero value; a recorded 0 (two frames in one chunk: an ITL of 0 ms) is the minimum then.
-    min: (h as unknown as { getCountAtValue(v: number): number }).getCountAtValue(0) > 0 ? 0 : ms(h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : Math.min(h.minNonZeroValue, h.maxValue)),
-    mean: ms(h.mean),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    min,
+    mean: clamp(ms(h.mean)),
+    // No set of values in [min, max] spreads wider than (max − min) / 2; bucket midpoints can, slightly.
+    stdDev: Math.min(ms(h.stdDeviation), ms(((max - min) / 2) * 1000)),
+    p25: at(25),
+    p50: at(50),
+    p75: at(75),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    max,
   };
 }
 
@@ -134,9 +169,15 @@ interface HistogramValueIterator {
   next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
 }
 
-/** Adds encoded histograms (e.g. one per shard): counts add exactly; percentiles are read from the sum. */
-export function addEncoded(list: string[]): { summary: MetricSummary | null; encoded: string } {
+/**
+ * Adds encoded histograms (e.g. one per shard): counts add exactly; percentiles are read from the sum.
+ * `extremes`: each histogram's exact min and max (its summary; null for an empty one), without which
+ * min and max are only the outer bucket edges.
+ */
+export function addEncoded(list: string[], extremes?: (Extremes | null | undefined)[]): { summary: MetricSummary | null; encoded: string } {
   const sum = newHistogram();
   for (const b64 of list) sum.add(decodeHistogram(b64));
-  return { summary: summarize(sum), encoded: encodeHistogram(sum) };
+  const known = extremes?.filter((e): e is Extremes => e !== null && e !== undefined) ?? [];
+  const exact = known.length > 0 ? { min: Math.min(...known.map((e) => e.min)), max: Math.max(...known.map((e) => e.max)) } : undefined;
+  return { summary: summarize(sum, exact), encoded: encodeHistogram(sum) };
 }

@@ -1,7 +1,7 @@
 // Threshold expressions (k6 style, DESIGN §2): a tiny grammar "<op> <number>" per named metric,
 // parsed at load time, evaluated per variant on the summary (and on the harness report, run-wide).
 import { harnessMetric, type HarnessMetric, type HarnessReport } from '../harness/harness-report.js';
-import { closestKey } from '../suite/closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import type { VariantSummary } from './variant-stats.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';

@@ -2,6 +2,7 @@
 // Metrics; take() / merge() carry what a thread added to the main thread's total, exactly.
 import type { ResultRecord } from '../record/result-record.js';
 import { ExactSum } from './exact-sum.js';
+import { FailureStats, type FailureStatsDelta, type FailureSummary } from './failure-stats.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
 import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
 import { GraderStats, type GraderBreakdown, type GraderStatsDelta } from './grader-stats.js';
@@ -29,7 +30,7 @@ export interface MetadataMetric {
   max: number;
 }
 
-export interface VariantSummary extends StreamSummary, GraderBreakdown {
+export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureSummary {
   requests: number;
   ok: number;
   errors: number;
@@ -37,6 +38,7 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown {
   retries: number;
   /** Requests that met HTTP 429 at least once (retried or final). */
   rateLimited: number;
+  /** latencyMs … itlMs: successful requests only (failed ones: `errored`, `incomplete`). */
   latencyMs: MetricSummary | null;
   ttftMs: MetricSummary | null;
   ttfbMs: MetricSummary | null;
@@ -97,6 +99,7 @@ export interface VariantStatsDelta {
   /** Left out when empty. */
   histograms: Partial<Record<VariantHistogram, HistogramDelta>>;
   stream: StreamStatsDelta;
+  failures: FailureStatsDelta;
   graders: GraderStatsDelta;
 }
 
@@ -115,6 +118,8 @@ export class VariantStats {
   private readonly fieldValues = new Map<string, number[]>();
   /** Service time, send lag, output tokens, TPOT, token throughput. */
   private readonly stream = new StreamStats();
+  /** Latency and TTFT of errored and incomplete requests. */
+  private readonly failures = new FailureStats();
   /** Per-grader tallies and judge calls (kept out of the timing histograms). */
   private readonly graderStats = new GraderStats();
 
@@ -122,6 +127,7 @@ export class VariantStats {
     const c = this.c;
     c.requests++;
     this.stream.add(r);
+    this.failures.add(r);
     this.graderStats.add(r);
     c.retries += r.attempts - 1;
     if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) c.rateLimited++;
@@ -173,7 +179,7 @@ export class VariantStats {
       counts: this.c, errorKinds: this.errorKinds, scoreSum: this.scoreSum.take(),
       firstStart: this.firstStart, lastEnd: this.lastEnd, harnessStallMaxMs: this.harnessStallMaxMs,
       fieldValues: [...this.fieldValues], histograms: takeHistograms(this.h),
-      stream: this.stream.take(), graders: this.graderStats.take(),
+      stream: this.stream.take(), failures: this.failures.take(), graders: this.graderStats.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};
@@ -198,6 +204,7 @@ export class VariantStats {
     }
     mergeHistograms(this.h, d.histograms);
     this.stream.merge(d.stream);
+    this.failures.merge(d.failures);
     this.graderStats.merge(d.graders);
   }
 
@@ -222,6 +229,7 @@ export class VariantStats {
       queueMs: summarize(this.h.queue),
       rps: c.requests > 0 && span > 0 ? Math.round((c.ok / span) * 1000) / 1000 : null,
       ...this.stream.summary(span),
+      ...this.failures.summary(),
       ...this.graderStats.summary(),
       grades: {
         graded: c.graded,

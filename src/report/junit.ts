@@ -1,5 +1,6 @@
 // junit.xml for CI test tabs: a testsuite per variant with a testcase per result (row × variant, and
 // iteration when there are several) carrying the failing graders' reasons, and a testsuite of thresholds.
+// Valid against Jenkins xunit's junit-10.xsd and, suite by suite, Maven Surefire's XSD (test/fixtures/junit-xsd).
 // Streams results.jsonl twice (counts first, since JUnit puts them in the opening tag); holds no rows.
 import { join } from 'node:path';
 import type { ResultRecord } from '../record/result-record.js';
@@ -8,6 +9,8 @@ import { textSlices } from './text-slices.js';
 import { isHarnessMetric } from '../metrics/thresholds.js';
 import type { Report } from './report-model.js';
 import { writeWhole } from './whole-file.js';
+import { redactUrl } from '../stackai/url-credentials.js';
+import { flowbenchVersion } from '../version.js';
 
 /** XML 1.0 text: escaped, and characters XML cannot hold at all dropped. */
 export function xmlText(s: string): string {
@@ -42,7 +45,8 @@ function caseName(r: ResultRecord, iterations: boolean): string {
   return `row ${r.row}${iterations ? ` #${r.iteration}` : ''}${label}`;
 }
 
-const secs = (ms: number | null | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+// Both schemas' SUREFIRE_TIME is digits with at most 3 decimals: no sign, no NaN, no exponent.
+const secs = (ms: number | null | undefined) => (typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0).toFixed(3);
 
 /** A testcase as pieces: a detail holding a whole output (50 MB, say) is escaped piece by piece (xmlText on it whole made four copies). */
 function* testcasePieces(cls: string, name: string, timeMs: number, o: Outcome): Generator<string> {
@@ -58,11 +62,49 @@ function* testcasePieces(cls: string, name: string, timeMs: number, o: Outcome):
 
 const testcase = (cls: string, name: string, timeMs: number, o: Outcome): string => [...testcasePieces(cls, name, timeMs, o)].join('');
 
-interface Counts { tests: number; failures: number; errors: number; timeMs: number }
+/** `firstStart` / `lastEnd`: shared-clock ms of the variant's first scheduled send and last end, as VariantStats takes them for rps. */
+interface Counts { tests: number; failures: number; errors: number; firstStart: number; lastEnd: number }
+
+/**
+ * A variant's wall-clock time: the span its rps is over. One session: first start to last end, from
+ * its records (report.json keeps only the rps). A resumed run: the sessions' summed active time, as
+ * assembleReport takes it, since the span would count the pauses. (A sum of latencies would count
+ * concurrent requests over again.)
+ */
+function variantTimeMs(c: Counts, report: Report): number {
+  if ((report.sessions?.length ?? 0) > 1) return report.durationMs;
+  return c.lastEnd > c.firstStart ? c.lastEnd - c.firstStart : 0;
+}
+
+/**
+ * Properties of every testsuite: which suite, target, build and seed made these results. Both schemas
+ * allow <properties> only inside a testsuite (Surefire: before its testcases). The run's start is here
+ * because neither schema allows `timestamp` on <testsuites> and Surefire allows it on no testsuite.
+ */
+function propertiesXml(report: Report): string {
+  // A cut-down or hand-edited report.json may lack these: its properties are left out, not its junit.xml.
+  const { target, load } = report as Partial<Pick<Report, 'target' | 'load'>>;
+  const props: [string, string | number | undefined][] = [
+    ['flowbench.version', flowbenchVersion()],
+    ['suite.hash', report.suiteHash],
+    // report.json's URL is redacted already; a report from an older flowbench, or edited by hand, may not be.
+    ['target.base_url', target?.baseUrl === undefined ? undefined : redactUrl(target.baseUrl)],
+    ['target.flow_id', target?.flowId],
+    ['target.mode', target?.mode],
+    ['load.seed', load?.seed],
+    ['started_at', report.startedAt],
+  ];
+  const lines = props.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `      <property name="${k}" value="${xmlText(String(v))}"/>\n`);
+  return `    <properties>\n${lines.join('')}    </properties>\n`;
+}
+
+/** Opening tag of a testsuite: Surefire requires `skipped`; neither schema allows more than these (and a few unused). */
+const suiteOpen = (name: string, c: { tests: number; failures: number; errors: number; skipped: number }, timeMs: number, props: string) =>
+  `  <testsuite name="${xmlText(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${secs(timeMs)}">\n${props}`;
 
 export async function writeJunit(dir: string, report: Report): Promise<void> {
   const resultsFile = join(dir, 'results.jsonl');
-  const perVariant = new Map<string, Counts>(report.variants.map((v) => [v.name, { tests: 0, failures: 0, errors: 0, timeMs: 0 }]));
+  const perVariant = new Map<string, Counts>(report.variants.map((v) => [v.name, { tests: 0, failures: 0, errors: 0, firstStart: Infinity, lastEnd: -Infinity }]));
   let multiIteration = false;
   for await (const r of readResults(resultsFile)) {
     if (r.warmup) continue;
@@ -70,7 +112,8 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     if (!c) continue;
     const o = outcomeOf(r);
     c.tests++;
-    c.timeMs += r.latencyMs;
+    c.firstStart = Math.min(c.firstStart, r.timestamps.scheduled);
+    c.lastEnd = Math.max(c.lastEnd, r.timestamps.end);
     if (o.kind === 'failure') c.failures++;
     if (o.kind === 'error') c.errors++;
     if (r.iteration > 0) multiIteration = true;
@@ -82,20 +125,23 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
   const sweepFailed = sweep !== null && !sweep.verdict.ok ? 1 : 0;
   const thresholdTests = report.thresholds.length + (sweep ? 1 : 0);
   const thresholdFailures = report.thresholds.filter((t) => !t.ok && !sweepJudged(t)).length + sweepFailed;
+  const thresholdSkipped = report.thresholds.filter((t) => !t.ok && sweepJudged(t)).length;
   // Regression gates (compare.fail_on) are testcases too: a fired gate is what turned the job red.
   const gates = (report.comparisons ?? []).flatMap((c) => c.gates.map((g) => ({ name: `${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}`, g })));
   const gateFailures = gates.filter((x) => x.g.fired).length;
-  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, timeMs: 0 }), { tests: thresholdTests + gates.length, failures: thresholdFailures + gateFailures, errors: 0, timeMs: 0 });
+  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors }), { tests: thresholdTests + gates.length, failures: thresholdFailures + gateFailures, errors: 0 });
+  const props = propertiesXml(report);
 
   // Written whole: a kill or a full disk mid-file leaves the previous junit.xml, never half of one.
   await writeWhole(join(dir, 'junit.xml'), async (out) => {
     const write = (s: string) => out.write(s);
     await write('<?xml version="1.0" encoding="UTF-8"?>\n');
-    await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}" timestamp="${report.startedAt}">\n`);
+    // junit-10.xsd allows only these five on <testsuites> (no timestamp, no skipped): the start is a property.
+    await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}">\n`);
     for (const v of report.variants) {
       const c = perVariant.get(v.name)!;
       const cls = `${report.suite}.${v.name}`;
-      await write(`  <testsuite name="${xmlText(cls)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${secs(c.timeMs)}">\n`);
+      await write(suiteOpen(cls, { ...c, skipped: 0 }, variantTimeMs(c, report), props));
       for await (const r of readResults(resultsFile)) {
         if (r.variant !== v.name || r.warmup) continue;
         for (const piece of testcasePieces(cls, caseName(r, multiIteration), r.latencyMs, outcomeOf(r))) await write(piece);
@@ -104,7 +150,7 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     }
     if (thresholdTests) {
       const cls = `${report.suite}.thresholds`;
-      await write(`  <testsuite name="${xmlText(cls)}" tests="${thresholdTests}" failures="${thresholdFailures}" errors="0" time="0.000">\n`);
+      await write(suiteOpen(cls, { tests: thresholdTests, failures: thresholdFailures, errors: 0, skipped: thresholdSkipped }, 0, props));
       if (sweep) {
         const v = sweep.verdict;
         await write(testcase(cls, `sweep: ${v.ok ? v.reason : 'a sustainable rate'}`, 0, v.ok ? { kind: 'pass' } : { kind: 'failure', type: 'sweep', message: v.reason, detail: `sweep verdict: ${v.reason}` }));
@@ -120,7 +166,7 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     }
     if (gates.length) {
       const cls = `${report.suite}.gates`;
-      await write(`  <testsuite name="${xmlText(cls)}" tests="${gates.length}" failures="${gateFailures}" errors="0" time="0.000">\n`);
+      await write(suiteOpen(cls, { tests: gates.length, failures: gateFailures, errors: 0, skipped: 0 }, 0, props));
       for (const { name, g } of gates) await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
       await write('  </testsuite>\n');
     }

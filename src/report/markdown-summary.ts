@@ -1,6 +1,6 @@
 // A Markdown summary of a run for CI pages: verdict, per-variant figures, harness warnings, thresholds,
 // graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
-// set (GitHub Actions).
+// set (GitHub Actions). A shard's summary says it is one: only the merged run has a verdict.
 import { targetName } from './target-name.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +25,19 @@ export function renderMarkdownSummary(report: Report): string {
   const failed = report.thresholds.filter((t) => !t.ok);
   const icon = report.verdict === 'pass' ? '✅' : '❌';
   const out: string[] = [];
-  out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${report.partial ? ' (partial run)' : ''}${report.resumed ? ` (resumed: ${report.sessions?.length ?? 2} sessions)` : ''}`);
+  const notes = `${report.partial ? ' (partial run)' : ''}${report.resumed ? ` (resumed: ${report.sessions?.length ?? 2} sessions)` : ''}`;
+  const shard = report.shard;
+  if (shard) {
+    // A sharded CI job shows N of these on its page: none may read as the run's verdict, so no ✅ / ❌
+    // heading; the numbers stay, for finding which shard went wrong.
+    out.push(`## flowbench: ${report.suite} — shard ${shard.index} of ${shard.count} (not the verdict)${notes}`);
+    out.push(`> This is shard ${shard.index} of ${shard.count}: its figures cover only its share of the rows. ` +
+      `The verdict is decided by \`flowbench merge\` of all ${shard.count} shards; judged on this share alone it would ${report.verdict}.`);
+  } else {
+    out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${notes}`);
+    const merged = report.mergedShards;
+    if (merged?.length) out.push(`Merged from ${merged.length} shards (${merged.map((m) => `${m.index}/${m.count}`).join(', ')}): the verdict of the whole run.`);
+  }
   out.push(`${report.target.flowId} (org ${report.target.orgId}) at ${targetName(report.target.baseUrl)} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
   out.push(table(
     ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],

@@ -5,6 +5,7 @@ import type { HarnessReport } from '../harness/harness-report.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { RunSession } from '../runner/sessions.js';
+import type { StartAtRecord } from '../runner/start-at.js';
 import type { SweepReport } from '../runner/sweep-report.js';
 import type { LoadStage, SweepSpec } from '../suite/types.js';
 import type { VariantSummary } from '../metrics/variant-stats.js';
@@ -25,6 +26,10 @@ export interface Report {
   shard?: { index: number; count: number } | null;
   /** `flowbench merge` output: the shard folders it combined. */
   mergedShards?: { index: number; count: number; dir: string }[];
+  /** `--start-at`: the moment asked for and the one the load's clock started (first session). */
+  startAt?: StartAtRecord;
+  /** `flowbench merge` output: the latest minus the earliest of the shards' load clock starts, ms. */
+  startSkewMs?: number;
   startedAt: string;
   finishedAt: string;
   /** Time the load ran, ms: from the clock's start to the load's end, summed over the sessions. */
@@ -49,6 +54,8 @@ export interface Report {
     durationMs: number | null;
     stages: LoadStage[] | null;
     sweep: SweepSpec | null;
+    /** Seed of the Poisson arrival draws (load.seed), so a run can be repeated (absent in older reports). */
+    seed?: number;
     threads: number;
     /** Measured requests started, and warm-up requests (in results.jsonl with warmup: true, in no statistic). */
     started: number;

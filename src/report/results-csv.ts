@@ -1,15 +1,17 @@
 // results.csv: one line per result, flat columns (RFC 4180), streamed from results.jsonl. Inputs
 // and numeric metadata fields get a column each (input.<key>, meta.<name>), found in a first pass.
 import { join } from 'node:path';
+import { resultMetrics } from '../metrics/result-metrics.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { readResults } from './read-results.js';
 import { PIECE_CHARS, textSlices } from './text-slices.js';
 import { writeWhole } from './whole-file.js';
 
 const FIXED = [
-  'variant', 'row', 'iteration', 'attempts', 'run_id', 'ok', 'error_kind', 'error_status', 'error_message',
-  'scheduled_at', 'started_at', 'ttfb_ms', 'ttft_ms', 'latency_ms', 'queue_ms', 'content_frames',
-  'warmup', 'pass', 'score', 'grades_passed', 'grades_total', 'failed_graders', 'grade_reasons', 'expected', 'output',
+  'variant', 'row', 'iteration', 'step', 'attempts', 'retried_on', 'run_id', 'ok', 'error_kind', 'error_status', 'error_message',
+  'scheduled_at', 'started_at', 'ttfb_ms', 'ttft_ms', 'latency_ms', 'service_ms', 'queue_ms', 'send_lag_ms', 'delayed',
+  'harness_stall_ms', 'content_frames', 'itl_mean_ms', 'itl_max_ms', 'output_tokens', 'output_tokens_source', 'input_tokens',
+  'tpot_ms', 'tokens_per_second', 'warmup', 'pass', 'score', 'grades_passed', 'grades_total', 'failed_graders', 'grade_reasons', 'expected', 'output',
 ] as const;
 
 /**
@@ -29,11 +31,16 @@ export function csvField(v: unknown, text = true): string {
  */
 function* linePieces(r: ResultRecord, inputKeys: string[], metaKeys: string[]): Generator<string> {
   const grades = r.grades ?? [];
+  // Derived in metrics/ (reporters compute nothing); a line without timestamps (hand-written) has none.
+  const m = r.timestamps ? resultMetrics(r) : null;
   const cells: [unknown, boolean][] = [
-    [r.variant, true], [r.row, false], [r.iteration, false], [r.attempts, false], [r.runId, true], [r.ok, false],
-    [r.error?.kind, true], [r.error?.status, false], [r.error?.message, true],
-    [r.scheduledAt, false], [r.startedAt, false], [r.ttfbMs, false], [r.ttftMs, false], [r.latencyMs, false], [r.queueMs, false],
-    [r.timestamps?.contentFrames?.length ?? null, false],
+    [r.variant, true], [r.row, false], [r.iteration, false], [r.step, false], [r.attempts, false], [r.retriedOn?.join('; '), true],
+    [r.runId, true], [r.ok, false], [r.error?.kind, true], [r.error?.status, false], [r.error?.message, true],
+    [r.scheduledAt, false], [r.startedAt, false], [r.ttfbMs, false], [r.ttftMs, false], [r.latencyMs, false], [m?.serviceMs, false],
+    [r.queueMs, false], [r.sendLagMs, false], [r.delayed === true, false], [r.harnessStallMs ?? 0, false],
+    [r.timestamps?.contentFrames?.length ?? null, false], [m?.itlMeanMs, false], [m?.itlMaxMs, false],
+    [r.outputTokens?.count, false], [r.outputTokens?.source, true], [r.inputTokens?.count, false],
+    [m?.tpotMs, false], [m?.tokensPerSecond, false],
     [r.warmup === true, false], [r.pass, false], [r.score, false], [grades.filter((g) => g.pass).length, false], [grades.length, false],
     [grades.filter((g) => !g.pass).map((g) => g.grader).join('; '), true],
     [grades.map((g) => `${g.grader}: ${g.pass ? 'pass' : 'fail'} (${g.reason})`).join('; '), true],

@@ -102,7 +102,7 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
       ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,
-        requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep }))(shardLoad(suite.load, f.shard)),
+        requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep, seed: l.seed }))(shardLoad(suite.load, f.shard)),
       threads: f.threads, started: f.loadOutcome?.started ?? stats.done + f.abandoned, warmupRequests: stats.warmupDone,
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0),
       maxSendLagMs: f.loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),

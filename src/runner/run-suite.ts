@@ -34,6 +34,7 @@ import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
+import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 
 export interface RunOptions {
   /** Report folder; default: the suite's report.dir template. */
@@ -60,6 +61,8 @@ export interface RunOptions {
   resume?: boolean;
   /** `--force`: replace the run outDir already holds (without it, that is refused). */
   force?: boolean;
+  /** `--start-at`: after start-up, wait for this wall-clock moment before the load's clock starts. */
+  startAt?: StartAt;
 }
 
 export interface RunOutcome {
@@ -189,6 +192,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   // Earlier sessions' records are counted again (timeline included) and tallied into their sessions.
   const tally = new SessionTally(runDir.earlier, runDir.startedAt.getTime());
   let replayed = 0;
+  let startAtRecord: StartAtRecord | undefined;
   let session: SessionMark = { startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), finishedAt: null, activeMs: null };
   try {
     await runDir.replay((r) => {
@@ -202,11 +206,14 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       process.stderr,
       opts.progress !== false,
     );
+    // --start-at: every thread is warm; the fleet's shards start their clocks at one moment (Ctrl-C ends the wait).
+    if (opts.startAt) await waitForStart(opts.startAt, anchor, () => stop.signal.aborted);
     // The run's clock starts now: every thread is up and has answered, so start-up is nobody's latency.
     pool.clockStart();
     mainWatch.reset();
     runStart = nowMs();
     session = { ...session, startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), threads: pool.threads, shard };
+    if (opts.startAt) session.startAt = startAtRecord = { requested: opts.startAt.requested, requestedAt: new Date(opts.startAt.atMs).toISOString(), clockStartedAt: session.startedAt };
     await markSession(dir, runDir, session);
     progress.begin();
     const driven = driveLoad(
@@ -276,6 +283,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     loadOutcome, abandoned, partial: interrupted || fatal !== null, interrupted, fatal: fatal !== null, stoppedBy,
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
+  if (startAtRecord) report.startAt = startAtRecord;
   await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(() => {});
   // Each file is tried on its own; a failure to write one is exit 4, naming it (src/runner/output-failure.ts).
   const unwritten = await writeOutputs({ dir, report, hlogs: stats.timeline.hlogTexts(), results: sink.failed, lost: sink.lost, suiteFile: suite.file });

@@ -3,6 +3,7 @@
 // requests are the ones scheduled after its clock started and before the next session's did, and its
 // active span runs from its clock start to the end of its load. Marks live in run-manifest.json.
 import type { ResultRecord } from '../record/result-record.js';
+import type { StartAtRecord } from './start-at.js';
 
 /** What run-manifest.json keeps of a session; finishedAt and activeMs stay null when it was killed. */
 export interface SessionMark {
@@ -16,6 +17,8 @@ export interface SessionMark {
   partial?: boolean;
   /** `--shard I/N`: the part of the fleet this run folder holds. */
   shard?: { index: number; count: number } | null;
+  /** `--start-at`: the moment asked for and the one its load's clock started. */
+  startAt?: StartAtRecord;
 }
 
 /** A session as report.json gives it. */

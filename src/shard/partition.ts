@@ -1,5 +1,6 @@
 // Shards: a deterministic 1/N of a run. A (row, iteration) lands in exactly one shard, whatever N is,
 // and all variants of a row stay together so paired comparisons can be made inside a shard.
+import { fnv1a32 } from '../random/fnv1a.js';
 import type { LoadSpec } from '../suite/types.js';
 
 export interface ShardSpec {
@@ -18,18 +19,8 @@ export function parseShard(text: string): ShardSpec | string {
   return { index, count };
 }
 
-/** FNV-1a, 32 bit: stable across machines, Node versions and runs (no seed, no Math.random). */
-export function stableHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 export function shardOf(row: number, iteration: number, count: number): number {
-  return (stableHash(`${row}:${iteration}`) % count) + 1;
+  return (fnv1a32(`${row}:${iteration}`) % count) + 1;
 }
 
 export function inShard(row: number, iteration: number, shard: ShardSpec | null): boolean {

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { judgeAnswer } from './judge-answers.js';
-import type { Random } from './prng.js';
-import type { YamlPath, YamlSource } from './flows-yaml.js';
+import type { Random } from '../random/seeded.js';
+import type { YamlPath, FlowsYaml } from './flows-yaml.js';
 
 export type AnswerSource =
   | {
@@ -40,7 +40,7 @@ export function normalizeText(text: string): string {
 }
 
 /** Parses the `answers:` value of a flow: the string `echo`, or a mapping naming a CSV and its columns. */
-export function loadAnswers(src: YamlSource, path: YamlPath, raw: unknown, baseDir: string): AnswerSource {
+export function loadAnswers(src: FlowsYaml, path: YamlPath, raw: unknown, baseDir: string): AnswerSource {
   if (raw === 'echo') return { kind: 'echo', wrong: DEFAULT_WRONG };
   if (raw === 'judge') return { kind: 'judge', wrong: ['{"score": 0, "reason": "I could not judge this answer."}'] };
   if (typeof raw === 'string') src.fail(path, `unknown answers source "${raw}"`, 'write `answers: echo`, `answers: judge`, or a mapping with csv, question and answer');

@@ -2,9 +2,10 @@
 // request draws its fault (seeded), and the helpers that make a response go wrong in each way.
 import type { ServerResponse } from 'node:http';
 import { ConfigError } from '../suite/config-error.js';
-import { closest, type YamlPath, type YamlSource } from './flows-yaml.js';
+import type { YamlPath, FlowsYaml } from './flows-yaml.js';
+import { closestKey } from '../text/closest-key.js';
 import type { FlowsConfig } from './flows.js';
-import type { Random } from './prng.js';
+import type { Random } from '../random/seeded.js';
 
 /** Everything a request can be made to do wrong; 'none' answers normally. */
 export type Fault =
@@ -73,7 +74,7 @@ export function noFaults(): FaultModel {
 }
 
 /** Reads the fault keys of one merged version model; errors point at `at(key)`. */
-export function loadFaults(src: YamlSource, merged: Record<string, unknown>, at: (key: string) => YamlPath, path: YamlPath): FaultModel {
+export function loadFaults(src: FlowsYaml, merged: Record<string, unknown>, at: (key: string) => YamlPath, path: YamlPath): FaultModel {
   const f = noFaults();
   for (const [key, spec] of Object.entries(FAULT_KEYS)) {
     const raw = merged[key];
@@ -103,9 +104,10 @@ export function parseFaultFlags(flags: readonly string[]): Record<string, number
     const m = /^([a-z0-9_]+)=(.+)$/.exec(flag.trim());
     if (!m) bad(`"${flag}": expected KEY=VALUE`, 'pass e.g. --fault http_429_rate=0.2');
     const [, key, value] = m!;
-    const spec = FAULT_KEYS[key!];
+    // Own keys only: `constructor` or `__proto__` must be unknown keys, not Object.prototype's members.
+    const spec = Object.hasOwn(FAULT_KEYS, key!) ? FAULT_KEYS[key!] : undefined;
     if (!spec) {
-      const near = closest(key!, Object.keys(FAULT_KEYS));
+      const near = closestKey(key!, Object.keys(FAULT_KEYS));
       bad(`${key}: unknown fault key`, `${near ? `did you mean ${near}? ` : ''}known keys: ${Object.keys(FAULT_KEYS).join(', ')}`);
     }
     if (spec!.kind === 'boolean') {

@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { loadAnswers, type AnswerSource } from './answers.js';
 import { FAULT_KEYS, loadFaults, type FaultModel } from './faults.js';
-import { YamlSource, type YamlPath } from './flows-yaml.js';
+import { FlowsYaml, type YamlPath } from './flows-yaml.js';
 
 export type { FaultModel } from './faults.js';
 
@@ -66,7 +66,7 @@ const MODEL_KEYS = [
 /** Loads a flows file. `seed` overrides the file's seed. Throws ConfigError on bad input. */
 export function loadFlows(file: string, opts: { seed?: number } = {}): FlowsConfig {
   const abs = resolve(file);
-  const src = new YamlSource(abs);
+  const src = new FlowsYaml(abs);
   const top = src.object([], src.data());
   src.checkKeys([], top, TOP_KEYS);
   const seed = opts.seed ?? (top.seed === undefined ? 1 : src.number(['seed'], top.seed, { integer: true }));
@@ -77,7 +77,7 @@ export function loadFlows(file: string, opts: { seed?: number } = {}): FlowsConf
   return { file: abs, seed, flows };
 }
 
-function loadFlow(src: YamlSource, id: string, raw: unknown, baseDir: string): FlowDef {
+function loadFlow(src: FlowsYaml, id: string, raw: unknown, baseDir: string): FlowDef {
   const path = ['flows', id];
   const obj = src.object(path, raw);
   src.checkKeys(path, obj, FLOW_KEYS);
@@ -106,7 +106,7 @@ function loadFlow(src: YamlSource, id: string, raw: unknown, baseDir: string): F
   return { id, inputKey, outputKey, answers, versions, published, draft };
 }
 
-function loadModel(src: YamlSource, path: YamlPath, raw: unknown, defaults: Record<string, unknown>, label: string): VariantModel {
+function loadModel(src: FlowsYaml, path: YamlPath, raw: unknown, defaults: Record<string, unknown>, label: string): VariantModel {
   const own = src.object(path, raw);
   src.checkKeys(path, own, MODEL_KEYS);
   const merged: Record<string, unknown> = { ...defaults, ...own };
@@ -116,7 +116,7 @@ function loadModel(src: YamlSource, path: YamlPath, raw: unknown, defaults: Reco
     if (merged[key] === undefined) src.fail(path, `missing \`${key}\``, `set ${key} here or in the flow's defaults`);
     return merged[key];
   };
-  const opt = (key: string, dflt: number, o: Parameters<YamlSource['number']>[2]): number =>
+  const opt = (key: string, dflt: number, o: Parameters<FlowsYaml['number']>[2]): number =>
     merged[key] === undefined ? dflt : src.number(at(key), merged[key], o);
 
   const ttftMs = src.number(at('ttft_ms'), need('ttft_ms'), { min: 0 });

@@ -2,7 +2,7 @@
 import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
 import { bigPieces, drawFault, hasFaults, hugeText, type Fault } from './faults.js';
 import type { FlowDef, ResolvedVariant } from './flows.js';
-import { seededRandom } from './prng.js';
+import { keyedRandom } from '../random/seeded.js';
 
 export type { Fault } from './faults.js';
 
@@ -84,14 +84,14 @@ export function planResponse(
   // with every fault rate 0 the fault is 'none', a quality of 1 (0) is always (never) right, and no
   // jitter multiplies every delay by exactly 1. Each generator has its own key, so skipping one leaves
   // the others' sequences, and so every plan, unchanged.
-  const fault = hasFaults(model.faults) ? drawFault(seededRandom(...key, 'faults'), seededRandom(...key, 'faults-extra'), model.faults) : 'none';
+  const fault = hasFaults(model.faults) ? drawFault(keyedRandom(...key, 'faults'), keyedRandom(...key, 'faults-extra'), model.faults) : 'none';
   const right = correctAnswer(flow.answers, input);
   const correct = model.quality >= 1 ? true : model.quality <= 0 ? false : qualityDraw(seed, flow, input, counter) < model.quality;
-  const answer = correct ? right.text : wrongAnswer(flow.answers, right.expected, seededRandom(...key, 'wrong'));
+  const answer = correct ? right.text : wrongAnswer(flow.answers, right.expected, keyedRandom(...key, 'wrong'));
   const text = fault === 'huge' ? hugeText(answer, model.faults.hugeKb) : answer;
 
   const lat = model.latency;
-  const timing = lat.jitter === 0 ? null : seededRandom(...key, 'timing');
+  const timing = lat.jitter === 0 ? null : keyedRandom(...key, 'timing');
   const jit = timing === null ? (): number => 1 : (): number => 1 + lat.jitter * (2 * timing() - 1);
   const factor = jit();
   const ttft = lat.ttftMs * factor;
@@ -143,12 +143,12 @@ function qualityDraw(seed: number, flow: FlowDef, input: string, counter: number
     let s = strata.get(flow);
     if (!s || s.seed !== seed) {
       const keys = [...flow.answers.byQuestion.keys()];
-      const order = keys.map((k) => ({ k, r: seededRandom(seed, flow.id, k, 'stratum')() })).sort((a, b) => a.r - b.r);
+      const order = keys.map((k) => ({ k, r: keyedRandom(seed, flow.id, k, 'stratum')() })).sort((a, b) => a.r - b.r);
       s = { seed, position: new Map(order.map((o, i) => [o.k, (i + 0.5) / keys.length])) };
       strata.set(flow, s);
     }
     base = s.position.get(normalizeText(input));
   }
-  base ??= seededRandom(seed, flow.id, input, 'quality')();
+  base ??= keyedRandom(seed, flow.id, input, 'quality')();
   return (base + counter * GOLDEN) % 1;
 }

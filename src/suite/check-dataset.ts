@@ -1,6 +1,6 @@
 // Opens the suite's dataset once at load time: it must exist and parse, and templates (inputs, expected,
 // header values) may name only its columns.
-import { closestKey } from './closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import { stat } from 'node:fs/promises';
 import { readColumns, readRows } from '../dataset/read-rows.js';
 import { compileTemplate } from '../dataset/template.js';

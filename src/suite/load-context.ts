@@ -2,7 +2,7 @@
 import type { ConfigError } from './config-error.js';
 import type { Positions, RefusedPaths } from './positions.js';
 import type { SuiteOverrides } from './types.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
 
 export interface LoadContext {
   src: YamlSource;

@@ -11,7 +11,7 @@ import { applyOverrides } from './overrides.js';
 import { walkSuite } from './schema-walk.js';
 import { SUITE_SCHEMA } from './suite-schema.js';
 import type { Suite, SuiteOverrides } from './types.js';
-import { YamlSource } from './yaml-source.js';
+import { YamlSource } from '../yaml/yaml-source.js';
 
 export interface LoadSuiteOptions {
   /** Where ${VAR} references come from; default process.env. */
@@ -30,7 +30,11 @@ export interface LoadSuiteOptions {
  * suite the flag was meant to change), and a dataset that cannot be opened (checkDataset stops itself).
  */
 export async function loadSuite(file: string, opts: LoadSuiteOptions = {}): Promise<Suite> {
-  const src = await YamlSource.open(resolve(file));
+  const src = await YamlSource.open(resolve(file), {
+    what: 'suite file',
+    pathHint: 'check the path (it is relative to the current directory), or copy suites/demo.yaml to start one',
+    tooBigHint: 'check the path is a suite; rows go in the dataset file (dataset.path), not in the suite',
+  });
   const env = opts.env ?? process.env;
   const walked = walkSuite(src, SUITE_SCHEMA, env);
   const ctx: LoadContext = {

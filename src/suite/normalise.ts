@@ -2,7 +2,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { badHeaderValue } from '../stackai/header-values.js';
 import type { Mode } from '../stackai/types.js';
-import { closestKey } from './closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';

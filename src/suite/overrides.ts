@@ -1,5 +1,5 @@
 // Applies command-line flags (--base-url, --concurrency, …) over a normalised suite, checking each flag's value.
-import { closestKey } from './closest-key.js';
+import { closestKey } from '../text/closest-key.js';
 import { ConfigError } from './config-error.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import { OPEN_LOOP_DEFAULT_CAP } from './load-spec.js';

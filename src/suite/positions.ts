@@ -1,5 +1,5 @@
 // Where each value of a walked suite sits in its file, looked up by path (e.g. ['variants', 1, 'run_draft']).
-import type { Pos } from './yaml-source.js';
+import type { Pos } from '../yaml/yaml-source.js';
 
 export type Path = readonly (string | number)[];
 

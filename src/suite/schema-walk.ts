@@ -1,14 +1,14 @@
 // Validates a parsed suite document against SUITE_SCHEMA: env-expanded plain values out, positions kept by path,
 // and every mistake in the document collected (not only the first), each at its line.
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { closestKey, unknownKeyHint } from './closest-key.js';
+import { closestKey, unknownKeyHint } from '../text/closest-key.js';
 import { ConfigError } from './config-error.js';
 import { parseDuration } from './duration.js';
 import { expandEnv } from './env-expand.js';
 import { describeType, type FieldSchema, type SchemaType } from './suite-schema.js';
 import { pathLabel, Positions, RefusedPaths, type Path } from './positions.js';
 import { isScalarType, reread, takesBlank, type Scalarish } from './schema-scalars.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
 
 export interface WalkResult {
   /** The plain value: snake_case keys, defaults filled; a refused value is replaced by its default or left out. */

@@ -69,9 +69,10 @@ describe('report.html of a demo run', () => {
     expect(comparison).toContain('draft vs published');
     expect(comparison).toMatch(/pass_rate.*ttft_p95_ms/s);
 
-    // Percentiles (latency, TTFT, ITL), histograms (latency, TTFT), timeline (2): each draws both variants.
+    // Percentiles (latency, TTFT, ITL), histograms (latency, TTFT), timeline (2), per-request plots (4):
+    // each draws both variants.
     const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xe6, 0x9f, 0x00]]);
-    expect(charts.map((c) => c.title)).toHaveLength(7);
+    expect(charts.map((c) => c.title)).toHaveLength(11);
     for (const c of charts) expect(c.counts.every((n) => n > 20), `${c.title}: ${c.counts}`).toBe(true);
 
     const all = await matching(page);

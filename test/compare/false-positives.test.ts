@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compareVariants, type VariantSide } from '../../src/compare/compare-variants.js';
 import { parseGates } from '../../src/compare/gates.js';
 import type { RowOutcome } from '../../src/compare/outcomes.js';
-import { seeded, type Random } from '../../src/compare/prng.js';
+import { seeded, type Random } from '../../src/random/seeded.js';
 import type { VariantSummary } from '../../src/metrics/variant-stats.js';
 
 const ROWS = 200;

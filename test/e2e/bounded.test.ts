@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_IN_FLIGHT, MAX_RATE } from '../../src/suite/load-caps.js';
-import { MAX_YAML_BYTES } from '../../src/suite/yaml-limits.js';
+import { MAX_YAML_BYTES } from '../../src/yaml/yaml-limits.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const HEAD = `name: t

@@ -45,6 +45,9 @@ dataset:
   path: rows.csv
   inputs: { in-0: "{{question}}" }
 mode: ${opts.mode}
+# Faults are the point here, and how many end in errors depends on the machine's load (the timeouts
+# below are short): the run is not held to an error rate, so exit 0 means nothing went fatally wrong.
+max_error_rate: 1
 metadata: true
 feedback: { post: true }
 graders: [{ type: contains, value: question }]

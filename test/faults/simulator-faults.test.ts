@@ -153,6 +153,10 @@ describe('fault draws and flags', () => {
     expect(() => parseFaultFlags(['stall_rate=2'])).toThrow(ConfigError);
     expect(() => parseFaultFlags(['stall_at=middle'])).toThrow(/headers \| content/);
     expect(() => parseFaultFlags(['nonsense'])).toThrow(/KEY=VALUE/);
+    // Names of Object.prototype's members are unknown keys too, not a crash.
+    for (const key of ['constructor', 'tostring', 'hasownproperty']) {
+      expect(() => parseFaultFlags([`${key}=1`])).toThrow(/unknown fault key/);
+    }
     expect(parseFaultFlags(['retry_after_date=true', 'huge_kb=8'])).toEqual({ retry_after_date: true, huge_kb: 8 });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { levenshtein, levenshteinSimilarity, rougeL, tokenF1, tokens } from '../../src/grade/similarity.js';
+import { levenshteinSimilarity, rougeL, tokenF1, tokens } from '../../src/grade/similarity.js';
+import { levenshtein } from '../../src/text/edit-distance.js';
 import { findJson, parseJsonPath } from '../../src/grade/json-output.js';
 import { firstNumber } from '../../src/grade/number-grader.js';
 import { readVerdict } from '../../src/grade/judge-grader.js';

@@ -40,7 +40,7 @@ describe('startThreadWatch', () => {
     expect(s.measuredMs).toBeGreaterThanOrEqual(290);
     expect(s.measuredMs).toBeLessThan(2000);
     expect(s.utilization).toBeLessThan(0.5);
-    expect(s.eventLoopDelayMs.p50).toBeLessThan(10);
+    expect(s.eventLoopDelayMs.p50).toBeLessThan(25); // ~1 ms when idle; room for a busy shared machine
     expect(s.cpuMs ?? 0).toBeLessThan(200);
   });
 
@@ -56,9 +56,10 @@ describe('startThreadWatch', () => {
     expect(stalls).toHaveLength(1);
     expect(s.stalls.count).toBe(1);
     expect(s.stalls.maxMs).toBeGreaterThanOrEqual(150);
-    expect(s.stalls.maxMs).toBeLessThan(450);
+    // Upper bounds that a machine twice as slow (or a thread descheduled for a while) still meets.
+    expect(s.stalls.maxMs).toBeLessThan(1000);
     expect(s.eventLoopDelayMs.max).toBeGreaterThanOrEqual(120);
-    expect(s.eventLoopDelayMs.max).toBeLessThan(450);
+    expect(s.eventLoopDelayMs.max).toBeLessThan(1000);
     expect(s.utilization).toBeGreaterThan(0.4);
     // Ticks of 10 ms, and the shared machine may have run something else meanwhile.
     if (s.cpuMs !== null) expect(s.cpuMs).toBeGreaterThanOrEqual(60);
@@ -73,7 +74,7 @@ describe('startThreadWatch', () => {
     const s = w.snapshot();
     w.stop();
     expect(s.stalls.count).toBe(0);
-    expect(s.eventLoopDelayMs.max).toBeLessThan(60);
+    expect(s.eventLoopDelayMs.max).toBeLessThan(100); // the 120 ms loop before reset() is not in it
     expect(s.measuredMs).toBeLessThan(1000);
     expect(s.cpuMs ?? 0).toBeLessThan(100);
   });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkOutputs, outputDirsOf } from '../schema/output-validator.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli/main.js');
@@ -14,6 +15,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const startedMs = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
@@ -28,7 +30,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
+      // Every report.json and results.jsonl line a CLI call writes must match the published schemas.
+      const problems = outputDirsOf(args, opts.cwd ?? ROOT).flatMap((d) => checkOutputs(d, startedMs).problems);
+      if (problems.length > 0) reject(new Error(`output does not match schema/*.schema.json:\n${problems.join('\n')}`));
+      else resolvePromise({ code, stdout, stderr });
     });
   });
 }

@@ -27,7 +27,10 @@ describe('open loop driver', () => {
     }, { offsets: [0, 2, 4, 6, 8, 10], maxInFlight: 2 });
     expect(r.started).toBe(6);
     expect(peak).toBe(2);
-    expect(r.delayed).toBe(4);
+    // Sends 2..5 found both slots taken: delayed, whatever the machine. Sends 0 and 1 are delayed only
+    // if a busy machine ran the loop late; either way the count is exactly the sends marked delayed.
+    expect(seen.slice(2).every((s) => s.delayed)).toBe(true);
+    expect(r.delayed).toBe(seen.filter((s) => s.delayed).length);
     expect(seen.map((s) => s.i)).toEqual([0, 1, 2, 3, 4, 5]);
     const t0 = seen[0]!.scheduledAt;
     expect(seen.map((s) => Math.round(s.scheduledAt - t0))).toEqual([0, 2, 4, 6, 8, 10]);

@@ -1,6 +1,6 @@
 // Seeded random result records with every feature the statistics read (errors, retries, 429s, grades
 // with judge calls, metadata fields, feedback, harness stalls, sweep steps, warm-up), for merge tests.
-import { seeded, type Random } from '../../src/compare/prng.js';
+import { seeded, type Random } from '../../src/random/seeded.js';
 import { countedTokens } from '../../src/metrics/output-tokens.js';
 import { completeRecord } from '../../src/record/complete-record.js';
 import type { RecordEnvelope, ResultRecord } from '../../src/record/result-record.js';
@@ -11,7 +11,7 @@ export interface Sample {
   env: RecordEnvelope;
 }
 
-const KINDS: ErrorKind[] = ['http_5xx', 'http_429', 'timeout', 'connection'] as ErrorKind[];
+const KINDS: ErrorKind[] = ['http_5xx', 'http_429', 'timeout', 'reset', 'incomplete_stream'];
 
 /** A latency-like value, ms: mostly hundreds of ms, some sub-ms and some tens of seconds (wide HDR buckets). */
 function spread(rand: Random): number {
@@ -33,7 +33,8 @@ export function randomSamples(n: number, seed: string, opts: { variants?: number
     const queue = rand() < 0.5 ? 0 : Math.round(rand() * 30 * 1000) / 1000;
     const latency = ok ? spread(rand) : Math.round(rand() * 5000 * 1000) / 1000;
     const end = scheduled + latency;
-    const streamed = ok && rand() > 0.2;
+    // A failure may have had content (an answer cut short: the `incomplete` class).
+    const streamed = (ok || rand() < 0.4) && rand() > 0.2;
     const frames: number[] = [];
     if (streamed) {
       let t = scheduled + queue + Math.min(latency - queue, spread(rand) / 4);

@@ -1,7 +1,7 @@
 // End to end: shards in several "threads" with take / merge rounds give the run total that direct adds
 // give (totals, per-variant and per-step summaries, timeline buckets, .hlog text, live TTFT).
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../src/compare/prng.js';
+import { seeded } from '../../src/random/seeded.js';
 import { nowMs } from '../../src/metrics/clock.js';
 import { RunStatsShard, RunStatsTotal } from '../../src/metrics/run-stats.js';
 import { randomSamples, rounds, shuffled } from './random-records.js';

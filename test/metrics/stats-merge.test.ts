@@ -1,6 +1,6 @@
 // Accumulators split across threads and merged give the very summary of one that added everything.
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../src/compare/prng.js';
+import { seeded } from '../../src/random/seeded.js';
 import { ExactSum } from '../../src/metrics/exact-sum.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/metrics/histogram.js';
 import { mergeHistogram, takeHistogram } from '../../src/metrics/histogram-delta.js';

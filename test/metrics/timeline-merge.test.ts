@@ -1,7 +1,7 @@
 // Threads' timeline shards merged into the main Timeline give the buckets and .hlog of direct adds,
 // with flushes between deltas and results for seconds the main side has already closed.
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../../src/compare/prng.js';
+import { seeded } from '../../src/random/seeded.js';
 import { Timeline } from '../../src/metrics/timeline.js';
 import { TimelineShard } from '../../src/metrics/timeline-shard.js';
 import { randomSamples, rounds, shuffled } from './random-records.js';

@@ -6,6 +6,7 @@ import { outcomeOf, writeJunit, xmlText } from '../../src/report/junit.js';
 import { renderMarkdownSummary, appendStepSummary } from '../../src/report/markdown-summary.js';
 import type { Report } from '../../src/report/report-model.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
+import { flowbenchVersion } from '../../src/version.js';
 
 const rec = (over: Partial<ResultRecord>): ResultRecord => ({
   variant: 'pub', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
@@ -25,7 +26,7 @@ const variant = (name: string, extra: Record<string, unknown> = {}) => ({
 
 const report = {
   schemaVersion: 1, suite: 'my<suite>', suiteFile: '/x.yaml', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '', durationMs: 4200, partial: false,
-  target: { baseUrl: 'simulator', orgId: 'o', flowId: 'bot', mode: 'stream' },
+  suiteHash: 'ab12', target: { baseUrl: 'simulator', orgId: 'o', flowId: 'bot', mode: 'stream' }, load: { seed: 7 },
   variants: [variant('pub')],
   thresholds: [
     { variant: 'pub', metric: 'pass_rate', op: '>=', limit: 0.9, actual: 1 / 3, ok: false },
@@ -38,19 +39,24 @@ const report = {
 describe('junit.xml', () => {
   it('a testcase per result with failing graders\' reasons, errors apart, one per threshold', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'junit-'));
+    // Each result is scheduled 100 ms after the one before and ends 1.5 s later; the warm-up and the
+    // unlisted variant span far wider, and must not widen the suite's time.
+    const at = (row: number) => ({ timestamps: { scheduled: row * 100, sent: row * 100, firstByte: 0, contentFrames: [], end: row * 100 + 1500 } });
     const lines = [
-      rec({ row: 0 }),
-      rec({ row: 1, pass: false, score: 0, grades: [{ grader: 'contains', pass: false, score: 0, reason: 'output lacks "x<y>"' }, { grader: 'script', pass: true, score: 1, reason: 'ok' }] }),
-      rec({ row: 2, ok: false, pass: false, error: { kind: 'http_5xx', message: 'HTTP 502', status: 502 }, output: '' }),
-      rec({ row: 3, pass: false, score: 0.5, grades: [{ grader: 'script', pass: false, score: 0, reason: 'script x.mjs: boom', error: true }] }),
-      rec({ row: 4, warmup: true }),
-      rec({ variant: 'other', row: 0 }), // a variant the report does not list (e.g. filtered): left out
+      rec({ row: 0, ...at(0) }),
+      rec({ row: 1, ...at(1), pass: false, score: 0, grades: [{ grader: 'contains', pass: false, score: 0, reason: 'output lacks "x<y>"' }, { grader: 'script', pass: true, score: 1, reason: 'ok' }] }),
+      rec({ row: 2, ...at(2), ok: false, pass: false, error: { kind: 'http_5xx', message: 'HTTP 502', status: 502 }, output: '' }),
+      rec({ row: 3, ...at(3), pass: false, score: 0.5, grades: [{ grader: 'script', pass: false, score: 0, reason: 'script x.mjs: boom', error: true }] }),
+      rec({ row: 4, warmup: true, timestamps: { scheduled: -5000, sent: 0, firstByte: 0, contentFrames: [], end: 99_000 } }),
+      rec({ variant: 'other', row: 0, ...at(500) }), // a variant the report does not list (e.g. filtered): left out
     ];
     writeFileSync(join(dir, 'results.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     await writeJunit(dir, report);
     const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="flowbench my&lt;suite&gt;" tests="7" failures="3" errors="2" time="4.200"/);
-    expect(xml).toContain('<testsuite name="my&lt;suite&gt;.pub" tests="4" failures="1" errors="2" time="6.000">');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="flowbench my&lt;suite&gt;" tests="7" failures="3" errors="2" time="4.200">\n/);
+    // Wall-clock: row 0's scheduled send (0 ms) to row 3's end (1,800 ms), not the latencies' sum (6 s).
+    expect(xml).toContain('<testsuite name="my&lt;suite&gt;.pub" tests="4" failures="1" errors="2" skipped="0" time="1.800">');
+    expect(xml).toContain('<testsuite name="my&lt;suite&gt;.thresholds" tests="3" failures="2" errors="0" skipped="0" time="0.000">');
     expect(xml).toContain('<testcase classname="my&lt;suite&gt;.pub" name="row 0: Q &lt;1&gt; &amp; &quot;2&quot;" time="1.500"/>');
     expect(xml).toContain('<failure type="grade" message="contains: output lacks &quot;x&lt;y&gt;&quot;">');
     expect(xml).toContain('<error type="http_5xx" message="http_5xx: HTTP 502">');
@@ -60,6 +66,25 @@ describe('junit.xml', () => {
     expect(xml).toContain('<testcase classname="my&lt;suite&gt;.thresholds" name="pub: error_rate &lt; 0.5" time="0.000"/>');
     expect(xml.match(/<testcase /g)).toHaveLength(7);
     expect(xml.endsWith('</testsuites>\n')).toBe(true);
+  });
+
+  it('properties on every testsuite; credentials in the URL never shown; a resumed run\'s suites take its active time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junit-'));
+    writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify(rec({ timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 90_000 } }))}\n`);
+    const sessions = [{ startedAt: '', finishedAt: '', requests: 1, activeMs: 2000 }, { startedAt: '', finishedAt: '', requests: 0, activeMs: 2200 }];
+    const target = { baseUrl: 'https://joe:hunter2@api.example.com/x?api_key=s3cret&v=1', orgId: 'o', flowId: 'bot', mode: 'run' };
+    await writeJunit(dir, { ...report, target, sessions, resumed: true } as unknown as Report);
+    const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    const props = [
+      `<property name="flowbench.version" value="${flowbenchVersion()}"/>`, '<property name="suite.hash" value="ab12"/>',
+      '<property name="target.base_url" value="https://***@api.example.com/x?api_key=***&amp;v=1"/>',
+      '<property name="target.flow_id" value="bot"/>', '<property name="target.mode" value="run"/>',
+      '<property name="load.seed" value="7"/>', '<property name="started_at" value="2026-01-01T00:00:00.000Z"/>',
+    ].map((p) => `      ${p}\n`).join('');
+    expect(xml.split(`    <properties>\n${props}    </properties>\n`)).toHaveLength(3); // the variant's and the thresholds' suites
+    expect(xml).not.toMatch(/hunter2|s3cret|joe/);
+    // 90 s from first start to last end spans the pause between sessions; the suite is held to the 4.2 s they ran.
+    expect(xml).toContain('<testsuite name="my&lt;suite&gt;.pub" tests="1" failures="0" errors="0" skipped="0" time="4.200">');
   });
 
   it('XML text: escapes markup and drops characters XML 1.0 cannot hold', () => {

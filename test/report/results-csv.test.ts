@@ -53,4 +53,29 @@ describe('results.csv', () => {
     expect(rows[2]!.warmup).toBe('true');
     expect(text.endsWith('\r\n')).toBe(true);
   });
+
+  it('lists every per-result metric, derived from the line\'s own timestamps and counts', async () => {
+    const dir = tempDir();
+    writeJsonl(join(dir, 'results.jsonl'), [
+      // Scheduled 0, sent 4 (after a 429), frames at 50, 60, 90, end 100, 11 tokens: TPOT (100 − 50) / 10.
+      result({
+        attempts: 2, retriedOn: ['http_429'], step: 2, sendLagMs: 0.25, delayed: true, harnessStallMs: 12.5, ttftMs: 50,
+        outputTokens: { count: 11, source: 'metadata' }, inputTokens: { count: 30, source: 'metadata' },
+        timestamps: { scheduled: 0, sent: 4, contentFrames: [50, 60, 90], end: 100 },
+      }),
+      // A failure without content or tokens: no ITL, TPOT or token figures, but its service time.
+      result({ row: 1, ok: false, error: { kind: 'timeout', message: 't', status: null }, ttftMs: null, latencyMs: 300, timestamps: { scheduled: 0, sent: 1, contentFrames: [], end: 300 } }),
+    ]);
+    await writeResultsCsv(dir);
+    const rows = parse(readFileSync(join(dir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({
+      step: '2', attempts: '2', retried_on: 'http_429', service_ms: '96', send_lag_ms: '0.25', delayed: 'true', harness_stall_ms: '12.5',
+      content_frames: '3', itl_mean_ms: '20', itl_max_ms: '30', output_tokens: '11', output_tokens_source: 'metadata', input_tokens: '30',
+      tpot_ms: '5', tokens_per_second: '110',
+    });
+    expect(rows[1]).toMatchObject({
+      step: '', retried_on: '', service_ms: '299', send_lag_ms: '', delayed: 'false', harness_stall_ms: '0', content_frames: '0',
+      itl_mean_ms: '', itl_max_ms: '', output_tokens: '', input_tokens: '', tpot_ms: '', tokens_per_second: '',
+    });
+  });
 });

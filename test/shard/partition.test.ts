@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inShard, parseShard, shardOf, shareOf, stableHash } from '../../src/shard/partition.js';
+import { inShard, parseShard, shardOf, shareOf } from '../../src/shard/partition.js';
+import { fnv1a32 as stableHash } from '../../src/random/fnv1a.js';
 
 describe('shard partition', () => {
   it.each([

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../src/metrics/histogram.js';
+import { decodeHistogram, histogramValues } from '../../src/metrics/histogram.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
@@ -73,15 +73,19 @@ describe('shards and merge', () => {
       expect(vb.errorKinds).toEqual(va.errorKinds);
       expect(vb.grades).toEqual(va.grades);
       for (const m of ['latency', 'ttft', 'ttfb', 'itl']) {
-        const ha = decodeHistogram(va.histograms[m]);
-        const hb = decodeHistogram(vb.histograms[m]);
-        expect(hb.totalCount).toBe(ha.totalCount);
-        // Same flow, same draws: percentiles agree within jitter and the histograms' precision.
-        if (m !== 'itl') expect(Math.abs(vb[`${m}Ms`].p50 - va[`${m}Ms`].p50)).toBeLessThan(Math.max(25, va[`${m}Ms`].p50 * 0.25));
+        // As many values as the single run, and the merged histogram is the shards' histograms added
+        // bucket by bucket: exact, whatever the machine's load did to the timings themselves.
+        expect(decodeHistogram(vb.histograms[m]).totalCount).toBe(decodeHistogram(va.histograms[m]).totalCount);
+        const summed = new Map<number, number>();
+        for (const r of shardReports) {
+          for (const { value, count } of histogramValues(r.variants.find((v: any) => v.name === vb.name).histograms[m])) {
+            summed.set(value, (summed.get(value) ?? 0) + count);
+          }
+        }
+        const mergedBuckets = histogramValues(vb.histograms[m]).map(({ value, count }) => [value, count]);
+        expect(mergedBuckets).toEqual([...summed].sort((x, y) => x[0] - y[0]));
+        expect(mergedBuckets.length).toBeGreaterThan(m === 'itl' ? 0 : 1);
       }
-      // The merged histogram is the sum of the shards' histograms.
-      const counts = shardReports.reduce((n, r) => n + decodeHistogram(r.variants.find((v: any) => v.name === vb.name).histograms.latency).totalCount, 0);
-      expect(decodeHistogram(vb.histograms.latency).totalCount).toBe(counts);
     }
     const errorsSeen = a.variants.reduce((n: number, v: any) => n + v.errors, 0);
     expect(errorsSeen).toBeGreaterThan(0); // the flows inject faults: error kinds are really compared

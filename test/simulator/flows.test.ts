@@ -68,7 +68,7 @@ describe('loadFlows', () => {
     ['a missing ttft_ms', GOOD.replace('ttft_ms: 10, tokens_per_s: 100 }\n      2', 'tokens_per_s: 100 }\n      2'), 6, /missing `ttft_ms`/, /defaults/],
     ['a version that is not a number', GOOD.replace('2: {', 'two: {'), 7, /not a positive integer/, /1, 2, 3/],
     ['a published version that does not exist', GOOD.replace('    versions:', '    published: 4\n    versions:'), 5, /version 4 is not defined/, /1, 2/],
-    ['broken YAML', 'flows:\n  qa: [unclosed\n', undefined, /invalid YAML/, /syntax/],
+    ['broken YAML', 'flows:\n  qa: [unclosed\n', undefined, /YAML syntax error/, /indentation/],
   ])('rejects %s', (_name, text, line, message, hint) => {
     const err = configError(text);
     expect(err.message).toMatch(message);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closestKey, levenshtein, unknownKeyHint } from '../../src/suite/closest-key.js';
+import { closestKey, unknownKeyHint } from '../../src/text/closest-key.js';
+import { levenshtein } from '../../src/text/edit-distance.js';
 import { parseDuration } from '../../src/suite/duration.js';
 import { expandEnv } from '../../src/suite/env-expand.js';
 

@@ -2,6 +2,8 @@
 // HDR histograms, the timeline and the row counts. Computed here so the page only draws.
 import { percentileCurve, valueBins } from '../../metrics/histogram.js';
 import type { Report, VariantReport } from '../report-model.js';
+import type { FlipDiffs } from './flip-diffs.js';
+import type { PlotData } from './plot-data.js';
 import { TEXT_LIMITS, type RowsData } from './rows.js';
 import { timelineFromReport } from './report-timeline.js';
 import type { Timeline } from './timeline.js';
@@ -30,6 +32,10 @@ export interface PageData {
   bins: Record<'latency' | 'ttft', Bins[]>;
   timeline: Timeline | null;
   rows: { count: number; warmups: number; truncatedOutputs: number; variants: string[]; limits: typeof TEXT_LIMITS };
+  /** GenAI-Perf-style plots from results.jsonl; null without results. */
+  plots: PlotData | null;
+  /** Word diffs of flipped rows' outputs; null without results. */
+  diffs: FlipDiffs | null;
 }
 
 function curves(variants: VariantReport[], metric: 'latency' | 'ttft' | 'itl'): Curve[] {
@@ -58,7 +64,8 @@ function bins(variants: VariantReport[], metric: 'latency' | 'ttft'): Bins[] {
   return out;
 }
 
-export function buildPageData(report: Report, rows: RowsData, generator: string): PageData {
+export function buildPageData(report: Report, rows: RowsData, generator: string,
+  fromResults: { plots: PlotData; diffs: FlipDiffs } | null = null): PageData {
   const { variants, timeline: _timeline, ...rest } = report;
   return {
     generator,
@@ -69,5 +76,7 @@ export function buildPageData(report: Report, rows: RowsData, generator: string)
     // Per variant from results.jsonl where it can be (consistent with the rows); else the run's own.
     timeline: rows.timeline ?? timelineFromReport(report),
     rows: { count: rows.count, warmups: rows.warmups, truncatedOutputs: rows.truncatedOutputs, variants: rows.variants, limits: TEXT_LIMITS },
+    plots: fromResults?.plots ?? null,
+    diffs: fromResults?.diffs ?? null,
   };
 }

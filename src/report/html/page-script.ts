@@ -1,11 +1,15 @@
 // Assembles report.html's script from the browser modules in page/: each exported function is
 // inlined by its compiled source text, inside one closure, then main() runs. Keeping the browser
 // code as typed TypeScript (checked by tsc like the rest) beats a hand-written string of JS.
+import { csvField } from '../results-csv.js';
 import * as charts from './page/charts.js';
 import * as comparison from './page/comparison.js';
+import * as csv from './page/csv.js';
+import * as diff from './page/diff.js';
 import * as dom from './page/dom.js';
 import * as harness from './page/harness.js';
 import * as main from './page/main.js';
+import * as plots from './page/plots.js';
 import * as rowsTable from './page/rows-table.js';
 import * as summary from './page/summary.js';
 import * as sweep from './page/sweep.js';
@@ -17,7 +21,9 @@ export function pageScript(): string {
   if (cached) return cached;
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const mod of [dom, charts, comparison, summary, sweep, tables, harness, rowsTable, main] as Record<string, unknown>[]) {
+  // csvField is results.csv's own, so the page's CSV download quotes and guards cells the same way.
+  const shared = { csvField };
+  for (const mod of [dom, charts, plots, comparison, summary, sweep, tables, harness, diff, shared, csv, rowsTable, main] as Record<string, unknown>[]) {
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
       // One scope for every page function: a duplicate name would silently shadow another.

@@ -58,4 +58,11 @@ td.rownum { color: var(--muted); white-space: nowrap; }
 ul.warnings { margin: 6px 0 12px; padding-left: 20px; color: var(--warn); }
 ul.warnings li { margin: 2px 0; }
 .title-row a { text-decoration: none; }
+details.diff { margin-top: 6px; border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; background: #fafbfc; }
+details.diff summary { cursor: pointer; font-size: 12px; color: var(--muted); }
+.diff-text { max-height: 260px; overflow-y: auto; margin-top: 4px; }
+/* Colour, decoration and the [-…-] / {+…+} markers each tell deletions from insertions. */
+del.diff-del { background: #fce8e6; color: #a50e0e; text-decoration: line-through; }
+ins.diff-ins { background: #e6f4ea; color: #0d652d; text-decoration: underline; }
+.pager #download-csv { margin-left: auto; }
 `;

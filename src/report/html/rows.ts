@@ -4,6 +4,7 @@
 // page inflates with DecompressionStream, so the first rows show before the last are read.
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import type { ResultRecord } from '../../record/result-record.js';
 import { readResults } from '../read-results.js';
 import { TimelineBuilder, type Timeline } from './timeline.js';
 
@@ -141,9 +142,13 @@ class Interner {
 
 /**
  * Reads results.jsonl into row chunks. With `onChunk`, each chunk goes there as soon as it is made and
- * none is kept (`chunks` stays empty): report.html is written while the file streams past.
+ * none is kept (`chunks` stays empty): report.html is written while the file streams past. Each of
+ * `observers` sees every result but warm-ups, in file order (the plots and flips need one pass too).
  */
-export async function readPageRows(resultsPath: string, reportVariants: string[], onChunk?: (chunk: string) => Promise<void>): Promise<RowsData> {
+export async function readPageRows(
+  resultsPath: string, reportVariants: string[], onChunk?: (chunk: string) => Promise<void>,
+  observers: readonly { add(r: ResultRecord): void }[] = [],
+): Promise<RowsData> {
   const variantNames = [...reportVariants];
   const index = new Map(variantNames.map((n, i) => [n, i]));
   const timeline = new TimelineBuilder(variantNames);
@@ -175,6 +180,7 @@ export async function readPageRows(resultsPath: string, reportVariants: string[]
       index.set(r.variant, v);
     }
     timeline.add(r);
+    for (const o of observers) o.add(r);
     const output = typeof r.output === 'string' ? r.output : '';
     if (output.length > TEXT_LIMITS.output) truncatedOutputs++;
     const ref = (s: string) => strings.ref(s);

@@ -104,6 +104,7 @@ export class TimelineBuilder {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-function nearestRank(sorted: number[], p: number): number {
+/** Nearest-rank percentile of sorted values (p in 0…100). */
+export function nearestRank(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }

@@ -5,6 +5,7 @@ import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { harnessSection } from './harness.js';
+import { requestPlotsSection } from './plots.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
 import { comparisonSection, header, sideBySide, summaryCards, thresholdsSection } from './summary.js';
@@ -36,6 +37,8 @@ export function main(): void {
   const tl = section('timeline', 'Timeline');
   const lat = section('latency-table', 'Timing percentiles', latencyTable(d));
   root.append(pct, hist, tl);
+  const perRequest = requestPlotsSection(d);
+  if (perRequest) root.append(perRequest.host);
   const sweep = sweepSection(d);
   if (sweep) root.append(sweep);
   root.append(lat);
@@ -58,6 +61,7 @@ export function main(): void {
   } else {
     tl.appendChild(el('p', { class: 'muted' }, 'No timeline: the run recorded no timestamps.'));
   }
+  perRequest?.draw();
   document.body.setAttribute('data-ready', 'charts');
   performance.mark('flowbench:charts');
 

@@ -3,7 +3,10 @@
 // paginated so 100,000 results stay usable: only the visible page is in the DOM, and the first page
 // shows while later chunks load. Inlined by source text.
 import type { PageData } from '../page-data.js';
+import type { FlipDiff } from '../flip-diffs.js';
 import type { PageRow, Ref, RowsChunk } from '../rows.js';
+import { csvFileName, downloadText, rowsCsv } from './csv.js';
+import { diffBlock, diffIndex } from './diff.js';
 import { badge, el, fmtMs, variantColor } from './dom.js';
 
 interface Group {
@@ -91,7 +94,8 @@ export function expandable(text: string, preview: number, fullLength: number, li
   return box;
 }
 
-export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d: PageData): HTMLElement {
+/** A variant's result; a flipped one gets its word diff against the baseline (`diffs` holds them). */
+export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d: PageData, diffs: Map<string, FlipDiff>): HTMLElement {
   if (!c) return el('td', { class: 'muted' }, 'not run');
   const status = c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
   const timing = `TTFT ${fmtMs(c[6])} · latency ${fmtMs(c[7])}${c[15] > 1 ? ` · ${c[15]} attempts` : ''}${c[5] !== null && c[14].length ? ` · score ${c[5].toFixed(2)}` : ''}`;
@@ -99,6 +103,7 @@ export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d:
     el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
     c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
     expandable(c[12], 400, c[13], d.rows.limits.output),
+    flipped ? diffBlock(d, diffs.get(`${c[1]}:${c[2]}:${d.rows.variants[c[0]]}`)) : null,
     gradeList(c[14]),
     c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null);
 }
@@ -158,7 +163,10 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
     ...variants.map((v, i) => el('th', { style: `border-bottom: 3px solid ${variantColor(i)}` }, v)));
   const tbody = el('tbody');
   const tableEl = el('table', { class: 'rows', id: 'rows-table' }, el('thead', null, head), tbody);
+  const diffs = diffIndex(d);
   let matching: Group[] = [];
+  const csv = el('button', { type: 'button', id: 'download-csv', title: 'Every row the filters match, all pages, with the texts as this page has them (cut); results.csv has every result whole.' }, 'Download CSV') as HTMLButtonElement;
+  csv.addEventListener('click', () => downloadText(csvFileName(d.report.suite), rowsCsv(matching, variants), 'text/csv;charset=utf-8'));
 
   const matches = (g: Group) => {
     const vs = state.scope >= 0 ? [state.scope] : variants.map((_, i) => i);
@@ -176,13 +184,15 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
       el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}`),
       el('td', { class: 'input-cell' }, expandable(g.input, 300, g.input.length, d.rows.limits.input),
         g.expected !== null ? el('div', { class: 'expected' }, el('span', { class: 'label' }, 'expected '), g.expected) : null),
-      ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d)))));
+      ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d, diffs)))));
     tableEl.setAttribute('data-matching', String(matching.length));
     tableEl.setAttribute('data-loading', loading ? '1' : '0');
     count.textContent = `${matching.length.toLocaleString('en-US')} of ${groups.length.toLocaleString('en-US')} rows match` +
       (matching.length ? ` — showing ${(start + 1).toLocaleString('en-US')}–${(start + slice.length).toLocaleString('en-US')}` : '') +
       (loading ? ' (still loading rows…)' : '');
     pageInfo.textContent = `page ${state.page + 1} of ${pages}`;
+    csv.textContent = `Download ${matching.length.toLocaleString('en-US')} row${matching.length === 1 ? '' : 's'} as CSV`;
+    csv.disabled = loading || matching.length === 0;
     prev.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
   };
@@ -217,7 +227,7 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
   next.addEventListener('click', () => { state.page++; render(); });
 
   host.append(summary, el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
-    el('div', { class: 'pager' }, prev, pageInfo, next, count), el('div', { class: 'scroll' }, tableEl));
+    el('div', { class: 'pager' }, prev, pageInfo, next, count, csv), el('div', { class: 'scroll' }, tableEl));
   return {
     add: (rows) => {
       for (const g of addToGroups(byKey, rows, variants.length)) markGroup(g, variants.length, baseline);

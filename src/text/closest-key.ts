@@ -1,21 +1,6 @@
-// Suggests the known key nearest to a mistyped one (Levenshtein distance), for "did you mean" hints.
-
-/** Edit distance between two strings (insertions, deletions, substitutions), O(a*b) time, O(b) memory. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
+// Suggests the known key nearest to a mistyped one (Levenshtein distance), for "did you mean" hints:
+// the one suggester for suite keys, metric and variant names, columns and the simulator's flows file.
+import { levenshtein } from './edit-distance.js';
 
 /** The known key closest to `key` (case-insensitive), or null when none is close enough to be a plausible typo. */
 export function closestKey(key: string, known: readonly string[]): string | null {
