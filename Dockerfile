@@ -8,7 +8,9 @@ RUN npm ci --no-audit --no-fund
 COPY src ./src
 COPY suites ./suites
 COPY datasets ./datasets
-# The build also writes schema/suite.schema.json, which `flowbench init` points its starter suite at.
+# The JSON Schemas: the build rewrites schema/suite.schema.json (`flowbench init` points a starter suite at
+# it); the report and result schemas are kept as committed.
+COPY schema ./schema
 RUN npm run build
 
 FROM node:24-bookworm-slim

@@ -1,11 +1,10 @@
 // The judge grader's calls: another flow run through the grading thread's own StackAI client, with the
 // same retries and timeout as the flow under test, timed apart so they never enter the run's statistics.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from '../metrics/clock.js';
 import type { StackAIClient } from '../stackai/client.js';
 import type { StreamOptions } from '../stackai/types.js';
 import type { JudgeCaller } from '../grade/types.js';
-import { backoffMs, shouldRetry } from '../worker/retry-policy.js';
+import { shouldRetry, withRetries } from '../worker/retry-policy.js';
 
 export interface JudgeSettings {
   orgId: string;
@@ -18,34 +17,31 @@ export interface JudgeSettings {
 export function judgeCaller(config: JudgeSettings, client: StackAIClient): JudgeCaller {
   return async (req) => {
     const start = nowMs();
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      const outcome = await client.invoke({
-        mode: 'run',
-        orgId: config.orgId,
-        flowId: req.flowId,
-        inputs: req.inputs,
-        ...(req.version === null ? {} : { version: req.version }),
-        stream: config.stream,
-        timeoutMs: config.timeoutMs,
-      });
-      if (shouldRetry(outcome, attempts, config.retries)) {
-        await sleep(backoffMs(attempts, outcome.retryAfterMs, Math.random()));
-        continue;
-      }
-      // Redacted before it is cut (a cut secret would escape the search) and before it becomes a grade's reason.
-      const output = client.redactor().text(outcome.outputs[req.output] ?? '');
-      const missing = outcome.ok && !(req.output in outcome.outputs) ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})` : null;
-      return {
-        flowId: req.flowId,
-        runId: outcome.runId,
-        ok: outcome.ok && missing === null,
-        attempts,
-        latencyMs: Math.round((outcome.endAt - start) * 1000) / 1000,
-        output: output.length > 500 ? `${output.slice(0, 500)}…` : output,
-        error: outcome.error ? `${outcome.error.kind}: ${outcome.error.message}` : missing,
-      };
-    }
+    const log = await withRetries({
+      retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries),
+      retryAfterMs: (outcome) => outcome.retryAfterMs,
+    }, () => client.invoke({
+      mode: 'run',
+      orgId: config.orgId,
+      flowId: req.flowId,
+      inputs: req.inputs,
+      ...(req.version === null ? {} : { version: req.version }),
+      stream: config.stream,
+      timeoutMs: config.timeoutMs,
+    }));
+    const outcome = log[log.length - 1]!.result;
+    const attempts = log.length;
+    // Redacted before it is cut (a cut secret would escape the search) and before it becomes a grade's reason.
+    const output = client.redactor().text(outcome.outputs[req.output] ?? '');
+    const missing = outcome.ok && !(req.output in outcome.outputs) ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})` : null;
+    return {
+      flowId: req.flowId,
+      runId: outcome.runId,
+      ok: outcome.ok && missing === null,
+      attempts,
+      latencyMs: Math.round((outcome.endAt - start) * 1000) / 1000,
+      output: output.length > 500 ? `${output.slice(0, 500)}…` : output,
+      error: outcome.error ? `${outcome.error.kind}: ${outcome.error.message}` : missing,
+    };
   };
 }

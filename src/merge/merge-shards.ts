@@ -26,7 +26,7 @@ export interface MergeOutcome {
 }
 
 /** When a shard's load clock started (its first session's, on a resumed shard), wall-clock epoch ms. */
-const loadStart = (r: Report) => Date.parse(r.startAt?.clockStartedAt ?? r.sessions?.[0]?.startedAt ?? r.startedAt);
+const loadStart = (r: Report) => Date.parse(r.sessions?.[0]?.startedAt ?? r.startedAt);
 
 /** Wall-clock epoch ms of a shard's clock anchor, from any of its records (timestamps are anchor-relative). */
 const anchorEpoch = (r: ResultRecord) => Date.parse(r.scheduledAt) - r.timestamps.scheduled;

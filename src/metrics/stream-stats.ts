@@ -4,7 +4,8 @@
 import type { ResultRecord } from '../record/result-record.js';
 import { newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
 import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
-import { legacyOutputTokens, timePerOutputToken, type TokenSource } from './output-tokens.js';
+import { legacyOutputTokens, type TokenSource } from './output-tokens.js';
+import { resultMetrics } from './result-metrics.js';
 
 export interface StreamSummary {
   /** End minus the final attempt's actual send, ms: what the flow took, without any harness wait. */
@@ -55,16 +56,17 @@ export class StreamStats {
     if (r.sendLagMs !== undefined) recordMs(this.h.lag, r.sendLagMs);
     if (r.delayed) this.delayed++;
     if (!r.ok) return;
-    recordMs(this.h.service, r.timestamps.end - r.timestamps.sent);
     const t = r.outputTokens ?? legacyOutputTokens(r);
+    // The per-result figures results.csv lists, from one definition.
+    const m = resultMetrics(r, t.count);
+    recordMs(this.h.service, m.serviceMs);
     countSource(this.source, t.source, 1);
     this.tokenSum += t.count;
     // Counts and rates go through recordMs too: it stores value × 1000 and summarize divides back, so
     // their summaries come out in their own unit (tokens, tokens/s), at 3 significant digits.
     recordMs(this.h.tokens, t.count);
-    const tpot = timePerOutputToken(r.latencyMs, r.ttftMs, t.count);
-    if (tpot !== null) recordMs(this.h.tpot, tpot);
-    if (r.latencyMs > 0) recordMs(this.h.tps, t.count / (r.latencyMs / 1000));
+    if (m.tpotMs !== null) recordMs(this.h.tpot, m.tpotMs);
+    if (m.tokensPerSecond !== null) recordMs(this.h.tps, m.tokensPerSecond);
   }
 
   /** What was added since the last take; this instance starts again from empty. */

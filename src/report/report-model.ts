@@ -26,7 +26,7 @@ export interface Report {
   shard?: { index: number; count: number } | null;
   /** `flowbench merge` output: the shard folders it combined. */
   mergedShards?: { index: number; count: number; dir: string }[];
-  /** `--start-at`: the moment asked for and the one the load's clock started (first session). */
+  /** `--start-at`: the moment asked for and the one the load's clock started (a resumed run: its last session's). */
   startAt?: StartAtRecord;
   /** `flowbench merge` output: the latest minus the earliest of the shards' load clock starts, ms. */
   startSkewMs?: number;

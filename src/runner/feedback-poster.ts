@@ -1,7 +1,6 @@
 // Graded feedback, posted from the runner after each result lands — never on the request's path, so a
 // slow or failing feedback endpoint cannot hold a load slot. Posts are retried (429 / 5xx / connect),
 // bounded in flight, counted posted / failed per variant, and drained before the report is written.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import type { ErrorKind } from '../stackai/types.js';
@@ -9,7 +8,7 @@ import type { Suite } from '../suite/types.js';
 import { feedbackText } from '../worker/feedback-text.js';
 import { fixedHeaders } from '../worker/row-headers.js';
 import type { FeedbackOutcome, ResultRecord } from '../record/result-record.js';
-import { backoffMs } from '../worker/retry-policy.js';
+import { withRetries } from '../worker/retry-policy.js';
 
 export interface FeedbackClient {
   postFeedback(orgId: string, flowId: string, runId: string, feedback: string, timeoutMs: number): Promise<FeedbackResult>;
@@ -107,12 +106,11 @@ export class FeedbackPoster {
 
   private async post(runId: string, text: string): Promise<FeedbackOutcome> {
     const { orgId, flowId } = this.suite.target;
-    for (let attempts = 1; ; attempts++) {
-      const res = await this.client!.postFeedback(orgId, flowId, runId, text, this.suite.load.timeoutMs);
-      if (res.ok) return { posted: true, text, error: null, attempts };
-      if (attempts > this.suite.load.retries || !RETRYABLE.has(res.error.kind)) return { posted: false, text, error: res.error, attempts };
-      await sleep(backoffMs(attempts, null, Math.random()));
-    }
+    const log = await withRetries({
+      retry: (res, attempt) => !res.ok && attempt <= this.suite.load.retries && RETRYABLE.has(res.error.kind),
+    }, () => this.client!.postFeedback(orgId, flowId, runId, text, this.suite.load.timeoutMs));
+    const res = log[log.length - 1]!.result;
+    return res.ok ? { posted: true, text, error: null, attempts: log.length } : { posted: false, text, error: res.error, attempts: log.length };
   }
 
   private pump(): void {

@@ -1,7 +1,6 @@
 // One planned request, start to end: render inputs, call the flow (with retries, each attempt timed on
 // its own), fetch its metadata. Never throws: every outcome becomes a record. Grading happens elsewhere
 // (the grading pool): nothing slow runs on a thread that timestamps frames.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { renderInputs, compileTemplate, type TemplateContext } from '../dataset/template.js';
 import { sinceAnchor, toIso } from '../metrics/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
@@ -10,7 +9,7 @@ import { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, InvokeOutcome, RowHeaders } from '../stackai/types.js';
 import type { RequestTask, WorkerConfig } from './messages.js';
 import { extractFields } from './metadata-fields.js';
-import { backoffMs, shouldRetry } from './retry-policy.js';
+import { shouldRetry, withRetries } from './retry-policy.js';
 import { compileRowHeaders, fixedHeaders } from './row-headers.js';
 
 /** Per-executor state prepared once from the config. */
@@ -52,28 +51,24 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
 async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>, row: RowHeaders | undefined) {
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
-  const log: { outcome: InvokeOutcome; backoffMs?: number }[] = [];
-  for (;;) {
-    const outcome: InvokeOutcome = await ctx.client.invoke({
-      mode: config.mode,
-      orgId: config.orgId,
-      flowId: config.flowId,
-      inputs,
-      ...(variant.version === null ? {} : { version: variant.version }),
-      ...(variant.runDraft ? { runDraft: true } : {}),
-      ...(variant.verbose !== undefined && { verbose: variant.verbose }),
-      stream: config.stream,
-      timeoutMs: config.timeoutMs,
-      firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
-      idleTimeoutMs: config.idleTimeoutMs ?? null,
-      ...row,
-    });
-    const entry: { outcome: InvokeOutcome; backoffMs?: number } = { outcome };
-    log.push(entry);
-    if (!shouldRetry(outcome, log.length, config.retries, { retryPartial: config.retryPartial === true })) return { outcome, log };
-    entry.backoffMs = backoffMs(log.length, outcome.retryAfterMs, Math.random());
-    await sleep(entry.backoffMs);
-  }
+  const log = await withRetries<InvokeOutcome>({
+    retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries, { retryPartial: config.retryPartial === true }),
+    retryAfterMs: (outcome) => outcome.retryAfterMs,
+  }, () => ctx.client.invoke({
+    mode: config.mode,
+    orgId: config.orgId,
+    flowId: config.flowId,
+    inputs,
+    ...(variant.version === null ? {} : { version: variant.version }),
+    ...(variant.runDraft ? { runDraft: true } : {}),
+    ...(variant.verbose !== undefined && { verbose: variant.verbose }),
+    stream: config.stream,
+    timeoutMs: config.timeoutMs,
+    firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
+    idleTimeoutMs: config.idleTimeoutMs ?? null,
+    ...row,
+  }));
+  return { outcome: log[log.length - 1]!.result, log };
 }
 
 export async function executeRequest(ctx: RequestContext, task: RequestTask, mark?: InFlightMark): Promise<ResultRecord> {
@@ -97,7 +92,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
 
   const raw = {
     scheduled: task.scheduledAt,
-    firstSent: log[0]!.outcome.sentAt,
+    firstSent: log[0]!.result.sentAt,
     sent: outcome.sentAt,
     firstByte: outcome.firstByteAt,
     contentFrames: outcome.contentFrameAt,
@@ -105,12 +100,12 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
   };
   const t = deriveTimings(raw);
   const rel = (v: number) => sinceAnchor(config.anchor, v);
-  const attemptLog: AttemptTiming[] = log.map(({ outcome: o, backoffMs: wait }) => ({
+  const attemptLog: AttemptTiming[] = log.map(({ result: o, backoffMs: wait }) => ({
     sent: rel(o.sentAt), firstByte: o.firstByteAt === null ? null : rel(o.firstByteAt), end: rel(o.endAt),
     error: o.error?.kind ?? null, status: o.status, ...(wait !== undefined && { backoffMs: wait }),
   }));
   const graded = config.graders.length > 0;
-  const retriedOn = log.slice(0, -1).map((a) => a.outcome.error!.kind);
+  const retriedOn = log.slice(0, -1).map((a) => a.result.error!.kind);
   // Redacted here, at the source, before anything reads it: graders and judges, feedback, every report file.
   // The client's messages are clean already; outputs and metadata are the server's words, which may echo the
   // token or a header back (a flow that repeats its Authorization header answers with *** in its place).

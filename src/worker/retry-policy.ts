@@ -1,5 +1,6 @@
 // When to retry a failed attempt and how long to wait: exponential backoff with full jitter,
 // honouring the server's Retry-After (seconds or HTTP date, parsed by stackai/errors.ts). Pure, so it is table-tested.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorKind, InvokeOutcome } from '../stackai/types.js';
 
 /** Failures before any content: the server or the network said no, and nothing was shown yet. */
@@ -29,4 +30,32 @@ export function backoffMs(attempt: number, retryAfterMs: number | null | undefin
   if (retryAfterMs !== null && retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, RETRY_AFTER_CAP_MS);
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
   return Math.floor(random * ceiling);
+}
+
+/** One attempt of withRetries: what it returned, and the backoff waited after it (absent on the last). */
+export interface Attempt<T> {
+  result: T;
+  backoffMs?: number;
+}
+
+export interface RetryLoopPolicy<T> {
+  /** Whether to try again after `attempt` (1-based) returned `result`. */
+  retry(result: T, attempt: number): boolean;
+  /** The server's Retry-After for this result, ms (absent: plain backoff). */
+  retryAfterMs?(result: T): number | null | undefined;
+}
+
+/**
+ * The one retry loop (flow requests, judge calls, feedback posts): calls `attempt(n)` until the policy
+ * says stop, waiting backoffMs() between attempts. Returns every attempt, the last one final.
+ */
+export async function withRetries<T>(policy: RetryLoopPolicy<T>, attempt: (n: number) => Promise<T>, random: () => number = Math.random): Promise<Attempt<T>[]> {
+  const log: Attempt<T>[] = [];
+  for (;;) {
+    const entry: Attempt<T> = { result: await attempt(log.length + 1) };
+    log.push(entry);
+    if (!policy.retry(entry.result, log.length)) return log;
+    entry.backoffMs = backoffMs(log.length, policy.retryAfterMs?.(entry.result), random());
+    await sleep(entry.backoffMs);
+  }
 }

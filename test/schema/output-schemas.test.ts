@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script, not part of the typed sources
 import { OUTPUT_SCHEMAS, outputSchemaTexts } from '../../scripts/output-schemas.mjs';
 import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
-import { checkOutputs, reportProblems, resultProblems } from './output-validator.js';
+import { checkOutputs, outputDirsOf, reportProblems, resultProblems } from './output-validator.js';
 
 const FLOWS = join(ROOT, 'test/shard/shard.flows.yaml');
 let dir: string;
@@ -86,6 +86,21 @@ describe('output schemas', () => {
     expect(resumed.code, resumed.stderr).toBeLessThanOrEqual(1);
     expect(readJson<any>(join(out, 'report.json')).resumed).toBe(true);
     expectValid(out);
+  });
+
+  it('the CLI hook finds the folders a call writes, and checks only files written since the call began', () => {
+    expect(outputDirsOf(['run', 's.yaml', '--out', 'o', '--no-progress'], '/w')).toEqual(['/w/o']);
+    expect(outputDirsOf(['run', 's.yaml', '--resume', '/r'], '/w')).toEqual(['/r']);
+    expect(outputDirsOf(['report', 'd'], '/w')).toEqual(['/w/d']);
+    expect(outputDirsOf(['merge', 'a', 'b', '--out=m'], '/w')).toEqual(['/w/m']);
+    expect(outputDirsOf(['compare', 'a', 'b'], '/w')).toEqual([]);
+    const bad = tempDir('flowbench-bad-');
+    writeFileSync(join(bad, 'report.json'), '{"schemaVersion": 1}');
+    writeFileSync(join(bad, 'results.jsonl'), '{"variant": "a"}\n{"torn": ');
+    const checked = checkOutputs(bad);
+    expect(checked).toMatchObject({ reports: 1, lines: 1 });
+    expect(checked.problems).toHaveLength(2);
+    expect(checkOutputs(bad, Date.now() + 60_000)).toEqual({ reports: 0, lines: 0, problems: [] });
   });
 
   it('refuse a report or a result line that breaks the contract', () => {
