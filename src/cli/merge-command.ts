@@ -11,7 +11,10 @@ export async function mergeCommand(dirs: string[], out: string): Promise<number>
   for (const t of report.thresholds.filter((x) => !x.ok)) {
     process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
   }
-  process.stdout.write(`merged ${report.mergedShards?.length ?? 0} shards; verdict: ${report.verdict}; report: ${out}/report.json\n`);
+  // How far apart the shards' loads started (their clocks' starts): a fleet started without --start-at
+  // ramps unevenly, and its per-second timeline smears by about this much.
+  const skew = report.startSkewMs === undefined ? '' : `; start skew ${Math.round(report.startSkewMs)} ms`;
+  process.stdout.write(`merged ${report.mergedShards?.length ?? 0} shards${skew}; verdict: ${report.verdict}; report: ${out}/report.json\n`);
   // The merged verdict is the one the job page should show (summary.md is already in the folder:
   // mergeShards writes every report format, as run does).
   await appendStepSummary(report);

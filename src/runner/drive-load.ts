@@ -82,6 +82,13 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
       ...(windowMs !== undefined && { windowMs }),
     });
 
+  // Closed loop: requests wait queued in the executors (see queuedAhead), so each starts as a slot frees;
+  // it is never late and never delayed by a cap.
+  const closedLoop = (items: AsyncIterator<PlannedRequest>, concurrency: number, durationMs: number | null, phase: Phase) =>
+    runClosedLoop(items, (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, phase), {
+      concurrency, durationMs, stopped, queued: queuedAhead(concurrency),
+    }).then((r): LoadResult => ({ ...r, delayed: 0, maxLagMs: 0 }));
+
   if (load.warmup && !stopped()) {
     const level = warmupLevel(load);
     const count = 'requests' in load.warmup ? load.warmup.requests : null;
@@ -89,21 +96,16 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
     const items = take(plan(null), count)[Symbol.asyncIterator]();
     const phase = { warmup: true, step: null };
     if ('rate' in level) absorb(await openLoop(items, [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], count, null, phase), true);
-    else absorb(await runClosedLoop(items, (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, phase), { concurrency: level.concurrency, durationMs: dur, stopped, queued: queuedAhead(level.concurrency) }).then((r) => ({ ...r, delayed: 0, maxLagMs: 0 })), true);
+    else absorb(await closedLoop(items, level.concurrency, dur, phase), true);
   }
   if (stopped()) return out;
 
   const measured = { warmup: false, step: null };
   const items = () => take(plan(load.iterations), load.requests)[Symbol.asyncIterator]();
   switch (model) {
-    case 'closed-loop': {
-      // Requests wait queued in the executors (see queuedAhead), so each starts as a slot frees.
-      const r = await runClosedLoop(items(), (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, measured), {
-        concurrency: load.concurrency, durationMs: load.durationMs, stopped, queued: queuedAhead(load.concurrency),
-      });
-      absorb({ ...r, delayed: 0, maxLagMs: 0 });
+    case 'closed-loop':
+      absorb(await closedLoop(items(), load.concurrency, load.durationMs, measured));
       break;
-    }
     case 'open-loop':
     case 'ramping-rate':
       absorb(await openLoop(items(), rateStagesOf(load), load.requests, load.durationMs, measured));

@@ -51,7 +51,7 @@ export function parseStartAt(text: string, nowEpochMs: number): StartAt | string
     return `--start-at ${JSON.stringify(text)} is neither an ISO 8601 time nor +DURATION`;
   }
   if (atMs - nowEpochMs > MAX_START_AHEAD_MS) {
-    return `--start-at ${JSON.stringify(text)} is ${Math.round((atMs - nowEpochMs) / 3_600_000)} h away, more than 24 h`;
+    return `--start-at ${JSON.stringify(text)} is more than 24 h away (${((atMs - nowEpochMs) / 3_600_000).toFixed(1)} h)`;
   }
   return atMs < nowEpochMs ? { requested: text, atMs, pastByMs: nowEpochMs - atMs } : { requested: text, atMs };
 }
@@ -61,5 +61,6 @@ export async function waitForStart(start: StartAt, anchor: ClockAnchor, stopped:
   // The anchor maps the shared monotonic clock to wall time: waiting on that mapping makes the recorded
   // clock start (derived through the same anchor) never earlier than the moment asked for.
   await waitUntil(anchor.monoMs + (start.atMs - anchor.epochMs), stopped);
+  // The same sum as toIso's, in its order: float rounding of the target above must not leave it 1 µs short.
   while (!stopped() && anchor.epochMs + (nowMs() - anchor.monoMs) < start.atMs) await new Promise((r) => setImmediate(r));
 }

@@ -62,6 +62,7 @@ describe('--start-at', () => {
     expect(merged.code, merged.stderr).toBe(0);
     const report = readJson<any>(join(dir, 'merged/report.json'));
     expect(report.startSkewMs).toBe(Math.max(...starts) - Math.min(...starts));
+    expect(merged.stdout).toContain(`merged 2 shards; start skew ${Math.round(report.startSkewMs)} ms; verdict:`);
     expect(report.startAt).toBeUndefined(); // one shard's start is not the fleet's
   }, 60_000);
 
@@ -92,7 +93,7 @@ describe('--start-at', () => {
 
   it('Ctrl-C during the wait exits 130 promptly, with nothing sent', async () => {
     let hits = 0;
-    const server: Server = createServer((req, res) => {
+    const server: Server = createServer((_req, res) => {
       hits++;
       res.writeHead(500).end();
     });
