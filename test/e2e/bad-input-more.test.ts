@@ -76,9 +76,9 @@ describe('more bad input: exit 2, file and line, a fix, no stack trace', () => {
     writeFileSync(join(dir, 'typo.yaml'), flows('stal_rate: 0.1'));
     const over = await runCli(['simulate', '--port', '0', '--flows', join(dir, 'over.yaml')]);
     expect(over.code).toBe(2);
-    expect(over.stderr).toMatch(/over\.yaml:5: .*add up to 1\.3, more than 1/);
+    expect(over.stderr).toMatch(/over\.yaml:5:\d+: .*add up to 1\.3, more than 1/);
     const typo = await runCli(['simulate', '--port', '0', '--flows', join(dir, 'typo.yaml')]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/typo\.yaml:5: .*unknown key "stal_rate"\n\s+fix: did you mean "stall_rate"/);
+    expect(typo.stderr).toMatch(/typo\.yaml:5:\d+: .*unknown key "stal_rate"\n\s+fix: did you mean "stall_rate"/);
   });
 });
