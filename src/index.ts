@@ -1,4 +1,4 @@
-// The flowbench library: what the CLI uses, for callers who drive runs from code. README "Library API" shows how.
+// The flowbench library: what the CLI uses, for callers who drive runs from code. docs/usage.md "Library API" shows how.
 export { loadSuite, type LoadSuiteOptions } from './suite/load-suite.js';
 export { runSuite, streamRun, type RunEvent, type RunStream, type RunSuiteOptions, type StreamRunOptions } from './api/run.js';
 export type { RunOptions, RunOutcome } from './runner/run-suite.js';

@@ -93,7 +93,7 @@ export const jsonPath: GraderFamily = {
       return { key: 'path', message: `invalid JSON path ${JSON.stringify(spec.path)}`, hint: 'write e.g. $.order.items[0].sku or order.items.0.sku' };
     }
     const given = TESTS.filter((t) => spec[t] !== undefined);
-    if (given.length > 1) return { key: given[1], message: `use one of ${TESTS.join(' / ')}, not ${given.join(' and ')}` };
+    if (given.length > 1) return { key: given[1]!, message: `use one of ${TESTS.join(' / ')}, not ${given.join(' and ')}` };
     if (spec.contains !== undefined && typeof spec.contains !== 'string' && typeof spec.contains !== 'number') return { key: 'contains', message: '`contains` must be a string or a number' };
     if (spec.matches !== undefined) {
       try {

@@ -77,7 +77,7 @@ export interface GradeHooks {
   /** Called once grader `index`'s call has settled (returned, thrown, or timed out while waiting). */
   settled?: (index: number) => void;
   /** Outcomes decided elsewhere (a grader that hung or killed its thread before): used instead of running it. */
-  forced?: ReadonlyMap<number, GradeOutcome>;
+  forced?: ReadonlyMap<number, GradeOutcome> | undefined;
   /** Run the graders one after another (so that one that holds the thread after an await is alone in flight, and named). */
   oneAtATime?: boolean;
 }

@@ -13,6 +13,7 @@ import { TIMING_METRICS, VariantStats } from '../metrics/variant-stats.js';
 import { readResults } from '../report/read-results.js';
 import type { Report, VariantReport } from '../report/report-model.js';
 import { writeReports } from '../report/write-reports.js';
+import { modelNamed } from '../load/registry.js';
 import { writeHlogs } from '../runner/write-hlogs.js';
 import type { StepRun } from '../runner/drive-load.js';
 import { sweepReport, thresholdsPass, type SweepReport } from '../runner/sweep-report.js';
@@ -133,10 +134,9 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     load: {
       ...first.load,
       concurrency: sum((r) => r.load.concurrency),
-      rate: first.load.rate === null ? null : sum((r) => r.load.rate ?? 0),
       requests: first.load.requests === null ? null : sum((r) => r.load.requests ?? 0),
-      stages: first.load.stages?.map((st) => ({ ...st, from: st.from * first.shard!.count, to: st.to * first.shard!.count })) ?? null,
-      sweep: first.load.sweep ? { ...first.load.sweep, from: first.load.sweep.from * first.shard!.count, to: first.load.sweep.to * first.shard!.count } : null,
+      // The model's own settings (rates, stages, steps) summed back by its module.
+      ...modelNamed(first.load.model)?.sumShards(shards.map((s) => s.report.load), first.shard!.count),
       threads: sum((r) => r.load.threads),
       started: sum((r) => r.load.started),
       warmupRequests: sum((r) => r.load.warmupRequests),

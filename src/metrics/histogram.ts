@@ -65,12 +65,16 @@ export function summarize(h: Histogram, extremes: Extremes = trackedExtremes(h))
   const { min, max } = extremes;
   const clamp = (v: number) => Math.min(max, Math.max(min, v));
   const at = (p: number) => clamp(ms(h.getValueAtPercentile(p)));
+  // Each of these walks every recorded bucket; `stdDeviation` would compute the mean again first, so the
+  // JS histogram's own getStdDeviation(mean) (private in its types) is given the one computed here.
+  const mean = h.mean;
+  const stdDev = (h as unknown as { getStdDeviation?: (mean: number) => number }).getStdDeviation?.(mean) ?? h.stdDeviation;
   return {
     count: h.totalCount,
     min,
-    mean: clamp(ms(h.mean)),
+    mean: clamp(ms(mean)),
     // No set of values in [min, max] spreads wider than (max − min) / 2; bucket midpoints can, slightly.
-    stdDev: Math.min(ms(h.stdDeviation), ms(((max - min) / 2) * 1000)),
+    stdDev: Math.min(ms(stdDev), ms(((max - min) / 2) * 1000)),
     p25: at(25),
     p50: at(50),
     p75: at(75),

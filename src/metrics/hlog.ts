@@ -22,10 +22,13 @@ export function intervalPercentileMs(h: IntervalHistogram, p: number): number | 
   return h.totalCount === 0 ? null : Math.round(h.getValueAtPercentile(p)) / 1000;
 }
 
-/** One .hlog text per variant: a header, then one line per (interval, tag). */
+/** One .hlog text per variant: a header, then one line per (interval, tag), given in the order to write them. */
 export class HlogWriter {
-  private readonly lines: string[] = [];
-  private readonly writer = new hdr.HistogramLogWriter((s) => this.lines.push(s));
+  private readonly header: string[] = [];
+  private captured = '';
+  private readonly writer = new hdr.HistogramLogWriter((s) => {
+    this.captured += s;
+  });
 
   constructor(anchor: ClockAnchor, comment: string) {
     this.writer.outputComment(comment);
@@ -33,16 +36,29 @@ export class HlogWriter {
     this.writer.outputStartTime(anchor.epochMs);
     this.writer.baseTime = anchor.epochMs;
     this.writer.outputLegend();
+    this.header.push(this.take());
   }
 
-  /** Logs one interval (seconds since the anchor) for `tag` (e.g. latency, ttft); max in ms. */
-  interval(tag: string, h: IntervalHistogram, startSec: number, endSec: number): void {
-    if (h.totalCount === 0) return;
+  /** One interval's line (seconds since the anchor) for `tag` (e.g. latency, ttft); max in ms. Null when empty. */
+  line(tag: string, h: IntervalHistogram, startSec: number, endSec: number): string | null {
+    if (h.totalCount === 0) return null;
     h.tag = tag;
     this.writer.outputIntervalHistogram(h, startSec, endSec, 1000);
+    return this.take();
   }
 
-  text(): string {
-    return this.lines.join('');
+  text(lines: Iterable<string>): string {
+    return this.header.concat([...lines]).join('');
   }
+
+  private take(): string {
+    const s = this.captured;
+    this.captured = '';
+    return s;
+  }
+}
+
+/** The histogram a line of line() holds (its last field is the compressed counts). */
+export function decodeLine(line: string): hdr.Histogram {
+  return hdr.decodeFromCompressedBase64(line.slice(line.lastIndexOf(',') + 1));
 }

@@ -1,5 +1,6 @@
-// The thread side of the timeline: per-second counts and per-variant interval histograms (latency, TTFT, TTFB, ITL, TPOT)
-// of the results a thread completed since its last take(), for the main thread's Timeline to merge.
+// The thread side of the timeline, and the rules both sides count by: per second and variant, the counts
+// (sent, completed, failed, output tokens) and interval histograms (latency, TTFT, TTFB, ITL, TPOT) of the
+// results a thread completed since its last take(), for the main thread's Timeline to merge.
 // Closing seconds, percentiles and .hlog writing stay with the Timeline.
 import { mergeHistogram, takeHistogram, type HistogramDelta } from './histogram-delta.js';
 import { newIntervalHistogram, recordIntervalMs, type IntervalHistogram } from './hlog.js';
@@ -14,19 +15,8 @@ export type HlogTag = (typeof HLOG_TAGS)[number];
 /** One variant's histograms for one second; a tag's is created by its first value (memory stays bounded). */
 export type VariantSecond = Partial<Record<HlogTag, IntervalHistogram>>;
 
-interface Pair {
-  latency: IntervalHistogram;
-  ttft: IntervalHistogram;
-}
-
-/** One second's interval histograms: overall latency / TTFT (timeline percentiles), and per variant index (its .hlog). */
-export interface SecondHistograms extends Pair {
-  perVariant: Map<number, VariantSecond>;
-}
-
-export function newSecond(): SecondHistograms {
-  return { latency: newIntervalHistogram(), ttft: newIntervalHistogram(), perVariant: new Map() };
-}
+export const COUNT_KEYS = ['sent', 'completed', 'failed', 'outputTokens'] as const;
+export type CountKey = (typeof COUNT_KEYS)[number];
 
 /** A successful result's values per .hlog tag, in ms (the same ones VariantStats / StreamStats summarise). */
 function hlogValues(r: ResultRecord, record: (tag: HlogTag, ms: number) => void): void {
@@ -38,82 +28,90 @@ function hlogValues(r: ResultRecord, record: (tag: HlogTag, ms: number) => void)
   if (tpot !== null) record('tpot', tpot);
 }
 
-function recordVariant(v: VariantSecond, r: ResultRecord, alloc: () => IntervalHistogram): void {
+/** Records a successful result's .hlog timings into its variant's histograms for its end second. */
+export function recordVariant(v: VariantSecond, r: ResultRecord, alloc: () => IntervalHistogram = newIntervalHistogram): void {
   hlogValues(r, (tag, ms) => recordIntervalMs((v[tag] ??= alloc()), ms));
 }
 
-/** Records a successful result's latency and TTFT overall, and every .hlog timing for its variant. */
-export function recordSecond(b: SecondHistograms, variant: number, r: ResultRecord): void {
-  let v = b.perVariant.get(variant);
-  if (!v) b.perVariant.set(variant, (v = {}));
-  recordIntervalMs(b.latency, r.latencyMs);
-  if (r.ttftMs !== null) recordIntervalMs(b.ttft, r.ttftMs);
-  recordVariant(v, r, newIntervalHistogram);
-}
+const second = (ms: number) => Math.max(0, Math.floor(ms / 1000));
+
+/** The second whose histograms a successful result goes into: the one it ended in. */
+export const endSecond = (r: ResultRecord) => second(r.timestamps.end);
 
 /**
- * One second's histograms, per variant index with a success ending in it. The overall ones are not
- * shipped: they are exactly the sum of the variants' latency / TTFT (every success belongs to one variant).
+ * The one counting rule: `sent` by scheduled second, `completed` / `failed` by end second, and a
+ * success's output tokens spread over its content frames (at its end when it has none, as in run mode).
+ * Tokens are whole: frame i of n gets floor((i+1)·T/n) − floor(i·T/n), so the seconds add up to T
+ * exactly and integer sums come out the same in any order (threads, merge, rebuild).
  */
-export interface SecondDelta {
-  /** Seconds since the run's clock anchor. */
+export function countResult(r: ResultRecord, count: (t: number, key: CountKey, n: number) => void): void {
+  count(second(r.timestamps.scheduled), 'sent', 1);
+  count(endSecond(r), r.ok ? 'completed' : 'failed', 1);
+  if (!r.ok) return;
+  const tokens = Math.round((r.outputTokens ?? legacyOutputTokens(r)).count);
+  if (!(tokens > 0)) return;
+  const frames = r.timestamps.contentFrames.length ? r.timestamps.contentFrames : [r.timestamps.end];
+  const n = frames.length;
+  let t = second(frames[0]!);
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    const s = second(frames[i]!);
+    if (s !== t) {
+      if (run) count(t, 'outputTokens', run);
+      t = s;
+      run = 0;
+    }
+    run += Math.floor(((i + 1) * tokens) / n) - Math.floor((i * tokens) / n);
+  }
+  if (run) count(t, 'outputTokens', run);
+}
+
+/** One second's counts for one variant index. */
+export interface SecondCounts extends Record<CountKey, number> {
   t: number;
-  /** [variant index, its histograms per tag (left out when empty)]. */
-  perVariant: [number, Partial<Record<HlogTag, HistogramDelta>>][];
+  variant: number;
+}
+
+/** One second's histograms for one variant index with a success ending in it (tags without values left out). */
+export interface SecondDelta {
+  t: number;
+  variant: number;
+  histograms: Partial<Record<HlogTag, HistogramDelta>>;
 }
 
 /** What a TimelineShard added since its last take(), structured-cloneable. */
 export interface TimelineDelta {
-  /** Per second touched: results scheduled in it (sent) and ended in it (completed, failed). */
-  counts: { t: number; sent: number; completed: number; failed: number }[];
-  /** Per second in which a success ended: its interval histograms. */
+  counts: SecondCounts[];
   seconds: SecondDelta[];
 }
 
-/** Adds a second's delta into open histograms, overall and per variant, as recordSecond would have. */
-export function mergeSecond(b: SecondHistograms, d: SecondDelta): void {
-  for (const [i, x] of d.perVariant) {
-    let v = b.perVariant.get(i);
-    if (!v) b.perVariant.set(i, (v = {}));
-    for (const tag of HLOG_TAGS) {
-      const h = x[tag];
-      if (!h) continue;
-      const into = (v[tag] ??= newIntervalHistogram());
-      if (tag === 'latency') mergeHistogram(h, into, b.latency);
-      else if (tag === 'ttft') mergeHistogram(h, into, b.ttft);
-      else mergeHistogram(h, into);
-    }
+/** Adds a second's delta into a variant's open histograms, as recordVariant would have. */
+export function mergeVariantSecond(v: VariantSecond, d: SecondDelta, alloc: () => IntervalHistogram = newIntervalHistogram): void {
+  for (const tag of HLOG_TAGS) {
+    const h = d.histograms[tag];
+    if (h) mergeHistogram(h, (v[tag] ??= alloc()));
   }
 }
 
-/** Scheduled and end seconds of a result, as the Timeline buckets it. */
-export function secondsOf(r: ResultRecord): { s: number; e: number } {
-  return { s: Math.max(0, Math.floor(r.timestamps.scheduled / 1000)), e: Math.max(0, Math.floor(r.timestamps.end / 1000)) };
-}
-
-type Counts = TimelineDelta['counts'][number];
-
 export class TimelineShard {
-  private counts = new Map<number, Counts>();
-  /** Per end second, per variant index. */
-  private seconds = new Map<number, Map<number, VariantSecond>>();
+  /** Per second, per variant index. */
+  private counts = new Map<number, SecondCounts[]>();
+  private seconds = new Map<number, VariantSecond[]>();
   /** Histograms emptied by take(), reused: a second's worth are allocated every second otherwise. */
   private readonly spare: IntervalHistogram[] = [];
 
   /** A measured result (warm-up excluded by the caller); `variant` is its index. */
   add(r: ResultRecord, variant: number): void {
-    const { s, e } = secondsOf(r);
-    this.count(s).sent++;
-    if (!r.ok) {
-      this.count(e).failed++;
-      return;
-    }
-    this.count(e).completed++;
-    let second = this.seconds.get(e);
-    if (!second) this.seconds.set(e, (second = new Map()));
-    let v = second.get(variant);
-    if (!v) second.set(variant, (v = {}));
-    recordVariant(v, r, () => this.histogram());
+    countResult(r, (t, key, n) => {
+      let at = this.counts.get(t);
+      if (!at) this.counts.set(t, (at = []));
+      (at[variant] ??= { t, variant, sent: 0, completed: 0, failed: 0, outputTokens: 0 })[key] += n;
+    });
+    if (!r.ok) return;
+    const e = endSecond(r);
+    let at = this.seconds.get(e);
+    if (!at) this.seconds.set(e, (at = []));
+    recordVariant((at[variant] ??= {}), r, () => this.spare.pop() ?? newIntervalHistogram());
   }
 
   /** Something was added since the last take(). */
@@ -124,34 +122,24 @@ export class TimelineShard {
   /** What was added since the last take; the shard starts again from empty. */
   take(): TimelineDelta {
     const seconds: SecondDelta[] = [];
-    for (const [t, second] of this.seconds) {
-      const perVariant: SecondDelta['perVariant'] = [];
-      for (const [i, v] of second) {
-        const x: SecondDelta['perVariant'][number][1] = {};
+    for (const [t, at] of this.seconds) {
+      at.forEach((v, variant) => {
+        const histograms: SecondDelta['histograms'] = {};
         for (const tag of HLOG_TAGS) {
           const h = v[tag];
           if (!h) continue;
           const taken = takeHistogram(h);
-          if (taken) x[tag] = taken;
+          if (taken) histograms[tag] = taken;
           this.spare.push(h);
         }
-        perVariant.push([i, x]);
-      }
-      seconds.push({ t, perVariant });
+        seconds.push({ t, variant, histograms });
+      });
     }
-    const d = { counts: [...this.counts.values()], seconds };
+    // forEach skips the holes of the sparse per-variant arrays.
+    const counts: SecondCounts[] = [];
+    for (const at of this.counts.values()) at.forEach((c) => counts.push(c));
     this.counts = new Map();
     this.seconds = new Map();
-    return d;
-  }
-
-  private histogram(): IntervalHistogram {
-    return this.spare.pop() ?? newIntervalHistogram();
-  }
-
-  private count(t: number): Counts {
-    let c = this.counts.get(t);
-    if (!c) this.counts.set(t, (c = { t, sent: 0, completed: 0, failed: 0 }));
-    return c;
+    return { counts, seconds };
   }
 }

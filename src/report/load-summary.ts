@@ -1,5 +1,6 @@
 // Text lines about the load itself, printed under the summary table: the harness's own lateness on its
 // own line (so it is never read as the flow's), service time beside latency, warm-up, and sweep steps.
+import { modelNamed } from '../load/registry.js';
 import type { Report } from './report-model.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${Math.round(v * 10) / 10}`);
@@ -7,11 +8,8 @@ const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-
 export function loadSummaryLines(report: Report): string[] {
   const l = report.load;
   const lines: string[] = [];
-  const shape =
-    l.model === 'open-loop' ? `${l.rate} req/s ${l.arrival}, cap ${l.concurrency} in flight`
-      : l.model === 'closed-loop' ? `${l.concurrency} in flight`
-        : l.model === 'sweep' ? `${l.sweep!.steps} steps ${l.sweep!.from} -> ${l.sweep!.to} req/s`
-          : `${l.stages!.length} stage(s)`;
+  // Each model words its own settings; a model this flowbench does not know is named only.
+  const shape = modelNamed(l.model)?.describe(l) ?? 'settings not known to this version';
   const extra = [
     l.warmupRequests ? `${l.warmupRequests} warm-up requests excluded` : '',
     l.abandoned ? `${l.abandoned} abandoned after the grace period` : '',

@@ -66,7 +66,10 @@ export interface Report {
     /** Requests still in flight when the Ctrl-C grace period ended: not in results or statistics. */
     abandoned: number;
   };
-  /** Per-second buckets of the measured requests (seconds since the run's clock anchor). */
+  /**
+   * The run's timeline, per variant: one bucket per second (wider past 1,800 seconds) of the measured
+   * requests, seconds since the run's clock anchor; ordered by time, then variant. Reporters draw it from here.
+   */
   timeline: TimelineBucket[];
   /** Sweep runs only: per-step figures and the sustainable rate. */
   sweep: SweepReport | null;

@@ -4,7 +4,7 @@
 import { compareInRun } from '../compare/run-comparisons.js';
 import { harnessReport } from '../harness/harness-report.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
-import { loadModel } from '../load/model.js';
+import { flatLoad } from '../load/flat-load.js';
 import type { RunStatsTotal } from '../metrics/run-stats.js';
 import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
 import { ConfigError } from '../suite/config-error.js';
@@ -79,8 +79,9 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
   const compared = await compareInRun({ suite, dir: f.dir, variants, ...(f.baselineRun !== undefined && { baselineRun: f.baselineRun }) });
   // A sweep has a verdict of its own (steps judged with the implicit error rate too); see thresholdsPass.
-  const sweep = suite.load.sweep && f.loadOutcome
-    ? sweepReport(f.loadOutcome.steps, stats.stepStats, suite.variants.map((v) => v.name), judged, suite.load.sweep.durationMs, shardLoad(suite.load, f.shard).sweep!.minRate)
+  const load = shardLoad(suite.load, f.shard);
+  const sweep = load.kind === 'sweep' && f.loadOutcome
+    ? sweepReport(f.loadOutcome.steps, stats.stepStats, suite.variants.map((v) => v.name), judged, load.sweep.durationMs, load.sweep.minRate)
     : null;
   const first = sessions[0];
   const last = sessions[sessions.length - 1];
@@ -101,14 +102,13 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     target: { baseUrl: redactUrl(suite.target.baseUrl), orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
-      ...((l) => ({ model: loadModel(l), concurrency: l.concurrency, iterations: l.iterations, rate: l.rate, arrival: l.arrival,
-        requests: l.requests, durationMs: l.durationMs, stages: l.stages, sweep: l.sweep, seed: l.seed }))(shardLoad(suite.load, f.shard)),
+      ...flatLoad(load), model: load.kind, seed: load.seed,
       threads: f.threads, started: f.loadOutcome?.started ?? stats.done + f.abandoned, warmupRequests: stats.warmupDone,
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0),
       maxSendLagMs: f.loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
       abandoned: f.abandoned,
     },
-    timeline: withinSessions(stats.timeline.buckets(), sessions, f.originMs),
+    timeline: stats.timeline.buckets(withinSessions(sessions, f.originMs)),
     sweep,
     variants,
     harness,
@@ -123,13 +123,13 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
  * The timeline's seconds while some session ran: a run resumed a day later would otherwise carry
  * 86,400 empty seconds between its sessions. One session keeps every second, as before.
  */
-function withinSessions<T extends { t: number }>(buckets: T[], sessions: RunSession[], originMs: number): T[] {
-  if (sessions.length < 2) return buckets;
+function withinSessions(sessions: RunSession[], originMs: number): (t: number) => boolean {
+  if (sessions.length < 2) return () => true;
   const spans = sessions.map((s) => [Math.floor((Date.parse(s.startedAt) - originMs) / 1000) - 1, Math.ceil((Date.parse(s.finishedAt) - originMs) / 1000) + 1] as const);
-  return buckets.filter((b) => spans.some(([from, to]) => b.t >= from && b.t <= to));
+  return (t) => spans.some(([from, to]) => t >= from && t <= to);
 }
 
 /** report.json's account of an early stop (null when the run was not stopped). */
-function earlyStop(e: ClassifiedError | null): Report['stoppedEarly'] {
+function earlyStop(e: ClassifiedError | null): NonNullable<Report['stoppedEarly']> | null {
   return e === null ? null : { kind: e.kind, status: e.status, message: e.message, hint: stopHint(e) };
 }

@@ -1,11 +1,10 @@
-// Runs the suite's load model over the plan: warm-up phase first (if any), then the model itself,
-// each sweep step in turn. Knows WHEN and in which phase; what a send does is the caller's.
+// Runs the suite's load model over the plan: warm-up phase first (if any), then the model's own driver
+// (src/load/models/, through the registry). Knows WHEN and in which phase; what a send does is the caller's.
 import { runClosedLoop } from '../load/closed-loop.js';
-import { loadModel, rateStagesOf, sweepRates, warmupLevel, type LoadModel } from '../load/model.js';
+import type { OpenLoopRun } from '../load/models/model-def.js';
 import { runOpenLoop, type LoadResult, type SendInfo } from '../load/open-loop.js';
-import { runRampingConcurrency } from '../load/ramping-concurrency.js';
-import { arrivalOffsets, type RateStage } from '../load/rate-profile.js';
-import { nowMs } from '../metrics/clock.js';
+import { arrivalOffsets } from '../load/rate-profile.js';
+import { modelOf } from '../load/registry.js';
 import type { Suite } from '../suite/types.js';
 import { planRequests, take, type PlannedRequest } from './plan.js';
 import { skipDone } from './resume.js';
@@ -42,7 +41,8 @@ export interface StepRun {
 }
 
 export interface LoadOutcome {
-  model: LoadModel;
+  /** The model's kind (a registered model's own name too). */
+  model: string;
   /** Measured requests started (warm-up excluded). */
   started: number;
   warmupStarted: number;
@@ -61,25 +61,25 @@ function* until(offsets: Iterable<number>, cutMs: number | null): Generator<numb
 
 export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean, done?: Set<string>, shard: ShardSpec | null = null): Promise<LoadOutcome> {
   const load = shardLoad(suite.load, shard);
-  const model = loadModel(load);
+  const model = modelOf(load);
   // --resume: requests already in results.jsonl (`done`) are left out of the plan.
   const names = suite.variants.map((v) => v.name);
   // --shard I/N: only this shard's rows (all their variants), at this shard's share of the load.
   const plan = (iterations: number | null) => skipDone(onlyShard(planRequests(suite.dataset, suite.variants.length, iterations), shard), done, names);
   const phaseSend = (phase: Phase) => (p: PlannedRequest, info: SendInfo) => send(p, info, phase);
-  const out: LoadOutcome = { model, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
+  const out: LoadOutcome = { model: load.kind, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
   const absorb = (r: LoadResult, warmup = false) => {
     if (warmup) out.warmupStarted += r.started;
     else out.started += r.started;
     out.delayedSends += r.delayed;
     out.maxSendLagMs = Math.max(out.maxSendLagMs, r.maxLagMs);
   };
-  const openLoop = (items: AsyncIterator<PlannedRequest>, stages: RateStage[], maxRequests: number | null, cutMs: number | null, phase: Phase, windowMs?: number) =>
-    runOpenLoop(items, phaseSend(phase), {
-      offsets: until(arrivalOffsets({ stages, arrival: load.arrival, maxRequests, seed: load.seed }), cutMs),
+  const openLoop = (items: AsyncIterator<PlannedRequest>, run: OpenLoopRun, warmup = false) =>
+    runOpenLoop(items, phaseSend({ warmup, step: run.step }), {
+      offsets: until(arrivalOffsets({ stages: run.stages, arrival: load.arrival, maxRequests: run.maxRequests, seed: load.seed }), run.cutMs),
       maxInFlight: load.concurrency,
       stopped,
-      ...(windowMs !== undefined && { windowMs }),
+      ...(run.windowMs !== undefined && { windowMs: run.windowMs }),
     });
 
   // Closed loop: requests wait queued in the executors (see queuedAhead), so each starts as a slot frees;
@@ -90,45 +90,25 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
     }).then((r): LoadResult => ({ ...r, delayed: 0, maxLagMs: 0 }));
 
   if (load.warmup && !stopped()) {
-    const level = warmupLevel(load);
+    const level = model.warmupLevel(load);
     const count = 'requests' in load.warmup ? load.warmup.requests : null;
     const dur = 'durationMs' in load.warmup ? load.warmup.durationMs : null;
     const items = take(plan(null), count)[Symbol.asyncIterator]();
-    const phase = { warmup: true, step: null };
-    if ('rate' in level) absorb(await openLoop(items, [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], count, null, phase), true);
-    else absorb(await closedLoop(items, level.concurrency, dur, phase), true);
+    if ('rate' in level) absorb(await openLoop(items, { stages: [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], maxRequests: count, cutMs: null, step: null }, true), true);
+    else absorb(await closedLoop(items, level.concurrency, dur, { warmup: true, step: null }), true);
   }
   if (stopped()) return out;
 
   const measured = { warmup: false, step: null };
-  const items = () => take(plan(load.iterations), load.requests)[Symbol.asyncIterator]();
-  switch (model) {
-    case 'closed-loop':
-      absorb(await closedLoop(items(), load.concurrency, load.durationMs, measured));
-      break;
-    case 'open-loop':
-    case 'ramping-rate':
-      absorb(await openLoop(items(), rateStagesOf(load), load.requests, load.durationMs, measured));
-      break;
-    case 'ramping-concurrency':
-      absorb(await runRampingConcurrency(items(), phaseSend(measured), {
-        stages: load.stages!.map((s) => ({ from: s.from, to: s.to, durationMs: s.durationMs })),
-        startAt: nowMs(), durationMs: load.durationMs, stopped,
-      }));
-      break;
-    case 'sweep': {
-      // One plan across steps, so rows keep cycling rather than restarting at row 0 every step.
-      const shared = plan(load.iterations)[Symbol.asyncIterator]();
-      const sweep = load.sweep!;
-      for (const [i, rate] of sweepRates(sweep).entries()) {
-        if (stopped()) break;
-        const startAt = nowMs() + 1;
-        const r = await openLoop(shared, [{ rate, to: rate, durationMs: sweep.durationMs }], null, null, { warmup: false, step: i }, sweep.durationMs);
-        absorb(r);
-        out.steps.push({ rate, startAt: r.startAt ?? startAt, endAt: nowMs(), started: r.started, sent: r.inWindow });
-      }
-      break;
-    }
-  }
+  await model.drive(load, {
+    items: () => take(plan(load.iterations), load.requests)[Symbol.asyncIterator](),
+    rows: () => plan(load.iterations)[Symbol.asyncIterator](),
+    openLoop: (items, run) => openLoop(items, run),
+    closedLoop: (items, concurrency, durationMs) => closedLoop(items, concurrency, durationMs, measured),
+    send: phaseSend(measured),
+    stopped,
+    absorb: (r) => absorb(r),
+    step: (run) => out.steps.push(run),
+  });
   return out;
 }

@@ -2,7 +2,7 @@
 // with SIGKILL (or a lost machine) wrote every finished request's line but no report. The manifest
 // keeps the suite as the run used it and its sessions; every figure is counted again from the lines.
 import { join } from 'node:path';
-import { sweepRates } from '../load/model.js';
+import { sweepRates } from '../load/models/sweep.js';
 import { anchorAt } from '../metrics/clock.js';
 import { RunStatsTotal } from '../metrics/run-stats.js';
 import type { Report } from '../report/report-model.js';
@@ -38,7 +38,7 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
   const stats = new RunStatsTotal(anchorAt(origin), names);
   const marks = manifest.sessions ?? [];
   const tally = new SessionTally(marks, origin);
-  const sweep = suite.load.sweep;
+  const sweep = suite.load.kind === 'sweep' ? suite.load.sweep : null;
   let maxLag = 0;
   const steps: { first: number; last: number; started: number; sends: number[] }[] = [];
   const scan = await scanResults(join(dir, RESULTS_FILE), (r) => {

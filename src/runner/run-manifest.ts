@@ -4,9 +4,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { flatSpec, fromFlatSpec, type FlatSpec } from '../load/flat-load.js';
 import { writeFileWhole } from '../report/whole-file.js';
 import { ConfigError } from '../suite/config-error.js';
-import type { Suite } from '../suite/types.js';
+import type { LoadSpec, Suite } from '../suite/types.js';
 import { redactUrl } from '../stackai/url-credentials.js';
 import { maskedHeaders } from '../worker/row-headers.js';
 import type { SessionMark } from './sessions.js';
@@ -46,7 +47,9 @@ export function suiteSettings(suite: Suite): Record<string, string> {
   // Secret-looking header values and a URL's credentials are left out too: no hash of a credential is written.
   const target = { ...rest.target, baseUrl: redactUrl(rest.target.baseUrl), token: undefined, headers: maskedHeaders(rest.target.headers ?? {}) };
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...rest, target })) {
+  // The load in its flat form (no `kind`, other models' keys null), as before the models were a union:
+  // the same suite hashes the same in every version, so a run begun before it can still be resumed.
+  for (const [key, value] of Object.entries({ ...rest, target, load: flatSpec(rest.load) })) {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [sub, v] of Object.entries(value as Record<string, unknown>)) {
         if (v !== undefined) out[`${key}.${sub}`] = sha256(JSON.stringify(v) ?? 'undefined');
@@ -113,6 +116,9 @@ export async function readManifest(dir: string): Promise<RunManifest> {
   try {
     const m = JSON.parse(text) as RunManifest;
     if (m.schemaVersion !== 1 || typeof m.suiteHash !== 'string' || typeof m.settings !== 'object') throw new Error('bad shape');
+    // Written before the load models were a union: its load has no `kind`, the model follows from its fields.
+    const load = m.suiteAsRun?.load as (LoadSpec | FlatSpec) | undefined;
+    if (m.suiteAsRun && load && !('kind' in load)) m.suiteAsRun = { ...m.suiteAsRun, load: fromFlatSpec(load) };
     return m;
   } catch {
     throw new ConfigError(`${MANIFEST_FILE} is damaged`, { file }, 'start a new run instead of resuming this one');

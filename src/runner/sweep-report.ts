@@ -1,6 +1,6 @@
 // Per-step figures of a sweep, its sustainable rate and its verdict: each step's variants summarised and
 // checked against the suite's thresholds (or, without thresholds, an error rate under 1 %).
-import { sustainableRate } from '../load/model.js';
+import { sustainableRate } from '../load/models/sweep.js';
 import type { MetricSummary } from '../metrics/histogram.js';
 import { evaluateThresholds, isHarnessMetric, type ParsedThreshold, type ThresholdResult } from '../metrics/thresholds.js';
 import type { VariantStats } from '../metrics/variant-stats.js';

@@ -81,7 +81,7 @@ function graderTable(): string {
   return [
     '## graders[]',
     '',
-    `Each item of \`graders\`: \`type\` names the grader; \`not-<type>\` inverts it. Every grader also takes ${COMMON_KEYS.filter((k) => k !== 'type').map((k) => `\`${k}\``).join(', ')} (see the README's Graders section for what each grader and these keys do).`,
+    `Each item of \`graders\`: \`type\` names the grader; \`not-<type>\` inverts it. Every grader also takes ${COMMON_KEYS.filter((k) => k !== 'type').map((k) => `\`${k}\``).join(', ')} (see [graders](graders.md) for what each grader and these keys do).`,
     '',
     '| type | required keys | optional keys |',
     '|---|---|---|',

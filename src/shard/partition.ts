@@ -1,7 +1,8 @@
 // Shards: a deterministic 1/N of a run. A (row, iteration) lands in exactly one shard, whatever N is,
 // and all variants of a row stay together so paired comparisons can be made inside a shard.
 import { fnv1a32 } from '../random/fnv1a.js';
-import type { LoadSpec } from '../suite/types.js';
+import type { AnyLoadSpec, Divide } from '../load/models/model-def.js';
+import { modelOf } from '../load/registry.js';
 
 export interface ShardSpec {
   /** 1-based, as in `--shard 2/4`. */
@@ -46,21 +47,26 @@ export function wholeShare(total: number, shard: ShardSpec): number {
   return base + (shard.index <= total % shard.count ? 1 : 0);
 }
 
-/** A shard's part of the load: rates, in-flight counts, request counts and sweep rates divided by N. */
-export function shardLoad(load: LoadSpec, shard: ShardSpec | null): LoadSpec {
+/**
+ * A shard's part of the load: the in-flight count, request counts and a warm-up count here; the model's
+ * own rates, stages and steps by its module (`share`), with the rules of `Divide` below.
+ */
+export function shardLoad<S extends AnyLoadSpec>(load: S, shard: ShardSpec | null): S {
   if (shard === null || shard.count === 1) return load;
-  const n = shard.count;
-  const part = (v: number) => v / n;
-  const slots = (v: number) => (v <= 0 ? 0 : Math.max(1, wholeShare(v, shard)));
   const count = (v: number) => Math.max(1, wholeShare(v, shard));
-  return {
+  const divide: Divide = {
+    rate: (v) => v / shard.count,
+    // A stage at 0 in flight stays 0 (a ramp down to nothing); any other count keeps at least one.
+    slots: (v) => (v <= 0 ? 0 : Math.max(1, wholeShare(v, shard))),
+    count,
+  };
+  const shared: S = {
     ...load,
-    ...shareOf(shard, load),
+    concurrency: shareOf(shard, { concurrency: load.concurrency, rate: null }).concurrency,
     requests: load.requests === null ? null : count(load.requests),
-    stages: load.stages?.map((s) => (s.kind === 'rate' ? { ...s, from: part(s.from), to: part(s.to) } : { ...s, from: slots(s.from), to: slots(s.to) })) ?? null,
-    sweep: load.sweep ? { ...load.sweep, from: part(load.sweep.from), to: part(load.sweep.to), minRate: load.sweep.minRate ? part(load.sweep.minRate) : null } : null,
     warmup: load.warmup && 'requests' in load.warmup ? { requests: count(load.warmup.requests) } : load.warmup,
   };
+  return modelOf(shared).share(shared, divide);
 }
 
 /** Keeps only this shard's (row, iteration) pairs of a plan. */

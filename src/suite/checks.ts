@@ -168,7 +168,7 @@ function checkGraders(s: Suite, ctx: LoadContext): void {
     const problem = checkGraderSpec(spec, { dir: s.dir });
     if (!problem) return;
     const at = problem.key !== undefined && ctx.where.has(['graders', i, problem.key]) ? ctx.where.key(['graders', i, problem.key]) : ctx.where.value(['graders', i]);
-    ctx.errors.push(ctx.src.error(at, `graders[${i}] (${spec.type}): ${problem.message}`, problem.hint ?? 'see the grader reference in the README'));
+    ctx.errors.push(ctx.src.error(at, `graders[${i}] (${spec.type}): ${problem.message}`, problem.hint ?? 'see the grader reference, docs/graders.md'));
     ctx.refused.add(['graders', i]); // its templates and its module are not checked
   });
 }

@@ -2,9 +2,9 @@
 import { relative, sep } from 'node:path';
 
 export interface ConfigErrorLocation {
-  file?: string;
-  line?: number;
-  column?: number;
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
 }
 
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@
 import { ConfigError } from './config-error.js';
 import type { LoadContext } from './load-context.js';
 import { pathLabel, type Path } from './positions.js';
+import { modelOf } from '../load/registry.js';
 import type { LoadSpec } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ export function checkLoadCaps(load: LoadSpec, ctx: LoadContext): void {
     const perShard = shards > 1 ? ` (${fmt(share)} for each of ${shards} shards)` : '';
     const message = `${label} ${fmt(v.value)}${perShard} is over the ${fmt(cap)} ${what} one flowbench process can hold`;
     const n = Math.ceil(v.value / cap);
-    const hint = `shard it: run ${fmt(n)} processes, --shard 1/${n} … --shard ${n}/${n}, each taking 1/${n} of the load, then flowbench merge (README "Scaling out"); or lower ${label}`;
+    const hint = `shard it: run ${fmt(n)} processes, --shard 1/${n} … --shard ${n}/${n}, each taking 1/${n} of the load, then flowbench merge (docs/load-models.md, "Scaling out"); or lower ${label}`;
     ctx.errors.push(v.flag ? new ConfigError(message, {}, hint) : ctx.src.error(ctx.where.value(v.path), message, hint));
   }
 }
@@ -49,18 +50,9 @@ function capped(load: LoadSpec, ctx: LoadContext): Value[] {
   // The in-flight count as given; when only stages set it (their peak), the stages are judged instead.
   if (o.concurrency !== undefined) out.push({ path: [], flag: '--concurrency', value: load.concurrency, kind: 'in-flight' });
   else if (ctx.where.has(['load', 'concurrency'])) out.push({ path: ['load', 'concurrency'], value: load.concurrency, kind: 'in-flight' });
+  // A --rate made the suite an open loop at that rate: the flag is judged, not a line. Otherwise the model's own values.
   if (o.rate !== undefined) out.push({ path: [], flag: '--rate', value: o.rate, kind: 'rate' });
-  else if (load.rate !== null) out.push({ path: ['load', 'rate'], value: load.rate, kind: 'rate' });
-  for (const [i, s] of (load.stages ?? []).entries()) {
-    const key = s.kind === 'rate' ? 'rate' : 'concurrency';
-    const kind = s.kind === 'rate' ? 'rate' : 'in-flight';
-    const top = s.to > s.from ? 'to' : key;
-    out.push({ path: ['load', 'stages', i, top], value: Math.max(s.from, s.to), kind });
-  }
-  if (load.sweep) {
-    const top = load.sweep.to >= load.sweep.from ? 'to' : 'from';
-    out.push({ path: ['load', 'sweep', top], value: Math.max(load.sweep.from, load.sweep.to), kind: 'rate' });
-  }
+  else out.push(...modelOf(load).limits(load));
   return out.filter((v) => v.flag !== undefined || !ctx.refused.has(v.path));
 }
 

@@ -9,7 +9,7 @@ import type { LoadContext } from './load-context.js';
 import { normalise } from './normalise.js';
 import { applyOverrides } from './overrides.js';
 import { walkSuite } from './schema-walk.js';
-import { SUITE_SCHEMA } from './suite-schema.js';
+import { suiteSchema } from './suite-schema.js';
 import type { Suite, SuiteOverrides } from './types.js';
 import { YamlSource } from '../yaml/yaml-source.js';
 
@@ -36,7 +36,7 @@ export async function loadSuite(file: string, opts: LoadSuiteOptions = {}): Prom
     tooBigHint: 'check the path is a suite; rows go in the dataset file (dataset.path), not in the suite',
   });
   const env = opts.env ?? process.env;
-  const walked = walkSuite(src, SUITE_SCHEMA, env);
+  const walked = walkSuite(src, suiteSchema(), env);
   const ctx: LoadContext = {
     src, where: walked.where, env, overrides: opts.overrides ?? {}, variantIndex: new Map(), errors: walked.errors, refused: walked.refused,
   };

@@ -2,7 +2,8 @@
 import { closestKey } from '../text/closest-key.js';
 import { ConfigError } from './config-error.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
-import { OPEN_LOOP_DEFAULT_CAP } from './load-spec.js';
+import { OPEN_LOOP_DEFAULT_CAP } from '../load/models/open-loop.js';
+import { modelOf, sharedSettings } from '../load/registry.js';
 import { MODES } from './suite-schema.js';
 import type { Suite, SuiteOverrides } from './types.js';
 
@@ -15,18 +16,17 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
   if (o.baseUrl !== undefined) s.target.baseUrl = o.baseUrl.replace(/\/+$/, '');
   if (o.concurrency !== undefined) {
     if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw flagError('--concurrency', 'an integer >= 1', o.concurrency, '8');
-    s.load.concurrency = o.concurrency;
     // A constant concurrency from the command line replaces concurrency ramps.
-    if (s.load.stages?.[0]?.kind === 'concurrency') s.load.stages = null;
+    if (s.load.kind === 'ramping-concurrency') s.load = { ...sharedSettings(s.load), kind: 'closed-loop' };
+    s.load.concurrency = o.concurrency;
   }
   if (o.rate !== undefined) {
     if (!Number.isFinite(o.rate) || o.rate <= 0) throw flagError('--rate', 'a number > 0 (requests per second)', o.rate, '5');
-    const wasOpen = s.load.rate !== null || s.load.sweep !== null || s.load.stages?.[0]?.kind === 'rate';
+    // --rate makes any suite an open loop at that rate: the model's own settings (stages, sweep) go.
+    const wasOpen = modelOf(s.load).openLoop;
+    s.load = { ...sharedSettings(s.load), kind: 'open-loop', rate: o.rate };
     // A closed-loop suite's concurrency meant "in flight", not a cap: use the open-loop default cap.
     if (!wasOpen && o.concurrency === undefined) s.load.concurrency = OPEN_LOOP_DEFAULT_CAP;
-    s.load.rate = o.rate;
-    s.load.stages = null;
-    s.load.sweep = null;
   }
   if (o.arrival !== undefined) {
     if (o.arrival !== 'constant' && o.arrival !== 'poisson') throw flagError('--arrival', 'constant or poisson', o.arrival, 'poisson');

@@ -1,5 +1,6 @@
 // The one list of suite keys, their types, ranges and defaults (DESIGN §2); the walker validates against it
 // and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
+import { modelFields } from '../load/registry.js';
 import { DURATION_FORMS } from './duration.js';
 
 export type SchemaType =
@@ -55,26 +56,39 @@ const grader: SchemaType = {
   extra: { kind: 'any' },
 };
 
-const LOAD_STAGE: SchemaType = {
-  kind: 'object',
-  fields: {
-    rate: { type: { kind: 'number', min: 0 }, doc: 'Arrival rate at the stage start, requests/s.' },
-    concurrency: { type: { kind: 'integer', min: 0 }, doc: 'Requests in flight at the stage start.' },
-    to: { type: { kind: 'number', min: 0 }, doc: 'Value at the stage end (default: no change).' },
-    duration: { type: { kind: 'duration' }, required: true, doc: 'Stage length.' },
-  },
-};
+/**
+ * The `load:` section: the keys every model shares, and each model's own (src/load/models/, through the
+ * registry), so a registered model's keys are known to every suite loaded after it.
+ */
+function loadSection(): SchemaType {
+  // The order the reference and the "known keys here" hints have always listed: the models' own keys
+  // after `requests`, except the constant rate, listed before the arrivals it shapes.
+  const { rate, ...own } = modelFields();
+  return {
+    kind: 'object',
+    fields: {
+      concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
+      iterations: { type: { kind: 'integer', min: 1 }, doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).' },
+      duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
+      ...(rate && { rate }),
+      arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
+      requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
+      ...own,
+      warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Requests (a count) or a duration sent first and excluded from statistics.' },
+      grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
+      stall_threshold: { type: { kind: 'duration' }, default: '20ms', doc: 'A gap in a request thread\'s event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).' },
+      seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
+      timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
+      retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
+      connect_timeout: { type: { kind: 'duration' }, default: '10s', doc: 'Time allowed to open a connection (TCP + TLS).' },
+      first_byte_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Stream modes: time allowed from send to the response headers.' },
+      idle_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Time allowed with no frame or keep-alive line once the response began.' },
+      retry_partial: { type: { kind: 'boolean' }, default: false, doc: 'Also retry a stream that failed after content began (reset, early end, timeout).' },
+    },
+  };
+}
 
-const SWEEP: SchemaType = {
-  kind: 'object',
-  fields: {
-    from: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'First rate, requests/s.' },
-    to: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'Last rate, requests/s.' },
-    steps: { type: { kind: 'integer', min: 2 }, default: 5, doc: 'Number of rates (evenly spaced).' },
-    duration: { type: { kind: 'duration' }, required: true, doc: 'Length of each step.' },
-    min_rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Requests/s the sustainable rate must reach for the sweep to pass (exit 0); default: any sustainable rate passes.' },
-  },
-};
+const loadField = (): FieldSchema => ({ doc: 'Load shape.', type: loadSection() });
 
 export const SUITE_SCHEMA: SchemaType = {
   kind: 'object',
@@ -131,32 +145,7 @@ export const SUITE_SCHEMA: SchemaType = {
     },
     output: str('The output key that is "the answer".', { default: 'out-0' }),
     variants: { type: { kind: 'list', items: variant, minItems: 1 }, default: DEFAULT_VARIANTS, doc: 'Flow versions to run, each over every row.' },
-    load: {
-      doc: 'Load shape.',
-      type: {
-        kind: 'object',
-        fields: {
-          concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
-          iterations: { type: { kind: 'integer', min: 1 }, doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).' },
-          duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
-          rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Open loop: requests per second.' },
-          arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
-          requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
-          stages: { type: { kind: 'list', items: LOAD_STAGE, minItems: 1 }, doc: 'Ramps: [{rate, to, duration}] or [{concurrency, to, duration}].' },
-          sweep: { type: SWEEP, default: null, doc: 'Open-loop rates from `from` to `to` in `steps` steps of `duration` each.' },
-          warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Requests (a count) or a duration sent first and excluded from statistics.' },
-          grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
-          stall_threshold: { type: { kind: 'duration' }, default: '20ms', doc: 'A gap in a request thread\'s event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).' },
-          seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
-          timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
-          retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
-          connect_timeout: { type: { kind: 'duration' }, default: '10s', doc: 'Time allowed to open a connection (TCP + TLS).' },
-          first_byte_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Stream modes: time allowed from send to the response headers.' },
-          idle_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Time allowed with no frame or keep-alive line once the response began.' },
-          retry_partial: { type: { kind: 'boolean' }, default: false, doc: 'Also retry a stream that failed after content began (reset, early end, timeout).' },
-        },
-      },
-    },
+    load: loadField(),
     metadata: {
       doc: 'true/false, or { fields: {name: dotted.path}, output_tokens: dotted.path, input_tokens: dotted.path } (fetch the run metadata, aggregate those paths, read token usage there).',
       default: false,
@@ -219,6 +208,12 @@ export const SUITE_SCHEMA: SchemaType = {
     },
   },
 };
+
+/** The whole suite's schema with the load models registered now (SUITE_SCHEMA has the built-in ones). */
+export function suiteSchema(): SchemaType {
+  if (SUITE_SCHEMA.kind !== 'object') return SUITE_SCHEMA;
+  return { ...SUITE_SCHEMA, fields: { ...SUITE_SCHEMA.fields, load: loadField() } };
+}
 
 /** "an integer >= 1", "one of run | stream | sso-stream", …: what an error message says was expected. */
 export function describeType(t: SchemaType): string {

@@ -1,4 +1,5 @@
 // The validated, normalised suite that every later stage reads. The loader is the only producer.
+import type { LoadSpec } from '../load/registry.js';
 import type { Mode, StreamOptions } from '../stackai/types.js';
 
 export interface TargetSpec {
@@ -34,23 +35,24 @@ export interface VariantSpec {
   verbose?: boolean;
 }
 
-export interface LoadSpec {
+/**
+ * What every load model shares: the in-flight count (or cap), when to stop, warm-up, and how each request
+ * is timed and retried. A model's own settings are on its member of `LoadSpec` (src/load/models/).
+ */
+export interface LoadBase {
   /** Closed loop: requests in flight; open loop (rate, rate stages, sweep): the in-flight cap. */
   concurrency: number;
   /** Passes over the dataset; null = cycle the rows until the duration, request count or stages end. */
   iterations: number | null;
-  /** Stop starting new requests after this many ms (null: no time limit). */
+  /** Stop starting new requests after this many ms (null: no time limit). A sweep's steps have their own. */
   durationMs: number | null;
-  /** Open loop requests per second (null = no constant rate: closed loop, stages or sweep). */
-  rate: number | null;
-  /** Open loop inter-arrival times: evenly spaced, or exponential (a Poisson process). */
+  /**
+   * Inter-arrival times of the models that send at a rate (and of a warm-up at a rate): evenly spaced, or
+   * exponential (a Poisson process). Kept on every model: `--rate` can turn any suite into an open loop.
+   */
   arrival: 'constant' | 'poisson';
-  /** Stop after this many (measured) requests; null = no count limit. */
+  /** Stop after this many (measured) requests; null = no count limit. A sweep is not cut by it. */
   requests: number | null;
-  /** Ramping stages: all of one kind (rate = ramping arrival rate, concurrency = ramping in-flight). */
-  stages: LoadStage[] | null;
-  /** Successive open-loop rates; the report gives per-step figures and the sustainable rate. */
-  sweep: SweepSpec | null;
   /** Requests sent first and excluded from statistics (kept in results.jsonl with warmup: true). */
   warmup: { requests: number } | { durationMs: number } | null;
   /** After Ctrl-C: how long in-flight requests may still finish, ms. */
@@ -72,6 +74,9 @@ export interface LoadSpec {
   /** Also retry streams that failed after content began. */
   retryPartial?: boolean;
 }
+
+/** The suite's load: one member per model, told apart by `kind` (the union is the registry's, src/load/registry.ts). */
+export type { LoadSpec };
 
 export interface LoadStage {
   kind: 'rate' | 'concurrency';

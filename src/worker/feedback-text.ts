@@ -15,7 +15,7 @@ export interface FeedbackVars {
   expected?: string | null;
 }
 
-/** Every variable a feedback template may use, with what it holds (the README lists these). */
+/** Every variable a feedback template may use, with what it holds (docs/graders.md lists these). */
 export const FEEDBACK_VARIABLES: Readonly<Record<string, string>> = {
   verdict: 'PASS or FAIL',
   score: 'the row\'s weighted score, 0.00..1.00 (n/a without graders)',

@@ -210,7 +210,11 @@ export async function startPool(
       restarts[lane.index]!++;
       open(lane.index);
     }
-    for (const p of unsent) dispatch({ ...p.task, hold: undefined } as WireTask, p.hold, p);
+    // Re-dispatched without the dead lane's hold: dispatch gives each task its new lane's share.
+    for (const p of unsent) {
+      const { hold: _deadLanes, ...task } = p.task;
+      dispatch(task, p.hold, p);
+    }
   };
 
   const flush = (lane: Lane) => {

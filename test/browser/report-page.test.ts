@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fmtMs, fmtNum } from '../../src/report/html/page/dom.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { artifactPath, launchChromium } from './chromium.js';
 
@@ -48,6 +49,38 @@ async function seriesPixels(page: Page, colors: [number, number, number][]): Pro
     }
     return { title: box.getAttribute('data-chart') ?? '', counts };
   }), colors);
+}
+
+/** A uPlot chart's legend (label → value shown) with the cursor at `fraction` of its plot's width. */
+async function legendAt(page: Page, chart: string, fraction: number): Promise<Record<string, string>> {
+  const box = page.locator(`.chart[data-chart^="${chart}"]`);
+  await box.scrollIntoViewIfNeeded();
+  const over = (await box.locator('.u-over').boundingBox())!;
+  await page.mouse.move(over.x + over.width * fraction, over.y + over.height / 2);
+  return Object.fromEntries(await box.locator('tr.u-series').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('.u-label')?.textContent ?? '', r.querySelector('.u-value')?.textContent ?? ''])));
+}
+
+interface Bucket { variant: string; t: number; widthS: number; completed: number; inFlight: number; outputTokens: number; latencyP50Ms: number | null; latencyP99Ms: number | null }
+
+/** The timeline charts show report.json's buckets: hovering each bucket shows its figures in the legends. */
+async function expectTimelineOf(page: Page, timeline: Bucket[]): Promise<void> {
+  const ts = [...new Set(timeline.map((b) => b.t))];
+  const width = timeline[0]!.widthS;
+  const span = ts[ts.length - 1]! + width - ts[0]!;
+  for (const t of ts) {
+    const at = (t + width * 0.3 - ts[0]!) / span; // the cursor snaps to the nearest bucket start: this one
+    const load = await legendAt(page, 'Throughput (req/s) and requests in flight', at);
+    const latency = await legendAt(page, 'Latency p50 / p99 over time', at);
+    const tokens = await legendAt(page, 'Output tokens per second over time', at);
+    expect(load.time).toBe(`${t}s`);
+    for (const b of timeline.filter((x) => x.t === t)) {
+      expect(Number(load[`${b.variant} req/s`]!.replace(/,/g, '')), `${b.variant} at ${t}s`).toBeCloseTo(b.completed / width, 2);
+      expect(Number(load[`${b.variant} in flight`])).toBe(b.inFlight);
+      expect([latency[`${b.variant} p50`], latency[`${b.variant} p99`]]).toEqual([fmtMs(b.latencyP50Ms), fmtMs(b.latencyP99Ms)]);
+      expect(tokens[b.variant]).toBe(`${fmtNum(Math.round((b.outputTokens / width) * 1000) / 1000)} tokens/s`);
+    }
+  }
 }
 
 const matching = (page: Page) => page.getAttribute('#rows-table', 'data-matching').then(Number);
@@ -109,6 +142,10 @@ describe('report.html of a demo run', () => {
     expect(found).toBeLessThan(all);
     await page.fill('#row-search', '');
     await page.waitForFunction((n) => Number(document.querySelector('#rows-table')!.getAttribute('data-matching')) === n, all);
+
+    const timeline = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8')).timeline as Bucket[];
+    expect(timeline.some((b) => b.latencyP50Ms !== null && b.outputTokens > 0)).toBe(true);
+    await expectTimelineOf(page, timeline);
 
     await page.screenshot({ path: artifactPath('report-demo.png'), fullPage: true });
     expect(problems).toEqual([]);

@@ -47,7 +47,7 @@ describe('load caps: over what one process holds is exit 2, at the line, with a 
       expect(Date.now() - t0).toBeLessThan(FAST_MS);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
-      expect(r.stderr).toMatch(/fix: shard it: run [\d,]+ processes, --shard 1\/\d+ … .*README "Scaling out"/);
+      expect(r.stderr).toMatch(/fix: shard it: run [\d,]+ processes, --shard 1\/\d+ … .*docs\/load-models\.md, "Scaling out"/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   }, 60_000);

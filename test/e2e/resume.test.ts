@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 import { FAULT_FLOWS, question } from '../faults/helpers.js';
+import { expectedTimeline } from '../helpers/timeline-oracle.js';
 
 interface Line { variant: string; row: number; iteration: number; ok: boolean; warmup?: boolean }
 interface Session { startedAt: string; finishedAt: string; requests: number; activeMs: number }
 interface Report {
   partial: boolean; suiteHash: string; load: { abandoned: number }; variants: Array<{ name: string; requests: number; ok: number; errors: number; rps: number | null }>;
-  resumed?: boolean; sessions?: Session[]; durationMs: number; startedAt: string; timeline: Array<{ t: number; sent: number }>; verdict: string;
+  resumed?: boolean; sessions?: Session[]; durationMs: number; startedAt: string; timeline: Array<{ t: number; sent: number; variant: string }>; verdict: string;
 }
 
 const ROWS = 24;
@@ -100,6 +101,8 @@ describe('kill -9, then --resume', () => {
     expect(partial.verdict).toBe('fail');
     expect(partial.variants.reduce((a, v) => a + v.requests, 0)).toBe(before.filter((l) => !l.warmup).length);
     expect(partial.timeline.reduce((a, b) => a + b.sent, 0)).toBe(before.length);
+    // Rebuilt with the run's own timeline module: per variant, the counts and percentiles of the lines.
+    expect(partial.timeline).toEqual(expectedTimeline(before as any[], ['published', 'draft']));
     expect(partial.sessions).toHaveLength(1);
     expect(partial.resumed).toBe(false);
     expect(partial.sessions![0]!.requests).toBe(before.length);
@@ -122,6 +125,9 @@ describe('kill -9, then --resume', () => {
     expect(Date.parse(report.sessions![1]!.startedAt)).toBeGreaterThan(Date.parse(report.sessions![0]!.finishedAt));
     expect(report.durationMs).toBe(report.sessions!.reduce((a, x) => a + x.activeMs, 0));
     expect(report.timeline.reduce((a, b) => a + b.sent, 0)).toBe(ROWS * 2);
+    // The seconds kept (those while a session ran) hold exactly what every line of both sessions says.
+    const kept = new Set(report.timeline.map((b) => b.t));
+    expect(report.timeline).toEqual(expectedTimeline(readJsonl<any>(results), ['published', 'draft'], { keep: (t) => kept.has(t) }));
     for (const v of report.variants) expect(v.rps! * (report.durationMs / 1000)).toBeCloseTo(v.ok, 0);
 
     // Resuming a finished run sends nothing and changes nothing but adds an empty session.

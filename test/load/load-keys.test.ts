@@ -18,13 +18,13 @@ const load = (yaml: string, overrides: SuiteOverrides = {}) => loadSuite(suiteFi
 
 describe('load section', () => {
   it.each([
-    ['  concurrency: 3', { concurrency: 3, iterations: 1, rate: null }],
-    ['  rate: 5', { concurrency: 1000, iterations: 1, rate: 5, arrival: 'constant' }],
+    ['  concurrency: 3', { kind: 'closed-loop', concurrency: 3, iterations: 1 }],
+    ['  rate: 5', { kind: 'open-loop', concurrency: 1000, iterations: 1, rate: 5, arrival: 'constant' }],
     ['  rate: 5\n  duration: 10s', { iterations: null, durationMs: 10_000 }],
     ['  rate: 5\n  arrival: poisson\n  requests: 40\n  concurrency: 8', { concurrency: 8, arrival: 'poisson', requests: 40, iterations: null }],
-    ['  stages:\n    - { rate: 1, to: 20, duration: 60s }\n    - { rate: 20, duration: 2m }', { stages: [{ kind: 'rate', from: 1, to: 20, durationMs: 60_000 }, { kind: 'rate', from: 20, to: 20, durationMs: 120_000 }], concurrency: 1000 }],
-    ['  stages:\n    - { concurrency: 2, to: 12, duration: 30s }', { stages: [{ kind: 'concurrency', from: 2, to: 12, durationMs: 30_000 }], concurrency: 12 }],
-    ['  sweep: { from: 5, to: 50, duration: 20s }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: null }, iterations: null }],
+    ['  stages:\n    - { rate: 1, to: 20, duration: 60s }\n    - { rate: 20, duration: 2m }', { kind: 'ramping-rate', stages: [{ from: 1, to: 20, durationMs: 60_000 }, { from: 20, to: 20, durationMs: 120_000 }], concurrency: 1000 }],
+    ['  stages:\n    - { concurrency: 2, to: 12, duration: 30s }', { kind: 'ramping-concurrency', stages: [{ from: 2, to: 12, durationMs: 30_000 }], concurrency: 12 }],
+    ['  sweep: { from: 5, to: 50, duration: 20s }', { kind: 'sweep', sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: null }, iterations: null }],
     ['  sweep: { from: 5, to: 50, duration: 20s, min_rate: 20 }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: 20 } }],
     ['  warmup: 20', { warmup: { requests: 20 } }],
     ['  warmup: 10s\n  grace: 1s', { warmup: { durationMs: 10_000 }, graceMs: 1000 }],
@@ -51,9 +51,14 @@ describe('load section', () => {
   });
 
   it('flags: --rate replaces stages and a closed-loop concurrency, --concurrency caps it, --duration cycles rows', async () => {
-    expect(await load('  concurrency: 3', { rate: 10 })).toMatchObject({ rate: 10, concurrency: 1000 });
+    expect(await load('  concurrency: 3', { rate: 10 })).toMatchObject({ kind: 'open-loop', rate: 10, concurrency: 1000 });
     expect(await load('  concurrency: 3', { rate: 10, concurrency: 2 })).toMatchObject({ rate: 10, concurrency: 2 });
-    expect(await load('  stages: [{ rate: 1, to: 5, duration: 1s }]', { rate: 3 })).toMatchObject({ rate: 3, stages: null });
+    expect(await load('  stages: [{ rate: 1, to: 5, duration: 1s }]', { rate: 3 })).toEqual(expect.objectContaining({ kind: 'open-loop', rate: 3 }));
+    expect(await load('  stages: [{ rate: 1, to: 5, duration: 1s }]', { rate: 3 })).not.toHaveProperty('stages');
+    expect(await load('  sweep: { from: 1, to: 2, duration: 1s }', { rate: 3 })).not.toHaveProperty('sweep');
+    // --concurrency replaces concurrency ramps with a closed loop, but only caps a rate ramp.
+    expect(await load('  stages: [{ concurrency: 1, to: 5, duration: 1s }]', { concurrency: 2 })).toMatchObject({ kind: 'closed-loop', concurrency: 2 });
+    expect(await load('  stages: [{ rate: 1, to: 5, duration: 1s }]', { concurrency: 2 })).toMatchObject({ kind: 'ramping-rate', concurrency: 2 });
     expect(await load('  concurrency: 3', { duration: '5s' })).toMatchObject({ durationMs: 5000, iterations: null });
     expect(await load('  rate: 2', { arrival: 'poisson', requests: 9 })).toMatchObject({ arrival: 'poisson', requests: 9 });
     await expect(load('  rate: 2', { arrival: 'uniform' })).rejects.toThrow(/--arrival must be constant or poisson/);

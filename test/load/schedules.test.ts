@@ -1,9 +1,10 @@
 // Schedules as pure functions: table-driven, no timers.
 import { describe, expect, it } from 'vitest';
-import { loadModel, rateStagesOf, sustainableRate, sweepRates, warmupLevel } from '../../src/load/model.js';
+import { sustainableRate, sweepRates } from '../../src/load/models/sweep.js';
+import { modelOf, type LoadSpec } from '../../src/load/registry.js';
 import { concurrencyAt } from '../../src/load/ramping-concurrency.js';
 import { arrivalOffsets, offsetForArrivals, profileLengthMs, type RateStage } from '../../src/load/rate-profile.js';
-import type { LoadSpec } from '../../src/suite/types.js';
+import type { LoadBase } from '../../src/suite/types.js';
 
 const constant = (rate: number, durationMs: number): RateStage => ({ rate, to: rate, durationMs });
 const ramp = (rate: number, to: number, durationMs: number): RateStage => ({ rate, to, durationMs });
@@ -113,23 +114,11 @@ describe('ramping concurrency', () => {
 });
 
 describe('load models from the suite', () => {
-  const base: LoadSpec = {
-    concurrency: 4, iterations: 1, durationMs: null, rate: null, arrival: 'constant', requests: null, stages: null, sweep: null,
-    warmup: null, graceMs: 5000, seed: 1, timeoutMs: 60_000, retries: 2,
+  const base: LoadBase = {
+    concurrency: 4, iterations: 1, durationMs: null, arrival: 'constant', requests: null,
+    warmup: null, graceMs: 5000, stallMs: 20, seed: 1, timeoutMs: 60_000, retries: 2,
   };
-  it.each([
-    [{}, 'closed-loop'],
-    [{ rate: 5 }, 'open-loop'],
-    [{ stages: [{ kind: 'rate', from: 1, to: 5, durationMs: 1000 }] }, 'ramping-rate'],
-    [{ stages: [{ kind: 'concurrency', from: 1, to: 5, durationMs: 1000 }] }, 'ramping-concurrency'],
-    [{ sweep: { from: 1, to: 5, steps: 3, durationMs: 1000 } }, 'sweep'],
-  ] as const)('%j is %s', (patch, model) => {
-    expect(loadModel({ ...base, ...(patch as Partial<LoadSpec>) })).toBe(model);
-  });
-  it('a constant rate is one stage, open-ended without a duration', () => {
-    expect(rateStagesOf({ ...base, rate: 5 })).toEqual([{ rate: 5, to: 5, durationMs: Infinity }]);
-    expect(rateStagesOf({ ...base, rate: 5, durationMs: 3000 })).toEqual([{ rate: 5, to: 5, durationMs: 3000 }]);
-  });
+  const warmupLevel = (spec: LoadSpec) => modelOf(spec).warmupLevel(spec);
   it('sweep rates are evenly spaced, ends included', () => {
     expect(sweepRates({ from: 10, to: 50, steps: 5 })).toEqual([10, 20, 30, 40, 50]);
     expect(sweepRates({ from: 1, to: 2, steps: 4 })).toEqual([1, 1.333, 1.667, 2]);
@@ -142,8 +131,11 @@ describe('load models from the suite', () => {
     expect(sustainableRate(steps)).toBe(want);
   });
   it('warm-up runs at the model\'s first level', () => {
-    expect(warmupLevel({ ...base, rate: 7 })).toEqual({ rate: 7 });
-    expect(warmupLevel({ ...base, concurrency: 3 })).toEqual({ concurrency: 3 });
-    expect(warmupLevel({ ...base, sweep: { from: 2, to: 9, steps: 2, durationMs: 1 } })).toEqual({ rate: 2 });
+    expect(warmupLevel({ ...base, kind: 'open-loop', rate: 7 })).toEqual({ rate: 7 });
+    expect(warmupLevel({ ...base, kind: 'closed-loop', concurrency: 3 })).toEqual({ concurrency: 3 });
+    expect(warmupLevel({ ...base, kind: 'sweep', sweep: { from: 2, to: 9, steps: 2, durationMs: 1, minRate: null } })).toEqual({ rate: 2 });
+    // A ramp that starts at zero warms up at its end level; never at zero.
+    expect(warmupLevel({ ...base, kind: 'ramping-rate', stages: [{ from: 0, to: 6, durationMs: 1 }] })).toEqual({ rate: 6 });
+    expect(warmupLevel({ ...base, kind: 'ramping-concurrency', stages: [{ from: 0, to: 0, durationMs: 1 }] })).toEqual({ concurrency: 1 });
   });
 });

@@ -71,26 +71,29 @@ describe('timeline', () => {
     t.add(record({ scheduled: 2100, end: 2600 }), 0);
     t.flush(10, true);
     const b = t.buckets();
-    expect(b.map((x) => [x.t, x.sent, x.completed, x.failed, x.inFlight])).toEqual([
-      [1, 3, 1, 0, 2],
-      [2, 1, 1, 1, 1],
-      [3, 0, 1, 0, 0],
+    expect(b.map((x) => [x.variant, x.t, x.sent, x.completed, x.failed, x.inFlight])).toEqual([
+      ['a', 1, 2, 1, 0, 1], ['b', 1, 1, 0, 0, 1],
+      ['a', 2, 1, 1, 1, 0], ['b', 2, 0, 0, 0, 1],
+      ['a', 3, 0, 0, 0, 0], ['b', 3, 0, 1, 0, 0],
     ]);
     expect(b[0]!.latencyP50Ms).toBeCloseTo(400, 0);
     expect(b[0]!.ttftP99Ms).toBeCloseTo(100, 0);
-    expect(b[2]!.latencyP99Ms).toBeCloseTo(1900, -1);
+    expect(b[1]!.latencyP50Ms).toBeNull(); // b's request ends in second 3
+    expect(b[5]!.latencyP99Ms).toBeCloseTo(1900, -1);
     const logs = t.hlogTexts();
     expect(logs.map((l) => l.variant)).toEqual(['a', 'b']);
     expect(logs[0]!.text).toMatch(/Histogram log format version/);
     expect(logs[0]!.text).toMatch(/^Tag=latency,1\.000,1\.000,400\.\d+,HISTF/m);
     expect(logs[1]!.text).toMatch(/^Tag=latency,3\.000,1\.000,1900\.\d+,HISTF/m);
   });
-  it('keeps only recent buckets open: older ones are closed by flush', () => {
+  it('closes old seconds into the .hlog on flush, and reads the percentiles of open ones live', () => {
     const t = new Timeline({ monoMs: 0, epochMs: 0 }, ['a']);
     t.add(record({ scheduled: 0, end: 500 }), 0);
     t.flush(2);
-    expect(t.buckets()[0]!.latencyP50Ms).toBeNull(); // still open
+    expect(t.buckets()[0]!.latencyP50Ms).toBeCloseTo(500, 0); // still open
+    expect(t.hlogTexts()[0]!.text).not.toMatch(/^Tag=latency/m);
     t.flush(4);
+    expect(t.hlogTexts()[0]!.text).toMatch(/^Tag=latency,0\.000,1\.000,500\.\d+,HISTF/m);
     expect(t.buckets()[0]!.latencyP50Ms).toBeCloseTo(500, 0);
   });
 });

@@ -43,20 +43,26 @@ describe('timeline merge', () => {
     }
   });
 
-  it('a delta for a second already closed adds its counts only', () => {
+  it('a delta for a second already closed reopens it: its percentiles and .hlog count the late result', () => {
     const [s] = randomSamples(40, 'closed', { variants: 1 }).filter((x) => x.record.ok && !x.env.warmup);
     const r = s!.record;
+    const late = { ...r, latencyMs: r.latencyMs * 50 };
     const t = new Timeline(anchor, ['a']);
     t.add(r, 0);
     t.flush(1e6);
-    const before = t.buckets().find((b) => b.t === Math.floor(r.timestamps.end / 1000))!;
+    t.flush(1e6); // closed now: its histograms are .hlog lines
+    expect(t.hlogTexts()[0]!.text.match(/^Tag=latency/gm)).toHaveLength(1);
     const shard = new TimelineShard();
-    shard.add({ ...r, latencyMs: r.latencyMs * 50 }, 0);
+    shard.add(late, 0);
     t.merge(shard.take());
     t.flush(0, true);
-    const after = t.buckets().find((b) => b.t === before.t)!;
-    expect(after.completed).toBe(before.completed + 1);
-    expect(after.latencyP99Ms).toBe(before.latencyP99Ms);
+    const both = new Timeline(anchor, ['a']);
+    both.add(r, 0);
+    both.add(late, 0);
+    both.flush(0, true);
+    expect(t.buckets()).toEqual(both.buckets());
+    const e = Math.floor(r.timestamps.end / 1000);
+    expect(t.buckets().find((b) => b.t === e)).toMatchObject({ completed: 2 });
     expect(t.hlogTexts()[0]!.text.match(/^Tag=latency/gm)).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 // The per-request plots' series (plot-data.ts) from hand-made results, value by value: scatter points,
-// inter-token gaps by token position, output tokens per second, and the sampling of large runs.
+// inter-token gaps by token position, and the sampling of large runs (tokens per second is the
+// run's timeline: test/metrics/timeline.test.ts).
 import { describe, expect, it } from 'vitest';
 import { ITL_POSITIONS, PLOT_SAMPLE, PlotBuilder, StrideSample, inputChars } from '../../src/report/html/plot-data.js';
 import { result } from './fixtures.js';
@@ -84,17 +85,11 @@ describe('PlotBuilder', () => {
     expect(itl.series[0]!.n.reduce((s, n) => s + n, 0)).toBe(300);
   });
 
-  it('spreads output tokens over the content frames, per second', () => {
-    // a row 0: 3 tokens, frames all in second 0; a row 1: 4 tokens, one frame in second 0, three in second 1.
-    expect(build().tokensPerSecond).toEqual({ bucketMs: 1000, t: [0, 1], series: [{ variant: 'a', tps: [4, 3] }, { variant: 'b', tps: [2, 0] }] });
-  });
-
-  it('counts a result without content frames at its end, and caps the positions kept per result', () => {
+  it('caps the positions kept per result', () => {
     const b = new PlotBuilder(['a']);
     b.add(result({ outputTokens: tokens(6), timestamps: { contentFrames: [], end: 2500 } }));
     b.add(result({ outputTokens: tokens(1), timestamps: { contentFrames: Array.from({ length: ITL_POSITIONS + 50 }, (_, i) => i / 100), end: 101 } }));
     const p = b.build();
-    expect(p.tokensPerSecond!.series[0]!.tps).toEqual([1, 0, 6]);
     expect(p.itl!.series[0]!.n.reduce((s, n) => s + n, 0)).toBe(ITL_POSITIONS - 1);
   });
 
@@ -105,7 +100,5 @@ describe('PlotBuilder', () => {
     const p = b.build();
     expect(p.sample).toEqual([{ variant: 'a', results: n, kept: Math.ceil(n / 4), every: 4 }]);
     expect(p.latencyByOutputTokens[0]!.x.slice(0, 3)).toEqual([0, 4, 8]);
-    // Every result still counts towards tokens per second: 0 + 1 + … + (n − 1) tokens, all in second 0.
-    expect(p.tokensPerSecond!.series[0]!.tps).toEqual([(n * (n - 1)) / 2]);
   });
 });

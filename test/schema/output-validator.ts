@@ -1,20 +1,54 @@
 // Checks report.json and results.jsonl against schema/report.schema.json and schema/result.schema.json.
 // test/helpers/cli.ts runs it after every CLI call of the test suite, on the files that call wrote, so
 // every run, merge, resume and rebuild the suite makes is checked against the published contract.
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+
+// strict, except that the generator writes `type: [..]` unions (a Record<string, number | string>).
+const OPTIONS: Options = { strict: true, allowUnionTypes: true, allErrors: true };
+
+/**
+ * Compiled validators are kept as standalone code (Ajv's own, for these options) under node_modules/.cache,
+ * named by a hash of the schema, the options and Ajv's version: compiling the two schemas costs ~350 ms of
+ * CPU, and every test file that runs the CLI needs them (each file runs in a process of its own).
+ */
+const CACHE = join(ROOT, 'node_modules/.cache/flowbench-test');
+
+function compileCached(file: string): ValidateFunction {
+  const text = readFileSync(join(ROOT, 'schema', file), 'utf8');
+  const version = (require('ajv/package.json') as { version: string }).version;
+  const key = createHash('sha256').update(`${version}\0${JSON.stringify(OPTIONS)}\0${text}`).digest('hex').slice(0, 20);
+  const cached = join(CACHE, `${file.replace(/\.json$/, '')}-${key}.cjs`);
+  try {
+    return require(cached) as ValidateFunction;
+  } catch {
+    // Not cached yet (or unreadable): compile, use, and keep the code for the next file.
+  }
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvClass, fn: ValidateFunction) => string }).default;
+  const ajv = new Ajv({ ...OPTIONS, code: { source: true } });
+  const validate = ajv.compile(JSON.parse(text) as object);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, standaloneCode(ajv, validate));
+    renameSync(tmp, cached); // whole or not at all: other test files may read it at once
+  } catch {
+    // A cache that cannot be written only costs the next file the compile.
+  }
+  return validate;
+}
 
 let compiled: { report: ValidateFunction; result: ValidateFunction } | null = null;
 
 function validators(): { report: ValidateFunction; result: ValidateFunction } {
-  if (compiled) return compiled;
-  // strict, except that the generator writes `type: [..]` unions (a Record<string, number | string>).
-  const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
-  const load = (f: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', f), 'utf8')) as object);
-  compiled = { report: load('report.schema.json'), result: load('result.schema.json') };
+  compiled ??= { report: compileCached('report.schema.json'), result: compileCached('result.schema.json') };
   return compiled;
 }
 

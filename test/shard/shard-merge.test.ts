@@ -1,11 +1,12 @@
 // A suite run once and as 4 shard processes (in parallel, against one simulator) then merged must
 // report the same requests, error kinds, grades and per-row results, and histograms that agree.
-import { writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram, histogramValues } from '../../src/metrics/histogram.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { expectedTimeline } from '../helpers/timeline-oracle.js';
 
 const FLOWS = join(ROOT, 'test/shard/shard.flows.yaml');
 let whole: LocalSimulatorHandle;
@@ -101,6 +102,18 @@ describe('shards and merge', () => {
     expect(b.thresholds.map((t: any) => [t.variant, t.metric, t.ok])).toEqual(a.thresholds.map((t: any) => [t.variant, t.metric, t.ok]));
     expect(b.comparisons.map((c: any) => c.verdict)).toEqual(a.comparisons.map((c: any) => c.verdict));
     expect(b.timeline.reduce((n: number, t: any) => n + t.sent, 0)).toBe(48 * 3);
+    // One timeline, per variant: the run's (threads' deltas), the merge's (shards' results on one clock) and
+    // a rebuild's (results.jsonl again) each hold exactly the counts and HDR percentiles of their results.
+    const names = a.variants.map((v: any) => v.name);
+    const singleTimeline = expectedTimeline(readJsonl<any>(join(dir, 'single/results.jsonl')), names);
+    expect(singleTimeline.some((x) => x.latencyP99Ms !== null && x.failed > 0)).toBe(true);
+    expect(a.timeline).toEqual(singleTimeline);
+    expect(b.timeline).toEqual(expectedTimeline(rowsB, names));
+    cpSync(join(dir, 'single'), join(dir, 'rebuilt'), { recursive: true });
+    rmSync(join(dir, 'rebuilt/report.json'));
+    const rebuilt = await runCli(['report', join(dir, 'rebuilt')]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(readJson<any>(join(dir, 'rebuilt/report.json')).timeline).toEqual(a.timeline);
     expect(b.verdict).toBe(a.verdict);
     // The fleet's harness: every shard's threads, and its thresholds checked on them.
     expect(b.harness.threads).toHaveLength(shardReports.reduce((n, r) => n + r.harness.threads.length, 0));

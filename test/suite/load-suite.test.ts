@@ -37,8 +37,8 @@ describe('loadSuite: good suites', () => {
       output: 'out-0',
       variants: [{ name: 'published', version: -1, runDraft: false }],
       load: {
-        concurrency: 4, iterations: 1, durationMs: null, rate: null, timeoutMs: 60_000, retries: 2,
-        arrival: 'constant', requests: null, stages: null, sweep: null, warmup: null, graceMs: 5000, stallMs: 20, seed: 1,
+        kind: 'closed-loop', concurrency: 4, iterations: 1, durationMs: null, timeoutMs: 60_000, retries: 2,
+        arrival: 'constant', requests: null, warmup: null, graceMs: 5000, stallMs: 20, seed: 1,
         connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, idleTimeoutMs: 30_000, retryPartial: false,
       },
       metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
@@ -59,9 +59,7 @@ describe('loadSuite: good suites', () => {
       yaml: `${MINIMAL}load:\n  concurrency: \${CONC:-8}\n  rate: "\${RATE}"\n  iterations: \${ITER:-}\noutput: \${OUT:-answer}\nstream: { sse: "\${SSE:-true}" }\n`,
       env: { RATE: '2.5' },
       check: (s) => {
-        expect(s.load.concurrency).toBe(8);
-        expect(s.load.rate).toBe(2.5);
-        expect(s.load.iterations).toBe(1);
+        expect(s.load).toMatchObject({ kind: 'open-loop', concurrency: 8, rate: 2.5, iterations: 1 });
         expect(s.stream.sse).toBe(true);
         expect(s.output).toBe('answer');
       },

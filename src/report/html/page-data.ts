@@ -5,8 +5,7 @@ import type { Report, VariantReport } from '../report-model.js';
 import type { FlipDiffs } from './flip-diffs.js';
 import type { PlotData } from './plot-data.js';
 import { TEXT_LIMITS, type RowsData } from './rows.js';
-import { timelineFromReport } from './report-timeline.js';
-import type { Timeline } from './timeline.js';
+import { pageTimeline, type Timeline } from './report-timeline.js';
 
 export interface Curve {
   variant: string;
@@ -73,8 +72,7 @@ export function buildPageData(report: Report, rows: RowsData, generator: string,
     report: { ...rest, variants: variants.map(({ histograms: _h, ...v }) => v) },
     curves: { latency: curves(variants, 'latency'), ttft: curves(variants, 'ttft'), itl: curves(variants, 'itl') },
     bins: { latency: bins(variants, 'latency'), ttft: bins(variants, 'ttft') },
-    // Per variant from results.jsonl where it can be (consistent with the rows); else the run's own.
-    timeline: rows.timeline ?? timelineFromReport(report),
+    timeline: pageTimeline(report),
     rows: { count: rows.count, warmups: rows.warmups, truncatedOutputs: rows.truncatedOutputs, variants: rows.variants, limits: TEXT_LIMITS },
     plots: fromResults?.plots ?? null,
     diffs: fromResults?.diffs ?? null,

@@ -1,11 +1,10 @@
 // The GenAI-Perf-style plots of report.html, from results.jsonl as it streams past: TTFT against
-// input length, latency against output tokens, inter-token gap by token position, and output
-// tokens per second over time. Computed here so the page only draws; bounded in memory and in page
-// size by sampling results (every k-th per variant) for the per-request plots.
+// input length, latency against output tokens, inter-token gap by token position. Computed here so the
+// page only draws; bounded in memory and in page size by sampling results (every k-th per variant).
+// Output tokens per second over time is a series of the run's timeline (report.json), not made here.
 import { legacyOutputTokens } from '../../metrics/output-tokens.js';
 import { interTokenLatencies } from '../../metrics/timings.js';
 import type { ResultRecord } from '../../record/result-record.js';
-import { nearestRank } from './timeline.js';
 
 /** Results kept per variant for the scatter and ITL plots; past it, every 2nd, 4th, … result is kept. */
 export const PLOT_SAMPLE = 2000;
@@ -13,8 +12,6 @@ export const PLOT_SAMPLE = 2000;
 export const ITL_POSITIONS = 10_000;
 /** At most this many token-position buckets on the ITL plot (wider buckets for long answers). */
 const ITL_BUCKETS = 60;
-/** At most this many seconds-buckets on the tokens/s plot, as in timeline.ts. */
-const MAX_BUCKETS = 1800;
 
 export interface ScatterSeries {
   variant: string;
@@ -32,8 +29,6 @@ export interface PlotData {
   latencyByOutputTokens: ScatterSeries[];
   /** x: first token position of each bucket (2 = the gap between the 1st and 2nd content frame). */
   itl: { width: number; x: number[]; series: { variant: string; p50: (number | null)[]; p95: (number | null)[]; n: number[] }[] } | null;
-  /** Output tokens per second, each request's tokens spread over its content frames' times. */
-  tokensPerSecond: { bucketMs: number; t: number[]; series: { variant: string; tps: number[] }[] } | null;
 }
 
 interface Kept {
@@ -94,9 +89,6 @@ function scatter(variant: string, pts: [number, number][]): ScatterSeries {
 
 export class PlotBuilder {
   private readonly kept = new Map<string, StrideSample<Kept>>();
-  /** variant → second → output tokens produced in that second. */
-  private readonly tokens = new Map<string, Map<number, number>>();
-  private lastMs = 0;
 
   constructor(private readonly variantOrder: string[]) {}
 
@@ -111,16 +103,6 @@ export class PlotBuilder {
       const gaps = Float64Array.from(interTokenLatencies(frames.length > ITL_POSITIONS ? frames.slice(0, ITL_POSITIONS) : frames));
       return { inputChars: inputChars(r.inputs), inputTokens: r.inputTokens?.count ?? null, ttft: r.ttftMs, tokens, latency: r.latencyMs, gaps };
     });
-    if (!r.timestamps || !Number.isFinite(r.timestamps.end) || tokens <= 0) return;
-    let perSecond = this.tokens.get(r.variant);
-    if (!perSecond) this.tokens.set(r.variant, (perSecond = new Map()));
-    // Tokens arrive with the content frames; a request without frames (run mode) delivers at its end.
-    const at = frames.length ? frames : [r.timestamps.end];
-    for (const ms of at) {
-      const sec = Math.floor(Math.max(0, ms) / 1000);
-      perSecond.set(sec, (perSecond.get(sec) ?? 0) + tokens / at.length);
-    }
-    this.lastMs = Math.max(this.lastMs, at[at.length - 1]!); // frames are in time order
   }
 
   private names(keys: Iterable<string>): string[] {
@@ -142,7 +124,6 @@ export class PlotBuilder {
       ttftByInput: ttftByInput.filter((s) => s.x.length),
       latencyByOutputTokens: latencyByOutputTokens.filter((s) => s.x.length),
       itl: this.itl(variants, kept),
-      tokensPerSecond: this.tokensPerSecond(),
     };
   }
 
@@ -167,21 +148,9 @@ export class PlotBuilder {
     return series.length ? { width, x, series } : null;
   }
 
-  private tokensPerSecond(): PlotData['tokensPerSecond'] {
-    if (!this.tokens.size) return null;
-    const seconds = Math.floor(this.lastMs / 1000) + 1;
-    const width = Math.max(1, Math.ceil(seconds / MAX_BUCKETS));
-    const n = Math.ceil(seconds / width);
-    const t = Array.from({ length: n }, (_, i) => i * width);
-    const series = this.names(this.tokens.keys()).map((variant) => {
-      const src = this.tokens.get(variant)!;
-      const tps = t.map((start) => {
-        let sum = 0;
-        for (let s = start; s < start + width; s++) sum += src.get(s) ?? 0;
-        return Math.round((sum / width) * 100) / 100;
-      });
-      return { variant, tps };
-    });
-    return { bucketMs: width * 1000, t, series };
-  }
+}
+
+/** Nearest-rank percentile of sorted values (p in 0…100). */
+export function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }

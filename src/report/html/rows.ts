@@ -6,7 +6,6 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { ResultRecord } from '../../record/result-record.js';
 import { readResults } from '../read-results.js';
-import { TimelineBuilder, type Timeline } from './timeline.js';
 
 /** Longest text kept per field in report.html; the full text stays in results.jsonl. */
 export const TEXT_LIMITS = { output: 2000, input: 1000, expected: 1000, error: 500, reason: 300 } as const;
@@ -53,7 +52,6 @@ export interface RowsData {
   truncatedOutputs: number;
   /** Variant names by the index rows use: report.json's, then any others results.jsonl holds. */
   variants: string[];
-  timeline: Timeline | null;
 }
 
 /**
@@ -151,7 +149,6 @@ export async function readPageRows(
 ): Promise<RowsData> {
   const variantNames = [...reportVariants];
   const index = new Map(variantNames.map((n, i) => [n, i]));
-  const timeline = new TimelineBuilder(variantNames);
   const strings = new Interner();
   const chunks: string[] = [];
   let chunkCount = 0;
@@ -179,7 +176,6 @@ export async function readPageRows(
       variantNames.push(r.variant);
       index.set(r.variant, v);
     }
-    timeline.add(r);
     for (const o of observers) o.add(r);
     const output = typeof r.output === 'string' ? r.output : '';
     if (output.length > TEXT_LIMITS.output) truncatedOutputs++;
@@ -199,5 +195,5 @@ export async function readPageRows(
     if (rows.rows >= CHUNK_RESULTS) await flush();
   }
   if (rows.rows || chunkCount === 0) await flush();
-  return { chunks, count, warmups, truncatedOutputs, variants: variantNames, timeline: timeline.build() };
+  return { chunks, count, warmups, truncatedOutputs, variants: variantNames };
 }

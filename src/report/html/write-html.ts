@@ -33,7 +33,7 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
   await writeWhole(join(dir, 'report.html'), async (file) => {
     await file.write(parts.head);
     if (!existsSync(resultsPath)) {
-      const rows: RowsData = { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names, timeline: null };
+      const rows: RowsData = { chunks: [], count: 0, warmups: 0, truncatedOutputs: 0, variants: names };
       await file.write(parts.tail(buildPageData(report, rows, gen)));
       return;
     }

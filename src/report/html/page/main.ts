@@ -56,7 +56,7 @@ export function main(): void {
   histogramChart(hg, 'Latency histogram', d.bins.latency, variants);
   histogramChart(hg, 'TTFT histogram', d.bins.ttft, variants);
   if (d.timeline && d.timeline.t.length) {
-    tl.appendChild(el('p', { class: 'muted' }, `${d.timeline.bucketMs / 1000}-second buckets by completion time, ${d.timeline.source === 'report' ? 'recorded during the run' : 'derived from results.jsonl timestamps'}. In flight counts from the scheduled time to the end.`));
+    tl.appendChild(el('p', { class: 'muted' }, `${d.timeline.bucketMs / 1000}-second buckets by completion time, recorded during the run (report.json's timeline); latency percentiles from each bucket's HDR histogram. In flight: requests scheduled and not yet ended at the end of the bucket.`));
     timelineCharts(grid(tl), d.timeline, variants);
   } else {
     tl.appendChild(el('p', { class: 'muted' }, 'No timeline: the run recorded no timestamps.'));

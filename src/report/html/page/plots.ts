@@ -1,6 +1,6 @@
 // Browser side of report.html: the GenAI-Perf-style plots (TTFT against input length, latency
 // against output tokens, inter-token gap by token position, output tokens/s over time), drawn from
-// plot-data.ts's series with uPlot. Inlined by source text like dom.ts: page functions and arguments only.
+// plot-data.ts's series and, for tokens/s, the run's timeline, with uPlot. Inlined by source text like dom.ts: page functions and arguments only.
 import type uPlot from 'uplot';
 import type { PageData } from '../page-data.js';
 import type { ScatterSeries } from '../plot-data.js';
@@ -56,7 +56,7 @@ export function itlChart(host: HTMLElement, itl: NonNullable<NonNullable<PageDat
   }, [itl.x, ...itl.series.map((s) => s.p50), ...itl.series.map((s) => s.p95)] as uPlot.AlignedData);
 }
 
-export function tokensChart(host: HTMLElement, tps: NonNullable<NonNullable<PageData['plots']>['tokensPerSecond']>, variants: string[]): void {
+export function tokensChart(host: HTMLElement, tps: NonNullable<PageData['timeline']>, variants: string[]): void {
   const bucketS = tps.bucketMs / 1000;
   plot(host, 'Output tokens per second over time', {
     scales: { x: { time: false, range: [tps.t[0] ?? 0, (tps.t[tps.t.length - 1] ?? 0) + bucketS] }, y: { range: (_u, _a, max) => [0, Math.max(1, max * 1.1)] } },
@@ -65,7 +65,7 @@ export function tokensChart(host: HTMLElement, tps: NonNullable<NonNullable<Page
       { label: 'time', value: (_u, x) => (x === null ? '–' : `${x}s`) },
       ...tps.series.map((s) => ({ label: s.variant, stroke: variantColor(Math.max(0, variants.indexOf(s.variant))), width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${fmtNum(v)} tokens/s`) })),
     ],
-  }, [tps.t, ...tps.series.map((s) => s.tps)] as uPlot.AlignedData);
+  }, [tps.t, ...tps.series.map((s) => s.outputTokensPerS)] as uPlot.AlignedData);
 }
 
 /** The section, or null when the report has no results to plot. Charts are drawn once it is in the page (they need its width). */
@@ -73,13 +73,15 @@ export function requestPlotsSection(d: PageData): { host: HTMLElement; draw: () 
   const p = d.plots;
   if (!p || !p.sample.length) return null;
   const sampled = p.sample.filter((s) => s.every > 1);
+  const tl = d.timeline;
+  const tokens = tl && tl.series.some((s) => s.outputTokensPerS.some((v) => v > 0)) ? tl : null;
   const note = sampled.length
     ? `The scatter and inter-token plots show a sample, to keep the page small: ${sampled.map((s) => `${s.variant}, 1 in every ${s.every} successful results (${s.kept.toLocaleString('en-US')} of ${s.results.toLocaleString('en-US')})`).join('; ')}. `
     : 'Every successful result is plotted. ';
   const host = section('request-plots', 'Per-request plots',
     el('p', { class: 'muted' }, note + `Input length is ${p.inputUnit === 'tokens' ? 'input tokens as the server reported them' : 'characters of the flow inputs\' values'}. ` +
       'Inter-token latency is the gap between consecutive content frames, by the position of the later frame (median and p95). ' +
-      `Tokens per second spreads each answer's output tokens over its content frames and counts every successful result${p.tokensPerSecond ? `, in ${p.tokensPerSecond.bucketMs / 1000}-second buckets` : ''}.`));
+      `Tokens per second is the run's timeline (report.json): each answer's output tokens spread over its content frames in whole tokens, every successful result${tokens ? `, in ${tokens.bucketMs / 1000}-second buckets` : ''}.`));
   const draw = () => {
     const grid = host.appendChild(el('div', { class: 'chart-grid' }));
     const variants = d.rows.variants;
@@ -87,7 +89,7 @@ export function requestPlotsSection(d: PageData): { host: HTMLElement; draw: () 
     scatterChart(grid, 'Latency vs output tokens', 'output tokens', 'latency (ms)', p.latencyByOutputTokens, variants);
     if (p.itl) itlChart(grid, p.itl, variants);
     else grid.appendChild(el('p', { class: 'muted' }, 'Inter-token latency by token position: no result had two content frames (run mode, or one-frame answers).'));
-    if (p.tokensPerSecond) tokensChart(grid, p.tokensPerSecond, variants);
+    if (tokens) tokensChart(grid, tokens, variants);
     else grid.appendChild(el('p', { class: 'muted' }, 'Output tokens per second: no result had timestamps and output tokens.'));
   };
   return { host, draw };

@@ -1,0 +1,21 @@
+// `npm test` builds, then runs every file under test/ with this configuration.
+//
+// Most of the suite's time is spent waiting (a CLI run against a simulator answering in a few hundred ms,
+// a thread that starts, a Ctrl-C grace), and most of its CPU in the CLI processes it spawns, not in the
+// test files themselves. One worker per core but one (vitest's default: 1 on 2 cores) ran the files one
+// at a time and left the cores idle through those waits; three test files at a time overlap them on 2
+// cores without oversubscribing the CPU-bound ones by much. Tests that time something give bounds a
+// machine twice as slow, or this busy, still meets.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    dir: 'test',
+    // Each file in a process of its own: a file's simulators, env and module state never leak into another.
+    pool: 'forks',
+    maxWorkers: 3,
+    // A CLI run on a busy 2-core machine takes seconds; the few long cases set their own limits.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
