@@ -1,8 +1,6 @@
 // `flowbench compare BASE NEW`: a run against an earlier run — the same table, gates and exit codes as
 // the comparison inside `flowbench run`.
 import { InvalidArgumentError, type Command } from 'commander';
-import { compareReports } from '../compare/compare-runs.js';
-import { firedGateLines, renderComparisons } from '../report/compare-table.js';
 import { ConfigError } from '../suite/config-error.js';
 
 export interface CompareFlags {
@@ -27,6 +25,8 @@ function failOnOf(list: string[] | undefined): Record<string, string> | undefine
 
 export async function compareCommand(base: string, next: string, flags: CompareFlags): Promise<number> {
   const failOn = failOnOf(flags.failOn);
+  // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
+  const [{ compareReports }, { firedGateLines, renderComparisons }] = await Promise.all([import('../compare/compare-runs.js'), import('../report/compare-table.js')]);
   const result = await compareReports(base, next, {
     ...(failOn && { failOn }),
     ...(flags.alpha !== undefined && { alpha: flags.alpha }),

@@ -1,11 +1,12 @@
 // `flowbench merge DIR... --out DIR`: one report from the shard folders of a `--shard I/N` run,
 // with the same table, thresholds, gates and exit codes as one big run.
 import type { Command } from 'commander';
-import { mergeShards } from '../merge/merge-shards.js';
-import { appendStepSummary } from '../report/markdown-summary.js';
-import { renderTable } from '../report/table.js';
 
 export async function mergeCommand(dirs: string[], out: string): Promise<number> {
+  // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
+  const [{ mergeShards }, { appendStepSummary }, { renderTable }] = await Promise.all([
+    import('../merge/merge-shards.js'), import('../report/markdown-summary.js'), import('../report/table.js'),
+  ]);
   const { report, exitCode } = await mergeShards(dirs, out);
   process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
   for (const t of report.thresholds.filter((x) => !x.ok)) {

@@ -4,12 +4,13 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadSavedRun } from '../compare/saved-run.js';
-import { rebuildReport } from '../runner/rebuild-report.js';
-import { DERIVED_WRITERS, writeReportJson } from '../report/write-reports.js';
 import { ConfigError } from '../suite/config-error.js';
 
 export async function reportCommand(dirArg: string): Promise<number> {
+  // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
+  const [{ loadSavedRun }, { rebuildReport }, { DERIVED_WRITERS, writeReportJson }] = await Promise.all([
+    import('../compare/saved-run.js'), import('../runner/rebuild-report.js'), import('../report/write-reports.js'),
+  ]);
   const dir = resolve(dirArg);
   // An empty report.json is one an earlier version left when killed while writing it: rebuilt like a missing one.
   const json = join(dir, 'report.json');

@@ -6,21 +6,13 @@ function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }
-import { appendStepSummary } from '../report/markdown-summary.js';
-import { pairVariants } from '../compare/compare-runs.js';
-import { loadSavedRun } from '../compare/saved-run.js';
-import { firedGateLines, renderComparisons } from '../report/compare-table.js';
-import { rateLimitNotice } from '../report/rate-limit-notice.js';
-import { loadSummaryLines } from '../report/load-summary.js';
 import { isHarnessMetric } from '../metrics/thresholds.js';
-import { renderTable } from '../report/table.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { urlCredentialWarning } from '../stackai/url-credentials.js';
 import { ConfigError } from '../suite/config-error.js';
 import { simulatorWithKeyWarning, targetLine } from './target-line.js';
 import { trapSignals } from './interrupt.js';
-import { runSuite } from '../runner/run-suite.js';
 import { parseStartAt, START_AT_FIX } from '../runner/start-at.js';
 import { loadSuite } from '../suite/load-suite.js';
 import type { Mode } from '../stackai/types.js';
@@ -79,7 +71,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (typeof startAt === 'string') throw new ConfigError(startAt, {}, START_AT_FIX);
   const suite = await loadSuite(file, { overrides });
   // A wrong --baseline (no report, no variant in common) fails before the run, not after it.
-  if (flags.baseline !== undefined) pairVariants((await loadSavedRun(flags.baseline)).report, suite);
+  if (flags.baseline !== undefined) {
+    const [{ pairVariants }, { loadSavedRun }] = await Promise.all([import('../compare/compare-runs.js'), import('../compare/saved-run.js')]);
+    pairVariants((await loadSavedRun(flags.baseline)).report, suite);
+  }
   if (flags.feedback === false) suite.feedback.post = false;
   if (flags.dryRun === true && !suite.feedback.post) process.stdout.write('feedback (dry run): nothing would be posted: feedback.post is false\n');
 
@@ -94,6 +89,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (startAt?.pastByMs !== undefined) {
     process.stderr.write(`flowbench: warning: --start-at ${startAt.requested} was ${Math.round(startAt.pastByMs / 100) / 10} s ago: the load starts as soon as the threads are warm\n`);
   }
+  // The engine (threads, histograms, report writers, tables: ~170 ms of CPU to load) only once the suite is
+  // valid: a mistake in the input exits 2 without loading it.
+  const [{ runSuite }, { renderTable }, { loadSummaryLines }, { firedGateLines, renderComparisons }, { rateLimitNotice }, { appendStepSummary }] = await Promise.all([
+    import('../runner/run-suite.js'), import('../report/table.js'), import('../report/load-summary.js'), import('../report/compare-table.js'),
+    import('../report/rate-limit-notice.js'), import('../report/markdown-summary.js'),
+  ]);
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const interrupt = trapSignals(suite.load.graceMs);
   try {

@@ -1,9 +1,9 @@
 // `flowbench simulate`: the StackAI simulator on its own, until Ctrl-C.
-import { parseFaultFlags } from '../simulator/faults.js';
-import { runSimulatorCli } from '../simulator/start.js';
 
 export async function simulateCommand(flags: { port: number; host: string; flows?: string; seed: number; token?: string; fault?: string[] }): Promise<void> {
   const token = flags.token ?? process.env.STACKAI_API_KEY;
+  // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
+  const [{ parseFaultFlags }, { runSimulatorCli }] = await Promise.all([import('../simulator/faults.js'), import('../simulator/start.js')]);
   const faults = parseFaultFlags(flags.fault ?? []);
   const handle = await runSimulatorCli({
     port: flags.port,

@@ -1,6 +1,6 @@
 // The load models, one module each (./models/), like k6's executors. Every stage that depends on the
 // model (loader, schema, planned work, driver, shards, merge, summary line) asks this list: adding a
-// model is its file and one line in BUILT_IN (or registerLoadModel, for one defined outside src/).
+// model is its file and one line in BUILT_IN (or, in-process, registerLoadModel).
 import type { LoadContext } from '../suite/load-context.js';
 import type { FieldSchema } from '../suite/suite-schema.js';
 import type { LoadBase } from '../suite/types.js';
@@ -32,7 +32,7 @@ export function loadModels(): readonly LoadModelDef<AnyLoadSpec>[] {
 /**
  * Adds a model after the built-in ones (so it is asked first); returns a function that removes it again.
  * Its keys are in the schema of every suite loaded afterwards. report.json's `load.model` names only
- * the built-in models, so a registered model is for a library caller (driveLoad), not `flowbench run`.
+ * the built-in models, so a registered model is for in-process callers of driveLoad (tests, experiments).
  */
 export function registerLoadModel<S extends AnyLoadSpec>(def: LoadModelDef<S>): () => void {
   if (models.some((m) => m.kind === def.kind)) throw new Error(`a load model named ${def.kind} is already registered`);

@@ -4,8 +4,6 @@ import type { PlannedWork } from '../load/models/model-def.js';
 import { modelOf } from '../load/registry.js';
 import type { Suite } from '../suite/types.js';
 
-export type { PlannedWork };
-
 export function plannedWork(suite: Suite, rows: number): PlannedWork {
   const load = suite.load;
   return modelOf(load).planned(load, {

@@ -28,7 +28,8 @@ export function loadSpecOf(load: Obj, ctx: LoadContext): LoadSpec {
     timeoutMs: load.timeout as number,
     retries: load.retries as number,
   };
-  // The registry's models are typed one by one; the union is what the rest of the run reads.
+  // The registry holds models of every spec type, so `own` is only known to be some model's: it is the
+  // picked model's own (its kind included), which for the built-in models is a member of the union.
   return { ...own, ...base } as LoadSpec;
 }
 

@@ -3,7 +3,7 @@
 // planned, sharded and driven end to end by driveLoad, with exact counts. The CLI cannot load a model
 // from outside (and report.json names only the built-in models), so the in-process path is the honest one.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoadModelDef } from '../../src/load/models/model-def.js';
+import type { AnyLoadSpec, LoadModelDef } from '../../src/load/models/model-def.js';
 import { loadModels, modelFields, modelNamed, modelOf, registerLoadModel } from '../../src/load/registry.js';
 import { nowMs } from '../../src/metrics/clock.js';
 import { driveLoad } from '../../src/runner/drive-load.js';
@@ -82,8 +82,9 @@ describe('load model registry', () => {
   });
 
   it('refuses a second model of the same name, and a key two models define differently', () => {
-    expect(() => registerLoadModel({ ...burst, kind: 'sweep' })).toThrow(/already registered/);
-    unregister = registerLoadModel({ ...burst, kind: 'burst-2', fields: { rate: { type: { kind: 'integer' }, doc: 'another rate' } } });
+    const other = burst as unknown as LoadModelDef<AnyLoadSpec>; // renamed below: no longer a BurstLoad model
+    expect(() => registerLoadModel({ ...other, kind: 'sweep' })).toThrow(/already registered/);
+    unregister = registerLoadModel({ ...other, kind: 'burst-2', fields: { rate: { type: { kind: 'integer' }, doc: 'another rate' } } });
     expect(() => modelFields()).toThrow(/load\.rate is defined by two load models differently/);
   });
 
