@@ -46,8 +46,8 @@ describe('flat load', () => {
     expect(shards[0]).not.toEqual(whole); // each shard ran a quarter
     if (kind === 'open-loop') expect(summed).toEqual({ rate: whole.rate });
     if (kind === 'ramping-rate') expect(summed).toEqual({ stages: whole.stages });
-    // load.sweep.min_rate stays a shard's share here, as merge always gave it; the fleet's is report.json sweep.minRate.
-    if (kind === 'sweep') expect(summed).toEqual({ sweep: { ...whole.sweep, minRate: 5 } });
+    // min_rate too (merge once kept a shard's share of it here, a quarter of the suite's).
+    if (kind === 'sweep') expect(summed).toEqual({ sweep: whole.sweep });
   });
 
   it('a shard\'s in-flight counts are whole shares that add up to the fleet\'s', async () => {

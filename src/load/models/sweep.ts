@@ -65,10 +65,10 @@ export const sweep: LoadModelDef<SweepLoad> = {
   planned: (s) => ({ requests: null, ms: s.sweep.steps * s.sweep.durationMs }),
   share: (s, d) => ({ ...s, sweep: { ...s.sweep, from: d.rate(s.sweep.from), to: d.rate(s.sweep.to), minRate: s.sweep.minRate ? d.rate(s.sweep.minRate) : null } }),
   flat: (s) => ({ sweep: s.sweep }),
-  // min_rate stays the first shard's share here, as before; report.json `sweep.minRate` is the fleet's.
+  // Every rate of a shard's sweep is its share: the fleet's are the shares times the shard count.
   sumShards: (loads, count) => {
     const first = loads[0]?.sweep;
-    return { sweep: first ? { ...first, from: first.from * count, to: first.to * count } : null };
+    return { sweep: first ? { ...first, from: first.from * count, to: first.to * count, minRate: first.minRate === null ? null : first.minRate * count } : null };
   },
   describe: (l) => `${l.sweep?.steps} steps ${l.sweep?.from} -> ${l.sweep?.to} req/s`,
   limits: (s) => [{ path: ['load', 'sweep', s.sweep.to >= s.sweep.from ? 'to' : 'from'], value: Math.max(s.sweep.from, s.sweep.to), kind: 'rate' }],
