@@ -2,7 +2,7 @@
 export { loadSuite, type LoadSuiteOptions } from './suite/load-suite.js';
 export { runSuite, streamRun, type RunEvent, type RunStream, type RunSuiteOptions, type StreamRunOptions } from './api/run.js';
 export type { RunOptions, RunOutcome } from './runner/run-suite.js';
-export { ConfigError, ConfigErrors } from './suite/config-error.js';
+export { ConfigError, ConfigErrors } from './errors/config-error.js';
 export { compareReports, type CompareReportsOptions, type CompareReportsResult } from './compare/compare-runs.js';
 export type { Comparison } from './compare/types.js';
 export { suiteJsonSchema } from './schema/json-schema.js';

@@ -4,7 +4,7 @@
 // file or statistics. Prints, as its last line, JSON with requests/s and CPU time per request.
 // Usage: node bench/lib/floor-child.mjs undici|request URL FLOW MODE CONNECTIONS SECONDS TOKEN
 import { createRequire } from 'node:module';
-import { anchorClock, nowMs } from '../../dist/metrics/clock.js';
+import { anchorClock, nowMs } from '../../dist/clock/clock.js';
 import { StackAIClient } from '../../dist/stackai/client.js';
 import { executeRequest, prepareContext } from '../../dist/worker/execute-request.js';
 

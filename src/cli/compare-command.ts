@@ -1,7 +1,7 @@
 // `flowbench compare BASE NEW`: a run against an earlier run — the same table, gates and exit codes as
 // the comparison inside `flowbench run`.
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 
 export interface CompareFlags {
   failOn?: string[];

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readColumns, readRows } from '../dataset/read-rows.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { redactUrl } from '../stackai/url-credentials.js';
 import { MODES } from '../suite/suite-schema.js';
 

@@ -2,7 +2,7 @@
 // The flowbench command line: a thin layer over the library (parse flags, print, exit codes).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ConfigError, errorReport } from '../suite/config-error.js';
+import { ConfigError, errorReport } from '../errors/config-error.js';
 import { OUTPUT_EXIT_CODE, OutputError } from '../report/output-error.js';
 import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';

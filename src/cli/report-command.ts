@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 
 export async function reportCommand(dirArg: string): Promise<number> {
   // Loaded when the command runs: every other command (and a mistake in the input) starts without it.

@@ -10,7 +10,7 @@ import { isHarnessMetric } from '../metrics/thresholds.js';
 import { parseShard } from '../shard/partition.js';
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { urlCredentialWarning } from '../stackai/url-credentials.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { simulatorWithKeyWarning, targetLine } from './target-line.js';
 import { trapSignals } from './interrupt.js';
 import { parseStartAt, START_AT_FIX } from '../runner/start-at.js';

@@ -2,7 +2,7 @@
 import { plainHttpTokenWarning } from '../stackai/plain-http.js';
 import { urlCredentialWarning } from '../stackai/url-credentials.js';
 import { parseShard } from '../shard/partition.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { loadSuite } from '../suite/load-suite.js';
 
 export async function validateCommand(file: string, flags: { shard?: string } = {}): Promise<number> {

@@ -2,7 +2,7 @@
 // and the library's compareReports. Rows pair when both runs kept results.jsonl; else histograms.
 import type { VariantReport } from '../report/report-model.js';
 import { closestKey } from '../text/closest-key.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from './compare-variants.js';
 import { parseGate, type Gate } from './gates.js';
 import { readOutcomes, type OutcomeTable } from './outcomes.js';

@@ -1,7 +1,7 @@
 // The per-row data a comparison needs, streamed from results.jsonl: verdict, score and timings per
 // (variant, row, iteration) — never the outputs (flips.ts fetches those for the few rows that flipped).
 import { fnv1a32 } from '../random/fnv1a.js';
-import { fileLines } from '../report/read-results.js';
+import { fileLines } from '../text/file-lines.js';
 import type { ResultRecord } from '../record/result-record.js';
 
 export interface RowOutcome {

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Report } from '../report/report-model.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 
 export interface SavedRun {
   /** The path as the user gave it (shown in reports). */

@@ -1,7 +1,7 @@
 // CSV rows via csv-parse, streamed: a header row names the columns; ragged rows and broken quotes name their line.
 import { createReadStream } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 
 interface CsvRecord {
   fields: string[];

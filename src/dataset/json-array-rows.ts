@@ -1,6 +1,6 @@
 // Rows of a JSON file holding one array of objects, streamed element by element (the file is never parsed whole).
 import { createReadStream } from 'node:fs';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { ArrayShapeError, JsonArraySplitter } from './json-array-splitter.js';
 import { asRecord } from './jsonl-rows.js';
 

@@ -1,6 +1,6 @@
 // JSON Lines rows, streamed line by line: one JSON object per line, blank lines skipped.
-import { fileLines } from '../report/read-results.js';
-import { ConfigError } from '../suite/config-error.js';
+import { fileLines } from '../text/file-lines.js';
+import { ConfigError } from '../errors/config-error.js';
 
 /** Lines of a UTF-8 file with their 1-based numbers: fileLines, linear however long a line is. */
 async function* lines(path: string): AsyncGenerator<{ text: string; line: number }> {

@@ -1,6 +1,6 @@
 // Streams a dataset's rows (CSV, JSON Lines, JSON array) one at a time, never holding the whole file.
-import type { DatasetSpec } from '../suite/types.js';
-import { ConfigError } from '../suite/config-error.js';
+import type { DatasetSpec } from './dataset-spec.js';
+import { ConfigError } from '../errors/config-error.js';
 import { csvHeader, csvRows } from './csv-rows.js';
 import { jsonArrayRows } from './json-array-rows.js';
 import { jsonlRows } from './jsonl-rows.js';

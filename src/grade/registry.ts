@@ -13,7 +13,7 @@ import { checkTimeout, graderLimits } from './time-limit.js';
 import { latency, ttft } from './timing-graders.js';
 import type { CheckEnv, Grade, GradeContext, GradeOutcome, GraderFamily, JudgeCaller, PreparedGrader, SpecProblem, Watched } from './types.js';
 import { closestKey } from '../text/closest-key.js';
-import type { GraderSpec } from '../suite/types.js';
+import type { GraderSpec } from './grader-spec.js';
 
 const FAMILIES: Record<string, GraderFamily> = {
   equals, contains, icontains, 'contains-any': containsAny, 'contains-all': containsAll, 'starts-with': startsWith, regex,

@@ -2,7 +2,7 @@
 // registry, and a synchronous call that never returns (a regex that backtracks without end, a script's loop)
 // is stopped from outside by the grading pool, which terminates its thread (src/grading/). Either way that
 // grade is a grader error and the run goes on.
-import { parseDuration } from '../suite/duration.js';
+import { parseDuration } from '../text/duration.js';
 import type { SpecProblem } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 // ttft / latency: a per-row SLO — this request's time to first token / total latency is at most `max`
 // (ms, or a duration like "1.5s"). TTFT is not measured in run mode: the loader refuses a ttft grader
 // there (suite/checks.ts); in a suite built by hand it is a grader error, not a failure.
-import { parseDuration } from '../suite/duration.js';
+import { parseDuration } from '../text/duration.js';
 import type { GradeContext, GraderFamily } from './types.js';
 
 /** A bare number (or numeric text) is ms here — a per-request SLO — unlike suite durations, where it means seconds. */

@@ -1,4 +1,5 @@
 // What a grader sees and what it answers: every grader is a function of these (pure, except script and judge).
+import type { Grade, JudgeCall } from '../record/grade.js';
 
 export interface GradeContext {
   /** The flow's answer (the suite's `output` key). */
@@ -17,30 +18,7 @@ export interface GradeContext {
   metadata?: unknown;
 }
 
-/** A call another flow made on a grader's behalf (the judge): measured, kept out of the main statistics. */
-export interface JudgeCall {
-  flowId: string;
-  runId: string | null;
-  ok: boolean;
-  attempts: number;
-  /** From sending the first attempt to the end of the last, ms. */
-  latencyMs: number;
-  /** The judge's raw answer (cut to 500 characters). */
-  output: string;
-}
-
-export interface Grade {
-  /** The grader's display name: its `name`, else its type, e.g. `contains` or `not-regex`. */
-  grader: string;
-  pass: boolean;
-  /** 0..1 */
-  score: number;
-  reason: string;
-  /** True when the grader could not run (script threw, judge unreachable); counted apart from a failure. */
-  error?: boolean;
-  /** Set by the judge grader. */
-  judge?: JudgeCall;
-}
+export type { Grade, JudgeCall } from '../record/grade.js';
 
 export type GradeOutcome = Omit<Grade, 'grader'>;
 

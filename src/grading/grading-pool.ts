@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 import { prepareGraderInfo } from '../grade/registry.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import type { RecordTokens } from '../metrics/output-tokens.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import { BEAT_AT, CALL_GRADER, CALL_JOB, THREAD, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';

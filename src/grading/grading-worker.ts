@@ -9,7 +9,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { prepareGraders } from '../grade/registry.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { startThreadWatch } from '../harness/thread-watch.js';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { countedTokens, reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
 import { loadTokenCounter } from '../metrics/tokenizer.js';
@@ -18,7 +18,7 @@ import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
-import { lowerThreadPriority } from './thread-priority.js';
+import { lowerThreadPriority } from '../harness/thread-priority.js';
 import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, OPEN_GRADER, OPEN_JOB, THREAD, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
 
 const config = workerData as GradingConfig;

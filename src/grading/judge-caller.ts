@@ -1,6 +1,6 @@
 // The judge grader's calls: another flow run through the grading thread's own StackAI client, with the
 // same retries and timeout as the flow under test, timed apart so they never enter the run's statistics.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import type { StackAIClient } from '../stackai/client.js';
 import type { StreamOptions } from '../stackai/types.js';
 import type { JudgeCaller } from '../grade/types.js';

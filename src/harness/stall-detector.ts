@@ -1,6 +1,6 @@
 // Stalls of the calling thread's event loop: a repeating timer compares each firing with the last on
 // the shared clock; a gap longer than the period by more than stallMs is time the thread ran nothing.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 
 /** A stretch in which this thread's event loop ran nothing; times on the shared clock (ms). */
 export interface Stall {

@@ -2,7 +2,7 @@
 // own CPU time and stalls, since start or the last reset(), as a structured-cloneable snapshot.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { STALL_PERIOD_MS, startStallDetector, type Stall, type StallTally } from './stall-detector.js';
 import { threadCpuReader } from './thread-cpu.js';
 

@@ -1,6 +1,6 @@
 // Closed loop (k6's constant-vus / shared-iterations): at most `concurrency` requests in flight;
 // the next one is scheduled the moment one finishes. Stops at the end of the plan or the duration.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 
 export interface ClosedLoopOptions {
   concurrency: number;

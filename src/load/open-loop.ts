@@ -1,7 +1,7 @@
 // Open loop (k6's constant- and ramping-arrival-rate, wrk2): requests start at scheduled times whatever
 // the server does. `maxInFlight` caps requests in flight; a send that finds the cap reached waits for a
 // slot, is counted as delayed, and still carries its scheduled time, so its wait counts in its latency.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import type { Hold } from './closed-loop.js';
 import { waitUntil } from './precise-wait.js';
 import { Slots } from './slots.js';

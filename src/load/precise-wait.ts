@@ -1,6 +1,6 @@
 // Waits until a shared-clock time with sub-millisecond accuracy: a timer for the bulk of the wait
 // (Node timers fire up to ~1-2 ms late), then setImmediate turns until the time, which keeps I/O flowing.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 
 /** How early the coarse timer aims, ms: covers its usual lateness. */
 const TIMER_MARGIN_MS = 2;

@@ -1,6 +1,6 @@
 // Ramping concurrency (k6's ramping-vus, Artillery-style stages for in-flight requests): the number of
 // requests kept in flight follows the stages linearly; when it drops, running requests finish first.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import type { LoadResult, Send } from './open-loop.js';
 import { Slots } from './slots.js';
 

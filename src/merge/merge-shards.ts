@@ -4,7 +4,7 @@
 // and comparison gates are judged on the merged numbers.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { compareSaved } from '../compare/run-comparisons.js';
+import { compareSaved } from '../runner/run-comparisons.js';
 import { addEncoded } from '../metrics/histogram.js';
 import { evaluateThresholds, type ParsedThreshold } from '../metrics/thresholds.js';
 import { harnessReport } from '../harness/harness-report.js';

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { loadSavedRun } from '../compare/saved-run.js';
 import type { Report } from '../report/report-model.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 
 export interface ShardRun {
   dir: string;

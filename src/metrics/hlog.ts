@@ -1,7 +1,7 @@
 // Per-interval HDR histograms and the HdrHistogram interval log (.hlog) they are written to, so that
 // existing HdrHistogram tools (HistogramLogAnalyzer, hdr-plot) can read a run. Values are µs.
 import * as hdr from 'hdr-histogram-js';
-import type { ClockAnchor } from './clock.js';
+import type { ClockAnchor } from '../clock/clock.js';
 
 export type IntervalHistogram = hdr.Histogram;
 

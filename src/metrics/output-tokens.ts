@@ -1,27 +1,16 @@
 // Output and input tokens of one request: what the server reported (at the suite's metadata path, else
 // StackAI's llm_usage[] sums), else, for the output, the o200k tokenizer's count of the answer. Looking up a
 // report is cheap and runs anywhere; counting is CPU work, done only where nothing is timed (docs/engine.md).
-import { valueAtPath } from '../worker/metadata-fields.js';
+import { valueAtPath } from '../record/metadata-fields.js';
+import type { RecordTokens, TokenCount } from '../record/tokens.js';
 import type { TokenCounter } from './tokenizer.js';
 
-/** 'estimate' (characters / 4) is what flowbench wrote before it counted with a tokenizer: read, never written. */
-export type TokenSource = 'metadata' | 'tokenizer' | 'estimate';
-
-export interface TokenCount {
-  count: number;
-  source: TokenSource;
-}
+export type { RecordTokens, TokenCount, TokenSource } from '../record/tokens.js';
 
 /** Where the server reports usage: dotted paths into the run's metadata (`metadata.output_tokens` / `input_tokens`). */
 export interface TokenPaths {
   outputTokens?: string | null;
   inputTokens?: string | null;
-}
-
-/** The token fields a completed record gets: none for a failed request, no inputTokens when none was reported. */
-export interface RecordTokens {
-  outputTokens?: TokenCount;
-  inputTokens?: TokenCount;
 }
 
 /** What a token count is read from: a record, before or after it is completed. */

@@ -1,7 +1,7 @@
 // A run's statistics, recorded where each result completes: a RunStatsShard in each thread that
 // completes records, shipping deltas (take) that the main thread's RunStatsTotal merges, with the same
 // totals, per-variant and per-step summaries and timeline as if it had added every record itself.
-import { nowMs, type ClockAnchor } from './clock.js';
+import { nowMs, type ClockAnchor } from '../clock/clock.js';
 import { newHistogram } from './histogram.js';
 import { Timeline } from './timeline.js';
 import { TimelineShard, type TimelineDelta } from './timeline-shard.js';

@@ -3,7 +3,7 @@
 // each variant's intervals (latency, TTFT, TTFB, ITL, TPOT) also go to its .hlog. Results come one by one
 // (add: the main thread, a rebuild, a merge) or as threads' deltas (merge, from a TimelineShard): the same
 // figures either way, in any order. report.json stores buckets(); every reporter reads it from there.
-import type { ClockAnchor } from './clock.js';
+import type { ClockAnchor } from '../clock/clock.js';
 import { decodeLine, HlogWriter, intervalPercentileMs, newIntervalHistogram, type IntervalHistogram } from './hlog.js';
 import {
   COUNT_KEYS, countResult, endSecond, HLOG_TAGS, mergeVariantSecond, recordVariant,

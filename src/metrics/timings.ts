@@ -1,6 +1,6 @@
 // The one place where TTFB, TTFT, ITL and latency are derived from a request's raw timestamps.
 
-/** Raw timestamps of one request, ms on the shared clock (see clock.ts). */
+/** Raw timestamps of one request, ms on the shared clock (see clock/clock.ts). */
 export interface RawTimestamps {
   /** When the scheduler decided the request should start. */
   scheduled: number;

@@ -2,7 +2,7 @@
 // texts with the o200k tokenizer, at the lowest CPU priority so it takes only the cores the timing
 // threads leave. It watches its own event loop like every other thread of a run.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { lowerThreadPriority } from '../grading/thread-priority.js';
+import { lowerThreadPriority } from '../harness/thread-priority.js';
 import { startThreadWatch } from '../harness/thread-watch.js';
 import type { FromTokenThread, TokenThreadControl, TokenThreadData, TokenThreadReport, ToTokenThread } from './token-thread.js';
 import { loadTokenCounter } from './tokenizer.js';

@@ -1,6 +1,6 @@
 // Completes a record where its request finished: the runner's fields (send lag, delayed, output and
 // input tokens, warm-up, sweep step) set from the envelope it travelled with, in the order results.jsonl has them.
-import type { RecordTokens } from '../metrics/output-tokens.js';
+import type { RecordTokens } from './tokens.js';
 import type { RecordEnvelope, ResultRecord } from './result-record.js';
 
 /**

@@ -1,7 +1,7 @@
 // One line of results.jsonl (DESIGN §3) and what travels with a request so its record can be completed
 // wherever it finishes: the shape every stage after the request thread reads.
-import type { Grade } from '../grade/types.js';
-import type { TokenCount } from '../metrics/output-tokens.js';
+import type { Grade } from './grade.js';
+import type { TokenCount } from './tokens.js';
 import type { ClassifiedError, ErrorKind } from '../stackai/types.js';
 
 export interface FeedbackOutcome {

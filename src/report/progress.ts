@@ -1,6 +1,6 @@
 // Progress for long runs, on stderr: on a TTY a live bar (elapsed / remaining, req/s, errors, TTFT p50);
 // elsewhere (CI logs) one plain summary line every 10 s.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 
 export interface ProgressState {
   /** Measured requests the run plans to start, when known. */

@@ -1,5 +1,5 @@
 // The terminal summary: one row per variant, then thresholds, then the harness's own warnings (if any).
-// The only module that uses cli-table3.
+// Drawn with cli-table3, which stays in report/ (one-library-one-folder, .dependency-cruiser.cjs).
 import Table from 'cli-table3';
 import type { MetricSummary } from '../metrics/histogram.js';
 import type { Report } from './report-model.js';

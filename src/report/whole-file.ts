@@ -3,7 +3,7 @@
 // or a full disk mid-write leaves the old file (or none), never an empty or torn one. A folder flowbench
 // cannot write is a ConfigError (exit 2) naming the path; other write failures name the file too.
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { OutputError } from './output-error.js';
 
 /** Codes that mean "this place cannot be written" (the user picks another), not "the disk failed". */

@@ -1,13 +1,13 @@
 // report.json from what a run measured: variant summaries, the harness's account, thresholds (the
 // implicit max_error_rate among them), comparisons, sessions and verdict. Used at the end of a run
 // and by `flowbench report DIR` when a killed run left results.jsonl but no report.
-import { compareInRun } from '../compare/run-comparisons.js';
+import { compareInRun } from './run-comparisons.js';
 import { harnessReport } from '../harness/harness-report.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { flatLoad } from '../load/flat-load.js';
 import type { RunStatsTotal } from '../metrics/run-stats.js';
 import { evaluateThresholds, parseThreshold, type ParsedThreshold } from '../metrics/thresholds.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { Report } from '../report/report-model.js';
 import { shardLoad, type ShardSpec } from '../shard/partition.js';
 import { stopHint } from '../stackai/early-stop.js';

@@ -5,7 +5,7 @@
 // and nothing here counts tokens: the grading pool does for what it grades, the token thread for the rest.
 import type { GradingPool } from '../grading/grading-pool.js';
 import type { GradeJob } from '../grading/messages.js';
-import type { ClockAnchor } from '../metrics/clock.js';
+import type { ClockAnchor } from '../clock/clock.js';
 import { legacyOutputTokens, reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import type { TokenClient } from '../metrics/token-thread.js';
 import { RunStatsTotal, type RunStatsDelta } from '../metrics/run-stats.js';

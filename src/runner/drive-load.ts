@@ -5,6 +5,7 @@ import type { OpenLoopRun } from '../load/models/model-def.js';
 import { runOpenLoop, type LoadResult, type SendInfo } from '../load/open-loop.js';
 import { arrivalOffsets } from '../load/rate-profile.js';
 import { modelOf } from '../load/registry.js';
+import type { StepRun } from '../load/request-plan.js';
 import type { Suite } from '../suite/types.js';
 import { planRequests, take, type PlannedRequest } from './plan.js';
 import { skipDone } from './resume.js';
@@ -30,15 +31,7 @@ export function queuedAhead(concurrency: number): number {
 
 export type PhaseSend = (p: PlannedRequest, info: SendInfo, phase: Phase) => Promise<boolean | void>;
 
-export interface StepRun {
-  rate: number;
-  /** Shared-clock ms of the step's first scheduled send and of its last request's end. */
-  startAt: number;
-  endAt: number;
-  started: number;
-  /** Requests that left within the step's duration: below the rate's share when the in-flight cap held sends back. */
-  sent: number;
-}
+export type { StepRun } from '../load/request-plan.js';
 
 export interface LoadOutcome {
   /** The model's kind (a registered model's own name too). */

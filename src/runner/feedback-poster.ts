@@ -5,7 +5,7 @@ import { StackAIClient, type FeedbackResult } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import type { ErrorKind } from '../stackai/types.js';
 import type { Suite } from '../suite/types.js';
-import { feedbackText } from '../worker/feedback-text.js';
+import { feedbackText } from '../grade/feedback-text.js';
 import { fixedHeaders } from '../worker/row-headers.js';
 import type { FeedbackOutcome, ResultRecord } from '../record/result-record.js';
 import { withRetries } from '../worker/retry-policy.js';

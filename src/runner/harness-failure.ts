@@ -1,7 +1,7 @@
 // The record of a request the harness itself lost (its request thread died with it in flight): a
 // `harness` error with the request's inputs rendered again for diagnosis, timed to the moment it was lost.
 import { renderInputs } from '../dataset/template.js';
-import { anchorClock, nowMs, sinceAnchor, toIso } from '../metrics/clock.js';
+import { anchorClock, nowMs, sinceAnchor, toIso } from '../clock/clock.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask } from '../worker/messages.js';

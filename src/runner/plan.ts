@@ -2,14 +2,10 @@
 // Variant order rotates per row so no variant is always first (or last) in time.
 import { statSync } from 'node:fs';
 import { readRows, type DatasetRow } from '../dataset/read-rows.js';
+import type { PlannedRequest } from '../load/request-plan.js';
 import type { DatasetSpec } from '../suite/types.js';
 
-export interface PlannedRequest {
-  variant: number;
-  row: number;
-  iteration: number;
-  values: Record<string, unknown>;
-}
+export type { PlannedRequest } from '../load/request-plan.js';
 
 /**
  * A dataset this small is kept after its first pass instead of being re-read and re-parsed on every

@@ -3,10 +3,10 @@
 // keeps the suite as the run used it and its sessions; every figure is counted again from the lines.
 import { join } from 'node:path';
 import { sweepRates } from '../load/models/sweep.js';
-import { anchorAt } from '../metrics/clock.js';
+import { anchorAt } from '../clock/clock.js';
 import { RunStatsTotal } from '../metrics/run-stats.js';
 import type { Report } from '../report/report-model.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { assembleReport, parseThresholds } from './assemble-report.js';
 import type { LoadOutcome, StepRun } from './drive-load.js';
 import { envelopeOf, RESULTS_FILE, scanResults } from './resume.js';

@@ -1,6 +1,6 @@
 // Counts a run's statistics again from its results.jsonl: used when a request thread died mid-run with
 // statistics it had not yet sent (its lines were written as they finished, so the file holds them all).
-import type { ClockAnchor } from '../metrics/clock.js';
+import type { ClockAnchor } from '../clock/clock.js';
 import { RunStatsTotal } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
 import { envelopeOf, scanResults } from './resume.js';

@@ -4,7 +4,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { Suite } from '../suite/types.js';
 import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import { buildManifest, manifestMismatch, readManifest, writeManifest, type RunManifest } from './run-manifest.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flatSpec, fromFlatSpec, type FlatSpec } from '../load/flat-load.js';
 import { writeFileWhole } from '../report/whole-file.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { LoadSpec, Suite } from '../suite/types.js';
 import { redactUrl } from '../stackai/url-credentials.js';
 import { maskedHeaders } from '../worker/row-headers.js';

@@ -1,13 +1,13 @@
 // Runs a loaded suite end to end: simulator (if asked), worker pool, scheduler, sinks, reports.
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
-import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../metrics/clock.js';
+import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../clock/clock.js';
 import { startTokenThread } from '../metrics/token-thread.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
 import { ResultsSink } from '../report/results-sink.js';
 import { ensureFolder } from '../report/whole-file.js';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { NO_ROWS_FIX, noRowsMessage } from '../suite/check-dataset.js';
 import type { Suite } from '../suite/types.js';
 import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';

@@ -3,7 +3,7 @@
 // requests are the ones scheduled after its clock started and before the next session's did, and its
 // active span runs from its clock start to the end of its load. Marks live in run-manifest.json.
 import type { ResultRecord } from '../record/result-record.js';
-import type { StartAtRecord } from './start-at.js';
+import type { RunSession, StartAtRecord } from '../report/run-parts.js';
 
 /** What run-manifest.json keeps of a session; finishedAt and activeMs stay null when it was killed. */
 export interface SessionMark {
@@ -21,16 +21,7 @@ export interface SessionMark {
   startAt?: StartAtRecord;
 }
 
-/** A session as report.json gives it. */
-export interface RunSession {
-  startedAt: string;
-  /** Null-free: a killed session ends at its last result's end. */
-  finishedAt: string;
-  /** Measured requests that finished in it (warm-ups left out). */
-  requests: number;
-  /** From its load clock's start to its load's end, ms. */
-  activeMs: number;
-}
+export type { RunSession } from '../report/run-parts.js';
 
 export class SessionTally {
   private readonly requests: number[];

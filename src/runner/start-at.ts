@@ -2,8 +2,8 @@
 // load's clock at one agreed wall-clock moment (like k6-operator's starter). Parsing is pure (the
 // current time is an argument); the wait is an interruptible sleep on the run's shared clock.
 import { waitUntil } from '../load/precise-wait.js';
-import { nowMs, type ClockAnchor } from '../metrics/clock.js';
-import { DURATION_FORMS, parseDuration } from '../suite/duration.js';
+import { nowMs, type ClockAnchor } from '../clock/clock.js';
+import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 
 /** Further ahead than this is refused: a typo (a wrong day, ms for s) would hold a pod for days. */
 export const MAX_START_AHEAD_MS = 24 * 3_600_000;
@@ -19,12 +19,7 @@ export interface StartAt {
   pastByMs?: number;
 }
 
-/** What report.json and run-manifest.json keep: the asked-for moment and the one the load's clock started. */
-export interface StartAtRecord {
-  requested: string;
-  requestedAt: string;
-  clockStartedAt: string;
-}
+export type { StartAtRecord } from '../report/run-parts.js';
 
 // A date, a time to the second (fraction allowed) and a zone: without a zone, two pods in different
 // time zones would read the same text as different moments.

@@ -1,52 +1,12 @@
 // Per-step figures of a sweep, its sustainable rate and its verdict: each step's variants summarised and
 // checked against the suite's thresholds (or, without thresholds, an error rate under 1 %).
 import { sustainableRate } from '../load/models/sweep.js';
-import type { MetricSummary } from '../metrics/histogram.js';
 import { evaluateThresholds, isHarnessMetric, type ParsedThreshold, type ThresholdResult } from '../metrics/thresholds.js';
 import type { VariantStats } from '../metrics/variant-stats.js';
+import type { SweepReport, SweepStep, SweepVerdict } from '../report/run-parts.js';
 import type { StepRun } from './drive-load.js';
 
-export interface SweepStepVariant {
-  name: string;
-  requests: number;
-  ok: number;
-  errors: number;
-  errorRate: number | null;
-  /** Successful requests per second over the step (see SweepStep.completedRps). */
-  rps: number | null;
-  ttftMs: MetricSummary | null;
-  latencyMs: MetricSummary | null;
-}
-
-export interface SweepStep {
-  /** Target rate, requests/s. */
-  rate: number;
-  /** Achieved send rate: requests that left within the step's duration, per second of it. */
-  sentRps: number;
-  /** Completion rate: successful requests per second, over the step's duration or up to its last response when that came later. */
-  completedRps: number;
-  durationMs: number;
-  variants: SweepStepVariant[];
-  thresholds: ThresholdResult[];
-  thresholdsOk: boolean;
-}
-
-export interface SweepVerdict {
-  ok: boolean;
-  reason: string;
-}
-
-export interface SweepReport {
-  steps: SweepStep[];
-  /** Highest step rate that met every threshold (requests/s), or null. */
-  sustainableRate: number | null;
-  /** What "met" meant: the suite's thresholds, or the default error-rate rule. */
-  criterion: string;
-  /** `sweep.min_rate`, requests/s (a shard's share of it), or null. */
-  minRate: number | null;
-  /** The sweep's own verdict (sweepVerdict): the run's thresholds over all steps are not it. */
-  verdict: SweepVerdict;
-}
+export type { SweepReport, SweepStep, SweepStepVariant, SweepVerdict } from '../report/run-parts.js';
 
 const DEFAULT_RULE: ParsedThreshold = { metric: 'error_rate', op: '<', limit: 0.01 };
 const round3 = (v: number) => Math.round(v * 1000) / 1000;

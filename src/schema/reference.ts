@@ -2,7 +2,7 @@
 import { gateMetrics } from '../compare/gates.js';
 import { COMMON_KEYS, GRADER_KEYS } from '../grade/registry.js';
 import { HARNESS_THRESHOLD_METRICS, THRESHOLD_METRICS } from '../metrics/thresholds.js';
-import { DURATION_FORMS } from '../suite/duration.js';
+import { DURATION_FORMS } from '../text/duration.js';
 import { SUITE_SCHEMA, describeType, type FieldSchema, type SchemaType } from '../suite/suite-schema.js';
 
 type ObjectType = Extract<SchemaType, { kind: 'object' }>;

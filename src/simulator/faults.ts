@@ -1,7 +1,7 @@
 // Fault injection for the simulator: the fault keys of a flows YAML (and `simulate --fault`), how a
 // request draws its fault (seeded), and the helpers that make a response go wrong in each way.
 import type { ServerResponse } from 'node:http';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { YamlPath, FlowsYaml } from './flows-yaml.js';
 import { closestKey } from '../text/closest-key.js';
 import type { FlowsConfig } from './flows.js';

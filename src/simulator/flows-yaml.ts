@@ -1,6 +1,6 @@
 // The simulator's flows file, read for validation: values by path, and ConfigErrors at the line of the
 // path. Reading, size and syntax checks are YamlSource's (the one YAML reader, shared with suites).
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { closestKey } from '../text/closest-key.js';
 import { YamlSource, type YamlPath } from '../yaml/yaml-source.js';
 

@@ -2,7 +2,7 @@
 // Timeout object and, since the waits are fractional ms, a timer list of its own each time; here the
 // waiting streams sit in one binary heap ordered by due time and a single setTimeout is armed for the
 // earliest. When it fires, every stream that is due is served in due order in the same turn.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 
 /** Node timers can fire up to ~1 ms early against the shared clock: a frame is due within this of its time. */
 export const EARLY_MS = 0.05;

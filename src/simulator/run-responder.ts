@@ -1,7 +1,7 @@
 // Answers a `run` call (one JSON body) at the planned time, or fails it the planned way (drop, error, pause,
 // a non-JSON or cut-short body, a byte-by-byte body).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { GARBAGE_LINE, PAUSE_REASON, writeSlowly } from './faults.js';
 import type { planResponse } from './plan.js';
 import type { KeptRun } from './run-store.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Mode } from '../stackai/types.js';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { resolveVariant, type FlowDef, type FlowsConfig } from './flows.js';
 import { inputText, planResponse } from './plan.js';
 import { RunStore, type KeptRun } from './run-store.js';

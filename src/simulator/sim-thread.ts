@@ -1,6 +1,6 @@
 // Worker-thread entry: runs the simulator off the main thread and reports its URL to the parent.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { startSimulator, type SimThreadMessage, type SimulatorOptions } from './start.js';
 import { warmUp } from './warm-up.js';
 
@@ -11,7 +11,8 @@ const post = (msg: SimThreadMessage): void => parentPort!.postMessage(msg);
 // simulator compiling its handler.
 startSimulator(workerData as SimulatorOptions).then(
   async (handle) => {
-    await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
+    // Test hook (FLOWBENCH_TEST_NO_WARMUP): see src/worker/request-lane.ts.
+    if (process.env.FLOWBENCH_TEST_NO_WARMUP !== '1') await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
     post({ type: 'listening', url: handle.url, port: handle.port });
   },
   (err: unknown) => {

@@ -1,7 +1,7 @@
 // Sends a planned answer as a stream: progress-only frames, content frames, then completion, each on its own timer;
 // a planned fault bends that sequence (a drop, an error or pause frame, a stray line, a stall, an early end, ...).
 import type { ServerResponse } from 'node:http';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { GARBAGE_LINE, PAUSE_REASON, writeSlowly } from './faults.js';
 import type { ResponsePlan } from './plan.js';
 import type { RunState } from './run-store.js';

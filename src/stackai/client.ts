@@ -1,8 +1,8 @@
-// The only module that does HTTP: calls StackAI with undici, times each request on the shared clock,
+// The StackAI client: calls StackAI with undici (which stays in stackai/), times each request on the shared clock,
 // and turns every result — success or failure — into an outcome. Never throws; never leaks the token.
 import { createRequire } from 'node:module';
 import type { Pool, buildConnector as BuildConnector } from 'undici';
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { RequestTimers } from './timeouts.js';
 import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';

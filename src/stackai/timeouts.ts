@@ -1,6 +1,6 @@
 // The time limits of one request: total, first byte (response headers) and idle (no frame or keep-alive
 // line for too long). One abort signal for all; remembers which limit fired so the error can say so.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import { AbortFlag } from './abort-flag.js';
 
 export type TimeoutReason = 'total' | 'first_byte' | 'idle';

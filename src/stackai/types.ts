@@ -62,7 +62,7 @@ export interface InvokeRequest {
 export type RowHeaders = Pick<InvokeRequest, 'headers' | 'secrets'>;
 
 /**
- * What one request did. All times are ms on the shared clock (see metrics/clock.ts),
+ * What one request did. All times are ms on the shared clock (see clock/clock.ts),
  * comparable across worker threads.
  */
 export interface InvokeOutcome {

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { readColumns, readRows } from '../dataset/read-rows.js';
 import { compileTemplate } from '../dataset/template.js';
 import { checkGraderTemplates } from './check-grader-templates.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { LoadContext } from './load-context.js';
 import type { Path } from './positions.js';
 import type { Suite } from './types.js';

@@ -1,7 +1,7 @@
 // Grader values are templates over the dataset's columns: a name the dataset lacks is refused at load time,
 // at the grader's line, like a bad input template (a typo would otherwise grade every row against "").
 import { closestKey } from '../text/closest-key.js';
-import type { ConfigError } from './config-error.js';
+import type { ConfigError } from '../errors/config-error.js';
 import { compileTemplate, RESERVED_NAMES } from '../dataset/template.js';
 import type { LoadContext } from './load-context.js';
 import type { GraderSpec, Suite } from './types.js';

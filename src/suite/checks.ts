@@ -2,13 +2,13 @@
 // grader specs, thresholds and gates. Each mistake is added to ctx.errors and the checks go on.
 // The one default settled here: org_id `demo` for the simulator (it depends on the final base URL).
 import { checkGraderSpec } from '../grade/registry.js';
-import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../worker/feedback-text.js';
+import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../grade/feedback-text.js';
 import { parseGate } from '../compare/gates.js';
 import { parseThreshold, streamOnlyTiming } from '../metrics/thresholds.js';
 import { loadFlows } from '../simulator/flows.js';
-import { REPORT_DIR_FIX, reportDirProblem } from '../runner/report-folder.js';
+import { REPORT_DIR_FIX, reportDirProblem } from './report-dir.js';
 import { redactUrl } from '../stackai/url-credentials.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { LoadContext } from './load-context.js';
 import { checkLoadCaps } from './load-caps.js';
 import type { Suite } from './types.js';

@@ -1,7 +1,7 @@
 // Caps on the load one flowbench process is asked for: requests in flight and requests per second.
 // The suite's numbers are the whole fleet's (shard/partition.ts), so a value over a cap is refused at
 // load time unless --shard I/N brings each process's share under it. Figures: BENCHMARKS.md "Load caps".
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { LoadContext } from './load-context.js';
 import { pathLabel, type Path } from './positions.js';
 import { modelOf } from '../load/registry.js';

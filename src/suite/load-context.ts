@@ -1,5 +1,5 @@
 // What the loader's stages share about one suite file: its source, where each value sits, the env, the overrides.
-import type { ConfigError } from './config-error.js';
+import type { ConfigError } from '../errors/config-error.js';
 import type { Positions, RefusedPaths } from './positions.js';
 import type { SuiteOverrides } from './types.js';
 import type { YamlSource } from '../yaml/yaml-source.js';

@@ -1,7 +1,7 @@
 // Normalises the suite's `load:` section: the registry picks the model (and refuses combinations that
 // mean nothing, at the offending line); the shared settings and the defaults that depend on the model are here.
 import { pickLoadModel, type LoadSpec } from '../load/registry.js';
-import { DURATION_FORMS, parseDuration } from './duration.js';
+import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 import type { LoadContext } from './load-context.js';
 import type { LoadBase } from './types.js';
 

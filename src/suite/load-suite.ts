@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { checkDataset } from './check-dataset.js';
 import { checkScripts } from './check-scripts.js';
 import { checkSuite } from './checks.js';
-import { ConfigError, ConfigErrors } from './config-error.js';
+import { ConfigError, ConfigErrors } from '../errors/config-error.js';
 import type { LoadContext } from './load-context.js';
 import { normalise } from './normalise.js';
 import { applyOverrides } from './overrides.js';
@@ -67,5 +67,9 @@ function together(errors: ConfigError[], suiteFile: string): ConfigError {
   return sorted.length === 1 ? sorted[0]! : new ConfigErrors(sorted, suiteFile);
 }
 
-/** `flowbench validate`: the same checks as a run; resolves with the suite, rejects with its ConfigError(s). */
+/**
+ * loadSuite under another name, kept for test/fuzz/suite-loader.fuzz.test.ts (its one caller), which reads as
+ * "validate": the same checks as a run; resolves with the suite, rejects with its ConfigError(s). `flowbench
+ * validate` calls loadSuite itself. Goes when that test calls loadSuite.
+ */
 export const validateSuiteFile = (file: string, opts: LoadSuiteOptions = {}): Promise<Suite> => loadSuite(file, opts);

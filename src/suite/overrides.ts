@@ -1,7 +1,7 @@
 // Applies command-line flags (--base-url, --concurrency, …) over a normalised suite, checking each flag's value.
 import { closestKey } from '../text/closest-key.js';
-import { ConfigError } from './config-error.js';
-import { DURATION_FORMS, parseDuration } from './duration.js';
+import { ConfigError } from '../errors/config-error.js';
+import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 import { OPEN_LOOP_DEFAULT_CAP } from '../load/models/open-loop.js';
 import { modelOf, sharedSettings } from '../load/registry.js';
 import { MODES } from './suite-schema.js';

@@ -2,8 +2,8 @@
 // and every mistake in the document collected (not only the first), each at its line.
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { closestKey, unknownKeyHint } from '../text/closest-key.js';
-import { ConfigError } from './config-error.js';
-import { parseDuration } from './duration.js';
+import { ConfigError } from '../errors/config-error.js';
+import { parseDuration } from '../text/duration.js';
 import { expandEnv } from './env-expand.js';
 import { describeType, type FieldSchema, type SchemaType } from './suite-schema.js';
 import { pathLabel, Positions, RefusedPaths, type Path } from './positions.js';

@@ -1,7 +1,7 @@
 // The one list of suite keys, their types, ranges and defaults (DESIGN §2); the walker validates against it
 // and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
 import { modelFields } from '../load/registry.js';
-import { DURATION_FORMS } from './duration.js';
+import { DURATION_FORMS } from '../text/duration.js';
 
 export type SchemaType =
   | { kind: 'string'; enum?: readonly string[]; nonEmpty?: boolean }

@@ -1,5 +1,7 @@
 // The validated, normalised suite that every later stage reads. The loader is the only producer.
 import type { LoadSpec } from '../load/registry.js';
+import type { DatasetSpec } from '../dataset/dataset-spec.js';
+import type { GraderSpec } from '../grade/grader-spec.js';
 import type { Mode, StreamOptions } from '../stackai/types.js';
 
 export interface TargetSpec {
@@ -15,16 +17,7 @@ export interface TargetSpec {
   simulator: { flows: string | null; seed: number };
 }
 
-export interface DatasetSpec {
-  /** Absolute path. */
-  path: string;
-  format: 'csv' | 'jsonl' | 'json';
-  /** Flow inputs per row. String values are templates ({{column}}, {{row}}); other values pass through as they are. */
-  inputs: Record<string, unknown>;
-  /** Template for the expected answer, or null. */
-  expected: string | null;
-  limit: number | null;
-}
+export type { DatasetSpec } from '../dataset/dataset-spec.js';
 
 export interface VariantSpec {
   name: string;
@@ -98,11 +91,7 @@ export interface SweepSpec {
   minRate: number | null;
 }
 
-/** A grader as written in the suite; the grade/ registry validates type-specific keys. */
-export interface GraderSpec {
-  type: string;
-  [key: string]: unknown;
-}
+export type { GraderSpec } from '../grade/grader-spec.js';
 
 export interface MetadataSpec {
   fetch: boolean;

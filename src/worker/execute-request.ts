@@ -2,13 +2,13 @@
 // its own), fetch its metadata. Never throws: every outcome becomes a record. Grading happens elsewhere
 // (the grading pool): nothing slow runs on a thread that timestamps frames.
 import { renderInputs, compileTemplate, type TemplateContext } from '../dataset/template.js';
-import { sinceAnchor, toIso } from '../metrics/clock.js';
+import { sinceAnchor, toIso } from '../clock/clock.js';
 import { deriveTimings } from '../metrics/timings.js';
 import type { AttemptTiming, ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, InvokeOutcome, RowHeaders } from '../stackai/types.js';
 import type { RequestTask, WorkerConfig } from './messages.js';
-import { extractFields } from './metadata-fields.js';
+import { extractFields } from '../record/metadata-fields.js';
 import { shouldRetry, withRetries } from './retry-policy.js';
 import { compileRowHeaders, fixedHeaders } from './row-headers.js';
 

@@ -2,7 +2,7 @@
 // each way). A request thread runs one long-lived piscina task per run and talks over the MessagePort
 // passed in that task; everything in one turn of either event loop goes in one message.
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
-import type { ClockAnchor } from '../metrics/clock.js';
+import type { ClockAnchor } from '../clock/clock.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { RecordEnvelope } from '../record/result-record.js';
 import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';

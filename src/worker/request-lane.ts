@@ -26,7 +26,8 @@ const STATS_EVERY_MS = 1000;
 export default async function requestLane(init: LaneInit): Promise<ThreadWatchSnapshot | void> {
   // Warm before ready: the run's clock starts only when every thread has run its request path once.
   // The target is not needed for that: it comes in a message (it may still be starting meanwhile).
-  await warmRequestPath(init.config).catch(() => {});
+  // Test hook (FLOWBENCH_TEST_NO_WARMUP): a test of counts and files, not timing, starts cold, for less CPU.
+  if (process.env.FLOWBENCH_TEST_NO_WARMUP !== '1') await warmRequestPath(init.config).catch(() => {});
   const { port } = init;
   // One listener from the start: messages that come before the lane is set up wait in the inbox.
   const inbox: ToWorker[] = [];

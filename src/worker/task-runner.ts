@@ -2,7 +2,7 @@
 // task at once, or, when held (closed loop), from a local queue the moment one of its slots frees.
 // It counts what it started in shared memory (so a dead thread's work can be accounted for exactly) and
 // keeps a mark per request in flight that the stall detector writes into.
-import { nowMs } from '../metrics/clock.js';
+import { nowMs } from '../clock/clock.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { executeRequest, type InFlightMark, type RequestContext } from './execute-request.js';
 import { STARTED_NOW, TAKEN_HELD, type WireTask } from './messages.js';

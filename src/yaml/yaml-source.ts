@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node } from 'yaml';
-import { ConfigError } from '../suite/config-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { aliasExcessMessage, aliasFindings, firstDuplicateKey, MAX_ALIAS_COUNT, MAX_YAML_BYTES, tooBigMessage } from './yaml-limits.js';
 
 export interface Pos {

@@ -99,7 +99,7 @@ describe('report.html of a run with flipped rows', () => {
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       const counts = cols.map(() => 0);
       for (let i = 0; i < data.length; i += 4) {
-        cols.forEach(([r, g, b], k) => {
+        cols.forEach(([r = 0, g = 0, b = 0], k) => {
           if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
         });
       }

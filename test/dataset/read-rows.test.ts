@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readColumns, readRows, type DatasetRow } from '../../src/dataset/read-rows.js';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import type { DatasetSpec } from '../../src/suite/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowbench-dataset-'));

@@ -195,7 +195,7 @@ describe('action.yml', () => {
       colour: 'red',
       runs: {
         using: 'node20',
-        steps: steps.map((s, i) => (i === run ? { ...s, shell: undefined, env: { ...(s.env as object), X: '${{ inputs.nope }}' } } : s)),
+        steps: steps.map((s, i) => (i === run ? { ...(({ shell: _dropped, ...rest }) => rest)(s), env: { ...(s.env as object), X: '${{ inputs.nope }}' } } : s)),
       },
       outputs: { ...a.outputs, ghost: { description: 'x', value: '${{ steps.missing.outputs.v }}' }, silent: { description: 'x', value: '${{ steps.run.outputs.never }}' } },
     };

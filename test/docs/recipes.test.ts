@@ -1,7 +1,7 @@
 // Every suite in docs/recipes.md matches the schema, loads, and runs (shortened) against the simulator.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { suiteJsonSchema } from '../../src/schema/json-schema.js';

@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, readJson, readJsonl, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, readJson, readJsonl, ROOT, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
+
+/** Limits, exits and files, not timings: the threads may start cold (no warm-up, less CPU). */
+const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HAS_DEV_FULL = existsSync('/dev/full');
@@ -54,7 +57,7 @@ const rowsOf = (n: number, q: (i: number) => string = (i) => `question number ${
 /** The built CLI, killed if it outlives `limitMs`: `done` resolves with its exit code (null: it had to be killed) and how long it ran. */
 function start(args: string[], limitMs: number): { child: ChildProcess; stderr: () => string; done: Promise<{ code: number | null; ms: number }> } {
   const began = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.resume();

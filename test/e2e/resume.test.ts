@@ -4,9 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, ROOT, readJson, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
 import { FAULT_FLOWS, question } from '../faults/helpers.js';
 import { expectedTimeline } from '../helpers/timeline-oracle.js';
+
+/** Lines, sessions and exit codes, not timings: the threads may start cold (no warm-up, less CPU). */
+const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 
 interface Line { variant: string; row: number; iteration: number; ok: boolean; warmup?: boolean }
 interface Session { startedAt: string; finishedAt: string; requests: number; activeMs: number }
@@ -39,7 +42,7 @@ ${load}
 }
 
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -34,7 +34,7 @@ const server = createServer((req, res) => {
       const h = req.headers;
       return res.end(JSON.stringify({ detail: `bad key ${String(h['x-api-key'])} (auth ${String(h['x-user-auth'])}), gateway ${String(h['x-gateway-key'])}, trace ${String(h['x-trace'])}` }));
     }
-    res.end(`{"outputs":{"out-0":"ok ${q}"},"run_id":"run-${q}","state":"COMPLETED","error":null,"pause":null}`);
+    return res.end(`{"outputs":{"out-0":"ok ${q}"},"run_id":"run-${q}","state":"COMPLETED","error":null,"pause":null}`);
   });
 });
 beforeAll(async () => {

@@ -86,6 +86,7 @@ load:
 ${loadYaml}
 ${extra}`);
   const out = join(dir, 'out');
-  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1'], { env });
+  // Kinds, counts and retries, not timings: the threads may start cold (no warm-up, less CPU).
+  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1'], { env, warmUp: false });
   return { dir, out, cli };
 }

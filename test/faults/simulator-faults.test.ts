@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFaultFlags } from '../../src/simulator/faults.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { FAULT_FLOWS, faultOf, question, rawPost, rowWith } from './helpers.js';
 
 let sim: LocalSimulatorHandle;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors, errorReport } from '../../src/suite/config-error.js';
+import { ConfigError, ConfigErrors, errorReport } from '../../src/errors/config-error.js';
 import { validateSuiteFile } from '../../src/suite/load-suite.js';
 import { mutate, mutation, randomYaml } from './suite-arbitraries.js';
 

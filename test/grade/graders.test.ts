@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkGraderSpec, prepareGraders } from '../../src/grade/registry.js';
+import { prepareGraders } from '../../src/grade/registry.js';
 import type { GradeContext } from '../../src/grade/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

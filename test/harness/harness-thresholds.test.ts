@@ -1,7 +1,7 @@
 // Thresholds on the harness metrics: parsed like any other, the run-level value for every variant,
 // failing when the run was not watched; accepted by the suite loader and the JSON Schema.
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateThresholds, parseThreshold, THRESHOLD_METRICS, type ParsedThreshold } from '../../src/metrics/thresholds.js';
 import type { VariantSummary } from '../../src/metrics/variant-stats.js';

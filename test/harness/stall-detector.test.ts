@@ -1,7 +1,7 @@
 // The stall detector on this thread's real event loop: a synchronous busy loop is one stall of about
 // its length, an idle loop has none. Bounds are generous: the machine is shared and may run slow.
 import { describe, expect, it } from 'vitest';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { gapStall, STALL_PERIOD_MS, startStallDetector, type Stall } from '../../src/harness/stall-detector.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,12 +11,24 @@ import { ROOT } from '../helpers/cli.js';
 
 const DIST = join(ROOT, 'dist/harness/thread-watch.js');
 
-// The worker starts a watch, resets it once it is up, blocks its own event loop for 300 ms, then
-// sends the stalls seen since the reset, when it blocked (shared clock) and its snapshot. An eval'd
-// worker is CommonJS, hence the dynamic import.
+// The worker starts a watch, resets it once it is up, blocks its own event loop for 300 ms and until it
+// has had 150 ms of CPU time (a busy shared machine may give it less of a core meanwhile), then sends
+// the stalls seen since the reset, when it blocked (shared clock) and its snapshot. An eval'd worker is
+// CommonJS, hence the dynamic import.
+const SPIN_CPU_MS = 150;
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+// This thread's CPU time, ms (utime + stime, in 10 ms ticks), or null where /proc does not say.
+const cpu = () => {
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+};
 import(workerData.url).then(({ startThreadWatch }) => {
   let stalls = [];
   const w = startThreadWatch({ role: 'request', stallMs: 50, onStall: (s) => stalls.push(s) });
@@ -25,7 +37,8 @@ import(workerData.url).then(({ startThreadWatch }) => {
     stalls = [];
     setTimeout(() => {
       const from = now();
-      while (now() < from + 300) {}
+      const cpu0 = cpu();
+      while (now() < from + 300 || (cpu0 !== null && cpu() < cpu0 + ${SPIN_CPU_MS})) {}
       const to = now();
       setTimeout(() => {
         const snapshot = w.snapshot();
@@ -70,15 +83,16 @@ describe('a thread watch in a worker thread', () => {
     expect(during[0]!.startAt).toBeLessThanOrEqual(from);
     expect(during[0]!.endAt).toBeGreaterThanOrEqual(to);
     expect(s.stalls.count).toBe(stalls.length);
-    expect(during[0]!.gapMs).toBeGreaterThanOrEqual(300);
-    expect(during[0]!.gapMs).toBeLessThan(1000);
+    expect(to - from).toBeGreaterThanOrEqual(300);
+    expect(during[0]!.gapMs).toBeGreaterThanOrEqual(to - from);
+    expect(during[0]!.gapMs).toBeLessThan(to - from + 1000); // the spin, and a timer's lateness after it
     expect(s.stalls.maxMs).toBeGreaterThanOrEqual(during[0]!.gapMs - 0.001);
     expect(s.eventLoopDelayMs.max).toBeGreaterThanOrEqual(250);
     expect(s.utilization).toBeGreaterThan(0.5);
     expect(s.measuredMs).toBeGreaterThanOrEqual(330);
-    // The worker spun for 300 ms of wall time; on a shared machine it may have had less of a core.
+    // The worker spun until it had 150 ms of CPU time (counted in 10 ms ticks): all of it since the reset.
     expect(s.cpuMs).not.toBeNull();
-    expect(s.cpuMs!).toBeGreaterThanOrEqual(100);
+    expect(s.cpuMs!).toBeGreaterThanOrEqual(SPIN_CPU_MS - 10);
     // The main thread only waited meanwhile: a per-process figure would include the worker's spin.
     expect(m.cpuMs!).toBeLessThan(s.cpuMs!);
   });

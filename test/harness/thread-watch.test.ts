@@ -2,7 +2,7 @@
 // in every figure, reset() leaves start-up out and stop() freezes the figures.
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { statTicks } from '../../src/harness/thread-cpu.js';
 import { startThreadWatch, type ThreadWatchSnapshot } from '../../src/harness/thread-watch.js';
 import type { Stall } from '../../src/harness/stall-detector.js';
@@ -53,8 +53,9 @@ describe('startThreadWatch', () => {
     const s = w.snapshot();
     w.stop();
     expectSane(s);
-    expect(stalls).toHaveLength(1);
-    expect(s.stalls.count).toBe(1);
+    // The busy loop is one stall; a machine this busy may add one of its own (the thread not scheduled).
+    expect(stalls.length).toBeGreaterThanOrEqual(1);
+    expect(s.stalls.count).toBe(stalls.length);
     expect(s.stalls.maxMs).toBeGreaterThanOrEqual(150);
     // Upper bounds that a machine twice as slow (or a thread descheduled for a while) still meets.
     expect(s.stalls.maxMs).toBeLessThan(1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop } from '../../src/load/closed-loop.js';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 
 async function* items(n: number) {
   for (let i = 0; i < n; i++) yield i;

@@ -1,7 +1,7 @@
 // The drivers that turn schedules into sends, with a fake send (no server): counts, caps, stopping.
 // Time is only bounded generously: this machine is shared and noisy.
 import { describe, expect, it } from 'vitest';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { runOpenLoop } from '../../src/load/open-loop.js';
 import { runRampingConcurrency } from '../../src/load/ramping-concurrency.js';
 import { Slots } from '../../src/load/slots.js';
@@ -44,12 +44,12 @@ describe('open loop driver', () => {
   });
   it('counts in its window only the sends the cap let out within it', async () => {
     // One slot, each send holds it 100 ms: offsets 0..40 all fall in a 50 ms window, but only the first leaves in it.
-    const r = await runOpenLoop(items(5), () => sleep(100), { offsets: [0, 10, 20, 30, 40], maxInFlight: 1, windowMs: 50 });
+    const r = await runOpenLoop(items(5), async () => void (await sleep(100)), { offsets: [0, 10, 20, 30, 40], maxInFlight: 1, windowMs: 50 });
     expect(r.started).toBe(5);
     expect(r.inWindow).toBe(1);
     expect(r.startAt).not.toBeNull();
     // Uncapped, every send leaves on time and in the window.
-    expect((await runOpenLoop(items(5), () => sleep(100), { offsets: [0, 1, 2, 3, 4], maxInFlight: 10, windowMs: 1000 })).inWindow).toBe(5);
+    expect((await runOpenLoop(items(5), async () => void (await sleep(100)), { offsets: [0, 1, 2, 3, 4], maxInFlight: 10, windowMs: 1000 })).inWindow).toBe(5);
   });
   it('a rejected send does not stop the schedule', async () => {
     const r = await runOpenLoop(items(4), async (i) => { if (i === 1) throw new Error('boom'); }, { offsets: [0, 1, 2, 3], maxInFlight: 4 });

@@ -5,11 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyLoadSpec, LoadModelDef } from '../../src/load/models/model-def.js';
 import { loadModels, modelFields, modelNamed, modelOf, registerLoadModel } from '../../src/load/registry.js';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { driveLoad } from '../../src/runner/drive-load.js';
 import { plannedWork } from '../../src/runner/planned.js';
 import { shardLoad } from '../../src/shard/partition.js';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import type { LoadBase } from '../../src/suite/types.js';
 import { fakeSend, ROWS, suiteWith } from '../helpers/drive-load.js';
 

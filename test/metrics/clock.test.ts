@@ -1,7 +1,7 @@
 // toIso's reused per-second prefix must give exactly what Date#toISOString gives, whatever the order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIso } from '../../src/metrics/clock.js';
+import { toIso } from '../../src/clock/clock.js';
 
 describe('toIso', () => {
   it('equals Date#toISOString for any time, in any order (fractional ms are cut, as Date does)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraderStats } from '../../src/metrics/grader-stats.js';
-import { extractFields, valueAtPath } from '../../src/worker/metadata-fields.js';
+import { extractFields, valueAtPath } from '../../src/record/metadata-fields.js';
 import type { Grade } from '../../src/grade/types.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 

@@ -33,7 +33,7 @@ function record(over: Partial<ResultRecord>): ResultRecord {
   return {
     variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
     ttfbMs: 5, ttftMs: 100, latencyMs: 200, queueMs: 0, inputs: {}, expected: null, output: '', grades: [], pass: true, score: 1,
-    metadata: null, feedback: null, timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 }, ...over,
+    metadata: null, feedback: null, attemptLog: [], timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 }, ...over,
   };
 }
 

@@ -2,7 +2,7 @@
 // give (totals, per-variant and per-step summaries, timeline buckets, .hlog text, live TTFT).
 import { describe, expect, it } from 'vitest';
 import { seeded } from '../../src/random/seeded.js';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { RunStatsShard, RunStatsTotal } from '../../src/metrics/run-stats.js';
 import { randomSamples, rounds, shuffled } from './random-records.js';
 

@@ -10,7 +10,7 @@ function record(p: Partial<ResultRecord> & { scheduled: number; sent?: number; e
   return {
     variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
     ttfbMs: null, ttftMs: frames.length ? frames[0]! - scheduled : null, latencyMs: end - scheduled, queueMs: sent - scheduled,
-    inputs: {}, expected: null, output: 'x'.repeat(40), grades: [], pass: null, score: null, metadata: null, feedback: null,
+    inputs: {}, expected: null, output: 'x'.repeat(40), grades: [], pass: null, score: null, metadata: null, feedback: null, attemptLog: [],
     timestamps: { scheduled, sent, firstByte: null, contentFrames: frames, end },
     ...rest,
   };

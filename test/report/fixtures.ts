@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ResultRecord } from '../../src/record/result-record.js';
 
-export function result(over: Partial<ResultRecord> & { timestamps?: Partial<ResultRecord['timestamps']> } = {}): ResultRecord {
+export function result(over: Omit<Partial<ResultRecord>, 'timestamps'> & { timestamps?: Partial<ResultRecord['timestamps']> } = {}): ResultRecord {
   const { timestamps, ...rest } = over;
   return {
     variant: 'a', row: 0, iteration: 0, attempts: 1, runId: 'run-1', ok: true, error: null,
@@ -10,7 +10,7 @@ export function result(over: Partial<ResultRecord> & { timestamps?: Partial<Resu
     ttfbMs: 10, ttftMs: 50, latencyMs: 100, queueMs: 1,
     inputs: { 'in-0': 'question' }, expected: 'answer', output: 'the answer',
     grades: [{ grader: 'contains', pass: true, score: 1, reason: 'output contains "answer"' }], pass: true, score: 1,
-    metadata: null, feedback: null,
+    metadata: null, feedback: null, attemptLog: [],
     ...rest,
     timestamps: { scheduled: 0, sent: 1, firstByte: 10, contentFrames: [50, 60], end: 100, ...timestamps },
   };

@@ -11,7 +11,7 @@ import { flowbenchVersion } from '../../src/version.js';
 const rec = (over: Partial<ResultRecord>): ResultRecord => ({
   variant: 'pub', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
   ttfbMs: 1, ttftMs: 1, latencyMs: 1500, queueMs: 0, inputs: { 'in-0': 'Q <1> & "2"' }, expected: 'e', output: 'o',
-  grades: [], pass: true, score: 1, metadata: null, feedback: null,
+  grades: [], pass: true, score: 1, metadata: null, feedback: null, attemptLog: [],
   timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 }, ...over,
 });
 

@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileLines, readResults } from '../../src/report/read-results.js';
+import { readResults } from '../../src/report/read-results.js';
+import { fileLines } from '../../src/text/file-lines.js';
 import { tempDir } from '../helpers/cli.js';
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {

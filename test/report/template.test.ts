@@ -18,6 +18,8 @@ function pageData(): PageData {
     curves: { latency: [], ttft: [], itl: [] },
     bins: { latency: [], ttft: [] },
     timeline: null,
+    plots: null,
+    diffs: null,
     rows: { count: 0, warmups: 0, truncatedOutputs: 0, variants: [], limits: { output: 2000, input: 1000, expected: 1000, error: 500, reason: 300 } },
   };
 }

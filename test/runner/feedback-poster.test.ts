@@ -13,7 +13,7 @@ const record = (over: Partial<ResultRecord> = {}): ResultRecord => ({
   variant: 'v', row: 3, iteration: 0, attempts: 1, runId: 'run-1', ok: true, error: null, scheduledAt: '', startedAt: '',
   ttfbMs: 1, ttftMs: 1, latencyMs: 2, queueMs: 0, inputs: {}, expected: null, output: 'x',
   grades: [{ grader: 'contains', pass: false, score: 0, reason: 'output lacks "y"' }], pass: false, score: 0,
-  metadata: null, feedback: null, timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 }, ...over,
+  metadata: null, feedback: null, attemptLog: [], timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 }, ...over,
 });
 
 /** A feedback endpoint double: answers from a script of results, one per call, and records the calls. */

@@ -7,7 +7,7 @@ import { ResultsSink } from '../../src/report/results-sink.js';
 import { manifestMismatch, type RunManifest } from '../../src/runner/run-manifest.js';
 import { resultKey, scanResults, skipDone } from '../../src/runner/resume.js';
 import { plainHttpTokenWarning } from '../../src/stackai/plain-http.js';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
 

@@ -1,7 +1,7 @@
 // --start-at parsing is pure (the current time is an argument): table-tested without timers. The wait is
 // tested with a real clock against the run's anchor; the e2e side lives in test/shard/start-at.test.ts.
 import { describe, expect, it } from 'vitest';
-import { anchorClock, nowMs } from '../../src/metrics/clock.js';
+import { anchorClock, nowMs } from '../../src/clock/clock.js';
 import { MAX_START_AHEAD_MS, parseStartAt, waitForStart } from '../../src/runner/start-at.js';
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');

@@ -1,7 +1,7 @@
 // The generated JSON Schema checks every suite in the repo, and agrees with the loader key by key, both ways.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { GRADER_KEYS } from '../../src/grade/registry.js';
@@ -234,7 +234,7 @@ describe('schema and loader agree', () => {
   it('graders: each type with its required keys passes both; an unknown key or a missing required key fails both', async () => {
     for (const [type, { required }] of Object.entries(GRADER_KEYS)) {
       for (const t of [type, `not-${type}`]) {
-        const spec = { type: t, ...Object.fromEntries(required.map((k) => [k, 'x'])) };
+        const spec: Record<string, unknown> = { type: t, ...Object.fromEntries(required.map((k) => [k, 'x'])) };
         const ok = await verdicts({ ...BASE, graders: [spec] });
         if (ok.loader) expect(ok.schema, `${t}: ${ok.schemaErrors}`).toBe(true);
         const extra = await verdicts({ ...BASE, graders: [{ ...spec, no_such_key: 1 }] });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
 import { DEFAULT_FLOWS_FILE } from '../../src/simulator/start.js';
 

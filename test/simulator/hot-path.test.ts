@@ -2,7 +2,7 @@
 // with JSON.stringify), and the start-up warm-up (which must exercise the real server path end to end).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { nowMs } from '../../src/metrics/clock.js';
+import { nowMs } from '../../src/clock/clock.js';
 import { EARLY_MS, FrameClock, type Due } from '../../src/simulator/frame-clock.js';
 import { encodeFrame, frameJson, progressAt, progressOutput, streamFrame } from '../../src/simulator/wire.js';
 import { PAUSE_REASON } from '../../src/simulator/faults.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../src/suite/config-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { runSimulatorCli, startSimulator, startSimulatorThread, type SimulatorHandle } from '../../src/simulator/start.js';
 import { TOKEN, post, readFrames } from './helpers.js';
 

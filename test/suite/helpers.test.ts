@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closestKey, unknownKeyHint } from '../../src/text/closest-key.js';
 import { levenshtein } from '../../src/text/edit-distance.js';
-import { parseDuration } from '../../src/suite/duration.js';
+import { parseDuration } from '../../src/text/duration.js';
 import { expandEnv } from '../../src/suite/env-expand.js';
 
 describe('parseDuration', () => {

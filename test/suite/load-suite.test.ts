@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../src/suite/config-error.js';
+import { ConfigError, ConfigErrors } from '../../src/errors/config-error.js';
 import { loadSuite } from '../../src/suite/load-suite.js';
 import type { SuiteOverrides } from '../../src/suite/types.js';
 import { cleanFixtures, CSV, fixture } from './fixtures.js';

@@ -4,7 +4,7 @@
 // started (the rest runs on another thread and a new thread takes its place), and close() ends every lane
 // with its watch. The pool loads its lanes as built JavaScript, so it is imported from dist/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorAt } from '../../dist/metrics/clock.js';
+import { anchorAt } from '../../dist/clock/clock.js';
 import type { RunStatsDelta } from '../../dist/metrics/run-stats.js';
 import type { ResultRecord } from '../../dist/record/result-record.js';
 import type { RequestTask, WorkerConfig } from '../../dist/worker/messages.js';

@@ -3,7 +3,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorClock, nowMs } from '../../src/metrics/clock.js';
+import { anchorClock, nowMs } from '../../src/clock/clock.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { StackAIClient } from '../../src/stackai/client.js';
 import { prepareContext } from '../../src/worker/execute-request.js';
@@ -40,8 +40,8 @@ function runner(flow: string) {
   const config: WorkerConfig = {
     baseUrl: proxyUrl, orgId: 'acme', flowId: flow, token: TOKEN, mode: 'run', stream: { sse: true, delta: false },
     output: 'out-0', inputs: { 'in-0': '{{q}}' }, expected: null, variants: [{ name: 'published', version: null, runDraft: false }],
-    timeoutMs: 10_000, retries: 0, metadata: { fetch: false, fields: {} }, feedback: { enabled: false } as WorkerConfig['feedback'],
-    graders: [], suiteDir: '.', passScore: null, connections: 4, anchor: anchorClock(), suiteName: 't',
+    timeoutMs: 10_000, retries: 0, metadata: { fetch: false, fields: {} },
+    graders: [], connections: 4, anchor: anchorClock(),
   };
   const client = new StackAIClient({ baseUrl: proxyUrl, token: TOKEN, connections: 4 });
   const replies: { id: number; outcome: WireOutcome; at: number }[] = [];

@@ -1,8 +1,7 @@
 // What one load model is (k6's executor file): its suite keys, parse and defaults, planned work, shard
 // division, report line, warm-up level and driver. The registry (../registry.ts) lists them; every
 // stage that used to switch on the model asks it instead.
-import type { PlannedRequest } from '../../runner/plan.js';
-import type { StepRun } from '../../runner/drive-load.js';
+import type { PlannedRequest, StepRun } from '../request-plan.js';
 import type { LoadContext } from '../../suite/load-context.js';
 import type { FieldSchema } from '../../suite/suite-schema.js';
 import type { LoadBase, LoadStage, SweepSpec } from '../../suite/types.js';

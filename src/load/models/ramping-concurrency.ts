@@ -1,6 +1,6 @@
 // Ramping concurrency (k6's ramping-vus): the number in flight follows the stages; when it drops,
 // running requests finish first. Each request is handed over at its time (the main thread keeps the count).
-import { nowMs } from '../../metrics/clock.js';
+import { nowMs } from '../../clock/clock.js';
 import type { LoadBase } from '../../suite/types.js';
 import { runRampingConcurrency } from '../ramping-concurrency.js';
 import type { LoadModelDef } from './model-def.js';

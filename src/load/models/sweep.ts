@@ -1,6 +1,6 @@
 // Sweep (GuideLLM's sweep profile): successive open-loop steps at evenly spaced rates, each `duration`
 // long and drained before the next; per-step figures and the sustainable rate go in report.json `sweep`.
-import { nowMs } from '../../metrics/clock.js';
+import { nowMs } from '../../clock/clock.js';
 import type { FieldSchema, SchemaType } from '../../suite/suite-schema.js';
 import type { LoadBase, SweepSpec } from '../../suite/types.js';
 import type { LoadModelDef } from './model-def.js';

@@ -2,7 +2,7 @@
 // against the offered rate per variant, the table of steps (sent and completed beside the target), and
 // the sustainable rate with the sweep's verdict. Inlined by source text like dom.ts.
 import type uPlot from 'uplot';
-import type { SweepReport } from '../../../runner/sweep-report.js';
+import type { SweepReport } from '../../run-parts.js';
 import type { PageData } from '../page-data.js';
 import { plot } from './charts.js';
 import { badge, el, fmtMs, fmtNum, fmtPct, section, table, variantColor } from './dom.js';

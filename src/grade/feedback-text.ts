@@ -1,5 +1,5 @@
 // The feedback text posted to StackAI for a graded result, from a template with documented variables.
-import type { Grade } from '../grade/types.js';
+import type { Grade } from './types.js';
 
 export const DEFAULT_FEEDBACK_TEMPLATE = 'flowbench {{verdict}} (score {{score}}) suite={{suite}} variant={{variant}} row={{row}}{{reasons}}';
 

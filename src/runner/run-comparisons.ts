@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VariantReport } from '../report/report-model.js';
 import type { Suite } from '../suite/types.js';
-import { compareRunSides, gatesFrom } from './compare-runs.js';
-import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from './compare-variants.js';
-import { parseGates } from './gates.js';
-import { readOutcomes } from './outcomes.js';
-import { loadSavedRun } from './saved-run.js';
-import type { CompareSettings, Comparison } from './types.js';
+import { compareRunSides, gatesFrom } from '../compare/compare-runs.js';
+import { compareVariants, DEFAULT_ALPHA, type CompareOptions } from '../compare/compare-variants.js';
+import { parseGates } from '../compare/gates.js';
+import { readOutcomes } from '../compare/outcomes.js';
+import { loadSavedRun } from '../compare/saved-run.js';
+import type { CompareSettings, Comparison } from '../compare/types.js';
 
 export interface InRunInput {
   suite: Suite;

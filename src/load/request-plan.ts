@@ -1,0 +1,19 @@
+// What the plan hands a load model (one planned request) and what one step of a sweep ran: the types a
+// model's driver shares with runner/plan.ts and runner/drive-load.ts, kept here so that load/ never imports runner/.
+
+export interface PlannedRequest {
+  variant: number;
+  row: number;
+  iteration: number;
+  values: Record<string, unknown>;
+}
+
+export interface StepRun {
+  rate: number;
+  /** Shared-clock ms of the step's first scheduled send and of its last request's end. */
+  startAt: number;
+  endAt: number;
+  started: number;
+  /** Requests that left within the step's duration: below the rate's share when the in-flight cap held sends back. */
+  sent: number;
+}
