@@ -16,10 +16,10 @@ dataset:
     in-0: "{{question}}"
 `;
 
-async function load(yaml: string, opts: { env?: NodeJS.ProcessEnv; overrides?: SuiteOverrides; files?: Record<string, string> } = {}) {
+async function load(yaml: string, opts: { env?: NodeJS.ProcessEnv | undefined; overrides?: SuiteOverrides | undefined; files?: Record<string, string> } = {}) {
   const dir = fixture({ 'suites/s.yaml': yaml, 'suites/data/d.csv': CSV, ...(opts.files ?? {}) });
   const file = join(dir, 'suites/s.yaml');
-  return { file, dir, suite: () => loadSuite(file, { env: opts.env ?? {}, overrides: opts.overrides }) };
+  return { file, dir, suite: () => loadSuite(file, { env: opts.env ?? {}, ...(opts.overrides && { overrides: opts.overrides }) }) };
 }
 
 describe('loadSuite: good suites', () => {

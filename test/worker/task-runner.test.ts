@@ -7,8 +7,8 @@ import { anchorClock, nowMs } from '../../src/clock/clock.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { StackAIClient } from '../../src/stackai/client.js';
 import { prepareContext } from '../../src/worker/execute-request.js';
-import type { WireOutcome, WireTask, WorkerConfig } from '../../src/worker/messages.js';
-import { TaskRunner } from '../../src/worker/task-runner.js';
+import type { WireTask, WorkerConfig } from '../../src/worker/messages.js';
+import { TaskRunner, type TaskOutcome } from '../../src/worker/task-runner.js';
 
 const TOKEN = 'task-runner-token';
 let sim: LocalSimulatorHandle;
@@ -38,16 +38,16 @@ afterAll(async () => {
 
 function runner(flow: string) {
   const config: WorkerConfig = {
-    baseUrl: proxyUrl, orgId: 'acme', flowId: flow, token: TOKEN, mode: 'run', stream: { sse: true, delta: false },
+    baseUrl: proxyUrl, orgId: 'acme', flowId: flow, token: TOKEN, mode: 'run', stream: { sse: true, delta: false, prefix: false },
     output: 'out-0', inputs: { 'in-0': '{{q}}' }, expected: null, variants: [{ name: 'published', version: null, runDraft: false }],
-    timeoutMs: 10_000, retries: 0, metadata: { fetch: false, fields: {} },
-    graders: [], connections: 4, anchor: anchorClock(),
+    timeoutMs: 10_000, retries: 0, metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
+    graders: [], connections: 4, anchor: anchorClock(), completeInThread: false, stallMs: 1000,
   };
   const client = new StackAIClient({ baseUrl: proxyUrl, token: TOKEN, connections: 4 });
-  const replies: { id: number; outcome: WireOutcome; at: number }[] = [];
+  const replies: { id: number; outcome: TaskOutcome; at: number }[] = [];
   let waiters: (() => void)[] = [];
-  const r = new TaskRunner(prepareContext(config, client), (id, outcome) => {
-    replies.push({ id, outcome, at: nowMs() });
+  const r = new TaskRunner(prepareContext(config, client), (t, outcome) => {
+    replies.push({ id: t.id, outcome, at: nowMs() });
     for (const w of waiters) w();
     waiters = [];
   });
@@ -58,7 +58,8 @@ function runner(flow: string) {
 }
 
 const task = (id: number, hold?: WireTask['hold']): WireTask => ({
-  id, variant: 0, row: id, iteration: 0, values: { q: `question ${id}` }, scheduledAt: nowMs(), ...(hold && { hold }),
+  id, variant: 0, row: id, iteration: 0, values: { q: `question ${id}` }, scheduledAt: nowMs(),
+  env: { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false }, ...(hold && { hold }),
 });
 
 describe('TaskRunner', () => {
