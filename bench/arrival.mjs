@@ -23,11 +23,20 @@ export async function arrival(sim) {
   const achieved = (ts) => ((ts.length - 1) / (ts.at(-1) - ts[0])) * 1000;
   const v = report.variants[0];
   return {
-    targetRps: rate, seconds, sent: results.length, expected: rate * seconds,
-    achievedRpsByHandOver: r2(achieved(handed)), errorByHandOver: `${r2(((achieved(handed) - rate) / rate) * 100)}%`,
-    achievedRpsByActualSend: r2(achieved(sent)), errorByActualSend: `${r2(((achieved(sent) - rate) / rate) * 100)}%`,
-    sendLagP50Ms: r2(percentile(lags, 50)), sendLagP99Ms: r2(percentile(lags, 99)), sendLagMaxMs: r2(lags.at(-1)),
-    queueToSendP50Ms: v.queueMs.p50, queueToSendP99Ms: v.queueMs.p99, delayedSends: report.load.delayedSends,
+    targetRps: rate,
+    seconds,
+    sent: results.length,
+    expected: rate * seconds,
+    achievedRpsByHandOver: r2(achieved(handed)),
+    errorByHandOver: `${r2(((achieved(handed) - rate) / rate) * 100)}%`,
+    achievedRpsByActualSend: r2(achieved(sent)),
+    errorByActualSend: `${r2(((achieved(sent) - rate) / rate) * 100)}%`,
+    sendLagP50Ms: r2(percentile(lags, 50)),
+    sendLagP99Ms: r2(percentile(lags, 99)),
+    sendLagMaxMs: r2(lags.at(-1)),
+    queueToSendP50Ms: v.queueMs.p50,
+    queueToSendP99Ms: v.queueMs.p99,
+    delayedSends: report.load.delayedSends,
   };
 }
 

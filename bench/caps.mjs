@@ -25,10 +25,14 @@ async function schedulerLane(n) {
   let allStarted;
   const ready = new Promise((r) => (allStarted = r));
   const plan = { next: async () => ({ done: false, value: started }) };
-  const run = runClosedLoop(plan, async () => {
-    if (++started === n) allStarted();
-    await gate;
-  }, { concurrency: n, durationMs: null, stopped: () => started >= n });
+  const run = runClosedLoop(
+    plan,
+    async () => {
+      if (++started === n) allStarted();
+      await gate;
+    },
+    { concurrency: n, durationMs: null, stopped: () => started >= n },
+  );
   await ready;
   gc();
   const during = process.memoryUsage();

@@ -24,9 +24,18 @@ function freezingServer() {
     const from = state.first + FREEZE_AT_MS;
     if (now >= from && now < from + FREEZE_MS) await new Promise((r) => setTimeout(r, from + FREEZE_MS - now));
     await new Promise((r) => setTimeout(r, SERVICE_MS));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      outputs: { 'out-0': 'ok' }, citations: null, run_id: `r${now}${Math.random()}`, metadata: null, progress_data: null, state: 'COMPLETED', pause: null, error: null,
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        outputs: { 'out-0': 'ok' },
+        citations: null,
+        run_id: `r${now}${Math.random()}`,
+        metadata: null,
+        progress_data: null,
+        state: 'COMPLETED',
+        pause: null,
+        error: null,
+      }),
+    );
   });
   return { server, state };
 }
@@ -50,11 +59,17 @@ async function once(cap) {
     .sort((a, b) => a - b);
   const v = report.variants[0];
   return {
-    cap, requests: v.requests, ok: v.ok,
-    truthP90: r1(percentile(truth, 90)), truthP99: r1(percentile(truth, 99)),
-    correctedP90: v.latencyMs.p90, correctedP99: v.latencyMs.p99,
-    uncorrectedP90: v.serviceMs.p90, uncorrectedP99: v.serviceMs.p99,
-    delayedSends: report.load.delayedSends, maxSendLagMs: r1(report.load.maxSendLagMs),
+    cap,
+    requests: v.requests,
+    ok: v.ok,
+    truthP90: r1(percentile(truth, 90)),
+    truthP99: r1(percentile(truth, 99)),
+    correctedP90: v.latencyMs.p90,
+    correctedP99: v.latencyMs.p99,
+    uncorrectedP90: v.serviceMs.p90,
+    uncorrectedP99: v.serviceMs.p99,
+    delayedSends: report.load.delayedSends,
+    maxSendLagMs: r1(report.load.maxSendLagMs),
   };
 }
 

@@ -24,25 +24,33 @@ export async function cpuSplit() {
   writeRows(dir, 1000);
   const rows = [];
   for (const client of ['autocannon', 'flowbench default', 'flowbench --threads 0']) {
-    rows.push(await withSimulator(async (sim) => {
-      const sim0 = processCpuUs(sim.pid);
-      const res = client === 'autocannon'
-        ? await runChild(autocannonChild, [`${sim.url}/inference/v0/${mode}/bench/echo-fast?version=-1`, String(CONNECTIONS), String(seconds), TOKEN])
-        : await runChild(flowbenchChild, [
-          writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${CONNECTIONS}, duration: ${seconds}s, retries: 0 }` }),
-          join(dir, 'out'), ...(client.endsWith('0') ? ['0'] : []),
-        ]);
-      // The simulator only works while the load runs; flowbench's start-up and reports come before and after.
-      const simUs = processCpuUs(sim.pid) - sim0;
-      const wallS = res.loadWallMs !== undefined ? res.loadWallMs / 1000 : res.durationS;
-      const clientUs = res.loadCpuUs ?? res.cpuUs;
-      const clientUsPerReq = clientUs / res.ok;
-      const simUsPerReq = simUs / res.ok;
-      return {
-        mode, client, rps: r1(res.ok / wallS), clientCpuUsPerReq: r1(clientUsPerReq), simulatorCpuUsPerReq: r1(simUsPerReq),
-        coresUsed: r2(((clientUsPerReq + simUsPerReq) * res.ok) / (wallS * 1e6)),
-      };
-    }));
+    rows.push(
+      await withSimulator(async (sim) => {
+        const sim0 = processCpuUs(sim.pid);
+        const res =
+          client === 'autocannon'
+            ? await runChild(autocannonChild, [`${sim.url}/inference/v0/${mode}/bench/echo-fast?version=-1`, String(CONNECTIONS), String(seconds), TOKEN])
+            : await runChild(flowbenchChild, [
+                writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${CONNECTIONS}, duration: ${seconds}s, retries: 0 }` }),
+                join(dir, 'out'),
+                ...(client.endsWith('0') ? ['0'] : []),
+              ]);
+        // The simulator only works while the load runs; flowbench's start-up and reports come before and after.
+        const simUs = processCpuUs(sim.pid) - sim0;
+        const wallS = res.loadWallMs !== undefined ? res.loadWallMs / 1000 : res.durationS;
+        const clientUs = res.loadCpuUs ?? res.cpuUs;
+        const clientUsPerReq = clientUs / res.ok;
+        const simUsPerReq = simUs / res.ok;
+        return {
+          mode,
+          client,
+          rps: r1(res.ok / wallS),
+          clientCpuUsPerReq: r1(clientUsPerReq),
+          simulatorCpuUsPerReq: r1(simUsPerReq),
+          coresUsed: r2(((clientUsPerReq + simUsPerReq) * res.ok) / (wallS * 1e6)),
+        };
+      }),
+    );
   }
   return rows;
 }

@@ -6,7 +6,7 @@
 // take-up lag, its own lateness, and the harness's error in seeing the frame (see splitTtft).
 // Usage: node bench/fidelity.mjs [streams=1000] [rate: open loop instead of one burst]
 import { join } from 'node:path';
-import { conditions, flowbenchChild, percentile, r1, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
+import { conditions, flowbenchChild, percentile, r2, readJsonl, runChild, startSimulator, tempDir, writeRows, writeSuite } from './lib/harness.mjs';
 import { readFileSync } from 'node:fs';
 
 const STREAMS = Number(process.argv[2] ?? 1000);
@@ -26,9 +26,10 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
   const dir = tempDir();
   const simCpu0 = simCpuMs(sim.pid);
   writeRows(dir, streams);
-  const load = rate === null
-    ? `{ concurrency: ${streams}, retries: 0, warmup: ${streams} }`
-    : `{ rate: ${rate}, concurrency: ${streams * 2}, retries: 0, warmup: ${streams} }`;
+  const load =
+    rate === null
+      ? `{ concurrency: ${streams}, retries: 0, warmup: ${streams} }`
+      : `{ rate: ${rate}, concurrency: ${streams * 2}, retries: 0, warmup: ${streams} }`;
   const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load });
   await runChild(flowbenchChild, [file, join(dir, 'out')]);
   const simCpuPerStreamMs = (simCpuMs(sim.pid) - simCpu0) / (2 * streams); // warm-up wave + measured wave
@@ -45,18 +46,37 @@ export async function fidelity(sim, streams = STREAMS, rate = null) {
   const seen = split.map((x) => x.seen).sort((a, b) => a - b);
   const v = report.variants[0];
   return {
-    streams, rate, peakInFlight: Math.max(...report.timeline.map((b) => b.inFlight)), ok: v.ok, errors: v.errors,
-    reportedTtftP50: v.ttftMs.p50, reportedTtftP99: v.ttftMs.p99,
-    errorP50Ms: r2(v.ttftMs.p50 - TRUTH_MS), errorP99Ms: r2(v.ttftMs.p99 - TRUTH_MS),
-    fromSendTtftP50: r2(percentile(fromSend, 50)), fromSendTtftP99: r2(percentile(fromSend, 99)),
-    fromSendErrorP50Ms: r2(percentile(fromSend, 50) - TRUTH_MS), fromSendErrorP99Ms: r2(percentile(fromSend, 99) - TRUTH_MS),
-    ttftMinusTtfbP50: r2(percentile(interval, 50)), ttftMinusTtfbP99: r2(percentile(interval, 99)),
-    intervalErrorP50Ms: r2(percentile(interval, 50) - TRUTH_MS), intervalErrorP99Ms: r2(percentile(interval, 99) - TRUTH_MS),
-    takeUpLagP50Ms: r2(percentile(takeUp, 50)), takeUpLagP99Ms: r2(percentile(takeUp, 99)),
-    simulatorLateP50Ms: r2(percentile(late, 50)), simulatorLateP99Ms: r2(percentile(late, 99)),
-    harnessErrorP50Ms: r2(percentile(seen, 50)), harnessErrorP99Ms: r2(percentile(seen, 99)), harnessErrorMaxMs: r2(seen.at(-1)),
-    queueP50Ms: v.queueMs.p50, queueP99Ms: v.queueMs.p99, queueMaxMs: v.queueMs.max,
-    ttfbP50: v.ttfbMs.p50, ttfbP99: v.ttfbMs.p99, latencyP50: v.latencyMs.p50, simulatorCpuPerStreamMs: r2(simCpuPerStreamMs),
+    streams,
+    rate,
+    peakInFlight: Math.max(...report.timeline.map((b) => b.inFlight)),
+    ok: v.ok,
+    errors: v.errors,
+    reportedTtftP50: v.ttftMs.p50,
+    reportedTtftP99: v.ttftMs.p99,
+    errorP50Ms: r2(v.ttftMs.p50 - TRUTH_MS),
+    errorP99Ms: r2(v.ttftMs.p99 - TRUTH_MS),
+    fromSendTtftP50: r2(percentile(fromSend, 50)),
+    fromSendTtftP99: r2(percentile(fromSend, 99)),
+    fromSendErrorP50Ms: r2(percentile(fromSend, 50) - TRUTH_MS),
+    fromSendErrorP99Ms: r2(percentile(fromSend, 99) - TRUTH_MS),
+    ttftMinusTtfbP50: r2(percentile(interval, 50)),
+    ttftMinusTtfbP99: r2(percentile(interval, 99)),
+    intervalErrorP50Ms: r2(percentile(interval, 50) - TRUTH_MS),
+    intervalErrorP99Ms: r2(percentile(interval, 99) - TRUTH_MS),
+    takeUpLagP50Ms: r2(percentile(takeUp, 50)),
+    takeUpLagP99Ms: r2(percentile(takeUp, 99)),
+    simulatorLateP50Ms: r2(percentile(late, 50)),
+    simulatorLateP99Ms: r2(percentile(late, 99)),
+    harnessErrorP50Ms: r2(percentile(seen, 50)),
+    harnessErrorP99Ms: r2(percentile(seen, 99)),
+    harnessErrorMaxMs: r2(seen.at(-1)),
+    queueP50Ms: v.queueMs.p50,
+    queueP99Ms: v.queueMs.p99,
+    queueMaxMs: v.queueMs.max,
+    ttfbP50: v.ttfbMs.p50,
+    ttfbP99: v.ttfbMs.p99,
+    latencyP50: v.latencyMs.p50,
+    simulatorCpuPerStreamMs: r2(simCpuPerStreamMs),
   };
 }
 
@@ -76,14 +96,16 @@ export async function splitTtft(sim, results) {
   const anchor = Math.max(...results.map((r) => Date.parse(r.scheduledAt) - Math.floor(r.timestamps.scheduled))) + 0.5;
   const out = [];
   for (let i = 0; i < results.length; i += 50) {
-    await Promise.all(results.slice(i, i + 50).map(async (r) => {
-      const run = await (await fetch(`${sim.url}/_sim/runs/${r.runId}`)).json();
-      out.push({
-        takeUp: run.takenUpAt - (anchor + r.timestamps.sent),
-        late: run.firstContentAt - (run.takenUpAt + TRUTH_MS),
-        seen: anchor + r.timestamps.contentFrames[0] - run.firstContentAt,
-      });
-    }));
+    await Promise.all(
+      results.slice(i, i + 50).map(async (r) => {
+        const run = await (await fetch(`${sim.url}/_sim/runs/${r.runId}`)).json();
+        out.push({
+          takeUp: run.takenUpAt - (anchor + r.timestamps.sent),
+          late: run.firstContentAt - (run.takenUpAt + TRUTH_MS),
+          seen: anchor + r.timestamps.contentFrames[0] - run.firstContentAt,
+        });
+      }),
+    );
   }
   return out;
 }

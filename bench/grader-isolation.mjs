@@ -17,7 +17,13 @@ async function run(sim, withGrader) {
   writeRows(dir, rows);
   writeFileSync(join(dir, 'busy.mjs'), 'export function grade() { const end = Date.now() + 100; while (Date.now() < end) {} return true; }\n');
   const extra = withGrader ? 'graders:\n  - { type: script, path: busy.mjs, timeout: 5s }' : '';
-  const file = writeSuite(dir, { url: sim.url, flow: 'ttft-500', mode: 'stream', load: `{ concurrency: ${concurrency}, retries: 0, warmup: ${concurrency} }`, extra });
+  const file = writeSuite(dir, {
+    url: sim.url,
+    flow: 'ttft-500',
+    mode: 'stream',
+    load: `{ concurrency: ${concurrency}, retries: 0, warmup: ${concurrency} }`,
+    extra,
+  });
   await runChild(flowbenchChild, [file, join(dir, 'out')]);
   const results = readJsonl(join(dir, 'out/results.jsonl')).filter((r) => r.ok && !r.warmup);
   const seen = (await splitTtft(sim, results)).map((x) => x.seen).sort((a, b) => a - b);

@@ -22,7 +22,14 @@ const GRADERS = {
 
 async function perRow(specs, n) {
   const g = prepareGraders(specs, { dir: ROOT });
-  const ctxs = rows.map((r, i) => ({ output: `Sure! ${r.answer} Anything else I can help with?`, expected: r.answer, row: i, values: r, ttftMs: 500, latencyMs: 900 }));
+  const ctxs = rows.map((r, i) => ({
+    output: `Sure! ${r.answer} Anything else I can help with?`,
+    expected: r.answer,
+    row: i,
+    values: r,
+    ttftMs: 500,
+    latencyMs: 900,
+  }));
   for (const c of ctxs) await g.grade(c); // warm: token tables, script import, JIT
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await g.grade(ctxs[i % ctxs.length]);

@@ -19,11 +19,16 @@ const RUNS = 3;
 
 // Seeded so every run measures the same file.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
-const qa = readFileSync(new URL('../datasets/support.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)
-  .map((l) => /^([^,]*),"?(.*?)"?,[^,]*$/.exec(l)).filter(Boolean).map((m) => ({ q: m[1], a: m[2] }));
-const wrong = 'Thanks for reaching out! I\'ve forwarded your question to our support team, who will reply by email within 48 hours.';
+const qa = readFileSync(new URL('../datasets/support.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => /^([^,]*),"?(.*?)"?,[^,]*$/.exec(l))
+  .filter(Boolean)
+  .map((m) => ({ q: m[1], a: m[2] }));
+const wrong = "Thanks for reaching out! I've forwarded your question to our support team, who will reply by email within 48 hours.";
 
 const dir = mkdtempSync(join(tmpdir(), 'flowbench-bench-html-'));
 const names = Array.from({ length: VARIANTS }, (_, i) => (i === 0 ? 'published' : i === 1 ? 'draft' : `v${i}`));
@@ -48,17 +53,37 @@ for (let row = 0; row < ROWS; row++) {
     const output = failed ? 'Sure! Partial' : `Sure! ${correct ? a : `${wrong} (ref ${row}-${v})`} Anything else I can help with?${long}`;
     const frames = Array.from({ length: 20 }, (_, i) => scheduled + ttft + (i * (latency - ttft)) / 20);
     const rec = {
-      variant: names[v], row, iteration: 0, attempts: 1, runId: `run-${row}-${v}`, ok: !failed,
+      variant: names[v],
+      row,
+      iteration: 0,
+      attempts: 1,
+      runId: `run-${row}-${v}`,
+      ok: !failed,
       error: failed ? { kind: 'timeout', message: 'no complete answer within 30000 ms', status: null } : null,
-      scheduledAt: new Date(1_780_000_000_000 + scheduled).toISOString(), startedAt: new Date(1_780_000_000_000 + scheduled + 1).toISOString(),
-      ttfbMs: 15, ttftMs: Math.round(ttft * 1000) / 1000, latencyMs: Math.round(latency * 1000) / 1000, queueMs: 0.5,
-      inputs: { 'in-0': q, user_id: `flowbench-${row}` }, expected: a, output,
-      grades: failed ? [] : [
-        { grader: 'icontains', pass: correct, score: correct ? 1 : 0, reason: correct ? `output contains "${a.slice(0, 60)}"` : `output lacks "${a.slice(0, 60)}…"` },
-        { grader: 'not-regex', pass: true, score: 1, reason: 'not: output does not match /I\'m not sure|contact (our )?support/i' },
-      ],
-      pass: failed ? false : correct, score: failed ? 0 : correct ? 1 : 0.5,
-      metadata: null, feedback: null,
+      scheduledAt: new Date(1_780_000_000_000 + scheduled).toISOString(),
+      startedAt: new Date(1_780_000_000_000 + scheduled + 1).toISOString(),
+      ttfbMs: 15,
+      ttftMs: Math.round(ttft * 1000) / 1000,
+      latencyMs: Math.round(latency * 1000) / 1000,
+      queueMs: 0.5,
+      inputs: { 'in-0': q, user_id: `flowbench-${row}` },
+      expected: a,
+      output,
+      grades: failed
+        ? []
+        : [
+            {
+              grader: 'icontains',
+              pass: correct,
+              score: correct ? 1 : 0,
+              reason: correct ? `output contains "${a.slice(0, 60)}"` : `output lacks "${a.slice(0, 60)}…"`,
+            },
+            { grader: 'not-regex', pass: true, score: 1, reason: "not: output does not match /I'm not sure|contact (our )?support/i" },
+          ],
+      pass: failed ? false : correct,
+      score: failed ? 0 : correct ? 1 : 0.5,
+      metadata: null,
+      feedback: null,
       timestamps: { scheduled, sent: scheduled + 0.5, firstByte: scheduled + 15, contentFrames: frames, end: scheduled + latency },
     };
     stats[v].add(rec);
@@ -69,15 +94,26 @@ out.end();
 await once(out, 'finish');
 const variants = names.map((name, i) => ({ name, params: { version: i === 0 ? -1 : null, runDraft: i === 1 }, ...stats[i].summary() }));
 const report = {
-  schemaVersion: 1, suite: 'bench-html', suiteFile: 'bench/html-report.mjs', startedAt: new Date(1_780_000_000_000).toISOString(),
-  finishedAt: new Date(1_780_000_000_000 + ROWS * 1200 * VARIANTS / concurrency).toISOString(), durationMs: Math.round(ROWS * 1200 * VARIANTS / concurrency), partial: false,
+  schemaVersion: 1,
+  suite: 'bench-html',
+  suiteFile: 'bench/html-report.mjs',
+  startedAt: new Date(1_780_000_000_000).toISOString(),
+  finishedAt: new Date(1_780_000_000_000 + (ROWS * 1200 * VARIANTS) / concurrency).toISOString(),
+  durationMs: Math.round((ROWS * 1200 * VARIANTS) / concurrency),
+  partial: false,
   target: { baseUrl: 'simulator', orgId: 'bench', flowId: 'support-bot', mode: 'stream' },
   load: { model: 'closed-loop', concurrency, iterations: 1, rate: null, durationMs: null, threads: 2 },
-  timeline: [], variants, thresholds: [], comparisons: [], verdict: 'pass',
+  timeline: [],
+  variants,
+  thresholds: [],
+  comparisons: [],
+  verdict: 'pass',
 };
 writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
 const resultsMb = statSync(join(dir, 'results.jsonl')).size / 1e6;
-console.log(`results.jsonl: ${ROWS * VARIANTS} results (${ROWS} rows × ${VARIANTS} variants), ${resultsMb.toFixed(1)} MB, generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `results.jsonl: ${ROWS * VARIANTS} results (${ROWS} rows × ${VARIANTS} variants), ${resultsMb.toFixed(1)} MB, generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 t0 = Date.now();
 await writeHtmlReport(dir, report);
@@ -104,7 +140,8 @@ for (let i = 0; i < RUNS; i++) {
   });
   // Interactions on the full row set: time until the matching count changes.
   const count = () => page.getAttribute('#rows-table', 'data-matching');
-  const changed = (before) => page.waitForFunction((b) => document.querySelector('#rows-table').getAttribute('data-matching') !== b, before, { timeout: 30_000 });
+  const changed = (before) =>
+    page.waitForFunction((b) => document.querySelector('#rows-table').getAttribute('data-matching') !== b, before, { timeout: 30_000 });
   const all = await count();
   let t = Date.now();
   await page.check('#filter-failed');
@@ -123,8 +160,12 @@ for (let i = 0; i < RUNS; i++) {
 await browser.close();
 const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 for (const [i, r] of runs.entries()) {
-  console.log(`run ${i + 1}: first paint ${r.fcp} ms, summary + charts drawn ${r.charts} ms, first page of rows ${r.table} ms, all rows loaded ${r.rows} ms; ` +
-    `failed-only filter ${r.filter} ms, search ${r.search} ms (${r.matching} rows match); page errors: ${r.errors.length}`);
+  console.log(
+    `run ${i + 1}: first paint ${r.fcp} ms, summary + charts drawn ${r.charts} ms, first page of rows ${r.table} ms, all rows loaded ${r.rows} ms; ` +
+      `failed-only filter ${r.filter} ms, search ${r.search} ms (${r.matching} rows match); page errors: ${r.errors.length}`,
+  );
 }
-console.log(`median over ${RUNS} loads: first view (summary, charts, first page of rows) ${median('table')} ms; every row loaded and filterable ${median('rows')} ms`);
+console.log(
+  `median over ${RUNS} loads: first view (summary, charts, first page of rows) ${median('table')} ms; every row loaded and filterable ${median('rows')} ms`,
+);
 console.log(`file: ${file}`);

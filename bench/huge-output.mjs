@@ -27,8 +27,13 @@ async function hugeRun() {
   const path = join(dir, 'results.jsonl');
   const output = hugeOutput(mb * 1024 * 1024);
   // Every second one fails its grade, so junit.xml carries its output too (a failure's detail).
-  const real = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const lines = Array.from({ length: records }, (_, i) => JSON.stringify({ ...real[i % real.length], row: Math.floor(i / real.length), output, ...(i % 2 === 1 && { pass: false }) }));
+  const real = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const lines = Array.from({ length: records }, (_, i) =>
+    JSON.stringify({ ...real[i % real.length], row: Math.floor(i / real.length), output, ...(i % 2 === 1 && { pass: false }) }),
+  );
   writeFileSync(path, `${lines.join('\n')}\n`);
   return { dir, resultsMb: statSync(path).size / 1024 / 1024 };
 }
@@ -45,7 +50,9 @@ function rebuild(dir) {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch { /* exited */ }
+      } catch {
+        /* exited */
+      }
     }, 100);
     let buf = '';
     child.stdout.on('data', (d) => {

@@ -19,19 +19,31 @@ export async function memory(sim) {
   // RSS "at" a time is the median of the samples within 2 s of it: one sample can land just before or
   // after a garbage collection and swing by 10-20 %. The load starts once the worker threads are up (~1 s).
   const at = (t) => {
-    const near = during.filter((s) => Math.abs(s.t - t) <= 2).map((s) => s.mb).sort((x, y) => x - y);
+    const near = during
+      .filter((s) => Math.abs(s.t - t) <= 2)
+      .map((s) => s.mb)
+      .sort((x, y) => x - y);
     return { mb: near[Math.floor(near.length / 2)] };
   };
   const firstLoad = during.find((s) => s.t >= 1) ?? during[0];
   const middle = at((firstLoad.t + loadEndS) / 2);
   const end = at(loadEndS - 1);
   return {
-    rows, concurrency, requests: fb.requests, ok: fb.ok, loadSeconds: r1(loadEndS),
+    rows,
+    concurrency,
+    requests: fb.requests,
+    ok: fb.ok,
+    loadSeconds: r1(loadEndS),
     peakRssMb: r1(Math.max(...fb.rss.map((s) => s.mb))),
     peakRssDuringLoadMb: r1(Math.max(...during.map((s) => s.mb))),
-    middleRssMb: r1(middle.mb), endRssMb: r1(end.mb), endVsMiddle: `${r1(((end.mb - middle.mb) / middle.mb) * 100)}%`,
+    middleRssMb: r1(middle.mb),
+    endRssMb: r1(end.mb),
+    endVsMiddle: `${r1(((end.mb - middle.mb) / middle.mb) * 100)}%`,
     maxRssReportedByNodeMb: r1(fb.maxRssMb),
-    series: during.filter((_, i) => i % 8 === 0).map((s) => `${r1(s.t)}s:${Math.round(s.mb)}`).join(' '),
+    series: during
+      .filter((_, i) => i % 8 === 0)
+      .map((s) => `${r1(s.t)}s:${Math.round(s.mb)}`)
+      .join(' '),
   };
 }
 

@@ -21,7 +21,9 @@ export async function overhead() {
   const rows = [];
   for (const mode of ['run', 'stream']) {
     const path = mode === 'run' ? 'run' : 'stream';
-    const ac = await withSimulator((sim) => runChild(autocannonChild, [`${sim.url}/inference/v0/${path}/bench/echo-fast?version=-1`, String(connections), String(seconds), TOKEN]));
+    const ac = await withSimulator((sim) =>
+      runChild(autocannonChild, [`${sim.url}/inference/v0/${path}/bench/echo-fast?version=-1`, String(connections), String(seconds), TOKEN]),
+    );
     // The floor: a bare undici loop, and flowbench's per-request work alone (no threads, results or statistics).
     const floor = {};
     for (const kind of ['undici', 'request']) {
@@ -32,10 +34,21 @@ export async function overhead() {
     writeRows(dir, 1000);
     const fixedDir = tempDir();
     writeRows(fixedDir, 10);
-    const fixed = await withSimulator((sim) => runChild(flowbenchChild, [writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }), join(fixedDir, 'out')]));
+    const fixed = await withSimulator((sim) =>
+      runChild(flowbenchChild, [
+        writeSuite(fixedDir, { url: sim.url, flow: 'echo-fast', mode, load: '{ concurrency: 1, requests: 1 }' }),
+        join(fixedDir, 'out'),
+      ]),
+    );
     for (const threads of [null, 0]) {
       const out = join(dir, `out-${threads ?? 'default'}`);
-      const fb = await withSimulator((sim) => runChild(flowbenchChild, [writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }), out, ...(threads !== null ? [String(threads)] : [])]));
+      const fb = await withSimulator((sim) =>
+        runChild(flowbenchChild, [
+          writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${connections}, duration: ${seconds}s, retries: 0 }` }),
+          out,
+          ...(threads !== null ? [String(threads)] : []),
+        ]),
+      );
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       const fbRps = report.variants[0].rps;
       rows.push({

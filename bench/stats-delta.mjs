@@ -9,7 +9,7 @@ const PER_DELTA = Number(process.argv[2] ?? 200);
 const DELTAS = Number(process.argv[3] ?? 300);
 
 let seed = 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 /** A successful streamed, graded (with a judge call), metadata-carrying record ending at `endMs`. */
 function sample(i, endMs) {
@@ -18,15 +18,39 @@ function sample(i, endMs) {
   const frames = [];
   for (let t = scheduled + latency * 0.3; t < endMs; t += 20 + rand() * 40) frames.push(t);
   const record = {
-    variant: i % 2 ? 'draft' : 'published', row: i, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null,
-    scheduledAt: '', startedAt: '', ttfbMs: 5 + rand() * 20, ttftMs: frames[0] - scheduled, latencyMs: latency,
-    queueMs: rand() * 3, inputs: {}, expected: null, output: 'x'.repeat(200), pass: true, score: rand(),
+    variant: i % 2 ? 'draft' : 'published',
+    row: i,
+    iteration: 0,
+    attempts: 1,
+    runId: 'r',
+    ok: true,
+    error: null,
+    scheduledAt: '',
+    startedAt: '',
+    ttfbMs: 5 + rand() * 20,
+    ttftMs: frames[0] - scheduled,
+    latencyMs: latency,
+    queueMs: rand() * 3,
+    inputs: {},
+    expected: null,
+    output: 'x'.repeat(200),
+    pass: true,
+    score: rand(),
     grades: [
       { grader: 'contains', pass: true, score: 1, reason: '' },
-      { grader: 'judge', pass: true, score: rand(), reason: '', judge: { flowId: 'j', runId: 'r', ok: true, attempts: 1, latencyMs: 400 + rand() * 400, output: '' } },
+      {
+        grader: 'judge',
+        pass: true,
+        score: rand(),
+        reason: '',
+        judge: { flowId: 'j', runId: 'r', ok: true, attempts: 1, latencyMs: 400 + rand() * 400, output: '' },
+      },
     ],
-    metadata: { llm_usage: [{ output_tokens: 40 + Math.floor(rand() * 200) }] }, metadataFields: { tokens: 100 + Math.floor(rand() * 900) },
-    feedback: null, attemptLog: [], timestamps: { scheduled, sent: scheduled + 1, firstByte: scheduled + 5, contentFrames: frames, end: endMs },
+    metadata: { llm_usage: [{ output_tokens: 40 + Math.floor(rand() * 200) }] },
+    metadataFields: { tokens: 100 + Math.floor(rand() * 900) },
+    feedback: null,
+    attemptLog: [],
+    timestamps: { scheduled, sent: scheduled + 1, firstByte: scheduled + 5, contentFrames: frames, end: endMs },
   };
   const env = { variant: i % 2, step: null, warmup: false, sendLagMs: rand() * 2, delayed: false };
   return { record: completeRecord(record, env), env };

@@ -29,7 +29,8 @@ function texts(tokens, source) {
 }
 const mixed = answers.map((a, i) => `${a} Ihre Bestellung ist unterwegs, café crème. ご注文は発送済みです。订单 #${1000 + i} 已发货。`);
 
-const line = (text, tokens, us) => console.log(JSON.stringify({ text, tokens: Math.round(tokens), usPerOutput: +us.toFixed(1), usPerToken: +(us / tokens).toFixed(3) }));
+const line = (text, tokens, us) =>
+  console.log(JSON.stringify({ text, tokens: Math.round(tokens), usPerOutput: +us.toFixed(1), usPerToken: +(us / tokens).toFixed(3) }));
 
 function timed(list, n, counter) {
   const start = process.hrtime.bigint();
@@ -38,7 +39,10 @@ function timed(list, n, counter) {
   return { us: Number(process.hrtime.bigint() - start) / 1000 / n, tokens: sum / n };
 }
 
-for (const [name, source] of [['english', answers], ['mixed scripts', mixed]]) {
+for (const [name, source] of [
+  ['english', answers],
+  ['mixed scripts', mixed],
+]) {
   for (const size of [100, 1000]) {
     const list = texts(size, source);
     timed(list, list.length, count); // warm: JIT, each word's merges cached
@@ -53,7 +57,10 @@ const word = () => Array.from({ length: 3 + Math.floor(rand() * 7) }, () => Stri
 const unseen = (words) => Array.from({ length: 100 }, () => Array.from({ length: words }, word).join(' '));
 const { countTokens, clearMergeCache } = await import('gpt-tokenizer/encoding/o200k_base');
 const library = (t) => countTokens(t, { disallowedSpecial: new Set() });
-for (const [name, counter] of [['flowbench counter', count], ['gpt-tokenizer, its cache left to fill', library]]) {
+for (const [name, counter] of [
+  ['flowbench counter', count],
+  ['gpt-tokenizer, its cache left to fill', library],
+]) {
   clearMergeCache();
   const rounds = Array.from({ length: 8 }, () => timed(unseen(300), 100, counter));
   const small = timed(unseen(30), 100, counter);

@@ -14,4 +14,6 @@ const result = await autocannon({
 });
 const cpu = process.cpuUsage(cpu0);
 const ok = result['2xx'];
-process.stdout.write(`${JSON.stringify({ requests: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, durationS: result.duration, rps: ok / result.duration, cpuUs: cpu.user + cpu.system })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ requests: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, durationS: result.duration, rps: ok / result.duration, cpuUs: cpu.user + cpu.system })}\n`,
+);

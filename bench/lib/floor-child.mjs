@@ -28,12 +28,31 @@ if (kind === 'undici') {
   close = () => pool.close();
 } else {
   const client = new StackAIClient({ baseUrl: url, token, connections: n });
-  const ctx = prepareContext({
-    baseUrl: url, orgId: 'bench', flowId: flow, token, mode, stream: { sse: true, delta: false, prefix: false }, output: 'out-0',
-    inputs: { 'in-0': '{{q}}' }, expected: null, variants: [{ name: 'published', version: null, runDraft: false }],
-    timeoutMs: 60_000, retries: 0, metadata: { fetch: false, fields: {} }, feedback: { enabled: false }, graders: [],
-    suiteDir: '.', passScore: null, connections: n, anchor: anchorClock(), suiteName: 'floor',
-  }, client);
+  const ctx = prepareContext(
+    {
+      baseUrl: url,
+      orgId: 'bench',
+      flowId: flow,
+      token,
+      mode,
+      stream: { sse: true, delta: false, prefix: false },
+      output: 'out-0',
+      inputs: { 'in-0': '{{q}}' },
+      expected: null,
+      variants: [{ name: 'published', version: null, runDraft: false }],
+      timeoutMs: 60_000,
+      retries: 0,
+      metadata: { fetch: false, fields: {} },
+      feedback: { enabled: false },
+      graders: [],
+      suiteDir: '.',
+      passScore: null,
+      connections: n,
+      anchor: anchorClock(),
+      suiteName: 'floor',
+    },
+    client,
+  );
   one = async () => {
     const r = await executeRequest(ctx, { variant: 0, row: 1, iteration: 0, values: { q: question }, scheduledAt: nowMs() });
     if (!r.ok) throw new Error(r.error.message);
@@ -43,12 +62,14 @@ if (kind === 'undici') {
 let ok = 0;
 const cpu0 = process.cpuUsage();
 const t0 = Date.now();
-await Promise.all(Array.from({ length: n }, async () => {
-  while (Date.now() < endAt) {
-    await one();
-    ok++;
-  }
-}));
+await Promise.all(
+  Array.from({ length: n }, async () => {
+    while (Date.now() < endAt) {
+      await one();
+      ok++;
+    }
+  }),
+);
 const durationS = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await close();

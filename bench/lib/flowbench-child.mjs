@@ -17,7 +17,9 @@ const t0 = process.hrtime.bigint();
 let loadCpu = null;
 let loadWallMs = null;
 const { report } = await runSuite(suite, {
-  outDir: out, progress: false, ...(threads ? { threads: Number(threads) } : {}),
+  outDir: out,
+  progress: false,
+  ...(threads ? { threads: Number(threads) } : {}),
   onLoadDone: () => {
     loadCpu = process.cpuUsage(cpu0);
     loadWallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -25,4 +27,6 @@ const { report } = await runSuite(suite, {
 });
 const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = process.cpuUsage(cpu0);
-process.stdout.write(`${JSON.stringify({ dir: out, wallMs, cpuUs: cpu.user + cpu.system, loadCpuUs: loadCpu.user + loadCpu.system, loadWallMs, maxRssMb: process.resourceUsage().maxRSS / 1024, requests: report.variants[0].requests, ok: report.variants[0].ok })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ dir: out, wallMs, cpuUs: cpu.user + cpu.system, loadCpuUs: loadCpu.user + loadCpu.system, loadWallMs, maxRssMb: process.resourceUsage().maxRSS / 1024, requests: report.variants[0].requests, ok: report.variants[0].ok })}\n`,
+);

@@ -22,7 +22,15 @@ export async function startSimulator(flows = join(ROOT, 'bench/bench.flows.yaml'
     });
     child.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
   });
-  return { url, pid: child.pid, close: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    pid: child.pid,
+    close: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /**
@@ -53,13 +61,16 @@ export function writeRows(dir, n) {
 
 export function writeSuite(dir, { url, flow, mode = 'stream', load, extra = '' }) {
   const file = join(dir, 'suite.yaml');
-  writeFileSync(file, `name: bench
+  writeFileSync(
+    file,
+    `name: bench
 target: { base_url: ${url}, org_id: bench, flow_id: ${flow}, token: ${TOKEN} }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: ${mode}
 load: ${load}
 ${extra}
-`);
+`,
+  );
   return file;
 }
 
@@ -70,12 +81,16 @@ export function runChild(script, args, { sampleMs = 0 } = {}) {
     let out = '';
     const rss = [];
     const t0 = Date.now();
-    const timer = sampleMs ? setInterval(() => {
-      try {
-        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) rss.push({ t: (Date.now() - t0) / 1000, mb: Number(m[1]) / 1024 });
-      } catch { /* exited */ }
-    }, sampleMs) : null;
+    const timer = sampleMs
+      ? setInterval(() => {
+          try {
+            const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) rss.push({ t: (Date.now() - t0) / 1000, mb: Number(m[1]) / 1024 });
+          } catch {
+            /* exited */
+          }
+        }, sampleMs)
+      : null;
     child.stdout.on('data', (d) => (out += d));
     child.once('exit', (code) => {
       if (timer) clearInterval(timer);
@@ -93,7 +108,10 @@ export const flowbenchChild = join(ROOT, 'bench/lib/flowbench-child.mjs');
 export const autocannonChild = join(ROOT, 'bench/lib/autocannon-child.mjs');
 
 export function readJsonl(path) {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 export function percentile(sorted, p) {

@@ -90,13 +90,15 @@ export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): R
       }
     },
   });
-  outcome.then(
-    (o) => push({ type: 'end', outcome: o }),
-    (error: unknown) => (failure = { error }),
-  ).finally(() => {
-    finished = true;
-    wake?.();
-  });
+  outcome
+    .then(
+      (o) => push({ type: 'end', outcome: o }),
+      (error: unknown) => (failure = { error }),
+    )
+    .finally(() => {
+      finished = true;
+      wake?.();
+    });
   outcome.catch(() => {}); // a caller who only iterates gets the error from the loop, not as an unhandled rejection
 
   return {

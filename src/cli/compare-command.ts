@@ -26,7 +26,10 @@ function failOnOf(list: string[] | undefined): Record<string, string> | undefine
 export async function compareCommand(base: string, next: string, flags: CompareFlags): Promise<number> {
   const failOn = failOnOf(flags.failOn);
   // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
-  const [{ compareReports }, { firedGateLines, renderComparisons }] = await Promise.all([import('../compare/compare-runs.js'), import('../report/compare-table.js')]);
+  const [{ compareReports }, { firedGateLines, renderComparisons }] = await Promise.all([
+    import('../compare/compare-runs.js'),
+    import('../report/compare-table.js'),
+  ]);
   const result = await compareReports(base, next, {
     ...(failOn && { failOn }),
     ...(flags.alpha !== undefined && { alpha: flags.alpha }),
@@ -52,8 +55,12 @@ export function registerCompare(program: Command): void {
     .description('compare a run against an earlier run (pass rate, scores, TTFT, latency, metadata) with paired statistics and regression gates')
     .argument('<base>', 'the baseline run: a report folder or its report.json')
     .argument('<new>', 'the run to judge: a report folder or its report.json')
-    .option('--fail-on <gate=limit>', 'regression gate (repeatable), e.g. pass_rate_drop=0.02, ttft_p95_increase=10%; default: the gates recorded in NEW\'s report.json', collect)
-    .option('--alpha <a>', 'significance level of the gates (default: NEW\'s compare.alpha, else 0.05)', (v) => {
+    .option(
+      '--fail-on <gate=limit>',
+      "regression gate (repeatable), e.g. pass_rate_drop=0.02, ttft_p95_increase=10%; default: the gates recorded in NEW's report.json",
+      collect,
+    )
+    .option('--alpha <a>', "significance level of the gates (default: NEW's compare.alpha, else 0.05)", (v) => {
       const n = Number(v);
       if (!(n > 0 && n < 1)) throw new InvalidArgumentError('--alpha must be a number between 0 and 1');
       return n;
@@ -65,7 +72,10 @@ export function registerCompare(program: Command): void {
       return n;
     })
     .option('--json', 'print the comparisons as JSON instead of tables')
-    .addHelpText('after', '\nRows pair by dataset row, iteration and variant name when both folders hold results.jsonl;\notherwise the HDR histograms and counts in report.json are compared (unpaired).\nExit codes: 0 no gate fired, 1 a gate fired, 2 bad arguments.\n\nExample:\n  flowbench compare reports/nightly-20260101 reports/nightly-20260102 --fail-on pass_rate_drop=0.02')
+    .addHelpText(
+      'after',
+      '\nRows pair by dataset row, iteration and variant name when both folders hold results.jsonl;\notherwise the HDR histograms and counts in report.json are compared (unpaired).\nExit codes: 0 no gate fired, 1 a gate fired, 2 bad arguments.\n\nExample:\n  flowbench compare reports/nightly-20260101 reports/nightly-20260102 --fail-on pass_rate_drop=0.02',
+    )
     .action(async (base: string, next: string, flags: CompareFlags) => {
       process.exitCode = await compareCommand(base, next, flags);
     });

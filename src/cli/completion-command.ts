@@ -49,7 +49,11 @@ function bashScript(bin: string, { global, commands }: { global: Scope; commands
   const valueFlags = [...new Set([global, ...commands].flatMap((s) => s.options.filter(takesValue).flatMap(flagsOf)))];
   const pathFlags = [...new Set([global, ...commands].flatMap((s) => s.options.filter(takesPath).flatMap(flagsOf)))];
   const choiceCases = [global, ...commands]
-    .flatMap((s) => s.options.filter((o) => o.argChoices).map((o) => `      ${flagsOf(o).join('|')}) COMPREPLY=($(compgen -W "${o.argChoices!.join(' ')}" -- "$cur")); return ;;`))
+    .flatMap((s) =>
+      s.options
+        .filter((o) => o.argChoices)
+        .map((o) => `      ${flagsOf(o).join('|')}) COMPREPLY=($(compgen -W "${o.argChoices!.join(' ')}" -- "$cur")); return ;;`),
+    )
     .join('\n');
   const commandCases = commands
     .map((c) => {
@@ -142,7 +146,10 @@ export function registerCompletion(program: Command): void {
     .command('completion')
     .description('print a shell completion script (bash or zsh)')
     .addArgument(new Argument('<shell>', 'bash or zsh').choices(SHELLS))
-    .addHelpText('after', `\nExamples:\n  flowbench completion bash > ~/.local/share/bash-completion/completions/flowbench   # every bash\n  flowbench completion zsh > "\${fpath[1]}/_flowbench"   # every zsh (then restart it)\n  source <(flowbench completion bash)   # this shell only`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  flowbench completion bash > ~/.local/share/bash-completion/completions/flowbench   # every bash\n  flowbench completion zsh > "\${fpath[1]}/_flowbench"   # every zsh (then restart it)\n  source <(flowbench completion bash)   # this shell only`,
+    )
     .action((shell: Shell) => {
       process.stdout.write(completionScript(program, shell));
     });

@@ -44,7 +44,11 @@ export async function initCommand(dirArg: string | undefined, flags: InitFlags, 
   const dir = resolve(dirArg ?? '.');
   const suiteFile = join(dir, SUITE_FILE);
   if (existsSync(suiteFile)) {
-    throw new ConfigError(`${SUITE_FILE} already exists; flowbench init never overwrites a file`, { file: shown(suiteFile) }, `run it (flowbench run ${shown(suiteFile)}), or init another folder: flowbench init my-suite`);
+    throw new ConfigError(
+      `${SUITE_FILE} already exists; flowbench init never overwrites a file`,
+      { file: shown(suiteFile) },
+      `run it (flowbench run ${shown(suiteFile)}), or init another folder: flowbench init my-suite`,
+    );
   }
   const a = await answers(flags, io);
   check(a);
@@ -56,9 +60,12 @@ export async function initCommand(dirArg: string | undefined, flags: InitFlags, 
 
   // An existing dataset is used as it is (never overwritten): its columns pick the input and expected templates.
   const existing = existsSync(datasetFile);
-  const columns = existing ? await readColumns({ path: datasetFile, format: ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : 'jsonl' }) : ['question', 'answer'];
+  const columns = existing
+    ? await readColumns({ path: datasetFile, format: ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : 'jsonl' })
+    : ['question', 'answer'];
   const input = pick(columns, ['question', 'input', 'prompt', 'query', 'text', 'in-0']) ?? columns[0];
-  if (input === undefined) throw new ConfigError('the dataset has no columns', { file: shown(datasetFile) }, 'give a CSV with a header row, or JSON objects with keys');
+  if (input === undefined)
+    throw new ConfigError('the dataset has no columns', { file: shown(datasetFile) }, 'give a CSV with a header row, or JSON objects with keys');
   const expected = pick(columns, ['answer', 'expected', 'expected_output', 'reference', 'output']);
 
   await mkdir(dir, { recursive: true });
@@ -93,7 +100,12 @@ async function answers(flags: InitFlags, io: InitIo): Promise<Answers> {
     if (given[key] !== undefined) return given[key]!;
     io.output.write(`${question} [${dflt}]: `);
     const next = await lines.next();
-    if (next.done) throw new ConfigError('flowbench init cancelled: input ended before every answer', {}, 'run it again and answer each question, or give the values as flags (--yes for the defaults)');
+    if (next.done)
+      throw new ConfigError(
+        'flowbench init cancelled: input ended before every answer',
+        {},
+        'run it again and answer each question, or give the values as flags (--yes for the defaults)',
+      );
     const reply = next.value.trim();
     return reply === '' ? dflt : reply;
   };
@@ -112,11 +124,20 @@ async function answers(flags: InitFlags, io: InitIo): Promise<Answers> {
 }
 
 function check(a: Answers): void {
-  if (!(MODES as readonly string[]).includes(a.mode)) throw new ConfigError(`mode must be one of ${MODES.join(' | ')}, got ${JSON.stringify(a.mode)}`, {}, 'e.g. --mode stream');
+  if (!(MODES as readonly string[]).includes(a.mode))
+    throw new ConfigError(`mode must be one of ${MODES.join(' | ')}, got ${JSON.stringify(a.mode)}`, {}, 'e.g. --mode stream');
   if (a.baseUrl !== 'simulator' && !/^https?:\/\/\S+$/.test(a.baseUrl)) {
-    throw new ConfigError(`base URL must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(a.baseUrl))}`, {}, 'e.g. --base-url https://api.stack-ai.com');
+    throw new ConfigError(
+      `base URL must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(a.baseUrl))}`,
+      {},
+      'e.g. --base-url https://api.stack-ai.com',
+    );
   }
-  for (const [k, v] of [['flow id', a.flowId], ['org id', a.orgId], ['dataset', a.dataset]] as const) {
+  for (const [k, v] of [
+    ['flow id', a.flowId],
+    ['org id', a.orgId],
+    ['dataset', a.dataset],
+  ] as const) {
     if (v.trim() === '' || /[\n"]/.test(v)) throw new ConfigError(`${k} must be non-empty text without quotes or line breaks`, {}, `give a plain ${k}`);
   }
 }
@@ -137,12 +158,15 @@ async function starterRows(ext: string): Promise<string> {
   if (ext === '.json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (ext === '.jsonl') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
   const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return ['question,answer', ...rows.map((r) => `${field(r.question)},${field(r.answer)}`)].join('\n') + '\n';
+  return `${['question,answer', ...rows.map((r) => `${field(r.question)},${field(r.answer)}`)].join('\n')}\n`;
 }
 
 function starterSuite(a: Answers, dataset: string, schema: string, input: string, expected: string | undefined): string {
   const sim = a.baseUrl === 'simulator';
-  const slug = a.flowId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = a.flowId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const name = /^[a-z]/.test(slug) ? slug : `flow-${slug || 'x'}`; // a hex flow id still reads as a name
   const q = (s: string) => JSON.stringify(s);
   // One column for the comments, so the file reads as a table of keys.
@@ -150,14 +174,14 @@ function starterSuite(a: Answers, dataset: string, schema: string, input: string
   const off = (text: string) => (expected ? text : `# ${text}`);
   return [
     `# yaml-language-server: $schema=${schema.split('\\').join('/')}`,
-    '# A flowbench suite, written by `flowbench init`. Every key and its default: flowbench\'s docs/suite-reference.md.',
+    "# A flowbench suite, written by `flowbench init`. Every key and its default: flowbench's docs/suite-reference.md.",
     `#   flowbench validate ${SUITE_FILE}   checks this file and the dataset, sends nothing`,
     `#   flowbench run ${SUITE_FILE}        runs it, prints the table, writes reports/`,
     `name: ${name}`,
     'target:',
     sim ? l('  base_url: simulator', 'the embedded StackAI simulator; your flow: https://api.stack-ai.com') : `  base_url: ${a.baseUrl}`,
     l(`  org_id: ${q(a.orgId)}`, sim ? 'the simulator takes any org id' : 'your StackAI organisation id'),
-    l(`  flow_id: ${q(a.flowId)}`, sim ? 'simulator flows: support-bot, echo-fast (suites/demo.flows.yaml)' : 'the id in the flow\'s URL'),
+    l(`  flow_id: ${q(a.flowId)}`, sim ? 'simulator flows: support-bot, echo-fast (suites/demo.flows.yaml)' : "the id in the flow's URL"),
     l(`  token: ${sim ? '${STACKAI_API_KEY:-}' : '${STACKAI_API_KEY}'}`, 'from the environment (or --env-file .env); never printed'),
     'dataset:',
     l(`  path: ${q(dataset)}`, 'relative to this file: .csv (header row), .jsonl or .json'),
@@ -197,8 +221,15 @@ export function registerInit(program: Command): void {
     .addOption(new Option('--mode <mode>', 'endpoint').choices(MODES))
     .option('--dataset <path>', 'dataset file, relative to dir: written when missing, used as it is when present')
     .option('-y, --yes', 'do not ask: defaults for every value no flag gives')
-    .addHelpText('after', '\nAsks for each value on a terminal; elsewhere the flags and defaults are used.\n\nExamples:\n  flowbench init && flowbench run flowbench.yaml\n  flowbench init my-bot --base-url https://api.stack-ai.com --org-id $STACKAI_ORG_ID --flow-id 6650a1f0c1e2d3b4a5f6e7d8')
+    .addHelpText(
+      'after',
+      '\nAsks for each value on a terminal; elsewhere the flags and defaults are used.\n\nExamples:\n  flowbench init && flowbench run flowbench.yaml\n  flowbench init my-bot --base-url https://api.stack-ai.com --org-id $STACKAI_ORG_ID --flow-id 6650a1f0c1e2d3b4a5f6e7d8',
+    )
     .action(async (dir: string, flags: InitFlags) => {
-      process.exitCode = await initCommand(dir, flags, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true && process.stdout.isTTY === true });
+      process.exitCode = await initCommand(dir, flags, {
+        input: process.stdin,
+        output: process.stdout,
+        interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+      });
     });
 }

@@ -25,7 +25,9 @@ export function trapSignals(graceMs: number, err: NodeJS.WritableStream = proces
     }
     first = sig;
     const again = sig === 'SIGINT' ? 'Ctrl-C again' : 'a second SIGTERM';
-    err.write(`\nflowbench: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new requests; in-flight ones get ${Math.round(graceMs / 100) / 10} s to finish, then the partial report is written (${again} to quit now)\n`);
+    err.write(
+      `\nflowbench: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new requests; in-flight ones get ${Math.round(graceMs / 100) / 10} s to finish, then the partial report is written (${again} to quit now)\n`,
+    );
     abort.abort();
   };
   const onInt = on('SIGINT');

@@ -40,7 +40,10 @@ const program = new Command('flowbench')
   .version(pkg.version)
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`flowbench: ${str.replace(/^error: /, 'error: ')}`) })
-  .addHelpText('after', '\nExamples:\n  flowbench init && flowbench run flowbench.yaml   # a starter suite, run against the embedded simulator\n  flowbench --env-file .env run suites/demo.yaml --base-url https://api.stack-ai.com\n\nEvery command has --help. Docs: README.md, docs/suite-reference.md, docs/recipes.md (in the package).');
+  .addHelpText(
+    'after',
+    '\nExamples:\n  flowbench init && flowbench run flowbench.yaml   # a starter suite, run against the embedded simulator\n  flowbench --env-file .env run suites/demo.yaml --base-url https://api.stack-ai.com\n\nEvery command has --help. Docs: README.md, docs/suite-reference.md, docs/recipes.md (in the package).',
+  );
 
 program
   .command('run')
@@ -55,14 +58,17 @@ program
   .option('--limit <n>', 'override dataset.limit', int('--limit', 1))
   .option('--variant <name>', 'run only this variant (repeatable)', collect)
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
-  .option('--out <dir>', 'report folder (default: the suite\'s report.dir)')
+  .option('--out <dir>', "report folder (default: the suite's report.dir)")
   .option('--threads <n>', 'worker threads (default: one per core but one, at least one; 0: requests on the main thread)', int('--threads', 0))
   .option('--shard <i/n>', 'run only shard I of N (1-based) at 1/N of the load; combine the shards with flowbench merge')
-  .option('--start-at <time>', 'after start-up, wait until TIME (ISO 8601 with a zone, or +30s from now) to start the load: shards started apart begin together')
+  .option(
+    '--start-at <time>',
+    'after start-up, wait until TIME (ISO 8601 with a zone, or +30s from now) to start the load: shards started apart begin together',
+  )
   .option('--resume <dir>', 'finish the interrupted run in DIR: send only what its results.jsonl lacks, then rebuild the reports')
   .option('--force', 'replace the run the report folder already holds (without it, running into such a folder is refused)')
   .option('--no-progress', 'no progress output')
-  .option('--baseline <dir>', 'also compare every variant against this saved run (report folder or report.json), with the suite\'s gates')
+  .option('--baseline <dir>', "also compare every variant against this saved run (report folder or report.json), with the suite's gates")
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
@@ -75,7 +81,7 @@ program
   .command('validate')
   .description('check a suite and its dataset without sending any request')
   .argument('<suite>', 'suite YAML file')
-  .option('--shard <i/n>', 'check the load as shard I of N would run it (the load caps apply to each shard\'s share)')
+  .option('--shard <i/n>', "check the load as shard I of N would run it (the load caps apply to each shard's share)")
   .addHelpText('after', '\nExample:\n  flowbench validate suites/demo.yaml')
   .action(async (suite: string, opts: { shard?: string }) => {
     process.exitCode = await validateCommand(suite, opts);
@@ -89,8 +95,15 @@ program
   .option('--flows <file>', 'flows YAML (default: the bundled demo flows)')
   .option('--seed <n>', 'seed for answers and jitter', int('--seed', 0), 42)
   .option('--token <token>', 'accept only this Bearer token (default: $STACKAI_API_KEY, else any non-empty token)')
-  .option('--fault <key=value>', 'inject a fault into every flow, seeded (repeatable), e.g. http_429_rate=0.2, stall_rate=0.1, stall_s=3; see docs/faults.md', collect)
-  .addHelpText('after', '\nExample:\n  flowbench simulate --port 8787 &\n  flowbench run suites/demo.yaml --base-url http://127.0.0.1:8787\n  flowbench simulate --fault http_429_rate=0.3 --fault retry_after_s=1')
+  .option(
+    '--fault <key=value>',
+    'inject a fault into every flow, seeded (repeatable), e.g. http_429_rate=0.2, stall_rate=0.1, stall_s=3; see docs/faults.md',
+    collect,
+  )
+  .addHelpText(
+    'after',
+    '\nExample:\n  flowbench simulate --port 8787 &\n  flowbench run suites/demo.yaml --base-url http://127.0.0.1:8787\n  flowbench simulate --fault http_429_rate=0.3 --fault retry_after_s=1',
+  )
   .action(async (flags) => {
     await simulateCommand(flags);
   });

@@ -9,7 +9,9 @@ import { ConfigError } from '../errors/config-error.js';
 export async function reportCommand(dirArg: string): Promise<number> {
   // Loaded when the command runs: every other command (and a mistake in the input) starts without it.
   const [{ loadSavedRun }, { rebuildReport }, { DERIVED_WRITERS, writeReportJson }] = await Promise.all([
-    import('../compare/saved-run.js'), import('../runner/rebuild-report.js'), import('../report/write-reports.js'),
+    import('../compare/saved-run.js'),
+    import('../runner/rebuild-report.js'),
+    import('../report/write-reports.js'),
   ]);
   const dir = resolve(dirArg);
   // An empty report.json is one an earlier version left when killed while writing it: rebuilt like a missing one.
@@ -19,7 +21,9 @@ export async function reportCommand(dirArg: string): Promise<number> {
     const { report, results, tornBytes } = await rebuildReport(dir);
     await writeReportJson(dir, report);
     const torn = tornBytes > 0 ? `; a torn last line (${tornBytes} bytes) left out` : '';
-    process.stdout.write(`rebuilt ${join(dirArg, 'report.json')} from ${results} results in results.jsonl${torn}${report.partial ? ' (the run did not finish: the report is partial)' : ''}\n`);
+    process.stdout.write(
+      `rebuilt ${join(dirArg, 'report.json')} from ${results} results in results.jsonl${torn}${report.partial ? ' (the run did not finish: the report is partial)' : ''}\n`,
+    );
   }
   const { report, resultsPath } = await loadSavedRun(dir);
   if (resultsPath === null) {
@@ -35,7 +39,9 @@ export async function reportCommand(dirArg: string): Promise<number> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('rebuild report.html, results.csv and the other report files of a run folder from its results.jsonl and report.json (report.json too, when a killed run left none)')
+    .description(
+      'rebuild report.html, results.csv and the other report files of a run folder from its results.jsonl and report.json (report.json too, when a killed run left none)',
+    )
     .argument('<dir>', 'a report folder written by `flowbench run`')
     .addHelpText('after', '\nExample:\n  flowbench report reports/demo-20260101-120000')
     .action(async (dir: string) => {

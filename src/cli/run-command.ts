@@ -87,14 +87,21 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (simulated) process.stderr.write(`flowbench: warning: ${simulated}\n`);
 
   if (startAt?.pastByMs !== undefined) {
-    process.stderr.write(`flowbench: warning: --start-at ${startAt.requested} was ${Math.round(startAt.pastByMs / 100) / 10} s ago: the load starts as soon as the threads are warm\n`);
+    process.stderr.write(
+      `flowbench: warning: --start-at ${startAt.requested} was ${Math.round(startAt.pastByMs / 100) / 10} s ago: the load starts as soon as the threads are warm\n`,
+    );
   }
   // The engine (threads, histograms, report writers, tables: ~170 ms of CPU to load) only once the suite is
   // valid: a mistake in the input exits 2 without loading it.
-  const [{ runSuite }, { renderTable }, { loadSummaryLines }, { firedGateLines, renderComparisons }, { rateLimitNotice }, { appendStepSummary }] = await Promise.all([
-    import('../runner/run-suite.js'), import('../report/table.js'), import('../report/load-summary.js'), import('../report/compare-table.js'),
-    import('../report/rate-limit-notice.js'), import('../report/markdown-summary.js'),
-  ]);
+  const [{ runSuite }, { renderTable }, { loadSummaryLines }, { firedGateLines, renderComparisons }, { rateLimitNotice }, { appendStepSummary }] =
+    await Promise.all([
+      import('../runner/run-suite.js'),
+      import('../report/table.js'),
+      import('../report/load-summary.js'),
+      import('../report/compare-table.js'),
+      import('../report/rate-limit-notice.js'),
+      import('../report/markdown-summary.js'),
+    ]);
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const interrupt = trapSignals(suite.load.graceMs);
   try {
@@ -112,13 +119,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       onStart: (info) => {
         process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`);
         if (startAt !== undefined && startAt.pastByMs === undefined) {
-          process.stderr.write(`flowbench: --start-at: the load starts at ${new Date(startAt.atMs).toISOString()} (in ${Math.round((startAt.atMs - Date.now()) / 100) / 10} s), once the threads are warm\n`);
+          process.stderr.write(
+            `flowbench: --start-at: the load starts at ${new Date(startAt.atMs).toISOString()} (in ${Math.round((startAt.atMs - Date.now()) / 100) / 10} s), once the threads are warm\n`,
+          );
         }
       },
     });
     const late = report.startAt && startAt?.pastByMs === undefined ? Date.parse(report.startAt.clockStartedAt) - startAt!.atMs : 0;
     if (late > LATE_START_WARN_MS && !report.partial) {
-      process.stderr.write(`flowbench: warning: --start-at: start-up took longer than the lead time: the load started ${Math.round(late / 100) / 10} s after ${report.startAt!.requestedAt} (give the shards more time)\n`);
+      process.stderr.write(
+        `flowbench: warning: --start-at: start-up took longer than the lead time: the load started ${Math.round(late / 100) / 10} s after ${report.startAt!.requestedAt} (give the shards more time)\n`,
+      );
     }
     process.stdout.write(`${renderTable(report, { color: process.stdout.isTTY === true })}\n`);
     process.stdout.write(`${loadSummaryLines(report).join('\n')}\n`);
@@ -128,27 +139,43 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     if (sweep?.verdict && !sweep.verdict.ok) process.stdout.write(`run failed: ${sweep.verdict.reason}\n`);
     for (const t of failed) {
       if (sweep?.verdict && !isHarnessMetric(t.metric)) {
-        process.stdout.write(`whole-run threshold broken (the sweep is judged per step): ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+        process.stdout.write(
+          `whole-run threshold broken (the sweep is judged per step): ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`,
+        );
       } else if (t.implicit && t.metric === 'grader_error_rate') {
         const v = report.variants.find((x) => x.name === t.variant);
-        process.stdout.write(`run failed: ${t.variant}: ${v?.grades.graderErrors ?? 0} of ${v?.grades.graded ?? 0} graded rows had a grader that could not run: ` +
-          `grader error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (see each row's grades in results.jsonl; set max_error_rate or a grader_error_rate threshold to change the limit)\n`);
+        process.stdout.write(
+          `run failed: ${t.variant}: ${v?.grades.graderErrors ?? 0} of ${v?.grades.graded ?? 0} graded rows had a grader that could not run: ` +
+            `grader error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (see each row's grades in results.jsonl; set max_error_rate or a grader_error_rate threshold to change the limit)\n`,
+        );
       } else if (t.implicit) {
         const v = report.variants.find((x) => x.name === t.variant);
-        const kinds = Object.entries(v?.errorKinds ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} × ${n}`).join(', ');
-        process.stdout.write(`run failed: ${t.variant}: ${v?.errors ?? 0} of ${v?.requests ?? 0} requests failed (${kinds || 'no requests'}): ` +
-          `error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (set max_error_rate or an error_rate threshold to change the limit)\n`);
-      } else process.stdout.write(`threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`);
+        const kinds = Object.entries(v?.errorKinds ?? {})
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k} × ${n}`)
+          .join(', ');
+        process.stdout.write(
+          `run failed: ${t.variant}: ${v?.errors ?? 0} of ${v?.requests ?? 0} requests failed (${kinds || 'no requests'}): ` +
+            `error rate ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(3))} is over max_error_rate ${t.limit} (set max_error_rate or an error_rate threshold to change the limit)\n`,
+        );
+      } else
+        process.stdout.write(
+          `threshold failed: ${t.variant} ${t.metric} ${t.op} ${t.limit} (actual ${t.actual === null ? 'not measured' : Number(t.actual.toPrecision(4))})\n`,
+        );
     }
     if (report.stoppedEarly) {
       const s = report.stoppedEarly;
-      process.stdout.write(`run stopped early: ${s.kind}${s.status === null ? '' : ` (HTTP ${s.status})`}: ${s.message}; no more requests were sent. ${s.hint}\n`);
+      process.stdout.write(
+        `run stopped early: ${s.kind}${s.status === null ? '' : ` (HTTP ${s.status})`}: ${s.message}; no more requests were sent. ${s.hint}\n`,
+      );
     }
     if (report.comparisons.length) process.stdout.write(`\n${renderComparisons(report.comparisons, { color: process.stdout.isTTY === true })}\n`);
     for (const line of firedGateLines(report.comparisons)) process.stdout.write(`${line}\n`);
     const limited = rateLimitNotice(report.variants);
     if (limited) process.stdout.write(`rate limits: ${limited}\n`);
-    process.stdout.write(`verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json, open ${shown(dir)}/report.html\n`);
+    process.stdout.write(
+      `verdict: ${report.verdict}${report.partial ? ' (partial run)' : ''}; report: ${shown(dir)}/report.json, open ${shown(dir)}/report.html\n`,
+    );
     await appendStepSummary(report); // GitHub Actions job page, when $GITHUB_STEP_SUMMARY is set
     return interrupt.exitCode(exitCode);
   } finally {
@@ -160,7 +187,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 function resumeDir(flags: RunFlags): string | undefined {
   if (flags.resume === undefined) return flags.out;
   if (flags.out !== undefined && resolve(flags.out) !== resolve(flags.resume)) {
-    throw new ConfigError(`--resume ${flags.resume} and --out ${flags.out} name different folders`, {}, 'leave out --out: a resumed run writes into the folder it resumes');
+    throw new ConfigError(
+      `--resume ${flags.resume} and --out ${flags.out} name different folders`,
+      {},
+      'leave out --out: a resumed run writes into the folder it resumes',
+    );
   }
   return flags.resume;
 }

@@ -125,7 +125,12 @@ function drawInto(sample: WeightedSample, cumulative: Float64Array, into: Float6
 }
 
 /** Independent bootstrap of two samples (e.g. histograms from report.json, where rows cannot pair). */
-export function bootstrapIndependentDiff(base: WeightedSample, cand: WeightedSample, stats: readonly Statistic[], opts: BootstrapOptions): BootstrapDiff[] | null {
+export function bootstrapIndependentDiff(
+  base: WeightedSample,
+  cand: WeightedSample,
+  stats: readonly Statistic[],
+  opts: BootstrapOptions,
+): BootstrapDiff[] | null {
   if (base.total === 0 || cand.total === 0) return null;
   const point = { b: statistics(base.values, base.counts, stats), c: statistics(cand.values, cand.counts, stats) };
   const B = resampleCount(base.total + cand.total, opts.resamples);

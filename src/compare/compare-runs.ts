@@ -17,7 +17,11 @@ export interface RunSide {
 }
 
 /** Variant pairs: same name; two single-variant runs pair whatever their names (e.g. a saved "published" and a new "draft"). */
-export function pairVariants<B extends { name: string }, C extends { name: string }>(base: { variants: B[] }, cand: { variants: C[] }, only?: readonly string[]): [B, C][] {
+export function pairVariants<B extends { name: string }, C extends { name: string }>(
+  base: { variants: B[] },
+  cand: { variants: C[] },
+  only?: readonly string[],
+): [B, C][] {
   const names = (vs: { name: string }[]) => vs.map((v) => v.name).join(', ');
   let pairs = cand.variants.flatMap((c) => {
     const b = base.variants.find((v) => v.name === c.name);
@@ -29,12 +33,20 @@ export function pairVariants<B extends { name: string }, C extends { name: strin
       if (pairs.some(([, c]) => c.name === n)) continue;
       const paired = pairs.map(([, c]) => c.name);
       const near = closestKey(n, paired);
-      throw new ConfigError(`--variant ${n}: not a variant of both runs`, {}, `${near === null ? '' : `did you mean ${near}? `}use one of: ${paired.join(', ') || 'none'}`);
+      throw new ConfigError(
+        `--variant ${n}: not a variant of both runs`,
+        {},
+        `${near === null ? '' : `did you mean ${near}? `}use one of: ${paired.join(', ') || 'none'}`,
+      );
     }
     pairs = pairs.filter(([, c]) => only.includes(c.name));
   }
   if (!pairs.length) {
-    throw new ConfigError(`the runs share no variant: baseline has ${names(base.variants)}; new has ${names(cand.variants)}`, {}, 'compare runs of the same suite, or single-variant runs (those pair whatever their names)');
+    throw new ConfigError(
+      `the runs share no variant: baseline has ${names(base.variants)}; new has ${names(cand.variants)}`,
+      {},
+      'compare runs of the same suite, or single-variant runs (those pair whatever their names)',
+    );
   }
   return pairs;
 }
@@ -58,7 +70,10 @@ export async function compareRunSides(base: RunSide, cand: RunSide, opts: Compar
         opts,
       ),
     );
-    if (missing.length) out[n - 1]!.warnings.push(`no results.jsonl in ${missing.join(' and ')}: rows could not pair, so the histograms and counts of report.json were compared (less sensitive; no paired tests, no flipped rows)`);
+    if (missing.length)
+      out[n - 1]!.warnings.push(
+        `no results.jsonl in ${missing.join(' and ')}: rows could not pair, so the histograms and counts of report.json were compared (less sensitive; no paired tests, no flipped rows)`,
+      );
   }
   return out;
 }
@@ -114,5 +129,10 @@ export async function compareReports(basePath: string, newPath: string, opts: Co
     },
   );
   const fired = comparisons.some((c) => c.verdict === 'fail');
-  return { comparisons, verdict: fired ? 'fail' : 'pass', exitCode: fired ? 1 : 0, gatesFrom: opts.failOn ? 'options' : recorded && Object.keys(recorded.failOn).length ? 'report' : 'none' };
+  return {
+    comparisons,
+    verdict: fired ? 'fail' : 'pass',
+    exitCode: fired ? 1 : 0,
+    gatesFrom: opts.failOn ? 'options' : recorded && Object.keys(recorded.failOn).length ? 'report' : 'none',
+  };
 }

@@ -48,20 +48,41 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
   const gates = opts.gates ?? [];
   const metrics = metricList([facts(base.summary), facts(cand.summary)], [...(opts.metrics ?? []), ...gates.map((g) => g.metric)]);
   const seedKey = `${seed}:${base.name}:${cand.name}`;
-  const common = { baseSummary: base.summary, candSummary: cand.summary, level, seed: seedKey, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
+  const common = {
+    baseSummary: base.summary,
+    candSummary: cand.summary,
+    level,
+    seed: seedKey,
+    ...(opts.resamples !== undefined && { resamples: opts.resamples }),
+  };
   const paired = base.rows !== null && cand.rows !== null;
-  const result = paired ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! }) : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0 };
+  const result = paired
+    ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! })
+    : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0 };
   const warnings: string[] = [];
   if (result.mismatched > 0) {
-    warnings.push(`${result.mismatched} of ${result.pairs} paired rows were sent different inputs: the runs did not use the same dataset rows in the same order, so pairing by row compares different questions`);
+    warnings.push(
+      `${result.mismatched} of ${result.pairs} paired rows were sent different inputs: the runs did not use the same dataset rows in the same order, so pairing by row compares different questions`,
+    );
   }
   if (paired && result.pairs === 0) warnings.push('no row was answered by both sides: nothing could pair');
 
   let flips: Comparison['flips'] = null;
   if (result.flipped && base.resultsPath && cand.resultsPath && base.summary.grades.graded + cand.summary.grades.graded > 0) {
-    flips = await collectFlips(result.flipped, { path: base.resultsPath, variant: base.name }, { path: cand.resultsPath, variant: cand.name }, opts.flipLimit ?? FLIP_LIMIT);
+    flips = await collectFlips(
+      result.flipped,
+      { path: base.resultsPath, variant: base.name },
+      { path: cand.resultsPath, variant: cand.name },
+      opts.flipLimit ?? FLIP_LIMIT,
+    );
   }
-  const gateResults = gates.map((g) => evaluateGate(g, result.metrics.find((m) => m.metric === g.metric), alpha));
+  const gateResults = gates.map((g) =>
+    evaluateGate(
+      g,
+      result.metrics.find((m) => m.metric === g.metric),
+      alpha,
+    ),
+  );
   return {
     variant: cand.name,
     baseline: base.name,

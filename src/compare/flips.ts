@@ -32,7 +32,9 @@ export async function collectFlips(
   const passToFail = flipped.filter((f) => f.direction === 'pass_to_fail').length;
   const order = (k: string) => k.split(':').map(Number) as [number, number];
   const shown = [...flipped]
-    .sort((x, y) => (x.direction === y.direction ? order(x.key)[0] - order(y.key)[0] || order(x.key)[1] - order(y.key)[1] : x.direction === 'pass_to_fail' ? -1 : 1))
+    .sort((x, y) =>
+      x.direction === y.direction ? order(x.key)[0] - order(y.key)[0] || order(x.key)[1] - order(y.key)[1] : x.direction === 'pass_to_fail' ? -1 : 1,
+    )
     .slice(0, limit);
   const want = new Set(shown.map((f) => f.key));
   const found = { base: new Map<string, ResultRecord>(), cand: new Map<string, ResultRecord>() };
@@ -52,7 +54,15 @@ export async function collectFlips(
     const [row, iteration] = order(f.key);
     const b = found.base.get(f.key);
     const c = found.cand.get(f.key);
-    return { row, iteration, direction: f.direction, inputs: (c ?? b)?.inputs ?? {}, expected: (c ?? b)?.expected ?? null, baseline: side(b), candidate: side(c) };
+    return {
+      row,
+      iteration,
+      direction: f.direction,
+      inputs: (c ?? b)?.inputs ?? {},
+      expected: (c ?? b)?.expected ?? null,
+      baseline: side(b),
+      candidate: side(c),
+    };
   });
   return { passToFail, failToPass: flipped.length - passToFail, rows, limit };
 }

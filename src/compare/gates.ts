@@ -41,7 +41,11 @@ export function parseGate(key: string, value: string | number, metadataNames: re
   if (!m) {
     const names = valid.flatMap((v) => ['increase', 'decrease', 'drop', 'rise'].map((d) => `${v.replace(/_ms$/, '')}_${d}`));
     const near = closestKey(key, names);
-    return { at: 'key', message: `unknown gate "${key}": a gate is a metric followed by _increase or _decrease (or _drop)`, hint: near === null ? example : `did you mean ${near}? ${example}` };
+    return {
+      at: 'key',
+      message: `unknown gate "${key}": a gate is a metric followed by _increase or _decrease (or _drop)`,
+      hint: near === null ? example : `did you mean ${near}? ${example}`,
+    };
   }
   const base = m[1]!;
   const metric = [base, `${base}_ms`].find((x) => valid.includes(x));
@@ -63,7 +67,11 @@ export function parseGate(key: string, value: string | number, metadataNames: re
   const bad = (why: string): GateProblem => ({
     at: 'value',
     message: `gate "${key}: ${text}": ${why}`,
-    hint: ratio ? 'write the allowed change in points, e.g. 0.02 or 2% (two points)' : timing ? 'write e.g. 50ms, 0.5s, 10% (of the baseline) or a number of ms' : 'write a number in the metric\'s unit or a percentage of the baseline, e.g. 10%',
+    hint: ratio
+      ? 'write the allowed change in points, e.g. 0.02 or 2% (two points)'
+      : timing
+        ? 'write e.g. 50ms, 0.5s, 10% (of the baseline) or a number of ms'
+        : "write a number in the metric's unit or a percentage of the baseline, e.g. 10%",
   });
   if (!v) return bad('the limit must be a non-negative number, optionally with %, ms or s');
   const n = Number(v[1]);
@@ -98,7 +106,16 @@ function describeLimit(g: Gate, unit: MetricComparison['unit']): string {
 export function evaluateGate(g: Gate, mc: MetricComparison | undefined, alpha: number): GateResult {
   const base = { gate: g.key, metric: g.metric, direction: g.direction, limit: g.limit, limitValue: g.limitValue, relative: g.relative };
   if (!mc || mc.diff === null) {
-    return { ...base, change: null, relChange: null, pValue: null, ci: null, status: 'no-data', fired: false, reason: `${g.metric} was not measured on both sides: the gate could not be checked` };
+    return {
+      ...base,
+      change: null,
+      relChange: null,
+      pValue: null,
+      ci: null,
+      status: 'no-data',
+      fired: false,
+      reason: `${g.metric} was not measured on both sides: the gate could not be checked`,
+    };
   }
   const change = g.direction === 'increase' ? mc.diff : -mc.diff;
   const relChange = mc.baseline ? change / Math.abs(mc.baseline) : change > 0 ? Infinity : 0;
@@ -107,7 +124,8 @@ export function evaluateGate(g: Gate, mc: MetricComparison | undefined, alpha: n
   const status = exceeds && significant ? 'fired' : exceeds ? 'not-significant' : 'within-limit';
   const moved = `${g.metric} ${mc.diff > 0 ? 'rose' : mc.diff < 0 ? 'fell' : 'did not change'}${mc.diff ? ` by ${formatDiff(mc.diff, mc.unit).slice(1)}` : ''}`;
   const span = `${formatValue(mc.baseline, mc.unit)} → ${formatValue(mc.candidate, mc.unit)}${mc.unit !== 'ratio' && mc.relDiff !== null ? `, ${formatPercent(mc.relDiff)}` : ''}`;
-  const evidence = mc.pValue === null ? 'untested' : `${TEST_LABEL[mc.test ?? ''] ?? 'test'} ${pClause(mc.pValue)}${mc.ci ? `, CI ${formatInterval(mc.ci, mc.unit)}` : ''}`;
+  const evidence =
+    mc.pValue === null ? 'untested' : `${TEST_LABEL[mc.test ?? ''] ?? 'test'} ${pClause(mc.pValue)}${mc.ci ? `, CI ${formatInterval(mc.ci, mc.unit)}` : ''}`;
   const verdict =
     status === 'fired'
       ? `worse than the ${describeLimit(g, mc.unit)} allowed, and significant at alpha ${alpha}`

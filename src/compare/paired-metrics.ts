@@ -74,8 +74,15 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
       const u = [b ? get(b) : null, c ? get(c) : null] as const;
       if (u[0] !== null || u[1] !== null) units.push(u);
     }
-    const result = bootstrapPairedDiff(units, stats, { level, seed: `${input.seed}:${family}`, ...(input.resamples !== undefined && { resamples: input.resamples }) });
-    boot.set(family, stats.map((stat) => ({ stat, result })));
+    const result = bootstrapPairedDiff(units, stats, {
+      level,
+      seed: `${input.seed}:${family}`,
+      ...(input.resamples !== undefined && { resamples: input.resamples }),
+    });
+    boot.set(
+      family,
+      stats.map((stat) => ({ stat, result })),
+    );
     if (result) out.resamples = Math.max(out.resamples, result[0]!.resamples);
     const mw = mannWhitney(fromValues(units.flatMap((u) => (u[0] === null ? [] : [u[0]]))), fromValues(units.flatMap((u) => (u[1] === null ? [] : [u[1]]))));
     if (mw) out.shifts.push({ metric: family, test: 'mann-whitney', ...mw });
@@ -85,20 +92,42 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
     if (metric === 'pass_rate' || metric === 'error_rate') {
       const rows = metric === 'pass_rate' ? graded.map(([b, c]) => [b.pass!, c.pass!] as const) : both.map(([b, c]) => [!b.ok, !c.ok] as const);
       if (!rows.length) {
-        out.metrics.push(metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, { baseline: 0, candidate: 0, pairs: 0 }, 'no pairs'));
+        out.metrics.push(
+          metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, { baseline: 0, candidate: 0, pairs: 0 }, 'no pairs'),
+        );
         continue;
       }
       const t = pairedTable(rows);
       const n = rows.length;
       const ci = newcombePaired(t, level);
-      out.metrics.push(metricRow(metric, { baseline: (t.a + t.b) / n, candidate: (t.a + t.c) / n }, { ci, test: 'mcnemar-exact', pValue: mcnemarExact(t) }, { baseline: n, candidate: n, pairs: n }));
+      out.metrics.push(
+        metricRow(
+          metric,
+          { baseline: (t.a + t.b) / n, candidate: (t.a + t.c) / n },
+          { ci, test: 'mcnemar-exact', pValue: mcnemarExact(t) },
+          { baseline: n, candidate: n, pairs: n },
+        ),
+      );
       continue;
     }
     if (metric === 'mean_score') {
       const scored = both.filter(([b, c]) => b.score !== null && c.score !== null);
-      const r = pairedMeanDiff(scored.map(([b]) => b.score!), scored.map(([, c]) => c.score!), level);
+      const r = pairedMeanDiff(
+        scored.map(([b]) => b.score!),
+        scored.map(([, c]) => c.score!),
+        level,
+      );
       const n = { baseline: scored.length, candidate: scored.length, pairs: scored.length };
-      out.metrics.push(r ? metricRow(metric, { baseline: r.meanBaseline, candidate: r.meanCandidate }, { ci: { low: r.low, high: r.high }, test: 'paired-t', pValue: r.pValue }, n) : metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, n, 'fewer than two scored pairs'));
+      out.metrics.push(
+        r
+          ? metricRow(
+              metric,
+              { baseline: r.meanBaseline, candidate: r.meanCandidate },
+              { ci: { low: r.low, high: r.high }, test: 'paired-t', pValue: r.pValue },
+              n,
+            )
+          : metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, n, 'fewer than two scored pairs'),
+      );
       continue;
     }
     const s = splitMetric(metric);
@@ -113,7 +142,12 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
     const n = { baseline: shift?.nBaseline ?? 0, candidate: shift?.nCandidate ?? 0, pairs: pairs.length };
     out.metrics.push(
       r
-        ? metricRow(metric, { baseline: r.baseline, candidate: r.candidate }, { ci: { low: r.low, high: r.high }, test: 'bootstrap-paired', pValue: r.pValue }, n)
+        ? metricRow(
+            metric,
+            { baseline: r.baseline, candidate: r.candidate },
+            { ci: { low: r.low, high: r.high }, test: 'bootstrap-paired', pValue: r.pValue },
+            n,
+          )
         : metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, n, 'not measured on both sides'),
     );
   }

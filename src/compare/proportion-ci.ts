@@ -53,7 +53,7 @@ export function newcombePaired(t: PairedTable, level = 0.95): Interval {
   const denom = Math.sqrt((t.a + t.b) * (t.c + t.d) * (t.a + t.c) * (t.b + t.d));
   // Newcombe's φ̂: a positive ad − bc is shrunk by n/2 (never below 0), as in his method 10.
   const cross = t.a * t.d - t.b * t.c;
-  const phi = denom === 0 ? 0 : (cross > n / 2 ? cross - n / 2 : cross < 0 ? cross : 0) / denom;
+  const phi = denom === 0 ? 0 : (cross > n / 2 ? cross - n / 2 : Math.min(cross, 0)) / denom;
   // Newcombe's formulas are for θ = p1 − p2; the candidate-minus-baseline interval is its mirror.
   const theta = p1 - p2;
   const dl = (p1 - w1.low) ** 2 - 2 * phi * (p1 - w1.low) * (w2.high - p2) + (w2.high - p2) ** 2;

@@ -29,8 +29,20 @@ function sample(s: VariantSummary, family: TimingMetric): WeightedSample | null 
 
 function proportion(metric: string, kb: number, nb: number, kc: number, nc: number, level: number): MetricComparison {
   const n = { baseline: nb, candidate: nc, pairs: null };
-  if (!nb || !nc) return metricRow(metric, { baseline: nb ? kb / nb : null, candidate: nc ? kc / nc : null }, { ci: null, test: null, pValue: null }, n, 'not measured on both sides');
-  return metricRow(metric, { baseline: kb / nb, candidate: kc / nc }, { ci: newcombeIndependent(kb, nb, kc, nc, level), test: 'two-proportion-z', pValue: twoProportionP(kb, nb, kc, nc) }, n);
+  if (!nb || !nc)
+    return metricRow(
+      metric,
+      { baseline: nb ? kb / nb : null, candidate: nc ? kc / nc : null },
+      { ci: null, test: null, pValue: null },
+      n,
+      'not measured on both sides',
+    );
+  return metricRow(
+    metric,
+    { baseline: kb / nb, candidate: kc / nc },
+    { ci: newcombeIndependent(kb, nb, kc, nc, level), test: 'two-proportion-z', pValue: twoProportionP(kb, nb, kc, nc) },
+    n,
+  );
 }
 
 export function summaryMetrics(metrics: readonly string[], input: SummaryInput): { metrics: MetricComparison[]; shifts: ShiftTest[]; resamples: number } {
@@ -49,7 +61,11 @@ export function summaryMetrics(metrics: readonly string[], input: SummaryInput):
     const sb = sample(b, family as TimingMetric);
     const sc = sample(c, family as TimingMetric);
     if (!sb || !sc) continue;
-    const r = bootstrapIndependentDiff(sb, sc, list, { level, seed: `${input.seed}:${family}`, ...(input.resamples !== undefined && { resamples: input.resamples }) });
+    const r = bootstrapIndependentDiff(sb, sc, list, {
+      level,
+      seed: `${input.seed}:${family}`,
+      ...(input.resamples !== undefined && { resamples: input.resamples }),
+    });
     boot.set(family, r);
     if (r) out.resamples = Math.max(out.resamples, r[0]!.resamples);
     const mw = mannWhitney(sb, sc);
@@ -74,7 +90,12 @@ export function summaryMetrics(metrics: readonly string[], input: SummaryInput):
     }
     const shift = out.shifts.find((x) => x.metric === s.family);
     out.metrics.push(
-      metricRow(metric, { baseline: r.baseline, candidate: r.candidate }, { ci: { low: r.low, high: r.high }, test: 'bootstrap', pValue: r.pValue }, { baseline: shift?.nBaseline ?? 0, candidate: shift?.nCandidate ?? 0, pairs: null }),
+      metricRow(
+        metric,
+        { baseline: r.baseline, candidate: r.candidate },
+        { ci: { low: r.low, high: r.high }, test: 'bootstrap', pValue: r.pValue },
+        { baseline: shift?.nBaseline ?? 0, candidate: shift?.nCandidate ?? 0, pairs: null },
+      ),
     );
   }
   return out;

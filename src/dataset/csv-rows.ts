@@ -35,12 +35,20 @@ async function* records(path: string): AsyncGenerator<CsvRecord> {
 
 function csvError(path: string, err: unknown, lastEnd: number): unknown {
   const e = err as CsvError & { lines?: number };
-  if (typeof e?.code !== 'string' || !e.code.startsWith('CSV_') && e.code !== 'INVALID_OPENING_QUOTE') return err;
+  if (typeof e?.code !== 'string' || (!e.code.startsWith('CSV_') && e.code !== 'INVALID_OPENING_QUOTE')) return err;
   const message = e.message.split('\n')[0] ?? e.message;
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new ConfigError(`CSV: a quoted field that starts on line ${lastEnd + 1} is never closed (${message})`, { file: path, line: lastEnd + 1 }, 'close the quote with a matching "; write a quote inside a quoted field as ""');
+    return new ConfigError(
+      `CSV: a quoted field that starts on line ${lastEnd + 1} is never closed (${message})`,
+      { file: path, line: lastEnd + 1 },
+      'close the quote with a matching "; write a quote inside a quoted field as ""',
+    );
   }
-  return new ConfigError(`CSV: ${message}`, { file: path, line: e.lines ?? lastEnd + 1 }, 'quote fields that contain commas, quotes or newlines ("a, b"), and double quotes inside them ("say ""hi""")');
+  return new ConfigError(
+    `CSV: ${message}`,
+    { file: path, line: e.lines ?? lastEnd + 1 },
+    'quote fields that contain commas, quotes or newlines ("a, b"), and double quotes inside them ("say ""hi""")',
+  );
 }
 
 /** Header names, trimmed; empty or repeated names are refused (a row could not be addressed by them). */
@@ -51,7 +59,11 @@ function header(path: string, rec: CsvRecord): string[] {
       throw new ConfigError(`CSV header: column ${i + 1} has no name`, { file: path, line: rec.line }, 'give every column a name in the first row');
     }
     if (names.indexOf(name) !== i) {
-      throw new ConfigError(`CSV header: column name '${name}' appears twice`, { file: path, line: rec.line }, 'give every column a distinct name in the first row');
+      throw new ConfigError(
+        `CSV header: column name '${name}' appears twice`,
+        { file: path, line: rec.line },
+        'give every column a distinct name in the first row',
+      );
     }
   });
   return names;

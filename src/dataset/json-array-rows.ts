@@ -14,7 +14,11 @@ export async function* jsonArrayRows(path: string): AsyncGenerator<{ line: numbe
         try {
           value = JSON.parse(element.text);
         } catch (err) {
-          throw new ConfigError(`JSON: the array element starting on line ${element.line} is not valid JSON (${(err as Error).message})`, { file: path, line: element.line }, 'fix the JSON of this row object');
+          throw new ConfigError(
+            `JSON: the array element starting on line ${element.line} is not valid JSON (${(err as Error).message})`,
+            { file: path, line: element.line },
+            'fix the JSON of this row object',
+          );
         }
         yield { line: element.line, values: asRecord(value, path, element.line, 'JSON') };
       }
@@ -30,6 +34,10 @@ function split<T>(step: () => T, path: string): T {
     return step();
   } catch (err) {
     if (!(err instanceof ArrayShapeError)) throw err;
-    throw new ConfigError(`JSON: ${err.message}`, { file: path, line: err.line }, 'a .json dataset must be one array of row objects: [{"question": "..."}, ...]; use .jsonl for one object per line');
+    throw new ConfigError(
+      `JSON: ${err.message}`,
+      { file: path, line: err.line },
+      'a .json dataset must be one array of row objects: [{"question": "..."}, ...]; use .jsonl for one object per line',
+    );
   }
 }

@@ -16,7 +16,11 @@ export async function* jsonlRows(path: string): AsyncGenerator<{ line: number; v
     try {
       value = JSON.parse(trimmed);
     } catch (err) {
-      throw new ConfigError(`JSON Lines: line ${line} is not valid JSON (${(err as Error).message})`, { file: path, line }, 'put exactly one JSON object on each line');
+      throw new ConfigError(
+        `JSON Lines: line ${line} is not valid JSON (${(err as Error).message})`,
+        { file: path, line },
+        'put exactly one JSON object on each line',
+      );
     }
     yield { line, values: asRecord(value, path, line, 'JSON Lines') };
   }
@@ -26,7 +30,11 @@ export async function* jsonlRows(path: string): AsyncGenerator<{ line: number; v
 export function asRecord(value: unknown, path: string, line: number, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
-    throw new ConfigError(`${what}: the row on line ${line} is ${got}, not an object`, { file: path, line }, 'make every row a JSON object, e.g. {"question": "...", "answer": "..."}');
+    throw new ConfigError(
+      `${what}: the row on line ${line} is ${got}, not an object`,
+      { file: path, line },
+      'make every row a JSON object, e.g. {"question": "...", "answer": "..."}',
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -18,16 +18,16 @@ export interface FeedbackVars {
 /** Every variable a feedback template may use, with what it holds (docs/graders.md lists these). */
 export const FEEDBACK_VARIABLES: Readonly<Record<string, string>> = {
   verdict: 'PASS or FAIL',
-  score: 'the row\'s weighted score, 0.00..1.00 (n/a without graders)',
+  score: "the row's weighted score, 0.00..1.00 (n/a without graders)",
   suite: 'the suite name',
   variant: 'the variant name',
   row: 'the 0-based dataset row',
   run_id: 'the run id',
   reasons: '" — grader: reason; …" for failing graders, else empty',
-  failed: 'failing graders\' names, comma-separated',
+  failed: "failing graders' names, comma-separated",
   grades: 'every grade as "grader=PASS(1.00)", space-separated',
   expected: 'the expected answer',
-  output: 'the flow\'s answer (cut to 200 characters)',
+  output: "the flow's answer (cut to 200 characters)",
 };
 
 export function feedbackText(template: string | null, v: FeedbackVars): string {

@@ -44,10 +44,17 @@ function loadSchema(spec: Spec, env: CheckEnv): { schema: object } | { problem: 
       return { schema: JSON.parse(readFileSync(file, 'utf8')) as object };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return { problem: { key: 'schema', message: code === 'ENOENT' ? `schema file not found: ${file}` : `cannot read schema file ${file}: ${(err as Error).message}`, hint: 'schema: is an inline mapping, or a .json file relative to the suite' } };
+      return {
+        problem: {
+          key: 'schema',
+          message: code === 'ENOENT' ? `schema file not found: ${file}` : `cannot read schema file ${file}: ${(err as Error).message}`,
+          hint: 'schema: is an inline mapping, or a .json file relative to the suite',
+        },
+      };
     }
   }
-  if (s === null || typeof s !== 'object' || Array.isArray(s)) return { problem: { key: 'schema', message: '`schema` must be a mapping (a JSON Schema) or a .json file path' } };
+  if (s === null || typeof s !== 'object' || Array.isArray(s))
+    return { problem: { key: 'schema', message: '`schema` must be a mapping (a JSON Schema) or a .json file path' } };
   return { schema: s };
 }
 
@@ -94,7 +101,8 @@ export const jsonPath: GraderFamily = {
     }
     const given = TESTS.filter((t) => spec[t] !== undefined);
     if (given.length > 1) return { key: given[1]!, message: `use one of ${TESTS.join(' / ')}, not ${given.join(' and ')}` };
-    if (spec.contains !== undefined && typeof spec.contains !== 'string' && typeof spec.contains !== 'number') return { key: 'contains', message: '`contains` must be a string or a number' };
+    if (spec.contains !== undefined && typeof spec.contains !== 'string' && typeof spec.contains !== 'number')
+      return { key: 'contains', message: '`contains` must be a string or a number' };
     if (spec.matches !== undefined) {
       try {
         new RegExp(String(spec.matches), String(spec.flags ?? '').replace(/[gy]/g, ''));

@@ -11,12 +11,18 @@ const FIRST_NUMBER = '(-?\\d+(?:\\.\\d+)?)';
 
 function checkJudge(spec: Spec): SpecProblem {
   if (typeof spec.flow_id !== 'string' || spec.flow_id.trim() === '') return { key: 'flow_id', message: '`flow_id` must name the judge flow' };
-  if (spec.version !== undefined && (!Number.isInteger(spec.version) || (spec.version as number) < -1)) return { key: 'version', message: '`version` must be an integer >= -1' };
-  if (spec.prompt === undefined && spec.inputs === undefined) return { message: 'grader judge needs `prompt` (sent as in-0) or `inputs`', hint: 'e.g. prompt: "Question: {{question}}\\nExpected: {{expected}}\\nAnswer: {{output}}"' };
+  if (spec.version !== undefined && (!Number.isInteger(spec.version) || (spec.version as number) < -1))
+    return { key: 'version', message: '`version` must be an integer >= -1' };
+  if (spec.prompt === undefined && spec.inputs === undefined)
+    return {
+      message: 'grader judge needs `prompt` (sent as in-0) or `inputs`',
+      hint: 'e.g. prompt: "Question: {{question}}\\nExpected: {{expected}}\\nAnswer: {{output}}"',
+    };
   if (spec.prompt !== undefined && spec.inputs !== undefined) return { key: 'inputs', message: 'use `prompt` or `inputs`, not both' };
   if (spec.prompt !== undefined && typeof spec.prompt !== 'string') return { key: 'prompt', message: '`prompt` must be a string template' };
-  if (spec.inputs !== undefined && (spec.inputs === null || typeof spec.inputs !== 'object' || Array.isArray(spec.inputs))) return { key: 'inputs', message: '`inputs` must map input keys to templates' };
-  if (spec.output !== undefined && typeof spec.output !== 'string') return { key: 'output', message: '`output` must be the judge\'s output key' };
+  if (spec.inputs !== undefined && (spec.inputs === null || typeof spec.inputs !== 'object' || Array.isArray(spec.inputs)))
+    return { key: 'inputs', message: '`inputs` must map input keys to templates' };
+  if (spec.output !== undefined && typeof spec.output !== 'string') return { key: 'output', message: "`output` must be the judge's output key" };
   if (spec.score_regex !== undefined && spec.score_path !== undefined) return { key: 'score_path', message: 'use `score_regex` or `score_path`, not both' };
   if (spec.score_regex !== undefined) {
     try {
@@ -26,9 +32,11 @@ function checkJudge(spec: Spec): SpecProblem {
     }
   }
   for (const key of ['score_path', 'reason_path']) {
-    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || parseJsonPath(spec[key] as string) === null)) return { key, message: `invalid JSON path ${JSON.stringify(spec[key])}`, hint: 'e.g. $.score' };
+    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || parseJsonPath(spec[key] as string) === null))
+      return { key, message: `invalid JSON path ${JSON.stringify(spec[key])}`, hint: 'e.g. $.score' };
   }
-  if (spec.max !== undefined && !(typeof spec.max === 'number' && spec.max > 0)) return { key: 'max', message: '`max` must be a number > 0 (the top of the judge\'s scale)' };
+  if (spec.max !== undefined && !(typeof spec.max === 'number' && spec.max > 0))
+    return { key: 'max', message: "`max` must be a number > 0 (the top of the judge's scale)" };
   return firstProblem(checkNumber(spec, 'threshold', 0, 1));
 }
 
@@ -62,13 +70,20 @@ export const judge: GraderFamily = {
     // String inputs are templates; other values (numbers, lists) pass through as they are, like dataset.inputs.
     const templates = Object.entries(sources).map(([k, v]) => ({ k, t: typeof v === 'string' ? compileTemplate(v) : null, v }));
     const render = (ctx: GradeContext) =>
-      Object.fromEntries(templates.map(({ k, t, v }) => [k, t ? t.render({ row: ctx.row, values: { ...ctx.values, output: ctx.output }, expected: ctx.expected ?? '' }) : v]));
+      Object.fromEntries(
+        templates.map(({ k, t, v }) => [k, t ? t.render({ row: ctx.row, values: { ...ctx.values, output: ctx.output }, expected: ctx.expected ?? '' }) : v]),
+      );
     const max = typeof spec.max === 'number' ? spec.max : 1;
     const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;
     const flowId = String(spec.flow_id);
     return async (ctx, watched) => {
       if (!env.judge) return { pass: false, score: 0, reason: 'judge: no StackAI client here (only runs inside a run)', error: true };
-      const call = await env.judge({ flowId, version: typeof spec.version === 'number' ? spec.version : null, inputs: render(ctx), output: String(spec.output ?? 'out-0') });
+      const call = await env.judge({
+        flowId,
+        version: typeof spec.version === 'number' ? spec.version : null,
+        inputs: render(ctx),
+        output: String(spec.output ?? 'out-0'),
+      });
       const { error, ...measured } = call;
       if (error !== null) return { pass: false, score: 0, reason: `judge ${flowId} failed: ${error}`, error: true, judge: measured };
       // After the await, so watched by hand: score_regex is the user's, and may backtrack without end.

@@ -11,7 +11,11 @@ function checkValues(spec: Spec): SpecProblem {
     return null;
   }
   if (typeof v === 'string') return spec.separator === undefined ? null : checkValue(spec, 'separator');
-  return { key: 'values', message: '`values` must be a list or a string', hint: 'e.g. values: [refund, return], or values: "{{keywords}}" with separator: ";"' };
+  return {
+    key: 'values',
+    message: '`values` must be a list or a string',
+    hint: 'e.g. values: [refund, return], or values: "{{keywords}}" with separator: ";"',
+  };
 }
 
 /** The needles for one result: rendered, split when a single string, blanks dropped. */
@@ -22,7 +26,11 @@ function valuesOf(spec: Spec): (ctx: GradeContext) => string[] {
   }
   const t = textTemplate(spec.values);
   const sep = spec.separator === undefined ? ',' : String(spec.separator);
-  return (ctx) => t(ctx).split(sep).map((s) => s.trim()).filter((s) => s !== '');
+  return (ctx) =>
+    t(ctx)
+      .split(sep)
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
 }
 
 function family(all: boolean): GraderFamily {
@@ -42,10 +50,18 @@ function family(all: boolean): GraderFamily {
         if (all) {
           const pass = missing.length === 0;
           // Partial credit: the share found, so a near miss scores above a total miss.
-          return { pass, score: found.length / needles.length, reason: pass ? `output contains all ${needles.length} values` : `output lacks ${missing.map((m) => quote(m, 30)).join(', ')}` };
+          return {
+            pass,
+            score: found.length / needles.length,
+            reason: pass ? `output contains all ${needles.length} values` : `output lacks ${missing.map((m) => quote(m, 30)).join(', ')}`,
+          };
         }
         const pass = found.length > 0;
-        return { pass, score: pass ? 1 : 0, reason: pass ? `output contains ${quote(found[0]!, 30)}` : `output contains none of ${needles.map((m) => quote(m, 30)).join(', ')}` };
+        return {
+          pass,
+          score: pass ? 1 : 0,
+          reason: pass ? `output contains ${quote(found[0]!, 30)}` : `output contains none of ${needles.map((m) => quote(m, 30)).join(', ')}`,
+        };
       };
     },
   };

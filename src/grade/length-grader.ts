@@ -15,7 +15,8 @@ export const length: GraderFamily = {
   keys: ['min', 'max', 'unit'],
   required: [],
   check(spec) {
-    if (spec.min === undefined && spec.max === undefined) return { message: 'grader length needs `min` or `max`', hint: 'e.g. { type: length, max: 400 } (characters), or unit: tokens' };
+    if (spec.min === undefined && spec.max === undefined)
+      return { message: 'grader length needs `min` or `max`', hint: 'e.g. { type: length, max: 400 } (characters), or unit: tokens' };
     const p = firstProblem(checkNumber(spec, 'min', 0), checkNumber(spec, 'max', 0), checkEnum(spec, 'unit', ['chars', 'words', 'tokens']));
     if (p) return p;
     if (typeof spec.min === 'number' && typeof spec.max === 'number' && spec.min > spec.max) return { key: 'min', message: '`min` is above `max`' };

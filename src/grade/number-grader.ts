@@ -30,9 +30,11 @@ export const number: GraderFamily = {
   keys: ['value', 'tolerance', 'path'],
   required: [],
   check(spec: Spec): SpecProblem {
-    if (spec.value !== undefined && typeof spec.value !== 'string' && typeof spec.value !== 'number') return { key: 'value', message: '`value` must be a number or a template' };
+    if (spec.value !== undefined && typeof spec.value !== 'string' && typeof spec.value !== 'number')
+      return { key: 'value', message: '`value` must be a number or a template' };
     if (typeof spec.value === 'number' && !Number.isFinite(spec.value)) return { key: 'value', message: '`value` must be a finite number' };
-    if (spec.path !== undefined && (typeof spec.path !== 'string' || parseJsonPath(spec.path) === null)) return { key: 'path', message: `invalid JSON path ${JSON.stringify(spec.path)}`, hint: 'e.g. path: $.total' };
+    if (spec.path !== undefined && (typeof spec.path !== 'string' || parseJsonPath(spec.path) === null))
+      return { key: 'path', message: `invalid JSON path ${JSON.stringify(spec.path)}`, hint: 'e.g. path: $.total' };
     if (parseTolerance(spec.tolerance) === null) return { key: 'tolerance', message: '`tolerance` must be a number >= 0 or a percentage like "5%"' };
     return null;
   },

@@ -14,7 +14,11 @@ export const regex: GraderFamily = {
     try {
       new RegExp(spec.pattern, (spec.flags as string | undefined) ?? '');
     } catch (err) {
-      return { key: 'pattern', message: `invalid regular expression: ${(err as Error).message}`, hint: 'fix the pattern (JavaScript RegExp syntax; escape backslashes in YAML double quotes)' };
+      return {
+        key: 'pattern',
+        message: `invalid regular expression: ${(err as Error).message}`,
+        hint: 'fix the pattern (JavaScript RegExp syntax; escape backslashes in YAML double quotes)',
+      };
     }
     return null;
   },

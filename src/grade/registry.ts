@@ -16,8 +16,23 @@ import { closestKey } from '../text/closest-key.js';
 import type { GraderSpec } from './grader-spec.js';
 
 const FAMILIES: Record<string, GraderFamily> = {
-  equals, contains, icontains, 'contains-any': containsAny, 'contains-all': containsAll, 'starts-with': startsWith, regex,
-  'is-json': isJson, 'json-schema': jsonSchema, 'json-path': jsonPath, number, similarity, length, ttft, latency, script, judge,
+  equals,
+  contains,
+  icontains,
+  'contains-any': containsAny,
+  'contains-all': containsAll,
+  'starts-with': startsWith,
+  regex,
+  'is-json': isJson,
+  'json-schema': jsonSchema,
+  'json-path': jsonPath,
+  number,
+  similarity,
+  length,
+  ttft,
+  latency,
+  script,
+  judge,
 };
 
 /** Keys every grader takes besides its own. */
@@ -49,7 +64,11 @@ export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process
     if (!COMMON_KEYS.includes(key) && !family.keys.includes(key)) {
       const known = [...family.keys, ...COMMON_KEYS.slice(1)];
       const near = closestKey(key, known);
-      return { key, message: `unknown key "${key}" for grader ${spec.type}`, hint: `${near === null ? '' : `did you mean ${near}? `}keys for ${spec.type}: ${known.join(', ')}` };
+      return {
+        key,
+        message: `unknown key "${key}" for grader ${spec.type}`,
+        hint: `${near === null ? '' : `did you mean ${near}? `}keys for ${spec.type}: ${known.join(', ')}`,
+      };
     }
   }
   for (const key of family.required) {
@@ -59,7 +78,8 @@ export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process
     return { key: 'weight', message: '`weight` must be a number >= 0' };
   }
   if (spec.required !== undefined && typeof spec.required !== 'boolean') return { key: 'required', message: '`required` must be true or false' };
-  if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.trim() === '')) return { key: 'name', message: '`name` must be a non-empty string' };
+  if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.trim() === ''))
+    return { key: 'name', message: '`name` must be a non-empty string' };
   return checkTimeout(spec) ?? family.check(spec, env);
 }
 

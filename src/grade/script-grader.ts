@@ -18,9 +18,11 @@ export const script: GraderFamily = {
   check(spec, env) {
     if (typeof spec.path !== 'string') return { key: 'path', message: '`path` must be a file path' };
     const file = resolve(env.dir, spec.path);
-    if (!['.js', '.mjs', '.cjs'].includes(extname(file))) return { key: 'path', message: `script must be a .js, .mjs or .cjs module: ${file}`, hint: 'compile TypeScript graders to JavaScript first' };
+    if (!['.js', '.mjs', '.cjs'].includes(extname(file)))
+      return { key: 'path', message: `script must be a .js, .mjs or .cjs module: ${file}`, hint: 'compile TypeScript graders to JavaScript first' };
     if (!existsSync(file)) return { key: 'path', message: `script not found: ${file}`, hint: 'the path is relative to the suite file' };
-    if (spec.function !== undefined && (typeof spec.function !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(spec.function))) return { key: 'function', message: '`function` must be an export name' };
+    if (spec.function !== undefined && (typeof spec.function !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(spec.function)))
+      return { key: 'function', message: '`function` must be an export name' };
     return firstProblem(checkNumber(spec, 'threshold', 0, 1));
   },
   prepare(spec, env) {
@@ -30,7 +32,7 @@ export const script: GraderFamily = {
     let loaded: GradeFn | null = null;
     const load: Promise<GradeFn> = import(pathToFileURL(file).href).then(
       (m: Record<string, unknown>) => {
-        const f = m[name] ?? (name === 'grade' ? (m.default as Record<string, unknown> | undefined)?.grade ?? m.default : undefined);
+        const f = m[name] ?? (name === 'grade' ? ((m.default as Record<string, unknown> | undefined)?.grade ?? m.default) : undefined);
         if (typeof f !== 'function') throw new Error(`${spec.path} exports no function ${name}`);
         return (loaded = f as GradeFn);
       },
@@ -39,13 +41,20 @@ export const script: GraderFamily = {
       },
     );
     load.catch(() => {}); // reported by ready() and by every call
-    const failed = (err: unknown): GradeOutcome => ({ pass: false, score: 0, reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!, error: true });
+    const failed = (err: unknown): GradeOutcome => ({
+      pass: false,
+      score: 0,
+      reason: `script ${spec.path}: ${(err as Error)?.message ?? String(err)}`.split('\n')[0]!,
+      error: true,
+    });
     const answer = (f: GradeFn, ctx: GradeContext): GradeOutcome | Promise<GradeOutcome> => {
       try {
         const value = f(argsOf(ctx));
         // A synchronous script answers synchronously: its call is over when it returns (src/grading/ watches calls in flight).
         if (typeof (value as { then?: unknown } | null)?.then !== 'function') return interpret(value, threshold);
-        return Promise.resolve(value).then((v) => interpret(v, threshold)).catch(failed);
+        return Promise.resolve(value)
+          .then((v) => interpret(v, threshold))
+          .catch(failed);
       } catch (err) {
         return failed(err);
       }
@@ -60,8 +69,14 @@ export const script: GraderFamily = {
 
 function argsOf(ctx: GradeContext): Record<string, unknown> {
   return {
-    output: ctx.output, expected: ctx.expected, row: { ...ctx.values }, rowIndex: ctx.row, variant: ctx.variant ?? null,
-    metadata: ctx.metadata ?? null, ttftMs: ctx.ttftMs ?? null, latencyMs: ctx.latencyMs ?? null,
+    output: ctx.output,
+    expected: ctx.expected,
+    row: { ...ctx.values },
+    rowIndex: ctx.row,
+    variant: ctx.variant ?? null,
+    metadata: ctx.metadata ?? null,
+    ttftMs: ctx.ttftMs ?? null,
+    latencyMs: ctx.latencyMs ?? null,
   };
 }
 

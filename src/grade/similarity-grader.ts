@@ -11,7 +11,9 @@ export const similarity: GraderFamily = {
   required: [],
   check: (spec) =>
     firstProblem(
-      spec.value === undefined || typeof spec.value === 'string' || typeof spec.value === 'number' ? null : { key: 'value', message: '`value` must be a string' },
+      spec.value === undefined || typeof spec.value === 'string' || typeof spec.value === 'number'
+        ? null
+        : { key: 'value', message: '`value` must be a string' },
       checkEnum(spec, 'method', METHODS),
       checkNumber(spec, 'threshold', 0, 1),
     ),

@@ -56,7 +56,11 @@ export const startsWith: GraderFamily = {
       let out = trim ? ctx.output.trimStart() : ctx.output;
       let prefix = want;
       if (fold) [out, prefix] = [out.toLowerCase(), prefix.toLowerCase()];
-      return passFail(out.startsWith(prefix), `output starts with ${quote(want)}`, `output starts ${quote(ctx.output.trimStart().slice(0, want.length + 10))}, not ${quote(want)}`);
+      return passFail(
+        out.startsWith(prefix),
+        `output starts with ${quote(want)}`,
+        `output starts ${quote(ctx.output.trimStart().slice(0, want.length + 10))}, not ${quote(want)}`,
+      );
     };
   },
 };

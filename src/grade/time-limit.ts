@@ -26,7 +26,11 @@ export function parseTimeout(v: unknown): number | null {
 
 export function checkTimeout(spec: Record<string, unknown>): SpecProblem {
   if (spec.timeout === undefined || parseTimeout(spec.timeout) !== null) return null;
-  return { key: 'timeout', message: '`timeout` must be ms > 0 or a duration like "5s"', hint: `the longest one call of this grader may take (default ${GRADER_TIMEOUT_MS / 1000} s; scripts ${SCRIPT_TIMEOUT_MS / 1000} s)` };
+  return {
+    key: 'timeout',
+    message: '`timeout` must be ms > 0 or a duration like "5s"',
+    hint: `the longest one call of this grader may take (default ${GRADER_TIMEOUT_MS / 1000} s; scripts ${SCRIPT_TIMEOUT_MS / 1000} s)`,
+  };
 }
 
 /**

@@ -17,7 +17,9 @@ function timingFamily(label: string, pick: (ctx: GradeContext) => number | null 
     required: ['max'],
     check(spec) {
       const ms = toMs(spec.max);
-      return ms === null || ms <= 0 ? { key: 'max', message: `\`max\` must be a time in ms or a duration like "800ms" or "2s", got ${JSON.stringify(spec.max)}` } : null;
+      return ms === null || ms <= 0
+        ? { key: 'max', message: `\`max\` must be a time in ms or a duration like "800ms" or "2s", got ${JSON.stringify(spec.max)}` }
+        : null;
     },
     prepare(spec) {
       const max = toMs(spec.max)!;

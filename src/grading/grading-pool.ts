@@ -11,7 +11,18 @@ import type { GradeOutcome } from '../grade/types.js';
 import { nowMs } from '../clock/clock.js';
 import type { RecordTokens } from '../metrics/output-tokens.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, THREAD, WATCH_SLOTS, type ForcedGrade, type GradeJob, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import {
+  BEAT_AT,
+  CALL_GRADER,
+  CALL_JOB,
+  THREAD,
+  WATCH_SLOTS,
+  type ForcedGrade,
+  type GradeJob,
+  type GradeTask,
+  type GradeTaskResult,
+  type GradingConfig,
+} from './messages.js';
 import { overrunning, type Limits } from './watchdog.js';
 
 export interface GradingPool {
@@ -40,7 +51,11 @@ interface Active {
   bystander: boolean;
 }
 
-export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, threads: number, sinks: { stats(delta: RunStatsDelta): void }): Promise<GradingPool> {
+export async function startGradingPool(
+  base: Omit<GradingConfig, 'booted'>,
+  threads: number,
+  sinks: { stats(delta: RunStatsDelta): void },
+): Promise<GradingPool> {
   /** Per grader, what the watchdog holds each call to. */
   const info = prepareGraderInfo(base.graders);
   const limits: Limits = { sync: info.map((g) => g.timeoutMs), wait: info.map((g) => g.waitMs) };
@@ -77,7 +92,11 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
   const active = new Set<Active>();
   const watchdog = setInterval(() => {
     const watched = [...active].filter((a) => a.stopped === null && !a.bystander);
-    const stops = overrunning(watched.map((a) => a.watch), limits, nowMs());
+    const stops = overrunning(
+      watched.map((a) => a.watch),
+      limits,
+      nowMs(),
+    );
     if (stops.length === 0) return;
     for (const s of stops) watched[s.task]!.stopped = { job: s.job, grader: s.grader, reason: s.reason };
     // The other tasks on a stopped thread end with it: graded again as they were, not split up.
@@ -101,7 +120,9 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
       if (closed) throw err;
       // Who was it? The watchdog knows when it stopped the task; after a crash, the shared call slot does.
       const job = a.watch[CALL_JOB]!;
-      const culprit = a.stopped ?? (job >= 0 ? { job, grader: a.watch[CALL_GRADER]!, reason: `its grading thread ended while it ran (${(err as Error)?.message ?? String(err)})` } : null);
+      const culprit =
+        a.stopped ??
+        (job >= 0 ? { job, grader: a.watch[CALL_GRADER]!, reason: `its grading thread ended while it ran (${(err as Error)?.message ?? String(err)})` } : null);
       // Never started (queued on a thread that was stopped or died), or a bystander: no call of its own to blame.
       const innocent = culprit === null && (a.bystander || a.watch[BEAT_AT] === 0);
       throw new BatchLost(culprit, (err as Error)?.message ?? String(err), innocent);
@@ -117,7 +138,12 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
    * could be named, its rows are graded again one after another, then a row's graders one at a time,
    * so that the one holding the thread ends up alone in flight and is named.
    */
-  const gradeAll = async (jobs: GradeJob[], forced: ForcedGrade[], budget: { left: number; innocent: number }, oneAtATime = false): Promise<GradeTaskResult[]> => {
+  const gradeAll = async (
+    jobs: GradeJob[],
+    forced: ForcedGrade[],
+    budget: { left: number; innocent: number },
+    oneAtATime = false,
+  ): Promise<GradeTaskResult[]> => {
     try {
       return [await runTask(jobs, forced, oneAtATime)];
     } catch (err) {
@@ -132,12 +158,23 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
       if (c !== null && c.job >= 0) return gradeAll(jobs, [...forced, [c.job, c.grader, failed(c.reason)]], budget, oneAtATime);
       if (jobs.length > 1) {
         const parts: GradeTaskResult[] = [];
-        for (const [j, job] of jobs.entries()) parts.push(...(await gradeAll([job], forced.filter((f) => f[0] === j).map(([, g, o]): ForcedGrade => [0, g, o]), budget)));
+        for (const [j, job] of jobs.entries())
+          parts.push(
+            ...(await gradeAll(
+              [job],
+              forced.filter((f) => f[0] === j).map(([, g, o]): ForcedGrade => [0, g, o]),
+              budget,
+            )),
+          );
         return parts;
       }
       if (!oneAtATime && info.length > 1) return gradeAll(jobs, forced, budget, true);
       const why = c?.reason ?? `its grading thread ended while grading this row (${err.message})`;
-      return gradeAll(jobs, info.map((_, g): ForcedGrade => [0, g, failed(why)]), budget);
+      return gradeAll(
+        jobs,
+        info.map((_, g): ForcedGrade => [0, g, failed(why)]),
+        budget,
+      );
     }
   };
 
@@ -167,7 +204,11 @@ export async function startGradingPool(base: Omit<GradingConfig, 'booted'>, thre
 }
 
 class BatchLost extends Error {
-  constructor(readonly culprit: { job: number; grader: number; reason: string } | null, message: string, readonly innocent = false) {
+  constructor(
+    readonly culprit: { job: number; grader: number; reason: string } | null,
+    message: string,
+    readonly innocent = false,
+  ) {
     super(message);
   }
 }
@@ -181,7 +222,10 @@ function bootFailure(err: Error | null, exitCode: number | null, scripts: string
     const why = err.message.split('\n')[0]!;
     return /could not be loaded/.test(why) ? new GraderLoadError(why) : new GradingStartError(`a grading thread failed to start: ${why}`);
   }
-  const why = exitCode !== null ? `a grading thread exited with code ${exitCode} while loading the graders` : `the grading threads did not start within ${BOOT_LIMIT_MS / 1000} s`;
+  const why =
+    exitCode !== null
+      ? `a grading thread exited with code ${exitCode} while loading the graders`
+      : `the grading threads did not start within ${BOOT_LIMIT_MS / 1000} s`;
   if (scripts.length > 0) return new GraderLoadError(`${why} (${scripts.join(', ')}): does a grader module exit or hang when it is imported?`);
   return new GradingStartError(`a grading thread failed to start: ${why}`);
 }

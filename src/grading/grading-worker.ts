@@ -19,7 +19,20 @@ import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
 import { lowerThreadPriority } from '../harness/thread-priority.js';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, OPEN_GRADER, OPEN_JOB, THREAD, type GradeTask, type GradeTaskResult, type GradingConfig } from './messages.js';
+import {
+  BEAT_AT,
+  CALL_GRADER,
+  CALL_JOB,
+  CALL_SINCE,
+  OPEN_COUNT,
+  OPEN_DEADLINE,
+  OPEN_GRADER,
+  OPEN_JOB,
+  THREAD,
+  type GradeTask,
+  type GradeTaskResult,
+  type GradingConfig,
+} from './messages.js';
 
 const config = workerData as GradingConfig;
 lowerThreadPriority();
@@ -56,32 +69,40 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
       if (!m) forced.set(job, (m = new Map()));
       m.set(g, outcome);
     }
-    const records = await Promise.all(task.jobs.map(async (job, j) => {
-      const record = JSON.parse(job.record) as ResultRecord;
-      if (record.ok) {
-        const graded = await grader.grade(
-          {
-            output: record.output, expected: record.expected, row: record.row, values: job.values, variant: record.variant,
-            ttftMs: record.ttftMs, latencyMs: record.latencyMs, metadata: record.metadata,
-          },
-          {
-            forced: forced.get(j),
-            oneAtATime: task.oneAtATime,
-            calling: (index) => {
-              w[CALL_JOB] = index < 0 ? -1 : j;
-              w[CALL_GRADER] = index;
-              w[CALL_SINCE] = nowMs();
-              if (index >= 0) open.start(j, index);
+    const records = await Promise.all(
+      task.jobs.map(async (job, j) => {
+        const record = JSON.parse(job.record) as ResultRecord;
+        if (record.ok) {
+          const graded = await grader.grade(
+            {
+              output: record.output,
+              expected: record.expected,
+              row: record.row,
+              values: job.values,
+              variant: record.variant,
+              ttftMs: record.ttftMs,
+              latencyMs: record.latencyMs,
+              metadata: record.metadata,
             },
-            settled: (index) => open.end(j, index),
-          },
-        );
-        record.grades = redactor.deep(graded.grades);
-        record.pass = graded.pass;
-        record.score = graded.score;
-      }
-      return record;
-    }));
+            {
+              forced: forced.get(j),
+              oneAtATime: task.oneAtATime,
+              calling: (index) => {
+                w[CALL_JOB] = index < 0 ? -1 : j;
+                w[CALL_GRADER] = index;
+                w[CALL_SINCE] = nowMs();
+                if (index >= 0) open.start(j, index);
+              },
+              settled: (index) => open.end(j, index),
+            },
+          );
+          record.grades = redactor.deep(graded.grades);
+          record.pass = graded.pass;
+          record.score = graded.score;
+        }
+        return record;
+      }),
+    );
     // Answers their server reported no output tokens for are counted here, off the timing threads.
     const reported = records.map((r) => reportedTokens(r, config.tokens));
     const count = reported.includes(null) ? await loadTokenCounter() : null;

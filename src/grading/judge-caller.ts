@@ -17,23 +17,30 @@ export interface JudgeSettings {
 export function judgeCaller(config: JudgeSettings, client: StackAIClient): JudgeCaller {
   return async (req) => {
     const start = nowMs();
-    const log = await withRetries({
-      retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries),
-      retryAfterMs: (outcome) => outcome.retryAfterMs,
-    }, () => client.invoke({
-      mode: 'run',
-      orgId: config.orgId,
-      flowId: req.flowId,
-      inputs: req.inputs,
-      ...(req.version === null ? {} : { version: req.version }),
-      stream: config.stream,
-      timeoutMs: config.timeoutMs,
-    }));
+    const log = await withRetries(
+      {
+        retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries),
+        retryAfterMs: (outcome) => outcome.retryAfterMs,
+      },
+      () =>
+        client.invoke({
+          mode: 'run',
+          orgId: config.orgId,
+          flowId: req.flowId,
+          inputs: req.inputs,
+          ...(req.version === null ? {} : { version: req.version }),
+          stream: config.stream,
+          timeoutMs: config.timeoutMs,
+        }),
+    );
     const outcome = log[log.length - 1]!.result;
     const attempts = log.length;
     // Redacted before it is cut (a cut secret would escape the search) and before it becomes a grade's reason.
     const output = client.redactor().text(outcome.outputs[req.output] ?? '');
-    const missing = outcome.ok && !(req.output in outcome.outputs) ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})` : null;
+    const missing =
+      outcome.ok && !(req.output in outcome.outputs)
+        ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})`
+        : null;
     return {
       flowId: req.flowId,
       runId: outcome.runId,

@@ -20,7 +20,16 @@ export interface GradingConfig {
   /** Where the server reports usage; an answer without it is counted by the tokenizer here. */
   tokens: TokenPaths;
   stallMs: number;
-  judge: { baseUrl: string; token: string; orgId: string; stream: StreamOptions; timeoutMs: number; retries: number; connections: number; headers: Record<string, string> };
+  judge: {
+    baseUrl: string;
+    token: string;
+    orgId: string;
+    stream: StreamOptions;
+    timeoutMs: number;
+    retries: number;
+    connections: number;
+    headers: Record<string, string>;
+  };
   /** Int32Array over a SharedArrayBuffer: each thread adds one once its graders are loaded. */
   booted: Int32Array;
 }

@@ -42,7 +42,12 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
         const w = watches[i]!;
         const limit = limits.sync[w[CALL_GRADER]!] ?? SILENT_LIMIT_MS;
         if (now - w[CALL_SINCE]! > limit + OVERRUN_MS) {
-          stops.push({ task: i, job: w[CALL_JOB]!, grader: w[CALL_GRADER]!, reason: `timed out after ${limit} ms without returning (a synchronous loop, or a regular expression that backtracks without end?): its grading thread was stopped` });
+          stops.push({
+            task: i,
+            job: w[CALL_JOB]!,
+            grader: w[CALL_GRADER]!,
+            reason: `timed out after ${limit} ms without returning (a synchronous loop, or a regular expression that backtracks without end?): its grading thread was stopped`,
+          });
         }
       }
       continue;
@@ -60,15 +65,27 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
       if (count === 1) {
         const w = watches[open[0]!]!;
         const limit = limits.wait[w[OPEN_GRADER]!] ?? 0;
-        stops.push({ task: open[0]!, job: w[OPEN_JOB]!, grader: w[OPEN_GRADER]!, reason: `timed out after ${limit} ms: it held its grading thread after an await (a loop in an async grader?), and the thread was stopped` });
+        stops.push({
+          task: open[0]!,
+          job: w[OPEN_JOB]!,
+          grader: w[OPEN_GRADER]!,
+          reason: `timed out after ${limit} ms: it held its grading thread after an await (a loop in an async grader?), and the thread was stopped`,
+        });
       } else {
-        for (const i of open) stops.push({ task: i, job: -1, grader: -1, reason: 'its grading thread was held past the time limit of every grader call in flight (a loop after an await?), and was stopped' });
+        for (const i of open)
+          stops.push({
+            task: i,
+            job: -1,
+            grader: -1,
+            reason: 'its grading thread was held past the time limit of every grader call in flight (a loop after an await?), and was stopped',
+          });
       }
       continue;
     }
     if (silentMs > SILENT_LIMIT_MS) {
       // No call to blame: every task on the thread is stopped, and graded again row by row (grading-pool.ts).
-      for (const i of tasks) stops.push({ task: i, job: -1, grader: -1, reason: `the grading thread was silent for ${SILENT_LIMIT_MS / 1000} s and was stopped` });
+      for (const i of tasks)
+        stops.push({ task: i, job: -1, grader: -1, reason: `the grading thread was silent for ${SILENT_LIMIT_MS / 1000} s and was stopped` });
     }
   }
   return stops;

@@ -54,7 +54,8 @@ function timingThreads(threads: ThreadWatchSnapshot[]): ThreadWatchSnapshot[] {
 function busyWarnings(threads: ThreadWatchSnapshot[]): string[] {
   const out: string[] = [];
   const main = threads.filter((t) => t.role === 'main' && t.utilization > BUSY_UTILIZATION);
-  for (const t of main) out.push(`the main thread was busy ${fmtPct(t.utilization)} of the time (over ${fmtPct(BUSY_UTILIZATION)}): the client may be the bottleneck`);
+  for (const t of main)
+    out.push(`the main thread was busy ${fmtPct(t.utilization)} of the time (over ${fmtPct(BUSY_UTILIZATION)}): the client may be the bottleneck`);
   const request = threads.filter((t) => t.role === 'request');
   const busy = request.filter((t) => t.utilization > BUSY_UTILIZATION);
   if (busy.length === 1) {
@@ -62,7 +63,9 @@ function busyWarnings(threads: ThreadWatchSnapshot[]): string[] {
     out.push(`${who} was busy ${fmtPct(busy[0]!.utilization)} of the time (over ${fmtPct(BUSY_UTILIZATION)}): the client may be the bottleneck`);
   } else if (busy.length > 1) {
     const worst = Math.max(...busy.map((t) => t.utilization));
-    out.push(`${busy.length} of ${request.length} request threads were busy over ${fmtPct(BUSY_UTILIZATION)} of the time (busiest ${fmtPct(worst)}): the client may be the bottleneck`);
+    out.push(
+      `${busy.length} of ${request.length} request threads were busy over ${fmtPct(BUSY_UTILIZATION)} of the time (busiest ${fmtPct(worst)}): the client may be the bottleneck`,
+    );
   }
   return out;
 }
@@ -89,13 +92,19 @@ export function harnessReport(
     // A result is inflated by no more than the longest stall it overlapped, when the variants say.
     const overlapped = maxOf(variants.flatMap((v) => (v.maxStallMs === null ? [] : [v.maxStallMs]))) ?? longest;
     const where = onMain ? 'on the main thread, which timed the requests' : 'on its request threads';
-    warnings.push(`the harness stalled ${times(requestThreads.stalls)} ${where} (longest ${fmtMs(longest)}): ` + (stalledResults
-      ? `${stalledResults} of ${results} results were in flight during a stall and may be inflated by up to ${fmtMs(overlapped)}`
-      : `none of the ${results} results was in flight during one`));
+    warnings.push(
+      `the harness stalled ${times(requestThreads.stalls)} ${where} (longest ${fmtMs(longest)}): ${
+        stalledResults
+          ? `${stalledResults} of ${results} results were in flight during a stall and may be inflated by up to ${fmtMs(overlapped)}`
+          : `none of the ${results} results was in flight during one`
+      }`,
+    );
   }
   if (requestThreads.delayP99Ms !== null && requestThreads.delayP99Ms > DELAY_P99_LIMIT_MS) {
-    warnings.push(`${onMain ? 'the main thread\'s' : 'the request threads\''} event-loop delay p99 was ${fmtMs(requestThreads.delayP99Ms)} (over ${fmtMs(DELAY_P99_LIMIT_MS)}; max ${fmtMs(requestThreads.delayMaxMs ?? 0)}): ` +
-      `timings may be inflated by up to ${fmtMs(requestThreads.delayMaxMs ?? requestThreads.delayP99Ms)}`);
+    warnings.push(
+      `${onMain ? "the main thread's" : "the request threads'"} event-loop delay p99 was ${fmtMs(requestThreads.delayP99Ms)} (over ${fmtMs(DELAY_P99_LIMIT_MS)}; max ${fmtMs(requestThreads.delayMaxMs ?? 0)}): ` +
+        `timings may be inflated by up to ${fmtMs(requestThreads.delayMaxMs ?? requestThreads.delayP99Ms)}`,
+    );
   }
   warnings.push(...busyWarnings(sorted));
   return { stallMs: opts.stallMs, threads: sorted, requestThreads, stalledResults, variants, warnings };

@@ -30,9 +30,7 @@ export type ClosedSend<T> = (item: T, scheduledAt: number, hold: Hold | null) =>
 export async function runClosedLoop<T>(plan: AsyncIterator<T>, send: ClosedSend<T>, opts: ClosedLoopOptions): Promise<{ started: number }> {
   const start = nowMs();
   const queued = Math.max(0, Math.floor(opts.queued ?? 0));
-  const hold: Hold | null = queued > 0
-    ? { concurrency: opts.concurrency, notAfter: opts.durationMs === null ? null : start + opts.durationMs }
-    : null;
+  const hold: Hold | null = queued > 0 ? { concurrency: opts.concurrency, notAfter: opts.durationMs === null ? null : start + opts.durationMs } : null;
   let started = 0;
   let exhausted = false;
   // The plan is an async iterator: pulls from several lanes must not interleave.

@@ -22,7 +22,17 @@ export function flatSpec(spec: AnyLoadSpec): FlatSpec {
 /** report.json's `load` settings (the counts beside them are the run's). */
 export function flatLoad(spec: AnyLoadSpec): FlatLoad {
   const f = flatSpec(spec);
-  return { model: spec.kind, concurrency: f.concurrency, iterations: f.iterations, rate: f.rate, arrival: f.arrival, requests: f.requests, durationMs: f.durationMs, stages: f.stages, sweep: f.sweep };
+  return {
+    model: spec.kind,
+    concurrency: f.concurrency,
+    iterations: f.iterations,
+    rate: f.rate,
+    arrival: f.arrival,
+    requests: f.requests,
+    durationMs: f.durationMs,
+    stages: f.stages,
+    sweep: f.sweep,
+  };
 }
 
 /** A load as written before the union (no `kind`): the model follows from which fields are set, as it did then. */

@@ -56,8 +56,21 @@ export const modelNamed = (kind: string): LoadModelDef<AnyLoadSpec> | undefined 
 
 /** The keys every model shares (a Record, so a key added to LoadBase must be added here). */
 const SHARED: Record<keyof LoadBase, true> = {
-  concurrency: true, iterations: true, durationMs: true, arrival: true, requests: true, warmup: true, graceMs: true, stallMs: true,
-  seed: true, timeoutMs: true, retries: true, connectTimeoutMs: true, firstByteTimeoutMs: true, idleTimeoutMs: true, retryPartial: true,
+  concurrency: true,
+  iterations: true,
+  durationMs: true,
+  arrival: true,
+  requests: true,
+  warmup: true,
+  graceMs: true,
+  stallMs: true,
+  seed: true,
+  timeoutMs: true,
+  retries: true,
+  connectTimeoutMs: true,
+  firstByteTimeoutMs: true,
+  idleTimeoutMs: true,
+  retryPartial: true,
 };
 
 /** A spec's shared settings without its model's own: what a flag that changes the model keeps. */

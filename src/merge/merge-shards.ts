@@ -36,7 +36,17 @@ function shift(r: ResultRecord, ms: number): ResultRecord {
   if (ms === 0) return r;
   const t = r.timestamps;
   const s = (v: number) => Math.round((v + ms) * 1000) / 1000;
-  return { ...r, timestamps: { ...t, scheduled: s(t.scheduled), sent: s(t.sent), firstByte: t.firstByte === null ? null : s(t.firstByte), contentFrames: t.contentFrames.map(s), end: s(t.end) } };
+  return {
+    ...r,
+    timestamps: {
+      ...t,
+      scheduled: s(t.scheduled),
+      sent: s(t.sent),
+      firstByte: t.firstByte === null ? null : s(t.firstByte),
+      contentFrames: t.contentFrames.map(s),
+      end: s(t.end),
+    },
+  };
 }
 
 async function firstRecord(dir: string): Promise<ResultRecord | null> {
@@ -99,7 +109,10 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     const own = shards.map((s) => s.report.variants.find((x) => x.name === v.name)!);
     // Timing percentiles come from the added shard histograms, as one big run's histograms would be.
     for (const m of TIMING_METRICS) {
-      const added = addEncoded(own.map((o) => o.histograms[m]), own.map((o) => o[`${m}Ms`])); // exact min / max from each shard
+      const added = addEncoded(
+        own.map((o) => o.histograms[m]),
+        own.map((o) => o[`${m}Ms`]),
+      ); // exact min / max from each shard
       summary[`${m}Ms`] = added.summary;
       summary.histograms[m] = added.encoded;
     }
@@ -109,13 +122,17 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
   // The fleet's harness: every shard's threads side by side, stalls counted from the merged results.
   const harness = shards.every((sh) => sh.report.harness)
     ? harnessReport(
-      shards.flatMap((sh) => sh.report.harness!.threads),
-      variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
-      { stallMs: first.harness!.stallMs },
-    )
+        shards.flatMap((sh) => sh.report.harness!.threads),
+        variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
+        { stallMs: first.harness!.stallMs },
+      )
     : null;
   const parsed = uniqueThresholds(first);
-  const thresholds = evaluateThresholds(parsed, variants.map((v) => ({ name: v.name, summary: v })), harness);
+  const thresholds = evaluateThresholds(
+    parsed,
+    variants.map((v) => ({ name: v.name, summary: v })),
+    harness,
+  );
   const sweep = mergedSweep(shards, stepStats, stepSpan, names, parsed);
   const compared = await compareSaved({ dir: out, variants, settings: first.compare ?? null, metrics: parsed.map((p) => p.metric) });
   const sum = (f: (r: Report) => number) => shards.reduce((a, s) => a + f(s.report), 0);
@@ -136,7 +153,10 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
       concurrency: sum((r) => r.load.concurrency),
       requests: first.load.requests === null ? null : sum((r) => r.load.requests ?? 0),
       // The model's own settings (rates, stages, steps) summed back by its module.
-      ...modelNamed(first.load.model)?.sumShards(shards.map((s) => s.report.load), first.shard!.count),
+      ...modelNamed(first.load.model)?.sumShards(
+        shards.map((s) => s.report.load),
+        first.shard!.count,
+      ),
       threads: sum((r) => r.load.threads),
       started: sum((r) => r.load.started),
       warmupRequests: sum((r) => r.load.warmupRequests),
@@ -150,7 +170,10 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     harness,
     thresholds,
     comparisons: compared.comparisons,
-    verdict: thresholdsPass(sweep, thresholds) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial) ? 'pass' : 'fail',
+    verdict:
+      thresholdsPass(sweep, thresholds) && compared.comparisons.every((c) => c.verdict === 'pass') && measured > 0 && !shards.some((s) => s.report.partial)
+        ? 'pass'
+        : 'fail',
   };
   await writeReports(out, report);
   await writeHlogs(out, timeline.hlogTexts());
@@ -169,7 +192,13 @@ function uniqueThresholds(r: Report): ParsedThreshold[] {
  * from the merged records (percentiles from one histogram, as one big run's), its sends that left in
  * time added up, and its verdict judged again, with min_rate back at the suite's figure.
  */
-function mergedSweep(shards: ShardRun[], stepStats: VariantStats[][], spans: { startAt: number; endAt: number }[], names: string[], thresholds: ParsedThreshold[]): SweepReport | null {
+function mergedSweep(
+  shards: ShardRun[],
+  stepStats: VariantStats[][],
+  spans: { startAt: number; endAt: number }[],
+  names: string[],
+  thresholds: ParsedThreshold[],
+): SweepReport | null {
   const own = shards.map((s) => s.report.sweep);
   if (own.some((sw) => !sw)) return null;
   const first = own[0]!;

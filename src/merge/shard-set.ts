@@ -19,14 +19,22 @@ export async function readShardSet(dirs: string[]): Promise<ShardRun[]> {
     const dir = resolve(d);
     const { report } = await loadSavedRun(dir);
     if (!report.shard) {
-      throw new ConfigError(`${dir} is not a shard: its report.json has no shard`, { file: join(dir, 'report.json') }, 'merge only folders written with --shard I/N');
+      throw new ConfigError(
+        `${dir} is not a shard: its report.json has no shard`,
+        { file: join(dir, 'report.json') },
+        'merge only folders written with --shard I/N',
+      );
     }
     runs.push({ dir, report, index: report.shard.index, count: report.shard.count });
   }
   const first = runs[0]!;
   for (const r of runs) {
     if (r.count !== first.count) {
-      throw new ConfigError(`mixed shard counts: ${first.dir} is ${first.index}/${first.count} but ${r.dir} is ${r.index}/${r.count}`, {}, 'merge the shards of one run (the same N)');
+      throw new ConfigError(
+        `mixed shard counts: ${first.dir} is ${first.index}/${first.count} but ${r.dir} is ${r.index}/${r.count}`,
+        {},
+        'merge the shards of one run (the same N)',
+      );
     }
     if (r.report.suiteHash !== first.report.suiteHash) {
       throw new ConfigError(
@@ -44,7 +52,11 @@ export async function readShardSet(dirs: string[]): Promise<ShardRun[]> {
   }
   const missing = Array.from({ length: first.count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length) {
-    throw new ConfigError(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.count}`).join(', ')}`, {}, 'run the missing shards (same suite, --shard I/N) or pass their folders');
+    throw new ConfigError(
+      `missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.count}`).join(', ')}`,
+      {},
+      'run the missing shards (same suite, --shard I/N) or pass their folders',
+    );
   }
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }

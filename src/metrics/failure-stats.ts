@@ -52,8 +52,10 @@ const noRequests = (): Record<FailureClass, number> => ({ errored: 0, incomplete
 
 export class FailureStats {
   private readonly h: Record<FailureHistogram, Histogram> = {
-    'errored.latency': newHistogram(), 'errored.ttft': newHistogram(),
-    'incomplete.latency': newHistogram(), 'incomplete.ttft': newHistogram(),
+    'errored.latency': newHistogram(),
+    'errored.ttft': newHistogram(),
+    'incomplete.latency': newHistogram(),
+    'incomplete.ttft': newHistogram(),
   };
   private requests = noRequests();
 
@@ -79,7 +81,9 @@ export class FailureStats {
 
   summary(): FailureSummary {
     const of = (c: FailureClass): FailedTimings => ({
-      requests: this.requests[c], latencyMs: summarize(this.h[`${c}.latency`]), ttftMs: summarize(this.h[`${c}.ttft`]),
+      requests: this.requests[c],
+      latencyMs: summarize(this.h[`${c}.latency`]),
+      ttftMs: summarize(this.h[`${c}.ttft`]),
     });
     return { errored: of('errored'), incomplete: of('incomplete') };
   }

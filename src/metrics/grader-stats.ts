@@ -100,10 +100,15 @@ export class GraderStats {
       const n = t.passed + t.failed + t.errors;
       graders[name] = { passed: t.passed, failed: t.failed, errors: t.errors, meanScore: n ? t.scoreSum.value() / n : 0 };
     }
-    const judge = this.judgeCalls === 0 ? null : {
-      calls: this.judgeCalls, failed: this.judgeFailed, retries: this.judgeRetries,
-      latencyMs: this.judgeLatency ? summarize(this.judgeLatency) : null,
-    };
+    const judge =
+      this.judgeCalls === 0
+        ? null
+        : {
+            calls: this.judgeCalls,
+            failed: this.judgeFailed,
+            retries: this.judgeRetries,
+            latencyMs: this.judgeLatency ? summarize(this.judgeLatency) : null,
+          };
     return { graders, judge };
   }
 

@@ -74,7 +74,9 @@ export class RunStatsShard implements Counts {
   take(): RunStatsDelta | null {
     if (this.done === 0 && this.warmupDone === 0) return null;
     const d: RunStatsDelta = {
-      done: this.done, errors: this.errors, warmupDone: this.warmupDone,
+      done: this.done,
+      errors: this.errors,
+      warmupDone: this.warmupDone,
       stats: takeAll(this.stats),
       steps: [...this.steps].filter(([, s]) => s.some((v) => v.pending())).map(([step, s]) => ({ step, stats: takeAll(s) })),
       timeline: this.timeline.pending() ? this.timeline.take() : null,
@@ -102,7 +104,10 @@ export class RunStatsTotal implements Counts {
   private readonly ttft = newHistogram();
   private readonly flusher: NodeJS.Timeout;
 
-  constructor(private readonly anchor: ClockAnchor, variantNames: string[]) {
+  constructor(
+    private readonly anchor: ClockAnchor,
+    variantNames: string[],
+  ) {
     this.stats = variantNames.map(() => new VariantStats());
     this.timeline = new Timeline(anchor, variantNames);
     this.flusher = setInterval(() => this.timeline.flush((nowMs() - anchor.monoMs) / 1000), 1000);

@@ -46,7 +46,11 @@ export interface StreamStatsDelta {
 
 export class StreamStats {
   private readonly h: Record<StreamHistogram, Histogram> = {
-    service: newHistogram(), lag: newHistogram(), tokens: newHistogram(), tpot: newHistogram(), tps: newHistogram(),
+    service: newHistogram(),
+    lag: newHistogram(),
+    tokens: newHistogram(),
+    tpot: newHistogram(),
+    tps: newHistogram(),
   };
   private delayed = 0;
   private tokenSum = 0;

@@ -34,7 +34,7 @@ const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'grader_error_rate', 'r
  * variant's threshold gets, since the variants share the threads.
  */
 export const HARNESS_THRESHOLD_METRICS: Readonly<Record<HarnessMetric, string>> = {
-  harness_stall_ms: 'the longest stall of a request thread\'s event loop in ms (0 when none)',
+  harness_stall_ms: "the longest stall of a request thread's event loop in ms (0 when none)",
   harness_delay_p99_ms: 'the largest event-loop delay p99 of any request thread in ms',
 };
 
@@ -104,11 +104,16 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
 
 function holds(actual: number, op: ThresholdOp, limit: number): boolean {
   switch (op) {
-    case '<': return actual < limit;
-    case '<=': return actual <= limit;
-    case '>': return actual > limit;
-    case '>=': return actual >= limit;
-    case '==': return actual === limit;
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
   }
 }
 

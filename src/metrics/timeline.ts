@@ -6,8 +6,16 @@
 import type { ClockAnchor } from '../clock/clock.js';
 import { decodeLine, HlogWriter, intervalPercentileMs, newIntervalHistogram, type IntervalHistogram } from './hlog.js';
 import {
-  COUNT_KEYS, countResult, endSecond, HLOG_TAGS, mergeVariantSecond, recordVariant,
-  type CountKey, type HlogTag, type TimelineDelta, type VariantSecond,
+  COUNT_KEYS,
+  countResult,
+  endSecond,
+  HLOG_TAGS,
+  mergeVariantSecond,
+  recordVariant,
+  type CountKey,
+  type HlogTag,
+  type TimelineDelta,
+  type VariantSecond,
 } from './timeline-shard.js';
 import type { ResultRecord } from '../record/result-record.js';
 
@@ -77,7 +85,10 @@ export class Timeline {
   /** Wide buckets' latency and TTFT, added up from their seconds (one pair reused: each is ~100 KB). */
   private scratch: { latency: IntervalHistogram; ttft: IntervalHistogram } | undefined;
 
-  constructor(anchor: ClockAnchor, private readonly variantNames: string[]) {
+  constructor(
+    anchor: ClockAnchor,
+    private readonly variantNames: string[],
+  ) {
     this.counts = variantNames.map(() => ({ sent: [], completed: [], failed: [], outputTokens: [] }));
     this.closed = variantNames.map(() => new Map());
     this.hlogs = variantNames.map((n) => new HlogWriter(anchor, `flowbench interval log: variant ${n}; values in microseconds, tags ${HLOG_TAGS.join(', ')}`));
@@ -183,8 +194,15 @@ export class Timeline {
         }
         const sum = (key: CountKey) => seconds.reduce((a, s) => a + (c[key][s] ?? 0), 0);
         out.push({
-          variant, t: g, widthS: width, sent: sum('sent'), completed: sum('completed'), failed: sum('failed'),
-          inFlight: inFlight[i]!, outputTokens: sum('outputTokens'), ...this.percentiles(i, seconds, width),
+          variant,
+          t: g,
+          widthS: width,
+          sent: sum('sent'),
+          completed: sum('completed'),
+          failed: sum('failed'),
+          inFlight: inFlight[i]!,
+          outputTokens: sum('outputTokens'),
+          ...this.percentiles(i, seconds, width),
         });
       });
     }

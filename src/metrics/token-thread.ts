@@ -41,7 +41,11 @@ export class TokenClient {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly port: MessagePort, private readonly paths: TokenPaths, private readonly when: 'turn' | 'manual' = 'turn') {
+  constructor(
+    private readonly port: MessagePort,
+    private readonly paths: TokenPaths,
+    private readonly when: 'turn' | 'manual' = 'turn',
+  ) {
     port.on('message', (m: FromTokenThread) => {
       const waiters = this.pending.get(m.seq);
       this.pending.delete(m.seq);

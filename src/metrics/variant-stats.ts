@@ -72,8 +72,17 @@ interface Counts {
 }
 
 const COUNT_KEYS: (keyof Counts)[] = [
-  'requests', 'ok', 'retries', 'rateLimited', 'graded', 'passed', 'graderErrors', 'metadataFetched', 'feedbackPosted',
-  'feedbackFailed', 'harnessStalls',
+  'requests',
+  'ok',
+  'retries',
+  'rateLimited',
+  'graded',
+  'passed',
+  'graderErrors',
+  'metadataFetched',
+  'feedbackPosted',
+  'feedbackFailed',
+  'harnessStalls',
 ];
 
 const noCounts = (): Counts => Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as Counts;
@@ -105,7 +114,11 @@ export interface VariantStatsDelta {
 
 export class VariantStats {
   private readonly h: Record<VariantHistogram, Histogram> = {
-    latency: newHistogram(), ttft: newHistogram(), ttfb: newHistogram(), itl: newHistogram(), queue: newHistogram(),
+    latency: newHistogram(),
+    ttft: newHistogram(),
+    ttfb: newHistogram(),
+    itl: newHistogram(),
+    queue: newHistogram(),
   };
   private c: Counts = noCounts();
   private errorKinds: Record<string, number> = {};
@@ -176,10 +189,17 @@ export class VariantStats {
   /** What was added since the last take; this instance starts again from empty. */
   take(): VariantStatsDelta {
     const d: VariantStatsDelta = {
-      counts: this.c, errorKinds: this.errorKinds, scoreSum: this.scoreSum.take(),
-      firstStart: this.firstStart, lastEnd: this.lastEnd, harnessStallMaxMs: this.harnessStallMaxMs,
-      fieldValues: [...this.fieldValues], histograms: takeHistograms(this.h),
-      stream: this.stream.take(), failures: this.failures.take(), graders: this.graderStats.take(),
+      counts: this.c,
+      errorKinds: this.errorKinds,
+      scoreSum: this.scoreSum.take(),
+      firstStart: this.firstStart,
+      lastEnd: this.lastEnd,
+      harnessStallMaxMs: this.harnessStallMaxMs,
+      fieldValues: [...this.fieldValues],
+      histograms: takeHistograms(this.h),
+      stream: this.stream.take(),
+      failures: this.failures.take(),
+      graders: this.graderStats.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};

@@ -48,13 +48,15 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
       out.push(
         table(
           ['row', 'flip', 'input', ...sideLabels(c).map((l) => `${l} output`)],
-          c.flips.rows.slice(0, FLIPS_SHOWN).map((r) => [
-            String(r.row),
-            r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass',
-            cut(first(r.inputs), 60),
-            cut(r.baseline.error ?? r.baseline.output, 120),
-            cut(r.candidate.error ?? r.candidate.output, 120),
-          ]),
+          c.flips.rows
+            .slice(0, FLIPS_SHOWN)
+            .map((r) => [
+              String(r.row),
+              r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass',
+              cut(first(r.inputs), 60),
+              cut(r.baseline.error ?? r.baseline.output, 120),
+              cut(r.candidate.error ?? r.candidate.output, 120),
+            ]),
         ),
       );
     }

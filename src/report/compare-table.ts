@@ -34,7 +34,15 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
     for (const m of c.metrics) {
       const rel = m.unit !== 'ratio' && m.relDiff !== null ? ` (${formatPercent(m.relDiff)})` : '';
       const sig = m.pValue !== null && m.pValue < c.alpha ? ' *' : '';
-      t.push([m.metric, formatValue(m.baseline, m.unit), formatValue(m.candidate, m.unit), `${formatDiff(m.diff, m.unit)}${rel}`, formatInterval(m.ci, m.unit), `${formatP(m.pValue)}${sig}`, m.test ? TEST_LABEL[m.test]! : (m.note ?? '-')]);
+      t.push([
+        m.metric,
+        formatValue(m.baseline, m.unit),
+        formatValue(m.candidate, m.unit),
+        `${formatDiff(m.diff, m.unit)}${rel}`,
+        formatInterval(m.ci, m.unit),
+        `${formatP(m.pValue)}${sig}`,
+        m.test ? TEST_LABEL[m.test]! : (m.note ?? '-'),
+      ]);
     }
     parts.push(t.toString());
     if (c.shifts.length) {
@@ -47,11 +55,20 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
         const ft = new Table({ chars, style, head: ['row', 'flip', 'input', ...sideLabels(c).map((l) => `${l} output`)] });
         for (const r of c.flips.rows.slice(0, FLIPS_SHOWN)) {
           const out = (s: FlippedRow['baseline']) => cut(s.error ?? s.output);
-          ft.push([r.iteration ? `${r.row}#${r.iteration}` : String(r.row), r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass', cut(firstInput(r), 36), out(r.baseline), out(r.candidate)]);
+          ft.push([
+            r.iteration ? `${r.row}#${r.iteration}` : String(r.row),
+            r.direction === 'pass_to_fail' ? 'pass → fail' : 'fail → pass',
+            cut(firstInput(r), 36),
+            out(r.baseline),
+            out(r.candidate),
+          ]);
         }
         parts.push(ft.toString());
         const more = c.flips.passToFail + c.flips.failToPass - Math.min(FLIPS_SHOWN, c.flips.rows.length);
-        if (more > 0) parts.push(`… ${more} more in report.json (comparisons[].flips${c.flips.rows.length < c.flips.passToFail + c.flips.failToPass ? `, first ${c.flips.limit}` : ''})`);
+        if (more > 0)
+          parts.push(
+            `… ${more} more in report.json (comparisons[].flips${c.flips.rows.length < c.flips.passToFail + c.flips.failToPass ? `, first ${c.flips.limit}` : ''})`,
+          );
       }
     }
     if (c.gates.length) {
@@ -59,7 +76,8 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
       for (const g of c.gates) {
         const m = c.metrics.find((x) => x.metric === g.metric);
         const unit = m?.unit ?? '';
-        const change = !m || m.diff === null ? '-' : `${formatDiff(m.diff, unit)}${m.relDiff !== null && unit !== 'ratio' ? ` (${formatPercent(m.relDiff)})` : ''}`;
+        const change =
+          !m || m.diff === null ? '-' : `${formatDiff(m.diff, unit)}${m.relDiff !== null && unit !== 'ratio' ? ` (${formatPercent(m.relDiff)})` : ''}`;
         gt.push([g.gate, g.limit, change, formatP(g.pValue), g.status === 'fired' ? 'FAIL' : g.status]);
       }
       parts.push(gt.toString());
@@ -70,5 +88,9 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
 
 /** One line per fired gate, for the end of the output (what CI logs show). */
 export function firedGateLines(comparisons: readonly Comparison[]): string[] {
-  return comparisons.flatMap((c) => c.gates.filter((g) => g.fired).map((g) => `gate failed: ${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}: ${g.reason}`));
+  return comparisons.flatMap((c) =>
+    c.gates
+      .filter((g) => g.fired)
+      .map((g) => `gate failed: ${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}: ${g.reason}`),
+  );
 }

@@ -16,25 +16,50 @@ import { flowbenchVersion } from '../version.js';
 export function xmlText(s: string): string {
   return s
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** `output`: the record's output, written after `detail`; apart, so a 50 MB one is never copied into the detail. */
-type Outcome = { kind: 'pass' } | { kind: 'skipped'; message: string } | { kind: 'failure' | 'error'; type: string; message: string; detail: string; output?: string };
+type Outcome =
+  | { kind: 'pass' }
+  | { kind: 'skipped'; message: string }
+  | { kind: 'failure' | 'error'; type: string; message: string; detail: string; output?: string };
 
 /** A result's JUnit outcome: a failed request or a grader that could not run is an error; a failed grade is a failure. */
 export function outcomeOf(r: ResultRecord): Outcome {
   if (!r.ok) {
     const e = r.error;
-    return { kind: 'error', type: e?.kind ?? 'request', message: e ? `${e.kind}: ${e.message}` : 'request failed', detail: r.output ? 'partial output: ' : '', output: r.output };
+    return {
+      kind: 'error',
+      type: e?.kind ?? 'request',
+      message: e ? `${e.kind}: ${e.message}` : 'request failed',
+      detail: r.output ? 'partial output: ' : '',
+      output: r.output,
+    };
   }
   const broken = r.grades.filter((g) => g.error);
   const failing = r.grades.filter((g) => !g.pass && !g.error);
   const lines = (gs: typeof r.grades) => gs.map((g) => `${g.grader}: ${g.reason}`);
-  if (broken.length) return { kind: 'error', type: 'grader', message: lines(broken).join('; '), detail: [...lines(broken), ...lines(failing), '', 'output: '].join('\n'), output: r.output };
+  if (broken.length)
+    return {
+      kind: 'error',
+      type: 'grader',
+      message: lines(broken).join('; '),
+      detail: [...lines(broken), ...lines(failing), '', 'output: '].join('\n'),
+      output: r.output,
+    };
   if (r.pass === false) {
     const message = failing.length ? lines(failing).join('; ') : `score ${r.score?.toFixed(2)} below pass_score`;
-    return { kind: 'failure', type: 'grade', message, detail: [...lines(r.grades.filter((g) => !g.pass)), `score: ${r.score?.toFixed(3)}`, `expected: ${r.expected ?? ''}`, 'output: '].join('\n'), output: r.output };
+    return {
+      kind: 'failure',
+      type: 'grade',
+      message,
+      detail: [...lines(r.grades.filter((g) => !g.pass)), `score: ${r.score?.toFixed(3)}`, `expected: ${r.expected ?? ''}`, 'output: '].join('\n'),
+      output: r.output,
+    };
   }
   return { kind: 'pass' };
 }
@@ -63,7 +88,13 @@ function* testcasePieces(cls: string, name: string, timeMs: number, o: Outcome):
 const testcase = (cls: string, name: string, timeMs: number, o: Outcome): string => [...testcasePieces(cls, name, timeMs, o)].join('');
 
 /** `firstStart` / `lastEnd`: shared-clock ms of the variant's first scheduled send and last end, as VariantStats takes them for rps. */
-interface Counts { tests: number; failures: number; errors: number; firstStart: number; lastEnd: number }
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  firstStart: number;
+  lastEnd: number;
+}
 
 /**
  * A variant's wall-clock time: the span its rps is over. One session: first start to last end, from
@@ -104,7 +135,9 @@ const suiteOpen = (name: string, c: { tests: number; failures: number; errors: n
 
 export async function writeJunit(dir: string, report: Report): Promise<void> {
   const resultsFile = join(dir, 'results.jsonl');
-  const perVariant = new Map<string, Counts>(report.variants.map((v) => [v.name, { tests: 0, failures: 0, errors: 0, firstStart: Infinity, lastEnd: -Infinity }]));
+  const perVariant = new Map<string, Counts>(
+    report.variants.map((v) => [v.name, { tests: 0, failures: 0, errors: 0, firstStart: Infinity, lastEnd: -Infinity }]),
+  );
   let multiIteration = false;
   for await (const r of readResults(resultsFile)) {
     if (r.warmup) continue;
@@ -127,9 +160,15 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
   const thresholdFailures = report.thresholds.filter((t) => !t.ok && !sweepJudged(t)).length + sweepFailed;
   const thresholdSkipped = report.thresholds.filter((t) => !t.ok && sweepJudged(t)).length;
   // Regression gates (compare.fail_on) are testcases too: a fired gate is what turned the job red.
-  const gates = (report.comparisons ?? []).flatMap((c) => c.gates.map((g) => ({ name: `${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}`, g })));
+  const gates = (report.comparisons ?? []).flatMap((c) =>
+    c.gates.map((g) => ({ name: `${c.variant} vs ${c.baseline}${c.baselineRun ? ` (${c.baselineRun})` : ''}: ${g.gate} ${g.limit}`, g })),
+  );
   const gateFailures = gates.filter((x) => x.g.fired).length;
-  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors }), { tests: thresholdTests + gates.length, failures: thresholdFailures + gateFailures, errors: 0 });
+  const total = [...perVariant.values()].reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors }), {
+    tests: thresholdTests + gates.length,
+    failures: thresholdFailures + gateFailures,
+    errors: 0,
+  });
   const props = propertiesXml(report);
 
   // Written whole: a kill or a full disk mid-file leaves the previous junit.xml, never half of one.
@@ -137,7 +176,9 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     const write = (s: string) => out.write(s);
     await write('<?xml version="1.0" encoding="UTF-8"?>\n');
     // junit-10.xsd allows only these five on <testsuites> (no timestamp, no skipped): the start is a property.
-    await write(`<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}">\n`);
+    await write(
+      `<testsuites name="flowbench ${xmlText(report.suite)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${secs(report.durationMs)}">\n`,
+    );
     for (const v of report.variants) {
       const c = perVariant.get(v.name)!;
       const cls = `${report.suite}.${v.name}`;
@@ -153,13 +194,27 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
       await write(suiteOpen(cls, { tests: thresholdTests, failures: thresholdFailures, errors: 0, skipped: thresholdSkipped }, 0, props));
       if (sweep) {
         const v = sweep.verdict;
-        await write(testcase(cls, `sweep: ${v.ok ? v.reason : 'a sustainable rate'}`, 0, v.ok ? { kind: 'pass' } : { kind: 'failure', type: 'sweep', message: v.reason, detail: `sweep verdict: ${v.reason}` }));
+        await write(
+          testcase(
+            cls,
+            `sweep: ${v.ok ? v.reason : 'a sustainable rate'}`,
+            0,
+            v.ok ? { kind: 'pass' } : { kind: 'failure', type: 'sweep', message: v.reason, detail: `sweep verdict: ${v.reason}` },
+          ),
+        );
       }
       for (const t of report.thresholds) {
         const actual = t.actual === null ? 'not measured' : String(Math.round(t.actual * 1000) / 1000);
-        const o: Outcome = t.ok ? { kind: 'pass' }
-          : sweepJudged(t) ? { kind: 'skipped', message: `whole-run threshold broken (actual ${actual}); a sweep is judged per step` }
-            : { kind: 'failure', type: 'threshold', message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`, detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}` };
+        const o: Outcome = t.ok
+          ? { kind: 'pass' }
+          : sweepJudged(t)
+            ? { kind: 'skipped', message: `whole-run threshold broken (actual ${actual}); a sweep is judged per step` }
+            : {
+                kind: 'failure',
+                type: 'threshold',
+                message: `${t.variant} ${t.metric} ${t.op} ${t.limit}: actual ${actual}`,
+                detail: `threshold ${t.metric}: "${t.op} ${t.limit}" on variant ${t.variant}; actual ${actual}`,
+              };
         await write(testcase(cls, `${t.variant}: ${t.metric} ${t.op} ${t.limit}`, 0, o));
       }
       await write('  </testsuite>\n');
@@ -167,7 +222,8 @@ export async function writeJunit(dir: string, report: Report): Promise<void> {
     if (gates.length) {
       const cls = `${report.suite}.gates`;
       await write(suiteOpen(cls, { tests: gates.length, failures: gateFailures, errors: 0, skipped: 0 }, 0, props));
-      for (const { name, g } of gates) await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
+      for (const { name, g } of gates)
+        await write(testcase(cls, name, 0, g.fired ? { kind: 'failure', type: 'gate', message: g.reason, detail: g.reason } : { kind: 'pass' }));
       await write('  </testsuite>\n');
     }
     await write('</testsuites>\n');

@@ -31,55 +31,99 @@ export function renderMarkdownSummary(report: Report): string {
     // A sharded CI job shows N of these on its page: none may read as the run's verdict, so no ✅ / ❌
     // heading; the numbers stay, for finding which shard went wrong.
     out.push(`## flowbench: ${report.suite} — shard ${shard.index} of ${shard.count} (not the verdict)${notes}`);
-    out.push(`> This is shard ${shard.index} of ${shard.count}: its figures cover only its share of the rows. ` +
-      `The verdict is decided by \`flowbench merge\` of all ${shard.count} shards; judged on this share alone it would ${report.verdict}.`);
+    out.push(
+      `> This is shard ${shard.index} of ${shard.count}: its figures cover only its share of the rows. ` +
+        `The verdict is decided by \`flowbench merge\` of all ${shard.count} shards; judged on this share alone it would ${report.verdict}.`,
+    );
   } else {
     out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${notes}`);
     const merged = report.mergedShards;
-    if (merged?.length) out.push(`Merged from ${merged.length} shards (${merged.map((m) => `${m.index}/${m.count}`).join(', ')}): the verdict of the whole run.`);
+    if (merged?.length)
+      out.push(`Merged from ${merged.length} shards (${merged.map((m) => `${m.index}/${m.count}`).join(', ')}): the verdict of the whole run.`);
   }
-  out.push(`${report.target.flowId} (org ${report.target.orgId}) at ${targetName(report.target.baseUrl)} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`);
-  out.push(table(
-    ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],
-    report.variants.map((v) => [
-      v.name, String(v.requests), v.errors ? `${v.errors} (${Object.entries(v.errorKinds).map(([k, n]) => `${k}×${n}`).join(', ')})` : '0',
-      pair(v.ttftMs), pair(v.latencyMs), v.rps === null ? '–' : v.rps.toFixed(2), pct(v.grades.passRate),
-      v.grades.meanScore === null ? '–' : v.grades.meanScore.toFixed(3), String(v.grades.graderErrors),
-    ]),
-  ));
+  out.push(
+    `${report.target.flowId} (org ${report.target.orgId}) at ${targetName(report.target.baseUrl)} · ${report.target.mode} · ${report.variants.length} variant(s) · ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  out.push(
+    table(
+      ['variant', 'requests', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'req/s', 'pass rate', 'mean score', 'grader errors'],
+      report.variants.map((v) => [
+        v.name,
+        String(v.requests),
+        v.errors
+          ? `${v.errors} (${Object.entries(v.errorKinds)
+              .map(([k, n]) => `${k}×${n}`)
+              .join(', ')})`
+          : '0',
+        pair(v.ttftMs),
+        pair(v.latencyMs),
+        v.rps === null ? '–' : v.rps.toFixed(2),
+        pct(v.grades.passRate),
+        v.grades.meanScore === null ? '–' : v.grades.meanScore.toFixed(3),
+        String(v.grades.graderErrors),
+      ]),
+    ),
+  );
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.sweep) out.push(...sweepMarkdown(report.sweep));
   if (report.thresholds.length) {
     // A sweep is judged per step (above); over the whole run its top step is expected to break them.
-    const scope = report.sweep?.verdict ? 'Whole-run thresholds (not the sweep\'s verdict)' : 'Thresholds';
+    const scope = report.sweep?.verdict ? "Whole-run thresholds (not the sweep's verdict)" : 'Thresholds';
     out.push(`### ${scope}: ${failed.length ? `${failed.length} of ${report.thresholds.length} failed` : `all ${report.thresholds.length} hold`}`);
     // Failures first: the reason a CI job went red belongs at the top.
     const sorted = [...failed, ...report.thresholds.filter((t) => t.ok)];
-    out.push(table(['', 'metric', 'variant', 'limit', 'actual'], sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)])));
+    out.push(
+      table(
+        ['', 'metric', 'variant', 'limit', 'actual'],
+        sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)]),
+      ),
+    );
   }
   const graderNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.graders ?? {})))];
   if (graderNames.length) {
     out.push('### Graders (passed / failed / errors)');
-    out.push(table(['grader', ...report.variants.map((v) => v.name)], graderNames.map((g) => [g, ...report.variants.map((v) => {
-      const t = v.graders?.[g];
-      return t ? `${t.passed} / ${t.failed} / ${t.errors}` : '–';
-    })])));
+    out.push(
+      table(
+        ['grader', ...report.variants.map((v) => v.name)],
+        graderNames.map((g) => [
+          g,
+          ...report.variants.map((v) => {
+            const t = v.graders?.[g];
+            return t ? `${t.passed} / ${t.failed} / ${t.errors}` : '–';
+          }),
+        ]),
+      ),
+    );
   }
   const judged = report.variants.filter((v) => v.judge);
   if (judged.length) {
-    out.push(table(['judge calls', 'calls', 'failed', 'latency p50 / p95 ms'], judged.map((v) => [v.name, String(v.judge!.calls), String(v.judge!.failed), pair(v.judge!.latencyMs)])));
+    out.push(
+      table(
+        ['judge calls', 'calls', 'failed', 'latency p50 / p95 ms'],
+        judged.map((v) => [v.name, String(v.judge!.calls), String(v.judge!.failed), pair(v.judge!.latencyMs)]),
+      ),
+    );
   }
   const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
   if (metaNames.length) {
     out.push('### Metadata');
-    out.push(table(['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], report.variants.map((v) => [v.name, ...metaNames.map((n) => {
-      const m = v.metadataMetrics[n];
-      return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '–';
-    })])));
+    out.push(
+      table(
+        ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)],
+        report.variants.map((v) => [
+          v.name,
+          ...metaNames.map((n) => {
+            const m = v.metadataMetrics[n];
+            return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '–';
+          }),
+        ]),
+      ),
+    );
   }
   const fb = report.variants.filter((v) => v.feedbackPosted + v.feedbackFailed > 0);
-  if (fb.length) out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);
+  if (fb.length)
+    out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);
   if (report.comparisons?.length) out.push('## Comparison', renderComparisonsMarkdown(report.comparisons));
   return `${out.join('\n\n')}\n`;
 }
@@ -93,10 +137,18 @@ function sweepMarkdown(sweep: NonNullable<Report['sweep']>): string[] {
     `A step meets ${sweep.criterion}.`,
     table(
       ['target req/s', 'sent/s', 'completed ok/s', 'variant', 'errors', 'TTFT p50 / p95 ms', 'latency p50 / p95 ms', 'thresholds'],
-      sweep.steps.flatMap((st) => st.variants.map((x) => [
-        num(st.rate), num(st.sentRps), st.completedRps === undefined ? '–' : num(st.completedRps), x.name, pct(x.errorRate),
-        pair(x.ttftMs), pair(x.latencyMs), st.thresholdsOk ? '✅ met' : '❌ broken',
-      ])),
+      sweep.steps.flatMap((st) =>
+        st.variants.map((x) => [
+          num(st.rate),
+          num(st.sentRps),
+          st.completedRps === undefined ? '–' : num(st.completedRps),
+          x.name,
+          pct(x.errorRate),
+          pair(x.ttftMs),
+          pair(x.latencyMs),
+          st.thresholdsOk ? '✅ met' : '❌ broken',
+        ]),
+      ),
     ),
   ];
 }

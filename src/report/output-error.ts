@@ -13,11 +13,15 @@ export class OutputError extends Error {
   notes: string[] = [];
   hint: string | undefined;
 
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     const e = cause as NodeJS.ErrnoException | undefined;
     const code = typeof e?.code === 'string' ? e.code : undefined;
     const said = code === undefined ? undefined : describeErrno(code);
-    const why = code === undefined ? ((e as Error | undefined)?.message ?? String(cause)) : said === undefined ? `${code} (${e?.message ?? code})` : `${code} (${said})`;
+    const why =
+      code === undefined ? ((e as Error | undefined)?.message ?? String(cause)) : said === undefined ? `${code} (${e?.message ?? code})` : `${code} (${said})`;
     super(`cannot write ${shownPath(path)}: ${why}`, { cause });
     this.name = 'OutputError';
     this.code = code;
@@ -25,7 +29,7 @@ export class OutputError extends Error {
 
   /** What the CLI prints: the error, what was written, and the fix. */
   report(): string {
-    return [`flowbench: error: ${this.message}`, ...this.notes.map((n) => `  ${n}`), ...(this.hint ? [`  fix: ${this.hint}`] : [])].join('\n') + '\n';
+    return `${[`flowbench: error: ${this.message}`, ...this.notes.map((n) => `  ${n}`), ...(this.hint ? [`  fix: ${this.hint}`] : [])].join('\n')}\n`;
   }
 }
 

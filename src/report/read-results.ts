@@ -15,7 +15,12 @@ export async function* readResults(path: string): AsyncGenerator<ResultRecord> {
     // Each line is parsed as it arrives and never bound here (see fileLines: locals live across yields).
     for (let next = parseLine(await lines.next()); next !== 'done'; next = parseLine(await lines.next())) {
       n++;
-      if (pending) throw new ConfigError(`results line is not JSON: ${pending.error}`, { file: path, line: pending.line }, 'the file was edited or corrupted; rerun the suite');
+      if (pending)
+        throw new ConfigError(
+          `results line is not JSON: ${pending.error}`,
+          { file: path, line: pending.line },
+          'the file was edited or corrupted; rerun the suite',
+        );
       if (next === 'blank') continue;
       if ('error' in next) {
         pending = { line: n, error: next.error };

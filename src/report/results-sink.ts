@@ -4,7 +4,7 @@
 // thread that handed the line over: the run stops sending, and close() rejects with the OutputError.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ResultRecord } from '../record/result-record.js';
-import { OutputError, outputError } from './output-error.js';
+import { type OutputError, outputError } from './output-error.js';
 
 export interface ResultsSinkOptions {
   /** Flush once this many lines are waiting... */
@@ -40,7 +40,10 @@ export class ResultsSink {
   }
 
   /** Appends to `path` (a resumed run keeps what is there; a new run starts from an empty file). Throws an OutputError when it cannot be opened. */
-  constructor(private readonly path: string, opts: ResultsSinkOptions = {}) {
+  constructor(
+    private readonly path: string,
+    opts: ResultsSinkOptions = {},
+  ) {
     try {
       this.fd = openSync(path, 'a');
     } catch (err) {

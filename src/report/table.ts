@@ -19,7 +19,9 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     style,
   });
   for (const v of report.variants) {
-    const kinds = Object.entries(v.errorKinds).map(([k, n]) => `${k}×${n}`).join(' ');
+    const kinds = Object.entries(v.errorKinds)
+      .map(([k, n]) => `${k}×${n}`)
+      .join(' ');
     t.push([
       v.name,
       String(v.requests),
@@ -36,10 +38,13 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
   if (metaNames.length) {
     const mt = new Table({ chars, head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });
     for (const v of report.variants) {
-      mt.push([v.name, ...metaNames.map((n) => {
-        const m = v.metadataMetrics[n];
-        return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '-';
-      })]);
+      mt.push([
+        v.name,
+        ...metaNames.map((n) => {
+          const m = v.metadataMetrics[n];
+          return m ? `${num(m.mean)} / ${num(m.p95)} / ${num(m.sum)}` : '-';
+        }),
+      ]);
     }
     out += `\n${mt.toString()}`;
   }
@@ -48,10 +53,13 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
   if (graderNames.length > 1 || report.variants.some((v) => v.grades.graderErrors > 0)) {
     const gt = new Table({ chars, head: ['grader: pass / fail / error', ...report.variants.map((v) => v.name)], style });
     for (const g of graderNames) {
-      gt.push([g, ...report.variants.map((v) => {
-        const c = v.graders?.[g];
-        return c ? `${c.passed} / ${c.failed} / ${c.errors}` : '-';
-      })]);
+      gt.push([
+        g,
+        ...report.variants.map((v) => {
+          const c = v.graders?.[g];
+          return c ? `${c.passed} / ${c.failed} / ${c.errors}` : '-';
+        }),
+      ]);
     }
     out += `\n${gt.toString()}`;
   }

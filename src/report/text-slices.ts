@@ -6,7 +6,7 @@ export const PIECE_CHARS = 64 * 1024;
 
 /** `s` in pieces of about `size` characters, never cutting a surrogate pair (each piece is encoded alone). */
 export function* textSlices(s: string, size = PIECE_CHARS): Generator<string> {
-  for (let start = 0; start < s.length;) {
+  for (let start = 0; start < s.length; ) {
     let end = Math.min(s.length, start + size);
     const last = s.charCodeAt(end - 1);
     if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--; // a high surrogate stays with its low half

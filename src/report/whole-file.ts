@@ -53,7 +53,10 @@ class BatchedOut implements WholeFileOut {
   private parts: string[] = [];
   private chars = 0;
 
-  constructor(private readonly fh: FileHandle, private readonly path: string) {}
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly path: string,
+  ) {}
 
   async write(text: string): Promise<void> {
     this.parts.push(text);
@@ -68,7 +71,7 @@ class BatchedOut implements WholeFileOut {
     this.chars = 0;
     try {
       // A short write (the disk filling up) is followed by one that fails: loop until done or refused.
-      for (let off = 0; off < data.length;) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
+      for (let off = 0; off < data.length; ) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
     } catch (err) {
       throw cannotWrite(this.path, err);
     }

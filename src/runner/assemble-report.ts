@@ -63,26 +63,41 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     params: { version: v.version, runDraft: v.runDraft },
     ...stats.stats[i]!.summary(activeSeconds),
   }));
-  const harness = f.watches.length === 0 ? null : harnessReport(
-    f.watches,
-    variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
-    { stallMs: f.stallMs },
-  );
+  const harness =
+    f.watches.length === 0
+      ? null
+      : harnessReport(
+          f.watches,
+          variants.map((v) => ({ name: v.name, stalledResults: v.harnessStalls.results, maxStallMs: v.harnessStalls.maxMs, results: v.requests })),
+          { stallMs: f.stallMs },
+        );
   // A run is held to max_error_rate unless the suite names an error_rate threshold of its own; a graded
   // run's grader errors too (a grader that errs on every row is no pass), unless it names grader_error_rate.
-  const implicit = (metric: string) => f.thresholds.some((t) => t.metric === metric)
-    ? [] : [{ metric, op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
+  const implicit = (metric: string) =>
+    f.thresholds.some((t) => t.metric === metric) ? [] : [{ metric, op: '<=' as const, limit: suite.maxErrorRate ?? 0.5, implicit: true as const }];
   const judged = [...f.thresholds, ...implicit('error_rate'), ...(suite.graders.length > 0 ? implicit('grader_error_rate') : [])];
-  const thresholdResults = evaluateThresholds(judged, variants.map((v) => ({ name: v.name, summary: v })), harness ?? undefined)
+  const thresholdResults = evaluateThresholds(
+    judged,
+    variants.map((v) => ({ name: v.name, summary: v })),
+    harness ?? undefined,
+  )
     // Nothing graded (every request failed): the error rate already speaks; the implicit grader rule has nothing to say.
     .filter((t) => !(t.implicit && t.metric === 'grader_error_rate' && t.actual === null));
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
   const compared = await compareInRun({ suite, dir: f.dir, variants, ...(f.baselineRun !== undefined && { baselineRun: f.baselineRun }) });
   // A sweep has a verdict of its own (steps judged with the implicit error rate too); see thresholdsPass.
   const load = shardLoad(suite.load, f.shard);
-  const sweep = load.kind === 'sweep' && f.loadOutcome
-    ? sweepReport(f.loadOutcome.steps, stats.stepStats, suite.variants.map((v) => v.name), judged, load.sweep.durationMs, load.sweep.minRate)
-    : null;
+  const sweep =
+    load.kind === 'sweep' && f.loadOutcome
+      ? sweepReport(
+          f.loadOutcome.steps,
+          stats.stepStats,
+          suite.variants.map((v) => v.name),
+          judged,
+          load.sweep.durationMs,
+          load.sweep.minRate,
+        )
+      : null;
   const first = sessions[0];
   const last = sessions[sessions.length - 1];
   return {
@@ -102,8 +117,12 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     target: { baseUrl: redactUrl(suite.target.baseUrl), orgId: suite.target.orgId, flowId: suite.target.flowId, mode: suite.mode },
     load: {
       // A shard reports its own share of the load; `flowbench merge` adds the shares back up.
-      ...flatLoad(load), model: load.kind, seed: load.seed,
-      threads: f.threads, started: f.loadOutcome?.started ?? stats.done + f.abandoned, warmupRequests: stats.warmupDone,
+      ...flatLoad(load),
+      model: load.kind,
+      seed: load.seed,
+      threads: f.threads,
+      started: f.loadOutcome?.started ?? stats.done + f.abandoned,
+      warmupRequests: stats.warmupDone,
       delayedSends: variants.reduce((a, v) => a + v.delayedSends, 0),
       maxSendLagMs: f.loadOutcome?.maxSendLagMs ?? Math.max(0, ...variants.map((v) => v.sendLagMs?.max ?? 0)),
       abandoned: f.abandoned,
@@ -115,7 +134,10 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     thresholds: thresholdResults,
     comparisons: compared.comparisons,
     compare: compared.settings,
-    verdict: thresholdsPass(sweep, thresholdResults) && compared.comparisons.every((c) => c.verdict === 'pass') && !f.partial && f.stoppedBy === null ? 'pass' : 'fail',
+    verdict:
+      thresholdsPass(sweep, thresholdResults) && compared.comparisons.every((c) => c.verdict === 'pass') && !f.partial && f.stoppedBy === null
+        ? 'pass'
+        : 'fail',
   };
 }
 
@@ -125,7 +147,9 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
  */
 function withinSessions(sessions: RunSession[], originMs: number): (t: number) => boolean {
   if (sessions.length < 2) return () => true;
-  const spans = sessions.map((s) => [Math.floor((Date.parse(s.startedAt) - originMs) / 1000) - 1, Math.ceil((Date.parse(s.finishedAt) - originMs) / 1000) + 1] as const);
+  const spans = sessions.map(
+    (s) => [Math.floor((Date.parse(s.startedAt) - originMs) / 1000) - 1, Math.ceil((Date.parse(s.finishedAt) - originMs) / 1000) + 1] as const,
+  );
   return (t) => spans.some(([from, to]) => t >= from && t <= to);
 }
 

@@ -110,19 +110,21 @@ export class RunCollector {
     const jobs = this.queue;
     this.queue = [];
     if (jobs.length === 0) return;
-    const batch = this.grading!.grade(jobs).then(
-      ({ text, records, tokens }) => {
-        if (text !== '') this.lines(text, jobs.length - records.length);
-        records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env, tokens[i]!));
-      },
-      (err: unknown) => {
-        this.failure ??= err;
-      },
-    ).finally(() => {
-      this.batches.delete(batch);
-      this.backlog -= jobs.length;
-      if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
-    });
+    const batch = this.grading!.grade(jobs)
+      .then(
+        ({ text, records, tokens }) => {
+          if (text !== '') this.lines(text, jobs.length - records.length);
+          records.forEach((r, i) => this.complete(JSON.parse(r) as ResultRecord, jobs[i]!.env, tokens[i]!));
+        },
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => {
+        this.batches.delete(batch);
+        this.backlog -= jobs.length;
+        if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
+      });
     this.batches.add(batch);
   }
 
@@ -138,11 +140,14 @@ export class RunCollector {
     const tokens = this.tokens.tokensOf(record, (t) => counted(t));
     if (tokens !== undefined) return this.complete(record, env, tokens);
     this.backlog++;
-    const counting = later.then((t) => this.complete(record, env, t)).catch((err: unknown) => void (this.failure ??= err)).finally(() => {
-      this.batches.delete(counting);
-      this.backlog--;
-      if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
-    });
+    const counting = later
+      .then((t) => this.complete(record, env, t))
+      .catch((err: unknown) => void (this.failure ??= err))
+      .finally(() => {
+        this.batches.delete(counting);
+        this.backlog--;
+        if (this.backlog < GRADING_BACKLOG) for (const wake of this.roomWaiters.splice(0)) wake();
+      });
     this.batches.add(counting);
   }
 
@@ -155,7 +160,8 @@ export class RunCollector {
       this.total.add(r, env);
       this.onResult?.(r);
     };
-    if (env.warmup) deliver(record); // warm-up results get no feedback
+    if (env.warmup)
+      deliver(record); // warm-up results get no feedback
     else this.feedback.handle(record, deliver);
   }
 }

@@ -52,7 +52,13 @@ function* until(offsets: Iterable<number>, cutMs: number | null): Generator<numb
   }
 }
 
-export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => boolean, done?: Set<string>, shard: ShardSpec | null = null): Promise<LoadOutcome> {
+export async function driveLoad(
+  suite: Suite,
+  send: PhaseSend,
+  stopped: () => boolean,
+  done?: Set<string>,
+  shard: ShardSpec | null = null,
+): Promise<LoadOutcome> {
   const load = shardLoad(suite.load, shard);
   const model = modelOf(load);
   // --resume: requests already in results.jsonl (`done`) are left out of the plan.
@@ -79,7 +85,10 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
   // it is never late and never delayed by a cap.
   const closedLoop = (items: AsyncIterator<PlannedRequest>, concurrency: number, durationMs: number | null, phase: Phase) =>
     runClosedLoop(items, (p, at, hold) => send(p, { scheduledAt: at, lagMs: 0, delayed: false, hold }, phase), {
-      concurrency, durationMs, stopped, queued: queuedAhead(concurrency),
+      concurrency,
+      durationMs,
+      stopped,
+      queued: queuedAhead(concurrency),
     }).then((r): LoadResult => ({ ...r, delayed: 0, maxLagMs: 0 }));
 
   if (load.warmup && !stopped()) {
@@ -87,7 +96,15 @@ export async function driveLoad(suite: Suite, send: PhaseSend, stopped: () => bo
     const count = 'requests' in load.warmup ? load.warmup.requests : null;
     const dur = 'durationMs' in load.warmup ? load.warmup.durationMs : null;
     const items = take(plan(null), count)[Symbol.asyncIterator]();
-    if ('rate' in level) absorb(await openLoop(items, { stages: [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], maxRequests: count, cutMs: null, step: null }, true), true);
+    if ('rate' in level)
+      absorb(
+        await openLoop(
+          items,
+          { stages: [{ rate: level.rate, to: level.rate, durationMs: dur ?? Infinity }], maxRequests: count, cutMs: null, step: null },
+          true,
+        ),
+        true,
+      );
     else absorb(await closedLoop(items, level.concurrency, dur, { warmup: true, step: null }), true);
   }
   if (stopped()) return out;

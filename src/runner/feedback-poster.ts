@@ -59,10 +59,19 @@ export class FeedbackPoster {
   /** Calls deliver(record) now when no feedback is due; else after the post settles, with record.feedback set. */
   handle(record: ResultRecord, deliver: (r: ResultRecord) => void): void {
     if (!feedbackDue(this.suite.feedback, record)) return deliver(record);
-    const text = this.redactor.text(feedbackText(this.suite.feedback.template, {
-      verdict: verdictOf(record), score: record.score, suite: this.suite.name, variant: record.variant, row: record.row,
-      grades: record.grades, runId: record.runId ?? '', output: record.output, expected: record.expected,
-    }));
+    const text = this.redactor.text(
+      feedbackText(this.suite.feedback.template, {
+        verdict: verdictOf(record),
+        score: record.score,
+        suite: this.suite.name,
+        variant: record.variant,
+        row: record.row,
+        grades: record.grades,
+        runId: record.runId ?? '',
+        output: record.output,
+        expected: record.expected,
+      }),
+    );
     if (this.opts.dryRun || !this.client) {
       (this.opts.print ?? ((l) => process.stdout.write(`${l}\n`)))(`feedback (dry run) ${record.variant} row ${record.row} run ${record.runId}: ${text}`);
       return deliver({ ...record, feedback: { posted: false, dryRun: true, text, error: null } });
@@ -106,9 +115,12 @@ export class FeedbackPoster {
 
   private async post(runId: string, text: string): Promise<FeedbackOutcome> {
     const { orgId, flowId } = this.suite.target;
-    const log = await withRetries({
-      retry: (res, attempt) => !res.ok && attempt <= this.suite.load.retries && RETRYABLE.has(res.error.kind),
-    }, () => this.client!.postFeedback(orgId, flowId, runId, text, this.suite.load.timeoutMs));
+    const log = await withRetries(
+      {
+        retry: (res, attempt) => !res.ok && attempt <= this.suite.load.retries && RETRYABLE.has(res.error.kind),
+      },
+      () => this.client!.postFeedback(orgId, flowId, runId, text, this.suite.load.timeoutMs),
+    );
     const res = log[log.length - 1]!.result;
     return res.ok ? { posted: true, text, error: null, attempts: log.length } : { posted: false, text, error: res.error, attempts: log.length };
   }
@@ -140,6 +152,8 @@ export class FeedbackPoster {
 /** The runner's poster: its own small connection pool to the target (the workers' pools stay for flow calls). */
 export function startFeedback(suite: Suite, target: { baseUrl: string; token: string }, opts: FeedbackOptions = {}): FeedbackPoster {
   const wanted = suite.feedback.post && !opts.dryRun;
-  const client = wanted ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8, headers: fixedHeaders(suite.target.headers) }) : null;
+  const client = wanted
+    ? new StackAIClient({ baseUrl: target.baseUrl, token: target.token, connections: opts.maxInFlight ?? 8, headers: fixedHeaders(suite.target.headers) })
+    : null;
   return new FeedbackPoster(suite, client, opts);
 }

@@ -1,7 +1,7 @@
 // The record of a request the harness itself lost (its request thread died with it in flight): a
 // `harness` error with the request's inputs rendered again for diagnosis, timed to the moment it was lost.
 import { renderInputs } from '../dataset/template.js';
-import { anchorClock, nowMs, sinceAnchor, toIso } from '../clock/clock.js';
+import { type anchorClock, nowMs, sinceAnchor, toIso } from '../clock/clock.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { Suite } from '../suite/types.js';
 import type { RequestTask } from '../worker/messages.js';
@@ -10,12 +10,28 @@ export function harnessFailure(suite: Suite, task: RequestTask, err: unknown, an
   const now = nowMs();
   const rel = (v: number) => sinceAnchor(anchor, v);
   return {
-    variant: suite.variants[task.variant]!.name, row: task.row, iteration: task.iteration, attempts: 1, runId: null, ok: false,
+    variant: suite.variants[task.variant]!.name,
+    row: task.row,
+    iteration: task.iteration,
+    attempts: 1,
+    runId: null,
+    ok: false,
     error: { kind: 'harness', message: `request failed in the harness: ${String((err as Error)?.message ?? err).split('\n')[0]}`, status: null },
-    scheduledAt: toIso(anchor, task.scheduledAt), startedAt: toIso(anchor, task.scheduledAt),
-    ttfbMs: null, ttftMs: null, latencyMs: Math.round((now - task.scheduledAt) * 1000) / 1000, queueMs: 0,
-    inputs: safeInputs(suite, task), expected: null, output: '', grades: [], pass: suite.graders.length ? false : null, score: suite.graders.length ? 0 : null,
-    metadata: null, feedback: null, attemptLog: [],
+    scheduledAt: toIso(anchor, task.scheduledAt),
+    startedAt: toIso(anchor, task.scheduledAt),
+    ttfbMs: null,
+    ttftMs: null,
+    latencyMs: Math.round((now - task.scheduledAt) * 1000) / 1000,
+    queueMs: 0,
+    inputs: safeInputs(suite, task),
+    expected: null,
+    output: '',
+    grades: [],
+    pass: suite.graders.length ? false : null,
+    score: suite.graders.length ? 0 : null,
+    metadata: null,
+    feedback: null,
+    attemptLog: [],
     timestamps: { scheduled: rel(task.scheduledAt), sent: rel(task.scheduledAt), firstByte: null, contentFrames: [], end: rel(now) },
   };
 }

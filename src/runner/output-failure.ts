@@ -52,10 +52,16 @@ export async function writeOutputs(o: RunOutputs): Promise<unknown> {
   const hlogs = await attempt('hlog', () => writeHlogs(o.dir, o.hlogs));
   if (!(first instanceof OutputError)) return first;
   const dir = shownPath(o.dir);
-  const notWritten = [...(json ? [] : ['report.json']), ...(derived ? [] : [o.results === null ? 'some of the other reports' : 'the other reports (results.jsonl is incomplete)']), ...(hlogs ? [] : ['the .hlog files'])];
+  const notWritten = [
+    ...(json ? [] : ['report.json']),
+    ...(derived ? [] : [o.results === null ? 'some of the other reports' : 'the other reports (results.jsonl is incomplete)']),
+    ...(hlogs ? [] : ['the .hlog files']),
+  ];
   if (o.results !== null) {
     const lost = `${o.lost} finished result${o.lost === 1 ? '' : 's'} could not be added to results.jsonl`;
-    first.notes = [`no request was sent after it; ${lost}; ${json ? `report.json was written (${o.report.partial ? 'partial' : 'complete'}); ` : ''}not written: ${notWritten.join(', ')}`];
+    first.notes = [
+      `no request was sent after it; ${lost}; ${json ? `report.json was written (${o.report.partial ? 'partial' : 'complete'}); ` : ''}not written: ${notWritten.join(', ')}`,
+    ];
     first.hint = `free space on that disk (or fix what failed), then finish the run: flowbench run ${shownPath(o.suiteFile)} --resume ${dir} (it sends what results.jsonl lacks and rebuilds every report)`;
   } else {
     first.notes = [`results.jsonl is complete; not written: ${notWritten.join(', ')}`];

@@ -23,7 +23,11 @@ export interface Rebuilt {
 export async function rebuildReport(dir: string): Promise<Rebuilt> {
   const manifest = await readManifest(dir).catch((err: unknown) => {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ConfigError(`no report.json in ${dir}, and no usable ${MANIFEST_FILE} to rebuild it from`, { file: dir }, 'point at the report folder of a flowbench run');
+    throw new ConfigError(
+      `no report.json in ${dir}, and no usable ${MANIFEST_FILE} to rebuild it from`,
+      { file: dir },
+      'point at the report folder of a flowbench run',
+    );
   });
   const suite = manifest.suiteAsRun;
   if (suite === undefined) {
@@ -60,12 +64,24 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
   const thresholds = parseThresholds(suite); // the run checked them at load: the same rule reads them back
   const last = marks.at(-1);
   const report = await assembleReport({
-    suite, dir, suiteHash: manifest.suiteHash, originMs: origin, shard: marks.at(-1)?.shard ?? null, stats, thresholds,
-    watches: [], stallMs: suite.load.stallMs, sessions: tally.sessions(), threads: last?.threads ?? 0,
-    loadOutcome: sweep ? sweepOutcome(steps, sweepRates(sweep), sweep.durationMs, maxLag) : null, abandoned: 0,
+    suite,
+    dir,
+    suiteHash: manifest.suiteHash,
+    originMs: origin,
+    shard: marks.at(-1)?.shard ?? null,
+    stats,
+    thresholds,
+    watches: [],
+    stallMs: suite.load.stallMs,
+    sessions: tally.sessions(),
+    threads: last?.threads ?? 0,
+    loadOutcome: sweep ? sweepOutcome(steps, sweepRates(sweep), sweep.durationMs, maxLag) : null,
+    abandoned: 0,
     // A session without its end mark was killed: what it planned and did not finish is not in the file.
     partial: last === undefined || last.finishedAt === null || last.partial === true,
-    interrupted: false, fatal: false, stoppedBy: null,
+    interrupted: false,
+    fatal: false,
+    stoppedBy: null,
   });
   return { report, results: scan.records, tornBytes: scan.tornBytes };
 }
@@ -74,7 +90,12 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
  * A sweep's steps as the run would have counted them, from its records: each step starts at its first
  * scheduled send; `sent` is what left within the step's duration. Steps the run never reached are absent.
  */
-function sweepOutcome(steps: { first: number; last: number; started: number; sends: number[] }[], rates: number[], stepMs: number, maxSendLagMs: number): LoadOutcome {
+function sweepOutcome(
+  steps: { first: number; last: number; started: number; sends: number[] }[],
+  rates: number[],
+  stepMs: number,
+  maxSendLagMs: number,
+): LoadOutcome {
   const runs: StepRun[] = [];
   for (let i = 0; i < steps.length && i < rates.length; i++) {
     const st = steps[i] ?? { first: 0, last: 0, started: 0, sends: [] };

@@ -54,7 +54,11 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
   const before = await readManifest(dir);
   const why = manifestMismatch(before, manifest);
   if (why !== null) {
-    throw new ConfigError(`cannot resume ${dir}: ${why}`, { file: suite.file }, 'resume with the same suite, dataset and flags, or start a new run (without --resume)');
+    throw new ConfigError(
+      `cannot resume ${dir}: ${why}`,
+      { file: suite.file },
+      'resume with the same suite, dataset and flags, or start a new run (without --resume)',
+    );
   }
   const done = new Set<string>();
   const scan = await scanResults(results, (r) => {
@@ -93,7 +97,9 @@ export function heldRun(dir: string): string | null {
 
 /** Drops planned requests whose key is already done (none when `done` is absent or empty). */
 export function skipDone<T extends { variant: number; row: number; iteration: number }>(
-  plan: AsyncIterable<T>, done: Set<string> | undefined, variantNames: readonly string[],
+  plan: AsyncIterable<T>,
+  done: Set<string> | undefined,
+  variantNames: readonly string[],
 ): AsyncIterable<T> {
   if (!done?.size) return plan; // a fresh run: no pass-through layer (each costs a promise per request)
   return (async function* () {
@@ -116,7 +122,12 @@ export function envelopeOf(r: ResultRecord, variant: number): RecordEnvelope {
  * Counts an earlier session's record as if it had just finished (it is already in results.jsonl: not
  * written again), timeline and sweep steps included. Returns whether it was a measured request.
  */
-export function replayInto(c: { add(r: ResultRecord, env: RecordEnvelope): void }, r: ResultRecord, suite: Suite, onResult?: (r: ResultRecord) => void): boolean {
+export function replayInto(
+  c: { add(r: ResultRecord, env: RecordEnvelope): void },
+  r: ResultRecord,
+  suite: Suite,
+  onResult?: (r: ResultRecord) => void,
+): boolean {
   const variant = suite.variants.findIndex((v) => v.name === r.variant);
   if (variant < 0) return false; // the manifest check makes this impossible; never count a stranger
   c.add(r, envelopeOf(r, variant));
@@ -143,7 +154,11 @@ export async function scanResults(path: string, onRecord: (r: ResultRecord) => v
       r = JSON.parse(text) as ResultRecord;
       if (typeof r.variant !== 'string' || typeof r.row !== 'number' || typeof r.iteration !== 'number') throw new Error('not a result');
     } catch {
-      throw new ConfigError(`line ${lineNo} is not a result record`, { file: path, line: lineNo }, 'delete that line (its request will run again on resume), or start a new run');
+      throw new ConfigError(
+        `line ${lineNo} is not a result record`,
+        { file: path, line: lineNo },
+        'delete that line (its request will run again on resume), or start a new run',
+      );
     }
     records++;
     onRecord(r);
@@ -171,4 +186,3 @@ export async function scanResults(path: string, onRecord: (r: ResultRecord) => v
   }
   return { records, wholeBytes, tornBytes: pendingBytes };
 }
-

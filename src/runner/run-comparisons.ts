@@ -27,7 +27,13 @@ async function againstBaselineVariant(dir: string, variants: VariantReport[], ba
   const resultsPath = join(dir, 'results.jsonl');
   const hasResults = existsSync(resultsPath);
   const rows = hasResults ? await readOutcomes(resultsPath) : null;
-  const side = (v: VariantReport) => ({ name: v.name, source: null, summary: v, rows: rows ? (rows.get(v.name) ?? new Map()) : null, resultsPath: hasResults ? resultsPath : null });
+  const side = (v: VariantReport) => ({
+    name: v.name,
+    source: null,
+    summary: v,
+    rows: rows ? (rows.get(v.name) ?? new Map()) : null,
+    resultsPath: hasResults ? resultsPath : null,
+  });
   const out: Comparison[] = [];
   for (const v of variants) if (v !== base) out.push(await compareVariants(side(base), side(v), opts));
   return out;
@@ -59,7 +65,12 @@ export async function compareInRun(a: InRunInput): Promise<{ comparisons: Compar
  * The in-run comparison redone on a saved report folder (e.g. merged shards), with the settings the
  * run recorded: every variant against the baseline variant, rows paired from the folder's results.jsonl.
  */
-export async function compareSaved(a: { dir: string; variants: VariantReport[]; settings: CompareSettings | null; metrics?: readonly string[] }): Promise<{ comparisons: Comparison[]; settings: CompareSettings | null }> {
+export async function compareSaved(a: {
+  dir: string;
+  variants: VariantReport[];
+  settings: CompareSettings | null;
+  metrics?: readonly string[];
+}): Promise<{ comparisons: Comparison[]; settings: CompareSettings | null }> {
   const alpha = a.settings?.alpha ?? DEFAULT_ALPHA;
   const metaNames = [...new Set(a.variants.flatMap((v) => Object.keys(v.metadataMetrics ?? {})))];
   const gates = gatesFrom(a.settings?.failOn ?? {}, metaNames, 'compare.fail_on');

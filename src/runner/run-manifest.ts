@@ -133,7 +133,9 @@ export function manifestMismatch(before: RunManifest, now: RunManifest): string 
   if (changed.length) reasons.push(`the suite changed since the run began (${changed.join(', ')})`);
   if (before.dataset.sha256 !== now.dataset.sha256) {
     const moved = before.dataset.path !== now.dataset.path ? ` (was ${before.dataset.path})` : '';
-    reasons.push(`the dataset ${now.dataset.path}${moved} changed since the run began (sha256 ${before.dataset.sha256.slice(0, 12)}… → ${now.dataset.sha256.slice(0, 12)}…, ${before.dataset.bytes} → ${now.dataset.bytes} bytes)`);
+    reasons.push(
+      `the dataset ${now.dataset.path}${moved} changed since the run began (sha256 ${before.dataset.sha256.slice(0, 12)}… → ${now.dataset.sha256.slice(0, 12)}…, ${before.dataset.bytes} → ${now.dataset.bytes} bytes)`,
+    );
   }
   return reasons.length ? reasons.join('; and ') : null;
 }

@@ -118,7 +118,11 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     const limit = suite.stopOn;
     if (limit === null || stoppedBy !== null || liveDone < limit.after || liveFailed / liveDone <= limit.errorRate) return;
     const rate = Math.round((liveFailed / liveDone) * 1000) / 1000;
-    stopEarly({ kind: 'stop_on' as ClassifiedError['kind'], status: null, message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})` });
+    stopEarly({
+      kind: 'stop_on' as ClassifiedError['kind'],
+      status: null,
+      message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})`,
+    });
   };
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
@@ -132,7 +136,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let sink: ResultsSink;
   let feedback: ReturnType<typeof startFeedback>;
   let grading: GradingPool | null = null;
-  let progress: Progress;
+  let progress: Progress | undefined;
   try {
     // Every session of a run counts from the run's first start: a resumed one continues that clock.
     anchor = anchorAt(runDir.startedAt.getTime());
@@ -145,20 +149,45 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     // learn where to send once both are ready. A failure on either side closes the other.
     const poolStarting = startPool(
       {
-        baseUrl: '', orgId: suite.target.orgId, flowId: suite.target.flowId, token: '', mode: suite.mode,
-        stream: suite.stream, output: suite.output, inputs: suite.dataset.inputs, expected: suite.dataset.expected,
-        variants: suite.variants, timeoutMs: suite.load.timeoutMs, retries: suite.load.retries,
+        baseUrl: '',
+        orgId: suite.target.orgId,
+        flowId: suite.target.flowId,
+        token: '',
+        mode: suite.mode,
+        stream: suite.stream,
+        output: suite.output,
+        inputs: suite.dataset.inputs,
+        expected: suite.dataset.expected,
+        variants: suite.variants,
+        timeoutMs: suite.load.timeoutMs,
+        retries: suite.load.retries,
         ...resilienceConfig(suite.load),
-        metadata: suite.metadata, graders: suite.graders, anchor, connections: 1, headers: suite.target.headers ?? {},
-        completeInThread: suite.graders.length === 0 && !completeOnMain, stallMs,
+        metadata: suite.metadata,
+        graders: suite.graders,
+        anchor,
+        connections: 1,
+        headers: suite.target.headers ?? {},
+        completeInThread: suite.graders.length === 0 && !completeOnMain,
+        stallMs,
       },
       suite.load.concurrency,
       opts.threads,
-      { lines: (t, n) => collector.lines(t, n), stats: (d) => collector.stats(d), threadLost: () => collector.threadLost(), alarm: (e) => stopEarly(e), counted: (m, f) => countLive(m, f) },
+      {
+        lines: (t, n) => collector.lines(t, n),
+        stats: (d) => collector.stats(d),
+        threadLost: () => collector.threadLost(),
+        alarm: (e) => stopEarly(e),
+        counted: (m, f) => countLive(m, f),
+      },
       tokens,
     );
     poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
-    closers.push(() => poolStarting.then((p) => p.close(), () => null)); // idempotent: the finally below closes it first
+    closers.push(() =>
+      poolStarting.then(
+        (p) => p.close(),
+        () => null,
+      ),
+    ); // idempotent: the finally below closes it first
     target = await resolveTarget(suite);
     closers.push(() => target.close());
     if (suite.graders.length > 0) {
@@ -170,14 +199,23 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     closers.push(() => feedback.close());
     sink = new ResultsSink(resolve(dir, 'results.jsonl'), { onError: stop.halt });
     closers.push(() => sink.close());
-    collector = new RunCollector(sink, anchor, suite.variants.map((v) => v.name), feedback, grading, tokens?.client ?? null, opts.onResult);
+    collector = new RunCollector(
+      sink,
+      anchor,
+      suite.variants.map((v) => v.name),
+      feedback,
+      grading,
+      tokens?.client ?? null,
+      opts.onResult,
+    );
     pool = await poolStarting;
     await tokens?.ready;
     pool.setTarget(target.baseUrl, target.token);
     if (pool.threads === 0) inline = pool as InlinePool;
   } catch (err) {
     await closeAll();
-    if (err instanceof GraderLoadError) throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
+    if (err instanceof GraderLoadError)
+      throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
     throw err;
   }
 
@@ -202,7 +240,15 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       }
     });
     progress = new Progress(
-      () => ({ planned: planned.requests, plannedMs: planned.ms, done: collector.done, errors: collector.errors, inFlight: pool.running, ttftP50Ms: collector.ttftP50(), warmupDone: collector.warmupDone }),
+      () => ({
+        planned: planned.requests,
+        plannedMs: planned.ms,
+        done: collector.done,
+        errors: collector.errors,
+        inFlight: pool.running,
+        ttftP50Ms: collector.ttftP50(),
+        warmupDone: collector.warmupDone,
+      }),
       process.stderr,
       opts.progress !== false,
     );
@@ -213,7 +259,12 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     mainWatch.reset();
     runStart = nowMs();
     session = { ...session, startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), threads: pool.threads, shard };
-    if (opts.startAt) session.startAt = startAtRecord = { requested: opts.startAt.requested, requestedAt: new Date(opts.startAt.atMs).toISOString(), clockStartedAt: session.startedAt };
+    if (opts.startAt)
+      session.startAt = startAtRecord = {
+        requested: opts.startAt.requested,
+        requestedAt: new Date(opts.startAt.atMs).toISOString(),
+        clockStartedAt: session.startedAt,
+      };
     await markSession(dir, runDir, session);
     progress.begin();
     const driven = driveLoad(
@@ -258,14 +309,17 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     await untilDoneOrGrace(collector.drain(), stop.signal, suite.load.graceMs).catch((err: unknown) => {
       fatal ??= err;
     });
-    await pool.close().then((w) => requestWatches.push(...w)).catch(() => {});
+    await pool
+      .close()
+      .then((w) => requestWatches.push(...w))
+      .catch(() => {});
     // Pending posts finish first; after Ctrl-C they get load.grace, then their records land marked unconfirmed.
     const drained = await untilDoneOrGrace(feedback.drain(), stop.signal, suite.load.graceMs).catch((err: unknown) => {
       fatal ??= err;
       return null;
     });
     if (drained !== null && 'cutShort' in drained) feedback.abandon();
-    progress!?.end();
+    progress?.end();
     collector.finish();
     mainWatch.stop();
     await sink.close().catch((err: unknown) => {
@@ -275,16 +329,35 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   }
   // A request thread that died took the statistics it had not sent with it: count the file instead.
   const stats = collector.needsRecount && sink.failed === null ? await recountFromResults(resolve(dir, 'results.jsonl'), anchor, suite) : collector.total;
-  const sessions = [...tally.sessions(), { startedAt: session.startedAt, finishedAt: toIso(anchor, loadEnd), requests: stats.done - replayed, activeMs: Math.round(loadEnd - runStart) }];
+  const sessions = [
+    ...tally.sessions(),
+    { startedAt: session.startedAt, finishedAt: toIso(anchor, loadEnd), requests: stats.done - replayed, activeMs: Math.round(loadEnd - runStart) },
+  ];
   const interrupted = opts.signal?.aborted === true;
   const report = await assembleReport({
-    suite, dir, suiteHash: runDir.suiteHash, originMs: runDir.startedAt.getTime(), shard, stats, thresholds,
-    watches: [mainWatch.snapshot(), ...requestWatches, ...gradingWatches], stallMs, sessions, threads: pool.threads,
-    loadOutcome, abandoned, partial: interrupted || fatal !== null, interrupted, fatal: fatal !== null, stoppedBy,
+    suite,
+    dir,
+    suiteHash: runDir.suiteHash,
+    originMs: runDir.startedAt.getTime(),
+    shard,
+    stats,
+    thresholds,
+    watches: [mainWatch.snapshot(), ...requestWatches, ...gradingWatches],
+    stallMs,
+    sessions,
+    threads: pool.threads,
+    loadOutcome,
+    abandoned,
+    partial: interrupted || fatal !== null,
+    interrupted,
+    fatal: fatal !== null,
+    stoppedBy,
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
   if (startAtRecord) report.startAt = startAtRecord;
-  await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(() => {});
+  await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(
+    () => {},
+  );
   // Each file is tried on its own; a failure to write one is exit 4, naming it (src/runner/output-failure.ts).
   const unwritten = await writeOutputs({ dir, report, hlogs: stats.timeline.hlogTexts(), results: sink.failed, lost: sink.lost, suiteFile: suite.file });
   if (fatal !== null || unwritten !== null) throw fatal ?? unwritten;

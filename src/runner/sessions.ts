@@ -29,7 +29,10 @@ export class SessionTally {
   private firstScheduled = Infinity;
 
   /** `originMs`: the run's startedAt (epoch ms), zero of the clock its records' timestamps count on. */
-  constructor(private readonly marks: readonly SessionMark[], private readonly originMs: number) {
+  constructor(
+    private readonly marks: readonly SessionMark[],
+    private readonly originMs: number,
+  ) {
     const n = Math.max(1, marks.length);
     this.requests = new Array<number>(n).fill(0);
     this.lastEnd = new Array<number>(n).fill(-Infinity);
@@ -56,9 +59,17 @@ export class SessionTally {
    */
   sessions(): RunSession[] {
     if (this.marks.length === 0 && !Number.isFinite(this.firstScheduled)) return []; // nothing before this session
-    const marks: SessionMark[] = this.marks.length > 0
-      ? [...this.marks]
-      : [{ startedAt: new Date(this.originMs).toISOString(), clockStartMs: Number.isFinite(this.firstScheduled) ? this.firstScheduled : 0, finishedAt: null, activeMs: null }];
+    const marks: SessionMark[] =
+      this.marks.length > 0
+        ? [...this.marks]
+        : [
+            {
+              startedAt: new Date(this.originMs).toISOString(),
+              clockStartMs: Number.isFinite(this.firstScheduled) ? this.firstScheduled : 0,
+              finishedAt: null,
+              activeMs: null,
+            },
+          ];
     return marks.map((m, i) => {
       const end = this.lastEnd[i]!;
       const activeMs = m.activeMs ?? (Number.isFinite(end) ? Math.max(0, end - m.clockStartMs) : 0);

@@ -8,7 +8,8 @@ import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 /** Further ahead than this is refused: a typo (a wrong day, ms for s) would hold a pod for days. */
 export const MAX_START_AHEAD_MS = 24 * 3_600_000;
 
-export const START_AT_FIX = 'give an ISO 8601 time with its zone, e.g. --start-at 2026-05-01T12:00:00Z, or a delay from now, e.g. --start-at +30s (at most 24 h ahead)';
+export const START_AT_FIX =
+  'give an ISO 8601 time with its zone, e.g. --start-at 2026-05-01T12:00:00Z, or a delay from now, e.g. --start-at +30s (at most 24 h ahead)';
 
 export interface StartAt {
   /** The option's text, as given. */

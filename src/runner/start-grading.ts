@@ -23,11 +23,22 @@ export function startGrading(
 ): Promise<GradingPool> {
   return startGradingPool(
     {
-      graders: suite.graders, suiteDir: suite.dir, passScore: suite.passScore, variantCount: suite.variants.length, complete, stallMs,
+      graders: suite.graders,
+      suiteDir: suite.dir,
+      passScore: suite.passScore,
+      variantCount: suite.variants.length,
+      complete,
+      stallMs,
       tokens: { outputTokens: suite.metadata.outputTokens, inputTokens: suite.metadata.inputTokens },
       judge: {
-        baseUrl: target.baseUrl, token: target.token, orgId: suite.target.orgId, stream: suite.stream,
-        timeoutMs: suite.load.timeoutMs, retries: suite.load.retries, connections: 8, headers: fixedHeaders(suite.target.headers),
+        baseUrl: target.baseUrl,
+        token: target.token,
+        orgId: suite.target.orgId,
+        stream: suite.stream,
+        timeoutMs: suite.load.timeoutMs,
+        retries: suite.load.retries,
+        connections: 8,
+        headers: fixedHeaders(suite.target.headers),
       },
     },
     gradingThreads(requestThreads),

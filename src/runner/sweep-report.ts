@@ -15,7 +15,14 @@ const round3 = (v: number) => Math.round(v * 1000) / 1000;
  * `thresholds` may hold the implicit max_error_rate rule: each step is held to it beside the suite's own
  * (so fast errors are never a sustainable rate), unless the suite has none of its own.
  */
-export function sweepReport(runs: StepRun[], stepStats: VariantStats[][], names: string[], thresholds: ParsedThreshold[], stepDurationMs: number, minRate: number | null = null): SweepReport {
+export function sweepReport(
+  runs: StepRun[],
+  stepStats: VariantStats[][],
+  names: string[],
+  thresholds: ParsedThreshold[],
+  stepDurationMs: number,
+  minRate: number | null = null,
+): SweepReport {
   // The harness's own figures belong to the whole run, not to a step: its thresholds are checked once, on the run.
   const own = thresholds.filter((t) => !isHarnessMetric(t.metric));
   const named = own.filter((t) => !t.implicit);
@@ -33,17 +40,26 @@ export function sweepReport(runs: StepRun[], stepStats: VariantStats[][], names:
       completedRps: okPerSecond(summaries.reduce((a, s) => a + s.summary.ok, 0)),
       durationMs: stepDurationMs,
       variants: summaries.map(({ name, summary: v }) => ({
-        name, requests: v.requests, ok: v.ok, errors: v.errors,
+        name,
+        requests: v.requests,
+        ok: v.ok,
+        errors: v.errors,
         errorRate: v.requests ? v.errors / v.requests : null,
-        rps: v.requests ? okPerSecond(v.ok) : null, ttftMs: v.ttftMs, latencyMs: v.latencyMs,
+        rps: v.requests ? okPerSecond(v.ok) : null,
+        ttftMs: v.ttftMs,
+        latencyMs: v.latencyMs,
       })),
       thresholds: results,
       // A step none of whose requests landed met nothing (every() of nothing would say it did).
       thresholdsOk: results.length > 0 && results.every((t) => t.ok),
     };
   });
-  const criterion = named.length === 0 ? 'error_rate < 1% (the suite has no thresholds)'
-    : implicit ? `the suite's thresholds and max_error_rate ${implicit.limit}` : 'the suite\'s thresholds';
+  const criterion =
+    named.length === 0
+      ? 'error_rate < 1% (the suite has no thresholds)'
+      : implicit
+        ? `the suite's thresholds and max_error_rate ${implicit.limit}`
+        : "the suite's thresholds";
   const found = { sustainableRate: sustainableRate(steps), criterion };
   const min = minRate ?? null; // a suite built by hand (library use) may leave minRate out
   return { steps, ...found, minRate: min, verdict: sweepVerdict(found, min) };

@@ -28,7 +28,8 @@ export function suiteJsonSchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'flowbench suite',
-    description: 'A flowbench suite: which StackAI flow to run, with which dataset, load, graders and thresholds. Generated from src/suite/suite-schema.ts; do not edit by hand.',
+    description:
+      'A flowbench suite: which StackAI flow to run, with which dataset, load, graders and thresholds. Generated from src/suite/suite-schema.ts; do not edit by hand.',
     ...body,
     definitions: {
       envRef: {
@@ -147,7 +148,10 @@ export function graderSchema(): JsonSchema {
     ...Object.fromEntries(COMMON_KEYS.map((k) => [k, { description: `Common to every grader: ${k}.` }])),
     type: { description: 'Grader type; prefix not- to invert it.', anyOf: [{ enum: types }, ENV_REF] },
     weight: { description: "The grader's share of the row's score.", default: 1, anyOf: [{ type: 'number', minimum: 0 }, ENV_REF] },
-    timeout: { description: 'The longest one call of this grader may take: ms, or a duration like "5s" (default 1s; script 10s).', anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }, ENV_REF] },
+    timeout: {
+      description: 'The longest one call of this grader may take: ms, or a duration like "5s" (default 1s; script 10s).',
+      anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: DURATION_PATTERN }, ENV_REF],
+    },
   };
   return {
     type: 'object',
@@ -156,6 +160,7 @@ export function graderSchema(): JsonSchema {
     additionalProperties: false,
     allOf: families.map(([t, f]) => ({
       if: { properties: { type: { enum: [t, `not-${t}`] } }, required: ['type'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: {
         properties: Object.fromEntries([...COMMON_KEYS, ...f.keys].map((k) => [k, {}])),
         ...(f.required.length > 0 && { required: [...f.required] }),

@@ -81,7 +81,9 @@ function graderTable(): string {
   return [
     '## graders[]',
     '',
-    `Each item of \`graders\`: \`type\` names the grader; \`not-<type>\` inverts it. Every grader also takes ${COMMON_KEYS.filter((k) => k !== 'type').map((k) => `\`${k}\``).join(', ')} (see [graders](graders.md) for what each grader and these keys do).`,
+    `Each item of \`graders\`: \`type\` names the grader; \`not-<type>\` inverts it. Every grader also takes ${COMMON_KEYS.filter((k) => k !== 'type')
+      .map((k) => `\`${k}\``)
+      .join(', ')} (see [graders](graders.md) for what each grader and these keys do).`,
     '',
     '| type | required keys | optional keys |',
     '|---|---|---|',
@@ -99,7 +101,11 @@ function metricNames(): string {
     '`thresholds` keys (each value `"<op> <number>"`, with `<`, `<=`, `>`, `>=` or `==`; a `%` suffix divides by 100):',
     `${list(THRESHOLD_METRICS)}, and \`<field>_sum\`, \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\`, \`<field>_max\` for each field named in \`metadata.fields\`.`,
     '',
-    `The harness metrics watch flowbench itself and are one figure for the whole run, which every variant's threshold gets: ${Object.entries(HARNESS_THRESHOLD_METRICS).map(([m, d]) => `\`${m}\` is ${d}`).join('; ')}.`,
+    `The harness metrics watch flowbench itself and are one figure for the whole run, which every variant's threshold gets: ${Object.entries(
+      HARNESS_THRESHOLD_METRICS,
+    )
+      .map(([m, d]) => `\`${m}\` is ${d}`)
+      .join('; ')}.`,
     '',
     '`compare.fail_on` keys: a metric the comparison tests, then `_increase` or `_decrease` (also `_rise`, `_drop`):',
     `${list(gateMetrics([]).map((m) => m.replace(/_ms$/, '')))}, and \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\` for metadata fields; e.g. \`pass_rate_drop: 0.02\`, \`ttft_p95_increase: 10%\`, \`latency_p50_increase: 50ms\`.`,

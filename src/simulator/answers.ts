@@ -43,7 +43,8 @@ export function normalizeText(text: string): string {
 export function loadAnswers(src: FlowsYaml, path: YamlPath, raw: unknown, baseDir: string): AnswerSource {
   if (raw === 'echo') return { kind: 'echo', wrong: DEFAULT_WRONG };
   if (raw === 'judge') return { kind: 'judge', wrong: ['{"score": 0, "reason": "I could not judge this answer."}'] };
-  if (typeof raw === 'string') src.fail(path, `unknown answers source "${raw}"`, 'write `answers: echo`, `answers: judge`, or a mapping with csv, question and answer');
+  if (typeof raw === 'string')
+    src.fail(path, `unknown answers source "${raw}"`, 'write `answers: echo`, `answers: judge`, or a mapping with csv, question and answer');
   const obj = src.object(path, raw);
   src.checkKeys(path, obj, KNOWN_KEYS);
   const csvRel = src.string([...path, 'csv'], obj.csv);
@@ -54,7 +55,8 @@ export function loadAnswers(src: FlowsYaml, path: YamlPath, raw: unknown, baseDi
   const fallback = obj.fallback === undefined ? DEFAULT_FALLBACK : src.string([...path, 'fallback'], obj.fallback);
   let wrong = DEFAULT_WRONG;
   if (obj.wrong !== undefined) {
-    if (!Array.isArray(obj.wrong) || obj.wrong.length === 0) src.fail([...path, 'wrong'], 'expected a non-empty list of answers', 'list generic wrong answers, one per line starting with "- "');
+    if (!Array.isArray(obj.wrong) || obj.wrong.length === 0)
+      src.fail([...path, 'wrong'], 'expected a non-empty list of answers', 'list generic wrong answers, one per line starting with "- "');
     wrong = obj.wrong.map((w, i) => src.string([...path, 'wrong', i], w));
   }
 

@@ -10,7 +10,10 @@ import type { Random } from '../random/seeded.js';
 /** Everything a request can be made to do wrong; 'none' answers normally. */
 export type Fault =
   | 'none'
-  | 'http_429' | 'http_500' | 'http_502' | 'http_503'
+  | 'http_429'
+  | 'http_500'
+  | 'http_502'
+  | 'http_503'
   | 'reset' // connection reset before any response header
   | 'disconnect' // connection reset mid-answer
   | 'stall' // no bytes for stall_s seconds, then the answer goes on
@@ -67,9 +70,17 @@ export const FAULT_KEYS: Readonly<Record<string, KeySpec>> = {
 
 export function noFaults(): FaultModel {
   return {
-    errorRate: 0, http429Rate: 0, http500Rate: 0, disconnectRate: 0, retryAfterS: 1, retryAfterDate: false,
+    errorRate: 0,
+    http429Rate: 0,
+    http500Rate: 0,
+    disconnectRate: 0,
+    retryAfterS: 1,
+    retryAfterDate: false,
     extra: Object.fromEntries(EXTRA_FAULTS.map((k) => [k, 0])) as Record<ExtraFault, number>,
-    stallS: 5, stallAt: 'content', slowByteMs: 0, hugeKb: 1024,
+    stallS: 5,
+    stallAt: 'content',
+    slowByteMs: 0,
+    hugeKb: 1024,
   };
 }
 
@@ -85,12 +96,18 @@ export function loadFaults(src: FlowsYaml, merged: Record<string, unknown>, at: 
       if (typeof raw !== 'boolean') src.fail(at(key), `expected true or false, got ${JSON.stringify(raw)}`, 'write true or false');
       spec.set(f, raw);
     } else {
-      if (typeof raw !== 'string' || !spec.values.includes(raw)) src.fail(at(key), `expected one of ${spec.values.join(' | ')}, got ${JSON.stringify(raw)}`, `write one of ${spec.values.join(', ')}`);
+      if (typeof raw !== 'string' || !spec.values.includes(raw))
+        src.fail(at(key), `expected one of ${spec.values.join(' | ')}, got ${JSON.stringify(raw)}`, `write one of ${spec.values.join(', ')}`);
       spec.set(f, raw);
     }
   }
   const sum = EXTRA_FAULTS.reduce((s, k) => s + f.extra[k], 0);
-  if (sum > 1 + 1e-9) src.fail(path, `the ${EXTRA_FAULTS.map((k) => `${k}_rate`).join(', ')} rates add up to ${Math.round(sum * 1000) / 1000}, more than 1`, 'lower them so that they add up to at most 1');
+  if (sum > 1 + 1e-9)
+    src.fail(
+      path,
+      `the ${EXTRA_FAULTS.map((k) => `${k}_rate`).join(', ')} rates add up to ${Math.round(sum * 1000) / 1000}, more than 1`,
+      'lower them so that they add up to at most 1',
+    );
   return f;
 }
 
@@ -120,7 +137,8 @@ export function parseFaultFlags(flags: readonly string[]): Record<string, number
       const n = Number(value);
       const max = spec!.kind === 'rate' ? 1 : Infinity;
       const min = spec!.kind === 'rate' ? 0 : spec!.min;
-      if (!Number.isFinite(n) || n < min || n > max) bad(`${key}=${value}: expected a number from ${min}${max < Infinity ? ` to ${max}` : ''}`, `pass e.g. ${key}=${spec!.kind === 'rate' ? '0.1' : '2'}`);
+      if (!Number.isFinite(n) || n < min || n > max)
+        bad(`${key}=${value}: expected a number from ${min}${max < Infinity ? ` to ${max}` : ''}`, `pass e.g. ${key}=${spec!.kind === 'rate' ? '0.1' : '2'}`);
       out[key!] = n;
     }
   }
@@ -169,11 +187,16 @@ export function retryAfterHeader(f: FaultModel): string {
 /** The status and message of an HTTP-error fault, or null for other faults. */
 export function httpFault(fault: Fault): { status: number; message: string } | null {
   switch (fault) {
-    case 'http_429': return { status: 429, message: 'Too Many Requests' };
-    case 'http_500': return { status: 500, message: 'Internal Server Error' };
-    case 'http_502': return { status: 502, message: 'Bad Gateway' };
-    case 'http_503': return { status: 503, message: 'Service Unavailable' };
-    default: return null;
+    case 'http_429':
+      return { status: 429, message: 'Too Many Requests' };
+    case 'http_500':
+      return { status: 500, message: 'Internal Server Error' };
+    case 'http_502':
+      return { status: 502, message: 'Bad Gateway' };
+    case 'http_503':
+      return { status: 503, message: 'Service Unavailable' };
+    default:
+      return null;
   }
 }
 

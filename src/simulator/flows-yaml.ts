@@ -72,7 +72,11 @@ export class FlowsYaml {
     if (!ok) {
       const range = [opts.min !== undefined ? `>= ${opts.min}` : '', opts.max !== undefined ? `<= ${opts.max}` : ''].filter(Boolean).join(' and ');
       const kind = opts.integer ? 'an integer' : 'a number';
-      this.fail(path, `expected ${kind}${range ? ` ${range}` : ''}, got ${describe(value)}`, `write ${kind}${range ? ` ${range}` : ''}${opts.infinite ? ' (or .inf)' : ''}`);
+      this.fail(
+        path,
+        `expected ${kind}${range ? ` ${range}` : ''}, got ${describe(value)}`,
+        `write ${kind}${range ? ` ${range}` : ''}${opts.infinite ? ' (or .inf)' : ''}`,
+      );
     }
     return value as number;
   }

@@ -59,7 +59,14 @@ export interface ResolvedVariant {
 const TOP_KEYS = ['seed', 'flows'];
 const FLOW_KEYS = ['description', 'input', 'output', 'answers', 'published', 'defaults', 'versions', 'draft'];
 const MODEL_KEYS = [
-  'quality', 'progress_ms', 'progress_interval_ms', 'ttft_ms', 'tokens_per_s', 'jitter', 'words_per_frame', 'model',
+  'quality',
+  'progress_ms',
+  'progress_interval_ms',
+  'ttft_ms',
+  'tokens_per_s',
+  'jitter',
+  'words_per_frame',
+  'model',
   ...Object.keys(FAULT_KEYS),
 ];
 
@@ -100,9 +107,7 @@ function loadFlow(src: FlowsYaml, id: string, raw: unknown, baseDir: string): Fl
   const published = obj.published === undefined ? highest : src.number([...path, 'published'], obj.published, { integer: true, min: 1 });
   if (!versions.has(published)) src.fail([...path, 'published'], `version ${published} is not defined`, `use one of: ${[...versions.keys()].join(', ')}`);
   // A flow nobody is editing runs its published version as the draft.
-  const draft = obj.draft === undefined
-    ? { ...versions.get(published)!, label: 'draft' }
-    : loadModel(src, [...path, 'draft'], obj.draft, defaults, 'draft');
+  const draft = obj.draft === undefined ? { ...versions.get(published)!, label: 'draft' } : loadModel(src, [...path, 'draft'], obj.draft, defaults, 'draft');
   return { id, inputKey, outputKey, answers, versions, published, draft };
 }
 

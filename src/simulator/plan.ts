@@ -69,13 +69,7 @@ export function splitWords(text: string, wordsPerFrame: number): string[] {
  * Plans one request. Every draw comes from generators keyed by (seed, flow, variant, input,
  * counter), so the same request sequence gives the same plans.
  */
-export function planResponse(
-  seed: number,
-  flow: FlowDef,
-  variant: ResolvedVariant,
-  inputs: Record<string, unknown>,
-  counter: number,
-): ResponsePlan {
+export function planResponse(seed: number, flow: FlowDef, variant: ResolvedVariant, inputs: Record<string, unknown>, counter: number): ResponsePlan {
   const model = variant.model;
   const input = inputText(flow, inputs);
   const key = [seed, flow.id, model.label, input, counter] as const;

@@ -10,8 +10,15 @@ import { runBody, sendJson } from './wire.js';
 
 /** Answers a `run` call at the plan's end time (plus a stall), or fails it the planned way. */
 export function respondRun(
-  res: ServerResponse, req: IncomingMessage, plan: ReturnType<typeof planResponse>, runId: string, outputKey: string,
-  startedAt: number, stallMs: number, slowByteMs: number, finish: (state: KeptRun['state'], error: string | null, sent: string) => void,
+  res: ServerResponse,
+  req: IncomingMessage,
+  plan: ReturnType<typeof planResponse>,
+  runId: string,
+  outputKey: string,
+  startedAt: number,
+  stallMs: number,
+  slowByteMs: number,
+  finish: (state: KeptRun['state'], error: string | null, sent: string) => void,
 ): void {
   const at = plan.fault === 'disconnect' ? plan.endAt / 2 : plan.endAt + stallMs;
   let state: KeptRun['state'] = 'PENDING';

@@ -84,7 +84,7 @@ async function handle(opts: SimulatorServerOptions, store: RunStore, req: Incomi
 
   // Auth comes before validation, as a FastAPI security dependency does.
   const sso = r.kind === 'invoke' && r.mode === 'sso-stream';
-  const given = sso ? url.searchParams.get('token') ?? '' : bearer(req.headers.authorization);
+  const given = sso ? (url.searchParams.get('token') ?? '') : bearer(req.headers.authorization);
   if (given === '') return sendDetail(res, 401, sso ? 'Missing token' : 'Not authenticated');
   if (opts.token !== undefined && opts.token !== '' && given !== opts.token) return sendDetail(res, 401, 'Invalid API key');
 
@@ -136,8 +136,14 @@ function feedback(store: RunStore, r: { org: string; flow: string }, body: strin
 }
 
 function invoke(
-  opts: SimulatorServerOptions, store: RunStore, r: { mode: Mode; org: string; flow: string },
-  q: QueryReader, body: string, req: IncomingMessage, res: ServerResponse, startedAt: number,
+  opts: SimulatorServerOptions,
+  store: RunStore,
+  r: { mode: Mode; org: string; flow: string },
+  q: QueryReader,
+  body: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  startedAt: number,
 ): void {
   const stream = r.mode !== 'run';
   const version = q.int('version');
@@ -154,7 +160,14 @@ function invoke(
   if (!flow) return sendDetail(res, 404, `Flow ${r.flow} not found`);
   const variant = resolveVariant(flow, version, runDraft);
   if (!variant) {
-    return sendValidation(res, [{ type: 'value_error', loc: ['query', 'version'], msg: `Value error, flow ${flow.id} has no version ${version} (versions: ${[...flow.versions.keys()].join(', ')}; -1 = latest published)`, input: String(version) }]);
+    return sendValidation(res, [
+      {
+        type: 'value_error',
+        loc: ['query', 'version'],
+        msg: `Value error, flow ${flow.id} has no version ${version} (versions: ${[...flow.versions.keys()].join(', ')}; -1 = latest published)`,
+        input: String(version),
+      },
+    ]);
   }
   const inputs = parsed.value;
   const counter = store.nextCounter(`${flow.id}\u0000${variant.model.label}\u0000${inputText(flow, inputs)}`);
@@ -178,9 +191,17 @@ function invoke(
   const answer = (from: number): void => {
     if (stream) {
       writeStream({
-        res, runId: run.runId, outputKey: flow.outputKey, plan, sse, delta, startedAt: from, onEnd: finish,
+        res,
+        runId: run.runId,
+        outputKey: flow.outputKey,
+        plan,
+        sse,
+        delta,
+        startedAt: from,
+        onEnd: finish,
         onFirstContent: () => (run.firstContentAt = epochMs(nowMs())),
-        midStallMs: faults.stallAt === 'content' ? plan.stallMs : 0, slowByteMs: faults.slowByteMs,
+        midStallMs: faults.stallAt === 'content' ? plan.stallMs : 0,
+        slowByteMs: faults.slowByteMs,
       });
     } else respondRun(res, req, plan, run.runId, flow.outputKey, from, faults.stallAt === 'content' ? plan.stallMs : 0, faults.slowByteMs, finish);
   };
@@ -198,14 +219,33 @@ function invoke(
 }
 
 function keepRun(
-  store: RunStore, flow: FlowDef, r: { mode: Mode; org: string }, variant: NonNullable<ReturnType<typeof resolveVariant>>,
-  inputs: Record<string, unknown>, plan: ReturnType<typeof planResponse>, startedAt: number,
+  store: RunStore,
+  flow: FlowDef,
+  r: { mode: Mode; org: string },
+  variant: NonNullable<ReturnType<typeof resolveVariant>>,
+  inputs: Record<string, unknown>,
+  plan: ReturnType<typeof planResponse>,
+  startedAt: number,
 ): KeptRun {
   const run: KeptRun = {
-    runId: randomUUID(), orgId: r.org, flowId: flow.id, mode: r.mode, version: variant.version, draft: variant.draft,
-    inputs, outputs: {}, state: 'PENDING', error: null, correct: plan.correct, latencyMs: plan.endAt,
-    inputTokens: plan.inputTokens, outputTokens: plan.outputTokens, modelId: variant.model.model,
-    createdAt: new Date().toISOString(), takenUpAt: epochMs(startedAt), feedback: [],
+    runId: randomUUID(),
+    orgId: r.org,
+    flowId: flow.id,
+    mode: r.mode,
+    version: variant.version,
+    draft: variant.draft,
+    inputs,
+    outputs: {},
+    state: 'PENDING',
+    error: null,
+    correct: plan.correct,
+    latencyMs: plan.endAt,
+    inputTokens: plan.inputTokens,
+    outputTokens: plan.outputTokens,
+    modelId: variant.model.model,
+    createdAt: new Date().toISOString(),
+    takenUpAt: epochMs(startedAt),
+    feedback: [],
   };
   store.add(run);
   return run;

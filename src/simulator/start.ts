@@ -98,7 +98,19 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
     worker.once('message', (msg: SimThreadMessage) => {
       if (msg.type === 'listening') return resolve(msg);
       const c = msg.config;
-      reject(c ? new ConfigError(msg.message, { ...(c.file !== undefined && { file: c.file }), ...(c.line !== undefined && { line: c.line }), ...(c.column !== undefined && { column: c.column }) }, c.hint) : new Error(msg.message));
+      reject(
+        c
+          ? new ConfigError(
+              msg.message,
+              {
+                ...(c.file !== undefined && { file: c.file }),
+                ...(c.line !== undefined && { line: c.line }),
+                ...(c.column !== undefined && { column: c.column }),
+              },
+              c.hint,
+            )
+          : new Error(msg.message),
+      );
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`simulator thread exited (code ${code}) before listening`)));

@@ -27,11 +27,7 @@ export interface StreamJob {
   onFirstContent?(): void;
 }
 
-type Step =
-  | { at: number; frame: () => WireFrame; content?: true }
-  | { at: number; raw: string }
-  | { at: number; drop: true }
-  | { at: number; eof: true };
+type Step = { at: number; frame: () => WireFrame; content?: true } | { at: number; raw: string } | { at: number; drop: true } | { at: number; eof: true };
 
 export const FLOW_ERROR = 'Simulated failure in node LLM: the model provider returned an error';
 /** The run id later frames carry under a 'run_id_change' fault. */
@@ -42,7 +38,7 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
   const { plan, runId, outputKey } = job;
   const f = plan.fault;
   const cut = plan.failAfterChunks;
-  const stall = f === 'stall' ? job.midStallMs ?? 0 : 0;
+  const stall = f === 'stall' ? (job.midStallMs ?? 0) : 0;
   const idOf = (i: number): string => (f === 'run_id_change' && i >= cut ? changedRunId(runId) : runId);
   const steps: Step[] = plan.progressAt.map((at, k) => ({ at, frame: () => streamFrame(runId, {}, progressAt(k)) }));
   const stopsEarly = f === 'error' || f === 'disconnect' || f === 'eof' || f === 'pause';
@@ -67,7 +63,8 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
   else {
     steps.push({
       at: plan.endAt + stall,
-      frame: () => streamFrame(idOf(plan.chunks.length), job.delta || sentRef.text === '' ? {} : { [outputKey]: sentRef.text }, progressOutput(true), 'COMPLETED'),
+      frame: () =>
+        streamFrame(idOf(plan.chunks.length), job.delta || sentRef.text === '' ? {} : { [outputKey]: sentRef.text }, progressOutput(true), 'COMPLETED'),
     });
   }
   return steps;
@@ -165,7 +162,8 @@ export function writeStream(job: StreamJob): void {
  */
 function writeChunk(res: ServerResponse, text: string, headersOut: boolean): void {
   const socket = res.socket;
-  const direct = headersOut && socket !== null && !res.writableEnded && (res as { chunkedEncoding?: boolean }).chunkedEncoding === true && res.writableLength === 0;
+  const direct =
+    headersOut && socket !== null && !res.writableEnded && (res as { chunkedEncoding?: boolean }).chunkedEncoding === true && res.writableLength === 0;
   if (direct) socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
   else res.write(text);
 }

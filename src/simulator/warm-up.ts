@@ -25,14 +25,32 @@ const TOKEN = WARM_TOKEN;
 /** Two flows: one with jitter and a quality draw, one exact (as ttft-500), both with timed frames. */
 export function warmConfig(): FlowsConfig {
   const model = (label: string, exact: boolean): VariantModel => ({
-    label, quality: exact ? 1 : 0.8, model: 'warm-up', faults: noFaults(),
+    label,
+    quality: exact ? 1 : 0.8,
+    model: 'warm-up',
+    faults: noFaults(),
     latency: { progressMs: 2, progressIntervalMs: 1, ttftMs: 3, tokensPerS: 2000, jitter: exact ? 0 : 0.1, wordsPerFrame: 2 },
   });
   const flow = (id: string, exact: boolean): FlowDef => {
     const v1 = model('v1', exact);
-    return { id, inputKey: 'in-0', outputKey: 'out-0', answers: { kind: 'echo', wrong: ['Sorry, no.'] }, versions: new Map([[1, v1]]), published: 1, draft: { ...v1, label: 'draft' } };
+    return {
+      id,
+      inputKey: 'in-0',
+      outputKey: 'out-0',
+      answers: { kind: 'echo', wrong: ['Sorry, no.'] },
+      versions: new Map([[1, v1]]),
+      published: 1,
+      draft: { ...v1, label: 'draft' },
+    };
   };
-  return { file: '(warm-up)', seed: 1, flows: new Map([['warm', flow('warm', false)], ['warm-exact', flow('warm-exact', true)]]) };
+  return {
+    file: '(warm-up)',
+    seed: 1,
+    flows: new Map([
+      ['warm', flow('warm', false)],
+      ['warm-exact', flow('warm-exact', true)],
+    ]),
+  };
 }
 
 /** The i-th warm-up request: mostly JSON Lines streams, some SSE, some run calls. */
@@ -66,27 +84,28 @@ export async function warmUp(opts: WarmUpOptions = {}): Promise<number> {
   const sockets: Socket[] = [];
   let next = 0;
   let done = 0;
-  const lane = (): Promise<void> => new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    socket.setNoDelay(true);
-    socket.setEncoding('latin1');
-    let buf = '';
-    const send = (): void => {
-      if (next >= total) return void socket.end();
-      buf = '';
-      socket.write(request(next++));
-    };
-    socket.on('connect', send);
-    socket.on('data', (d: string) => {
-      buf += d;
-      if (!complete(buf)) return;
-      done++;
-      send();
+  const lane = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      sockets.push(socket);
+      socket.setNoDelay(true);
+      socket.setEncoding('latin1');
+      let buf = '';
+      const send = (): void => {
+        if (next >= total) return void socket.end();
+        buf = '';
+        socket.write(request(next++));
+      };
+      socket.on('connect', send);
+      socket.on('data', (d: string) => {
+        buf += d;
+        if (!complete(buf)) return;
+        done++;
+        send();
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
     });
-    socket.on('close', () => resolve());
-    socket.on('error', () => resolve());
-  });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, opts.timeoutMs ?? 10_000)));
   await Promise.race([Promise.all(Array.from({ length: opts.connections ?? 100 }, lane)), timeout]);

@@ -43,12 +43,21 @@ export function progressOutput(done: boolean): ProgressData {
 }
 
 // The few progress values there are, built (and JSON-encoded) once: every frame of every stream reuses them.
-const PROGRESS_AT: readonly ProgressData[] = NODES.map((node, i) => Object.freeze({ current_node: node, total_nodes: TOTAL_NODES, started_nodes: i + 1, completed_nodes: i }));
+const PROGRESS_AT: readonly ProgressData[] = NODES.map((node, i) =>
+  Object.freeze({ current_node: node, total_nodes: TOTAL_NODES, started_nodes: i + 1, completed_nodes: i }),
+);
 const OUTPUT_STREAMING: ProgressData = Object.freeze({ current_node: 'Output', total_nodes: TOTAL_NODES, started_nodes: 6, completed_nodes: 5 });
 const OUTPUT_DONE: ProgressData = Object.freeze({ current_node: 'Output', total_nodes: TOTAL_NODES, started_nodes: 6, completed_nodes: 6 });
 const PROGRESS_JSON = new Map<ProgressData, string>([...PROGRESS_AT, OUTPUT_STREAMING, OUTPUT_DONE].map((p) => [p, JSON.stringify(p)]));
 
-export function streamFrame(runId: string, outputs: Record<string, string>, progress: ProgressData, state: string | null = null, error: string | null = null, pause: unknown = null): WireFrame {
+export function streamFrame(
+  runId: string,
+  outputs: Record<string, string>,
+  progress: ProgressData,
+  state: string | null = null,
+  error: string | null = null,
+  pause: unknown = null,
+): WireFrame {
   return { outputs, citations: null, run_id: runId, metadata: {}, progress_data: progress, state, pause, error };
 }
 
@@ -70,7 +79,7 @@ export function encodeFrame(frame: WireFrame, sse: boolean): string {
 export function frameJson(f: WireFrame): string {
   // JSON.stringify leaves out undefined members: not a shape this module builds, but keep it exact.
   if (f.metadata === undefined || f.state === undefined || f.pause === undefined || f.error === undefined) return JSON.stringify(f);
-  const progress = f.progress_data === null ? 'null' : PROGRESS_JSON.get(f.progress_data) ?? JSON.stringify(f.progress_data);
+  const progress = f.progress_data === null ? 'null' : (PROGRESS_JSON.get(f.progress_data) ?? JSON.stringify(f.progress_data));
   return `{"outputs":${outputsJson(f.outputs)},"citations":null,"run_id":${JSON.stringify(f.run_id)},"metadata":${orNull(f.metadata)},"progress_data":${progress},"state":${orNull(f.state)},"pause":${orNull(f.pause)},"error":${orNull(f.error)}}`;
 }
 

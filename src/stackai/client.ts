@@ -46,10 +46,11 @@ function loadUndici(): NonNullable<typeof undici> {
 /** undici's own connector, with every socket it opens skipping unasked 100 Continue heads (interim-continue.ts). */
 function connector(timeoutMs: number | undefined): BuildConnector.connector {
   const connect = loadUndici().buildConnector(timeoutMs !== undefined && timeoutMs > 0 ? { timeout: timeoutMs } : {});
-  return (opts, done) => connect(opts, (...args) => {
-    if (args[0] === null && args[1]) skipUnaskedContinue(args[1]); // on a failure the socket is undefined, not null
-    done(...args);
-  });
+  return (opts, done) =>
+    connect(opts, (...args) => {
+      if (args[0] === null && args[1]) skipUnaskedContinue(args[1]); // on a failure the socket is undefined, not null
+      done(...args);
+    });
 }
 
 export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
@@ -102,8 +103,16 @@ export class StackAIClient {
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const now = nowMs();
     const outcome: InvokeOutcome = {
-      ok: false, status: null, runId: null, outputs: {}, error: null,
-      sentAt: now, firstByteAt: null, contentFrameAt: [], endAt: now, frames: 0,
+      ok: false,
+      status: null,
+      runId: null,
+      outputs: {},
+      error: null,
+      sentAt: now,
+      firstByteAt: null,
+      contentFrameAt: [],
+      endAt: now,
+      frames: 0,
     };
     if (this.pool === null || this.location === null) {
       outcome.error = this.noBaseUrl();
@@ -125,17 +134,26 @@ export class StackAIClient {
     // In run mode the headers come with the whole answer: only the total bounds them.
     const deadline = new RequestTimers({
       totalMs: req.timeoutMs,
-      firstByteMs: req.mode === 'run' ? null : req.firstByteTimeoutMs ?? null,
+      firstByteMs: req.mode === 'run' ? null : (req.firstByteTimeoutMs ?? null),
       idleMs: req.idleTimeoutMs ?? null,
     });
     const read = new InvokeReader(outcome, deadline, decoder);
     let endAt: number | null = null;
     outcome.sentAt = nowMs(); // until the reader's onSend replaces it with the socket write (never, if no connection)
     try {
-      await exchange(this.pool, {
-        method: 'POST', path, headers, body,
-        headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
-      }, deadline.controller, read);
+      await exchange(
+        this.pool,
+        {
+          method: 'POST',
+          path,
+          headers,
+          body,
+          headersTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+          bodyTimeout: req.timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+        },
+        deadline.controller,
+        read,
+      );
       if (read.refused !== null) {
         endAt = nowMs();
         outcome.error = read.refused;
@@ -145,9 +163,17 @@ export class StackAIClient {
       } else if (decoder === null) {
         endAt = nowMs();
         const text = read.textBody!.text();
-        const result = text === null
-          ? { ok: false, error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null), runId: null, outputs: {}, frames: 1, contentFrames: 0 }
-          : classifyRunBody(text, secrets);
+        const result =
+          text === null
+            ? {
+                ok: false,
+                error: makeError('protocol', `run response larger than ${MAX_JSON_BODY_BYTES} bytes`, null),
+                runId: null,
+                outputs: {},
+                frames: 1,
+                contentFrames: 0,
+              }
+            : classifyRunBody(text, secrets);
         this.applyResult(outcome, result, outcome.status);
       } else {
         if (read.verdictAt === null) {
@@ -167,15 +193,16 @@ export class StackAIClient {
         // The status was the verdict: a body cut short of its content-length (or slow past the grace) only
         // shortens the message. A 502 stays http_5xx, retried as one, not a reset or an idle timeout.
         outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), secrets);
-      } else if (decoder !== null && decoder.done) {
+      } else if (decoder?.done) {
         // The verdict was reached before the body broke (or the after-verdict grace ran out): it stands.
         this.applyResult(outcome, decoder.finish(), outcome.status);
       } else {
         if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status); // keep partial output
         outcome.ok = false;
-        outcome.error = deadline.fired !== null
-          ? makeError('timeout', deadline.describe(phase), outcome.status, secrets)
-          : { ...classifyException(err, phase, secrets), status: outcome.status };
+        outcome.error =
+          deadline.fired !== null
+            ? makeError('timeout', deadline.describe(phase), outcome.status, secrets)
+            : { ...classifyException(err, phase, secrets), status: outcome.status };
       }
     } finally {
       deadline.clear();
@@ -216,18 +243,32 @@ export class StackAIClient {
   }
 
   /** One small JSON request with Bearer auth and a total timeout. Never throws. */
-  private async jsonCall(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number, row?: RowHeaders):
-    Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
+  private async jsonCall(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    timeoutMs: number,
+    row?: RowHeaders,
+  ): Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
     const { headers, secrets, refused } = this.headers.json(body !== undefined, row);
     if (refused !== null) return { ok: false, error: makeError('protocol', refused, null, secrets) };
     const deadline = new RequestTimers({ totalMs: timeoutMs });
     const got = new BodyCollector(MAX_JSON_BODY_BYTES);
     try {
-      await exchange(this.pool, {
-        method, path, headers, body: body ?? null,
-        headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS, bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
-      }, deadline.controller, got);
+      await exchange(
+        this.pool,
+        {
+          method,
+          path,
+          headers,
+          body: body ?? null,
+          headersTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+          bodyTimeout: timeoutMs + UNDICI_TIMEOUT_SLACK_MS,
+        },
+        deadline.controller,
+        got,
+      );
       const status = got.status!;
       if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), secrets) };
       const text = got.textBody!.text();
@@ -239,9 +280,10 @@ export class StackAIClient {
       }
     } catch (err) {
       if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(got.status!, got.errorBody.text(), secrets) };
-      const error = deadline.fired !== null
-        ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, secrets)
-        : { ...classifyException(err, got.status === null ? 'request' : 'body', secrets), status: got.status };
+      const error =
+        deadline.fired !== null
+          ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, secrets)
+          : { ...classifyException(err, got.status === null ? 'request' : 'body', secrets), status: got.status };
       return { ok: false, error };
     } finally {
       deadline.clear();
@@ -279,7 +321,11 @@ class InvokeReader extends BodyCollector {
   refused: ClassifiedError | null = null;
   private drained = 0;
 
-  constructor(private readonly outcome: InvokeOutcome, private readonly deadline: RequestTimers, private readonly decoder: FrameDecoder | null) {
+  constructor(
+    private readonly outcome: InvokeOutcome,
+    private readonly deadline: RequestTimers,
+    private readonly decoder: FrameDecoder | null,
+  ) {
     super(MAX_JSON_BODY_BYTES, decoder === null); // a stream's body goes to the decoder instead
   }
 

@@ -28,12 +28,18 @@ export function makeError(kind: ErrorKind, message: string, status: number | nul
 
 function kindForStatus(status: number): ErrorKind {
   switch (status) {
-    case 401: return 'http_401';
-    case 403: return 'http_403';
-    case 404: return 'http_404';
-    case 422: return 'http_422';
-    case 429: return 'http_429';
-    default: return status >= 500 ? 'http_5xx' : 'http_4xx';
+    case 401:
+      return 'http_401';
+    case 403:
+      return 'http_403';
+    case 404:
+      return 'http_404';
+    case 422:
+      return 'http_422';
+    case 429:
+      return 'http_429';
+    default:
+      return status >= 500 ? 'http_5xx' : 'http_4xx';
   }
 }
 
@@ -73,13 +79,29 @@ export function classifyHttpStatus(status: number, bodyText: string, secrets: re
 }
 
 const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED', 'UND_ERR_ABORT', 'ABORT_ERR']);
 
-interface ErrorLike { code?: unknown; name?: unknown; message?: unknown; errors?: unknown; cause?: unknown }
+interface ErrorLike {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+  errors?: unknown;
+  cause?: unknown;
+}
 
 /** The error's code, looking into AggregateError (Happy Eyeballs tries several addresses) and `cause`. */
 function codeOf(err: ErrorLike, depth = 0): string | null {

@@ -15,8 +15,14 @@ export function badHeaderValue(value: string): string | null {
   const m = INVALID_CHAR.exec(value);
   if (m === null) return null;
   const code = m[0].codePointAt(0)!;
-  const what = code === 0x0a ? 'a line feed (LF)' : code === 0x0d ? 'a carriage return (CR)'
-    : code > 0xff ? 'a character beyond Latin-1 (U+00FF)' : `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const what =
+    code === 0x0a
+      ? 'a line feed (LF)'
+      : code === 0x0d
+        ? 'a carriage return (CR)'
+        : code > 0xff
+          ? 'a character beyond Latin-1 (U+00FF)'
+          : `control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return `contains ${what} at character ${m.index + 1}`;
 }
 

@@ -63,7 +63,11 @@ export function secretEncodings(secret: string): string[] {
   for (const f of [secret, json(secret)]) written.add(htmlNamed(f)).add(htmlNumeric(f)).add(xmlNamed(f));
   if (secret.length >= 8) for (const f of [secret, `Bearer ${secret}`]) written.add(base64Prefix(f));
   const forms = new Set<string>();
-  for (const f of written) forms.add(f).add(json(f)).add(json(json(f)));
+  for (const f of written)
+    forms
+      .add(f)
+      .add(json(f))
+      .add(json(json(f)));
   return [...forms].filter((f) => f.length >= MIN_SECRET_CHARS);
 }
 

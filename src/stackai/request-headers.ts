@@ -17,7 +17,11 @@ export class RequestHeaders {
   /** An invoke's headers by mode and framing, built once: undici only reads them. */
   private readonly invokeHeaders = new Map<string, Record<string, string>>();
 
-  constructor(private readonly token: string, private readonly extra: Record<string, string>, urlSecrets: readonly string[] = []) {
+  constructor(
+    private readonly token: string,
+    private readonly extra: Record<string, string>,
+    urlSecrets: readonly string[] = [],
+  ) {
     this.secrets = [token, ...headerSecrets(extra), ...urlSecrets];
   }
 
@@ -57,7 +61,8 @@ export class RequestHeaders {
    * "invalid x header" that would read as a dropped connection; fixed values were checked at load time.
    */
   private withRow(base: Record<string, string>, row: RowHeaders | undefined): CallHeaders {
-    if (row?.headers === undefined) return { headers: base, secrets: row?.secrets === undefined ? this.secrets : [...this.secrets, ...row.secrets], refused: null };
+    if (row?.headers === undefined)
+      return { headers: base, secrets: row?.secrets === undefined ? this.secrets : [...this.secrets, ...row.secrets], refused: null };
     const secrets = [...this.secrets, ...headerSecrets(row.headers), ...(row.secrets ?? [])];
     const bad = badHeader(row.headers);
     const refused = bad === null ? null : `${bad}: not sent (a header value is one line of Latin-1 text)`;

@@ -15,7 +15,8 @@ export function unreadableBody(contentEncoding: string | undefined, contentType:
   const encoding = contentEncoding?.trim().toLowerCase() ?? '';
   if (encoding !== '' && encoding !== 'identity') return `the body is compressed (content-encoding: ${encoding}), which flowbench did not ask for`;
   const type = contentType?.trim().toLowerCase() ?? '';
-  if (type.startsWith('text/html') || type.startsWith('application/xhtml')) return `the body is an HTML page (content-type: ${type}), not an answer: a proxy's or a login page?`;
+  if (type.startsWith('text/html') || type.startsWith('application/xhtml'))
+    return `the body is an HTML page (content-type: ${type}), not an answer: a proxy's or a login page?`;
   return null;
 }
 
@@ -66,7 +67,10 @@ export class BodyCollector {
   errorBody: ErrorBody | null = null;
   textBody: TextBody | null = null;
 
-  constructor(private readonly maxBytes: number, private readonly collectText = true) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly collectText = true,
+  ) {}
 
   onHead(status: number, _raw?: readonly (Buffer | string)[]): void {
     this.status = status;

@@ -10,8 +10,14 @@ import { readFrame } from './frame-verdict.js';
  * Outputs are kept as they are (non-string values as JSON text, null as absent), also on failure.
  */
 export function classifyRunBody(bodyText: string, secrets: readonly string[] = []): DecodeResult {
-  const fail = (error: DecodeResult['error'], runId: string | null = null, outputs: Record<string, string> = {}): DecodeResult =>
-    ({ ok: false, error, runId, outputs, frames: 1, contentFrames: 0 });
+  const fail = (error: DecodeResult['error'], runId: string | null = null, outputs: Record<string, string> = {}): DecodeResult => ({
+    ok: false,
+    error,
+    runId,
+    outputs,
+    frames: 1,
+    contentFrames: 0,
+  });
   let value: unknown;
   try {
     value = JSON.parse(bodyText);
@@ -26,7 +32,11 @@ export function classifyRunBody(bodyText: string, secrets: readonly string[] = [
   }
   if (reading.verdict === 'continue') {
     const state = (value as { state?: unknown }).state;
-    return fail(makeError('incomplete_stream', `run response is not COMPLETED (state ${JSON.stringify(state ?? null)})`, null, secrets), reading.runId, outputs);
+    return fail(
+      makeError('incomplete_stream', `run response is not COMPLETED (state ${JSON.stringify(state ?? null)})`, null, secrets),
+      reading.runId,
+      outputs,
+    );
   }
   return fail(reading.verdict, reading.runId, outputs);
 }

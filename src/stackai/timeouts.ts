@@ -72,9 +72,12 @@ export class RequestTimers {
   /** The error message for the limit that fired. */
   describe(phase: 'request' | 'body'): string {
     switch (this.fired) {
-      case 'first_byte': return `no response headers within ${this.limits.firstByteMs} ms (first_byte_timeout)`;
-      case 'idle': return `nothing received for ${this.limits.idleMs} ms while reading the body (idle_timeout)`;
-      default: return `no complete answer within ${this.limits.totalMs} ms (timeout; ${phase === 'request' ? 'waiting for the response' : 'reading the body'})`;
+      case 'first_byte':
+        return `no response headers within ${this.limits.firstByteMs} ms (first_byte_timeout)`;
+      case 'idle':
+        return `nothing received for ${this.limits.idleMs} ms while reading the body (idle_timeout)`;
+      default:
+        return `no complete answer within ${this.limits.totalMs} ms (timeout; ${phase === 'request' ? 'waiting for the response' : 'reading the body'})`;
     }
   }
 

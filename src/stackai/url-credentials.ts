@@ -19,7 +19,7 @@ function decoded(s: string): string {
 }
 
 function userinfo(url: string): string | null {
-  return (USERINFO_AFTER_SLASHES.exec(url)?.[1] ?? (url.includes('//') ? undefined : USERINFO_AT_START.exec(url)?.[2])) ?? null;
+  return USERINFO_AFTER_SLASHES.exec(url)?.[1] ?? (url.includes('//') ? undefined : USERINFO_AT_START.exec(url)?.[2]) ?? null;
 }
 
 /** The credential-like parameters of a URL, by name, with their (non-empty) values. */
@@ -33,7 +33,9 @@ function secretParams(url: string): Array<{ name: string; value: string }> {
 export function redactUrl(url: string): string {
   const cut = USERINFO_AFTER_SLASHES.test(url)
     ? url.replace(USERINFO_AFTER_SLASHES, '//***@')
-    : url.includes('//') ? url : url.replace(USERINFO_AT_START, '$1***@');
+    : url.includes('//')
+      ? url
+      : url.replace(USERINFO_AT_START, '$1***@');
   return cut.replace(PARAM, (m, sep: string, name: string, value: string) => (value !== '' && SECRET_PARAM.test(decoded(name)) ? `${sep}${name}=***` : m));
 }
 
@@ -59,7 +61,9 @@ export function urlCredentialWarning(url: string): string | null {
   const names = [...new Set(secretParams(url).map((p) => p.name))];
   if (names.length) what.push(`query parameter${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
   if (what.length === 0) return null;
-  return `the base URL carries a credential (${what.join(' and ')}): it is redacted from every report and message, ` +
+  return (
+    `the base URL carries a credential (${what.join(' and ')}): it is redacted from every report and message, ` +
     'but flowbench authenticates with target.token, and sends neither the user:password part nor the query of base_url; ' +
-    'put the API key in target.token (e.g. token: ${STACKAI_API_KEY}) and remove it from the URL';
+    'put the API key in target.token (e.g. token: ${STACKAI_API_KEY}) and remove it from the URL'
+  );
 }

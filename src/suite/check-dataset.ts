@@ -23,9 +23,10 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
-    unopened = code === 'ENOENT'
-      ? src.error(pathAt, `dataset not found: ${ds.path}`, 'check dataset.path: it is relative to the folder of the suite file')
-      : src.error(pathAt, `cannot read dataset ${ds.path} (${code})`, 'check that the file exists and is readable');
+    unopened =
+      code === 'ENOENT'
+        ? src.error(pathAt, `dataset not found: ${ds.path}`, 'check dataset.path: it is relative to the folder of the suite file')
+        : src.error(pathAt, `cannot read dataset ${ds.path} (${code})`, 'check that the file exists and is readable');
   }
   // Without the file there are no columns to check templates against and no rows to read: stop here.
   if (unopened !== null) {
@@ -58,9 +59,18 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
     const names = compiled.names.filter((n) => n !== 'row' && (n !== 'expected' || t.isExpected || ds.expected === null));
     const unknown = names.find((n) => !columns.includes(n));
     if (unknown === undefined) continue;
-    const what = unknown === 'expected' ? `{{expected}} has no source: the suite sets no dataset.expected and the dataset has no 'expected' column` : `template names column '${unknown}', which the dataset does not have`;
+    const what =
+      unknown === 'expected'
+        ? `{{expected}} has no source: the suite sets no dataset.expected and the dataset has no 'expected' column`
+        : `template names column '${unknown}', which the dataset does not have`;
     const near = unknown === 'expected' ? null : closestKey(unknown, columns);
-    ctx.errors.push(src.error(where.value(t.path), `${what} (in ${t.path.join('.')})`, `${near === null ? '' : `did you mean {{${near}}}? `}columns in ${ds.path}: ${listed}`));
+    ctx.errors.push(
+      src.error(
+        where.value(t.path),
+        `${what} (in ${t.path.join('.')})`,
+        `${near === null ? '' : `did you mean {{${near}}}? `}columns in ${ds.path}: ${listed}`,
+      ),
+    );
   }
   checkGraderTemplates(s, columns, ctx);
   if ((await scanRows(s, ctx)) === 0) ctx.errors.push(src.error(pathAt, noRowsMessage(ds.path), NO_ROWS_FIX));

@@ -38,13 +38,21 @@ function templateProblem(s: Suite, spec: GraderSpec, i: number, columns: string[
       const names = compileTemplate(text).names;
       const at = ctx.where.has(['graders', i, key]) ? ctx.where.value(['graders', i, key]) : ctx.where.value(['graders', i]);
       if (names.includes('expected') && s.dataset.expected === null && !columns.includes('expected')) {
-        return ctx.src.error(at, `graders[${i}] (${spec.type}): {{expected}} has no source: the suite sets no dataset.expected`, 'add dataset.expected: "{{answer}}" (your answer column), or give the grader a value');
+        return ctx.src.error(
+          at,
+          `graders[${i}] (${spec.type}): {{expected}} has no source: the suite sets no dataset.expected`,
+          'add dataset.expected: "{{answer}}" (your answer column), or give the grader a value',
+        );
       }
       const unknown = names.find((n) => !RESERVED_NAMES.includes(n) && !extra.includes(n) && !columns.includes(n));
       if (unknown === undefined) continue;
       const allowed = [...columns, ...RESERVED_NAMES, ...extra].map((c) => `{{${c}}}`).join(' ');
       const near = closestKey(unknown, columns);
-      return ctx.src.error(at, `graders[${i}] (${spec.type}): ${key} names column '${unknown}', which the dataset does not have`, `${near === null ? '' : `did you mean {{${near}}}? `}use one of: ${allowed}`);
+      return ctx.src.error(
+        at,
+        `graders[${i}] (${spec.type}): ${key} names column '${unknown}', which the dataset does not have`,
+        `${near === null ? '' : `did you mean {{${near}}}? `}use one of: ${allowed}`,
+      );
     }
   }
   return null;

@@ -12,7 +12,7 @@ import type { Suite } from './types.js';
 const PROBE_FILE = new URL('../../dist/suite/script-probe-thread.js', import.meta.url);
 /** As long as a grading thread may take to load its graders (grading-pool.ts BOOT_LIMIT_MS). */
 const LOAD_LIMIT_MS = 60_000;
-const HINT = 'fix the module: importing it must not throw, exit or hang, and it must export the grader\'s function (default grade)';
+const HINT = "fix the module: importing it must not throw, exit or hang, and it must export the grader's function (default grade)";
 
 export async function checkScripts(s: Suite, ctx: LoadContext): Promise<void> {
   const graders = s.graders

@@ -40,7 +40,13 @@ function checkReportDir(s: Suite, ctx: LoadContext): void {
 function checkGates(s: Suite, ctx: LoadContext): void {
   if (!s.compare) return;
   if (!(s.compare.alpha < 1)) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['compare', 'alpha']), `compare.alpha must be between 0 and 1, got ${s.compare.alpha}`, 'the usual significance level is 0.05'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['compare', 'alpha']),
+        `compare.alpha must be between 0 and 1, got ${s.compare.alpha}`,
+        'the usual significance level is 0.05',
+      ),
+    );
   }
   const metaNames = Object.keys(s.metadata.fields);
   for (const [key, value] of Object.entries(s.compare.failOn)) {
@@ -58,7 +64,13 @@ function checkThresholds(s: Suite, ctx: LoadContext): void {
     if (typeof parsed !== 'string') continue;
     const unknownMetric = parsed.startsWith('unknown');
     const at = unknownMetric ? ctx.where.key(['thresholds', metric]) : ctx.where.value(['thresholds', metric]);
-    ctx.errors.push(ctx.src.error(at, `thresholds.${metric}: ${parsed}`, unknownMetric ? 'use one of the metric names listed' : 'write an operator and a number, e.g. "< 1500"'));
+    ctx.errors.push(
+      ctx.src.error(
+        at,
+        `thresholds.${metric}: ${parsed}`,
+        unknownMetric ? 'use one of the metric names listed' : 'write an operator and a number, e.g. "< 1500"',
+      ),
+    );
   }
 }
 
@@ -76,17 +88,32 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       // Shown with its credentials cut out: this message goes to stderr, and CI logs keep it.
-      ctx.errors.push(src.error(urlAt, `${byFlag ? '--base-url' : 'target.base_url'} must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(t.baseUrl))}`, 'use e.g. https://api.stack-ai.com, or simulator for the embedded simulator'));
+      ctx.errors.push(
+        src.error(
+          urlAt,
+          `${byFlag ? '--base-url' : 'target.base_url'} must be "simulator" or an http(s) URL, got ${JSON.stringify(redactUrl(t.baseUrl))}`,
+          'use e.g. https://api.stack-ai.com, or simulator for the embedded simulator',
+        ),
+      );
     }
   }
   // A refused org_id or token (an unset variable) is reported already: not again as "missing".
   if (t.orgId === '') {
     if (t.baseUrl === 'simulator') t.orgId = 'demo';
-    else if (!refused.has(['target', 'org_id'])) ctx.errors.push(src.error(where.key(['target']), 'target.org_id is required when base_url is not the simulator', 'add target.org_id: ${STACKAI_ORG_ID} (your StackAI organisation id)'));
+    else if (!refused.has(['target', 'org_id']))
+      ctx.errors.push(
+        src.error(
+          where.key(['target']),
+          'target.org_id is required when base_url is not the simulator',
+          'add target.org_id: ${STACKAI_ORG_ID} (your StackAI organisation id)',
+        ),
+      );
   }
   if (t.baseUrl !== 'simulator' && t.token === '' && !refused.has(['target', 'token'])) {
     const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
-    ctx.errors.push(src.error(at, `no API token for ${redactUrl(t.baseUrl)}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)'));
+    ctx.errors.push(
+      src.error(at, `no API token for ${redactUrl(t.baseUrl)}`, 'set STACKAI_API_KEY in the environment (or target.token: ${STACKAI_API_KEY} in the suite)'),
+    );
   }
   // A short token cannot be kept out of the reports: redaction skips strings under 4 characters, and a few
   // characters replaced everywhere mangle every message and spell the token out by the holes they leave.
@@ -95,8 +122,13 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
   if (t.baseUrl !== 'simulator' && chars > 0 && chars < MIN_TOKEN_CHARS && !refused.has(['target', 'token'])) {
     const at = where.has(['target', 'token']) ? where.value(['target', 'token']) : urlAt;
     const from = where.has(['target', 'token']) ? 'target.token' : 'STACKAI_API_KEY';
-    ctx.errors.push(src.error(at, `${from} is ${chars} character${chars === 1 ? '' : 's'} long: too short to be an API key, and too short to redact from the reports`,
-      `set the full StackAI API key (${MIN_TOKEN_CHARS} characters or more), e.g. target.token: \${STACKAI_API_KEY}`));
+    ctx.errors.push(
+      src.error(
+        at,
+        `${from} is ${chars} character${chars === 1 ? '' : 's'} long: too short to be an API key, and too short to redact from the reports`,
+        `set the full StackAI API key (${MIN_TOKEN_CHARS} characters or more), e.g. target.token: \${STACKAI_API_KEY}`,
+      ),
+    );
   }
 }
 
@@ -113,7 +145,15 @@ function checkSimulatorFlows(s: Suite, ctx: LoadContext): void {
     if (!(err instanceof ConfigError)) throw err;
     // A file that cannot be read has no line of its own: the suite's line that names it.
     const unread = err.line === undefined;
-    ctx.errors.push(unread ? ctx.src.error(ctx.where.value(['target', 'simulator', 'flows']), `target.simulator.flows: ${err.message} (${flows})`, 'the path is relative to the suite file') : err);
+    ctx.errors.push(
+      unread
+        ? ctx.src.error(
+            ctx.where.value(['target', 'simulator', 'flows']),
+            `target.simulator.flows: ${err.message} (${flows})`,
+            'the path is relative to the suite file',
+          )
+        : err,
+    );
   }
 }
 
@@ -129,45 +169,82 @@ function checkRunMode(s: Suite, ctx: LoadContext): void {
   const useStream = `use mode: stream (or sso-stream)${byFlag ? ' and drop --mode run' : ''}`;
   for (const draft of s.variants.filter((v) => v.runDraft)) {
     const i = ctx.variantIndex.get(draft.name) ?? 0;
-    ctx.errors.push(ctx.src.error(
-      ctx.where.key(['variants', i, 'run_draft']),
-      `variant '${draft.name}' sets run_draft, but ${modeFrom} cannot run a draft: run_draft exists only on the stream endpoints`,
-      `${useStream}, or remove run_draft from this variant`,
-    ));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.key(['variants', i, 'run_draft']),
+        `variant '${draft.name}' sets run_draft, but ${modeFrom} cannot run a draft: run_draft exists only on the stream endpoints`,
+        `${useStream}, or remove run_draft from this variant`,
+      ),
+    );
   }
   const unmeasured = (timing: string) => `${modeFrom} does not measure ${timing} (the answer arrives whole, not streamed)`;
   for (const metric of Object.keys(s.thresholds)) {
     const timing = streamOnlyTiming(metric);
     if (timing === null) continue;
-    ctx.errors.push(ctx.src.error(ctx.where.key(['thresholds', metric]), `thresholds.${metric}: ${unmeasured(timing)}, so this threshold would fail every run`, `${useStream}, or hold latency instead (e.g. ${metric.replace(/^[a-z]+_/, 'latency_')})`));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.key(['thresholds', metric]),
+        `thresholds.${metric}: ${unmeasured(timing)}, so this threshold would fail every run`,
+        `${useStream}, or hold latency instead (e.g. ${metric.replace(/^[a-z]+_/, 'latency_')})`,
+      ),
+    );
   }
   for (const key of Object.keys(s.compare?.failOn ?? {})) {
     const g = parseGate(key, s.compare!.failOn[key]!, Object.keys(s.metadata.fields));
     const timing = 'at' in g ? null : streamOnlyTiming(g.metric);
     if (timing === null) continue;
-    ctx.errors.push(ctx.src.error(ctx.where.key(['compare', 'fail_on', key]), `compare.fail_on: gate "${key}": ${unmeasured(timing)}, so this gate could never fire`, `${useStream}, or gate latency instead (e.g. ${key.replace(/^[a-z]+_/, 'latency_')})`));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.key(['compare', 'fail_on', key]),
+        `compare.fail_on: gate "${key}": ${unmeasured(timing)}, so this gate could never fire`,
+        `${useStream}, or gate latency instead (e.g. ${key.replace(/^[a-z]+_/, 'latency_')})`,
+      ),
+    );
   }
   s.graders.forEach((spec, i) => {
     if (spec.type.replace(/^not-/, '') !== 'ttft') return;
-    ctx.errors.push(ctx.src.error(ctx.where.value(['graders', i]), `graders[${i}] (${spec.type}): ${unmeasured('TTFT')}, so this grader would be a grader error on every row`, `${useStream}, or grade latency instead: { type: latency, max: ... }`));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['graders', i]),
+        `graders[${i}] (${spec.type}): ${unmeasured('TTFT')}, so this grader would be a grader error on every row`,
+        `${useStream}, or grade latency instead: { type: latency, max: ... }`,
+      ),
+    );
   });
 }
 
 function checkGraders(s: Suite, ctx: LoadContext): void {
   const unknownVar = s.feedback.template === null ? null : unknownFeedbackVariable(s.feedback.template);
   if (unknownVar !== null) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['feedback', 'template']), `feedback.template uses {{${unknownVar}}}, which is not a feedback variable`, `use: ${Object.keys(FEEDBACK_VARIABLES).map((v) => `{{${v}}}`).join(' ')}`));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['feedback', 'template']),
+        `feedback.template uses {{${unknownVar}}}, which is not a feedback variable`,
+        `use: ${Object.keys(FEEDBACK_VARIABLES)
+          .map((v) => `{{${v}}}`)
+          .join(' ')}`,
+      ),
+    );
   }
   if (s.passScore !== null && s.passScore > 1) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['pass_score']), `pass_score must be from 0 to 1, got ${s.passScore}`, 'grade scores are 0..1: e.g. pass_score: 0.8'));
+    ctx.errors.push(
+      ctx.src.error(ctx.where.value(['pass_score']), `pass_score must be from 0 to 1, got ${s.passScore}`, 'grade scores are 0..1: e.g. pass_score: 0.8'),
+    );
   }
   if (s.maxErrorRate > 1) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['max_error_rate']), `max_error_rate must be from 0 to 1, got ${s.maxErrorRate}`, 'a share of requests: e.g. max_error_rate: 0.1'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['max_error_rate']),
+        `max_error_rate must be from 0 to 1, got ${s.maxErrorRate}`,
+        'a share of requests: e.g. max_error_rate: 0.1',
+      ),
+    );
   }
   s.graders.forEach((spec, i) => {
     const problem = checkGraderSpec(spec, { dir: s.dir });
     if (!problem) return;
-    const at = problem.key !== undefined && ctx.where.has(['graders', i, problem.key]) ? ctx.where.key(['graders', i, problem.key]) : ctx.where.value(['graders', i]);
+    const at =
+      problem.key !== undefined && ctx.where.has(['graders', i, problem.key]) ? ctx.where.key(['graders', i, problem.key]) : ctx.where.value(['graders', i]);
     ctx.errors.push(ctx.src.error(at, `graders[${i}] (${spec.type}): ${problem.message}`, problem.hint ?? 'see the grader reference, docs/graders.md'));
     ctx.refused.add(['graders', i]); // its templates and its module are not checked
   });

@@ -1,8 +1,6 @@
 // Expands ${VAR} and ${VAR:-default} in suite strings from an environment; $${ is a literal "${".
 
-export type ExpandResult =
-  | { ok: true; value: string; expanded: boolean }
-  | { ok: false; variable: string };
+export type ExpandResult = { ok: true; value: string; expanded: boolean } | { ok: false; variable: string };
 
 // $${...} (escape) | ${NAME} | ${NAME:-default}; a "${" that matches neither is left as written.
 const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

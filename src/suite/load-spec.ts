@@ -38,7 +38,13 @@ function warmupOf(w: unknown, ctx: LoadContext): LoadBase['warmup'] {
   if (typeof w === 'number') return { requests: w };
   const ms = parseDuration(w as string);
   if (ms === null || ms <= 0) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['load', 'warmup']), `load.warmup must be a request count or ${DURATION_FORMS}, got ${JSON.stringify(w)}`, 'write e.g. warmup: 20 (requests) or warmup: 10s'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['load', 'warmup']),
+        `load.warmup must be a request count or ${DURATION_FORMS}, got ${JSON.stringify(w)}`,
+        'write e.g. warmup: 20 (requests) or warmup: 10s',
+      ),
+    );
     return null;
   }
   return { durationMs: ms };

@@ -38,7 +38,13 @@ export async function loadSuite(file: string, opts: LoadSuiteOptions = {}): Prom
   const env = opts.env ?? process.env;
   const walked = walkSuite(src, suiteSchema(), env);
   const ctx: LoadContext = {
-    src, where: walked.where, env, overrides: opts.overrides ?? {}, variantIndex: new Map(), errors: walked.errors, refused: walked.refused,
+    src,
+    where: walked.where,
+    env,
+    overrides: opts.overrides ?? {},
+    variantIndex: new Map(),
+    errors: walked.errors,
+    refused: walked.refused,
   };
   if (!walked.complete) throw together(ctx.errors, src.file);
   let suite: Suite;
@@ -63,7 +69,9 @@ function together(errors: ConfigError[], suiteFile: string): ConfigError {
   const unique = errors.filter((e) => !seen.has(e.format()) && seen.add(e.format()));
   const rank = (e: ConfigError) => (e.file === suiteFile ? 0 : e.file === undefined ? 1 : 2);
   // sort is stable: errors at the same place keep the order the checks found them in.
-  const sorted = unique.sort((a, b) => rank(a) - rank(b) || (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const sorted = unique.sort(
+    (a, b) => rank(a) - rank(b) || (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
   return sorted.length === 1 ? sorted[0]! : new ConfigErrors(sorted, suiteFile);
 }
 

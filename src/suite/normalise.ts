@@ -23,7 +23,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
   const target = raw.target as Obj;
   const sim = target.simulator as Obj;
   const load = raw.load as Obj;
-  const variants = variantsOf(raw.variants as Obj[], ctx, ((raw.target as Obj | undefined)?.verbose as boolean | undefined));
+  const variants = variantsOf(raw.variants as Obj[], ctx, (raw.target as Obj | undefined)?.verbose as boolean | undefined);
   return {
     file,
     dir,
@@ -63,7 +63,13 @@ function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path as string);
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['dataset', 'path']), `dataset.path must end in .csv, .jsonl or .json: ${path}`, 'rename the file, or convert it to CSV (header row), JSON Lines (one object per line) or a JSON array of objects'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['dataset', 'path']),
+        `dataset.path must end in .csv, .jsonl or .json: ${path}`,
+        'rename the file, or convert it to CSV (header row), JSON Lines (one object per line) or a JSON array of objects',
+      ),
+    );
     ctx.refused.add(['dataset', 'path']); // not read: checkDataset skips it
   }
   return {
@@ -95,7 +101,13 @@ function metadataOf(m: unknown, ctx: LoadContext): MetadataSpec {
   const tokenPath = (key: 'output_tokens' | 'input_tokens'): string | null => {
     const path = o[key] as string | undefined;
     if (path === undefined || !path.split('.').includes('')) return path ?? null;
-    ctx.errors.push(ctx.src.error(ctx.where.value(['metadata', key]), `metadata.${key}: '${path}' has an empty step`, 'write a dotted path into the run metadata, e.g. usage.completion_tokens or llm_usage.0.output_tokens'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['metadata', key]),
+        `metadata.${key}: '${path}' has an empty step`,
+        'write a dotted path into the run metadata, e.g. usage.completion_tokens or llm_usage.0.output_tokens',
+      ),
+    );
     return null;
   };
   return { fetch: true, fields: { ...(o.fields as Record<string, string>) }, outputTokens: tokenPath('output_tokens'), inputTokens: tokenPath('input_tokens') };
@@ -111,7 +123,13 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
   const names = variants.map((v) => v.name);
   if (baseline !== null && !names.includes(baseline)) {
     const near = closestKey(baseline, names);
-    ctx.errors.push(ctx.src.error(ctx.where.value(['compare', 'baseline']), `compare.baseline '${baseline}' is not a variant`, `${near === null ? '' : `did you mean ${near}? `}name one of the variants: ${names.join(', ')}`));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['compare', 'baseline']),
+        `compare.baseline '${baseline}' is not a variant`,
+        `${near === null ? '' : `did you mean ${near}? `}name one of the variants: ${names.join(', ')}`,
+      ),
+    );
     return { baseline: null, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
   }
   return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
@@ -120,7 +138,13 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
 function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
   const rate = o.error_rate as number | undefined;
   if (rate === undefined || rate > 1) {
-    ctx.errors.push(ctx.src.error(ctx.where.value(['stop_on']), rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`, 'e.g. stop_on: { error_rate: 0.5, after: 20 }'));
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['stop_on']),
+        rate === undefined ? 'stop_on needs error_rate' : `stop_on.error_rate must be from 0 to 1, got ${rate}`,
+        'e.g. stop_on: { error_rate: 0.5, after: 20 }',
+      ),
+    );
     return null;
   }
   return { errorRate: rate, after: o.after as number };
@@ -136,21 +160,41 @@ function headersOf(h: Record<string, string>, ctx: LoadContext): Record<string, 
   for (const [name, value] of Object.entries(h)) {
     const lower = name.toLowerCase();
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: "${name}" is not a valid header name`, 'use letters, digits and dashes, e.g. X-Team: search'));
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.value(['target', 'headers', name]),
+          `target.headers: "${name}" is not a valid header name`,
+          'use letters, digits and dashes, e.g. X-Team: search',
+        ),
+      );
       continue;
     }
     if (OWN_HEADERS.has(lower)) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} is set by flowbench`, lower === 'authorization' ? 'put the API key in target.token (e.g. ${STACKAI_API_KEY})' : 'remove it'));
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.value(['target', 'headers', name]),
+          `target.headers: ${lower} is set by flowbench`,
+          lower === 'authorization' ? 'put the API key in target.token (e.g. ${STACKAI_API_KEY})' : 'remove it',
+        ),
+      );
       continue;
     }
     if (UNSENDABLE.has(lower)) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} cannot be sent (the HTTP client refuses it)`, 'remove it'));
+      ctx.errors.push(
+        ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: ${lower} cannot be sent (the HTTP client refuses it)`, 'remove it'),
+      );
       continue;
     }
     // A template's own text is checked here; what a row puts in its placeholders, per request. The value is never quoted: it may be a secret.
     const bad = badHeaderValue(value);
     if (bad !== null) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['target', 'headers', name]), `target.headers: the value of ${lower} ${bad}`, 'a header value is one line of Latin-1 text: quote it on one line (a YAML block scalar | or > ends in a line break)'));
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.value(['target', 'headers', name]),
+          `target.headers: the value of ${lower} ${bad}`,
+          'a header value is one line of Latin-1 text: quote it on one line (a YAML block scalar | or > ends in a line break)',
+        ),
+      );
       continue;
     }
     // Later checks (template columns) find the header by its lower-cased name.

@@ -62,14 +62,22 @@ function pickVariants(s: Suite, names: string[]): Suite['variants'] {
   for (const name of names) {
     if (!exist.includes(name)) {
       const near = closestKey(name, exist);
-      throw new ConfigError(`--variant ${name}: the suite has no variant of that name`, { file: s.file }, `${near === null ? '' : `did you mean ${near}? `}use one of: ${exist.join(', ')}`);
+      throw new ConfigError(
+        `--variant ${name}: the suite has no variant of that name`,
+        { file: s.file },
+        `${near === null ? '' : `did you mean ${near}? `}use one of: ${exist.join(', ')}`,
+      );
     }
   }
   // Suite order is kept: it is the order reports list variants in.
   const picked = s.variants.filter((v) => names.includes(v.name));
   const baseline = s.compare?.baseline;
   if (baseline && !names.includes(baseline)) {
-    throw new ConfigError(`--variant leaves out compare.baseline '${baseline}', so the comparison gates could not run`, { file: s.file }, `add --variant ${baseline}`);
+    throw new ConfigError(
+      `--variant leaves out compare.baseline '${baseline}', so the comparison gates could not run`,
+      { file: s.file },
+      `add --variant ${baseline}`,
+    );
   }
   return picked;
 }

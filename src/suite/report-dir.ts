@@ -11,7 +11,10 @@ const MAX_SEGMENT_CHARS = 100;
  * characters Windows refuses become "_", and leading dots too ("..", "." and hidden names).
  */
 export function pathSegment(value: string): string {
-  const s = value.replace(/[/\\<>:"|?*\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length)).slice(0, MAX_SEGMENT_CHARS);
+  const s = value
+    .replace(/[/\\<>:"|?*\u0000-\u001f\u007f]/g, '_')
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
+    .slice(0, MAX_SEGMENT_CHARS);
   return s === '' ? '_' : s;
 }
 
@@ -38,4 +41,4 @@ export function reportDirProblem(template: string, name: string, suiteDir: strin
 }
 
 /** The fix for a refused report.dir. */
-export const REPORT_DIR_FIX = 'keep report.dir inside the working folder or the suite\'s folder, or write it as an absolute path (or pass --out DIR)';
+export const REPORT_DIR_FIX = "keep report.dir inside the working folder or the suite's folder, or write it as an absolute path (or pass --out DIR)";

@@ -29,7 +29,11 @@ export function walkSuite(src: YamlSource, root: SchemaType, env: NodeJS.Process
   const walker = new Walker(src, env);
   const contents = src.doc.contents as Node | null;
   if (contents === null || walker.isNull(contents)) {
-    throw src.error({ line: 1, column: 1 }, 'the suite file is empty', 'start from suites/demo.yaml: a suite needs at least name, target.flow_id and dataset.path');
+    throw src.error(
+      { line: 1, column: 1 },
+      'the suite file is empty',
+      'start from suites/demo.yaml: a suite needs at least name, target.flow_id and dataset.path',
+    );
   }
   const value = walker.walk(contents, root, []) as Record<string, unknown>;
   return { value, where: walker.where, errors: walker.errors, refused: walker.refused, complete: walker.complete };
@@ -120,7 +124,12 @@ class Walker {
    * Gives every key of `fields` missing from `out` its filled value (see fill). A refused key gets only a
    * scalar default: it is not "missing" too, nor is a refused section built again to report its keys missing.
    */
-  private fillAbsent(out: Record<string, unknown>, fields: Record<string, FieldSchema>, path: Path, refused: ReadonlySet<string> = new Set()): Record<string, unknown> {
+  private fillAbsent(
+    out: Record<string, unknown>,
+    fields: Record<string, FieldSchema>,
+    path: Path,
+    refused: ReadonlySet<string> = new Set(),
+  ): Record<string, unknown> {
     for (const [key, field] of Object.entries(fields)) {
       if (key in out || (refused.has(key) && (field.required || !isScalarType(field.type)))) continue;
       const filled = this.fill(field, [...path, key]);
@@ -153,7 +162,11 @@ class Walker {
     if (field.required) {
       const parent = path.slice(0, -1);
       const where = parent.length === 0 ? 'at the top level' : `in ${pathLabel(parent)}`;
-      this.refuse(this.src.error(this.where.key(parent), `missing required key '${String(path[path.length - 1])}' ${where}`, `add ${pathLabel(path)}: ${field.doc}`), path, false);
+      this.refuse(
+        this.src.error(this.where.key(parent), `missing required key '${String(path[path.length - 1])}' ${where}`, `add ${pathLabel(path)}: ${field.doc}`),
+        path,
+        false,
+      );
       return undefined;
     }
     if (field.default !== undefined) {
@@ -187,7 +200,11 @@ class Walker {
   private list(node: Node, type: Extract<SchemaType, { kind: 'list' }>, path: Path): unknown[] {
     if (!isSeq(node)) throw this.wrongType(node, type, path);
     if (type.minItems !== undefined && node.items.length < type.minItems) {
-      const err = this.src.error(this.src.pos(node), `${pathLabel(path)} needs at least ${type.minItems} item(s)`, `add an item, or remove ${pathLabel(path)} to use the default`);
+      const err = this.src.error(
+        this.src.pos(node),
+        `${pathLabel(path)} needs at least ${type.minItems} item(s)`,
+        `add an item, or remove ${pathLabel(path)} to use the default`,
+      );
       this.refuse(err, path, false);
     }
     // A refused item keeps its place (null), so the items after it keep their indices and lines.
@@ -196,7 +213,11 @@ class Walker {
       const itemNode = item as Node | null;
       try {
         if (itemNode === null || this.isNull(itemNode, at, type.items)) {
-          throw this.src.error(itemNode ? this.src.pos(itemNode) : this.src.pos(node), `${pathLabel(at)} is empty`, `write ${describeType(type.items)} here, or remove the "-" line`);
+          throw this.src.error(
+            itemNode ? this.src.pos(itemNode) : this.src.pos(node),
+            `${pathLabel(at)} is empty`,
+            `write ${describeType(type.items)} here, or remove the "-" line`,
+          );
         }
         return this.walk(itemNode, type.items, at);
       } catch (err) {
@@ -234,7 +255,11 @@ class Walker {
         if (type.enum && !type.enum.includes(text)) {
           const near = closestKey(text, type.enum);
           if (near === null) bad();
-          throw this.src.error(this.src.pos(node), `${pathLabel(path)} must be one of ${type.enum.join(' | ')}, got ${JSON.stringify(text)}`, `did you mean ${near}?`);
+          throw this.src.error(
+            this.src.pos(node),
+            `${pathLabel(path)} must be one of ${type.enum.join(' | ')}, got ${JSON.stringify(text)}`,
+            `did you mean ${near}?`,
+          );
         }
         if (type.nonEmpty && text.trim() === '') bad();
         return text;
@@ -265,7 +290,11 @@ class Walker {
     if (typeof v !== 'string') return v === undefined ? null : (v as Scalarish);
     const result = expandEnv(v, this.env);
     if (!result.ok) {
-      throw this.src.error(this.src.pos(node), `environment variable ${result.variable} is not set (used by ${pathLabel(path)})`, `export ${result.variable}=..., or give a default: \${${result.variable}:-value}`);
+      throw this.src.error(
+        this.src.pos(node),
+        `environment variable ${result.variable} is not set (used by ${pathLabel(path)})`,
+        `export ${result.variable}=..., or give a default: \${${result.variable}:-value}`,
+      );
     }
     return result.value;
   }
@@ -313,7 +342,10 @@ class Walker {
     const got = isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : isScalar(node) ? JSON.stringify(this.scalarValue(node, path)) : 'something else';
     const key = path.length > 0 ? String(path[path.length - 1]) : '';
     const example = typeof key === 'string' && key !== '' && !/^\d+$/.test(key) ? ` (${key}: ...)` : '';
-    const hint = path.length === 0 ? 'a suite is a mapping of keys (name:, target:, dataset:, ...): start from suites/demo.yaml' : `change the value to ${describeType(type)}${example}`;
+    const hint =
+      path.length === 0
+        ? 'a suite is a mapping of keys (name:, target:, dataset:, ...): start from suites/demo.yaml'
+        : `change the value to ${describeType(type)}${example}`;
     return this.src.error(this.src.pos(node), `${pathLabel(path)} must be ${describeType(type)}, got ${got}`, hint);
   }
 

@@ -46,7 +46,10 @@ const variant: SchemaType = {
     name: str('Variant name, unique within the suite.', { required: true }),
     version: { type: { kind: 'integer', min: -1 }, doc: 'Flow version; -1 = latest published; absent = not sent.' },
     run_draft: bool('Run the unpublished draft (stream modes only).', false),
-    verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with this variant\'s calls (as StackAI documents it); default: target.verbose, else not sent.' },
+    verbose: {
+      type: { kind: 'boolean' },
+      doc: "Send verbose=true|false with this variant's calls (as StackAI documents it); default: target.verbose, else not sent.",
+    },
   },
 };
 
@@ -68,15 +71,31 @@ function loadSection(): SchemaType {
     kind: 'object',
     fields: {
       concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
-      iterations: { type: { kind: 'integer', min: 1 }, doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).' },
+      iterations: {
+        type: { kind: 'integer', min: 1 },
+        doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).',
+      },
       duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
       ...(rate && { rate }),
       arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
       requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
       ...own,
-      warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Requests (a count) or a duration sent first and excluded from statistics.' },
+      warmup: {
+        type: {
+          kind: 'union',
+          options: [
+            { kind: 'integer', min: 1 },
+            { kind: 'string', nonEmpty: true },
+          ],
+        },
+        doc: 'Requests (a count) or a duration sent first and excluded from statistics.',
+      },
       grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
-      stall_threshold: { type: { kind: 'duration' }, default: '20ms', doc: 'A gap in a request thread\'s event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).' },
+      stall_threshold: {
+        type: { kind: 'duration' },
+        default: '20ms',
+        doc: "A gap in a request thread's event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).",
+      },
       seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
       timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
       retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
@@ -99,12 +118,22 @@ export const SUITE_SCHEMA: SchemaType = {
       type: {
         kind: 'object',
         fields: {
-          base_url: str('"simulator" (embedded StackAI simulator) or an http(s) URL. A credential in it (user:pass@, ?key=) is redacted wherever the URL is shown and warned about: the key goes in token.', { default: 'simulator' }),
+          base_url: str(
+            '"simulator" (embedded StackAI simulator) or an http(s) URL. A credential in it (user:pass@, ?key=) is redacted wherever the URL is shown and warned about: the key goes in token.',
+            { default: 'simulator' },
+          ),
           org_id: str('Organisation id; required unless base_url is simulator (default demo).'),
           flow_id: str('Flow id.', { required: true }),
-          token: { type: { kind: 'string' }, doc: 'API key; default $STACKAI_API_KEY, else empty. 8 characters or more unless base_url is simulator. Never printed: redacted from every report and message.' },
+          token: {
+            type: { kind: 'string' },
+            doc: 'API key; default $STACKAI_API_KEY, else empty. 8 characters or more unless base_url is simulator. Never printed: redacted from every report and message.',
+          },
           verbose: { type: { kind: 'boolean' }, doc: 'Send verbose=true|false with every run / stream call (a variant may set its own); absent: not sent.' },
-          headers: { type: { kind: 'map', values: { kind: 'string' } }, default: {}, doc: 'Extra HTTP headers on every call (${VAR} expands; never printed, secret-looking values redacted). A value may be a template over the row ({{column}}, {{row}}): sent with that row\'s flow call and metadata fetch only. authorization, content-type, content-length and host are flowbench\'s own.' },
+          headers: {
+            type: { kind: 'map', values: { kind: 'string' } },
+            default: {},
+            doc: "Extra HTTP headers on every call (${VAR} expands; never printed, secret-looking values redacted). A value may be a template over the row ({{column}}, {{row}}): sent with that row's flow call and metadata fetch only. authorization, content-type, content-length and host are flowbench's own.",
+          },
           simulator: {
             doc: 'Embedded simulator settings (base_url: simulator only).',
             type: {
@@ -157,16 +186,27 @@ export const SUITE_SCHEMA: SchemaType = {
             kind: 'object',
             fields: {
               fields: { type: { kind: 'map', values: { kind: 'string', nonEmpty: true } }, default: {}, doc: 'name -> dotted path.' },
-              output_tokens: str('Dotted path to the output tokens the server reports (e.g. usage.completion_tokens); where a run lacks it: llm_usage[].output_tokens summed, else the o200k tokenizer counts the output.'),
-              input_tokens: str('Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); where a run lacks it: llm_usage[].input_tokens summed, else none.'),
+              output_tokens: str(
+                'Dotted path to the output tokens the server reports (e.g. usage.completion_tokens); where a run lacks it: llm_usage[].output_tokens summed, else the o200k tokenizer counts the output.',
+              ),
+              input_tokens: str(
+                'Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); where a run lacks it: llm_usage[].input_tokens summed, else none.',
+              ),
             },
           },
         ],
       },
     },
     graders: { type: { kind: 'list', items: grader }, default: [], doc: 'Graders applied to every output.' },
-    pass_score: { type: { kind: 'number', min: 0 }, doc: 'A row passes when its weighted score >= this (and its required graders pass); default: every grader must pass.' },
-    max_error_rate: { type: { kind: 'number', min: 0 }, default: 0.5, doc: 'Unless the suite has an error_rate threshold: a variant whose error rate is above this fails the run (a run where every request failed never passes). A graded run: also its grader error rate, unless the suite has a grader_error_rate threshold. 0..1.' },
+    pass_score: {
+      type: { kind: 'number', min: 0 },
+      doc: 'A row passes when its weighted score >= this (and its required graders pass); default: every grader must pass.',
+    },
+    max_error_rate: {
+      type: { kind: 'number', min: 0 },
+      default: 0.5,
+      doc: 'Unless the suite has an error_rate threshold: a variant whose error rate is above this fails the run (a run where every request failed never passes). A graded run: also its grader error rate, unless the suite has a grader_error_rate threshold. 0..1.',
+    },
     feedback: {
       doc: 'Post each grade back to StackAI.',
       type: {
@@ -180,7 +220,7 @@ export const SUITE_SCHEMA: SchemaType = {
     },
     thresholds: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'metric -> expression, e.g. "< 1500".' },
     stop_on: {
-      doc: 'Stop sending (exit 1) once errors pass a limit, like GuideLLM\'s error constraints: every request is a billable run.',
+      doc: "Stop sending (exit 1) once errors pass a limit, like GuideLLM's error constraints: every request is a billable run.",
       default: null,
       type: {
         kind: 'object',
@@ -197,14 +237,26 @@ export const SUITE_SCHEMA: SchemaType = {
         kind: 'object',
         fields: {
           baseline: str('Name of the baseline variant.'),
-          fail_on: { type: { kind: 'map', values: stringOrNumber }, default: {}, doc: 'Regression gates: <metric>_increase / _decrease: limit (e.g. pass_rate_drop: 0.02, ttft_p95_increase: 10%).' },
+          fail_on: {
+            type: { kind: 'map', values: stringOrNumber },
+            default: {},
+            doc: 'Regression gates: <metric>_increase / _decrease: limit (e.g. pass_rate_drop: 0.02, ttft_p95_increase: 10%).',
+          },
           alpha: { type: { kind: 'number', min: 0, exclusiveMin: true }, default: 0.05, doc: 'Significance level of the gates; intervals are at 1 - alpha.' },
         },
       },
     },
     report: {
       doc: 'Where reports go.',
-      type: { kind: 'object', fields: { dir: str('Report folder template: {{name}}, {{timestamp}} (each one folder name). Relative to the working folder, and must stay inside it or the suite\'s folder unless absolute.', { default: DEFAULT_REPORT_DIR }) } },
+      type: {
+        kind: 'object',
+        fields: {
+          dir: str(
+            "Report folder template: {{name}}, {{timestamp}} (each one folder name). Relative to the working folder, and must stay inside it or the suite's folder unless absolute.",
+            { default: DEFAULT_REPORT_DIR },
+          ),
+        },
+      },
     },
   },
 };

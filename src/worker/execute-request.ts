@@ -29,7 +29,9 @@ export interface InFlightMark {
 /** The HTTP client an executor (worker thread or main thread) sends its requests with. */
 export function clientFor(config: WorkerConfig): StackAIClient {
   return new StackAIClient({
-    baseUrl: config.baseUrl, token: config.token, connections: config.connections,
+    baseUrl: config.baseUrl,
+    token: config.token,
+    connections: config.connections,
     headers: fixedHeaders(config.headers), // the templated ones are rendered per request
     ...(config.connectTimeoutMs !== undefined && { connectTimeoutMs: config.connectTimeoutMs }),
   });
@@ -41,33 +43,40 @@ export function prepareContext(config: WorkerConfig, client: StackAIClient): Req
     config,
     client,
     headers: compileRowHeaders(config.headers),
-    expected: t === null ? null : (row, values) => {
-      const v = t.render({ row, values });
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    },
+    expected:
+      t === null
+        ? null
+        : (row, values) => {
+            const v = t.render({ row, values });
+            return typeof v === 'string' ? v : JSON.stringify(v);
+          },
   };
 }
 
 async function invokeWithRetries(ctx: RequestContext, task: RequestTask, inputs: Record<string, unknown>, row: RowHeaders | undefined) {
   const { config } = ctx;
   const variant = config.variants[task.variant]!;
-  const log = await withRetries<InvokeOutcome>({
-    retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries, { retryPartial: config.retryPartial === true }),
-    retryAfterMs: (outcome) => outcome.retryAfterMs,
-  }, () => ctx.client.invoke({
-    mode: config.mode,
-    orgId: config.orgId,
-    flowId: config.flowId,
-    inputs,
-    ...(variant.version === null ? {} : { version: variant.version }),
-    ...(variant.runDraft ? { runDraft: true } : {}),
-    ...(variant.verbose !== undefined && { verbose: variant.verbose }),
-    stream: config.stream,
-    timeoutMs: config.timeoutMs,
-    firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
-    idleTimeoutMs: config.idleTimeoutMs ?? null,
-    ...row,
-  }));
+  const log = await withRetries<InvokeOutcome>(
+    {
+      retry: (outcome, attempt) => shouldRetry(outcome, attempt, config.retries, { retryPartial: config.retryPartial === true }),
+      retryAfterMs: (outcome) => outcome.retryAfterMs,
+    },
+    () =>
+      ctx.client.invoke({
+        mode: config.mode,
+        orgId: config.orgId,
+        flowId: config.flowId,
+        inputs,
+        ...(variant.version === null ? {} : { version: variant.version }),
+        ...(variant.runDraft ? { runDraft: true } : {}),
+        ...(variant.verbose !== undefined && { verbose: variant.verbose }),
+        stream: config.stream,
+        timeoutMs: config.timeoutMs,
+        firstByteTimeoutMs: config.firstByteTimeoutMs ?? null,
+        idleTimeoutMs: config.idleTimeoutMs ?? null,
+        ...row,
+      }),
+  );
   return { outcome: log[log.length - 1]!.result, log };
 }
 
@@ -101,8 +110,12 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
   const t = deriveTimings(raw);
   const rel = (v: number) => sinceAnchor(config.anchor, v);
   const attemptLog: AttemptTiming[] = log.map(({ result: o, backoffMs: wait }) => ({
-    sent: rel(o.sentAt), firstByte: o.firstByteAt === null ? null : rel(o.firstByteAt), end: rel(o.endAt),
-    error: o.error?.kind ?? null, status: o.status, ...(wait !== undefined && { backoffMs: wait }),
+    sent: rel(o.sentAt),
+    firstByte: o.firstByteAt === null ? null : rel(o.firstByteAt),
+    end: rel(o.endAt),
+    error: o.error?.kind ?? null,
+    status: o.status,
+    ...(wait !== undefined && { backoffMs: wait }),
   }));
   const graded = config.graders.length > 0;
   const retriedOn = log.slice(0, -1).map((a) => a.result.error!.kind);

@@ -12,7 +12,17 @@ import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { TokenThread } from '../metrics/token-thread.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { ClassifiedError } from '../stackai/types.js';
-import { STARTED_NOW, TAKEN_HELD, WRITTEN, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
+import {
+  STARTED_NOW,
+  TAKEN_HELD,
+  WRITTEN,
+  type FromWorker,
+  type LaneInit,
+  type RequestTask,
+  type ToWorker,
+  type WireTask,
+  type WorkerConfig,
+} from './messages.js';
 import { startInlinePool } from './inline-pool.js';
 import { holdYoungGenerationCap } from './young-generation.js';
 
@@ -93,7 +103,11 @@ const RESTARTS_PER_SLOT = 2;
  * concurrency; each thread holds its share of the sockets. `threads: 0` runs requests on this thread.
  */
 export async function startPool(
-  config: WorkerConfig, concurrency: number, threads: number | undefined, sinks: PoolSinks, tokens: TokenThread | null = null,
+  config: WorkerConfig,
+  concurrency: number,
+  threads: number | undefined,
+  sinks: PoolSinks,
+  tokens: TokenThread | null = null,
 ): Promise<RequestPool> {
   if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
   const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
@@ -142,7 +156,11 @@ export async function startPool(
           break;
         case 'done':
           lane.running = msg.running;
-          if (msg.text !== '') sinks.lines(msg.text, msg.outcomes.reduce<number>((n, o) => n + (o === WRITTEN ? 1 : 0), 0));
+          if (msg.text !== '')
+            sinks.lines(
+              msg.text,
+              msg.outcomes.reduce<number>((n, o) => n + (o === WRITTEN ? 1 : 0), 0),
+            );
           if (msg.alarm !== undefined) sinks.alarm(msg.alarm);
           if (msg.measured > 0) sinks.counted(msg.measured, msg.failed);
           for (let i = 0; i < msg.ids.length; i++) settle(lane, msg.ids[i]!, msg.outcomes[i]!);
@@ -158,7 +176,13 @@ export async function startPool(
     });
     // A lane that completes records counts the tokens its server did not report through the token thread.
     const tokenPort = config.completeInThread && tokens !== null ? tokens.connect() : null;
-    const init: LaneInit = { port: port2, config: workerConfig, counters: lane.counters, ...(hook !== undefined && { exitAfter: hook }), ...(tokenPort && { tokens: tokenPort }) };
+    const init: LaneInit = {
+      port: port2,
+      config: workerConfig,
+      counters: lane.counters,
+      ...(hook !== undefined && { exitAfter: hook }),
+      ...(tokenPort && { tokens: tokenPort }),
+    };
     sendTarget(lane); // a lane opened mid-run (replacing a dead one) learns the target at once
     piscina.run(init, { transferList: tokenPort ? [port2, tokenPort] : [port2] }).then(
       // The task's result can overtake the port's 'closed' message: it carries the thread's watch too.
@@ -295,14 +319,16 @@ export async function startPool(
 
   async function closeLanes(): Promise<ThreadWatchSnapshot[]> {
     {
-      const watches = await Promise.all(lanes.map((lane) => {
-        if (!lane.alive) return Promise.resolve(null);
-        const closed = new Promise<ThreadWatchSnapshot | null>((resolve) => (lane.onClosed = resolve));
-        flush(lane);
-        lane.port.postMessage({ type: 'close' } satisfies ToWorker);
-        // A lane that does not answer within a few seconds is ended by destroy() below.
-        return Promise.race([closed, later(5000)]);
-      }));
+      const watches = await Promise.all(
+        lanes.map((lane) => {
+          if (!lane.alive) return Promise.resolve(null);
+          const closed = new Promise<ThreadWatchSnapshot | null>((resolve) => (lane.onClosed = resolve));
+          flush(lane);
+          lane.port.postMessage({ type: 'close' } satisfies ToWorker);
+          // A lane that does not answer within a few seconds is ended by destroy() below.
+          return Promise.race([closed, later(5000)]);
+        }),
+      );
       closing = true;
       await piscina.destroy().catch(() => {});
       return watches.filter((w): w is ThreadWatchSnapshot => w !== null);

@@ -97,24 +97,31 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
     answer(task.id, WRITTEN, held);
   }
 
-  const runner: TaskRunner = new TaskRunner(prepareContext(config, client), (task, outcome, held) => {
-    if (outcome === null || 'failed' in outcome) return answer(task.id, outcome, held);
-    okSeen ||= outcome.ok;
-    if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
-    // Records that go back whole are counted by the runner as they arrive.
-    if (!config.completeInThread) return answer(task.id, JSON.stringify(outcome), held);
-    // Output tokens the server did not report are counted by the token thread: the tokenizer's CPU time
-    // here would delay the timestamps of every stream in flight. The record completes when they are back.
-    if (tokenClient === null) {
-      const tokens = reportedTokens(outcome, config.metadata);
-      return tokens === null ? answer(task.id, JSON.stringify(outcome), held) : completeHere(task, outcome, tokens, held);
-    }
-    const tokens = tokenClient.tokensOf(outcome, (t) => completeHere(task, outcome, t, held));
-    if (tokens !== undefined) completeHere(task, outcome, tokens, held);
-    else afterOutcome(held); // its text goes with the next batch
-  }, init.counters, init.exitAfter === undefined ? undefined : (n) => {
-    if (n >= init.exitAfter!) process.exit(70); // test hook: a request thread that dies mid-run
-  });
+  const runner: TaskRunner = new TaskRunner(
+    prepareContext(config, client),
+    (task, outcome, held) => {
+      if (outcome === null || 'failed' in outcome) return answer(task.id, outcome, held);
+      okSeen ||= outcome.ok;
+      if (alarm === undefined && stopsTheRun(outcome.error, okSeen)) alarm = outcome.error!;
+      // Records that go back whole are counted by the runner as they arrive.
+      if (!config.completeInThread) return answer(task.id, JSON.stringify(outcome), held);
+      // Output tokens the server did not report are counted by the token thread: the tokenizer's CPU time
+      // here would delay the timestamps of every stream in flight. The record completes when they are back.
+      if (tokenClient === null) {
+        const tokens = reportedTokens(outcome, config.metadata);
+        return tokens === null ? answer(task.id, JSON.stringify(outcome), held) : completeHere(task, outcome, tokens, held);
+      }
+      const tokens = tokenClient.tokensOf(outcome, (t) => completeHere(task, outcome, t, held));
+      if (tokens !== undefined) completeHere(task, outcome, tokens, held);
+      else afterOutcome(held); // its text goes with the next batch
+    },
+    init.counters,
+    init.exitAfter === undefined
+      ? undefined
+      : (n) => {
+          if (n >= init.exitAfter!) process.exit(70); // test hook: a request thread that dies mid-run
+        },
+  );
 
   const watch = startThreadWatch({ role: 'request', stallMs: config.stallMs, onStall: (s) => runner.markStall(s.gapMs) });
   const ticker = setInterval(() => {

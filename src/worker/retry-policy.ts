@@ -49,7 +49,11 @@ export interface RetryLoopPolicy<T> {
  * The one retry loop (flow requests, judge calls, feedback posts): calls `attempt(n)` until the policy
  * says stop, waiting backoffMs() between attempts. Returns every attempt, the last one final.
  */
-export async function withRetries<T>(policy: RetryLoopPolicy<T>, attempt: (n: number) => Promise<T>, random: () => number = Math.random): Promise<Attempt<T>[]> {
+export async function withRetries<T>(
+  policy: RetryLoopPolicy<T>,
+  attempt: (n: number) => Promise<T>,
+  random: () => number = Math.random,
+): Promise<Attempt<T>[]> {
   const log: Attempt<T>[] = [];
   for (;;) {
     const entry: Attempt<T> = { result: await attempt(log.length + 1) };

@@ -18,7 +18,9 @@ export function fixedHeaders(headers: Record<string, string> | undefined): Recor
 
 /** Renders the templated headers for one row; null when the suite has none (the common case costs nothing). */
 export function compileRowHeaders(headers: Record<string, string> | undefined): ((ctx: TemplateContext) => RowHeaders) | null {
-  const templated = Object.entries(headers ?? {}).map(([name, v]) => ({ name, t: compileTemplate(v) })).filter(({ t }) => t.names.length > 0);
+  const templated = Object.entries(headers ?? {})
+    .map(([name, v]) => ({ name, t: compileTemplate(v) }))
+    .filter(({ t }) => t.names.length > 0);
   if (templated.length === 0) return null;
   return (ctx) => {
     const out: Record<string, string> = {};
@@ -44,7 +46,7 @@ export function compileRowHeaders(headers: Record<string, string> | undefined): 
  * switches columns still counts as a change.
  */
 export function maskedHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, v]) => [
-    name, looksSecret(name, v) ? ['***', ...compileTemplate(v).names.map((n) => `{{${n}}}`)].join(' ') : v,
-  ]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, v]) => [name, looksSecret(name, v) ? ['***', ...compileTemplate(v).names.map((n) => `{{${n}}}`)].join(' ') : v]),
+  );
 }

@@ -21,8 +21,16 @@ export async function warmRequestPath(config: WorkerConfig, requests = 48): Prom
   const client = new StackAIClient({ baseUrl, token: WARM_TOKEN, connections: 4 });
   try {
     const warm: WorkerConfig = {
-      ...config, baseUrl, token: WARM_TOKEN, orgId: 'warm', flowId: 'warm-exact', retries: 0, expected: null, graders: [],
-      variants: [{ name: 'warm', version: -1, runDraft: false }], metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
+      ...config,
+      baseUrl,
+      token: WARM_TOKEN,
+      orgId: 'warm',
+      flowId: 'warm-exact',
+      retries: 0,
+      expected: null,
+      graders: [],
+      variants: [{ name: 'warm', version: -1, runDraft: false }],
+      metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
       inputs: { 'in-0': 'warm-up question number {{row}} about the order' },
     };
     const ctx = prepareContext(warm, client);

@@ -39,7 +39,10 @@ describe('library API', () => {
     expect(outcome.exitCode).toBe(0);
     expect(outcome.dir).toBe(join(dir, 'out'));
     expect(readJson(join(dir, 'out/report.json'))).toEqual(JSON.parse(JSON.stringify(outcome.report)));
-    expect(outcome.report.variants.map((v) => [v.name, v.requests, v.grades.passRate])).toEqual([['a', 6, 1], ['b', 6, 1]]);
+    expect(outcome.report.variants.map((v) => [v.name, v.requests, v.grades.passRate])).toEqual([
+      ['a', 6, 1],
+      ['b', 6, 1],
+    ]);
     expect(readJsonl(join(dir, 'out/results.jsonl'))).toHaveLength(12);
   });
 

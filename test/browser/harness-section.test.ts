@@ -38,9 +38,13 @@ async function rebuild(harness: Report['harness'] | undefined): Promise<string> 
 async function open(file: string): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (problems.push(`network: ${route.request().url()}`), route.abort())));
+  await page.route('**/*', (route) =>
+    route.request().url().startsWith('file:') ? route.continue() : (problems.push(`network: ${route.request().url()}`), route.abort()),
+  );
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready="rows"]', { timeout: 20_000 });
   return { page, problems };
@@ -51,15 +55,22 @@ describe('report.html: the Harness section', () => {
     const h = troubledHarness();
     const { page, problems } = await open(await rebuild(h));
     expect(await page.locator('#harness ul.warnings li').allTextContents()).toEqual(h.warnings);
-    const cells = (i: number) => page.locator('#harness table').nth(i).locator('tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    const cells = (i: number) =>
+      page
+        .locator('#harness table')
+        .nth(i)
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     expect(await cells(0)).toEqual([
       ['main', '10.0 s', '0.2 ms / 1.5 ms / 4.0 ms', '20.0%', 'not measured', '0'],
       ['request #1', '10.0 s', '0.2 ms / 1.5 ms / 4.0 ms', '30.0%', '2500 ms', '0'],
       ['request #2', '10.0 s', '3.0 ms / 14.2 ms / 312 ms', '96.0%', '2500 ms', '3 (longest 312 ms, total 400 ms)'],
       ['grading #3', '10.0 s', '0.2 ms / 1.5 ms / 4.0 ms', '50.0%', '2500 ms', '0'],
     ]);
-    expect(await cells(1)).toEqual([['published', '100', '9', '312 ms'], ['draft', '100', '5', '120 ms']]);
+    expect(await cells(1)).toEqual([
+      ['published', '100', '9', '312 ms'],
+      ['draft', '100', '5', '120 ms'],
+    ]);
     expect(await page.textContent('header a[href="#harness"]')).toBe('3 HARNESS WARNINGS');
     expect(await page.locator('nav a[href="#harness"]').count()).toBe(1);
     await page.locator('#harness').screenshot({ path: artifactPath('report-harness-section.png') });

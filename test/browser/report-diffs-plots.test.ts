@@ -21,7 +21,10 @@ beforeAll(async () => {
   appendFileSync(join(dir, 'suites/demo.yaml'), '\ncompare: { baseline: published }\n');
   const r = await runCli(['run', join(dir, 'suites/demo.yaml'), '--limit', '12', '--out', join(dir, 'out'), '--no-progress']);
   expect(r.code, r.stderr).toBe(0);
-  results = readFileSync(join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ResultRecord);
+  results = readFileSync(join(dir, 'out/results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ResultRecord);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -49,7 +52,11 @@ function parseCsv(text: string): string[][] {
 }
 
 const output = (variant: string, row: number) => results.find((r) => r.variant === variant && r.row === row && !r.warmup)!.output;
-const rowNumbers = (page: Page) => page.locator('#rows-table tbody td.rownum').allTextContents().then((t) => t.map(Number));
+const rowNumbers = (page: Page) =>
+  page
+    .locator('#rows-table tbody td.rownum')
+    .allTextContents()
+    .then((t) => t.map(Number));
 
 describe('report.html of a run with flipped rows', () => {
   it('shows a word diff for each flipped row whose pieces rebuild both outputs', async () => {
@@ -82,7 +89,10 @@ describe('report.html of a run with flipped rows', () => {
       });
       // Compared with runs of whitespace as one space: diffWords keeps spacing only "as far as possible".
       const words = (t: string) => t.replace(/\s+/g, ' ').trim();
-      expect(sides && { base: words(sides.base), cand: words(sides.cand) }).toEqual({ base: words(output('published', row)), cand: words(output('draft', row)) });
+      expect(sides && { base: words(sides.base), cand: words(sides.cand) }).toEqual({
+        base: words(output('published', row)),
+        cand: words(output('draft', row)),
+      });
       expect(await cell.locator('details.diff summary').textContent()).toMatch(/Word diff against published: \d+ words? removed, \d+ added/);
     }
     // The published column (the baseline) never gets a diff.
@@ -94,23 +104,41 @@ describe('report.html of a run with flipped rows', () => {
 
   it('draws the four per-request plots with both variants', async () => {
     const { page, problems } = await openReport(browser, join(dir, 'out/report.html'));
-    const charts = await page.evaluate((cols) => Array.from(document.querySelectorAll('#request-plots .chart')).map((box) => {
-      const canvas = box.querySelector('canvas')!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      const counts = cols.map(() => 0);
-      for (let i = 0; i < data.length; i += 4) {
-        cols.forEach(([r = 0, g = 0, b = 0], k) => {
-          if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
-        });
-      }
-      return { title: box.getAttribute('data-chart'), counts, legend: Array.from(box.querySelectorAll('.u-legend .u-label')).map((l) => l.textContent) };
-    }), [[0x00, 0x72, 0xb2], [0xe6, 0x9f, 0x00]]);
-    expect(charts.map((c) => c.title)).toEqual(['TTFT vs input length', 'Latency vs output tokens', 'Inter-token latency by token position (ms)', 'Output tokens per second over time']);
-    for (const c of charts) expect(c.counts.every((n) => n > 20), `${c.title}: ${c.counts}`).toBe(true);
+    const charts = await page.evaluate(
+      (cols) =>
+        Array.from(document.querySelectorAll('#request-plots .chart')).map((box) => {
+          const canvas = box.querySelector('canvas')!;
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          const counts = cols.map(() => 0);
+          for (let i = 0; i < data.length; i += 4) {
+            cols.forEach(([r = 0, g = 0, b = 0], k) => {
+              if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
+            });
+          }
+          return { title: box.getAttribute('data-chart'), counts, legend: Array.from(box.querySelectorAll('.u-legend .u-label')).map((l) => l.textContent) };
+        }),
+      [
+        [0x00, 0x72, 0xb2],
+        [0xe6, 0x9f, 0x00],
+      ],
+    );
+    expect(charts.map((c) => c.title)).toEqual([
+      'TTFT vs input length',
+      'Latency vs output tokens',
+      'Inter-token latency by token position (ms)',
+      'Output tokens per second over time',
+    ]);
+    for (const c of charts)
+      expect(
+        c.counts.every((n) => n > 20),
+        `${c.title}: ${c.counts}`,
+      ).toBe(true);
     // The simulator reports input tokens, so the TTFT plot is against tokens (the legend names the x axis).
     expect(charts.map((c) => c.legend)).toEqual([
-      ['input tokens', 'published', 'draft'], ['output tokens', 'published', 'draft'],
-      ['position', 'published p50', 'draft p50', 'published p95', 'draft p95'], ['time', 'published', 'draft'],
+      ['input tokens', 'published', 'draft'],
+      ['output tokens', 'published', 'draft'],
+      ['position', 'published p50', 'draft p50', 'published p95', 'draft p95'],
+      ['time', 'published', 'draft'],
     ]);
     expect(await page.textContent('#request-plots')).toContain('Every successful result is plotted.');
     await page.locator('#request-plots').screenshot({ path: artifactPath('report-request-plots.png') });

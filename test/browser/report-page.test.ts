@@ -27,10 +27,17 @@ interface Opened {
 async function open(file: string): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
-  await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (problems.push(`network: ${route.request().url()}`), route.abort())));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.route('**/*', (route) =>
+    route.request().url().startsWith('file:') ? route.continue() : (problems.push(`network: ${route.request().url()}`), route.abort()),
+  );
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready="rows"]', { timeout: 20_000 });
   return { page, problems };
@@ -38,17 +45,21 @@ async function open(file: string): Promise<Opened> {
 
 /** Pixels of each chart's canvas close to the given colours (the variants' series). */
 async function seriesPixels(page: Page, colors: [number, number, number][]): Promise<{ title: string; counts: number[] }[]> {
-  return page.evaluate((cols) => Array.from(document.querySelectorAll('.chart')).map((box) => {
-    const canvas = box.querySelector('canvas')!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const counts = cols.map(() => 0);
-    for (let i = 0; i < data.length; i += 4) {
-      cols.forEach(([r, g, b], k) => {
-        if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
-      });
-    }
-    return { title: box.getAttribute('data-chart') ?? '', counts };
-  }), colors);
+  return page.evaluate(
+    (cols) =>
+      Array.from(document.querySelectorAll('.chart')).map((box) => {
+        const canvas = box.querySelector('canvas')!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const counts = cols.map(() => 0);
+        for (let i = 0; i < data.length; i += 4) {
+          cols.forEach(([r, g, b], k) => {
+            if (data[i + 3]! > 200 && Math.abs(data[i]! - r) < 30 && Math.abs(data[i + 1]! - g) < 30 && Math.abs(data[i + 2]! - b) < 30) counts[k]!++;
+          });
+        }
+        return { title: box.getAttribute('data-chart') ?? '', counts };
+      }),
+    colors,
+  );
 }
 
 /** A uPlot chart's legend (label → value shown) with the cursor at `fraction` of its plot's width. */
@@ -57,11 +68,23 @@ async function legendAt(page: Page, chart: string, fraction: number): Promise<Re
   await box.scrollIntoViewIfNeeded();
   const over = (await box.locator('.u-over').boundingBox())!;
   await page.mouse.move(over.x + over.width * fraction, over.y + over.height / 2);
-  return Object.fromEntries(await box.locator('tr.u-series').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('.u-label')?.textContent ?? '', r.querySelector('.u-value')?.textContent ?? ''])));
+  return Object.fromEntries(
+    await box
+      .locator('tr.u-series')
+      .evaluateAll((rows) => rows.map((r) => [r.querySelector('.u-label')?.textContent ?? '', r.querySelector('.u-value')?.textContent ?? ''])),
+  );
 }
 
-interface Bucket { variant: string; t: number; widthS: number; completed: number; inFlight: number; outputTokens: number; latencyP50Ms: number | null; latencyP99Ms: number | null }
+interface Bucket {
+  variant: string;
+  t: number;
+  widthS: number;
+  completed: number;
+  inFlight: number;
+  outputTokens: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+}
 
 /** The timeline charts show report.json's buckets: hovering each bucket shows its figures in the legends. */
 async function expectTimelineOf(page: Page, timeline: Bucket[]): Promise<void> {
@@ -104,9 +127,16 @@ describe('report.html of a demo run', () => {
 
     // Percentiles (latency, TTFT, ITL), histograms (latency, TTFT), timeline (2), per-request plots (4):
     // each draws both variants.
-    const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xe6, 0x9f, 0x00]]);
+    const charts = await seriesPixels(page, [
+      [0x00, 0x72, 0xb2],
+      [0xe6, 0x9f, 0x00],
+    ]);
     expect(charts.map((c) => c.title)).toHaveLength(11);
-    for (const c of charts) expect(c.counts.every((n) => n > 20), `${c.title}: ${c.counts}`).toBe(true);
+    for (const c of charts)
+      expect(
+        c.counts.every((n) => n > 20),
+        `${c.title}: ${c.counts}`,
+      ).toBe(true);
 
     const all = await matching(page);
     expect(all).toBe(12);
@@ -132,7 +162,10 @@ describe('report.html of a demo run', () => {
     await page.uncheck('#filter-flipped');
     await page.check('#filter-errors');
     // Rows where some variant's request failed (none, unless this busy machine made one time out).
-    const results = readFileSync(join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { row: number; ok: boolean });
+    const results = readFileSync(join(dir, 'out/results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { row: number; ok: boolean });
     expect(await matching(page)).toBe(new Set(results.filter((x) => !x.ok).map((x) => x.row)).size);
     await page.uncheck('#filter-errors');
     await page.fill('#row-search', 'shipping');
@@ -156,14 +189,12 @@ describe('report.html of a demo run', () => {
 describe('report.html and hostile text', () => {
   it('shows an output of <img src=x onerror=alert(1)> as text and runs nothing', async () => {
     const dir = tempDir();
-    const probes = [
-      '<img src=x onerror=alert(1)>',
-      '</script><script>window.__pwned = 1; alert(2)</script>',
-      '<svg onload=alert(3)>',
-    ];
+    const probes = ['<img src=x onerror=alert(1)>', '</script><script>window.__pwned = 1; alert(2)</script>', '<svg onload=alert(3)>'];
     writeFileSync(join(dir, 'probe.jsonl'), `${probes.map((q) => JSON.stringify({ question: q, answer: q })).join('\n')}\n`);
     const suite = join(dir, 'suite.yaml');
-    writeFileSync(suite, `name: "xss </script><img src=x onerror=alert(4)>"
+    writeFileSync(
+      suite,
+      `name: "xss </script><img src=x onerror=alert(4)>"
 target: { flow_id: echo-fast }
 dataset:
   path: probe.jsonl
@@ -172,7 +203,8 @@ dataset:
 mode: stream
 graders:
   - { type: contains, value: "{{expected}}" }
-`);
+`,
+    );
     const r = await runCli(['run', suite, '--out', join(dir, 'out'), '--no-progress']);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(dir, 'out/report.html'), 'utf8');
@@ -194,16 +226,22 @@ describe('report.html of a rate sweep with errors', () => {
   it('draws the sweep and marks errors on the timeline', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'q.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify({ q: `question ${i}` })).join('\n'));
-    writeFileSync(join(dir, 'suite.yaml'), `name: sweep
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: sweep
 target: { flow_id: flaky-bot }
 dataset: { path: q.jsonl, inputs: { in-0: "{{q}}" } }
 load: { concurrency: 20, retries: 0, sweep: { from: 10, to: 30, steps: 2, duration: 1s } }
-`);
+`,
+    );
     const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress']);
     expect([0, 1]).toContain(r.code); // the faults may break the default error-rate criterion
     const { page, problems } = await open(join(dir, 'out/report.html'));
     expect(await page.textContent('#sweep')).toMatch(/10 req\/s[\s\S]*30 req\/s/);
-    const charts = await seriesPixels(page, [[0x00, 0x72, 0xb2], [0xd6, 0x27, 0x28]]);
+    const charts = await seriesPixels(page, [
+      [0x00, 0x72, 0xb2],
+      [0xd6, 0x27, 0x28],
+    ]);
     const byTitle = Object.fromEntries(charts.map((c) => [c.title, c.counts]));
     expect(byTitle['Latency p50 / p99 by offered rate (ms)']![0]).toBeGreaterThan(20);
     expect(byTitle['Achieved throughput by offered rate (req/s)']![0]).toBeGreaterThan(20);

@@ -100,7 +100,10 @@ zpty -d z
     writeFileSync(join(dir, '_flowbench'), (await runCli(['completion', 'zsh'])).stdout);
     writeFileSync(join(dir, 'harness.zsh'), HARNESS);
     const tab = (line: string, until: string) =>
-      spawnSync('zsh', [join(dir, 'harness.zsh'), line, join(dir, '_flowbench'), until], { encoding: 'utf8', timeout: 30_000 }).stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\r/g, '');
+      spawnSync('zsh', [join(dir, 'harness.zsh'), line, join(dir, '_flowbench'), until], { encoding: 'utf8', timeout: 30_000 }).stdout.replace(
+        /\x1b\[[0-9;?]*[a-zA-Z]|\r/g,
+        '',
+      );
     const listed = tab('flowbench ', 'check a suite');
     for (const name of await commands()) expect(listed).toMatch(new RegExp(`${name} +-- `));
     expect(tab('flowbench run --con', '--concurrency')).toMatch(/flowbench run --concurrency /);
@@ -114,13 +117,19 @@ describe('--env-file', () => {
     const dir = tempDir('flowbench-envfile-');
     writeFileSync(join(dir, 'rows.csv'), 'question\nhi\n');
     writeFileSync(join(dir, '.env'), `# comment\nFB_SUITE_NAME=from-file\nSTACKAI_API_KEY="${SECRET}"\nexport FB_FLOW=echo-fast\n`);
-    writeFileSync(join(dir, 'suite.yaml'), 'name: ${FB_SUITE_NAME}\ntarget: { flow_id: "${FB_FLOW}", token: "${STACKAI_API_KEY}" }\ndataset: { path: rows.csv, inputs: { in-0: "{{question}}" } }\n');
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      'name: ${FB_SUITE_NAME}\ntarget: { flow_id: "${FB_FLOW}", token: "${STACKAI_API_KEY}" }\ndataset: { path: rows.csv, inputs: { in-0: "{{question}}" } }\n',
+    );
 
     const without = await runCli(['validate', 'suite.yaml'], { cwd: dir, env: { FB_SUITE_NAME: undefined, STACKAI_API_KEY: undefined } });
     expect(without.code).toBe(2);
     expect(without.stderr).toMatch(/FB_SUITE_NAME is not set/);
 
-    const withFile = await runCli(['--env-file', '.env', 'validate', 'suite.yaml'], { cwd: dir, env: { FB_SUITE_NAME: undefined, STACKAI_API_KEY: undefined } });
+    const withFile = await runCli(['--env-file', '.env', 'validate', 'suite.yaml'], {
+      cwd: dir,
+      env: { FB_SUITE_NAME: undefined, STACKAI_API_KEY: undefined },
+    });
     expect(withFile.stderr).toBe('');
     expect(withFile).toMatchObject({ code: 0 });
     expect(withFile.stdout).toMatch(/suite "from-file"/);
@@ -128,7 +137,10 @@ describe('--env-file', () => {
     const after = await runCli(['validate', 'suite.yaml', '--env-file', '.env'], { cwd: dir, env: { FB_SUITE_NAME: 'from-env', STACKAI_API_KEY: undefined } });
     expect(after.stdout).toMatch(/suite "from-env"/); // a set variable is not replaced
 
-    const run = await runCli(['run', 'suite.yaml', '--env-file', '.env', '--no-progress', '--out', 'out'], { cwd: dir, env: { FB_SUITE_NAME: undefined, STACKAI_API_KEY: undefined } });
+    const run = await runCli(['run', 'suite.yaml', '--env-file', '.env', '--no-progress', '--out', 'out'], {
+      cwd: dir,
+      env: { FB_SUITE_NAME: undefined, STACKAI_API_KEY: undefined },
+    });
     expect(run.code).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
     const files = readdirSync(join(dir, 'out'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

@@ -31,7 +31,9 @@ describe('flowbench init', () => {
     const run = await runCli(['run', 'flowbench.yaml', '--no-progress', '--out', 'out'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const report = readJson<{ variants: Array<{ name: string; requests: number; ok: number; grades: { graded: number; passRate: number } }> }>(join(dir, 'out/report.json'));
+    const report = readJson<{ variants: Array<{ name: string; requests: number; ok: number; grades: { graded: number; passRate: number } }> }>(
+      join(dir, 'out/report.json'),
+    );
     expect(report.variants).toHaveLength(1);
     expect(report.variants[0]).toMatchObject({ name: 'published', requests: 5, ok: 5 });
     expect(report.variants[0]!.grades.graded).toBe(5);
@@ -66,7 +68,11 @@ describe('flowbench init', () => {
     const suite = await loadSuite(join(dir, 'flowbench.yaml'), { env: { STACKAI_API_KEY: 'sk-test-key' } });
     expect(suite.target).toMatchObject({ orgId: 'org-1', flowId: 'f1' });
 
-    const badArgs = [['--mode', 'batch'], ['--base-url', 'ftp://x'], ['--dataset', 'rows.txt']];
+    const badArgs = [
+      ['--mode', 'batch'],
+      ['--base-url', 'ftp://x'],
+      ['--dataset', 'rows.txt'],
+    ];
     const bads = await Promise.all(badArgs.map((args) => runCli(['init', 'other', ...args], { cwd: dir })));
     for (const [i, args] of badArgs.entries()) {
       const bad = bads[i]!;

@@ -16,7 +16,9 @@ beforeAll(async () => {
   suite = join(dir, 'suite.yaml');
   // pass_rate >= 0.3 holds on the whole run but the ttft limit cannot: the merged verdict is "fail",
   // so a summary that always said "pass" (or copied a shard's) would be caught.
-  writeFileSync(suite, `name: gha
+  writeFileSync(
+    suite,
+    `name: gha
 target: { flow_id: shard-bot, org_id: acme, token: gha-test-token }
 dataset:
   path: ${join(ROOT, 'datasets/support.csv')}
@@ -26,7 +28,8 @@ variants: [{ name: published, version: 1 }]
 load: { concurrency: 4, iterations: 1, retries: 0 }
 graders: [{ type: contains, value: "{{expected}}" }]
 thresholds: { ttft_p50_ms: "< 1", error_rate: "< 0.5" }
-`);
+`,
+  );
 });
 afterAll(async () => {
   await sim?.close();
@@ -39,10 +42,13 @@ describe('job summaries of a sharded run', () => {
       writeFileSync(f, 'earlier step\n'); // GitHub's file may already hold other steps' output
       return f;
     };
-    const shards = await Promise.all([1, 2].map((i) => runCli(
-      ['run', suite, '--base-url', sim.url, '--shard', `${i}/2`, '--out', join(dir, `s${i}`), '--no-progress'],
-      { env: { GITHUB_STEP_SUMMARY: stepFile(`shard${i}`) } },
-    )));
+    const shards = await Promise.all(
+      [1, 2].map((i) =>
+        runCli(['run', suite, '--base-url', sim.url, '--shard', `${i}/2`, '--out', join(dir, `s${i}`), '--no-progress'], {
+          env: { GITHUB_STEP_SUMMARY: stepFile(`shard${i}`) },
+        }),
+      ),
+    );
     for (const s of shards) expect(s.code, s.stderr).toBe(1); // ttft < 1 ms fails on each share too
 
     for (const i of [1, 2]) {

@@ -85,7 +85,10 @@ describe('against a saved run', () => {
     const other = join(dir, 'other');
     mkdirSync(other, { recursive: true });
     const saved = readJson<any>(join(dir, 'release/report.json'));
-    saved.variants = [{ ...saved.variants[0], name: 'x' }, { ...saved.variants[0], name: 'y' }];
+    saved.variants = [
+      { ...saved.variants[0], name: 'x' },
+      { ...saved.variants[0], name: 'y' },
+    ];
     writeFileSync(join(other, 'report.json'), JSON.stringify(saved));
     const noCommon = await runCli(['run', join(dir, 'today.yaml'), '--out', join(dir, 'never'), '--baseline', other, '--no-progress']);
     expect(noCommon.code).toBe(2);
@@ -95,7 +98,13 @@ describe('against a saved run', () => {
 
   it('a suite with a bad gate is refused at load time, at its line', async () => {
     const file = join(dir, 'bad-gate.yaml');
-    writeSuite(dir, { flow: 'qa-bot', rows: 3, variants: '[{ name: a, version: 1 }, { name: b, version: 2 }]', file: 'bad-gate.yaml', compare: 'compare:\n  fail_on:\n    ttft_p95_increase: 10 percent\n' });
+    writeSuite(dir, {
+      flow: 'qa-bot',
+      rows: 3,
+      variants: '[{ name: a, version: 1 }, { name: b, version: 2 }]',
+      file: 'bad-gate.yaml',
+      compare: 'compare:\n  fail_on:\n    ttft_p95_increase: 10 percent\n',
+    });
     const r = await runCli(['validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-gate\.yaml:\d+:\d+: compare\.fail_on: gate "ttft_p95_increase: 10 percent"/);

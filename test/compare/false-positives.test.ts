@@ -24,9 +24,16 @@ function flow(rand: Random, q: number): Map<string, RowOutcome> {
 function side(name: string, rows: Map<string, RowOutcome>): VariantSide {
   const passed = [...rows.values()].filter((r) => r.pass).length;
   const summary = {
-    requests: ROWS, ok: ROWS, errors: 0, rps: 10, metadataMetrics: {},
+    requests: ROWS,
+    ok: ROWS,
+    errors: 0,
+    rps: 10,
+    metadataMetrics: {},
     grades: { graded: ROWS, passed, failed: ROWS - passed, graderErrors: 0, passRate: passed / ROWS, meanScore: passed / ROWS },
-    ttftMs: { count: ROWS }, latencyMs: { count: ROWS }, ttfbMs: null, itlMs: null,
+    ttftMs: { count: ROWS },
+    latencyMs: { count: ROWS },
+    ttfbMs: null,
+    itlMs: null,
   } as unknown as VariantSummary;
   return { name, source: null, summary, rows, resultsPath: null };
 }
@@ -52,7 +59,11 @@ describe('false positives', () => {
   it('the same machinery does catch a real 10-point drop in most repetitions (the test above can fail)', async () => {
     let fired = 0;
     for (let rep = 0; rep < 20; rep++) {
-      const c = await compareVariants(side('published', flow(seeded(`tp:${rep}:a`), 0.85)), side('draft', flow(seeded(`tp:${rep}:b`), 0.75)), { gates: gates.slice(0, 1), resamples: 200, seed: rep });
+      const c = await compareVariants(side('published', flow(seeded(`tp:${rep}:a`), 0.85)), side('draft', flow(seeded(`tp:${rep}:b`), 0.75)), {
+        gates: gates.slice(0, 1),
+        resamples: 200,
+        seed: rep,
+      });
       if (c.verdict === 'fail') fired++;
     }
     expect(fired).toBeGreaterThanOrEqual(12);

@@ -45,8 +45,16 @@ describe('parseGate', () => {
 
 describe('evaluateGate', () => {
   const mc = (diff: number, pValue: number, baseline = 1000): MetricComparison => ({
-    metric: 'ttft_p95_ms', unit: 'ms', baseline, candidate: baseline + diff, diff, relDiff: diff / baseline,
-    ci: { low: diff - 20, high: diff + 20 }, test: 'bootstrap-paired', pValue, n: { baseline: 100, candidate: 100, pairs: 100 },
+    metric: 'ttft_p95_ms',
+    unit: 'ms',
+    baseline,
+    candidate: baseline + diff,
+    diff,
+    relDiff: diff / baseline,
+    ci: { low: diff - 20, high: diff + 20 },
+    test: 'bootstrap-paired',
+    pValue,
+    n: { baseline: 100, candidate: 100, pairs: 100 },
   });
   const gate = parseGate('ttft_p95_increase', '10%') as Gate;
   it.each([
@@ -63,17 +71,44 @@ describe('evaluateGate', () => {
   });
   it('a decrease gate reads the change the other way; no data never fires', () => {
     const drop = parseGate('pass_rate_drop', 0.02) as Gate;
-    const pass: MetricComparison = { metric: 'pass_rate', unit: 'ratio', baseline: 0.9, candidate: 0.8, diff: -0.1, relDiff: -0.111, ci: { low: -0.15, high: -0.05 }, test: 'mcnemar-exact', pValue: 0.0001, n: { baseline: 200, candidate: 200, pairs: 200 } };
+    const pass: MetricComparison = {
+      metric: 'pass_rate',
+      unit: 'ratio',
+      baseline: 0.9,
+      candidate: 0.8,
+      diff: -0.1,
+      relDiff: -0.111,
+      ci: { low: -0.15, high: -0.05 },
+      test: 'mcnemar-exact',
+      pValue: 0.0001,
+      n: { baseline: 200, candidate: 200, pairs: 200 },
+    };
     const r = evaluateGate(drop, pass, 0.05);
     expect(r).toMatchObject({ status: 'fired', change: 0.1 });
-    expect(r.reason).toMatch(/pass_rate fell by 10\.0 pp \(90\.0% → 80\.0%; McNemar exact p = 0\.0001, CI −15\.0 pp … −5\.0 pp\): worse than the 2\.0 pp allowed, and significant at alpha 0\.05/);
+    expect(r.reason).toMatch(
+      /pass_rate fell by 10\.0 pp \(90\.0% → 80\.0%; McNemar exact p = 0\.0001, CI −15\.0 pp … −5\.0 pp\): worse than the 2\.0 pp allowed, and significant at alpha 0\.05/,
+    );
     expect(evaluateGate(drop, undefined, 0.05)).toMatchObject({ status: 'no-data', fired: false });
   });
 });
 
 describe('pairing across runs', () => {
-  const summary = { requests: 3, ok: 3, errors: 0, rps: 1, metadataMetrics: {}, grades: { graded: 3, passed: 3, failed: 0, graderErrors: 0, passRate: 1, meanScore: 1 }, ttftMs: null, latencyMs: null, ttfbMs: null, itlMs: null } as unknown as VariantSummary;
-  const rows = (inputs: number[]) => new Map<string, RowOutcome>(inputs.map((h, i) => [`${i}:0`, { ok: true, pass: true, score: 1, ttft: null, latency: 10, ttfb: null, meta: null, inputs: h }]));
+  const summary = {
+    requests: 3,
+    ok: 3,
+    errors: 0,
+    rps: 1,
+    metadataMetrics: {},
+    grades: { graded: 3, passed: 3, failed: 0, graderErrors: 0, passRate: 1, meanScore: 1 },
+    ttftMs: null,
+    latencyMs: null,
+    ttfbMs: null,
+    itlMs: null,
+  } as unknown as VariantSummary;
+  const rows = (inputs: number[]) =>
+    new Map<string, RowOutcome>(
+      inputs.map((h, i) => [`${i}:0`, { ok: true, pass: true, score: 1, ttft: null, latency: 10, ttfb: null, meta: null, inputs: h }]),
+    );
   it('warns when paired rows were sent different inputs', async () => {
     const side = (name: string, r: Map<string, RowOutcome>) => ({ name, source: null, summary, rows: r, resultsPath: null });
     const same = await compareVariants(side('a', rows([1, 2, 3])), side('b', rows([1, 2, 3])));

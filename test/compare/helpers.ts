@@ -7,7 +7,10 @@ export const FLOWS = resolve(import.meta.dirname, 'compare.flows.yaml');
 export const QA = resolve(import.meta.dirname, 'qa.csv');
 
 /** Writes a suite running `variants` of `flow` over the first `rows` questions of qa.csv; returns its path. */
-export function writeSuite(dir: string, opts: { name?: string; flow: string; rows: number; variants: string; compare?: string; file?: string; concurrency?: number; seed?: number }): string {
+export function writeSuite(
+  dir: string,
+  opts: { name?: string; flow: string; rows: number; variants: string; compare?: string; file?: string; concurrency?: number; seed?: number },
+): string {
   const file = join(dir, opts.file ?? 'suite.yaml');
   writeFileSync(
     file,

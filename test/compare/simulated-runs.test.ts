@@ -49,7 +49,9 @@ describe('in-run comparison against simulator flows of known difference', () => 
     expect(md).toMatch(/Flipped rows: \*\*20\*\* pass → fail/);
     // junit.xml: the fired gate is a failing testcase of its own suite.
     const junit = readFileSync(join(dir, 'out/junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testsuite name="cmp.gates" tests="1" failures="1"[\s\S]*name="draft vs published: pass_rate_drop 0.05"[\s\S]*<failure type="gate" message="pass_rate fell by 10.0 pp/);
+    expect(junit).toMatch(
+      /<testsuite name="cmp.gates" tests="1" failures="1"[\s\S]*name="draft vs published: pass_rate_drop 0.05"[\s\S]*<failure type="gate" message="pass_rate fell by 10.0 pp/,
+    );
   });
 
   it('two versions of equal quality are not flagged: no gate fires, the verdict passes', async () => {
@@ -94,4 +96,3 @@ describe('in-run comparison against simulator flows of known difference', () => 
     expect(c.gates[0]).toMatchObject({ gate: 'ttft_p50_increase', metric: 'ttft_p50_ms', fired: true });
   });
 });
-

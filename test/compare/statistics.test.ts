@@ -34,7 +34,15 @@ describe('McNemar exact test', () => {
     expect(mcnemarExact({ a: 160, b: 20, c: 0, d: 20 })).toBeCloseTo(2 / 2 ** 20, 12);
   });
   it('counts the table from paired outcomes', () => {
-    expect(pairedTable([[true, true], [true, false], [false, true], [false, false], [true, false]])).toEqual({ a: 1, b: 2, c: 1, d: 1 });
+    expect(
+      pairedTable([
+        [true, true],
+        [true, false],
+        [false, true],
+        [false, false],
+        [true, false],
+      ]),
+    ).toEqual({ a: 1, b: 2, c: 1, d: 1 });
   });
 });
 
@@ -69,7 +77,18 @@ describe('Mann-Whitney U', () => {
   });
   it('histogram-style weighted samples give the same U as the raw values', () => {
     const raw = mannWhitney(fromValues([5, 5, 6, 7, 7, 7]), fromValues([6, 6, 8, 9]))!;
-    const weighted = mannWhitney(fromCounts([{ value: 7, count: 3 }, { value: 5, count: 2 }, { value: 6, count: 1 }]), fromCounts([{ value: 6, count: 2 }, { value: 9, count: 1 }, { value: 8, count: 1 }]))!;
+    const weighted = mannWhitney(
+      fromCounts([
+        { value: 7, count: 3 },
+        { value: 5, count: 2 },
+        { value: 6, count: 1 },
+      ]),
+      fromCounts([
+        { value: 6, count: 2 },
+        { value: 9, count: 1 },
+        { value: 8, count: 1 },
+      ]),
+    )!;
     expect(weighted).toEqual(raw);
   });
 });

@@ -130,8 +130,7 @@ describe('JSON array', () => {
 
 describe('limit and size', () => {
   it.each(['csv', 'jsonl', 'json'] as const)('%s honours limit', async (format) => {
-    const text =
-      format === 'csv' ? 'q\n1\n2\n3\n4\n' : format === 'jsonl' ? '{"q":1}\n{"q":2}\n{"q":3}\n{"q":4}\n' : '[{"q":1},{"q":2},{"q":3},{"q":4}]';
+    const text = format === 'csv' ? 'q\n1\n2\n3\n4\n' : format === 'jsonl' ? '{"q":1}\n{"q":2}\n{"q":3}\n{"q":4}\n' : '[{"q":1},{"q":2},{"q":3},{"q":4}]';
     const rows = await all({ ...file(format, text), limit: 2 });
     expect(rows.map((r) => r.index)).toEqual([0, 1]);
   });

@@ -41,6 +41,12 @@ describe('renderInputs', () => {
     const inputs = { 'in-0': '{{q}}', user_id: 'flowbench-{{row}}', count: '{{n}}', stream: true, tags: ['{{q}}'] };
     expect(renderInputs(inputs, ctx)).toEqual({ 'in-0': 'Why?', user_id: 'flowbench-7', count: 3, stream: true, tags: ['{{q}}'] });
     // Second call reuses the compiled templates and gives the same answer for a new row.
-    expect(renderInputs(inputs, { row: 8, values: { q: 'How?', n: 1 } })).toEqual({ 'in-0': 'How?', user_id: 'flowbench-8', count: 1, stream: true, tags: ['{{q}}'] });
+    expect(renderInputs(inputs, { row: 8, values: { q: 'How?', n: 1 } })).toEqual({
+      'in-0': 'How?',
+      user_id: 'flowbench-8',
+      count: 1,
+      stream: true,
+      tags: ['{{q}}'],
+    });
   });
 });

@@ -23,9 +23,17 @@ function bash(script: string, env: Record<string, string>, cwd: string) {
   const outputs = join(dir, 'outputs');
   writeFileSync(outputs, '');
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-    cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true', GITHUB_OUTPUT: outputs, ...env },
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CI: 'true', GITHUB_OUTPUT: outputs, ...env },
   });
-  const out = Object.fromEntries(readFileSync(outputs, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const out = Object.fromEntries(
+    readFileSync(outputs, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs: out as Record<string, string> };
 }
 
@@ -33,12 +41,16 @@ let work: string;
 beforeAll(() => {
   work = tempDir('flowbench-action-');
   writeFileSync(join(work, 'rows.csv'), `q\n${Array.from({ length: 10 }, (_, i) => `question ${i}`).join('\n')}\n`);
-  const suite = (name: string, thresholds: string) => writeFileSync(join(work, `${name}.yaml`), `name: ${name}
+  const suite = (name: string, thresholds: string) =>
+    writeFileSync(
+      join(work, `${name}.yaml`),
+      `name: ${name}
 target: { base_url: simulator, org_id: demo, flow_id: echo-fast, token: "\${STACKAI_API_KEY}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 load: { concurrency: 2 }
 thresholds: ${thresholds}
-`);
+`,
+    );
   suite('good', '{ error_rate: "< 0.5" }');
   suite('slow', '{ ttft_p50_ms: "< 0.001" }'); // cannot hold: exit code 1
 });
@@ -135,8 +147,11 @@ describe('action.yml: the install step', () => {
   const withFakeNpm = (env: Record<string, string>) => {
     const bin = tempDir('flowbench-fake-npm-');
     const log = join(bin, 'log');
-    writeFileSync(join(bin, 'npm'), `#!/usr/bin/env bash\necho "$PWD: $*" >> "${log}"\n` +
-      `if [ "$1" = install ]; then mkdir -p "$3/node_modules" && ln -sfn "${ROOT}" "$3/node_modules/flowbench"; fi\n`);
+    writeFileSync(
+      join(bin, 'npm'),
+      `#!/usr/bin/env bash\necho "$PWD: $*" >> "${log}"\n` +
+        `if [ "$1" = install ]; then mkdir -p "$3/node_modules" && ln -sfn "${ROOT}" "$3/node_modules/flowbench"; fi\n`,
+    );
     chmodSync(join(bin, 'npm'), 0o755);
     const step = actionSteps().find((s) => s.id === 'install')!;
     const r = bash(step.run!, { PATH: `${bin}:${process.env.PATH}`, ...env }, work);
@@ -152,7 +167,7 @@ describe('action.yml: the install step', () => {
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/); // the installed CLI answered --version
   });
 
-  it('no version: the action\'s own checkout, built with its lockfile', () => {
+  it("no version: the action's own checkout, built with its lockfile", () => {
     const r = withFakeNpm({ FLOWBENCH_VERSION: '', GITHUB_ACTION_PATH: ROOT });
     expect(r.code, r.stderr).toBe(0);
     expect(r.npm).toEqual([`${ROOT}: ci --no-audit --no-fund`, `${ROOT}: run build --silent`]);
@@ -162,13 +177,18 @@ describe('action.yml: the install step', () => {
 
 describe('flowbench-shards.yml: the shard step', () => {
   const wf = parse(readFileSync(join(ROOT, 'deploy/github-actions/flowbench-shards.yml'), 'utf8'));
-  const script = (wf.jobs.shard.steps as Step[]).find((s) => s.run?.includes('--shard'))!.run!
-    .replaceAll('${{ matrix.shard }}', '2').replaceAll('${{ strategy.job-total }}', '4');
+  const script = (wf.jobs.shard.steps as Step[])
+    .find((s) => s.run?.includes('--shard'))!
+    .run!.replaceAll('${{ matrix.shard }}', '2')
+    .replaceAll('${{ strategy.job-total }}', '4');
   const fakeBin = () => {
     const bin = tempDir('flowbench-fake-npx-');
     // Stands in for `npx flowbench@<version>`: records its arguments, maybe writes a report, exits.
-    writeFileSync(join(bin, 'npx'), '#!/usr/bin/env bash\necho "$@" > "$FAKE_ARGS"\n' +
-      'if [ "$FAKE_REPORT" = 1 ]; then mkdir -p shard-2 && echo "{}" > shard-2/report.json; fi\nexit "$FAKE_CODE"\n');
+    writeFileSync(
+      join(bin, 'npx'),
+      '#!/usr/bin/env bash\necho "$@" > "$FAKE_ARGS"\n' +
+        'if [ "$FAKE_REPORT" = 1 ]; then mkdir -p shard-2 && echo "{}" > shard-2/report.json; fi\nexit "$FAKE_CODE"\n',
+    );
     chmodSync(join(bin, 'npx'), 0o755);
     return bin;
   };
@@ -176,10 +196,18 @@ describe('flowbench-shards.yml: the shard step', () => {
     const cwd = tempDir('flowbench-shard-job-');
     mkdirSync(join(cwd, 'flowbench'));
     const args = join(cwd, 'args');
-    const r = bash(script, {
-      PATH: `${fakeBin()}:${process.env.PATH}`, FAKE_CODE: String(code), FAKE_REPORT: report ? '1' : '0', FAKE_ARGS: args,
-      FLOWBENCH_VERSION: wf.env.FLOWBENCH_VERSION, SUITE: wf.env.SUITE,
-    }, cwd);
+    const r = bash(
+      script,
+      {
+        PATH: `${fakeBin()}:${process.env.PATH}`,
+        FAKE_CODE: String(code),
+        FAKE_REPORT: report ? '1' : '0',
+        FAKE_ARGS: args,
+        FLOWBENCH_VERSION: wf.env.FLOWBENCH_VERSION,
+        SUITE: wf.env.SUITE,
+      },
+      cwd,
+    );
     return { ...r, args: readFileSync(args, 'utf8').trim() };
   };
 
@@ -194,7 +222,11 @@ describe('flowbench-shards.yml: the shard step', () => {
     [0, true, 0], // this share passed
     [1, true, 0], // this share broke a threshold: the merge decides
     [1, false, 1], // exit 1 without a report: Node crashed, not a verdict
-    [2, false, 2], [3, true, 3], [4, true, 4], [134, false, 134], [143, true, 143],
+    [2, false, 2],
+    [3, true, 3],
+    [4, true, 4],
+    [134, false, 134],
+    [143, true, 143],
   ])('flowbench exits %i (report written: %s): the step exits %i', (code, report, expected) => {
     expect(shard(code, report).code).toBe(expected);
   });

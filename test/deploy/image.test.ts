@@ -41,7 +41,10 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps local builds, installs, run output and history out of the context', () => {
-    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const p of ['node_modules', 'dist', 'reports', 'test-artifacts', '.git', '.env']) expect(ignored).toContain(p);
     // What the Dockerfile copies from the context must not be ignored.
     for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
@@ -51,7 +54,9 @@ describe('Dockerfile', () => {
 
   it('docs/container.md gives the docker run line that writes to the mounted folder', () => {
     const docs = readFileSync(join(ROOT, 'docs/container.md'), 'utf8');
-    expect(docs).toMatch(/docker run --rm --user "\$\(id -u\):\$\(id -g\)" -v "\$PWD\/reports:\/reports" \S+ flowbench run suites\/demo\.yaml --out \/reports\/demo/);
+    expect(docs).toMatch(
+      /docker run --rm --user "\$\(id -u\):\$\(id -g\)" -v "\$PWD\/reports:\/reports" \S+ flowbench run suites\/demo\.yaml --out \/reports\/demo/,
+    );
   });
 });
 
@@ -66,8 +71,13 @@ describe.skipIf(!root)('flowbench as the image runs it', () => {
     mkdirSync(reports);
     chownSync(reports, 1000, 1000);
     symlinkSync(reports, join(app, 'reports'));
-    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'run', 'suites/demo.yaml', '--limit', '2', '--threads', '0', '--no-progress'],
-      { cwd: app, uid: 1000, gid: 1000, env: { ...process.env, CI: 'true', HOME: '/nonexistent' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'run', 'suites/demo.yaml', '--limit', '2', '--threads', '0', '--no-progress'], {
+      cwd: app,
+      uid: 1000,
+      gid: 1000,
+      env: { ...process.env, CI: 'true', HOME: '/nonexistent' },
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect([0, 1], r.stderr).toContain(r.status); // the demo's verdict, not a failure to write
     const [run] = readdirSync(reports);
@@ -75,19 +85,27 @@ describe.skipIf(!root)('flowbench as the image runs it', () => {
     expect(readdirSync(join(reports, run!))).toEqual(expect.arrayContaining(['report.json', 'results.jsonl', 'report.html']));
   }, 60_000);
 
-  it.skipIf(!canRemount)('on a read-only root file system, with /tmp and the report folder the only writable places', () => {
-    // A private mount namespace: the read-only remount is seen by this one command only.
-    const inside = [
-      'set -e', 'mount -o remount,bind,ro /', 'mount -t tmpfs -o mode=1777 tmpfs /tmp', 'mkdir /tmp/out', 'chown 1000:1000 /tmp/out',
-      '! touch /read-only-probe 2>/dev/null',
-      `cd ${ROOT}`,
-      `set +e; setpriv --reuid=1000 --regid=1000 --clear-groups env HOME=/nonexistent "${process.execPath}" "${CLI}" run suites/demo.yaml --limit 2 --threads 1 --out /tmp/out/demo --no-progress >/dev/null; echo "exit $?"`,
-      'ls /tmp/out/demo',
-    ].join('\n');
-    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inside], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^exit [01]$/m);
-    expect(r.stdout).toContain('report.json');
-    expect(r.stdout).toContain('results.jsonl');
-  }, 60_000);
+  it.skipIf(!canRemount)(
+    'on a read-only root file system, with /tmp and the report folder the only writable places',
+    () => {
+      // A private mount namespace: the read-only remount is seen by this one command only.
+      const inside = [
+        'set -e',
+        'mount -o remount,bind,ro /',
+        'mount -t tmpfs -o mode=1777 tmpfs /tmp',
+        'mkdir /tmp/out',
+        'chown 1000:1000 /tmp/out',
+        '! touch /read-only-probe 2>/dev/null',
+        `cd ${ROOT}`,
+        `set +e; setpriv --reuid=1000 --regid=1000 --clear-groups env HOME=/nonexistent "${process.execPath}" "${CLI}" run suites/demo.yaml --limit 2 --threads 1 --out /tmp/out/demo --no-progress >/dev/null; echo "exit $?"`,
+        'ls /tmp/out/demo',
+      ].join('\n');
+      const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inside], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^exit [01]$/m);
+      expect(r.stdout).toContain('report.json');
+      expect(r.stdout).toContain('results.jsonl');
+    },
+    60_000,
+  );
 });

@@ -16,16 +16,51 @@ import { ROOT } from '../helpers/cli.js';
 const FIELDS: Record<string, readonly string[]> = {
   Job: ['apiVersion', 'kind', 'metadata', 'spec'],
   ObjectMeta: ['name', 'namespace', 'labels', 'annotations', 'generateName'],
-  JobSpec: ['activeDeadlineSeconds', 'backoffLimit', 'backoffLimitPerIndex', 'completionMode', 'completions', 'managedBy',
-    'manualSelector', 'maxFailedIndexes', 'parallelism', 'podFailurePolicy', 'podReplacementPolicy', 'selector',
-    'successPolicy', 'suspend', 'template', 'ttlSecondsAfterFinished'],
+  JobSpec: [
+    'activeDeadlineSeconds',
+    'backoffLimit',
+    'backoffLimitPerIndex',
+    'completionMode',
+    'completions',
+    'managedBy',
+    'manualSelector',
+    'maxFailedIndexes',
+    'parallelism',
+    'podFailurePolicy',
+    'podReplacementPolicy',
+    'selector',
+    'successPolicy',
+    'suspend',
+    'template',
+    'ttlSecondsAfterFinished',
+  ],
   PodTemplateSpec: ['metadata', 'spec'],
-  PodSpec: ['containers', 'initContainers', 'restartPolicy', 'volumes', 'serviceAccountName', 'nodeSelector', 'tolerations',
-    'affinity', 'securityContext', 'imagePullSecrets', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds'],
+  PodSpec: [
+    'containers',
+    'initContainers',
+    'restartPolicy',
+    'volumes',
+    'serviceAccountName',
+    'nodeSelector',
+    'tolerations',
+    'affinity',
+    'securityContext',
+    'imagePullSecrets',
+    'terminationGracePeriodSeconds',
+    'activeDeadlineSeconds',
+  ],
   PodSecurityContext: ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup', 'fsGroupChangePolicy', 'supplementalGroups', 'seccompProfile'],
-  Container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'resources', 'volumeMounts', 'workingDir',
-    'imagePullPolicy', 'securityContext', 'ports'],
-  SecurityContext: ['allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'capabilities', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'privileged', 'seccompProfile'],
+  Container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'resources', 'volumeMounts', 'workingDir', 'imagePullPolicy', 'securityContext', 'ports'],
+  SecurityContext: [
+    'allowPrivilegeEscalation',
+    'readOnlyRootFilesystem',
+    'capabilities',
+    'runAsNonRoot',
+    'runAsUser',
+    'runAsGroup',
+    'privileged',
+    'seccompProfile',
+  ],
   EnvVar: ['name', 'value', 'valueFrom'],
   EnvVarSource: ['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'],
   KeySelector: ['name', 'key', 'optional'],
@@ -102,7 +137,7 @@ describe('deploy/kubernetes', () => {
     expect(last).toMatch(/^exec flowbench (run|merge) /);
   });
 
-  it.each(JOBS)('%s runs as the image\'s non-root user, with a writable volume and nothing more', (file) => {
+  it.each(JOBS)("%s runs as the image's non-root user, with a writable volume and nothing more", (file) => {
     const job = checkJob(file);
     const pod = job.spec.template.spec;
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -115,19 +150,22 @@ describe('deploy/kubernetes', () => {
     expect(pod.volumes.find((v: { name: string }) => v.name === tmp.name).emptyDir).toBeDefined();
   });
 
-  it('the pod\'s grace outlasts what flowbench takes after SIGTERM to write its partial report', async () => {
+  it("the pod's grace outlasts what flowbench takes after SIGTERM to write its partial report", async () => {
     // After SIGTERM: load.grace for in-flight requests, then for pending grading, then for feedback posts
     // (src/runner/run-suite.ts), then the reports are written: 30 s is left for writing them.
     const graces: number[] = [];
     for (const f of readdirSync(join(ROOT, 'suites')).filter((x) => x.endsWith('.yaml') && !x.includes('.flows.'))) {
-      graces.push((await loadSuite(join(ROOT, 'suites', f), { env: { STACKAI_API_KEY: 'k'.repeat(32), STACKAI_ORG_ID: 'o', STACKAI_BASE_URL: 'simulator' } })).load.graceMs);
+      graces.push(
+        (await loadSuite(join(ROOT, 'suites', f), { env: { STACKAI_API_KEY: 'k'.repeat(32), STACKAI_ORG_ID: 'o', STACKAI_BASE_URL: 'simulator' } })).load
+          .graceMs,
+      );
     }
     expect(graces.length).toBeGreaterThan(0);
     const needS = (3 * Math.max(...graces)) / 1000 + 30;
     expect(read('shards-job.yaml').spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(needS);
   });
 
-  it('the run id is the shards Job\'s own uid, the shard index the completion index, the start time an annotation', () => {
+  it("the run id is the shards Job's own uid, the shard index the completion index, the start time an annotation", () => {
     const job = checkJob('shards-job.yaml');
     expect(env(job, 'RUN_ID').valueFrom.fieldRef.fieldPath).toBe("metadata.labels['batch.kubernetes.io/controller-uid']");
     const annotation = env(job, 'START_AT').valueFrom.fieldRef.fieldPath.match(/^metadata\.annotations\['(.+)'\]$/)[1];
@@ -156,7 +194,9 @@ describe('deploy/kubernetes', () => {
     const job = checkJob('merge-job.yaml');
     expect(script(job)).toMatch(/exec flowbench merge \/results\/"\$RUN_ID"\/shard-\* --out "\/results\/\$RUN_ID\/merged"/);
     expect(script(checkJob('shards-job.yaml'))).toContain('--out "/results/$RUN_ID/shard-$((JOB_COMPLETION_INDEX + 1))"');
-    expect(job.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName).toBe(read('results-pvc.yaml').metadata.name);
+    expect(job.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName).toBe(
+      read('results-pvc.yaml').metadata.name,
+    );
   });
 
   it('the PVC is valid and shared by several pods', () => {
@@ -172,4 +212,3 @@ describe('deploy/kubernetes', () => {
     expect(() => only({ terminationGracePeriod: 1 }, 'PodSpec', 'spec')).toThrow(/terminationGracePeriod is not a PodSpec field/);
   });
 });
-

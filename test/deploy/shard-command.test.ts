@@ -36,16 +36,27 @@ async function output(text: string, env: Record<string, string>, bin: string) {
   return { code, pid: child.pid, lines: out.split('\n').filter(Boolean), stderr: err };
 }
 
-describe('the shards job\'s command', () => {
+describe("the shards job's command", () => {
   const base = { JOB_COMPLETION_INDEX: '2', RUN_ID: '3f1c-uid', STACKAI_BASE_URL: 'https://api.stack-ai.com' };
 
-  it('gives flowbench its shard, folder and start time, in the shell\'s own process (exec)', async () => {
+  it("gives flowbench its shard, folder and start time, in the shell's own process (exec)", async () => {
     const r = await output(script('shards-job.yaml'), { ...base, START_AT: '2026-05-01T12:00:00Z' }, binDir(true));
     expect(r.code, r.stderr).toBe(0);
     const [pid, ...args] = r.lines;
     expect(Number(pid)).toBe(r.pid); // the shell was replaced: the kubelet's SIGTERM goes to flowbench
-    expect(args).toEqual(['run', '/suites/suite.yaml', '--base-url', 'https://api.stack-ai.com', '--shard', '3/4',
-      '--out', '/results/3f1c-uid/shard-3', '--start-at', '2026-05-01T12:00:00Z', '--no-progress']);
+    expect(args).toEqual([
+      'run',
+      '/suites/suite.yaml',
+      '--base-url',
+      'https://api.stack-ai.com',
+      '--shard',
+      '3/4',
+      '--out',
+      '/results/3f1c-uid/shard-3',
+      '--start-at',
+      '2026-05-01T12:00:00Z',
+      '--no-progress',
+    ]);
   });
 
   it('an empty start-at annotation: no --start-at, each pod starts when it is up', async () => {
@@ -54,14 +65,17 @@ describe('the shards job\'s command', () => {
     expect(r.lines).toContain('--no-progress');
   });
 
-  it('SIGTERM to the pod\'s process: flowbench exits 143 with its partial report', async () => {
+  it("SIGTERM to the pod's process: flowbench exits 143 with its partial report", async () => {
     const dir = tempDir('flowbench-pod-');
-    writeFileSync(join(dir, 'suite.yaml'), `name: pod
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: pod
 target: { flow_id: support-bot, org_id: demo }
 dataset: { path: ${join(ROOT, 'datasets/support.csv')}, inputs: { in-0: "{{question}}" } }
 variants: [{ name: published, version: -1 }]
 load: { concurrency: 2, duration: 60s, grace: 2s }
-`);
+`,
+    );
     // The pod's paths, moved into a temporary folder; everything else as in the manifest.
     const text = script('shards-job.yaml').replaceAll('/suites/', `${dir}/`).replaceAll('/results/', `${dir}/`);
     const child = sh(text, { ...base, JOB_COMPLETION_INDEX: '0', STACKAI_BASE_URL: 'simulator', START_AT: '+1s' }, binDir(false));
@@ -91,7 +105,7 @@ load: { concurrency: 2, duration: 60s, grace: 2s }
   }, 60_000);
 });
 
-describe('the merge job\'s command', () => {
+describe("the merge job's command", () => {
   it('merges every shard folder of the run, as flowbench itself (exec)', async () => {
     const r = await output(script('merge-job.yaml').replaceAll('/results/', '/nonexistent/'), { RUN_ID: 'uid-9' }, binDir(true));
     expect(r.code, r.stderr).toBe(0);
@@ -113,7 +127,9 @@ describe('the apply lines at the top of the manifests', () => {
     ['shards-job.yaml', 'START_AT', '2026-05-01T12:00:00Z', 'flowbench/start-at'],
     ['merge-job.yaml', 'RUN_ID', '7d0b2c1e-0000-4000-8000-000000000000', 'flowbench/run-id'],
   ])('%s: the documented sed sets %s in the pod template, and nothing else', (name, variable, value, annotation) => {
-    const line = readFileSync(file(name), 'utf8').split('\n').find((l) => /^#\s+sed /.test(l))!;
+    const line = readFileSync(file(name), 'utf8')
+      .split('\n')
+      .find((l) => /^#\s+sed /.test(l))!;
     const cmd = line.replace(/^#\s+/, '').replace(/ \| kubectl apply -f -$/, '');
     expect(line).toMatch(/ \| kubectl apply -f -$/);
     const r = spawnSync('sh', ['-c', cmd], { cwd: ROOT, env: { ...process.env, [variable]: value }, encoding: 'utf8' });

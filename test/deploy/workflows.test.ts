@@ -74,7 +74,10 @@ function checkAction(a: ActionFile): string[] {
       for (const m of e.matchAll(/\binputs\.([\w-]+)/g)) if (!Object.hasOwn(inputs, m[1]!)) bad.push(`${where}: inputs.${m[1]} is not an input`);
       for (const m of e.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
         const at = ids.get(m[1]!);
-        if (at === undefined || at >= before) { bad.push(`${where}: steps.${m[1]} is not an earlier step`); continue; }
+        if (at === undefined || at >= before) {
+          bad.push(`${where}: steps.${m[1]} is not an earlier step`);
+          continue;
+        }
         const run = steps[at]!.run;
         if (run !== undefined && !run.includes(`${m[2]}=`)) bad.push(`${where}: step ${m[1]} never writes output "${m[2]}"`);
       }
@@ -130,7 +133,9 @@ jobs:
         id: a
       - run: echo "\${{ steps.b.outputs.x }}"
 `;
-    const messages = lint(broken, 'broken.yml').map((r) => r.message).join('\n');
+    const messages = lint(broken, 'broken.yml')
+      .map((r) => r.message)
+      .join('\n');
     expect(messages).toMatch(/unexpected key "timeout_minutes" for "job" section/);
     expect(messages).toMatch(/property "node" is not defined/);
     expect(messages).toMatch(/property "b" is not defined/);
@@ -158,7 +163,9 @@ describe('ci.yml mirrors .ci/run', () => {
     expect(wf.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
     const scripts = (wf.jobs.test.steps as Step[]).map((s) => s.run ?? '').join('\n');
     // The script's commands, less its own plumbing (shebang, strict mode, cd to the checkout).
-    const commands = read('.ci/run').split('\n').map((l) => l.trim())
+    const commands = read('.ci/run')
+      .split('\n')
+      .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#') && !/^(set |cd )/.test(l));
     expect(commands).toContain('npm test');
     for (const c of commands) expect(scripts, `ci.yml runs "${c}"`).toContain(c);
@@ -178,7 +185,8 @@ describe('action.yml', () => {
   it('declares the outputs and inputs the docs promise', () => {
     const a = action();
     expect(Object.keys(a.outputs ?? {}).sort()).toEqual(['exit-code', 'junit', 'report-dir', 'verdict']);
-    for (const n of ['command', 'suite', 'shards', 'args', 'out', 'node-version', 'flowbench-version', 'api-key', 'org-id', 'base-url']) expect(Object.keys(a.inputs ?? {})).toContain(n);
+    for (const n of ['command', 'suite', 'shards', 'args', 'out', 'node-version', 'flowbench-version', 'api-key', 'org-id', 'base-url'])
+      expect(Object.keys(a.inputs ?? {})).toContain(n);
     expect(a.inputs!['node-version']!.default).toBe('24');
     const uploads = (a.runs?.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@v4'));
     expect(uploads.map((s) => String(s.if))).toEqual([expect.stringMatching(/^always\(\)/)]);
@@ -195,19 +203,27 @@ describe('action.yml', () => {
       colour: 'red',
       runs: {
         using: 'node20',
-        steps: steps.map((s, i) => (i === run ? { ...(({ shell: _dropped, ...rest }) => rest)(s), env: { ...(s.env as object), X: '${{ inputs.nope }}' } } : s)),
+        steps: steps.map((s, i) =>
+          i === run ? { ...(({ shell: _dropped, ...rest }) => rest)(s), env: { ...(s.env as object), X: '${{ inputs.nope }}' } } : s,
+        ),
       },
-      outputs: { ...a.outputs, ghost: { description: 'x', value: '${{ steps.missing.outputs.v }}' }, silent: { description: 'x', value: '${{ steps.run.outputs.never }}' } },
+      outputs: {
+        ...a.outputs,
+        ghost: { description: 'x', value: '${{ steps.missing.outputs.v }}' },
+        silent: { description: 'x', value: '${{ steps.run.outputs.never }}' },
+      },
     };
     const problems = checkAction(JSON.parse(JSON.stringify(broken)) as ActionFile);
-    expect(problems).toEqual(expect.arrayContaining([
-      'unknown top-level key "colour"',
-      'runs.using is "node20", not "composite"',
-      `step ${run + 1} (run): a "run" step needs "shell"`,
-      `step ${run + 1}: inputs.nope is not an input`,
-      'output "ghost": steps.missing is not an earlier step',
-      'output "silent": step run never writes output "never"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'unknown top-level key "colour"',
+        'runs.using is "node20", not "composite"',
+        `step ${run + 1} (run): a "run" step needs "shell"`,
+        `step ${run + 1}: inputs.nope is not an input`,
+        'output "ghost": steps.missing is not an earlier step',
+        'output "silent": step run never writes output "never"',
+      ]),
+    );
     // The wrapped-in-a-workflow lint sees the same undefined input.
     const linted = lint(asWorkflow({ ...a, runs: { using: 'composite', steps: broken.runs!.steps! } }), 'broken-action.yml');
     expect(linted.map((r) => r.message).join('\n')).toMatch(/property "nope" is not defined/);

@@ -30,8 +30,12 @@ describe('README.md and docs/usage.md', () => {
   it('docs/usage.md shows the exact errors `flowbench validate` prints, all in one pass, for four mistakes in suites/demo.yaml', async () => {
     const block = /Four mistakes in `suites\/demo\.yaml`:\n\n```\n([\s\S]*?)```/.exec(USAGE())![1]!;
     const dir = demoWith((y) =>
-      y.replace('mode: stream', 'mode: strem').replace('  retries: 2', '  retries: two').replace('type: starts-with', 'type: starts-wth')
-        .replace('report:\n', 'compare: { baseline: publishd }\nreport:\n'));
+      y
+        .replace('mode: stream', 'mode: strem')
+        .replace('  retries: 2', '  retries: two')
+        .replace('type: starts-with', 'type: starts-wth')
+        .replace('report:\n', 'compare: { baseline: publishd }\nreport:\n'),
+    );
     const r = await runCli(['validate', 'suites/demo.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(block);

@@ -34,7 +34,7 @@ describe('docs/recipes.md', () => {
     const suite = await loadSuite(path, { env: {} });
     expect(suite.target.baseUrl).toBe('simulator');
     // Short: 3 rows, or 1 s at 10 req/s (after any warm-up) for the time-based ones (--rate replaces a sweep).
-    const timed = suite.load.durationMs !== null || 'sweep' in suite.load && suite.load.sweep !== null;
+    const timed = suite.load.durationMs !== null || ('sweep' in suite.load && suite.load.sweep !== null);
     const overrides = timed ? { duration: '1s', rate: 10 } : { limit: 3 };
     const { report } = await lib.runSuite(path, { env: {}, overrides, outDir: join(root, 'out', file) });
     for (const v of report.variants) {
@@ -44,7 +44,9 @@ describe('docs/recipes.md', () => {
   });
 
   it('the workflows run the suites shown on the page', () => {
-    const runs = workflows.flatMap((w) => Object.values(w.jobs as Record<string, { steps: Array<{ run?: string }> }>).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : []))));
+    const runs = workflows.flatMap((w) =>
+      Object.values(w.jobs as Record<string, { steps: Array<{ run?: string }> }>).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : []))),
+    );
     const invoked = runs.flatMap((r) => [...r.matchAll(/npx flowbench run (\S+)/g)].map((m) => m[1]));
     expect(invoked.length).toBe(2);
     for (const f of invoked) expect(blocks.map((b) => b.file)).toContain(f);

@@ -20,9 +20,21 @@ const cases: Array<[string, { yaml: string; files?: Record<string, string>; dirs
   ['a timeout key of the wrong type', { yaml: suite({ extra: '  idle_timeout: soon\n' }) }, /suite\.yaml:9:\d+: .*idle_timeout[\s\S]*fix: /],
   ['retry_partial that is not a boolean', { yaml: suite({ extra: '  retry_partial: maybe\n' }) }, /suite\.yaml:9:\d+: .*retry_partial/],
   ['a dataset that is a folder', { yaml: suite({ path: 'data.csv' }), dirs: ['data.csv'] }, /suite\.yaml:4:\d+: dataset\.path is not a file/],
-  ['CSV broken quoting (row number)', { yaml: suite(), files: { 'rows.csv': 'question\nhi\n"broken\nok\n' } }, /rows\.csv:3: CSV: a quoted field .* never closed[\s\S]*fix: /],
-  ['JSON Lines with a bad line (line number)', { yaml: suite({ path: 'rows.jsonl' }), files: { 'rows.jsonl': '{"question":"a"}\n{"question": oops}\n' } }, /rows\.jsonl:2: JSON Lines: line 2 is not valid JSON[\s\S]*fix: /],
-  ['no token for a non-simulator base_url', { yaml: suite({ target: '{ base_url: "https://api.stack-ai.com", org_id: o, flow_id: f, token: "" }' }) }, /suite\.yaml:2:\d+: no API token for https:\/\/api\.stack-ai\.com\n\s+fix: set STACKAI_API_KEY/],
+  [
+    'CSV broken quoting (row number)',
+    { yaml: suite(), files: { 'rows.csv': 'question\nhi\n"broken\nok\n' } },
+    /rows\.csv:3: CSV: a quoted field .* never closed[\s\S]*fix: /,
+  ],
+  [
+    'JSON Lines with a bad line (line number)',
+    { yaml: suite({ path: 'rows.jsonl' }), files: { 'rows.jsonl': '{"question":"a"}\n{"question": oops}\n' } },
+    /rows\.jsonl:2: JSON Lines: line 2 is not valid JSON[\s\S]*fix: /,
+  ],
+  [
+    'no token for a non-simulator base_url',
+    { yaml: suite({ target: '{ base_url: "https://api.stack-ai.com", org_id: o, flow_id: f, token: "" }' }) },
+    /suite\.yaml:2:\d+: no API token for https:\/\/api\.stack-ai\.com\n\s+fix: set STACKAI_API_KEY/,
+  ],
   ['an invalid JSON schema', { yaml: suite({ extra: 'graders: [{ type: json-schema, schema: { type: 12 } }]\n' }) }, /suite\.yaml:9:\d+: .*json-schema/],
 ];
 
@@ -44,7 +56,10 @@ describe('more bad input: exit 2, file and line, a fix, no stack trace', () => {
   it('a token for plain http:// to another host is warned about (validate and run), never shown', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rows.csv'), 'question\nhi\n');
-    writeFileSync(join(dir, 'suite.yaml'), suite({ target: '{ base_url: "http://flows.example.invalid", org_id: o, flow_id: f, token: "sk-plain-canary-77" }' }));
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      suite({ target: '{ base_url: "http://flows.example.invalid", org_id: o, flow_id: f, token: "sk-plain-canary-77" }' }),
+    );
     const r = await runCli(['validate', join(dir, 'suite.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^flowbench: warning: the API token is sent over plain http:\/\/ to flows\.example\.invalid.*use https:\/\//);

@@ -28,7 +28,11 @@ const cases: Array<[string, string, RegExp]> = [
   ['invalid json-path', `${GOOD}graders:\n  - { type: not-json-path, path: "a..b" }\n`, /suite\.yaml:10:\d+: .*invalid JSON path/],
   ['missing script', `${GOOD}graders:\n  - { type: script, path: graders/x.mjs }\n`, /suite\.yaml:10:\d+: .*script not found/],
   ['unknown grader key', `${GOOD}graders:\n  - { type: similarity, treshold: 0.5 }\n`, /suite\.yaml:10:\d+: .*unknown key "treshold".*\n.*threshold/],
-  ['grader template names an unknown column', `${GOOD}graders:\n  - { type: contains-all, values: "{{keywords}}" }\n`, /suite\.yaml:10:\d+: .*'keywords'.*\n.*\{\{question\}\}/],
+  [
+    'grader template names an unknown column',
+    `${GOOD}graders:\n  - { type: contains-all, values: "{{keywords}}" }\n`,
+    /suite\.yaml:10:\d+: .*'keywords'.*\n.*\{\{question\}\}/,
+  ],
   ['similarity without an expected answer', `${GOOD}graders:\n  - { type: similarity }\n`, /suite\.yaml:10:\d+: .*\{\{expected\}\} has no source/],
   ['pass_score above 1', `${GOOD}pass_score: 80\n`, /suite\.yaml:9:\d+: .*pass_score must be from 0 to 1/],
   ['unknown feedback variable', `${GOOD}feedback: { post: true, template: "{{verdikt}}" }\n`, /suite\.yaml:9:\d+: .*\{\{verdikt\}\}.*\n.*\{\{verdict\}\}/],

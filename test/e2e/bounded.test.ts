@@ -26,7 +26,12 @@ function suite(yaml: string): string {
 function aliasBomb(indent: string): string {
   const lines = [`${indent}a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
   const names = 'abcdefghi';
-  for (let i = 1; i < names.length; i++) lines.push(`${indent}${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < names.length; i++)
+    lines.push(
+      `${indent}${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -35,28 +40,38 @@ const FAST_MS = 15_000; // generous for a busy machine; the old behaviour was mi
 describe('load caps: over what one process holds is exit 2, at the line, with a fix that says to shard', () => {
   it.each([
     ['concurrency', `load:\n  concurrency: 1000000000\n`, /suite\.yaml:8:\d+: load\.concurrency 1,000,000,000 is over the 10,000 requests in flight/],
-    ['a concurrency ramp', `load:\n  stages:\n    - { concurrency: 1, to: 1000000000, duration: 10s }\n`, /suite\.yaml:9:\d+: load\.stages\[0\]\.to 1,000,000,000 is over/],
+    [
+      'a concurrency ramp',
+      `load:\n  stages:\n    - { concurrency: 1, to: 1000000000, duration: 10s }\n`,
+      /suite\.yaml:9:\d+: load\.stages\[0\]\.to 1,000,000,000 is over/,
+    ],
     ['a rate', `load:\n  rate: ${MAX_RATE * 2}\n`, /suite\.yaml:8:\d+: load\.rate 100,000 is over the 50,000 requests per second/],
     ['a rate ramp', `load:\n  stages:\n    - { rate: 1, to: ${MAX_RATE + 1}, duration: 10s }\n`, /suite\.yaml:9:\d+: load\.stages\[0\]\.to 50,001 is over/],
     ['a sweep', `load:\n  sweep: { from: 10, to: 200000, steps: 3, duration: 5s }\n`, /suite\.yaml:8:\d+: load\.sweep\.to 200,000 is over/],
-  ])('%s', async (_name, load, message) => {
-    const file = suite(`${HEAD}${load}`);
-    for (const cmd of ['validate', 'run']) {
-      const t0 = Date.now();
-      const r = await runCli([cmd, file, ...(cmd === 'run' ? ['--no-progress'] : [])], { timeoutMs: 30_000 });
-      expect(Date.now() - t0).toBeLessThan(FAST_MS);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).toMatch(/fix: shard it: run [\d,]+ processes, --shard 1\/\d+ … .*docs\/load-models\.md, "Scaling out"/);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
-  }, 60_000);
+  ])(
+    '%s',
+    async (_name, load, message) => {
+      const file = suite(`${HEAD}${load}`);
+      for (const cmd of ['validate', 'run']) {
+        const t0 = Date.now();
+        const r = await runCli([cmd, file, ...(cmd === 'run' ? ['--no-progress'] : [])], { timeoutMs: 30_000 });
+        expect(Date.now() - t0).toBeLessThan(FAST_MS);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toMatch(/fix: shard it: run [\d,]+ processes, --shard 1\/\d+ … .*docs\/load-models\.md, "Scaling out"/);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    },
+    60_000,
+  );
 
   it('--concurrency and --rate are capped too, named as flags', async () => {
     const file = suite(`${HEAD}load:\n  concurrency: 2\n`);
     const c = await runCli(['run', file, '--no-progress', '--concurrency', String(MAX_IN_FLIGHT * 2)], { timeoutMs: 30_000 });
     expect(c.code).toBe(2);
-    expect(c.stderr).toMatch(/error: --concurrency 20,000 is over the 10,000 requests in flight.*\n\s+fix: shard it: run 2 processes, --shard 1\/2 … --shard 2\/2/);
+    expect(c.stderr).toMatch(
+      /error: --concurrency 20,000 is over the 10,000 requests in flight.*\n\s+fix: shard it: run 2 processes, --shard 1\/2 … --shard 2\/2/,
+    );
     const r = await runCli(['run', file, '--no-progress', '--rate', '1e6'], { timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: --rate 1,000,000 is over the 50,000 requests per second.*\n\s+fix: shard it/);

@@ -11,7 +11,12 @@ const PIECES = ['Hello', ' world', ' world', ', café 日本', '!\n'];
 const TEXT = PIECES.join('');
 const TOKEN = 'test-token-e2e';
 
-interface Seen { path: string; query: URLSearchParams; auth: string | undefined; body: unknown }
+interface Seen {
+  path: string;
+  query: URLSearchParams;
+  auth: string | undefined;
+  body: unknown;
+}
 const seen: Seen[] = [];
 const metadataCalls = new Map<string, number>();
 let server: Server;
@@ -27,7 +32,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function frame(runId: string, outputs: Record<string, string>, state: string | null, node = 'Output') {
-  return { outputs, citations: null, run_id: runId, metadata: {}, progress_data: { current_node: node, total_nodes: 7, started_nodes: 3, completed_nodes: 2 }, state, pause: null, error: null };
+  return {
+    outputs,
+    citations: null,
+    run_id: runId,
+    metadata: {},
+    progress_data: { current_node: node, total_nodes: 7, started_nodes: 3, completed_nodes: 2 },
+    state,
+    pause: null,
+    error: null,
+  };
 }
 
 beforeAll(async () => {
@@ -73,7 +87,9 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 function writeSuite(dir: string, stream: string): string {
   writeFileSync(join(dir, 'rows.csv'), 'q\none\ntwo\nthree\nfour\n');
   const file = join(dir, 'suite.yaml');
-  writeFileSync(file, `name: compat
+  writeFileSync(
+    file,
+    `name: compat
 target:
   base_url: ${baseUrl}
   org_id: org-1
@@ -91,7 +107,8 @@ load: { concurrency: 4, timeout: 10s }
 metadata: true
 graders:
   - { type: contains, value: "world world" }
-`);
+`,
+  );
   return file;
 }
 

@@ -18,7 +18,9 @@ afterAll(() => sim.close());
 
 function suite(dir: string, body: string): string {
   copyFileSync(join(ROOT, 'datasets/support.csv'), join(dir, 'support.csv'));
-  writeFileSync(join(dir, 'suite.yaml'), `target:
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `target:
   base_url: ${sim.url}
   org_id: acme
   flow_id: support-bot
@@ -28,7 +30,8 @@ dataset:
   inputs: { in-0: "{{question}}" }
   expected: "{{answer}}"
   limit: 12
-${body}`);
+${body}`,
+  );
   return join(dir, 'suite.yaml');
 }
 
@@ -39,7 +42,18 @@ describe('evaluation end to end', () => {
     expect(r.code).toBe(0);
     const report = readJson<any>(join(dir, 'out/report.json'));
     const [pub, draft] = report.variants;
-    expect(Object.keys(pub.graders)).toEqual(['is-json', 'json-schema', 'right-order', 'right-status', 'right-total', 'contains-any', 'latency', 'exact-answer', 'order-first', 'contains']);
+    expect(Object.keys(pub.graders)).toEqual([
+      'is-json',
+      'json-schema',
+      'right-order',
+      'right-status',
+      'right-total',
+      'contains-any',
+      'latency',
+      'exact-answer',
+      'order-first',
+      'contains',
+    ]);
     for (const n of Object.keys(pub.graders)) {
       expect(pub.graders[n].passed + draft.graders[n].passed, n).toBeGreaterThan(0);
       expect(pub.graders[n].failed + draft.graders[n].failed, n).toBeGreaterThan(0);
@@ -55,7 +69,9 @@ describe('evaluation end to end', () => {
 
   it('a failing threshold exits 1 and is named in the table, report.json and junit.xml', async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: gate
+    const file = suite(
+      dir,
+      `name: gate
 variants: [{ name: draft, run_draft: true }]
 load: { concurrency: 6 }
 graders: [{ type: contains, value: "{{expected}}" }]
@@ -63,7 +79,8 @@ thresholds:
   pass_rate: ">= 0.99"
   tpot_p95_ms: "< 60000"
   error_rate: "< 1%"
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/│ pass_rate\s+│ draft\s+│ >= 0.99\s+│ 0\.\d+\s+│ FAIL\s+│/);
@@ -82,14 +99,20 @@ thresholds:
 
   it('graders that cannot run are grader errors: counted apart, rows fail, junit.xml has <error type="grader">', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'throws.mjs'), 'export function grade({ row }) { if (Number(row.question.length) % 2) throw new Error("odd row"); return true; }\n');
-    const file = suite(dir, `name: broken
+    writeFileSync(
+      join(dir, 'throws.mjs'),
+      'export function grade({ row }) { if (Number(row.question.length) % 2) throw new Error("odd row"); return true; }\n',
+    );
+    const file = suite(
+      dir,
+      `name: broken
 variants: [{ name: draft, run_draft: true }]
 load: { concurrency: 6, retries: 0 }
 graders:
   - { type: script, path: throws.mjs }
   - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", weight: 0 }
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     // Every row had a grader error: over max_error_rate, so the run fails and says why (no thresholds needed).
     expect(r.code).toBe(1);
@@ -113,12 +136,15 @@ graders:
 
   it('--dry-run prints each feedback that is due and posts none; --no-feedback posts none and prints none', async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: dry
+    const file = suite(
+      dir,
+      `name: dry
 variants: [{ name: draft, run_draft: true }]
 load: { concurrency: 6 }
 graders: [{ type: contains, value: "{{expected}}" }]
 feedback: { post: true, when: fail, template: "{{verdict}}: {{failed}}" }
-`);
+`,
+    );
     const dry = await runCli(['run', file, '--out', join(dir, 'dry'), '--no-progress', '--dry-run'], { env: { SIM_TOKEN: TOKEN } });
     expect(dry.code).toBe(0);
     const results = readJsonl<any>(join(dir, 'dry/results.jsonl'));

@@ -41,10 +41,18 @@ beforeAll(async () => {
     }
     const id = `run-${++runs}`;
     const answer = JSON.parse(text)['in-0'] as string;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      outputs: { 'out-0': answer.includes('even') ? 'yes' : 'no' }, citations: null, run_id: id, metadata: null,
-      progress_data: null, state: 'COMPLETED', pause: null, error: null,
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        outputs: { 'out-0': answer.includes('even') ? 'yes' : 'no' },
+        citations: null,
+        run_id: id,
+        metadata: null,
+        progress_data: null,
+        state: 'COMPLETED',
+        pause: null,
+        error: null,
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -55,14 +63,17 @@ describe('feedback off the load path', () => {
   it('a slow, rate-limited feedback endpoint neither slows the requests nor loses a post', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 20 }, (_, i) => (i % 2 ? 'odd' : 'even')).join('\n')}\n`);
-    writeFileSync(join(dir, 'suite.yaml'), `name: slow-feedback
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: slow-feedback
 target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 load: { concurrency: 2, retries: 2 }
 graders: [{ type: equals, value: "yes" }]
 feedback: { post: true, when: always, template: "{{verdict}} {{run_id}}" }
-`);
+`,
+    );
     const started = Date.now();
     const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress']);
     expect(r.code).toBe(0);

@@ -28,12 +28,15 @@ function simFolder(root: string, yaml: string, rows = 'question\nhi\n'): string 
   return join(root, 'suite.yaml');
 }
 
-describe('report folders stay inside the working folder or the suite\'s folder', () => {
+describe("report folders stay inside the working folder or the suite's folder", () => {
   it('a report.dir leading out of both is refused at its line (exit 2), in validate and run; nothing is written there', async () => {
     const top = tempDir('flowbench-escape-');
     const cwd = join(top, 'a/b/c');
     const suite = simFolder(cwd, SIM_SUITE('report: { dir: "../../../x/{{name}}" }\n'));
-    for (const cmd of [['validate', suite], ['run', suite, '--no-progress']]) {
+    for (const cmd of [
+      ['validate', suite],
+      ['run', suite, '--no-progress'],
+    ]) {
       const r = await runCli(cmd, { cwd, timeoutMs: 30_000 });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/suite\.yaml:5:\d+: report\.dir "\.\.\/\.\.\/\.\.\/x\/\{\{name\}\}" leads out of the working folder/);
@@ -42,7 +45,7 @@ describe('report folders stay inside the working folder or the suite\'s folder',
     expect(existsSync(join(top, 'x'))).toBe(false);
   });
 
-  it('an absolute report.dir is the user\'s choice: accepted', async () => {
+  it("an absolute report.dir is the user's choice: accepted", async () => {
     const top = tempDir('flowbench-abs-');
     const suite = simFolder(join(top, 's'), SIM_SUITE(`report: { dir: ${JSON.stringify(join(top, 'elsewhere/{{name}}'))} }\n`));
     const r = await runCli(['validate', suite], { cwd: ROOT, timeoutMs: 30_000 });
@@ -97,10 +100,12 @@ describe('files written whole', () => {
     const dir = tempDir('flowbench-whole-');
     const file = join(dir, 'report.html');
     writeFileSync(file, 'old page');
-    await expect(writeWhole(file, async (out) => {
-      await out.write('x'.repeat(200_000)); // past one batch: bytes are on disk under the temporary name
-      throw new Error('results.jsonl went away');
-    })).rejects.toThrow('results.jsonl went away');
+    await expect(
+      writeWhole(file, async (out) => {
+        await out.write('x'.repeat(200_000)); // past one batch: bytes are on disk under the temporary name
+        throw new Error('results.jsonl went away');
+      }),
+    ).rejects.toThrow('results.jsonl went away');
     expect(readFileSync(file, 'utf8')).toBe('old page');
     expect(readdirSync(dir)).toEqual(['report.html']);
   });
@@ -138,7 +143,10 @@ describe('an empty dataset is exit 2 in validate and run', () => {
     const dir = tempDir('flowbench-empty-');
     const limit = name === 'limit 0' ? ', limit: 0' : '';
     writeFileSync(join(dir, file), text);
-    writeFileSync(join(dir, 'suite.yaml'), SIM_SUITE('').replace('path: rows.csv, inputs: { in-0: "{{question}}" }', `path: ${file}, inputs: { in-0: "fixed" }${limit}`));
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      SIM_SUITE('').replace('path: rows.csv, inputs: { in-0: "{{question}}" }', `path: ${file}, inputs: { in-0: "fixed" }${limit}`),
+    );
     for (const cmd of [['validate'], ['run', '--no-progress']]) {
       const r = await runCli([cmd[0]!, join(dir, 'suite.yaml'), ...cmd.slice(1)], { timeoutMs: 30_000 });
       expect(r.code).toBe(2);
@@ -163,7 +171,9 @@ const CASES: Record<string, (attempt: number, sock: Socket) => Promise<void> | v
   2: (_n, s) => void s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${HTML.length}\r\n\r\n${HTML}`), // no content-type at all
   3: (_n, s) => {
     const z = gzipSync(ANSWER);
-    s.write(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Encoding: gzip\r\nContent-Length: ${z.length}\r\n\r\n`), z]));
+    s.write(
+      Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Encoding: gzip\r\nContent-Length: ${z.length}\r\n\r\n`), z]),
+    );
   },
   4: (n, s) => void s.write(n === 1 ? SHORT_502 : ok()), // the socket stays open: the rest of the body never comes
   5: () => {}, // replaced below: always a short 502
@@ -208,14 +218,24 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('the wire: bodies that are not frames, a 502 cut short, a 100 Continue', () => {
-  type Rec = { variant: string; ok: boolean; attempts: number; retriedOn?: string[]; latencyMs: number; output: string; error: { kind: string; message: string } | null };
+  type Rec = {
+    variant: string;
+    ok: boolean;
+    attempts: number;
+    retriedOn?: string[];
+    latencyMs: number;
+    output: string;
+    error: { kind: string; message: string } | null;
+  };
   let results: Rec[];
   let code: number | null;
 
   beforeAll(async () => {
     const dir = tempDir('flowbench-wire-');
     writeFileSync(join(dir, 'rows.csv'), 'q\none\ntwo\n');
-    writeFileSync(join(dir, 'suite.yaml'), `name: wire
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: wire
 target: { base_url: ${baseUrl}, org_id: org, flow_id: flow, token: wire-test-token }
 dataset: { path: rows.csv, inputs: { q: "{{q}}" } }
 mode: stream
@@ -229,7 +249,8 @@ variants:
   - { name: short-502, version: 5 }
   - { name: continue, version: 6 }
 load: { concurrency: 2, retries: 1, timeout: 10s, idle_timeout: 5s }
-`);
+`,
+    );
     const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress'], { timeoutMs: 50_000 });
     code = r.code;
     expect(r.stderr).toBe('');
@@ -252,7 +273,8 @@ load: { concurrency: 2, retries: 1, timeout: 10s, idle_timeout: 5s }
   });
 
   it('a gzip body nobody asked for is protocol', () => {
-    for (const r of of('gzip')) expect(r).toMatchObject({ ok: false, attempts: 1, error: { kind: 'protocol', message: expect.stringMatching(/content-encoding: gzip/) } });
+    for (const r of of('gzip'))
+      expect(r).toMatchObject({ ok: false, attempts: 1, error: { kind: 'protocol', message: expect.stringMatching(/content-encoding: gzip/) } });
   });
 
   it('a 502 whose body is shorter than its content-length is http_5xx and retried as one, within a second or so', () => {

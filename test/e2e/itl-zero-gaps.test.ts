@@ -38,14 +38,17 @@ describe('inter-token latency', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rows.csv'), 'q\na\nb\nc\n');
     const file = join(dir, 'suite.yaml');
-    writeFileSync(file, `name: itl
+    writeFileSync(
+      file,
+      `name: itl
 target: { base_url: ${baseUrl}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 stream: { sse: false, delta: true }
 variants: [{ name: v }]
 load: { concurrency: 1 }
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress']);
     expect(r.code, r.stderr).toBe(0);
     const results = readJsonl<{ output: string; timestamps: { contentFrames: number[] } }>(join(dir, 'out/results.jsonl'));

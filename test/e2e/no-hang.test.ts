@@ -26,28 +26,46 @@ beforeAll(async () => {
     for await (const _ of req) void _;
     await sleep(30);
     served++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      outputs: { 'out-0': 'fine thanks' }, citations: null, run_id: `r${served}`, metadata: null, progress_data: null, state: 'COMPLETED', pause: null, error: null,
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        outputs: { 'out-0': 'fine thanks' },
+        citations: null,
+        run_id: `r${served}`,
+        metadata: null,
+        progress_data: null,
+        state: 'COMPLETED',
+        pause: null,
+        error: null,
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-interface SuiteOpts { rows: string[]; target?: string; load: string; graders?: string; files?: Record<string, string> }
+interface SuiteOpts {
+  rows: string[];
+  target?: string;
+  load: string;
+  graders?: string;
+  files?: Record<string, string>;
+}
 
 function suite(o: SuiteOpts): { file: string; out: string } {
   const dir = tempDir('flowbench-nohang-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${o.rows.join('\n')}\n`);
   for (const [name, text] of Object.entries(o.files ?? {})) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 'suite.yaml'), `name: no-hang
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: no-hang
 target: ${o.target ?? `{ base_url: ${url}, org_id: o, flow_id: f, token: test-token }`}
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 load: ${o.load}
 ${o.graders ? `graders:\n${o.graders}` : ''}
-`);
+`,
+  );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
@@ -57,15 +75,21 @@ const rowsOf = (n: number, q: (i: number) => string = (i) => `question number ${
 /** The built CLI, killed if it outlives `limitMs`: `done` resolves with its exit code (null: it had to be killed) and how long it ran. */
 function start(args: string[], limitMs: number): { child: ChildProcess; stderr: () => string; done: Promise<{ code: number | null; ms: number }> } {
   const began = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.resume();
   const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-  const done = new Promise<{ code: number | null; ms: number }>((r) => child.on('close', (code) => {
-    clearTimeout(killer);
-    r({ code, ms: Date.now() - began });
-  }));
+  const done = new Promise<{ code: number | null; ms: number }>((r) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      r({ code, ms: Date.now() - began });
+    }),
+  );
   return { child, stderr: () => stderr, done };
 }
 
@@ -78,11 +102,13 @@ async function until(cond: () => boolean, limitMs: number): Promise<void> {
 }
 
 describe('every grader runs under a time limit', () => {
-  it('a regex that backtracks catastrophically (the issue\'s case, no timeout set) is a grader error on each row; the run goes on and ends', async () => {
+  it("a regex that backtracks catastrophically (the issue's case, no timeout set) is a grader error on each row; the run goes on and ends", async () => {
     const { file, out } = suite({
       // Each row's regex holds its grading thread for the whole limit (1 s), then that thread is replaced:
       // 6 rows, more than are in flight at once, so batches of several rows are split up and graded again.
-      rows: rowsOf(6, () => `${'a'.repeat(40)}!`), target: SIMULATOR.replace('fixed-timing', 'echo-fast'), load: '{ concurrency: 4 }',
+      rows: rowsOf(6, () => `${'a'.repeat(40)}!`),
+      target: SIMULATOR.replace('fixed-timing', 'echo-fast'),
+      load: '{ concurrency: 4 }',
       graders: '  - { type: regex, pattern: "^(a+)+$" }\n  - { type: contains, value: "aaa" }',
     });
     const r = await runCli(['run', file, '--out', out, '--no-progress'], { timeoutMs: 150_000 });
@@ -98,7 +124,9 @@ describe('every grader runs under a time limit', () => {
 
   it('a script that loops forever, synchronously or after an await, is stopped at its timeout on every row', async () => {
     const { file, out } = suite({
-      rows: rowsOf(4), target: SIMULATOR.replace('fixed-timing', 'echo-fast'), load: '{ concurrency: 2 }',
+      rows: rowsOf(4),
+      target: SIMULATOR.replace('fixed-timing', 'echo-fast'),
+      load: '{ concurrency: 2 }',
       graders: '  - { type: script, path: spin.mjs, timeout: 2s }\n  - { type: script, path: later.mjs, function: grade, timeout: 1s, name: later }',
       files: {
         'spin.mjs': 'export function grade({ rowIndex }) { if (rowIndex % 2 === 0) for (;;) {} return true; }\n',
@@ -128,8 +156,10 @@ describe('Ctrl-C works in every thread mode while a grader spins', () => {
     const mode = threads.length === 0 ? 'default threads' : threads.join(' ');
     it(`${mode}: the first stops the sends and the run ends within the grace plus the grader's limit, exit 130`, async () => {
       const { file, out } = suite({
-        rows: rowsOf(2000), load: '{ concurrency: 2, grace: 1s, retries: 0 }',
-        graders: '  - { type: script, path: spin.mjs, timeout: 5s }', files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
+        rows: rowsOf(2000),
+        load: '{ concurrency: 2, grace: 1s, retries: 0 }',
+        graders: '  - { type: script, path: spin.mjs, timeout: 5s }',
+        files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
       });
       served = 0;
       const run = start(['run', file, '--out', out, '--no-progress', ...threads], 60_000);
@@ -154,8 +184,10 @@ describe('Ctrl-C works in every thread mode while a grader spins', () => {
 
     it(`${mode}: the second leaves at once`, async () => {
       const { file, out } = suite({
-        rows: rowsOf(2000), load: '{ concurrency: 2, grace: 60s, retries: 0 }',
-        graders: '  - { type: script, path: spin.mjs, timeout: 60s }', files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
+        rows: rowsOf(2000),
+        load: '{ concurrency: 2, grace: 60s, retries: 0 }',
+        graders: '  - { type: script, path: spin.mjs, timeout: 60s }',
+        files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
       });
       served = 0;
       const run = start(['run', file, '--out', out, '--no-progress', ...threads], 60_000);

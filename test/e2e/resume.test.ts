@@ -11,11 +11,30 @@ import { expectedTimeline } from '../helpers/timeline-oracle.js';
 /** Lines, sessions and exit codes, not timings: the threads may start cold (no warm-up, less CPU). */
 const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 
-interface Line { variant: string; row: number; iteration: number; ok: boolean; warmup?: boolean }
-interface Session { startedAt: string; finishedAt: string; requests: number; activeMs: number }
+interface Line {
+  variant: string;
+  row: number;
+  iteration: number;
+  ok: boolean;
+  warmup?: boolean;
+}
+interface Session {
+  startedAt: string;
+  finishedAt: string;
+  requests: number;
+  activeMs: number;
+}
 interface Report {
-  partial: boolean; suiteHash: string; load: { abandoned: number }; variants: Array<{ name: string; requests: number; ok: number; errors: number; rps: number | null }>;
-  resumed?: boolean; sessions?: Session[]; durationMs: number; startedAt: string; timeline: Array<{ t: number; sent: number; variant: string }>; verdict: string;
+  partial: boolean;
+  suiteHash: string;
+  load: { abandoned: number };
+  variants: Array<{ name: string; requests: number; ok: number; errors: number; rps: number | null }>;
+  resumed?: boolean;
+  sessions?: Session[];
+  durationMs: number;
+  startedAt: string;
+  timeline: Array<{ t: number; sent: number; variant: string }>;
+  verdict: string;
 }
 
 const ROWS = 24;
@@ -25,7 +44,9 @@ function suite(flow: string, load: string, rows = ROWS): { dir: string; file: st
   const dir = tempDir('flowbench-resume-');
   writeFileSync(join(dir, 'rows.csv'), `question\n${Array.from({ length: rows }, (_, i) => question(i)).join('\n')}\n`);
   const file = join(dir, 'suite.yaml');
-  writeFileSync(file, `name: resume-test
+  writeFileSync(
+    file,
+    `name: resume-test
 target:
   flow_id: ${flow}
   simulator: { flows: ${JSON.stringify(FAULT_FLOWS)} }
@@ -37,12 +58,17 @@ variants:
   - { name: draft, run_draft: true }
 load:
 ${load}
-`);
+`,
+  );
   return { dir, file, out: join(dir, 'out') };
 }
 
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -17,7 +17,23 @@ import { readJsonl, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 const CANARY = 'fb"CANARY\\tok+/&=x é-9';
 const URL_CANARY = 'url"CANARY\\key+/&= ü-7';
 /** Every fault kind of the fault tests (src/simulator/faults.ts), one dataset row each. */
-const FAULTS = ['none', 'slow', 'huge', 'run_id_change', 'http_429', 'http_500', 'http_502', 'http_503', 'reset', 'disconnect', 'stall', 'eof', 'error', 'pause', 'garbage'] as const;
+const FAULTS = [
+  'none',
+  'slow',
+  'huge',
+  'run_id_change',
+  'http_429',
+  'http_500',
+  'http_502',
+  'http_503',
+  'reset',
+  'disconnect',
+  'stall',
+  'eof',
+  'error',
+  'pause',
+  'garbage',
+] as const;
 const STALL_MS = 2500;
 /** Words, not one long run of a letter: the tokenizer counting a huge answer's tokens is quadratic in a word's length. */
 const FILLER = 'lorem ipsum ';
@@ -30,15 +46,33 @@ const form = (s: string) => new URLSearchParams({ t: s }).toString().slice(2);
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /** What the sweep looks for: each canary in each encoding, and the word CANARY (a cut-off half of one). */
-const FORMS = [...new Set([CANARY, URL_CANARY].flatMap((c) => [
-  c, encodeURIComponent(c), form(c), json(c), json(json(c)), jsonAscii(c), htmlNamed(c), htmlNumeric(c), htmlNamed(json(c)),
-  htmlNamed(c).replace(/&#39;/g, '&apos;'), c.replace(/"/g, '""'), b64(c).slice(0, 16), b64(`Bearer ${c}`).slice(0, 20),
-])), 'CANARY'];
+const FORMS = [
+  ...new Set(
+    [CANARY, URL_CANARY].flatMap((c) => [
+      c,
+      encodeURIComponent(c),
+      form(c),
+      json(c),
+      json(json(c)),
+      jsonAscii(c),
+      htmlNamed(c),
+      htmlNumeric(c),
+      htmlNamed(json(c)),
+      htmlNamed(c).replace(/&#39;/g, '&apos;'),
+      c.replace(/"/g, '""'),
+      b64(c).slice(0, 16),
+      b64(`Bearer ${c}`).slice(0, 20),
+    ]),
+  ),
+  'CANARY',
+];
 
 /** The server's echo of one request's credentials, in many encodings at once. */
 function echo(auth: string, reqUrl: string): string {
   const token = auth.replace(/^Bearer /, '');
-  return [auth, JSON.stringify({ authorization: auth }), encodeURIComponent(token), form(token), jsonAscii(auth), htmlNamed(auth), b64(auth), reqUrl].join(' | ');
+  return [auth, JSON.stringify({ authorization: auth }), encodeURIComponent(token), form(token), jsonAscii(auth), htmlNamed(auth), b64(auth), reqUrl].join(
+    ' | ',
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,15 +96,31 @@ async function flowCall(req: IncomingMessage, res: import('node:http').ServerRes
   const e = echo(auth, req.url!);
   const runId = `run-${++runs}`;
   const answer = `row ${row} answer: ${e}`;
-  const frame = (outputs: Record<string, string>, state: string | null, extra: Record<string, unknown> = {}) =>
-    ({ outputs, citations: null, run_id: runId, metadata: {}, progress_data: null, state, pause: null, error: null, ...extra });
+  const frame = (outputs: Record<string, string>, state: string | null, extra: Record<string, unknown> = {}) => ({
+    outputs,
+    citations: null,
+    run_id: runId,
+    metadata: {},
+    progress_data: null,
+    state,
+    pause: null,
+    error: null,
+    ...extra,
+  });
   const jsonHead = { 'content-type': 'application/json' };
   switch (fault) {
-    case 'http_429': return void res.writeHead(429, { ...jsonHead, 'retry-after': '0' }).end(JSON.stringify({ detail: `slow down, ${auth}` }));
-    case 'http_500': return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`upstream said ${JSON.stringify({ authorization: auth })} and ${jsonAscii(auth)}`);
-    case 'http_502': return void res.writeHead(502, { 'content-type': 'text/html' }).end(`<html><body><h1>Bad gateway</h1><p>${htmlNamed(auth)} ${htmlNumeric(auth)}</p></body></html>`);
-    case 'http_503': return void res.writeHead(503, jsonHead).end(JSON.stringify({ detail: [{ loc: ['header', auth], msg: `unavailable: ${e}` }] }));
-    case 'reset': return void req.socket.destroy();
+    case 'http_429':
+      return void res.writeHead(429, { ...jsonHead, 'retry-after': '0' }).end(JSON.stringify({ detail: `slow down, ${auth}` }));
+    case 'http_500':
+      return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`upstream said ${JSON.stringify({ authorization: auth })} and ${jsonAscii(auth)}`);
+    case 'http_502':
+      return void res
+        .writeHead(502, { 'content-type': 'text/html' })
+        .end(`<html><body><h1>Bad gateway</h1><p>${htmlNamed(auth)} ${htmlNumeric(auth)}</p></body></html>`);
+    case 'http_503':
+      return void res.writeHead(503, jsonHead).end(JSON.stringify({ detail: [{ loc: ['header', auth], msg: `unavailable: ${e}` }] }));
+    case 'reset':
+      return void req.socket.destroy();
   }
   if (url.pathname.includes('/run/')) {
     const whole = JSON.stringify(frame({ 'out-0': fault === 'huge' ? `${answer} ${FILLER.repeat(25_000)} ${e}` : answer }, 'COMPLETED'));
@@ -93,7 +143,10 @@ async function flowCall(req: IncomingMessage, res: import('node:http').ServerRes
   const line = (f: object) => (sse ? `data: ${JSON.stringify(f)}\n\n` : `${JSON.stringify(f)}\n`);
   // The answer in three deltas cut through the echo: only the joined output holds the whole token.
   const cut = [0, 14, 40, answer.length];
-  const content = cut.slice(1).map((end, i) => line(frame({ 'out-0': answer.slice(cut[i], end) }, null))).join('');
+  const content = cut
+    .slice(1)
+    .map((end, i) => line(frame({ 'out-0': answer.slice(cut[i], end) }, null)))
+    .join('');
   const done = line(frame({}, 'COMPLETED'));
   switch (fault) {
     case 'slow':
@@ -102,17 +155,24 @@ async function flowCall(req: IncomingMessage, res: import('node:http').ServerRes
     case 'huge':
       for (let i = 0; i < 8; i++) res.write(line(frame({ 'out-0': ` ${FILLER.repeat(2_500)} ${e}` }, null)));
       return void res.end(content + done);
-    case 'disconnect': return void res.write(content, () => req.socket.destroy());
+    case 'disconnect':
+      return void res.write(content, () => req.socket.destroy());
     case 'stall':
       res.write(content);
       await sleep(STALL_MS);
       return void (res.destroyed || res.end(done));
-    case 'eof': return void res.end(content);
-    case 'error': return void res.end(content + line(frame({}, 'FAILED', { error: { message: `failed for ${auth}`, detail: e } })));
-    case 'pause': return void res.end(content + line(frame({}, 'PAUSED', { pause: { reason: auth, url: req.url } })));
-    case 'garbage': return void res.end(`${content}${sse ? 'data: ' : ''}garbage ${e} {not json\n${sse ? '\n' : ''}`);
-    case 'run_id_change': return void res.end(content + line({ ...frame({ 'out-0': '!' }, null), run_id: `other ${auth}` }));
-    default: return void res.end(content + done);
+    case 'eof':
+      return void res.end(content);
+    case 'error':
+      return void res.end(content + line(frame({}, 'FAILED', { error: { message: `failed for ${auth}`, detail: e } })));
+    case 'pause':
+      return void res.end(content + line(frame({}, 'PAUSED', { pause: { reason: auth, url: req.url } })));
+    case 'garbage':
+      return void res.end(`${content}${sse ? 'data: ' : ''}garbage ${e} {not json\n${sse ? '\n' : ''}`);
+    case 'run_id_change':
+      return void res.end(content + line({ ...frame({ 'out-0': '!' }, null), run_id: `other ${auth}` }));
+    default:
+      return void res.end(content + done);
   }
 }
 
@@ -127,7 +187,9 @@ beforeAll(async () => {
       if (auth.includes(CANARY)) authSeen++;
       const e = echo(auth, req.url!);
       if (url.pathname.endsWith('/metadata')) {
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echoed: e, [auth]: 1, nested: { list: [auth, auth.slice(7)] } }));
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ echoed: e, [auth]: 1, nested: { list: [auth, auth.slice(7)] } }));
       }
       if (url.pathname.includes('/feedback/')) {
         feedbackPosted.push(String((JSON.parse(body) as { feedback: unknown }).feedback));
@@ -138,7 +200,9 @@ beforeAll(async () => {
       if (url.pathname.endsWith('/judge')) {
         judgeBodies.push(body);
         const outputs = { 'out-0': `score ${++judged % 2} because ${e}` };
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ outputs, run_id: `judge-${judged}`, state: 'COMPLETED', error: null, pause: null }));
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ outputs, run_id: `judge-${judged}`, state: 'COMPLETED', error: null, pause: null }));
       }
       await flowCall(req, res, auth, body, url);
     })().catch(() => req.socket.destroy());
@@ -146,10 +210,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => {
-  server.closeAllConnections();
-  server.close(() => r());
-}));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
@@ -168,7 +235,9 @@ function leaks(texts: Record<string, string>): string[] {
 async function run(mode: string, extra: { sse?: boolean; url?: string; args?: string[] } = {}): Promise<{ cli: CliResult; out: string }> {
   const dir = tempDir('flowbench-canary-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${FAULTS.map((_, i) => `row ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: canary
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: canary
 target: { base_url: "\${FB_URL}", org_id: org, flow_id: flow, token: "\${FB_TOKEN}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: ${mode}
@@ -180,28 +249,30 @@ graders:
   - { type: judge, flow_id: judge, prompt: "Grade this: {{output}}", score_regex: "score (\\\\d)", threshold: 0.5 }
 feedback: { post: true, when: always, template: "{{verdict}} {{grades}} {{output}} {{reasons}}" }
 load: { concurrency: 8, retries: 1, timeout: 2s, idle_timeout: 400ms, first_byte_timeout: 1s }
-`);
+`,
+  );
   const out = join(dir, 'out');
-  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1', ...(extra.args ?? [])], { env: { FB_URL: extra.url ?? baseUrl, FB_TOKEN: CANARY }, timeoutMs: 20_000 });
+  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1', ...(extra.args ?? [])], {
+    env: { FB_URL: extra.url ?? baseUrl, FB_TOKEN: CANARY },
+    timeoutMs: 20_000,
+  });
 
   return { cli, out };
 }
 
 describe('canary sweep against a server that echoes the token everywhere', () => {
   it('no canary in any encoding in any file, stream, feedback posted or judge prompt, for every fault kind and mode', async () => {
-    const withCredentials = baseUrl.replace('//', `//bob:${encodeURIComponent(URL_CANARY)}@`) + `/?key=${encodeURIComponent(URL_CANARY)}&region=eu`;
-    const cases = await Promise.all([
-      run('stream'),
-      run('sso-stream', { sse: true, url: withCredentials }),
-      run('run', { args: ['--dry-run'] }),
-    ]);
+    const withCredentials = `${baseUrl.replace('//', `//bob:${encodeURIComponent(URL_CANARY)}@`)}/?key=${encodeURIComponent(URL_CANARY)}&region=eu`;
+    const cases = await Promise.all([run('stream'), run('sso-stream', { sse: true, url: withCredentials }), run('run', { args: ['--dry-run'] })]);
     expect(authSeen).toBeGreaterThan(3 * FAULTS.length); // the canary really reached the server, in every mode
     expect(judgeBodies.length).toBeGreaterThan(0);
     expect(feedbackPosted.length).toBeGreaterThan(0);
     for (const { cli, out } of cases) {
       expect(cli.code, cli.stderr).toBe(0);
       expect(cli.stderr).not.toMatch(/internal error|\n\s+at /);
-      const lines = readJsonl<{ ok: boolean; output: string; error: { kind: string } | null; grades: { reason: string }[]; metadata: unknown }>(join(out, 'results.jsonl'));
+      const lines = readJsonl<{ ok: boolean; output: string; error: { kind: string } | null; grades: { reason: string }[]; metadata: unknown }>(
+        join(out, 'results.jsonl'),
+      );
       expect(lines).toHaveLength(FAULTS.length);
       const kinds = new Set(lines.map((l) => l.error?.kind ?? 'ok'));
       for (const k of ['ok', 'http_429', 'http_5xx', 'reset', 'timeout', 'flow_error', 'paused', 'protocol']) expect(kinds, [...kinds].join()).toContain(k);
@@ -219,6 +290,11 @@ describe('canary sweep against a server that echoes the token everywhere', () =>
     }
     expect(cases[1]!.cli.stderr).toMatch(/warning: the base URL carries a credential \(a user:password part and query parameter key\)/);
     expect(cases[2]!.cli.stdout).toMatch(/feedback \(dry run\) .*\*\*\*/);
-    expect(leaks({ feedback: feedbackPosted.join('\n'), judge: judgeBodies.join('\n') + judgeBodies.map((b) => String((JSON.parse(b) as Record<string, unknown>)['in-0'])).join('\n') })).toEqual([]);
+    expect(
+      leaks({
+        feedback: feedbackPosted.join('\n'),
+        judge: judgeBodies.join('\n') + judgeBodies.map((b) => String((JSON.parse(b) as Record<string, unknown>)['in-0'])).join('\n'),
+      }),
+    ).toEqual([]);
   });
 });

@@ -34,7 +34,9 @@ async function run(opts: { flow: string; mode: string; baseUrl: string; rows?: n
   const dir = tempDir('flowbench-canary-');
   const rows = opts.rows ?? 40;
   writeFileSync(join(dir, 'rows.csv'), `question\n${Array.from({ length: rows }, (_, i) => question(i)).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: canary
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: canary
 target:
   base_url: ${opts.baseUrl}
   org_id: demo
@@ -58,9 +60,13 @@ load:
   idle_timeout: 500ms
   first_byte_timeout: 500ms
 ${opts.load ?? ''}
-`);
+`,
+  );
   // What is written and printed, not timings: the threads may start cold (no warm-up, less CPU).
-  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--threads', '1'], { env: { FB_CANARY_TOKEN: CANARY }, warmUp: false });
+  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--threads', '1'], {
+    env: { FB_CANARY_TOKEN: CANARY },
+    warmUp: false,
+  });
   return { cli, dir };
 }
 

@@ -28,7 +28,7 @@ const target = (flow: string) => `target:
   token: \${SIM_TOKEN}`;
 
 describe('the demo suite against the simulator', () => {
-  it('npm start\'s suite: two variants, percentiles, pass rates, and the draft measurably differs', async () => {
+  it("npm start's suite: two variants, percentiles, pass rates, and the draft measurably differs", async () => {
     const dir = tempDir();
     const stepSummary = join(dir, 'step-summary.md');
     writeFileSync(stepSummary, '# earlier step\n');
@@ -88,10 +88,12 @@ describe('the demo suite against the simulator', () => {
   });
 });
 
-describe('results against the simulator\'s own record', () => {
-  it('grades match the simulator\'s correctness, outputs match its text, version and draft reach it', async () => {
+describe("results against the simulator's own record", () => {
+  it("grades match the simulator's correctness, outputs match its text, version and draft reach it", async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: known-answers
+    const file = suite(
+      dir,
+      `name: known-answers
 ${target('support-bot')}
 dataset:
   path: support.csv
@@ -105,7 +107,8 @@ variants:
 load: { concurrency: 16 }
 graders:
   - { type: contains, value: "{{expected}}" }
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     const results = readJsonl<any>(join(dir, 'out/results.jsonl'));
@@ -124,7 +127,9 @@ graders:
 
   it('timing: a flow whose first content comes at 300 ms after progress frames', async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: timing
+    const file = suite(
+      dir,
+      `name: timing
 ${target('fixed-timing')}
 dataset:
   path: support.csv
@@ -132,7 +137,8 @@ dataset:
   limit: 20
 mode: stream
 load: { concurrency: 10 }
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     const v = readJson<any>(join(dir, 'out/report.json')).variants[0];
@@ -150,7 +156,9 @@ load: { concurrency: 10 }
 
   it('run mode: the whole answer in one response, TTFT not measured', async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: run-mode
+    const file = suite(
+      dir,
+      `name: run-mode
 ${target('support-bot')}
 dataset:
   path: support.csv
@@ -159,7 +167,8 @@ dataset:
 mode: run
 load: { concurrency: 6 }
 metadata: true
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     const v = readJson<any>(join(dir, 'out/report.json')).variants[0];
@@ -170,11 +179,13 @@ metadata: true
     }
   });
 
-  it.each(['always', 'fail'])('feedback when: %s posts each run\'s verdict exactly once where due', async (when) => {
+  it.each(['always', 'fail'])("feedback when: %s posts each run's verdict exactly once where due", async (when) => {
     // when: fail also uses a template, so the exact text each run got can be checked.
     const template = when === 'fail' ? '\n  template: "{{verdict}} run={{run_id}} failed=[{{failed}}] score={{score}}"' : '';
     const dir = tempDir();
-    const file = suite(dir, `name: feedback
+    const file = suite(
+      dir,
+      `name: feedback
 ${target('support-bot')}
 dataset:
   path: support.csv
@@ -187,7 +198,8 @@ graders: [{ type: contains, value: "{{expected}}" }]
 feedback:
   post: true
   when: ${when}${template}
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: TOKEN } });
     expect(r.code).toBe(0);
     const results = readJsonl<any>(join(dir, 'out/results.jsonl'));
@@ -215,12 +227,15 @@ feedback:
 
   it('a wrong token is classified per request, the run goes on, and the failed threshold exits 1', async () => {
     const dir = tempDir();
-    const file = suite(dir, `name: bad-token
+    const file = suite(
+      dir,
+      `name: bad-token
 ${target('support-bot')}
 dataset: { path: support.csv, inputs: { in-0: "{{question}}" }, limit: 3 }
 load: { concurrency: 2, retries: 0 }
 thresholds: { error_rate: "< 0.5" }
-`);
+`,
+    );
     const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { env: { SIM_TOKEN: 'wrong-token' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('threshold failed');

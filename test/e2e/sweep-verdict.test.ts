@@ -13,13 +13,16 @@ import { readJson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 function sweepSuite(extra = '', concurrency = 1) {
   const dir = tempDir('flowbench-sweep-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 12 }, (_, i) => `question number ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: sweep-verdict
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: sweep-verdict
 target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 load: { concurrency: ${concurrency}, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s${extra} } }
 thresholds: { latency_p95_ms: "< 1000" }
-`);
+`,
+  );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
@@ -39,7 +42,10 @@ describe('sweep verdict', () => {
     const { r, report } = found;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(report.verdict).toBe('pass');
-    expect(report.sweep.steps.map((s: any) => [s.rate, s.variants[0].requests, s.thresholdsOk])).toEqual([[2, 2, true], [8, 8, false]]);
+    expect(report.sweep.steps.map((s: any) => [s.rate, s.variants[0].requests, s.thresholdsOk])).toEqual([
+      [2, 2, true],
+      [8, 8, false],
+    ]);
     expect(report.sweep.sustainableRate).toBe(2);
     expect(report.sweep.verdict).toEqual({ ok: true, reason: 'sustainable rate 2 req/s' });
     // The whole-run threshold broke (the top step's latency is in it): still shown, not the verdict.
@@ -107,7 +113,10 @@ describe('sweep verdict', () => {
     const merged = await runCli(['merge', `${out}-1`, `${out}-2`, '--out', `${out}-merged`]);
     expect(merged.code, merged.stdout + merged.stderr).toBe(0);
     const report = readJson<any>(`${out}-merged/report.json`);
-    expect(report.sweep.steps.map((st: any) => [st.rate, st.variants[0].requests])).toEqual([[2, 2], [8, 8]]);
+    expect(report.sweep.steps.map((st: any) => [st.rate, st.variants[0].requests])).toEqual([
+      [2, 2],
+      [8, 8],
+    ]);
     expect(report.sweep.minRate).toBe(2);
     expect(report.sweep.sustainableRate).not.toBeNull();
     expect(report.verdict).toBe('pass');

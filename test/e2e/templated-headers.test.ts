@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
-interface Seen { kind: 'flow' | 'metadata' | 'feedback'; q: string; headers: Record<string, string | string[] | undefined> }
+interface Seen {
+  kind: 'flow' | 'metadata' | 'feedback';
+  q: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 const seen: Seen[] = [];
 let url = '';
 
@@ -32,7 +36,11 @@ const server = createServer((req, res) => {
       // A gateway that quotes the credentials it refused, in part and whole.
       res.statusCode = 500;
       const h = req.headers;
-      return res.end(JSON.stringify({ detail: `bad key ${String(h['x-api-key'])} (auth ${String(h['x-user-auth'])}), gateway ${String(h['x-gateway-key'])}, trace ${String(h['x-trace'])}` }));
+      return res.end(
+        JSON.stringify({
+          detail: `bad key ${String(h['x-api-key'])} (auth ${String(h['x-user-auth'])}), gateway ${String(h['x-gateway-key'])}, trace ${String(h['x-trace'])}`,
+        }),
+      );
     }
     return res.end(`{"outputs":{"out-0":"ok ${q}"},"run_id":"run-${q}","state":"COMPLETED","error":null,"pause":null}`);
   });
@@ -63,11 +71,16 @@ function leaks(cli: CliResult, out: string, secrets: string[]): string[] {
 }
 
 describe('templated headers', () => {
-  it('each request carries its row\'s values; secret-looking ones never show, even echoed by the server', async () => {
+  it("each request carries its row's values; secret-looking ones never show, even echoed by the server", async () => {
     const dir = tempDir('flowbench-headers-');
     // Row 3's tenant holds a line break (a quoted CSV field): that request fails unsent, the others run.
-    writeFileSync(join(dir, 'rows.csv'), `q,tenant,key\nfirst,acme,${KEYS[0]}\necho,globex,${KEYS[1]}\nthird,initech,${KEYS[2]}\nbroken,"two\nlines",${KEYS[2]}\n`);
-    writeFileSync(join(dir, 'suite.yaml'), `name: headers
+    writeFileSync(
+      join(dir, 'rows.csv'),
+      `q,tenant,key\nfirst,acme,${KEYS[0]}\necho,globex,${KEYS[1]}\nthird,initech,${KEYS[2]}\nbroken,"two\nlines",${KEYS[2]}\n`,
+    );
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: headers
 target:
   base_url: "${url}"
   org_id: o
@@ -87,7 +100,8 @@ metadata: true
 feedback: { post: true }
 max_error_rate: 1
 load: { concurrency: 1, retries: 0 }
-`);
+`,
+    );
     seen.length = 0;
     const out = join(dir, 'out');
     const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress'], { env: { GW_KEY: GATEWAY_KEY } });
@@ -96,7 +110,16 @@ load: { concurrency: 1, retries: 0 }
     const flows = seen.filter((s) => s.kind === 'flow');
     expect(flows.map((s) => s.q).sort()).toEqual(['echo', 'first', 'third']); // 'broken' was never sent
     const byQ = Object.fromEntries(flows.map((s) => [s.q, s.headers]));
-    expect(byQ.first).toMatchObject({ 'x-team': 'search', 'x-tenant': 'acme', 'x-row': 'row-0', 'x-api-key': KEYS[0], 'x-user-auth': `Bearer ${KEYS[0]}`, 'x-gateway-key': GATEWAY_KEY, 'x-trace': UUID_TRACE, authorization: 'Bearer tok-e2e-42' });
+    expect(byQ.first).toMatchObject({
+      'x-team': 'search',
+      'x-tenant': 'acme',
+      'x-row': 'row-0',
+      'x-api-key': KEYS[0],
+      'x-user-auth': `Bearer ${KEYS[0]}`,
+      'x-gateway-key': GATEWAY_KEY,
+      'x-trace': UUID_TRACE,
+      authorization: 'Bearer tok-e2e-42',
+    });
     expect(byQ.echo).toMatchObject({ 'x-tenant': 'globex', 'x-row': 'row-1', 'x-api-key': KEYS[1] });
     expect(byQ.third).toMatchObject({ 'x-tenant': 'initech', 'x-row': 'row-2', 'x-api-key': KEYS[2] });
 
@@ -110,10 +133,17 @@ load: { concurrency: 1, retries: 0 }
       expect(f.headers['x-tenant']).toBeUndefined();
     }
 
-    const results = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { row: number; error: { kind: string; message: string } | null });
+    const results = readFileSync(join(out, 'results.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { row: number; error: { kind: string; message: string } | null });
     const byRow = Object.fromEntries(results.map((x) => [x.row, x.error]));
     expect(byRow[1]).toEqual({ kind: 'http_5xx', message: 'HTTP 500: bad key *** (auth ***), gateway ***, trace ***', status: 500 });
-    expect(byRow[3]).toEqual({ kind: 'protocol', message: 'header x-tenant: value contains a line feed (LF) at character 4: not sent (a header value is one line of Latin-1 text)', status: null });
+    expect(byRow[3]).toEqual({
+      kind: 'protocol',
+      message: 'header x-tenant: value contains a line feed (LF) at character 4: not sent (a header value is one line of Latin-1 text)',
+      status: null,
+    });
     expect(byRow[0]).toBeNull();
 
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['report.json', 'results.jsonl', 'report.html', 'run-manifest.json']));
@@ -123,7 +153,9 @@ load: { concurrency: 1, retries: 0 }
   it('a header template naming a column the dataset lacks is exit 2 at its line, with the nearest column', async () => {
     const dir = tempDir('flowbench-headers-');
     writeFileSync(join(dir, 'rows.csv'), 'q,tenant\nhi,acme\n');
-    writeFileSync(join(dir, 'suite.yaml'), `name: bad-column
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: bad-column
 target:
   base_url: "${url}"
   org_id: o
@@ -132,7 +164,8 @@ target:
   headers:
     X-Tenant: "{{tenat}}"
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
-`);
+`,
+    );
     const r = await runCli(['validate', join(dir, 'suite.yaml')]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stderr).toMatch(/suite\.yaml:8:\d+: .*column 'tenat'.*target\.headers\.x-tenant/);
@@ -142,7 +175,9 @@ dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
   it('a fixed value with a line break is refused at its line without quoting it', async () => {
     const dir = tempDir('flowbench-headers-');
     writeFileSync(join(dir, 'rows.csv'), 'q\nhi\n');
-    writeFileSync(join(dir, 'suite.yaml'), `name: bad-value
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: bad-value
 target:
   base_url: "${url}"
   org_id: o
@@ -151,7 +186,8 @@ target:
   headers:
     X-Api-Key: "sk-hidden-value\\r\\nX-Evil: 1"
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
-`);
+`,
+    );
     const r = await runCli(['validate', join(dir, 'suite.yaml')]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stderr).toMatch(/suite\.yaml:8:\d+: target\.headers: the value of x-api-key contains a carriage return \(CR\) at character 16/);

@@ -19,7 +19,7 @@ const COMPLETION_TOKENS = 17;
 const PROMPT_TOKENS = 9;
 /** Flow `long`: ~54,000 characters of words the tokenizer has never seen, tens of ms of its CPU per answer. */
 let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const word = () => Array.from({ length: 4 + Math.floor(rand() * 6) }, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join('');
 const LONG = Array.from({ length: 8 }, (_, i) => ` ${i}: ${Array.from({ length: 900 }, word).join(' ')}`);
 
@@ -46,7 +46,14 @@ beforeAll(async () => {
     }
     const runId = `run-${++runCounter}`;
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const frame = (outputs: Record<string, string>, state: string | null) => ({ outputs, run_id: runId, metadata: {}, progress_data: null, state, error: null });
+    const frame = (outputs: Record<string, string>, state: string | null) => ({
+      outputs,
+      run_id: runId,
+      metadata: {},
+      progress_data: null,
+      state,
+      error: null,
+    });
     await sleep(20);
     const pieces = url.pathname.includes('/long') ? [PIECES[0]!, ...LONG] : PIECES;
     for (const [i, p] of pieces.entries()) {
@@ -68,13 +75,16 @@ afterAll(async () => {
 async function run(target: string, extra: string, args: string[] = []) {
   const dir = tempDir('flowbench-tokens-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 8 }, (_, i) => `where is my order number ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: tokens
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: tokens
 target: { ${target}, org_id: acme, token: "${TOKEN}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 load: { concurrency: 4, timeout: 10s }
 ${extra}
-`);
+`,
+  );
   const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', ...args], { timeoutMs: 60_000 });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -90,37 +100,38 @@ describe('output and input tokens', () => {
     ['request threads', [], '', 'tokens'],
     ['--threads 0', ['--threads', '0'], '', 'tokens'],
     ['graded: the grading thread counts', [], 'graders: [{ type: contains, value: order }]', 'grading'],
-  ])(
-    'a configured usage path is used where a run has it, the tokenizer counts the others (%s)',
-    async (_name, args, graders, counter) => {
-      const { report, results } = await run(`base_url: ${baseUrl}, flow_id: f1`, `metadata: { output_tokens: usage.completion_tokens, input_tokens: usage.prompt_tokens }\n${graders}`, args);
-      expect(results).toHaveLength(8);
-      const reported = results.filter((r) => r.metadata.usage !== undefined);
-      const counted = results.filter((r) => r.metadata.usage === undefined);
-      expect(reported).toHaveLength(4);
-      for (const r of reported) {
-        expect(r.output).toBe(TEXT);
-        expect(r.outputTokens).toEqual({ count: COMPLETION_TOKENS, source: 'metadata' });
-        expect(r.inputTokens).toEqual({ count: PROMPT_TOKENS, source: 'metadata' });
-      }
-      for (const r of counted) {
-        expect(r.outputTokens).toEqual({ count: o200k(TEXT), source: 'tokenizer' });
-        expect(r.outputTokens.count).not.toBe(Math.round(TEXT.length / 4)); // not the old characters / 4
-        expect(r.inputTokens).toBeUndefined();
-      }
-      const v = report.variants[0];
-      expect(v.outputTokensSource).toEqual({ metadata: 4, tokenizer: 4 });
-      // TPOT per request from its own count: (latency − TTFT) / 16 where the server reported 17 tokens.
-      const perRequest = results.map(tpot).sort((a, b) => a - b);
-      expect(v.tpotMs.count).toBe(8);
-      expect(v.tpotMs.min).toBeCloseTo(perRequest[0]!, 0);
-      expect(v.tpotMs.max).toBeCloseTo(perRequest[7]!, 0);
-      expect(v.outputTokens.max).toBe(COMPLETION_TOKENS);
-      // Without graders a token thread counts; with them, the grading thread does (and no token thread runs).
-      expect(thread(report, counter).length).toBeGreaterThan(0);
-      expect(thread(report, counter === 'tokens' ? 'grading' : 'tokens')).toEqual([]);
-    },
-  );
+  ])('a configured usage path is used where a run has it, the tokenizer counts the others (%s)', async (_name, args, graders, counter) => {
+    const { report, results } = await run(
+      `base_url: ${baseUrl}, flow_id: f1`,
+      `metadata: { output_tokens: usage.completion_tokens, input_tokens: usage.prompt_tokens }\n${graders}`,
+      args,
+    );
+    expect(results).toHaveLength(8);
+    const reported = results.filter((r) => r.metadata.usage !== undefined);
+    const counted = results.filter((r) => r.metadata.usage === undefined);
+    expect(reported).toHaveLength(4);
+    for (const r of reported) {
+      expect(r.output).toBe(TEXT);
+      expect(r.outputTokens).toEqual({ count: COMPLETION_TOKENS, source: 'metadata' });
+      expect(r.inputTokens).toEqual({ count: PROMPT_TOKENS, source: 'metadata' });
+    }
+    for (const r of counted) {
+      expect(r.outputTokens).toEqual({ count: o200k(TEXT), source: 'tokenizer' });
+      expect(r.outputTokens.count).not.toBe(Math.round(TEXT.length / 4)); // not the old characters / 4
+      expect(r.inputTokens).toBeUndefined();
+    }
+    const v = report.variants[0];
+    expect(v.outputTokensSource).toEqual({ metadata: 4, tokenizer: 4 });
+    // TPOT per request from its own count: (latency − TTFT) / 16 where the server reported 17 tokens.
+    const perRequest = results.map(tpot).sort((a, b) => a - b);
+    expect(v.tpotMs.count).toBe(8);
+    expect(v.tpotMs.min).toBeCloseTo(perRequest[0]!, 0);
+    expect(v.tpotMs.max).toBeCloseTo(perRequest[7]!, 0);
+    expect(v.outputTokens.max).toBe(COMPLETION_TOKENS);
+    // Without graders a token thread counts; with them, the grading thread does (and no token thread runs).
+    expect(thread(report, counter).length).toBeGreaterThan(0);
+    expect(thread(report, counter === 'tokens' ? 'grading' : 'tokens')).toEqual([]);
+  });
 
   it('the tokenizer runs in the token thread, not on the request thread that timed the answer', async () => {
     const { report, results } = await run(`base_url: ${baseUrl}, flow_id: long`, 'metadata: false');

@@ -13,7 +13,9 @@ function runAs(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // As root every mode bit is ignored: run the CLI as uid 1000, the way a pod without fsGroup runs it.
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', HOME: cwd },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true', HOME: cwd },
       ...(root && { uid: 1000, gid: 1000 }),
     });
     let stdout = '';
@@ -29,22 +31,26 @@ describe.skipIf(process.platform === 'win32')('a report folder that cannot be wr
   it.each([
     ['a new folder inside it', 'volume/demo', 'volume/demo'],
     ['the volume itself', 'volume', 'volume/run-manifest.json'],
-  ])('--out naming %s is exit 2 with the path and a fix, not an internal error', async (_what, outRel, shown) => {
-    const base = tempDir('flowbench-ro-');
-    chmodSync(base, 0o755); // the runner must reach the folder; only `volume` below is closed to it
-    const volume = join(base, 'volume');
-    mkdirSync(volume);
-    // Root-owned and 755 is what a fresh volume looks like to uid 1000; for a non-root runner, take away write.
-    chmodSync(volume, root ? 0o755 : 0o555);
-    const out = join(base, outRel);
-    const r = await runAs(['run', join(ROOT, 'suites/demo.yaml'), '--limit', '1', '--threads', '0', '--out', out, '--no-progress'], base);
-    chmodSync(volume, 0o755);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`error: ${shown}: `); // the path, shown from the working folder
-    expect(r.stderr).toMatch(/cannot write here: permission denied \(EACCES\)/);
-    expect(r.stderr).toContain('fix: write the reports into a folder you can write');
-    expect(r.stderr).not.toContain('internal error');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    if (outRel !== 'volume') expect(existsSync(out)).toBe(false);
-  }, 60_000);
+  ])(
+    '--out naming %s is exit 2 with the path and a fix, not an internal error',
+    async (_what, outRel, shown) => {
+      const base = tempDir('flowbench-ro-');
+      chmodSync(base, 0o755); // the runner must reach the folder; only `volume` below is closed to it
+      const volume = join(base, 'volume');
+      mkdirSync(volume);
+      // Root-owned and 755 is what a fresh volume looks like to uid 1000; for a non-root runner, take away write.
+      chmodSync(volume, root ? 0o755 : 0o555);
+      const out = join(base, outRel);
+      const r = await runAs(['run', join(ROOT, 'suites/demo.yaml'), '--limit', '1', '--threads', '0', '--out', out, '--no-progress'], base);
+      chmodSync(volume, 0o755);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error: ${shown}: `); // the path, shown from the working folder
+      expect(r.stderr).toMatch(/cannot write here: permission denied \(EACCES\)/);
+      expect(r.stderr).toContain('fix: write the reports into a folder you can write');
+      expect(r.stderr).not.toContain('internal error');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      if (outRel !== 'volume') expect(existsSync(out)).toBe(false);
+    },
+    60_000,
+  );
 });

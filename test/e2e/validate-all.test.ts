@@ -70,9 +70,11 @@ describe('validate reports every mistake of a suite in one pass', () => {
   });
 
   it('one mistake is printed as it always was: no count line', async () => {
-    const r = await validate(folder(SEVEN.split('mode: strem')[0]!.replace('{{questoin}}', '{{question}}') + 'load: { concurency: 2 }\n'));
+    const r = await validate(folder(`${SEVEN.split('mode: strem')[0]!.replace('{{questoin}}', '{{question}}')}load: { concurency: 2 }\n`));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^flowbench: error: suite\.yaml:7:9: unknown key 'concurency' in load\n {2}fix: did you mean 'concurrency'\? \(known keys here: .*\)\n$/);
+    expect(r.stderr).toMatch(
+      /^flowbench: error: suite\.yaml:7:9: unknown key 'concurency' in load\n {2}fix: did you mean 'concurrency'\? \(known keys here: .*\)\n$/,
+    );
   });
 });
 

@@ -20,13 +20,16 @@ afterAll(() => sim.close());
 function suite(target: string, rows = 40, extra = '') {
   const dir = tempDir('flowbench-verdict-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: rows }, (_, i) => `question number ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: verdicts
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: verdicts
 target: ${target}
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 load: { concurrency: 2, retries: 0 }
 ${extra}
-`);
+`,
+  );
   return { dir, file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
@@ -40,7 +43,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('verdicts', () => {
-  it('a wrong key stops the run after the first answers: exit 1, the server\'s detail and what to check, no token', async () => {
+  it("a wrong key stops the run after the first answers: exit 1, the server's detail and what to check, no token", async () => {
     const { file, out } = suite(`{ base_url: ${sim.url}, org_id: acme, flow_id: echo-fast, token: "wrong-key-123" }`, 200);
     const r = await runCold(['run', file, '--out', out, '--no-progress']);
     expect(r.code, r.stderr).toBe(1);
@@ -74,7 +77,7 @@ describe('verdicts', () => {
     expect(report.thresholds).toEqual([expect.objectContaining({ metric: 'error_rate', op: '<=', limit: 0.5, actual: 1, ok: false, implicit: true })]);
   });
 
-  it('max_error_rate is the suite\'s to set; an error_rate threshold takes its place', async () => {
+  it("max_error_rate is the suite's to set; an error_rate threshold takes its place", async () => {
     const port = await closedPort();
     const lenient = suite(`{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 4, 'max_error_rate: 1');
     expect((await runCold(['run', lenient.file, '--out', lenient.out, '--no-progress'])).code).toBe(0);
@@ -85,20 +88,28 @@ describe('verdicts', () => {
   });
 
   it('a grader that errs on every row fails the run (the implicit grader_error_rate), and says why', async () => {
-    const s = suite(`{ base_url: "${sim.url}", org_id: acme, flow_id: support-bot, token: "${TOKEN}" }`, 4,
-      'graders:\n  - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", score_path: $.score }');
+    const s = suite(
+      `{ base_url: "${sim.url}", org_id: acme, flow_id: support-bot, token: "${TOKEN}" }`,
+      4,
+      'graders:\n  - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", score_path: $.score }',
+    );
     const r = await runCold(['run', s.file, '--out', s.out, '--no-progress']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/run failed: published: 4 of 4 graded rows had a grader that could not run: grader error rate 1 is over max_error_rate 0\.5/);
     const report = readJson<any>(join(s.out, 'report.json'));
-    expect(report.thresholds.filter((t: any) => t.implicit).map((t: any) => [t.metric, t.ok])).toEqual([['error_rate', true], ['grader_error_rate', false]]);
+    expect(report.thresholds.filter((t: any) => t.implicit).map((t: any) => [t.metric, t.ok])).toEqual([
+      ['error_rate', true],
+      ['grader_error_rate', false],
+    ]);
   });
 
   it('the first line names the target; a StackAI key in the environment with the simulator as target is a warning', async () => {
     const { file, out } = suite('{ base_url: simulator, org_id: demo, flow_id: echo-fast }', 3);
     const r = await runCold(['run', file, '--out', out, '--no-progress'], { env: { STACKAI_API_KEY: 'sk-live-abcdef' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^run verdicts against the embedded simulator \(no network\): org demo, flow echo-fast, mode run, variants published; 3 requests planned; report folder /);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^run verdicts against the embedded simulator \(no network\): org demo, flow echo-fast, mode run, variants published; 3 requests planned; report folder /,
+    );
     expect(r.stderr).toMatch(/warning: STACKAI_API_KEY is set, but the target is the embedded simulator/);
     expect(r.stdout + r.stderr).not.toContain('sk-live-abcdef');
     const real = suite(`{ base_url: "${sim.url}/?key=secret-in-url", org_id: acme, flow_id: echo-fast, token: "${TOKEN}" }`, 2);
@@ -130,8 +141,11 @@ describe('stop_on', () => {
   for (const graded of [false, true]) {
     it(`stops sending once the error rate passes its limit, judged after \`after\` results${graded ? ' (graded run: records come back whole)' : ''}`, async () => {
       const port = await closedPort();
-      const { file, out } = suite(`{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 400,
-        `stop_on: { error_rate: 0.5, after: 10 }\nmax_error_rate: 1${graded ? '\ngraders: [{ type: contains, value: "x" }]' : ''}`);
+      const { file, out } = suite(
+        `{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`,
+        400,
+        `stop_on: { error_rate: 0.5, after: 10 }\nmax_error_rate: 1${graded ? '\ngraders: [{ type: contains, value: "x" }]' : ''}`,
+      );
       const r = await runCold(['run', file, '--out', out, '--no-progress']);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/run stopped early: stop_on: \d+ of the first \d+ measured requests failed \(error rate 1, over stop_on.error_rate 0.5\)/);

@@ -22,20 +22,30 @@ afterAll(async () => {
   await limited.close();
 });
 
-interface SuiteOpts { rows?: number; flow?: string; load?: string; graders?: string; url?: string; mode?: string }
+interface SuiteOpts {
+  rows?: number;
+  flow?: string;
+  load?: string;
+  graders?: string;
+  url?: string;
+  mode?: string;
+}
 
 function suite(o: SuiteOpts, files: Record<string, string> = {}) {
   const dir = tempDir('flowbench-engine-');
   const rows = o.rows ?? 12;
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: rows }, (_, i) => `question number ${i}`).join('\n')}\n`);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 'suite.yaml'), `name: engine
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: engine
 target: { base_url: ${o.url ?? sim.url}, org_id: acme, flow_id: ${o.flow ?? 'echo-fast'}, token: "${TOKEN}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: ${o.mode ?? 'run'}
 load: ${o.load ?? '{ concurrency: 4 }'}
 ${o.graders ? `graders:\n${o.graders}` : ''}
-`);
+`,
+  );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
@@ -43,9 +53,12 @@ const rowsOf = (out: string) => readJsonl<any>(join(out, 'results.jsonl'));
 
 describe('graders are contained in their own pool', () => {
   it('a script that loops forever on one row is stopped at its timeout: that grade is an error, every row is graded', async () => {
-    const { file, out } = suite({ graders: '  - { type: script, path: loop.mjs, timeout: 1s }\n  - { type: icontains, value: "question" }' }, {
-      'loop.mjs': 'export function grade({ rowIndex }) { if (rowIndex === 3) for (;;) {} return true; }\n',
-    });
+    const { file, out } = suite(
+      { graders: '  - { type: script, path: loop.mjs, timeout: 1s }\n  - { type: icontains, value: "question" }' },
+      {
+        'loop.mjs': 'export function grade({ rowIndex }) { if (rowIndex === 3) for (;;) {} return true; }\n',
+      },
+    );
     const r = await runCli(['run', file, '--out', out, '--no-progress'], { timeoutMs: 50_000 });
     expect([0, 1]).toContain(r.code);
     const results = rowsOf(out);
@@ -61,9 +74,12 @@ describe('graders are contained in their own pool', () => {
   });
 
   it('a script that calls process.exit() ends only its grading thread: that row gets a grader error, the rest are graded', async () => {
-    const { file, out } = suite({ graders: '  - { type: script, path: exit.mjs }' }, {
-      'exit.mjs': 'export function grade({ rowIndex }) { if (rowIndex === 5) process.exit(3); return true; }\n',
-    });
+    const { file, out } = suite(
+      { graders: '  - { type: script, path: exit.mjs }' },
+      {
+        'exit.mjs': 'export function grade({ rowIndex }) { if (rowIndex === 5) process.exit(3); return true; }\n',
+      },
+    );
     const r = await runCli(['run', file, '--out', out, '--no-progress'], { timeoutMs: 50_000 });
     expect([0, 1]).toContain(r.code);
     const results = rowsOf(out);
@@ -110,7 +126,10 @@ describe('a request thread that dies mid-run', () => {
     const { file, out } = suite({ rows: 40, flow: 'fixed-timing', load: '{ concurrency: 4 }' });
     // The first request thread ends itself as it starts its 6th request (src/worker/request-lane.ts).
     const EXIT_AT = 6;
-    const r = await runCli(['run', file, '--out', out, '--no-progress', '--threads', '2'], { env: { FLOWBENCH_TEST_EXIT_REQUEST_THREAD: String(EXIT_AT) }, timeoutMs: 50_000 });
+    const r = await runCli(['run', file, '--out', out, '--no-progress', '--threads', '2'], {
+      env: { FLOWBENCH_TEST_EXIT_REQUEST_THREAD: String(EXIT_AT) },
+      timeoutMs: 50_000,
+    });
     expect([0, 1]).toContain(r.code);
     const results = rowsOf(out);
     expect(results.map((x) => x.row).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
@@ -156,7 +175,11 @@ describe('per-attempt timing', () => {
 describe('the harness watches itself', () => {
   it('a kill -STOP of 300 ms shows up as a stall of about 300 ms, with the results in flight marked', async () => {
     const { file, out } = suite({ rows: 60, flow: 'fixed-timing', mode: 'stream', load: '{ concurrency: 6 }' });
-    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     const results = join(out, 'results.jsonl');
     const started = Date.now();

@@ -7,8 +7,24 @@ import type { Fault } from '../../src/simulator/plan.js';
 import { readJson, readJsonl } from '../helpers/cli.js';
 import { faultOf, question, runFaultSuite } from './helpers.js';
 
-interface Line { variant: string; row: number; iteration: number; attempts: number; ok: boolean; error: { kind: string; message: string } | null; output: string; retriedOn?: string[] }
-interface VariantReport { requests: number; ok: number; errors: number; errorKinds: Record<string, number>; retries: number; rateLimited: number }
+interface Line {
+  variant: string;
+  row: number;
+  iteration: number;
+  attempts: number;
+  ok: boolean;
+  error: { kind: string; message: string } | null;
+  output: string;
+  retriedOn?: string[];
+}
+interface VariantReport {
+  requests: number;
+  ok: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  retries: number;
+  rateLimited: number;
+}
 
 const ROWS = 20;
 const RETRIES = 2;
@@ -17,17 +33,31 @@ const RETRIES = 2;
 function effect(fault: Fault, mode: 'stream' | 'run', retryPartial: boolean): { kind: string | null; retry: boolean } {
   const run = mode === 'run';
   switch (fault) {
-    case 'none': case 'slow': case 'huge': case 'run_id_change':
+    case 'none':
+    case 'slow':
+    case 'huge':
+    case 'run_id_change':
       return { kind: run && fault === 'run_id_change' ? null : fault === 'run_id_change' ? 'protocol' : null, retry: false };
-    case 'http_429': return { kind: 'http_429', retry: true };
-    case 'http_500': case 'http_502': case 'http_503': return { kind: 'http_5xx', retry: true };
-    case 'reset': return { kind: 'reset', retry: true }; // before any header
-    case 'disconnect': return { kind: 'reset', retry: run || retryPartial }; // stream: content had begun
-    case 'stall': return { kind: 'timeout', retry: retryPartial };
-    case 'eof': return { kind: run ? 'protocol' : 'incomplete_stream', retry: !run && retryPartial };
-    case 'error': return { kind: 'flow_error', retry: false };
-    case 'pause': return { kind: 'paused', retry: false };
-    case 'garbage': return { kind: 'protocol', retry: false };
+    case 'http_429':
+      return { kind: 'http_429', retry: true };
+    case 'http_500':
+    case 'http_502':
+    case 'http_503':
+      return { kind: 'http_5xx', retry: true };
+    case 'reset':
+      return { kind: 'reset', retry: true }; // before any header
+    case 'disconnect':
+      return { kind: 'reset', retry: run || retryPartial }; // stream: content had begun
+    case 'stall':
+      return { kind: 'timeout', retry: retryPartial };
+    case 'eof':
+      return { kind: run ? 'protocol' : 'incomplete_stream', retry: !run && retryPartial };
+    case 'error':
+      return { kind: 'flow_error', retry: false };
+    case 'pause':
+      return { kind: 'paused', retry: false };
+    case 'garbage':
+      return { kind: 'protocol', retry: false };
   }
 }
 
@@ -70,7 +100,10 @@ const CASES: Array<{ flow: string; mode?: 'stream' | 'run'; load?: Record<string
 ];
 
 describe.concurrent('every fault kind, end to end', () => {
-  const named = CASES.map((c) => ({ ...c, name: `${c.flow}, ${c.mode ?? 'stream'} mode${c.sse ? ' (SSE)' : ''}${c.load ? `, ${JSON.stringify(c.load)}` : ''}` }));
+  const named = CASES.map((c) => ({
+    ...c,
+    name: `${c.flow}, ${c.mode ?? 'stream'} mode${c.sse ? ' (SSE)' : ''}${c.load ? `, ${JSON.stringify(c.load)}` : ''}`,
+  }));
   it.each(named)('$name', async ({ flow, mode = 'stream', load = {}, sse = false, expectKinds }) => {
     const retryPartial = load.retry_partial === true;
     const want = predict(flow, mode, retryPartial);

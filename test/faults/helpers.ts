@@ -71,11 +71,21 @@ export interface SuiteRun {
 }
 
 /** Writes a suite over `rows` echo questions against one fault flow and runs it with the CLI. */
-export async function runFaultSuite(flowId: string, rows: number, load: Record<string, unknown> = {}, extra = '', env: NodeJS.ProcessEnv = {}): Promise<SuiteRun> {
+export async function runFaultSuite(
+  flowId: string,
+  rows: number,
+  load: Record<string, unknown> = {},
+  extra = '',
+  env: NodeJS.ProcessEnv = {},
+): Promise<SuiteRun> {
   const dir = tempDir('flowbench-fault-');
   writeFileSync(join(dir, 'rows.csv'), `question\n${Array.from({ length: rows }, (_, i) => question(i)).join('\n')}\n`);
-  const loadYaml = Object.entries({ concurrency: 4, retries: 2, timeout: '20s', ...load }).map(([k, v]) => `  ${k}: ${v}`).join('\n');
-  writeFileSync(join(dir, 'suite.yaml'), `name: fault-${flowId}
+  const loadYaml = Object.entries({ concurrency: 4, retries: 2, timeout: '20s', ...load })
+    .map(([k, v]) => `  ${k}: ${v}`)
+    .join('\n');
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: fault-${flowId}
 target:
   flow_id: ${flowId}
   simulator: { flows: ${JSON.stringify(FAULT_FLOWS)}, seed: ${SEED} }
@@ -84,7 +94,8 @@ dataset:
   inputs: { in-0: "{{question}}" }
 load:
 ${loadYaml}
-${extra}`);
+${extra}`,
+  );
   const out = join(dir, 'out');
   // Kinds, counts and retries, not timings: the threads may start cold (no warm-up, less CPU).
   const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1'], { env, warmUp: false });

@@ -15,7 +15,8 @@ afterAll(() => sim.close());
 const streamUrl = (flow: string, q = '') => `${sim.url}/inference/v0/stream/demo/${flow}${q}`;
 const runUrl = (flow: string) => `${sim.url}/inference/v0/run/demo/${flow}`;
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
-const frames = (text: string) => lines(text).map((l) => JSON.parse(l) as { run_id: string; state: string | null; error: unknown; pause: unknown; outputs: Record<string, string> });
+const frames = (text: string) =>
+  lines(text).map((l) => JSON.parse(l) as { run_id: string; state: string | null; error: unknown; pause: unknown; outputs: Record<string, string> });
 // Each input is used once per file: a second request with the same input would be the simulator's next draw.
 const input = (flow: string, fault: Parameters<typeof rowWith>[1], nth = 0) => ({ 'in-0': question(rowWith(flow, fault, nth)) });
 
@@ -32,7 +33,11 @@ describe('simulator faults on the wire (stream mode)', () => {
     expect(at - Date.now()).toBeLessThan(2000);
   });
 
-  it.each([['http_500', 500], ['http_502', 502], ['http_503', 503]] as const)('%s', async (fault, status) => {
+  it.each([
+    ['http_500', 500],
+    ['http_502', 502],
+    ['http_503', 503],
+  ] as const)('%s', async (fault, status) => {
     const r = await rawPost(streamUrl('fault-5xx'), input('fault-5xx', fault));
     expect(r.status).toBe(status);
     if (status === 503) expect(r.headers['retry-after']).toBe('0');
@@ -89,7 +94,14 @@ describe('simulator faults on the wire (stream mode)', () => {
 
   it('an unparsable line mid-stream', async () => {
     const r = await rawPost(streamUrl('fault-garbage'), input('fault-garbage', 'garbage'));
-    const bad = lines(r.text).filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
+    const bad = lines(r.text).filter((l) => {
+      try {
+        JSON.parse(l);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     expect(bad).toHaveLength(1);
   });
 
@@ -102,7 +114,9 @@ describe('simulator faults on the wire (stream mode)', () => {
     const text = question(3);
     const r = await rawPost(streamUrl('fault-slow', '?sse=true'), { 'in-0': text });
     expect(r.chunks.length).toBeGreaterThan(50); // many small writes reach the client as many chunks
-    const out = lines(r.text).filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { outputs: Record<string, string>; state: string | null });
+    const out = lines(r.text)
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as { outputs: Record<string, string>; state: string | null });
     expect(out.map((x) => x.outputs['out-0'] ?? '').join('')).toBe(text);
     expect(out.at(-1)!.state).toBe('COMPLETED');
   });

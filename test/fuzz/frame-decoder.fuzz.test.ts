@@ -7,7 +7,10 @@ import { FrameDecoder, type DecodeResult, type FrameDecoderOptions } from '../..
 
 /** FLOWBENCH_FUZZ_SCALE=50 for a long hunt: that many times the runs and the time budget. */
 const SCALE = Number(process.env.FLOWBENCH_FUZZ_SCALE ?? 1);
-const settings = (numRuns: number, budgetMs = 3000): fc.Parameters<unknown> => ({ numRuns: numRuns * SCALE, plugins: [fc.interruptAfterTimeLimit(budgetMs * SCALE)] });
+const settings = (numRuns: number, budgetMs = 3000): fc.Parameters<unknown> => ({
+  numRuns: numRuns * SCALE,
+  plugins: [fc.interruptAfterTimeLimit(budgetMs * SCALE)],
+});
 const KINDS = new Set(['protocol', 'incomplete_stream', 'flow_error', 'paused']);
 const encoder = new TextEncoder();
 
@@ -26,7 +29,10 @@ function decode(bytes: Uint8Array, cuts: readonly number[], opts: FrameDecoderOp
   let peakBuffered = 0;
   let largestChunk = 0;
   let at = 0;
-  for (const cut of [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b).concat(bytes.length)) {
+  for (const cut of [...new Set(cuts)]
+    .filter((c) => c > 0 && c < bytes.length)
+    .sort((a, b) => a - b)
+    .concat(bytes.length)) {
     if (cut <= at) continue;
     const wasDone = d.done;
     const completed = d.push(bytes.subarray(at, cut));
@@ -94,7 +100,10 @@ function render(s: Shape): { body: string; outputs: Record<string, string>; cont
   const lines = frames.map((f, i) => {
     if (s.sse) {
       const json = s.multiline ? JSON.stringify(f, null, 1) : JSON.stringify(f);
-      return `${json.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+      return `${json
+        .split('\n')
+        .map((l) => `data: ${l}`)
+        .join('\n')}\n\n`;
     }
     return `${s.strayData && i % 2 === 1 ? 'data: ' : ''}${JSON.stringify(f)}\n`;
   });
@@ -157,28 +166,61 @@ describe('frame decoder fuzzing', () => {
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.json({ maxDepth: 3 }),
-    fc.constantFrom('data:', 'data: ', 'data: {', 'data: }', ':', ': ping', 'event: x', 'id: 1', '{', '}', '{"outputs":', '"run_id":"r2"}', '\r', ' ', 'null', '[]', '42'),
-    fc.record({
-      outputs: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 }))), fc.jsonValue({ maxDepth: 1 })),
-      run_id: fc.oneof(fc.constant('r1'), fc.jsonValue({ maxDepth: 1 })),
-      state: fc.oneof(fc.constantFrom('PENDING', 'COMPLETED', 'FAILED', 'PAUSED', 'RESUMED', 'CANCELLED', 'nope'), fc.jsonValue({ maxDepth: 1 })),
-      error: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
-      pause: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
-    }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+    fc.constantFrom(
+      'data:',
+      'data: ',
+      'data: {',
+      'data: }',
+      ':',
+      ': ping',
+      'event: x',
+      'id: 1',
+      '{',
+      '}',
+      '{"outputs":',
+      '"run_id":"r2"}',
+      '\r',
+      ' ',
+      'null',
+      '[]',
+      '42',
+    ),
+    fc
+      .record(
+        {
+          outputs: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 }))), fc.jsonValue({ maxDepth: 1 })),
+          run_id: fc.oneof(fc.constant('r1'), fc.jsonValue({ maxDepth: 1 })),
+          state: fc.oneof(fc.constantFrom('PENDING', 'COMPLETED', 'FAILED', 'PAUSED', 'RESUMED', 'CANCELLED', 'nope'), fc.jsonValue({ maxDepth: 1 })),
+          error: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
+          pause: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })),
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
     // Nesting deeper than JSON.stringify's stack: JSON.parse reads it, a message built from it must not throw.
-    fc.constantFrom(3, 20_000).chain((depth) => fc.constantFrom(
-      `${'['.repeat(depth)}${']'.repeat(depth)}`,
-      `{"outputs":{"o":${'['.repeat(depth)}${']'.repeat(depth)}},"run_id":"r1"}`,
-      `{"error":${'{"e":'.repeat(depth)}1${'}'.repeat(depth)}}`,
-      `{"outputs":${'['.repeat(depth)}${']'.repeat(depth)}}`,
-    )),
+    fc
+      .constantFrom(3, 20_000)
+      .chain((depth) =>
+        fc.constantFrom(
+          `${'['.repeat(depth)}${']'.repeat(depth)}`,
+          `{"outputs":{"o":${'['.repeat(depth)}${']'.repeat(depth)}},"run_id":"r1"}`,
+          `{"error":${'{"e":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+          `{"outputs":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        ),
+      ),
   );
 
   it('never throws on noise or random bytes: a classified verdict, bytes held under the cap, nothing after the verdict', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.array(noiseLine, { maxLength: 12 }).map((l) => encoder.encode(l.join('\n'))), fc.uint8Array({ maxLength: 600 })),
-        fc.array(fc.nat(), { maxLength: 20 }), fc.boolean(), fc.boolean(), fc.option(fc.integer({ min: 8, max: 200 }), { nil: undefined }),
+        fc.oneof(
+          fc.array(noiseLine, { maxLength: 12 }).map((l) => encoder.encode(l.join('\n'))),
+          fc.uint8Array({ maxLength: 600 }),
+        ),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(fc.integer({ min: 8, max: 200 }), { nil: undefined }),
         (bytes, raw, sse, delta, maxLineBytes) => {
           const got = decode(bytes, cutsFor(bytes, raw, []), { sse, delta, ...(maxLineBytes !== undefined && { maxLineBytes }) });
           if (maxLineBytes !== undefined) expect(got.peakBuffered).toBeLessThanOrEqual(maxLineBytes + got.largestChunk);
@@ -207,7 +249,11 @@ describe('frame decoder fuzzing', () => {
   it('found: SSE data lines that never end their event are held up to the cap only, and read in linear time', () => {
     const body = encoder.encode('data: {\n'.repeat(1 << 17)); // 1 MiB: re-reading the event at every line is quadratic
     const started = performance.now();
-    const got = decode(body, Array.from({ length: 16 }, (_, i) => i * 65536), { delta: true, sse: true, maxLineBytes: 256 << 10 });
+    const got = decode(
+      body,
+      Array.from({ length: 16 }, (_, i) => i * 65536),
+      { delta: true, sse: true, maxLineBytes: 256 << 10 },
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(got.result.error?.message).toBe('an SSE event exceeded 262144 bytes');
     expect(got.peakBuffered).toBeLessThanOrEqual((256 << 10) + 65536);

@@ -49,7 +49,8 @@ beforeAll(() => {
   writeFileSync(join(suitesDir, 'arr.json'), '[{"q": "a"}, {"q": "b"}]\n');
   // Both shipped flows files (faults.flows.yaml uses anchors), each with the flow f1 the suite runs.
   const f1 = '  f1:\n    answers: echo\n    versions:\n      1: { quality: 1, ttft_ms: 1, tokens_per_s: 100 }\n';
-  for (const name of ['demo.flows.yaml', 'faults.flows.yaml']) flowsBases.push(readFileSync(join(suitesDir, name), 'utf8').replace(/^flows:\n/m, `flows:\n${f1}`));
+  for (const name of ['demo.flows.yaml', 'faults.flows.yaml'])
+    flowsBases.push(readFileSync(join(suitesDir, name), 'utf8').replace(/^flows:\n/m, `flows:\n${f1}`));
   writeFileSync(join(suitesDir, 'fuzz.flows.yaml'), flowsBases[0]!);
   for (const name of ['demo.yaml', 'orders.yaml']) bases.push({ name, text: readFileSync(join(suitesDir, name), 'utf8') });
   TEST_SUITES.forEach((text, i) => bases.push({ name: `test-${i}`, text }));

@@ -4,8 +4,15 @@ import { prepareGraders } from '../../src/grade/registry.js';
 import type { GradeContext } from '../../src/grade/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-const ctx = (output: string, extra: Partial<GradeContext> = {}): GradeContext => ({ output, expected: null, row: 0, values: { city: 'Zürich', keywords: 'refund; 30 days' }, ...extra });
-const gradeOne = async (spec: Record<string, unknown>, c: GradeContext) => (await prepareGraders([spec as { type: string }], { dir: FIXTURES }).grade(c)).grades[0]!;
+const ctx = (output: string, extra: Partial<GradeContext> = {}): GradeContext => ({
+  output,
+  expected: null,
+  row: 0,
+  values: { city: 'Zürich', keywords: 'refund; 30 days' },
+  ...extra,
+});
+const gradeOne = async (spec: Record<string, unknown>, c: GradeContext) =>
+  (await prepareGraders([spec as { type: string }], { dir: FIXTURES }).grade(c)).grades[0]!;
 
 type Case = [name: string, spec: Record<string, unknown>, output: string, extra: Partial<GradeContext>, pass: boolean, score?: number];
 
@@ -100,7 +107,14 @@ const cases: Case[] = [
   ['script boolean', { type: 'script', path: 'graders.mjs' }, 'Refund OK', { expected: 'refund' }, true],
   ['script score below threshold', { type: 'script', path: 'graders.mjs', function: 'scored' }, 'abc', {}, false, 0.3],
   ['script score with threshold', { type: 'script', path: 'graders.mjs', function: 'scored', threshold: 0.2 }, 'abc', {}, true, 0.3],
-  ['script async object, sees row and metadata', { type: 'script', path: 'graders.mjs', function: 'detailed' }, 'ab', { values: { prefix: 'a' }, metadata: { total_tokens: 9 } }, true, 0.5],
+  [
+    'script async object, sees row and metadata',
+    { type: 'script', path: 'graders.mjs', function: 'detailed' },
+    'ab',
+    { values: { prefix: 'a' }, metadata: { total_tokens: 9 } },
+    true,
+    0.5,
+  ],
   // empty output, for the graders not covered above
   ['contains empty output', { type: 'contains', value: 'x' }, '', {}, false],
   ['not-contains empty output', { type: 'not-contains', value: 'x' }, '', {}, true],

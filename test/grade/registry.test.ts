@@ -104,7 +104,25 @@ describe('checkGraderSpec', () => {
   });
 
   it('every issue-listed type has a family', () => {
-    for (const t of ['equals', 'contains', 'icontains', 'contains-any', 'contains-all', 'starts-with', 'regex', 'is-json', 'json-schema', 'json-path', 'number', 'similarity', 'length', 'ttft', 'latency', 'script', 'judge']) {
+    for (const t of [
+      'equals',
+      'contains',
+      'icontains',
+      'contains-any',
+      'contains-all',
+      'starts-with',
+      'regex',
+      'is-json',
+      'json-schema',
+      'json-path',
+      'number',
+      'similarity',
+      'length',
+      'ttft',
+      'latency',
+      'script',
+      'judge',
+    ]) {
       expect(GRADER_TYPES).toContain(t);
     }
   });

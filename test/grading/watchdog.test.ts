@@ -1,14 +1,30 @@
 // The grading pool's watchdog, without threads: from what each task wrote to its watch and the clock,
 // which task is stopped and whom it blames.
 import { describe, expect, it } from 'vitest';
-import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, OPEN_GRADER, OPEN_JOB, THREAD, WATCH_SLOTS } from '../../src/grading/messages.js';
+import {
+  BEAT_AT,
+  CALL_GRADER,
+  CALL_JOB,
+  CALL_SINCE,
+  OPEN_COUNT,
+  OPEN_DEADLINE,
+  OPEN_GRADER,
+  OPEN_JOB,
+  THREAD,
+  WATCH_SLOTS,
+} from '../../src/grading/messages.js';
 import { BLOCKED_MS, OVERRUN_MS, overrunning, SILENT_LIMIT_MS, type Limits } from '../../src/grading/watchdog.js';
 
 const NOW = 1_000_000;
 /** Grader 0: a regex (1 s, no wait limit); grader 1: a script (10 s); grader 2: a judge (1 s for its own work, its wait unbounded here). */
 const LIMITS: Limits = { sync: [1000, 10_000, 1000], wait: [null, 10_000, null] };
 
-interface W { thread?: number; beatAgo?: number; call?: [job: number, grader: number, ago: number]; open?: [count: number, job: number, grader: number, deadlineIn: number] }
+interface W {
+  thread?: number;
+  beatAgo?: number;
+  call?: [job: number, grader: number, ago: number];
+  open?: [count: number, job: number, grader: number, deadlineIn: number];
+}
 function watch(w: W): Float64Array {
   const a = new Float64Array(WATCH_SLOTS);
   a[THREAD] = w.thread ?? 1;
@@ -27,14 +43,49 @@ describe('watchdog', () => {
     ['a regex inside its limit', [{ beatAgo: 900, call: [3, 0, 900] }], []],
     ['a regex past its limit (the default 1 s) is named', [{ beatAgo: 1200, call: [3, 0, 1000 + OVERRUN_MS + 1] }], [{ task: 0, job: 3, grader: 0 }]],
     ['a script is held to its own limit', [{ beatAgo: 5000, call: [1, 1, 5000] }], []],
-    ['the other tasks on a thread held by a call wait for it, however long', [{ beatAgo: 40_000, thread: 1 }, { beatAgo: 40_000, thread: 1, call: [2, 1, 9000] }], []],
-    ['tasks on another thread are judged on their own', [{ beatAgo: 40_000, thread: 2 }, { beatAgo: 1, thread: 1, call: [2, 1, 9000] }], [{ task: 0, job: -1, grader: -1 }]],
-    ['a thread held after an await, one call in flight past its limit: named', [{ beatAgo: BLOCKED_MS + 1, open: [1, 4, 1, -OVERRUN_MS - 1] }], [{ task: 0, job: 4, grader: 1 }]],
+    [
+      'the other tasks on a thread held by a call wait for it, however long',
+      [
+        { beatAgo: 40_000, thread: 1 },
+        { beatAgo: 40_000, thread: 1, call: [2, 1, 9000] },
+      ],
+      [],
+    ],
+    [
+      'tasks on another thread are judged on their own',
+      [
+        { beatAgo: 40_000, thread: 2 },
+        { beatAgo: 1, thread: 1, call: [2, 1, 9000] },
+      ],
+      [{ task: 0, job: -1, grader: -1 }],
+    ],
+    [
+      'a thread held after an await, one call in flight past its limit: named',
+      [{ beatAgo: BLOCKED_MS + 1, open: [1, 4, 1, -OVERRUN_MS - 1] }],
+      [{ task: 0, job: 4, grader: 1 }],
+    ],
     ['...but not while its event loop turns (its own race answers)', [{ beatAgo: 5, open: [1, 4, 1, -5000] }], []],
     ['...nor before its limit', [{ beatAgo: 5000, open: [1, 4, 1, 3000] }], []],
-    ['several in flight, all past their limits: their tasks, no call named', [{ beatAgo: 2000, open: [2, 0, 0, -500] }, { beatAgo: 2000, open: [1, 1, 1, -500] }], [{ task: 0, job: -1, grader: -1 }, { task: 1, job: -1, grader: -1 }]],
+    [
+      'several in flight, all past their limits: their tasks, no call named',
+      [
+        { beatAgo: 2000, open: [2, 0, 0, -500] },
+        { beatAgo: 2000, open: [1, 1, 1, -500] },
+      ],
+      [
+        { task: 0, job: -1, grader: -1 },
+        { task: 1, job: -1, grader: -1 },
+      ],
+    ],
     ['a judge waiting on its flow has no limit of its own: only silence stops the thread', [{ beatAgo: 20_000, open: [1, 0, 2, Infinity] }], []],
-    ['silent past the silent limit, nothing to blame: every task on the thread', [{ beatAgo: SILENT_LIMIT_MS + 1 }, { beatAgo: SILENT_LIMIT_MS + 1, open: [1, 0, 2, Infinity] }], [{ task: 0, job: -1, grader: -1 }, { task: 1, job: -1, grader: -1 }]],
+    [
+      'silent past the silent limit, nothing to blame: every task on the thread',
+      [{ beatAgo: SILENT_LIMIT_MS + 1 }, { beatAgo: SILENT_LIMIT_MS + 1, open: [1, 0, 2, Infinity] }],
+      [
+        { task: 0, job: -1, grader: -1 },
+        { task: 1, job: -1, grader: -1 },
+      ],
+    ],
   ])('%s', (_name, ws, expected) => {
     expect(stops(...ws)).toEqual(expected);
   });

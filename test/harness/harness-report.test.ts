@@ -6,8 +6,10 @@ import { snap, troubledHarness, variant } from './fixtures.js';
 
 describe('harnessReport', () => {
   it('a quiet run: figures over the request threads, no warning', () => {
-    const h = harnessReport([snap({ threadId: 2, eventLoopDelayMs: { p99: 2.5, max: 6 } }), snap({ role: 'main', threadId: 0 }), snap({ threadId: 1 })],
-      [variant('a', 50)]);
+    const h = harnessReport(
+      [snap({ threadId: 2, eventLoopDelayMs: { p99: 2.5, max: 6 } }), snap({ role: 'main', threadId: 0 }), snap({ threadId: 1 })],
+      [variant('a', 50)],
+    );
     expect(h.stallMs).toBe(20);
     expect(h.threads.map((t) => `${t.role}:${t.threadId}`)).toEqual(['main:0', 'request:1', 'request:2']);
     expect(h.requestThreads).toEqual({ delayP99Ms: 2.5, delayMaxMs: 6, maxStallMs: 0, stalls: 0 });
@@ -22,17 +24,21 @@ describe('harnessReport', () => {
     expect(h.stalledResults).toBe(14);
     expect(h.warnings).toEqual([
       'the harness stalled 3 times on its request threads (longest 312 ms): 14 of 200 results were in flight during a stall and may be inflated by up to 312 ms',
-      'the request threads\' event-loop delay p99 was 14.2 ms (over 10 ms; max 312 ms): timings may be inflated by up to 312 ms',
+      "the request threads' event-loop delay p99 was 14.2 ms (over 10 ms; max 312 ms): timings may be inflated by up to 312 ms",
       '1 of 2 request threads was busy 96% of the time (over 90%): the client may be the bottleneck',
     ]);
   });
 
   it('a stall no result overlapped, a busy main thread, a stall on a grading thread (not a timing one)', () => {
-    const h = harnessReport([
-      snap({ stalls: { count: 1, totalMs: 45, maxMs: 45 } }),
-      snap({ role: 'main', threadId: 0, utilization: 0.93 }),
-      snap({ role: 'grading', threadId: 5, stalls: { count: 4, totalMs: 900, maxMs: 500 } }),
-    ], [variant('a', 10)], { stallMs: 25 });
+    const h = harnessReport(
+      [
+        snap({ stalls: { count: 1, totalMs: 45, maxMs: 45 } }),
+        snap({ role: 'main', threadId: 0, utilization: 0.93 }),
+        snap({ role: 'grading', threadId: 5, stalls: { count: 4, totalMs: 900, maxMs: 500 } }),
+      ],
+      [variant('a', 10)],
+      { stallMs: 25 },
+    );
     expect(h.stallMs).toBe(25);
     expect(h.requestThreads.maxStallMs).toBe(45);
     expect(h.warnings).toEqual([
@@ -42,12 +48,14 @@ describe('harnessReport', () => {
   });
 
   it('--threads 0: the main thread timed the requests, so its figures are the timing ones', () => {
-    const h = harnessReport([snap({ role: 'main', threadId: 0, eventLoopDelayMs: { p99: 11, max: 80 }, stalls: { count: 2, totalMs: 150, maxMs: 80 } })],
-      [variant('a', 20, 2, 80)]);
+    const h = harnessReport(
+      [snap({ role: 'main', threadId: 0, eventLoopDelayMs: { p99: 11, max: 80 }, stalls: { count: 2, totalMs: 150, maxMs: 80 } })],
+      [variant('a', 20, 2, 80)],
+    );
     expect(h.requestThreads).toEqual({ delayP99Ms: 11, delayMaxMs: 80, maxStallMs: 80, stalls: 2 });
     expect(h.warnings).toEqual([
       'the harness stalled twice on the main thread, which timed the requests (longest 80 ms): 2 of 20 results were in flight during a stall and may be inflated by up to 80 ms',
-      'the main thread\'s event-loop delay p99 was 11 ms (over 10 ms; max 80 ms): timings may be inflated by up to 80 ms',
+      "the main thread's event-loop delay p99 was 11 ms (over 10 ms; max 80 ms): timings may be inflated by up to 80 ms",
     ]);
   });
 

@@ -25,10 +25,21 @@ describe('harness thresholds', () => {
 
   it('give every variant the run-level value', () => {
     const rules = [parsed('harness_stall_ms', '< 100'), parsed('harness_delay_p99_ms', '<= 20'), parsed('pass_rate', '>= 0.9')];
-    const r = evaluateThresholds(rules, [{ name: 'a', summary }, { name: 'b', summary }], troubledHarness());
+    const r = evaluateThresholds(
+      rules,
+      [
+        { name: 'a', summary },
+        { name: 'b', summary },
+      ],
+      troubledHarness(),
+    );
     expect(r.map((t) => [t.variant, t.metric, t.actual, t.ok])).toEqual([
-      ['a', 'harness_stall_ms', 312.4, false], ['a', 'harness_delay_p99_ms', 14.24, true], ['a', 'pass_rate', 1, true],
-      ['b', 'harness_stall_ms', 312.4, false], ['b', 'harness_delay_p99_ms', 14.24, true], ['b', 'pass_rate', 1, true],
+      ['a', 'harness_stall_ms', 312.4, false],
+      ['a', 'harness_delay_p99_ms', 14.24, true],
+      ['a', 'pass_rate', 1, true],
+      ['b', 'harness_stall_ms', 312.4, false],
+      ['b', 'harness_delay_p99_ms', 14.24, true],
+      ['b', 'pass_rate', 1, true],
     ]);
   });
 
@@ -41,13 +52,17 @@ describe('harness thresholds', () => {
 
   it('the suite loader, the JSON Schema and the reference accept them', async () => {
     const dir = fixture({
-      's.yaml': 'name: s\ntarget: { flow_id: f1 }\ndataset: { path: d.csv, inputs: { in-0: "{{question}}" } }\nthresholds: { harness_stall_ms: "< 100", harness_delay_p99_ms: "< 10" }\n',
+      's.yaml':
+        'name: s\ntarget: { flow_id: f1 }\ndataset: { path: d.csv, inputs: { in-0: "{{question}}" } }\nthresholds: { harness_stall_ms: "< 100", harness_delay_p99_ms: "< 10" }\n',
       'd.csv': CSV,
     });
     const s = await loadSuite(join(dir, 's.yaml'), { env: {} });
     expect(s.thresholds).toEqual({ harness_stall_ms: '< 100', harness_delay_p99_ms: '< 10' });
     const validate = new Ajv({ allowUnionTypes: true, strict: true }).compile(suiteJsonSchema());
-    expect(validate({ name: 's', target: { flow_id: 'f' }, dataset: { path: 'd.csv', inputs: {} }, thresholds: { harness_stall_ms: '< 100' } }), JSON.stringify(validate.errors)).toBe(true);
+    expect(
+      validate({ name: 's', target: { flow_id: 'f' }, dataset: { path: 'd.csv', inputs: {} }, thresholds: { harness_stall_ms: '< 100' } }),
+      JSON.stringify(validate.errors),
+    ).toBe(true);
     expect(referenceMarkdown()).toContain('`harness_stall_ms` is the longest stall');
   });
 });

@@ -7,7 +7,9 @@ import { gapStall, STALL_PERIOD_MS, startStallDetector, type Stall } from '../..
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const busy = (ms: number) => {
   const end = nowMs() + ms;
-  while (nowMs() < end) { /* block the event loop */ }
+  while (nowMs() < end) {
+    /* block the event loop */
+  }
 };
 
 describe('gapStall', () => {

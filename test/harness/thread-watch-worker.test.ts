@@ -62,11 +62,16 @@ beforeAll(() => {
 });
 
 describe('a thread watch in a worker thread', () => {
-  it('reports the worker thread\'s own id, stall and CPU time', async () => {
+  it("reports the worker thread's own id, stall and CPU time", async () => {
     const main = startThreadWatch({ role: 'main' });
     const worker = new Worker(WORKER, { eval: true, workerData: { url: pathToFileURL(DIST).href } });
     const id = worker.threadId; // -1 once it has exited
-    const { snapshot: s, stalls, from, to } = await new Promise<FromWorker>((resolve, reject) => {
+    const {
+      snapshot: s,
+      stalls,
+      from,
+      to,
+    } = await new Promise<FromWorker>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });

@@ -10,7 +10,9 @@ import type { Stall } from '../../src/harness/stall-detector.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const busy = (ms: number) => {
   const end = nowMs() + ms;
-  while (nowMs() < end) { /* block the event loop */ }
+  while (nowMs() < end) {
+    /* block the event loop */
+  }
 };
 
 function expectSane(s: ThreadWatchSnapshot): void {

@@ -55,7 +55,10 @@ export function tempDir(prefix = 'flowbench-test-'): string {
 }
 
 export function readJsonl<T = Record<string, unknown>>(path: string): T[] {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 }
 
 export function readJson<T = Record<string, unknown>>(path: string): T {

@@ -76,11 +76,18 @@ export function expectedTimeline(lines: Line[], variants: string[], opts: { widt
       const latency = s.flatMap((x) => x.latency);
       const ttft = s.flatMap((x) => x.ttft);
       out.push({
-        variant, t: g, widthS: width, sent: sum((x) => x.sent), completed: sum((x) => x.completed), failed: sum((x) => x.failed),
+        variant,
+        t: g,
+        widthS: width,
+        sent: sum((x) => x.sent),
+        completed: sum((x) => x.completed),
+        failed: sum((x) => x.failed),
         inFlight: measured.filter((l) => l.variant === variant && sec(l.timestamps.scheduled) <= end && sec(l.timestamps.end) > end).length,
         outputTokens: sum((x) => x.tokens),
-        latencyP50Ms: percentile(latency, 50), latencyP99Ms: percentile(latency, 99),
-        ttftP50Ms: percentile(ttft, 50), ttftP99Ms: percentile(ttft, 99),
+        latencyP50Ms: percentile(latency, 50),
+        latencyP99Ms: percentile(latency, 99),
+        ttftP50Ms: percentile(ttft, 50),
+        ttftP99Ms: percentile(ttft, 99),
       });
     }
   }

@@ -11,23 +11,31 @@ describe('closed loop', () => {
     let inFlight = 0;
     let peak = 0;
     const seen: number[] = [];
-    const { started } = await runClosedLoop(items(50), async (i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 1 + (i % 3)));
-      seen.push(i);
-      inFlight--;
-    }, { concurrency: 4, durationMs: null });
+    const { started } = await runClosedLoop(
+      items(50),
+      async (i) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+        seen.push(i);
+        inFlight--;
+      },
+      { concurrency: 4, durationMs: null },
+    );
     expect(started).toBe(50);
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(50).keys()]);
     expect(peak).toBe(4);
   });
   it('stops starting requests when told to', async () => {
     let n = 0;
-    const { started } = await runClosedLoop(items(1000), async () => {
-      n++;
-      await new Promise((r) => setTimeout(r, 1));
-    }, { concurrency: 2, durationMs: null, stopped: () => n >= 10 });
+    const { started } = await runClosedLoop(
+      items(1000),
+      async () => {
+        n++;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+      { concurrency: 2, durationMs: null, stopped: () => n >= 10 },
+    );
     expect(started).toBeGreaterThanOrEqual(10);
     expect(started).toBeLessThanOrEqual(12);
   });
@@ -55,12 +63,15 @@ function heldExecutor(clock: { now: () => number }) {
         if (hold!.notAfter !== null && clock.now() >= hold!.notAfter) return resolve(false);
         running++;
         peak = Math.max(peak, running);
-        setTimeout(() => {
-          ran.push(item);
-          running--;
-          resolve(true);
-          pump();
-        }, 1 + (item % 3));
+        setTimeout(
+          () => {
+            ran.push(item);
+            running--;
+            resolve(true);
+            pump();
+          },
+          1 + (item % 3),
+        );
       });
       pump();
     });
@@ -73,13 +84,17 @@ describe('closed loop with requests queued ahead (held sends)', () => {
     const ran: number[] = [];
     let handedOver = 0;
     let peakHanded = 0;
-    const { started } = await runClosedLoop(items(60), async (i, at, hold) => {
-      handedOver++;
-      peakHanded = Math.max(peakHanded, handedOver);
-      const r = await ex.send(i, at, hold, ran);
-      handedOver--;
-      return r;
-    }, { concurrency: 4, durationMs: null, queued: 4 });
+    const { started } = await runClosedLoop(
+      items(60),
+      async (i, at, hold) => {
+        handedOver++;
+        peakHanded = Math.max(peakHanded, handedOver);
+        const r = await ex.send(i, at, hold, ran);
+        handedOver--;
+        return r;
+      },
+      { concurrency: 4, durationMs: null, queued: 4 },
+    );
     expect(started).toBe(60);
     expect(ran.sort((a, b) => a - b)).toEqual([...Array(60).keys()]);
     expect(ex.peak()).toBe(4);

@@ -18,13 +18,17 @@ describe('open loop driver', () => {
     let inFlight = 0;
     let peak = 0;
     const seen: { i: number; scheduledAt: number; delayed: boolean }[] = [];
-    const r = await runOpenLoop(items(100), async (i, info) => {
-      seen.push({ i, scheduledAt: info.scheduledAt, delayed: info.delayed });
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await sleep(30);
-      inFlight--;
-    }, { offsets: [0, 2, 4, 6, 8, 10], maxInFlight: 2 });
+    const r = await runOpenLoop(
+      items(100),
+      async (i, info) => {
+        seen.push({ i, scheduledAt: info.scheduledAt, delayed: info.delayed });
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await sleep(30);
+        inFlight--;
+      },
+      { offsets: [0, 2, 4, 6, 8, 10], maxInFlight: 2 },
+    );
     expect(r.started).toBe(6);
     expect(peak).toBe(2);
     // Sends 2..5 found both slots taken: delayed, whatever the machine. Sends 0 and 1 are delayed only
@@ -39,7 +43,11 @@ describe('open loop driver', () => {
   it('stops at the end of the plan and when told to', async () => {
     expect((await runOpenLoop(items(3), async () => {}, { offsets: [0, 1, 2, 3, 4], maxInFlight: 10 })).started).toBe(3);
     let n = 0;
-    const r = await runOpenLoop(items(1000), async () => void n++, { offsets: Array.from({ length: 1000 }, (_, i) => i), maxInFlight: 10, stopped: () => n >= 5 });
+    const r = await runOpenLoop(items(1000), async () => void n++, {
+      offsets: Array.from({ length: 1000 }, (_, i) => i),
+      maxInFlight: 10,
+      stopped: () => n >= 5,
+    });
     expect(r.started).toBe(5);
   });
   it('counts in its window only the sends the cap let out within it', async () => {
@@ -52,7 +60,13 @@ describe('open loop driver', () => {
     expect((await runOpenLoop(items(5), async () => void (await sleep(100)), { offsets: [0, 1, 2, 3, 4], maxInFlight: 10, windowMs: 1000 })).inWindow).toBe(5);
   });
   it('a rejected send does not stop the schedule', async () => {
-    const r = await runOpenLoop(items(4), async (i) => { if (i === 1) throw new Error('boom'); }, { offsets: [0, 1, 2, 3], maxInFlight: 4 });
+    const r = await runOpenLoop(
+      items(4),
+      async (i) => {
+        if (i === 1) throw new Error('boom');
+      },
+      { offsets: [0, 1, 2, 3], maxInFlight: 4 },
+    );
     expect(r.started).toBe(4);
   });
 });
@@ -61,12 +75,16 @@ describe('ramping concurrency driver', () => {
   it('never exceeds the stage target and ends with the stages', async () => {
     let inFlight = 0;
     let peak = 0;
-    const r = await runRampingConcurrency(items(100_000), async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await sleep(5);
-      inFlight--;
-    }, { stages: [{ from: 1, to: 3, durationMs: 150 }], startAt: nowMs(), durationMs: null });
+    const r = await runRampingConcurrency(
+      items(100_000),
+      async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await sleep(5);
+        inFlight--;
+      },
+      { stages: [{ from: 1, to: 3, durationMs: 150 }], startAt: nowMs(), durationMs: null },
+    );
     expect(peak).toBeLessThanOrEqual(3);
     expect(r.started).toBeGreaterThan(3);
     expect(r.started).toBeLessThan(100_000);
@@ -96,7 +114,11 @@ describe('grace period', () => {
     ac.abort();
     expect(await untilDoneOrGrace(new Promise(() => {}), ac.signal, 20)).toEqual({ cutShort: true });
     const ac2 = new AbortController();
-    const quick = untilDoneOrGrace(sleep(5).then(() => 'done'), ac2.signal, 10_000);
+    const quick = untilDoneOrGrace(
+      sleep(5).then(() => 'done'),
+      ac2.signal,
+      10_000,
+    );
     ac2.abort();
     expect(await quick).toEqual({ value: 'done' });
   });
@@ -105,10 +127,16 @@ describe('grace period', () => {
 describe('progress line', () => {
   const base = { planned: 100, plannedMs: null, done: 25, errors: 2, inFlight: 4, ttftP50Ms: 340.4, warmupDone: 0 };
   it('a bar with percent, elapsed and remaining, req/s, errors, TTFT p50 on a TTY', () => {
-    expect(progressLine(base, 10, true)).toBe('[######------------------]  25% | 10s elapsed, 30s left | 25/100 done | 2 errors | 2.5 req/s | TTFT p50 340 ms | 4 in flight');
+    expect(progressLine(base, 10, true)).toBe(
+      '[######------------------]  25% | 10s elapsed, 30s left | 25/100 done | 2 errors | 2.5 req/s | TTFT p50 340 ms | 4 in flight',
+    );
   });
   it('plain text without a TTY; time-based runs use the planned length', () => {
-    expect(progressLine({ ...base, planned: null, plannedMs: 60_000 }, 90, false)).toBe('1m30s elapsed, 0s left | 25 done | 2 errors | 0.3 req/s | TTFT p50 340 ms | 4 in flight');
-    expect(progressLine({ ...base, planned: null, plannedMs: null, ttftP50Ms: null }, 5, true)).toBe('5s elapsed | 25 done | 2 errors | 5.0 req/s | TTFT p50 - | 4 in flight');
+    expect(progressLine({ ...base, planned: null, plannedMs: 60_000 }, 90, false)).toBe(
+      '1m30s elapsed, 0s left | 25 done | 2 errors | 0.3 req/s | TTFT p50 340 ms | 4 in flight',
+    );
+    expect(progressLine({ ...base, planned: null, plannedMs: null, ttftP50Ms: null }, 5, true)).toBe(
+      '5s elapsed | 25 done | 2 errors | 5.0 req/s | TTFT p50 - | 4 in flight',
+    );
   });
 });

@@ -10,7 +10,10 @@ import { suiteSettings } from '../../src/runner/run-manifest.js';
 import { shardLoad } from '../../src/shard/partition.js';
 import { suiteWith } from '../helpers/drive-load.js';
 
-const OLD = JSON.parse(readFileSync(new URL('../fixtures/flat-load/specs.json', import.meta.url), 'utf8')) as Record<string, { load: string; flat: FlatSpec; settings: Record<string, string> }>;
+const OLD = JSON.parse(readFileSync(new URL('../fixtures/flat-load/specs.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { load: string; flat: FlatSpec; settings: Record<string, string> }
+>;
 const cases = Object.entries(OLD);
 
 describe('flat load', () => {
@@ -38,7 +41,7 @@ describe('flat load', () => {
     expect(modelNamed(kind)?.describe(flatLoad(suite.load))).toBe(line);
   });
 
-  it.each(['open-loop', 'ramping-rate', 'sweep'])('%s: four shards\' rates add back up to the suite\'s (flowbench merge)', async (kind) => {
+  it.each(['open-loop', 'ramping-rate', 'sweep'])("%s: four shards' rates add back up to the suite's (flowbench merge)", async (kind) => {
     const suite = await suiteWith(OLD[kind]!.load);
     const shards = [1, 2, 3, 4].map((index) => flatLoad(shardLoad(suite.load, { index, count: 4 })));
     const whole = flatLoad(suite.load);
@@ -50,7 +53,7 @@ describe('flat load', () => {
     if (kind === 'sweep') expect(summed).toEqual({ sweep: whole.sweep });
   });
 
-  it('a shard\'s in-flight counts are whole shares that add up to the fleet\'s', async () => {
+  it("a shard's in-flight counts are whole shares that add up to the fleet's", async () => {
     const suite = await suiteWith(OLD['ramping-concurrency']!.load); // concurrency 12 (the peak), stages 2 -> 12
     const parts = [1, 2, 3, 4].map((index) => shardLoad(suite.load, { index, count: 4 }));
     expect(parts.map((p) => p.concurrency)).toEqual([3, 3, 3, 3]);

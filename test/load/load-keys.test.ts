@@ -22,9 +22,25 @@ describe('load section', () => {
     ['  rate: 5', { kind: 'open-loop', concurrency: 1000, iterations: 1, rate: 5, arrival: 'constant' }],
     ['  rate: 5\n  duration: 10s', { iterations: null, durationMs: 10_000 }],
     ['  rate: 5\n  arrival: poisson\n  requests: 40\n  concurrency: 8', { concurrency: 8, arrival: 'poisson', requests: 40, iterations: null }],
-    ['  stages:\n    - { rate: 1, to: 20, duration: 60s }\n    - { rate: 20, duration: 2m }', { kind: 'ramping-rate', stages: [{ from: 1, to: 20, durationMs: 60_000 }, { from: 20, to: 20, durationMs: 120_000 }], concurrency: 1000 }],
-    ['  stages:\n    - { concurrency: 2, to: 12, duration: 30s }', { kind: 'ramping-concurrency', stages: [{ from: 2, to: 12, durationMs: 30_000 }], concurrency: 12 }],
-    ['  sweep: { from: 5, to: 50, duration: 20s }', { kind: 'sweep', sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: null }, iterations: null }],
+    [
+      '  stages:\n    - { rate: 1, to: 20, duration: 60s }\n    - { rate: 20, duration: 2m }',
+      {
+        kind: 'ramping-rate',
+        stages: [
+          { from: 1, to: 20, durationMs: 60_000 },
+          { from: 20, to: 20, durationMs: 120_000 },
+        ],
+        concurrency: 1000,
+      },
+    ],
+    [
+      '  stages:\n    - { concurrency: 2, to: 12, duration: 30s }',
+      { kind: 'ramping-concurrency', stages: [{ from: 2, to: 12, durationMs: 30_000 }], concurrency: 12 },
+    ],
+    [
+      '  sweep: { from: 5, to: 50, duration: 20s }',
+      { kind: 'sweep', sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: null }, iterations: null },
+    ],
     ['  sweep: { from: 5, to: 50, duration: 20s, min_rate: 20 }', { sweep: { from: 5, to: 50, steps: 5, durationMs: 20_000, minRate: 20 } }],
     ['  warmup: 20', { warmup: { requests: 20 } }],
     ['  warmup: 10s\n  grace: 1s', { warmup: { durationMs: 10_000 }, graceMs: 1000 }],
@@ -43,7 +59,10 @@ describe('load section', () => {
     ['  sweep:\n    from: 1\n    to: 2\n    duration: 1s\n    min_rate: 3', 9, /min_rate 3 is above every step rate/],
     ['  arrival: bursty', 5, /one of constant \| poisson/],
   ])('refuses %j at line %d', async (yaml, line, message) => {
-    const err = await load(yaml).then(() => null, (e: unknown) => e);
+    const err = await load(yaml).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).line).toBe(line);
     expect((err as ConfigError).message).toMatch(message);

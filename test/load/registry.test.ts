@@ -74,7 +74,7 @@ afterEach(() => {
 });
 
 describe('load model registry', () => {
-  it('lists the built-in models under report.json\'s names, and each key of theirs once', () => {
+  it("lists the built-in models under report.json's names, and each key of theirs once", () => {
     expect(loadModels().map((m) => m.kind)).toEqual(['closed-loop', 'open-loop', 'ramping-rate', 'ramping-concurrency', 'sweep']);
     expect(Object.keys(modelFields())).toEqual(['rate', 'stages', 'sweep']);
     expect(modelNamed('sweep')?.key).toBe('sweep');
@@ -114,7 +114,7 @@ describe('load model registry', () => {
     expect((err as ConfigError).message).toMatch(/load\.burst\.size 20,000 is over the 10,000 requests in flight/);
   });
 
-  it('a section naming two models is refused at the more specific one; an unregistered model\'s key is unknown', async () => {
+  it("a section naming two models is refused at the more specific one; an unregistered model's key is unknown", async () => {
     unregister = registerLoadModel(burst);
     const both = await suiteWith('{ burst: { size: 2 }, rate: 5 }').catch((e: unknown) => e);
     expect((both as ConfigError).message).toMatch(/load\.burst and load\.rate cannot be combined/);

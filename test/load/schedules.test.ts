@@ -8,8 +8,9 @@ import type { LoadBase } from '../../src/suite/types.js';
 
 const constant = (rate: number, durationMs: number): RateStage => ({ rate, to: rate, durationMs });
 const ramp = (rate: number, to: number, durationMs: number): RateStage => ({ rate, to, durationMs });
-const offsets = (stages: RateStage[], maxRequests: number | null = null, arrival: 'constant' | 'poisson' = 'constant', seed = 1) =>
-  [...arrivalOffsets({ stages, arrival, maxRequests, seed })];
+const offsets = (stages: RateStage[], maxRequests: number | null = null, arrival: 'constant' | 'poisson' = 'constant', seed = 1) => [
+  ...arrivalOffsets({ stages, arrival, maxRequests, seed }),
+];
 
 describe('constant arrivals', () => {
   it.each([
@@ -49,7 +50,7 @@ describe('ramping arrival rate', () => {
     expect(up).toHaveLength(105);
     expect(down).toHaveLength(105);
   });
-  it('stages follow each other: ramp then hold (the issue\'s example, scaled)', () => {
+  it("stages follow each other: ramp then hold (the issue's example, scaled)", () => {
     const stages = [ramp(1, 20, 6000), constant(20, 12_000)];
     const o = offsets(stages);
     expect(o).toHaveLength(Math.round(((1 + 20) / 2) * 6 + 20 * 12)); // 63 + 240
@@ -105,9 +106,20 @@ describe('poisson arrivals', () => {
 });
 
 describe('ramping concurrency', () => {
-  const stages = [{ from: 1, to: 20, durationMs: 60_000 }, { from: 20, to: 20, durationMs: 120_000 }, { from: 20, to: 0, durationMs: 10_000 }];
+  const stages = [
+    { from: 1, to: 20, durationMs: 60_000 },
+    { from: 20, to: 20, durationMs: 120_000 },
+    { from: 20, to: 0, durationMs: 10_000 },
+  ];
   it.each([
-    [0, 1], [30_000, 11], [59_999, 20], [60_000, 20], [179_999, 20], [185_000, 10], [189_999, 0], [190_000, null],
+    [0, 1],
+    [30_000, 11],
+    [59_999, 20],
+    [60_000, 20],
+    [179_999, 20],
+    [185_000, 10],
+    [189_999, 0],
+    [190_000, null],
   ])('at %d ms: %s in flight', (t, want) => {
     expect(concurrencyAt(stages, t)).toBe(want);
   });
@@ -115,8 +127,17 @@ describe('ramping concurrency', () => {
 
 describe('load models from the suite', () => {
   const base: LoadBase = {
-    concurrency: 4, iterations: 1, durationMs: null, arrival: 'constant', requests: null,
-    warmup: null, graceMs: 5000, stallMs: 20, seed: 1, timeoutMs: 60_000, retries: 2,
+    concurrency: 4,
+    iterations: 1,
+    durationMs: null,
+    arrival: 'constant',
+    requests: null,
+    warmup: null,
+    graceMs: 5000,
+    stallMs: 20,
+    seed: 1,
+    timeoutMs: 60_000,
+    retries: 2,
   };
   const warmupLevel = (spec: LoadSpec) => modelOf(spec).warmupLevel(spec);
   it('sweep rates are evenly spaced, ends included', () => {
@@ -124,13 +145,33 @@ describe('load models from the suite', () => {
     expect(sweepRates({ from: 1, to: 2, steps: 4 })).toEqual([1, 1.333, 1.667, 2]);
   });
   it.each([
-    [[{ rate: 10, thresholdsOk: true }, { rate: 20, thresholdsOk: true }, { rate: 30, thresholdsOk: false }], 20],
-    [[{ rate: 10, thresholdsOk: false }, { rate: 20, thresholdsOk: false }], null],
-    [[{ rate: 10, thresholdsOk: true }, { rate: 20, thresholdsOk: false }, { rate: 30, thresholdsOk: true }], 30],
+    [
+      [
+        { rate: 10, thresholdsOk: true },
+        { rate: 20, thresholdsOk: true },
+        { rate: 30, thresholdsOk: false },
+      ],
+      20,
+    ],
+    [
+      [
+        { rate: 10, thresholdsOk: false },
+        { rate: 20, thresholdsOk: false },
+      ],
+      null,
+    ],
+    [
+      [
+        { rate: 10, thresholdsOk: true },
+        { rate: 20, thresholdsOk: false },
+        { rate: 30, thresholdsOk: true },
+      ],
+      30,
+    ],
   ])('sustainable rate of %j is %s', (steps, want) => {
     expect(sustainableRate(steps)).toBe(want);
   });
-  it('warm-up runs at the model\'s first level', () => {
+  it("warm-up runs at the model's first level", () => {
     expect(warmupLevel({ ...base, kind: 'open-loop', rate: 7 })).toEqual({ rate: 7 });
     expect(warmupLevel({ ...base, kind: 'closed-loop', concurrency: 3 })).toEqual({ concurrency: 3 });
     expect(warmupLevel({ ...base, kind: 'sweep', sweep: { from: 2, to: 9, steps: 2, durationMs: 1, minRate: null } })).toEqual({ rate: 2 });

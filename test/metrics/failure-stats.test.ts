@@ -6,7 +6,13 @@ import type { ErrorKind } from '../../src/stackai/types.js';
 import { result } from '../report/fixtures.js';
 
 const failed = (kind: ErrorKind, frames: number[], latencyMs = 100): ResultRecord =>
-  result({ ok: false, error: { kind, message: kind, status: null }, latencyMs, ttftMs: frames.length ? frames[0]! : null, timestamps: { contentFrames: frames } });
+  result({
+    ok: false,
+    error: { kind, message: kind, status: null },
+    latencyMs,
+    ttftMs: frames.length ? frames[0]! : null,
+    timestamps: { contentFrames: frames },
+  });
 
 describe('failureClass', () => {
   it.each<[string, ResultRecord, string | null]>([
@@ -26,8 +32,12 @@ describe('failureClass', () => {
 describe('FailureStats', () => {
   it('counts and times each class apart; a split over threads merges to the same summary', () => {
     const records = [
-      failed('http_5xx', [], 10), failed('http_5xx', [], 30), failed('timeout', [40], 900), failed('incomplete_stream', [], 70),
-      failed('flow_error', [20], 200), result({ latencyMs: 5 }),
+      failed('http_5xx', [], 10),
+      failed('http_5xx', [], 30),
+      failed('timeout', [40], 900),
+      failed('incomplete_stream', [], 70),
+      failed('flow_error', [20], 200),
+      result({ latencyMs: 5 }),
     ];
     const one = new FailureStats();
     records.forEach((r) => one.add(r));
@@ -42,6 +52,9 @@ describe('FailureStats', () => {
       expect(thread.summary().errored.requests).toBe(0);
     }
     expect(main.summary()).toEqual(s);
-    expect(new FailureStats().summary()).toEqual({ errored: { requests: 0, latencyMs: null, ttftMs: null }, incomplete: { requests: 0, latencyMs: null, ttftMs: null } });
+    expect(new FailureStats().summary()).toEqual({
+      errored: { requests: 0, latencyMs: null, ttftMs: null },
+      incomplete: { requests: 0, latencyMs: null, ttftMs: null },
+    });
   });
 });

@@ -7,7 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newHistogram, recordMs, summarize } from '../../src/metrics/histogram.js';
 import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
-interface Line { ok: boolean; warmup?: boolean; error: { kind: string } | null; latencyMs: number; ttftMs: number | null; timestamps: { contentFrames: number[] } }
+interface Line {
+  ok: boolean;
+  warmup?: boolean;
+  error: { kind: string } | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  timestamps: { contentFrames: number[] };
+}
 
 // The kinds these faults end in (docs/faults.md), by the class docs/report.md puts them in.
 const ERRORED = new Set(['http_5xx', 'flow_error']);
@@ -19,16 +26,21 @@ let suite: string;
 
 beforeAll(() => {
   dir = tempDir('flowbench-failures-');
-  writeFileSync(join(dir, 'mixed.flows.yaml'), `seed: 42
+  writeFileSync(
+    join(dir, 'mixed.flows.yaml'),
+    `seed: 42
 flows:
   mixed:
     answers: echo
     defaults: { quality: 1, progress_ms: 10, ttft_ms: 15, tokens_per_s: 2000, words_per_frame: 1, jitter: 0 }
     versions: { 1: { http_500_rate: 0.1, error_rate: 0.15, disconnect_rate: 0.15, eof_rate: 0.15 } }
-`);
+`,
+  );
   writeFileSync(join(dir, 'rows.csv'), `question\n${Array.from({ length: ROWS }, (_, i) => `question number ${i} about refunds and returns`).join('\n')}\n`);
   suite = join(dir, 'suite.yaml');
-  writeFileSync(suite, `name: failures
+  writeFileSync(
+    suite,
+    `name: failures
 target:
   flow_id: mixed
   simulator: { flows: ${JSON.stringify(join(dir, 'mixed.flows.yaml'))}, seed: 42 }
@@ -36,7 +48,8 @@ dataset:
   path: rows.csv
   inputs: { in-0: "{{question}}" }
 load: { concurrency: 4, retries: 0, timeout: 20s }
-`);
+`,
+  );
 });
 
 const measured = (out: string) => readJsonl<Line>(join(out, 'results.jsonl')).filter((l) => !l.warmup);
@@ -59,7 +72,10 @@ function expectClasses(lines: Line[], v: any) {
   expect(incomplete.length).toBeGreaterThan(0);
   expect(v.requests).toBe(lines.length);
   expect(v.ok + v.errored.requests + v.incomplete.requests).toBe(v.requests);
-  for (const [got, want] of [[v.errored, errored], [v.incomplete, incomplete]] as const) {
+  for (const [got, want] of [
+    [v.errored, errored],
+    [v.incomplete, incomplete],
+  ] as const) {
     expect(got.requests).toBe(want.length);
     expect(got.latencyMs).toEqual(summaryOf(want.map((l) => l.latencyMs)));
     const ttfts = want.map((l) => l.ttftMs).filter((t): t is number => t !== null);
@@ -97,8 +113,9 @@ describe('errored and incomplete timings', () => {
   });
 
   it('2 shards merged: the same classes and counts as one run (faults are drawn per input)', async () => {
-    const shards = await Promise.all([1, 2].map((i) =>
-      runCli(['run', suite, '--shard', `${i}/2`, '--out', join(dir, `s${i}`), '--no-progress', '--threads', '1'])));
+    const shards = await Promise.all(
+      [1, 2].map((i) => runCli(['run', suite, '--shard', `${i}/2`, '--out', join(dir, `s${i}`), '--no-progress', '--threads', '1'])),
+    );
     for (const s of shards) expect(s.code, s.stderr).toBeLessThanOrEqual(1);
     const merged = await runCli(['merge', join(dir, 's1'), join(dir, 's2'), '--out', join(dir, 'merged')]);
     expect(merged.code, merged.stderr).toBeLessThanOrEqual(1);

@@ -10,14 +10,18 @@ const judgeCall = (ok: boolean, latencyMs: number, attempts = 1) => ({ flowId: '
 describe('per-grader tallies and judge calls', () => {
   it('counts pass / fail / error per grader name, and judge calls apart', () => {
     const g = new GraderStats();
-    g.add(withGrades([
-      { grader: 'a', pass: true, score: 1, reason: '' },
-      { grader: 'judge', pass: true, score: 0.8, reason: '', judge: judgeCall(true, 20) },
-    ]));
-    g.add(withGrades([
-      { grader: 'a', pass: false, score: 0, reason: '' },
-      { grader: 'judge', pass: false, score: 0, reason: '', error: true, judge: judgeCall(false, 5, 3) },
-    ]));
+    g.add(
+      withGrades([
+        { grader: 'a', pass: true, score: 1, reason: '' },
+        { grader: 'judge', pass: true, score: 0.8, reason: '', judge: judgeCall(true, 20) },
+      ]),
+    );
+    g.add(
+      withGrades([
+        { grader: 'a', pass: false, score: 0, reason: '' },
+        { grader: 'judge', pass: false, score: 0, reason: '', error: true, judge: judgeCall(false, 5, 3) },
+      ]),
+    );
     g.add(withGrades([])); // a failed request: no grades
     const s = g.summary();
     expect(s.graders).toEqual({
@@ -35,7 +39,7 @@ describe('per-grader tallies and judge calls', () => {
 });
 
 describe('metadata fields by path', () => {
-  const meta = { total_tokens: 0, latency: 1.5, llm_usage: [{ model_id: 'gpt-4o-mini', output_tokens: 12 }], nested: { 'a': null } };
+  const meta = { total_tokens: 0, latency: 1.5, llm_usage: [{ model_id: 'gpt-4o-mini', output_tokens: 12 }], nested: { a: null } };
   it.each([
     ['total_tokens', 0], // zero is a value
     ['llm_usage.0.model_id', 'gpt-4o-mini'],

@@ -31,9 +31,30 @@ describe('histogram', () => {
 
 function record(over: Partial<ResultRecord>): ResultRecord {
   return {
-    variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
-    ttfbMs: 5, ttftMs: 100, latencyMs: 200, queueMs: 0, inputs: {}, expected: null, output: '', grades: [], pass: true, score: 1,
-    metadata: null, feedback: null, attemptLog: [], timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 }, ...over,
+    variant: 'v',
+    row: 0,
+    iteration: 0,
+    attempts: 1,
+    runId: 'r',
+    ok: true,
+    error: null,
+    scheduledAt: '',
+    startedAt: '',
+    ttfbMs: 5,
+    ttftMs: 100,
+    latencyMs: 200,
+    queueMs: 0,
+    inputs: {},
+    expected: null,
+    output: '',
+    grades: [],
+    pass: true,
+    score: 1,
+    metadata: null,
+    feedback: null,
+    attemptLog: [],
+    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 },
+    ...over,
   };
 }
 
@@ -58,10 +79,20 @@ describe('variant stats and thresholds', () => {
     expect(s.metadataMetrics.model).toBeUndefined();
   });
   it('parses and evaluates thresholds', () => {
-    const parsed = [parseThreshold('error_rate', '< 1%'), parseThreshold('ttft_p95_ms', '< 150'), parseThreshold('pass_rate', '>= 0.9'), parseThreshold('tokens_sum', '== 40', ['tokens'])];
+    const parsed = [
+      parseThreshold('error_rate', '< 1%'),
+      parseThreshold('ttft_p95_ms', '< 150'),
+      parseThreshold('pass_rate', '>= 0.9'),
+      parseThreshold('tokens_sum', '== 40', ['tokens']),
+    ];
     expect(parsed.every((p) => typeof p !== 'string')).toBe(true);
     const r = evaluateThresholds(parsed as never, [{ name: 'v', summary: s }]);
-    expect(r.map((x) => [x.metric, x.ok])).toEqual([['error_rate', false], ['ttft_p95_ms', true], ['pass_rate', false], ['tokens_sum', true]]);
+    expect(r.map((x) => [x.metric, x.ok])).toEqual([
+      ['error_rate', false],
+      ['ttft_p95_ms', true],
+      ['pass_rate', false],
+      ['tokens_sum', true],
+    ]);
   });
   it('rejects unknown metrics and bad expressions with the valid names', () => {
     expect(parseThreshold('ttft_p96_ms', '< 1')).toMatch(/unknown threshold metric.*valid: latency_min_ms/);

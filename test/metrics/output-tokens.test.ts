@@ -9,7 +9,11 @@ import type { ResultRecord } from '../../src/record/result-record.js';
 
 const OUTPUT = 'Your order #4411 shipped on Tuesday: café crème, 日本茶 and a <|endoftext|> sticker.';
 const answer = (metadata: unknown, over: Partial<{ ok: boolean; output: string }> = {}) => ({ ok: true, output: OUTPUT, metadata, ...over });
-const usage = { usage: { completion_tokens: 17, prompt_tokens: 9 }, llm_usage: [{ output_tokens: 20, input_tokens: 30 }, { output_tokens: 2 }], total_tokens: 61 };
+const usage = {
+  usage: { completion_tokens: 17, prompt_tokens: 9 },
+  llm_usage: [{ output_tokens: 20, input_tokens: 30 }, { output_tokens: 2 }],
+  total_tokens: 61,
+};
 
 describe('reported counts', () => {
   it.each([
@@ -49,8 +53,15 @@ describe('reportedTokens / countedTokens', () => {
     expect(reportedTokens(answer(only), paths)).toBeNull();
     const count = await loadTokenCounter();
     const t = countedTokens(answer(only), paths, count);
-    expect(t).toEqual({ outputTokens: { count: countTokens(OUTPUT, { disallowedSpecial: new Set() }), source: 'tokenizer' }, inputTokens: { count: 9, source: 'metadata' } });
-    expect(countedTokens(answer(usage), paths, () => { throw new Error('not called'); }).outputTokens).toEqual({ count: 17, source: 'metadata' });
+    expect(t).toEqual({
+      outputTokens: { count: countTokens(OUTPUT, { disallowedSpecial: new Set() }), source: 'tokenizer' },
+      inputTokens: { count: 9, source: 'metadata' },
+    });
+    expect(
+      countedTokens(answer(usage), paths, () => {
+        throw new Error('not called');
+      }).outputTokens,
+    ).toEqual({ count: 17, source: 'metadata' });
   });
 });
 
@@ -68,9 +79,31 @@ describe('the tokenizer', () => {
 
 describe('stream stats sources', () => {
   it('counts metadata, tokenizer and, from old results, estimate', () => {
-    const base = { variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '', ttfbMs: null,
-      ttftMs: 10, latencyMs: 100, queueMs: 0, inputs: {}, expected: null, output: 'x'.repeat(40), grades: [], pass: null, score: null, metadata: null,
-      feedback: null, attemptLog: [], timestamps: { scheduled: 0, sent: 0, firstByte: null, contentFrames: [10], end: 100 } } as ResultRecord;
+    const base = {
+      variant: 'v',
+      row: 0,
+      iteration: 0,
+      attempts: 1,
+      runId: 'r',
+      ok: true,
+      error: null,
+      scheduledAt: '',
+      startedAt: '',
+      ttfbMs: null,
+      ttftMs: 10,
+      latencyMs: 100,
+      queueMs: 0,
+      inputs: {},
+      expected: null,
+      output: 'x'.repeat(40),
+      grades: [],
+      pass: null,
+      score: null,
+      metadata: null,
+      feedback: null,
+      attemptLog: [],
+      timestamps: { scheduled: 0, sent: 0, firstByte: null, contentFrames: [10], end: 100 },
+    } as ResultRecord;
     const a = new StreamStats();
     a.add({ ...base, outputTokens: { count: 5, source: 'tokenizer' } });
     a.add({ ...base, outputTokens: { count: 5, source: 'metadata' } });

@@ -45,22 +45,45 @@ export function randomSamples(n: number, seed: string, opts: { variants?: number
     const judge = graded && rand() < 0.3;
     const grades = graded
       ? [
-        { grader: 'similarity', pass: rand() > 0.3, score: rand(), reason: '' },
-        { grader: 'contains', pass: rand() > 0.5, score: Math.round(rand() * 100) / 100, reason: '', ...(rand() < 0.05 ? { error: true } : {}) },
-        ...(judge ? [{ grader: 'judge', pass: rand() > 0.5, score: rand(), reason: '', judge: { flowId: 'j', runId: 'r', ok: rand() > 0.2, attempts: 1 + Math.floor(rand() * 2), latencyMs: spread(rand), output: '' } }] : []),
-      ]
+          { grader: 'similarity', pass: rand() > 0.3, score: rand(), reason: '' },
+          { grader: 'contains', pass: rand() > 0.5, score: Math.round(rand() * 100) / 100, reason: '', ...(rand() < 0.05 ? { error: true } : {}) },
+          ...(judge
+            ? [
+                {
+                  grader: 'judge',
+                  pass: rand() > 0.5,
+                  score: rand(),
+                  reason: '',
+                  judge: { flowId: 'j', runId: 'r', ok: rand() > 0.2, attempts: 1 + Math.floor(rand() * 2), latencyMs: spread(rand), output: '' },
+                },
+              ]
+            : []),
+        ]
       : [];
     const error = ok ? null : { kind: pick(KINDS), message: 'x', status: null };
     const retried = rand() < 0.1 ? (['http_429'] as ErrorKind[]) : undefined;
     const withMeta = rand() < 0.6;
     const record: ResultRecord = {
-      variant: `v${i % variants}`, row: i, iteration: 0, attempts: 1 + (retried ? 1 : 0) + (rand() < 0.05 ? 1 : 0),
+      variant: `v${i % variants}`,
+      row: i,
+      iteration: 0,
+      attempts: 1 + (retried ? 1 : 0) + (rand() < 0.05 ? 1 : 0),
       ...(retried ? { retriedOn: retried } : {}),
-      runId: 'r', ok, error, scheduledAt: '', startedAt: '',
+      runId: 'r',
+      ok,
+      error,
+      scheduledAt: '',
+      startedAt: '',
       ttfbMs: ok && rand() > 0.1 ? Math.round(rand() * 50 * 1000) / 1000 : null,
       ttftMs: frames.length ? Math.round((frames[0]! - scheduled) * 1000) / 1000 : null,
-      latencyMs: latency, queueMs: queue, inputs: {}, expected: null, output: 'y'.repeat(Math.floor(rand() * 400)),
-      grades, pass: graded ? grades.every((g) => g.pass) : null, score: graded ? grades.reduce((a, g) => a + g.score, 0) / grades.length : null,
+      latencyMs: latency,
+      queueMs: queue,
+      inputs: {},
+      expected: null,
+      output: 'y'.repeat(Math.floor(rand() * 400)),
+      grades,
+      pass: graded ? grades.every((g) => g.pass) : null,
+      score: graded ? grades.reduce((a, g) => a + g.score, 0) / grades.length : null,
       metadata: withMeta ? { llm_usage: [{ output_tokens: Math.floor(rand() * 300) }] } : null,
       ...(withMeta ? { metadataFields: { tokens: Math.floor(rand() * 1000), cost: rand() / 7, model: 'm', ...(rand() < 0.2 ? { rare: rand() } : {}) } } : {}),
       feedback: rand() < 0.3 ? { posted: rand() > 0.2, ...(rand() < 0.2 ? { dryRun: true } : {}), text: '', error: null } : null,
@@ -70,11 +93,21 @@ export function randomSamples(n: number, seed: string, opts: { variants?: number
     };
     const warmup = rand() < 0.05;
     const env: RecordEnvelope = {
-      variant: i % variants, warmup, step: !warmup && opts.steps ? Math.floor(rand() * 3) : null,
-      sendLagMs: rand() < 0.3 ? rand() * 5 : 0, delayed: rand() < 0.1,
+      variant: i % variants,
+      warmup,
+      step: !warmup && opts.steps ? Math.floor(rand() * 3) : null,
+      sendLagMs: rand() < 0.3 ? rand() * 5 : 0,
+      delayed: rand() < 0.1,
     };
     // A stand-in counter: these tests are about merging, not about the tokenizer.
-    out.push({ record: completeRecord(record, env, countedTokens(record, {}, (t) => Math.ceil(t.length / 3))), env });
+    out.push({
+      record: completeRecord(
+        record,
+        env,
+        countedTokens(record, {}, (t) => Math.ceil(t.length / 3)),
+      ),
+      env,
+    });
   }
   return out;
 }

@@ -12,10 +12,14 @@ const names = ['published', 'draft'];
 
 function view(t: RunStatsTotal) {
   return {
-    done: t.done, errors: t.errors, warmupDone: t.warmupDone, ttftP50: t.ttftP50(),
+    done: t.done,
+    errors: t.errors,
+    warmupDone: t.warmupDone,
+    ttftP50: t.ttftP50(),
     stats: t.stats.map((s) => s.summary()),
     steps: t.stepStats.map((step) => step.map((s) => s.summary())),
-    buckets: t.timeline.buckets(), hlog: t.timeline.hlogTexts(),
+    buckets: t.timeline.buckets(),
+    hlog: t.timeline.hlogTexts(),
   };
 }
 
@@ -23,8 +27,7 @@ describe('run stats: shards merged vs direct', () => {
   it('gives identical totals, summaries, step summaries, timeline and hlog', { timeout: 60_000 }, () => {
     for (const seed of ['r1', 'r2']) {
       const rand = seeded(seed);
-      const samples = randomSamples(2000, seed, { variants: 2, steps: true, runSeconds: 40 })
-        .sort((a, b) => a.record.timestamps.end - b.record.timestamps.end);
+      const samples = randomSamples(2000, seed, { variants: 2, steps: true, runSeconds: 40 }).sort((a, b) => a.record.timestamps.end - b.record.timestamps.end);
       const a = anchor();
       const direct = new RunStatsTotal(a, names);
       const merged = new RunStatsTotal(a, names);

@@ -8,9 +8,28 @@ import type { ResultRecord } from '../../src/record/result-record.js';
 function record(p: Partial<ResultRecord> & { scheduled: number; sent?: number; end: number; frames?: number[] }): ResultRecord {
   const { scheduled, sent = scheduled, end, frames = [], ...rest } = p;
   return {
-    variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
-    ttfbMs: null, ttftMs: frames.length ? frames[0]! - scheduled : null, latencyMs: end - scheduled, queueMs: sent - scheduled,
-    inputs: {}, expected: null, output: 'x'.repeat(40), grades: [], pass: null, score: null, metadata: null, feedback: null, attemptLog: [],
+    variant: 'v',
+    row: 0,
+    iteration: 0,
+    attempts: 1,
+    runId: 'r',
+    ok: true,
+    error: null,
+    scheduledAt: '',
+    startedAt: '',
+    ttfbMs: null,
+    ttftMs: frames.length ? frames[0]! - scheduled : null,
+    latencyMs: end - scheduled,
+    queueMs: sent - scheduled,
+    inputs: {},
+    expected: null,
+    output: 'x'.repeat(40),
+    grades: [],
+    pass: null,
+    score: null,
+    metadata: null,
+    feedback: null,
+    attemptLog: [],
     timestamps: { scheduled, sent, firstByte: null, contentFrames: frames, end },
     ...rest,
   };
@@ -46,7 +65,12 @@ describe('output tokens', () => {
 describe('stream stats', () => {
   it('service time from the actual send, send lag and delayed sends, tokens and TPOT, overall tokens/s', () => {
     const s = new StreamStats();
-    s.add({ ...record({ scheduled: 0, sent: 300, end: 1300, frames: [500, 600] }), sendLagMs: 290, delayed: true, outputTokens: { count: 11, source: 'metadata' } });
+    s.add({
+      ...record({ scheduled: 0, sent: 300, end: 1300, frames: [500, 600] }),
+      sendLagMs: 290,
+      delayed: true,
+      outputTokens: { count: 11, source: 'metadata' },
+    });
     s.add({ ...record({ scheduled: 100, sent: 100, end: 1100, frames: [300] }), sendLagMs: 0 });
     s.add({ ...record({ scheduled: 200, end: 400 }), ok: false, sendLagMs: 1 });
     const sum = s.summary(2);
@@ -72,9 +96,12 @@ describe('timeline', () => {
     t.flush(10, true);
     const b = t.buckets();
     expect(b.map((x) => [x.variant, x.t, x.sent, x.completed, x.failed, x.inFlight])).toEqual([
-      ['a', 1, 2, 1, 0, 1], ['b', 1, 1, 0, 0, 1],
-      ['a', 2, 1, 1, 1, 0], ['b', 2, 0, 0, 0, 1],
-      ['a', 3, 0, 0, 0, 0], ['b', 3, 0, 1, 0, 0],
+      ['a', 1, 2, 1, 0, 1],
+      ['b', 1, 1, 0, 0, 1],
+      ['a', 2, 1, 1, 1, 0],
+      ['b', 2, 0, 0, 0, 1],
+      ['a', 3, 0, 0, 0, 0],
+      ['b', 3, 0, 1, 0, 0],
     ]);
     expect(b[0]!.latencyP50Ms).toBeCloseTo(400, 0);
     expect(b[0]!.ttftP99Ms).toBeCloseTo(100, 0);

@@ -14,9 +14,27 @@ const names = ['v0', 'v1'];
 function record(p: Partial<ResultRecord> & { scheduled: number; end: number; frames?: number[]; tokens?: number }): ResultRecord {
   const { scheduled, end, frames = [], tokens = 0, ...rest } = p;
   return {
-    variant: 'v0', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
-    ttfbMs: null, ttftMs: frames.length ? frames[0]! - scheduled : null, latencyMs: end - scheduled, queueMs: 0,
-    inputs: {}, expected: null, output: '', grades: [], pass: null, score: null, metadata: null, feedback: null,
+    variant: 'v0',
+    row: 0,
+    iteration: 0,
+    attempts: 1,
+    runId: 'r',
+    ok: true,
+    error: null,
+    scheduledAt: '',
+    startedAt: '',
+    ttfbMs: null,
+    ttftMs: frames.length ? frames[0]! - scheduled : null,
+    latencyMs: end - scheduled,
+    queueMs: 0,
+    inputs: {},
+    expected: null,
+    output: '',
+    grades: [],
+    pass: null,
+    score: null,
+    metadata: null,
+    feedback: null,
     outputTokens: { count: tokens, source: 'metadata' },
     timestamps: { scheduled, sent: scheduled, firstByte: null, contentFrames: frames, end },
     ...rest,
@@ -25,7 +43,10 @@ function record(p: Partial<ResultRecord> & { scheduled: number; end: number; fra
 
 describe('timeline', () => {
   const samples = randomSamples(1500, 'tl', { variants: 2, runSeconds: 40 }).filter((s) => !s.env.warmup);
-  const want = expectedTimeline(samples.map((s) => s.record), names);
+  const want = expectedTimeline(
+    samples.map((s) => s.record),
+    names,
+  );
 
   it('holds per variant and second exactly the counts and percentiles of the results in it', () => {
     const t = new Timeline(anchor, names);
@@ -52,19 +73,29 @@ describe('timeline', () => {
     const direct = new Timeline(anchor, names);
     for (const s of samples) direct.add(s.record, s.env.variant);
     direct.flush(0, true);
-    const tags = (text: string) => text.split('\n').filter((l) => l.startsWith('Tag=')).map((l) => l.split(',').slice(0, 3).join(','));
+    const tags = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('Tag='))
+        .map((l) => l.split(',').slice(0, 3).join(','));
     expect(t.hlogTexts().map((h) => tags(h.text))).toEqual(direct.hlogTexts().map((h) => tags(h.text)));
     const latencyLines = tags(direct.hlogTexts()[0]!.text).filter((l) => l.startsWith('Tag=latency,'));
     expect(latencyLines.length).toBe(want.filter((b) => b.variant === 'v0' && b.completed > 0).length);
   });
 
-  it('widens buckets past MAX_BUCKETS seconds, percentiles from the seconds\' histograms added up', { timeout: 30_000 }, () => {
+  it("widens buckets past MAX_BUCKETS seconds, percentiles from the seconds' histograms added up", { timeout: 30_000 }, () => {
     // Spread the samples over 2 hours: 7,200 seconds → 4-second buckets.
     const long = samples.map((s) => {
       const k = 180;
       const ts = s.record.timestamps;
       const shift = (ms: number) => ms + ts.scheduled * (k - 1); // the same request, started later
-      return { ...s, record: { ...s.record, timestamps: { ...ts, scheduled: shift(ts.scheduled), sent: shift(ts.sent), contentFrames: ts.contentFrames.map(shift), end: shift(ts.end) } } };
+      return {
+        ...s,
+        record: {
+          ...s.record,
+          timestamps: { ...ts, scheduled: shift(ts.scheduled), sent: shift(ts.sent), contentFrames: ts.contentFrames.map(shift), end: shift(ts.end) },
+        },
+      };
     });
     const t = new Timeline(anchor, names);
     for (const s of long) t.add(s.record, s.env.variant);
@@ -73,7 +104,13 @@ describe('timeline', () => {
     const width = b[0]!.widthS;
     expect(width).toBeGreaterThan(1);
     expect(b.length / names.length).toBeLessThanOrEqual(MAX_BUCKETS);
-    expect(b).toEqual(expectedTimeline(long.map((s) => s.record), names, { width }));
+    expect(b).toEqual(
+      expectedTimeline(
+        long.map((s) => s.record),
+        names,
+        { width },
+      ),
+    );
   });
 
   it('leaves out the seconds `keep` refuses before widening', () => {
@@ -81,7 +118,13 @@ describe('timeline', () => {
     for (const s of samples) t.add(s.record, s.env.variant);
     t.flush(0, true);
     const keep = (s: number) => s < 10 || s > 25;
-    expect(t.buckets(keep)).toEqual(expectedTimeline(samples.map((s) => s.record), names, { keep }));
+    expect(t.buckets(keep)).toEqual(
+      expectedTimeline(
+        samples.map((s) => s.record),
+        names,
+        { keep },
+      ),
+    );
     expect(t.buckets(keep).some((b) => b.t >= 10 && b.t <= 25)).toBe(false);
   });
 

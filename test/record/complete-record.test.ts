@@ -5,10 +5,30 @@ import type { RecordEnvelope, ResultRecord } from '../../src/record/result-recor
 
 function record(over: Partial<ResultRecord> = {}): ResultRecord {
   return {
-    variant: 'v', row: 0, iteration: 0, attempts: 1, runId: 'r', ok: true, error: null, scheduledAt: '', startedAt: '',
-    ttfbMs: 5, ttftMs: 100, latencyMs: 200, queueMs: 0, inputs: {}, expected: null, output: 'x'.repeat(40), grades: [],
-    pass: null, score: null, metadata: null, feedback: null, attemptLog: [],
-    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100], end: 200 }, ...over,
+    variant: 'v',
+    row: 0,
+    iteration: 0,
+    attempts: 1,
+    runId: 'r',
+    ok: true,
+    error: null,
+    scheduledAt: '',
+    startedAt: '',
+    ttfbMs: 5,
+    ttftMs: 100,
+    latencyMs: 200,
+    queueMs: 0,
+    inputs: {},
+    expected: null,
+    output: 'x'.repeat(40),
+    grades: [],
+    pass: null,
+    score: null,
+    metadata: null,
+    feedback: null,
+    attemptLog: [],
+    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100], end: 200 },
+    ...over,
   };
 }
 

@@ -20,7 +20,11 @@ describe('wordDiff', () => {
   it('returns the words only in the baseline (-1), only in the candidate (1) and in both (0)', () => {
     // jsdiff diffs words, and keeps whitespace where it can: here the space before "today" is shared.
     expect(wordDiff('the cat sat on the mat', 'the dog sat on the mat today')).toEqual([
-      [0, 'the '], [-1, 'cat'], [1, 'dog'], [0, ' sat on the mat '], [1, 'today'],
+      [0, 'the '],
+      [-1, 'cat'],
+      [1, 'dog'],
+      [0, ' sat on the mat '],
+      [1, 'today'],
     ]);
     expect(wordDiff('same', 'same')).toEqual([[0, 'same']]);
   });
@@ -37,16 +41,42 @@ describe('flipDiffs', () => {
       result({ variant: 'a', row: 1, pass: true, output: 'refunds take 14 days' }),
       result({ variant: 'b', row: 1, pass: false, output: 'refunds take 30 days' }),
       // Same verdict, an unknown verdict, a warm-up, a row the baseline never ran: no flip.
-      result({ variant: 'a', row: 0, pass: true }), result({ variant: 'b', row: 0, pass: true, output: 'other' }),
-      result({ variant: 'a', row: 2, pass: true }), result({ variant: 'b', row: 2, pass: null, ok: false }),
-      result({ variant: 'a', row: 3, pass: true, warmup: true }), result({ variant: 'b', row: 3, pass: false, warmup: true }),
+      result({ variant: 'a', row: 0, pass: true }),
+      result({ variant: 'b', row: 0, pass: true, output: 'other' }),
+      result({ variant: 'a', row: 2, pass: true }),
+      result({ variant: 'b', row: 2, pass: null, ok: false }),
+      result({ variant: 'a', row: 3, pass: true, warmup: true }),
+      result({ variant: 'b', row: 3, pass: false, warmup: true }),
       result({ variant: 'b', row: 4, pass: false }),
     ]);
     expect(d).toEqual({
-      baseline: 'a', chars: DIFF_CHARS, limit: DIFF_LIMIT, flipped: 2,
+      baseline: 'a',
+      chars: DIFF_CHARS,
+      limit: DIFF_LIMIT,
+      flipped: 2,
       diffs: [
-        { row: 1, iteration: 0, variant: 'b', cut: false, pieces: [[0, 'refunds take '], [-1, '14'], [1, '30'], [0, ' days']] },
-        { row: 1, iteration: 0, variant: 'c', cut: false, pieces: [[-1, 'refunds take 14 days'], [1, 'no idea']] },
+        {
+          row: 1,
+          iteration: 0,
+          variant: 'b',
+          cut: false,
+          pieces: [
+            [0, 'refunds take '],
+            [-1, '14'],
+            [1, '30'],
+            [0, ' days'],
+          ],
+        },
+        {
+          row: 1,
+          iteration: 0,
+          variant: 'c',
+          cut: false,
+          pieces: [
+            [-1, 'refunds take 14 days'],
+            [1, 'no idea'],
+          ],
+        },
       ],
     });
   });
@@ -62,7 +92,8 @@ describe('flipDiffs', () => {
   it('diffs at most DIFF_LIMIT results and counts them all', async () => {
     const n = DIFF_LIMIT + 5;
     const records = Array.from({ length: n }, (_, row) => [
-      result({ variant: 'a', row, pass: true, output: `yes ${row}` }), result({ variant: 'b', row, pass: false, output: `no ${row}` }),
+      result({ variant: 'a', row, pass: true, output: `yes ${row}` }),
+      result({ variant: 'b', row, pass: false, output: `no ${row}` }),
     ]).flat();
     const d = await diffsOf(records.reverse(), 'a', ['a', 'b']);
     expect(d.flipped).toBe(n);

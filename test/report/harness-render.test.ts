@@ -7,16 +7,38 @@ import type { Report } from '../../src/report/report-model.js';
 import { renderTable } from '../../src/report/table.js';
 import { snap, troubledHarness } from '../harness/fixtures.js';
 
-const report = (harness?: Report['harness']) => ({
-  schemaVersion: 1, suite: 's', suiteFile: '/s.yaml', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '', durationMs: 1000, partial: false,
-  target: { baseUrl: 'simulator', orgId: 'o', flowId: 'bot', mode: 'stream' },
-  variants: [{
-    name: 'published', params: { version: null, runDraft: false }, requests: 100, ok: 100, errors: 0, errorKinds: {}, retries: 0,
-    latencyMs: { count: 100, min: 1, mean: 1, p50: 120, p90: 1, p95: 140, p99: 150, p999: 1, max: 1 }, ttftMs: null,
-    rps: 10, grades: { graded: 0, passed: 0, failed: 0, graderErrors: 0, passRate: null, meanScore: null }, metadataMetrics: {}, histograms: {},
-  }],
-  thresholds: [], comparisons: [], verdict: 'pass', ...(harness === undefined ? {} : { harness }),
-}) as unknown as Report;
+const report = (harness?: Report['harness']) =>
+  ({
+    schemaVersion: 1,
+    suite: 's',
+    suiteFile: '/s.yaml',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '',
+    durationMs: 1000,
+    partial: false,
+    target: { baseUrl: 'simulator', orgId: 'o', flowId: 'bot', mode: 'stream' },
+    variants: [
+      {
+        name: 'published',
+        params: { version: null, runDraft: false },
+        requests: 100,
+        ok: 100,
+        errors: 0,
+        errorKinds: {},
+        retries: 0,
+        latencyMs: { count: 100, min: 1, mean: 1, p50: 120, p90: 1, p95: 140, p99: 150, p999: 1, max: 1 },
+        ttftMs: null,
+        rps: 10,
+        grades: { graded: 0, passed: 0, failed: 0, graderErrors: 0, passRate: null, meanScore: null },
+        metadataMetrics: {},
+        histograms: {},
+      },
+    ],
+    thresholds: [],
+    comparisons: [],
+    verdict: 'pass',
+    ...(harness === undefined ? {} : { harness }),
+  }) as unknown as Report;
 
 describe('terminal table', () => {
   it('prints a harness block with the figures and each warning', () => {

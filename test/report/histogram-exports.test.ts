@@ -12,7 +12,7 @@ function histogramOf(values: number[]): string {
 const oneToHundred = histogramOf(Array.from({ length: 100 }, (_, i) => i + 1));
 
 describe('.hgrm text', () => {
-  it('is HdrHistogram\'s percentile distribution with values in ms', () => {
+  it("is HdrHistogram's percentile distribution with values in ms", () => {
     const text = percentileDistributionText(oneToHundred);
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
@@ -28,7 +28,7 @@ describe('.hgrm text', () => {
 });
 
 describe('percentile curve', () => {
-  it('places p at x = 1/(1-p) up to one sample\'s resolution, then the max', () => {
+  it("places p at x = 1/(1-p) up to one sample's resolution, then the max", () => {
     const pts = percentileCurve(oneToHundred);
     expect(pts[0]).toMatchObject({ percentile: 0, x: 1 });
     expect(pts[0]!.ms).toBeCloseTo(1, 1);
@@ -61,7 +61,7 @@ describe('value bins', () => {
     expect(b.counts[9]).toBe(11);
   });
 
-  it('defaults to the histogram\'s own min..max', () => {
+  it("defaults to the histogram's own min..max", () => {
     const b = valueBins(histogramOf([200, 200, 400]), 2)!;
     expect(b.fromMs).toBeCloseTo(200, 0);
     expect(b.counts).toEqual([2, 1]);

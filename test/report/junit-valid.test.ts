@@ -34,7 +34,13 @@ function propertiesOf(xml: string, name: string): Record<string, string> {
   return Object.fromEntries([...block.matchAll(/<property name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
 }
 
-interface Run { r: CliResult; out: string; xml: string; report: any; results: any[] }
+interface Run {
+  r: CliResult;
+  out: string;
+  xml: string;
+  report: any;
+  results: any[];
+}
 
 async function run(name: string, rest: string, rows: string[]): Promise<Run> {
   const dir = tempDir('flowbench-junit-');
@@ -43,7 +49,13 @@ async function run(name: string, rest: string, rows: string[]): Promise<Run> {
   const out = join(dir, 'out');
   const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress'], { timeoutMs: 90_000 });
   if (!existsSync(join(out, 'junit.xml'))) throw new Error(`no junit.xml (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return { r, out, xml: readFileSync(join(out, 'junit.xml'), 'utf8'), report: readJson<any>(join(out, 'report.json')), results: readJsonl<any>(join(out, 'results.jsonl')) };
+  return {
+    r,
+    out,
+    xml: readFileSync(join(out, 'junit.xml'), 'utf8'),
+    report: readJson<any>(join(out, 'report.json')),
+    results: readJsonl<any>(join(out, 'results.jsonl')),
+  };
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -55,21 +67,29 @@ describe('junit.xml from real runs is valid JUnit', () => {
     // Echoed answers graded on "yes": even rows pass, odd rows fail; the flow fails 40% of its runs
     // (seeded, so the same rows every time); error_rate < 0.01 then fails as a threshold.
     const rows = Array.from({ length: 12 }, (_, i) => `question number ${i}: ${i % 2 ? 'no' : 'yes'}`);
-    faults = await run('junit-faults', `target: { base_url: simulator, org_id: demo, flow_id: fault-error, simulator: { flows: ${JSON.stringify(FAULT_FLOWS)} } }
+    faults = await run(
+      'junit-faults',
+      `target: { base_url: simulator, org_id: demo, flow_id: fault-error, simulator: { flows: ${JSON.stringify(FAULT_FLOWS)} } }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 variants: [{ name: published, version: -1 }, { name: v1, version: 1 }]
 load: { concurrency: 3, iterations: 1, retries: 0, seed: 7 }
 graders: [{ type: contains, value: "yes" }]
 thresholds: { error_rate: "< 0.01", pass_rate: ">= 0.1" }
-`, rows);
+`,
+      rows,
+    );
     // As in test/e2e/sweep-verdict.test.ts: the 8 req/s step breaks the latency threshold, which a sweep shows as skipped.
-    sweep = await run('junit-sweep', `target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
+    sweep = await run(
+      'junit-sweep',
+      `target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 load: { concurrency: 1, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s } }
 thresholds: { latency_p95_ms: "< 1000" }
-`, Array.from({ length: 12 }, (_, i) => `question number ${i}`));
+`,
+      Array.from({ length: 12 }, (_, i) => `question number ${i}`),
+    );
   }, 180_000);
 
   it('a run with passes, failures, request errors and thresholds: valid against both schemas', async () => {
@@ -132,8 +152,13 @@ thresholds: { latency_p95_ms: "< 1000" }
     const { xml, report } = faults;
     const version = readJson<{ version: string }>(join(ROOT, 'package.json')).version;
     const expected = {
-      'flowbench.version': version, 'suite.hash': report.suiteHash, 'target.base_url': 'simulator', 'target.flow_id': 'fault-error',
-      'target.mode': 'stream', 'load.seed': '7', started_at: report.startedAt,
+      'flowbench.version': version,
+      'suite.hash': report.suiteHash,
+      'target.base_url': 'simulator',
+      'target.flow_id': 'fault-error',
+      'target.mode': 'stream',
+      'load.seed': '7',
+      started_at: report.startedAt,
     };
     expect(report.load.seed).toBe(7);
     expect(report.suiteHash).toMatch(/^[0-9a-f]{64}$/);

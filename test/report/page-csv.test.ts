@@ -13,16 +13,33 @@ const cell = (over: Partial<Record<number, unknown>>): PageRow<string> => {
 
 describe('rowsCsv', () => {
   it('writes the header, a line per group, quotes what needs it and guards formulas', () => {
-    const groups: CsvGroup[] = [{
-      row: 3, iteration: 0, input: 'in-0: "hi", there', expected: '=1+1',
-      cells: [cell({ 12: 'line 1\nline 2' }), cell({ 0: 1, 3: 0, 4: null, 5: null, 6: null, 8: 'timeout', 9: '-timed out', 12: '', 13: 0, 16: null })],
-      flipped: [false, false],
-    }, {
-      row: 4, iteration: 1, input: 'in-0: q', expected: null, cells: [cell({ 1: 4, 2: 1, 4: 0 }), undefined], flipped: [false, false],
-    }];
+    const groups: CsvGroup[] = [
+      {
+        row: 3,
+        iteration: 0,
+        input: 'in-0: "hi", there',
+        expected: '=1+1',
+        cells: [cell({ 12: 'line 1\nline 2' }), cell({ 0: 1, 3: 0, 4: null, 5: null, 6: null, 8: 'timeout', 9: '-timed out', 12: '', 13: 0, 16: null })],
+        flipped: [false, false],
+      },
+      {
+        row: 4,
+        iteration: 1,
+        input: 'in-0: q',
+        expected: null,
+        cells: [cell({ 1: 4, 2: 1, 4: 0 }), undefined],
+        flipped: [false, false],
+      },
+    ];
     const per = 'status,flipped,score,ttft_ms,latency_ms,attempts,error_kind,error_message,output,output_chars,run_id';
     expect(rowsCsv(groups, ['a', '@b']).split('\r\n')).toEqual([
-      `row,iteration,input,expected,${per.split(',').map((p) => `a.${p}`).join(',')},${per.split(',').map((p) => `'@b.${p}`).join(',')}`,
+      `row,iteration,input,expected,${per
+        .split(',')
+        .map((p) => `a.${p}`)
+        .join(',')},${per
+        .split(',')
+        .map((p) => `'@b.${p}`)
+        .join(',')}`,
       `3,0,"in-0: ""hi"", there",'=1+1,pass,false,0.9,120.5,900,1,,,"line 1\nline 2",3,run-1,error,false,,,900,1,timeout,'-timed out,,0,`,
       `4,1,in-0: q,,fail,false,0.9,120.5,900,1,,,out,3,run-1,not run,,,,,,,,,,`,
       '',
@@ -37,7 +54,7 @@ describe('rowsCsv', () => {
 });
 
 describe('the page script', () => {
-  it('inlines results.csv\'s csvField for the download', () => {
+  it("inlines results.csv's csvField for the download", () => {
     expect(pageScript()).toMatch(/function csvField\(/);
     expect(pageScript()).toMatch(/function rowsCsv\(/);
   });

@@ -12,11 +12,15 @@ describe('readPageRows', () => {
     const dir = tempDir();
     const n = CHUNK_RESULTS * 2 + 5;
     const long = 'x'.repeat(TEXT_LIMITS.output + 500);
-    const records = Array.from({ length: n }, (_, i) => result({
-      variant: i % 2 ? 'b' : 'a', row: Math.floor(i / 2), output: i === 7 ? long : `answer ${i}`,
-      inputs: { 'in-0': `question ${Math.floor(i / 2) % 10}` },
-      grades: [{ grader: 'contains', pass: i % 3 !== 0, score: i % 3 ? 1 : 0, reason: 'same reason every time' }],
-    }));
+    const records = Array.from({ length: n }, (_, i) =>
+      result({
+        variant: i % 2 ? 'b' : 'a',
+        row: Math.floor(i / 2),
+        output: i === 7 ? long : `answer ${i}`,
+        inputs: { 'in-0': `question ${Math.floor(i / 2) % 10}` },
+        grades: [{ grader: 'contains', pass: i % 3 !== 0, score: i % 3 ? 1 : 0, reason: 'same reason every time' }],
+      }),
+    );
     writeJsonl(join(dir, 'results.jsonl'), [...records, result({ warmup: true, row: 999999 })]);
     const data = await readPageRows(join(dir, 'results.jsonl'), ['a', 'b']);
     expect(data.count).toBe(n);

@@ -28,11 +28,35 @@ describe('StrideSample', () => {
 
 describe('PlotBuilder', () => {
   const records = [
-    result({ variant: 'a', row: 0, ttftMs: 50, latencyMs: 100, inputs: { q: 'abcd', n: 12 }, inputTokens: tokens(7), outputTokens: tokens(3),
-      timestamps: { contentFrames: [50, 60, 80], end: 100 } }),
-    result({ variant: 'a', row: 1, ttftMs: 40.04, latencyMs: 1500, inputs: { q: 'ab' }, inputTokens: tokens(5), outputTokens: tokens(4),
-      timestamps: { contentFrames: [900, 1000, 1030, 1130], end: 1500 } }),
-    result({ variant: 'b', row: 0, ttftMs: 30, latencyMs: 90, inputTokens: tokens(7), outputTokens: tokens(2), timestamps: { contentFrames: [30, 31], end: 90 } }),
+    result({
+      variant: 'a',
+      row: 0,
+      ttftMs: 50,
+      latencyMs: 100,
+      inputs: { q: 'abcd', n: 12 },
+      inputTokens: tokens(7),
+      outputTokens: tokens(3),
+      timestamps: { contentFrames: [50, 60, 80], end: 100 },
+    }),
+    result({
+      variant: 'a',
+      row: 1,
+      ttftMs: 40.04,
+      latencyMs: 1500,
+      inputs: { q: 'ab' },
+      inputTokens: tokens(5),
+      outputTokens: tokens(4),
+      timestamps: { contentFrames: [900, 1000, 1030, 1130], end: 1500 },
+    }),
+    result({
+      variant: 'b',
+      row: 0,
+      ttftMs: 30,
+      latencyMs: 90,
+      inputTokens: tokens(7),
+      outputTokens: tokens(2),
+      timestamps: { contentFrames: [30, 31], end: 90 },
+    }),
     // Failed and warm-up results are in no plot.
     result({ variant: 'b', row: 1, ok: false, outputTokens: tokens(99) }),
     result({ variant: 'b', row: 2, warmup: true, outputTokens: tokens(99) }),
@@ -46,9 +70,18 @@ describe('PlotBuilder', () => {
   it('plots TTFT against input tokens and latency against output tokens, sorted by x', () => {
     const p = build();
     expect(p.inputUnit).toBe('tokens');
-    expect(p.ttftByInput).toEqual([{ variant: 'a', x: [5, 7], y: [40, 50] }, { variant: 'b', x: [7], y: [30] }]);
-    expect(p.latencyByOutputTokens).toEqual([{ variant: 'a', x: [3, 4], y: [100, 1500] }, { variant: 'b', x: [2], y: [90] }]);
-    expect(p.sample).toEqual([{ variant: 'a', results: 2, kept: 2, every: 1 }, { variant: 'b', results: 1, kept: 1, every: 1 }]);
+    expect(p.ttftByInput).toEqual([
+      { variant: 'a', x: [5, 7], y: [40, 50] },
+      { variant: 'b', x: [7], y: [30] },
+    ]);
+    expect(p.latencyByOutputTokens).toEqual([
+      { variant: 'a', x: [3, 4], y: [100, 1500] },
+      { variant: 'b', x: [2], y: [90] },
+    ]);
+    expect(p.sample).toEqual([
+      { variant: 'a', results: 2, kept: 2, every: 1 },
+      { variant: 'b', results: 1, kept: 1, every: 1 },
+    ]);
   });
 
   it('falls back to characters of the inputs when a result has no input tokens', () => {

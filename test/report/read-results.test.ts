@@ -32,7 +32,7 @@ describe('fileLines', () => {
     const dir = tempDir();
     // 6 MB in one line read 1 KB at a time: ~6,000 chunks. Re-searching the line so far for every chunk
     // (the old reader) scans ~18 GB here; the bound below is generous for a busy machine, not a benchmark.
-    const long = `${'é€😀 "quoted" \\ '.repeat(6 * 1024 * 1024 / 24)}\r`;
+    const long = `${'é€😀 "quoted" \\ '.repeat((6 * 1024 * 1024) / 24)}\r`;
     writeFileSync(join(dir, 'long.txt'), `short\r\n${long}\nafter\r\n😀`);
     const t0 = performance.now();
     const lines = await all(fileLines(join(dir, 'long.txt'), 1024));

@@ -15,7 +15,9 @@ let out: string;
 beforeAll(async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'data.jsonl'), Array.from({ length: 5 }, (_, i) => JSON.stringify({ q: `question ${i}, "with" quotes` })).join('\n'));
-  writeFileSync(join(dir, 'suite.yaml'), `name: rebuild
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: rebuild
 target: { flow_id: echo-fast }
 dataset: { path: data.jsonl, inputs: { in-0: "{{q}}" }, expected: "{{q}}" }
 variants:
@@ -23,7 +25,8 @@ variants:
   - { name: "second one", version: 1 }
 graders:
   - { type: contains, value: "{{expected}}" }
-`);
+`,
+  );
   out = join(dir, 'out');
   const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress']);
   expect(r.code, r.stderr).toBe(0);
@@ -44,8 +47,12 @@ function htmlRows(file: string): unknown[][] {
 describe('flowbench report DIR', () => {
   it('a run writes report.html, results.csv and one .hgrm per variant and measured metric', () => {
     expect(readdirSync(join(out, 'hgrm')).sort()).toEqual([
-      'first.latency.hgrm', 'first.ttfb.hgrm', 'first.ttft.hgrm',
-      'second_one.latency.hgrm', 'second_one.ttfb.hgrm', 'second_one.ttft.hgrm',
+      'first.latency.hgrm',
+      'first.ttfb.hgrm',
+      'first.ttft.hgrm',
+      'second_one.latency.hgrm',
+      'second_one.ttfb.hgrm',
+      'second_one.ttft.hgrm',
     ]); // echo-fast sends its answer in one frame: no inter-token gaps, so no itl file
     expect(htmlRows(join(out, 'report.html'))).toHaveLength(10);
     expect(parse(readFileSync(join(out, 'results.csv'), 'utf8'), { columns: true })).toHaveLength(10);

@@ -10,7 +10,11 @@ import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
 
 const rec = (row: number, output: string) => ({ variant: 'v', row, iteration: 0, attempts: 1, ok: true, error: null, output }) as ResultRecord;
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultRecord);
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ResultRecord);
 
 describe('ResultsSink', () => {
   it('keeps multi-byte text intact across batches', async () => {

@@ -59,8 +59,14 @@ describe('renderHtml', () => {
   });
 
   it('embeds each chunk of rows as given (gzip, base64), in order', () => {
-    const chunks = [{ rows: [[0, 1]], strings: [probe] }, { rows: [[0, 2]], strings: [] }];
-    const page = renderHtml(pageData(), chunks.map((c) => gzipSync(JSON.stringify(c)).toString('base64')));
+    const chunks = [
+      { rows: [[0, 1]], strings: [probe] },
+      { rows: [[0, 2]], strings: [] },
+    ];
+    const page = renderHtml(
+      pageData(),
+      chunks.map((c) => gzipSync(JSON.stringify(c)).toString('base64')),
+    );
     const blobs = [...page.matchAll(/class="flowbench-rows">([A-Za-z0-9+/=]*)<\/script>/g)].map((m) => m[1]!);
     expect(blobs.map((b) => JSON.parse(gunzipSync(Buffer.from(b, 'base64')).toString('utf8')))).toEqual(chunks);
   });
@@ -70,7 +76,9 @@ describe('the page modules', () => {
   it('hold only functions at top level: the page inlines functions, so a module constant would be undefined there', () => {
     const dir = join(import.meta.dirname, '../../src/report/html/page');
     for (const f of readdirSync(dir)) {
-      const top = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => /^(export )?(const|let|var|class|enum) /.test(l));
+      const top = readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => /^(export )?(const|let|var|class|enum) /.test(l));
       expect(top, f).toEqual([]);
     }
   });

@@ -37,20 +37,28 @@ describe('variantFileStems', () => {
 describe('per-variant files', () => {
   it('"a b" and "a_b" write distinct .hlog and .hgrm sets, and .hlog counts match the report', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'rows.csv'), 'q\nthe first question has several words here\nthe second question has a few words too\nand a third one with several more words in it\n');
+    writeFileSync(
+      join(dir, 'rows.csv'),
+      'q\nthe first question has several words here\nthe second question has a few words too\nand a third one with several more words in it\n',
+    );
     const file = join(dir, 'suite.yaml');
-    writeFileSync(file, `name: variant-files
+    writeFileSync(
+      file,
+      `name: variant-files
 target: { base_url: simulator, org_id: demo, flow_id: fixed-timing, token: "t" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 variants: [{ name: "a b" }, { name: "a_b" }]
 load: { concurrency: 2 }
-`);
+`,
+    );
     const out = join(dir, 'out');
     const r = await runCli(['run', file, '--out', out, '--no-progress']);
     expect(r.code, r.stderr).toBe(0);
     type Summary = { count: number } | null;
-    const report = readJson<{ variants: Array<{ name: string; requests?: number; latencyMs: Summary; ttftMs: Summary; ttfbMs: Summary; itlMs: Summary; tpotMs: Summary }> }>(join(out, 'report.json'));
+    const report = readJson<{
+      variants: Array<{ name: string; requests?: number; latencyMs: Summary; ttftMs: Summary; ttfbMs: Summary; itlMs: Summary; tpotMs: Summary }>;
+    }>(join(out, 'report.json'));
     expect(report.variants.map((v) => v.name)).toEqual(['a b', 'a_b']);
     const stems = ['a_b-2', 'a_b']; // "a_b" is already safe and keeps its name
     for (const [i, v] of report.variants.entries()) {

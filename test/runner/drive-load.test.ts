@@ -13,7 +13,14 @@ describe('driveLoad, per model', () => {
     const f = fakeSend(5);
     const out = await driveLoad(suite, f.send, () => false);
     expect(out).toMatchObject({ model: 'closed-loop', started: 6, warmupStarted: 0, steps: [] });
-    expect(f.sent.map((s) => [s.row, s.iteration])).toEqual([[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 1]]);
+    expect(f.sent.map((s) => [s.row, s.iteration])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
     expect(f.sent.every((s) => s.phase.warmup === false && s.phase.step === null)).toBe(true);
     expect(f.peak()).toBeLessThanOrEqual(2);
     expect(plannedWork(suite, ROWS).requests).toBe(6);
@@ -59,7 +66,10 @@ describe('driveLoad, per model', () => {
     const f = fakeSend(5);
     const out = await driveLoad(suite, f.send, () => false);
     expect(out.model).toBe('sweep');
-    expect(out.steps.map((s) => [s.rate, s.started])).toEqual([[100, 5], [200, 10]]);
+    expect(out.steps.map((s) => [s.rate, s.started])).toEqual([
+      [100, 5],
+      [200, 10],
+    ]);
     expect(f.sent.map((s) => s.phase.step)).toEqual([...Array<number>(5).fill(0), ...Array<number>(10).fill(1)]);
     expect(out.started).toBe(15);
     // One plan across the steps: rows keep cycling from where the last step left them.

@@ -3,23 +3,48 @@ import { FeedbackPoster, feedbackDue, type FeedbackClient } from '../../src/runn
 import type { FeedbackResult } from '../../src/stackai/client.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 
-const suite = (when: 'always' | 'pass' | 'fail' = 'always', template: string | null = null) => ({
-  name: 's', feedback: { post: true, when, template },
-  target: { baseUrl: 'x', orgId: 'o', flowId: 'f', token: '', simulator: { flows: null, seed: 1 } },
-  load: { timeoutMs: 1000, retries: 2 },
-}) as unknown as ConstructorParameters<typeof FeedbackPoster>[0];
+const suite = (when: 'always' | 'pass' | 'fail' = 'always', template: string | null = null) =>
+  ({
+    name: 's',
+    feedback: { post: true, when, template },
+    target: { baseUrl: 'x', orgId: 'o', flowId: 'f', token: '', simulator: { flows: null, seed: 1 } },
+    load: { timeoutMs: 1000, retries: 2 },
+  }) as unknown as ConstructorParameters<typeof FeedbackPoster>[0];
 
 const record = (over: Partial<ResultRecord> = {}): ResultRecord => ({
-  variant: 'v', row: 3, iteration: 0, attempts: 1, runId: 'run-1', ok: true, error: null, scheduledAt: '', startedAt: '',
-  ttfbMs: 1, ttftMs: 1, latencyMs: 2, queueMs: 0, inputs: {}, expected: null, output: 'x',
-  grades: [{ grader: 'contains', pass: false, score: 0, reason: 'output lacks "y"' }], pass: false, score: 0,
-  metadata: null, feedback: null, attemptLog: [], timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 }, ...over,
+  variant: 'v',
+  row: 3,
+  iteration: 0,
+  attempts: 1,
+  runId: 'run-1',
+  ok: true,
+  error: null,
+  scheduledAt: '',
+  startedAt: '',
+  ttfbMs: 1,
+  ttftMs: 1,
+  latencyMs: 2,
+  queueMs: 0,
+  inputs: {},
+  expected: null,
+  output: 'x',
+  grades: [{ grader: 'contains', pass: false, score: 0, reason: 'output lacks "y"' }],
+  pass: false,
+  score: 0,
+  metadata: null,
+  feedback: null,
+  attemptLog: [],
+  timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 },
+  ...over,
 });
 
 /** A feedback endpoint double: answers from a script of results, one per call, and records the calls. */
 class ScriptedClient implements FeedbackClient {
   calls: { runId: string; text: string }[] = [];
-  constructor(private readonly answers: FeedbackResult[], private readonly delayMs = 0) {}
+  constructor(
+    private readonly answers: FeedbackResult[],
+    private readonly delayMs = 0,
+  ) {}
   async postFeedback(_o: string, _f: string, runId: string, text: string): Promise<FeedbackResult> {
     this.calls.push({ runId, text });
     await new Promise((r) => setTimeout(r, this.delayMs));
@@ -115,7 +140,10 @@ describe('feedback poster', () => {
     const secretive = { ...s, target: { ...s.target, baseUrl: 'https://h/?api_key=url-key-123', token: 'sk "tok\\9' } } as typeof s;
     const client = new ScriptedClient([]);
     const lines: string[] = [];
-    const r = record({ output: 'echo sk "tok\\9 and url-key-123', grades: [{ grader: 'judge', pass: false, score: 0, reason: 'said {"t":"sk \\"tok\\\\9"}' }] });
+    const r = record({
+      output: 'echo sk "tok\\9 and url-key-123',
+      grades: [{ grader: 'judge', pass: false, score: 0, reason: 'said {"t":"sk \\"tok\\\\9"}' }],
+    });
     let got: ResultRecord | null = null;
     new FeedbackPoster(secretive, client).handle(r, (x) => (got = x));
     new FeedbackPoster(secretive, null, { dryRun: true, print: (l) => lines.push(l) }).handle(r, () => {});
@@ -143,7 +171,11 @@ describe('feedback poster on interrupt', () => {
     const drained = poster.drain();
     poster.abandon();
     await drained;
-    expect(out.map((r) => [r.runId, r.feedback!.posted, r.feedback!.error?.kind])).toEqual([['a', false, 'timeout'], ['b', false, 'timeout'], ['c', false, 'timeout']]);
+    expect(out.map((r) => [r.runId, r.feedback!.posted, r.feedback!.error?.kind])).toEqual([
+      ['a', false, 'timeout'],
+      ['b', false, 'timeout'],
+      ['c', false, 'timeout'],
+    ]);
     await new Promise((r) => setTimeout(r, 300)); // the post already sent ('a') answers now
     expect(out).toHaveLength(3);
     expect(client.calls.map((c) => c.runId)).toEqual(['a']); // 'b' and 'c' were never sent

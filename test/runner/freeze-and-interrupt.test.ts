@@ -28,9 +28,18 @@ beforeAll(async () => {
     await sleep(20);
     served++;
     const runId = `r${served}`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      outputs: { 'out-0': 'fine thanks' }, citations: null, run_id: runId, metadata: null, progress_data: null, state: 'COMPLETED', pause: null, error: null,
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        outputs: { 'out-0': 'fine thanks' },
+        citations: null,
+        run_id: runId,
+        metadata: null,
+        progress_data: null,
+        state: 'COMPLETED',
+        pause: null,
+        error: null,
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,12 +49,15 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 function suite(load: string): { file: string; out: string } {
   const dir = tempDir('flowbench-freeze-');
   writeFileSync(join(dir, 'rows.csv'), 'q\nhello\nhow are you\n');
-  writeFileSync(join(dir, 'suite.yaml'), `name: freeze
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: freeze
 target: { base_url: ${url}, org_id: o, flow_id: f, token: test-token }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 ${load}
-`);
+`,
+  );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
@@ -78,7 +90,11 @@ describe('Ctrl-C', () => {
     freezeFromMs = Infinity;
     served = 0;
     const { file, out } = suite('load: { rate: 20, duration: 60s, grace: 2s }');
-    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -103,7 +119,11 @@ describe('Ctrl-C', () => {
     freezeFromMs = 500;
     served = 0;
     const { file, out } = suite('load: { rate: 20, duration: 60s, grace: 300ms, retries: 0 }');
-    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     while (served < 5) await sleep(20);
     await sleep(700); // inside the freeze: several requests are in flight

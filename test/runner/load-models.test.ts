@@ -18,12 +18,15 @@ afterAll(() => sim.close());
 async function run(load: string, extra = '', args: string[] = []) {
   const dir = tempDir('flowbench-load-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 7 }, (_, i) => `question number ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: load-models
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: load-models
 target: { base_url: ${sim.url}, org_id: acme, flow_id: ${extra.includes('fixed') ? 'fixed-timing' : 'echo-fast'}, token: "${TOKEN}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 ${load}
-`);
+`,
+  );
   const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', ...args], { timeoutMs: 60_000 });
   return { r, report: readJson<any>(join(dir, 'out/report.json')), results: readJsonl<any>(join(dir, 'out/results.jsonl')), dir };
 }
@@ -79,7 +82,15 @@ describe('load models against the simulator', () => {
     const { r, report, results } = await run('load:\n  stages:\n    - { concurrency: 1, to: 4, duration: 2s }', 'fixed');
     expect(r.code).toBe(0);
     expect(report.load.model).toBe('ramping-concurrency');
-    const events = results.flatMap((x) => [[x.timestamps.sent, 1], [x.timestamps.end, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = results
+      .flatMap(
+        (x) =>
+          [
+            [x.timestamps.sent, 1],
+            [x.timestamps.end, -1],
+          ] as [number, number][],
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let now = 0;
     let peak = 0;
     for (const [, d] of events) peak = Math.max(peak, (now += d));
@@ -89,7 +100,9 @@ describe('load models against the simulator', () => {
   });
 
   it('sweep: three rates, per-step throughput and percentiles, the sustainable rate against the thresholds', async () => {
-    const { r, report } = await run('load: { sweep: { from: 5, to: 15, steps: 3, duration: 1s } }\nthresholds: { error_rate: "< 0.01", latency_p99_ms: "< 5000" }');
+    const { r, report } = await run(
+      'load: { sweep: { from: 5, to: 15, steps: 3, duration: 1s } }\nthresholds: { error_rate: "< 0.01", latency_p99_ms: "< 5000" }',
+    );
     expect(r.code).toBe(0);
     expect(report.load.model).toBe('sweep');
     const steps = report.sweep.steps;
@@ -116,7 +129,7 @@ describe('load models against the simulator', () => {
     expect(r.code).toBe(1);
     expect(report.sweep.steps.every((s: any) => !s.thresholdsOk)).toBe(true);
     expect(report.sweep.sustainableRate).toBeNull();
-    expect(r.stdout).toContain('run failed: no sweep step met the suite\'s thresholds and max_error_rate 0.5');
+    expect(r.stdout).toContain("run failed: no sweep step met the suite's thresholds and max_error_rate 0.5");
   });
 
   it('closed loop with warm-up: warm-up requests are in results.jsonl marked, and in no statistic', async () => {

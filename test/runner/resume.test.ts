@@ -11,7 +11,8 @@ import { ConfigError } from '../../src/errors/config-error.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { tempDir } from '../helpers/cli.js';
 
-const rec = (variant: string, row: number, extra: Partial<ResultRecord> = {}) => ({ variant, row, iteration: 0, attempts: 1, ok: true, error: null, ...extra }) as ResultRecord;
+const rec = (variant: string, row: number, extra: Partial<ResultRecord> = {}) =>
+  ({ variant, row, iteration: 0, attempts: 1, ok: true, error: null, ...extra }) as ResultRecord;
 
 describe('results.jsonl: written in whole-line batches, read back with a torn tail ignored', () => {
   it('batches lines, flushes on close, and reads them back', async () => {
@@ -56,12 +57,19 @@ describe('results.jsonl: written in whole-line batches, read back with a torn ta
 
 describe('manifest check', () => {
   const m = (settings: Record<string, string>, sha = 'a'.repeat(64)): RunManifest => ({
-    schemaVersion: 1, suite: 's', suiteFile: '/s.yaml', startedAt: '', suiteHash: 'h', settings, dataset: { path: '/d.csv', sha256: sha, bytes: 10 },
+    schemaVersion: 1,
+    suite: 's',
+    suiteFile: '/s.yaml',
+    startedAt: '',
+    suiteHash: 'h',
+    settings,
+    dataset: { path: '/d.csv', sha256: sha, bytes: 10 },
   });
   it('names the settings that changed, and a changed dataset', () => {
     expect(manifestMismatch(m({ 'load.concurrency': '1', graders: 'g' }), m({ 'load.concurrency': '1', graders: 'g' }))).toBeNull();
-    expect(manifestMismatch(m({ 'load.concurrency': '1', graders: 'g' }), m({ 'load.concurrency': '2', graders: 'g', 'load.rate': 'r' })))
-      .toBe('the suite changed since the run began (load.concurrency, load.rate)');
+    expect(manifestMismatch(m({ 'load.concurrency': '1', graders: 'g' }), m({ 'load.concurrency': '2', graders: 'g', 'load.rate': 'r' }))).toBe(
+      'the suite changed since the run began (load.concurrency, load.rate)',
+    );
     expect(manifestMismatch(m({}), m({}, 'b'.repeat(64)))).toMatch(/^the dataset \/d\.csv changed since the run began \(sha256 aaaaaaaaaaaa… → bbbbbbbbbbbb…/);
   });
 });
@@ -69,7 +77,9 @@ describe('manifest check', () => {
 describe('run notices', () => {
   it('says plainly when many requests were rate-limited, and stays quiet when few were', () => {
     const v = (requests: number, rateLimited: number, final429 = 0) => ({ requests, rateLimited, errorKinds: final429 ? { http_429: final429 } : {} });
-    expect(rateLimitNotice([v(60, 30), v(40, 12)])).toBe('42 % of requests were rate-limited (HTTP 429: 42 of 100, 0 still failing after retries); lower concurrency or rate');
+    expect(rateLimitNotice([v(60, 30), v(40, 12)])).toBe(
+      '42 % of requests were rate-limited (HTTP 429: 42 of 100, 0 still failing after retries); lower concurrency or rate',
+    );
     expect(rateLimitNotice([v(100, 2)])).toBeNull();
     expect(rateLimitNotice([v(100, 3, 1)])).toMatch(/^3 % .*1 still failing/);
     expect(rateLimitNotice([v(0, 0)])).toBeNull();

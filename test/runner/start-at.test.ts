@@ -53,7 +53,7 @@ describe('parseStartAt', () => {
 });
 
 describe('waitForStart', () => {
-  it('returns once the anchor\'s wall clock has reached the moment, not before', async () => {
+  it("returns once the anchor's wall clock has reached the moment, not before", async () => {
     const anchor = anchorClock();
     const atMs = Date.now() + 150;
     await waitForStart({ requested: '+150ms', atMs }, anchor, () => false);

@@ -25,7 +25,7 @@ describe('thresholdsPass', () => {
     expect(thresholdsPass(null, [result('latency_p95_ms', true)])).toBe(true);
     expect(thresholdsPass(null, [result('latency_p95_ms', false)])).toBe(false);
   });
-  it('a sweep: its verdict, with the whole-run thresholds shown but not judged, except the harness\'s own', () => {
+  it("a sweep: its verdict, with the whole-run thresholds shown but not judged, except the harness's own", () => {
     expect(thresholdsPass(sweep(true), [result('latency_p95_ms', false), result('error_rate', false)])).toBe(true);
     expect(thresholdsPass(sweep(false), [result('latency_p95_ms', true)])).toBe(false);
     expect(thresholdsPass(sweep(true), [result('harness_stall_ms', false)])).toBe(false);

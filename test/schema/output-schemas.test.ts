@@ -19,7 +19,9 @@ let dir: string;
 /** A suite over the shard flows (flow errors, 500s and 429s in some variants), graded, gated, compared. */
 function suite(name: string, load: string): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}
+  writeFileSync(
+    file,
+    `name: ${name}
 target: { flow_id: shard-bot, simulator: { flows: ${JSON.stringify(FLOWS)}, seed: 7 } }
 dataset:
   path: ${join(ROOT, 'datasets/support.csv')}
@@ -33,7 +35,8 @@ load: ${load}
 graders: [{ type: contains, value: "{{expected}}" }, { type: latency, max: 5s }]
 thresholds: { error_rate: "< 0.5", latency_p95_ms: "< 10000" }
 compare: { baseline: published }
-`);
+`,
+  );
   return file;
 }
 
@@ -104,13 +107,35 @@ describe('output schemas', () => {
     expect(report.variants.some((v: any) => v.errors > 0)).toBe(true); // the schema saw error kinds and failure timings
     expect(report.comparisons.length).toBeGreaterThan(0);
     expectValid(join(dir, 'release'));
-    const second = await runCli(['run', file, '--limit', '12', '--out', join(dir, 'today'), '--baseline', join(dir, 'release'), '--no-progress', '--threads', '1']);
+    const second = await runCli([
+      'run',
+      file,
+      '--limit',
+      '12',
+      '--out',
+      join(dir, 'today'),
+      '--baseline',
+      join(dir, 'release'),
+      '--no-progress',
+      '--threads',
+      '1',
+    ]);
     expect(second.code, second.stderr).toBeLessThanOrEqual(1);
     expectValid(join(dir, 'today'));
   });
 
   it('a rate sweep, and a run resumed after losing half its lines: every file valid', async () => {
-    const sweep = await runCli(['run', suite('sweep', '{ sweep: { from: 4, to: 8, steps: 2, duration: 1s } }'), '--limit', '6', '--out', join(dir, 'sweep'), '--no-progress', '--threads', '1']);
+    const sweep = await runCli([
+      'run',
+      suite('sweep', '{ sweep: { from: 4, to: 8, steps: 2, duration: 1s } }'),
+      '--limit',
+      '6',
+      '--out',
+      join(dir, 'sweep'),
+      '--no-progress',
+      '--threads',
+      '1',
+    ]);
     expect(sweep.code, sweep.stderr).toBeLessThanOrEqual(1);
     expect(readJson<any>(join(dir, 'sweep/report.json')).sweep.steps).toHaveLength(2);
     expectValid(join(dir, 'sweep'));

@@ -23,7 +23,10 @@ const CACHE = join(ROOT, 'node_modules/.cache/flowbench-test');
 function compileCached(file: string): ValidateFunction {
   const text = readFileSync(join(ROOT, 'schema', file), 'utf8');
   const version = (require('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(`${version}\0${JSON.stringify(OPTIONS)}\0${text}`).digest('hex').slice(0, 20);
+  const key = createHash('sha256')
+    .update(`${version}\0${JSON.stringify(OPTIONS)}\0${text}`)
+    .digest('hex')
+    .slice(0, 20);
   const cached = join(CACHE, `${file.replace(/\.json$/, '')}-${key}.cjs`);
   try {
     return require(cached) as ValidateFunction;
@@ -52,7 +55,11 @@ function validators(): { report: ValidateFunction; result: ValidateFunction } {
   return compiled;
 }
 
-const describeErrors = (v: ValidateFunction) => (v.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ');
+const describeErrors = (v: ValidateFunction) =>
+  (v.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+    .join('; ');
 
 const HINT = 'if the type changed on purpose: npm run schemas';
 
@@ -91,7 +98,7 @@ export function checkOutputs(dir: string, sinceMs = 0): Checked {
   const out: Checked = { reports: 0, lines: 0, problems: [] };
   const report = join(dir, 'report.json');
   if (writtenSince(report, sinceMs)) {
-    let value: unknown = undefined;
+    let value: unknown;
     try {
       value = JSON.parse(readFileSync(report, 'utf8'));
     } catch {

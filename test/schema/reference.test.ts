@@ -16,7 +16,14 @@ describe('docs/suite-reference.md', () => {
   it('documents every key and every grader type', () => {
     const text = referenceMarkdown();
     const keys = (t: typeof SUITE_SCHEMA): string[] =>
-      t.kind === 'object' ? Object.entries(t.fields).filter(([k]) => k !== 'graders').flatMap(([k, f]) => [k, ...keys(f.type.kind === 'list' ? f.type.items : f.type.kind === 'union' ? (f.type.options.find((o) => o.kind === 'object') ?? f.type) : f.type)]) : [];
+      t.kind === 'object'
+        ? Object.entries(t.fields)
+            .filter(([k]) => k !== 'graders')
+            .flatMap(([k, f]) => [
+              k,
+              ...keys(f.type.kind === 'list' ? f.type.items : f.type.kind === 'union' ? (f.type.options.find((o) => o.kind === 'object') ?? f.type) : f.type),
+            ])
+        : [];
     // graders[] is documented by type, from the registry, below.
     for (const k of keys(SUITE_SCHEMA)) expect(text, k).toContain(`| \`${k}\` |`);
     for (const t of Object.keys(GRADER_KEYS)) expect(text, t).toContain(`| \`${t}\` |`);

@@ -40,7 +40,12 @@ describe('schema/suite.schema.json', () => {
 });
 
 describe('whole suites shown in README.md and docs/', () => {
-  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const docs = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const shown = docs.flatMap((f) =>
     [...readFileSync(join(ROOT, f), 'utf8').matchAll(/```ya?ml\n([\s\S]*?)```/g)].flatMap((m, i) => {
       let doc: unknown;
@@ -84,7 +89,11 @@ function sample(field: FieldSchema | undefined, t: SchemaType): unknown {
     case 'duration':
       return '1s';
     case 'object':
-      return Object.fromEntries(Object.entries(t.fields).filter(([, f]) => f.required).map(([k, f]) => [k, sample(f, f.type)]));
+      return Object.fromEntries(
+        Object.entries(t.fields)
+          .filter(([, f]) => f.required)
+          .map(([k, f]) => [k, sample(f, f.type)]),
+      );
     case 'map':
       return {};
     case 'list':
@@ -176,7 +185,8 @@ describe('schema and loader agree', () => {
       const value = sample(field, field.type);
       const cases: unknown[] = [value];
       if (!field.required) cases.push(null);
-      if (['string', 'integer', 'number', 'boolean', 'duration'].includes(field.type.kind) && typeof value !== 'object') cases.push(`\${FLOWBENCH_UNSET_VAR:-${String(value)}}`);
+      if (['string', 'integer', 'number', 'boolean', 'duration'].includes(field.type.kind) && typeof value !== 'object')
+        cases.push(`\${FLOWBENCH_UNSET_VAR:-${String(value)}}`);
       for (const c of cases) {
         const v = await verdicts(withValue(BASE, path, c));
         if (v.loader) accepted++;
@@ -219,7 +229,14 @@ describe('schema and loader agree', () => {
   });
 
   it('compare.fail_on: known gates pass both; an unknown gate fails both', async () => {
-    const compare = (fail_on: Doc): Doc => ({ ...BASE, variants: [{ name: 'a', version: 1 }, { name: 'b', version: -1 }], compare: { baseline: 'a', fail_on } });
+    const compare = (fail_on: Doc): Doc => ({
+      ...BASE,
+      variants: [
+        { name: 'a', version: 1 },
+        { name: 'b', version: -1 },
+      ],
+      compare: { baseline: 'a', fail_on },
+    });
     const cases: Array<[Doc, boolean]> = [
       [compare({ pass_rate_drop: 0.02, ttft_p95_increase: '10%', latency_p50_rise: '50ms' }), true],
       [compare({ pass_rate_fall: 0.02 }), false],

@@ -24,7 +24,9 @@ beforeAll(async () => {
   [whole, shared] = await Promise.all([startSimulator({ flowsFile: FLOWS, seed: 7 }), startSimulator({ flowsFile: FLOWS, seed: 7 })]);
   dir = tempDir('flowbench-shards-');
   suite = join(dir, 'suite.yaml');
-  writeFileSync(suite, `name: sharded
+  writeFileSync(
+    suite,
+    `name: sharded
 target: { flow_id: shard-bot, org_id: acme, token: shard-test-token }
 dataset:
   path: ${join(ROOT, 'datasets/support.csv')}
@@ -38,7 +40,8 @@ load: { concurrency: 12, iterations: 1, retries: 0 }
 graders: [{ type: contains, value: "{{expected}}" }]
 thresholds: { error_rate: "< 0.5", harness_stall_ms: "< 60000" }
 compare: { baseline: published }
-`);
+`,
+  );
 });
 afterAll(async () => {
   await whole.close();
@@ -52,8 +55,9 @@ describe('shards and merge', () => {
     const single = await runCli(['run', suite, '--base-url', whole.url, '--out', join(dir, 'single'), '--no-progress']);
     expect(single.stderr).toBe('');
     expect(single.code).toBe(0);
-    const shards = await Promise.all([1, 2, 3, 4].map((i) =>
-      runCli(['run', suite, '--base-url', shared.url, '--shard', `${i}/4`, '--out', join(dir, `s${i}`), '--no-progress'])));
+    const shards = await Promise.all(
+      [1, 2, 3, 4].map((i) => runCli(['run', suite, '--base-url', shared.url, '--shard', `${i}/4`, '--out', join(dir, `s${i}`), '--no-progress'])),
+    );
     for (const s of shards) expect(s.code, s.stderr).toBe(0);
     const merged = await runCli(['merge', ...[1, 2, 3, 4].map((i) => join(dir, `s${i}`)), '--out', join(dir, 'merged')]);
     expect(merged.stderr).toBe('');

@@ -18,7 +18,9 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 7 }); // the bundled demo flows: no faults
   dir = tempDir('flowbench-start-at-');
   suite = join(dir, 'suite.yaml');
-  writeFileSync(suite, `name: start-at
+  writeFileSync(
+    suite,
+    `name: start-at
 target: { flow_id: support-bot, org_id: demo, token: start-at-token }
 dataset:
   path: ${join(ROOT, 'datasets/support.csv')}
@@ -26,7 +28,8 @@ dataset:
   limit: 6
 variants: [{ name: published, version: -1 }]
 load: { concurrency: 2, iterations: 1, retries: 0 }
-`);
+`,
+  );
 });
 afterAll(async () => {
   await sim.close();
@@ -38,7 +41,8 @@ describe('--start-at', () => {
   it('two shards launched a second apart start their clocks at the same moment; the merge gives the skew', async () => {
     // Far enough ahead that both processes (the second launched 1 s later) are warm by then on a busy machine.
     const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 8000).toISOString();
-    const run = (i: number) => runCli(['run', suite, '--base-url', sim.url, '--shard', `${i}/2`, '--start-at', at, '--threads', '1', '--out', join(dir, `s${i}`), '--no-progress']);
+    const run = (i: number) =>
+      runCli(['run', suite, '--base-url', sim.url, '--shard', `${i}/2`, '--start-at', at, '--threads', '1', '--out', join(dir, `s${i}`), '--no-progress']);
     const first = run(1);
     await sleep(1000);
     const shards = await Promise.all([first, run(2)]);
@@ -67,7 +71,19 @@ describe('--start-at', () => {
   }, 60_000);
 
   it('a moment already past: a warning, and the load starts at once', async () => {
-    const r = await runCli(['run', suite, '--base-url', sim.url, '--start-at', '2020-01-01T00:00:00Z', '--threads', '1', '--out', join(dir, 'past'), '--no-progress']);
+    const r = await runCli([
+      'run',
+      suite,
+      '--base-url',
+      sim.url,
+      '--start-at',
+      '2020-01-01T00:00:00Z',
+      '--threads',
+      '1',
+      '--out',
+      join(dir, 'past'),
+      '--no-progress',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: --start-at 2020-01-01T00:00:00Z was [\d.]+ s ago: the load starts as soon as the threads are warm/);
     const report = readJson<any>(join(dir, 'past/report.json'));
@@ -101,12 +117,17 @@ describe('--start-at', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const out = join(dir, 'interrupted');
-      const child = spawn(process.execPath, [CLI, 'run', suite, '--base-url', url, '--start-at', '+60s', '--threads', '1', '--out', out, '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+      const child = spawn(process.execPath, [CLI, 'run', suite, '--base-url', url, '--start-at', '+60s', '--threads', '1', '--out', out, '--no-progress'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CI: 'true' },
+      });
       let stderr = '';
-      const waiting = new Promise<void>((resolve) => child.stderr.on('data', (d) => {
-        stderr += d;
-        if (stderr.includes('--start-at: the load starts at')) resolve();
-      }));
+      const waiting = new Promise<void>((resolve) =>
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (stderr.includes('--start-at: the load starts at')) resolve();
+        }),
+      );
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       await waiting;
       await sleep(500); // well inside the wait: the threads are up, the clock not started

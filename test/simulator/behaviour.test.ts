@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { TOKEN, stream } from './helpers.js';
 
-const rows = parse(readFileSync(fileURLToPath(new URL('../../datasets/support.csv', import.meta.url))), { columns: true }) as Array<{ question: string; answer: string }>;
+const rows = parse(readFileSync(fileURLToPath(new URL('../../datasets/support.csv', import.meta.url))), { columns: true }) as Array<{
+  question: string;
+  answer: string;
+}>;
 const started: LocalSimulatorHandle[] = [];
 afterAll(async () => {
   await Promise.all(started.map((s) => s.close()));

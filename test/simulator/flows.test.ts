@@ -61,7 +61,13 @@ describe('loadFlows', () => {
   });
 
   it.each([
-    ['an unknown key, with the closest known one', GOOD.replace('tokens_per_s: 100 }\n  ', 'tokens_per_s: 100 }\n  ').replace('1: { quality: 1,', '1: { qualty: 1,'), 6, /unknown key "qualty"/, /quality/],
+    [
+      'an unknown key, with the closest known one',
+      GOOD.replace('tokens_per_s: 100 }\n  ', 'tokens_per_s: 100 }\n  ').replace('1: { quality: 1,', '1: { qualty: 1,'),
+      6,
+      /unknown key "qualty"/,
+      /quality/,
+    ],
     ['a missing CSV column', GOOD.replace('question: q', 'question: question'), 4, /column "question"/, /q, a/],
     ['a missing CSV file', GOOD.replace('qa.csv', 'nope.csv'), 4, /cannot read answers CSV/, /relative to the flows file/],
     ['a quality out of range', GOOD.replace('quality: 0.5', 'quality: 1.5'), 7, /quality/, /<= 1/],

@@ -59,7 +59,11 @@ export function hasContent(f: TimedFrame): boolean {
 
 /** Calls the stream endpoint and returns frames plus the assembled output for `key`. */
 export async function stream(
-  base: string, flow: string, inputs: unknown, query = '', key = 'out-0',
+  base: string,
+  flow: string,
+  inputs: unknown,
+  query = '',
+  key = 'out-0',
 ): Promise<{ status: number; frames: TimedFrame[]; text: string; runId: string }> {
   const t0 = performance.now();
   const res = await post(`${base}/inference/v0/stream/demo/${flow}${query ? `?${query}` : ''}`, inputs);

@@ -19,10 +19,12 @@ describe('FrameClock', () => {
     await new Promise<void>((resolve) => {
       offsets.forEach((off, id) => {
         const due = t0 + off;
-        clock.schedule(waiter(due, () => {
-          fired.push({ id, at: nowMs(), due });
-          if (fired.length === offsets.length) resolve();
-        }));
+        clock.schedule(
+          waiter(due, () => {
+            fired.push({ id, at: nowMs(), due });
+            if (fired.length === offsets.length) resolve();
+          }),
+        );
       });
     });
     expect(fired.map((f) => f.id).sort((a, b) => a - b)).toEqual(offsets.map((_, i) => i));
@@ -61,11 +63,14 @@ describe('frameJson', () => {
       error: fc.option(fc.string({ unit: 'binary' })),
       pause: fc.constantFrom(null, PAUSE_REASON),
     });
-    fc.assert(fc.property(frames, (f) => {
-      const frame = streamFrame(f.runId, f.outputs, f.progress, f.state, f.error, f.pause);
-      expect(frameJson(frame)).toBe(JSON.stringify(frame));
-      expect(encodeFrame(frame, true)).toBe(`data: ${JSON.stringify(frame)}\n\n`);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(frames, (f) => {
+        const frame = streamFrame(f.runId, f.outputs, f.progress, f.state, f.error, f.pause);
+        expect(frameJson(frame)).toBe(JSON.stringify(frame));
+        expect(encodeFrame(frame, true)).toBe(`data: ${JSON.stringify(frame)}\n\n`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -12,7 +12,12 @@ const withQuality = (v: ResolvedVariant, quality: number): ResolvedVariant => ({
 
 describe('splitWords', () => {
   it.each([
-    ['', 1], ['one', 1], ['  lead and trail  ', 1], ['a  b\n c\td', 2], ['repeat repeat repeat', 1], ['x y z', 5],
+    ['', 1],
+    ['one', 1],
+    ['  lead and trail  ', 1],
+    ['a  b\n c\td', 2],
+    ['repeat repeat repeat', 1],
+    ['x y z', 5],
   ])('%j in frames of %i words joins back exactly', (text, n) => {
     expect(splitWords(text, n).join('')).toBe(text);
   });

@@ -3,8 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { RunStore, type KeptRun } from '../../src/simulator/run-store.js';
 
 const run = (runId: string): KeptRun => ({
-  runId, orgId: 'o', flowId: 'f', mode: 'run', version: 1, draft: false, inputs: {}, outputs: {}, state: 'COMPLETED',
-  error: null, correct: true, latencyMs: 1, inputTokens: 1, outputTokens: 1, modelId: 'm', createdAt: '', takenUpAt: 0, feedback: [],
+  runId,
+  orgId: 'o',
+  flowId: 'f',
+  mode: 'run',
+  version: 1,
+  draft: false,
+  inputs: {},
+  outputs: {},
+  state: 'COMPLETED',
+  error: null,
+  correct: true,
+  latencyMs: 1,
+  inputTokens: 1,
+  outputTokens: 1,
+  modelId: 'm',
+  createdAt: '',
+  takenUpAt: 0,
+  feedback: [],
 });
 
 describe('RunStore', () => {

@@ -28,12 +28,22 @@ describe('run', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(RUN_KEYS);
-    expect(body).toMatchObject({ outputs: { 'out-0': 'hello there world' }, citations: null, metadata: null, progress_data: null, state: 'COMPLETED', pause: null, error: null });
+    expect(body).toMatchObject({
+      outputs: { 'out-0': 'hello there world' },
+      citations: null,
+      metadata: null,
+      progress_data: null,
+      state: 'COMPLETED',
+      pause: null,
+      error: null,
+    });
     expect(body.run_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('gives every run its own id', async () => {
-    const ids = await Promise.all([1, 2, 3].map(async () => ((await (await post(api('/run/demo/echo-fast'), { 'in-0': 'x' })).json()) as { run_id: string }).run_id));
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => ((await (await post(api('/run/demo/echo-fast'), { 'in-0': 'x' })).json()) as { run_id: string }).run_id),
+    );
     expect(new Set(ids).size).toBe(3);
   });
 });

@@ -12,7 +12,12 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Builds with tsc when dist/simulator is missing or older than src/simulator (`npm test` builds first anyway). */
 function ensureBuilt(): void {
   const newest = (d: string, ext: string): number =>
-    Math.max(0, ...readdirSync(d).filter((f) => f.endsWith(ext)).map((f) => statSync(`${d}/${f}`).mtimeMs));
+    Math.max(
+      0,
+      ...readdirSync(d)
+        .filter((f) => f.endsWith(ext))
+        .map((f) => statSync(`${d}/${f}`).mtimeMs),
+    );
   const dist = `${root}dist/simulator`;
   if (existsSync(`${dist}/sim-thread.js`) && newest(dist, '.js') >= newest(`${root}src/simulator`, '.ts')) return;
   try {

@@ -8,7 +8,12 @@ import type { InvokeOutcome, InvokeRequest } from '../../src/stackai/types.js';
 const CANARY = 'CANARY-t0k/en?&= x';
 const CANARY_FORMS = [CANARY, encodeURIComponent(CANARY), new URLSearchParams({ t: CANARY }).toString().slice(2), 'CANARY'];
 
-interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
 
 let server: Server;
@@ -42,7 +47,15 @@ async function stream(res: ServerResponse, parts: Array<string | Buffer | number
 }
 
 function req(over: Partial<InvokeRequest> = {}): InvokeRequest {
-  return { mode: 'stream', orgId: 'org-1', flowId: 'flow-1', inputs: { 'in-0': 'hi', n: 3, stream: true }, stream: { sse: false, delta: true, prefix: false }, timeoutMs: 5000, ...over };
+  return {
+    mode: 'stream',
+    orgId: 'org-1',
+    flowId: 'flow-1',
+    inputs: { 'in-0': 'hi', n: 3, stream: true },
+    stream: { sse: false, delta: true, prefix: false },
+    timeoutMs: 5000,
+    ...over,
+  };
 }
 
 async function invoke(r: InvokeRequest, c: StackAIClient = client): Promise<InvokeOutcome> {
@@ -57,7 +70,15 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
 }
 
 const runBody = (over: Record<string, unknown> = {}) => ({
-  outputs: { 'out-0': 'Hello there' }, citations: null, run_id: 'run-9', metadata: null, progress_data: null, state: 'COMPLETED', pause: null, error: null, ...over,
+  outputs: { 'out-0': 'Hello there' },
+  citations: null,
+  run_id: 'run-9',
+  metadata: null,
+  progress_data: null,
+  state: 'COMPLETED',
+  pause: null,
+  error: null,
+  ...over,
 });
 
 beforeAll(async () => {
@@ -115,7 +136,12 @@ describe('run mode', () => {
     [401, { detail: 'Invalid API key' }, 'http_401', 'HTTP 401: Invalid API key'],
     [403, { detail: 'Forbidden' }, 'http_403', 'HTTP 403: Forbidden'],
     [404, { detail: 'Flow not found' }, 'http_404', 'HTTP 404: Flow not found'],
-    [422, { detail: [{ loc: ['query', 'version'], msg: 'value is not a valid integer', type: 'type_error.integer' }] }, 'http_422', 'HTTP 422: query.version: value is not a valid integer'],
+    [
+      422,
+      { detail: [{ loc: ['query', 'version'], msg: 'value is not a valid integer', type: 'type_error.integer' }] },
+      'http_422',
+      'HTTP 422: query.version: value is not a valid integer',
+    ],
     [429, { detail: 'Slow down' }, 'http_429', 'HTTP 429: Slow down'],
     [500, 'Internal Server Error', 'http_5xx', 'HTTP 500: Internal Server Error'],
     [502, '<html><body>Bad Gateway</body></html>', 'http_5xx', 'HTTP 502: <html><body>Bad Gateway</body></html>'],
@@ -267,12 +293,19 @@ describe('extra headers', () => {
   const KEY = 'fixed-key-Zq81x';
   const ROW_SECRET = 'row-secret-7Hq2p';
 
-  it('sends fixed and row headers, flowbench\'s own winning, and redacts secret-looking values the server echoes', async () => {
+  it("sends fixed and row headers, flowbench's own winning, and redacts secret-looking values the server echoes", async () => {
     const c = new StackAIClient({ baseUrl, token: CANARY, connections: 1, headers: { 'x-team': 'search', 'x-api-key': KEY } });
     try {
-      handler = (r, res) => json(res, 500, { detail: `gateway saw ${String(r.headers['x-api-key'])} / ${String(r.headers['x-user-token'])} / ${String(r.headers['x-tenant'])}` });
+      handler = (r, res) =>
+        json(res, 500, { detail: `gateway saw ${String(r.headers['x-api-key'])} / ${String(r.headers['x-user-token'])} / ${String(r.headers['x-tenant'])}` });
       const o = await invoke(req({ mode: 'run', headers: { 'x-user-token': `Bearer ${ROW_SECRET}`, 'x-tenant': 'acme', authorization: 'row tried' } }), c);
-      expect(seen[0]!.headers).toMatchObject({ 'x-team': 'search', 'x-api-key': KEY, 'x-user-token': `Bearer ${ROW_SECRET}`, 'x-tenant': 'acme', authorization: `Bearer ${CANARY}` });
+      expect(seen[0]!.headers).toMatchObject({
+        'x-team': 'search',
+        'x-api-key': KEY,
+        'x-user-token': `Bearer ${ROW_SECRET}`,
+        'x-tenant': 'acme',
+        authorization: `Bearer ${CANARY}`,
+      });
       expect(o.error?.message).toBe('HTTP 500: gateway saw *** / *** / acme');
 
       // The row's headers go with that run's metadata fetch too; the values a caller names are redacted as well.
@@ -289,7 +322,11 @@ describe('extra headers', () => {
     handler = (_r, res) => json(res, 200, runBody());
     const o = await invoke(req({ mode: 'run', headers: { 'x-api-key': `${ROW_SECRET}\r\nx-evil: 1` } }));
     expect(o.ok).toBe(false);
-    expect(o.error).toEqual({ kind: 'protocol', message: 'header x-api-key: value contains a carriage return (CR) at character 17: not sent (a header value is one line of Latin-1 text)', status: null });
+    expect(o.error).toEqual({
+      kind: 'protocol',
+      message: 'header x-api-key: value contains a carriage return (CR) at character 17: not sent (a header value is one line of Latin-1 text)',
+      status: null,
+    });
     expect(seen).toEqual([]);
     const m = await client.getMetadata('org-1', 'flow-1', 'r', 2000, { headers: { 'x-tenant': 'a\nb' } });
     expect(m.ok).toBe(false);

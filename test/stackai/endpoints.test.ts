@@ -3,7 +3,13 @@ import { feedbackPath, invokePath, metadataPath, splitBaseUrl } from '../../src/
 import type { InvokeRequest } from '../../src/stackai/types.js';
 
 const req = (over: Partial<InvokeRequest> = {}): InvokeRequest => ({
-  mode: 'stream', orgId: 'org', flowId: 'flow', inputs: {}, stream: { sse: false, delta: true, prefix: false }, timeoutMs: 1000, ...over,
+  mode: 'stream',
+  orgId: 'org',
+  flowId: 'flow',
+  inputs: {},
+  stream: { sse: false, delta: true, prefix: false },
+  timeoutMs: 1000,
+  ...over,
 });
 
 describe('invokePath', () => {
@@ -11,9 +17,16 @@ describe('invokePath', () => {
     ['run, nothing optional', req({ mode: 'run' }), '/inference/v0/run/org/flow'],
     ['run with version and verbose', req({ mode: 'run', version: -1, verbose: false }), '/inference/v0/run/org/flow?version=-1&verbose=false'],
     ['stream defaults sent explicitly', req(), '/inference/v0/stream/org/flow?prefix=false&delta=true&sse=false&run_draft=false'],
-    ['stream with everything', req({ version: 7, verbose: true, runDraft: true, stream: { sse: true, delta: false, prefix: true } }),
-      '/inference/v0/stream/org/flow?version=7&prefix=true&delta=false&sse=true&verbose=true&run_draft=true'],
-    ['sso stream carries the token', req({ mode: 'sso-stream' }), '/inference/v0/sso/stream/org/flow?prefix=false&delta=true&sse=false&run_draft=false&token=t+k%2F%3D'],
+    [
+      'stream with everything',
+      req({ version: 7, verbose: true, runDraft: true, stream: { sse: true, delta: false, prefix: true } }),
+      '/inference/v0/stream/org/flow?version=7&prefix=true&delta=false&sse=true&verbose=true&run_draft=true',
+    ],
+    [
+      'sso stream carries the token',
+      req({ mode: 'sso-stream' }),
+      '/inference/v0/sso/stream/org/flow?prefix=false&delta=true&sse=false&run_draft=false&token=t+k%2F%3D',
+    ],
     ['path segments are encoded', req({ mode: 'run', orgId: 'a/b', flowId: 'c d?' }), '/inference/v0/run/a%2Fb/c%20d%3F'],
   ])('%s', (_name, r, path) => {
     expect(invokePath('', r, 't k/=')).toBe(path);

@@ -30,7 +30,10 @@ beforeAll(async () => {
       const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, at))?.[1] ?? 0);
       if (buffered.length < at + 4 + length) return;
       buffered = '';
-      script((s) => socket.write(s), () => undefined);
+      script(
+        (s) => socket.write(s),
+        () => undefined,
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -71,7 +74,7 @@ describe('exchange', () => {
     await pool.close();
   });
 
-  it("stops when the reader says so, drops that connection, and the next request gets a new one", async () => {
+  it('stops when the reader says so, drops that connection, and the next request gets a new one', async () => {
     script = (write) => {
       write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n');
       setTimeout(() => write('6\r\nsecond\r\n0\r\n\r\n'), 30);
@@ -134,11 +137,16 @@ describe('exchange: onSend', () => {
     const sends: number[] = [];
     const ends: number[] = [];
     const t0 = performance.now();
-    const one = (i: number) => exchange(pool, opts, new AbortFlag(), {
-      onSend: () => { sends[i] = performance.now() - t0; },
-      onHead: () => undefined,
-      onChunk: () => true,
-    }).then(() => { ends[i] = performance.now() - t0; });
+    const one = (i: number) =>
+      exchange(pool, opts, new AbortFlag(), {
+        onSend: () => {
+          sends[i] = performance.now() - t0;
+        },
+        onHead: () => undefined,
+        onChunk: () => true,
+      }).then(() => {
+        ends[i] = performance.now() - t0;
+      });
     await Promise.all([one(0), one(1)]);
     // Each send is seen when its bytes are written, not when the answer (80 ms after the server got them) arrives.
     expect(ends[0]! - sends[0]!).toBeGreaterThanOrEqual(75);
@@ -154,7 +162,15 @@ describe('exchange: onSend', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const nowhere = new PoolClass(`http://127.0.0.1:${port}`, { connections: 1 });
     let sent = false;
-    await expect(exchange(nowhere, opts, new AbortFlag(), { onSend: () => { sent = true; }, onHead: () => undefined, onChunk: () => true })).rejects.toThrow();
+    await expect(
+      exchange(nowhere, opts, new AbortFlag(), {
+        onSend: () => {
+          sent = true;
+        },
+        onHead: () => undefined,
+        onChunk: () => true,
+      }),
+    ).rejects.toThrow();
     expect(sent).toBe(false);
     await nowhere.destroy();
   });

@@ -88,7 +88,18 @@ describe('frame decoder properties', () => {
   it('never throws on JSON-ish noise: frames of the wrong shape, states, run ids and stray lines', () => {
     const noisyLine = fc.oneof(
       fc.json(),
-      fc.record({ outputs: fc.anything(), run_id: fc.oneof(fc.string(), fc.constant('r1')), state: fc.oneof(fc.constantFrom('PENDING', 'COMPLETED', 'FAILED', 'PAUSED', 'nope'), fc.constant(null)), error: fc.anything(), pause: fc.anything() }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+      fc
+        .record(
+          {
+            outputs: fc.anything(),
+            run_id: fc.oneof(fc.string(), fc.constant('r1')),
+            state: fc.oneof(fc.constantFrom('PENDING', 'COMPLETED', 'FAILED', 'PAUSED', 'nope'), fc.constant(null)),
+            error: fc.anything(),
+            pause: fc.anything(),
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(o)),
       fc.string(),
     );
     fc.assert(

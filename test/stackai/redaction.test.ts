@@ -67,7 +67,7 @@ describe('Redactor.deep', () => {
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ x: '***' });
   });
 
-  it('a value nested too deeply (a hostile server\'s metadata) becomes a note, never a stack overflow', () => {
+  it("a value nested too deeply (a hostile server's metadata) becomes a note, never a stack overflow", () => {
     const n = 100_000;
     const value = JSON.parse(`${'['.repeat(n)}"tok-123456"${']'.repeat(n)}`) as unknown;
     const out = r.deep({ metadata: value });
@@ -75,7 +75,7 @@ describe('Redactor.deep', () => {
     expect(JSON.stringify(out)).not.toContain('tok-123456');
   });
 
-  it('with(): a row\'s secrets join the client\'s, longest first across both', () => {
+  it("with(): a row's secrets join the client's, longest first across both", () => {
     expect(r.with([])).toBe(r);
     expect(r.with(['row-key-77', 'tok-123456 row-key-77']).text('tok-123456 row-key-77; tok-123456; row-key-77')).toBe('***; ***; ***');
   });
@@ -86,8 +86,12 @@ describe('Redactor.deep', () => {
 });
 
 describe('targetSecrets', () => {
-  it('the token, secret-looking header values and the URL\'s credentials', () => {
-    const s = targetSecrets({ baseUrl: 'https://bob:pw-4567@h/x?api_key=K-123456&v=1', token: 'sk-token-1', headers: { 'x-api-key': 'hk-abcdef', 'x-team': 'search' } });
+  it("the token, secret-looking header values and the URL's credentials", () => {
+    const s = targetSecrets({
+      baseUrl: 'https://bob:pw-4567@h/x?api_key=K-123456&v=1',
+      token: 'sk-token-1',
+      headers: { 'x-api-key': 'hk-abcdef', 'x-team': 'search' },
+    });
     expect(s).toEqual(expect.arrayContaining(['sk-token-1', 'hk-abcdef', 'pw-4567', 'K-123456']));
     expect(s).not.toContain('search');
     expect(s).not.toContain('1');

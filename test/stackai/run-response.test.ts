@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRunBody } from '../../src/stackai/run-response.js';
 
-const body = (over: Record<string, unknown> = {}) => JSON.stringify({
-  outputs: { 'out-0': 'Hello' }, citations: null, run_id: 'ccd0', metadata: null,
-  progress_data: null, state: 'COMPLETED', pause: null, error: null, ...over,
-});
+const body = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    outputs: { 'out-0': 'Hello' },
+    citations: null,
+    run_id: 'ccd0',
+    metadata: null,
+    progress_data: null,
+    state: 'COMPLETED',
+    pause: null,
+    error: null,
+    ...over,
+  });
 
 describe('classifyRunBody', () => {
   it.each([

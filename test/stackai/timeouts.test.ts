@@ -19,7 +19,12 @@ beforeAll(async () => {
     req.on('end', () => void handler(req, res).catch(() => res.destroy()));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  client = new StackAIClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'timeouts-test-token', connections: 4, connectTimeoutMs: 2000 });
+  client = new StackAIClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token: 'timeouts-test-token',
+    connections: 4,
+    connectTimeoutMs: 2000,
+  });
 });
 afterAll(async () => {
   await client.close();
@@ -28,7 +33,13 @@ afterAll(async () => {
 });
 
 const req = (over: Partial<InvokeRequest> = {}): InvokeRequest => ({
-  mode: 'stream', orgId: 'o', flowId: 'f', inputs: { 'in-0': 'x' }, stream: { sse: false, delta: true, prefix: false }, timeoutMs: 5000, ...over,
+  mode: 'stream',
+  orgId: 'o',
+  flowId: 'f',
+  inputs: { 'in-0': 'x' },
+  stream: { sse: false, delta: true, prefix: false },
+  timeoutMs: 5000,
+  ...over,
 });
 
 describe('client timeouts', () => {
@@ -107,7 +118,12 @@ describe('client timeouts', () => {
     // Accepts TCP, never speaks TLS: only the connect limit (which covers the handshake) can end this early.
     const mute = createNetServer(() => {});
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
-    const c = new StackAIClient({ baseUrl: `https://127.0.0.1:${(mute.address() as AddressInfo).port}`, token: 'timeouts-test-token', connections: 1, connectTimeoutMs: 300 });
+    const c = new StackAIClient({
+      baseUrl: `https://127.0.0.1:${(mute.address() as AddressInfo).port}`,
+      token: 'timeouts-test-token',
+      connections: 1,
+      connectTimeoutMs: 300,
+    });
     try {
       const t0 = performance.now();
       const o = await c.invoke(req({ timeoutMs: 5000 }));

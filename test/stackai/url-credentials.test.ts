@@ -9,7 +9,10 @@ describe('redactUrl', () => {
     ['https://sk-abc@api.example.com', 'https://***@api.example.com'],
     ['https://u:p@ss@host/x', 'https://***@host/x'], // an unencoded @ in the password: the last @ ends it
     ['https://h/x?key=abc&region=eu', 'https://h/x?key=***&region=eu'],
-    ['https://h/?token=a&api_key=b&apikey=c&access_token=d&auth=e&sig=f&signature=g&secret=h&password=i', 'https://h/?token=***&api_key=***&apikey=***&access_token=***&auth=***&sig=***&signature=***&secret=***&password=***'],
+    [
+      'https://h/?token=a&api_key=b&apikey=c&access_token=d&auth=e&sig=f&signature=g&secret=h&password=i',
+      'https://h/?token=***&api_key=***&apikey=***&access_token=***&auth=***&sig=***&signature=***&secret=***&password=***',
+    ],
     ['https://h/?X-Amz-Signature=abc&X-Amz-Date=1', 'https://h/?X-Amz-Signature=***&X-Amz-Date=1'],
     ['https://h/#access_token=abc', 'https://h/#access_token=***'],
     ['https://h/?design=1&signal=2', 'https://h/?design=1&signal=2'], // names that only contain "sig"

@@ -19,7 +19,14 @@ describe('User-Agent', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const client = new StackAIClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't', connections: 1 });
     try {
-      const run = await client.invoke({ mode: 'run', orgId: 'o', flowId: 'f', inputs: { 'in-0': 'x' }, stream: { sse: false, delta: true, prefix: false }, timeoutMs: 5000 });
+      const run = await client.invoke({
+        mode: 'run',
+        orgId: 'o',
+        flowId: 'f',
+        inputs: { 'in-0': 'x' },
+        stream: { sse: false, delta: true, prefix: false },
+        timeoutMs: 5000,
+      });
       expect(run.ok).toBe(true);
       expect((await client.getMetadata('o', 'f', 'r1', 5000)).ok).toBe(true);
     } finally {

@@ -37,9 +37,22 @@ describe('loadSuite: good suites', () => {
       output: 'out-0',
       variants: [{ name: 'published', version: -1, runDraft: false }],
       load: {
-        kind: 'closed-loop', concurrency: 4, iterations: 1, durationMs: null, timeoutMs: 60_000, retries: 2,
-        arrival: 'constant', requests: null, warmup: null, graceMs: 5000, stallMs: 20, seed: 1,
-        connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, idleTimeoutMs: 30_000, retryPartial: false,
+        kind: 'closed-loop',
+        concurrency: 4,
+        iterations: 1,
+        durationMs: null,
+        timeoutMs: 60_000,
+        retries: 2,
+        arrival: 'constant',
+        requests: null,
+        warmup: null,
+        graceMs: 5000,
+        stallMs: 20,
+        seed: 1,
+        connectTimeoutMs: 10_000,
+        firstByteTimeoutMs: 30_000,
+        idleTimeoutMs: 30_000,
+        retryPartial: false,
       },
       metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
       graders: [],
@@ -53,7 +66,13 @@ describe('loadSuite: good suites', () => {
     });
   });
 
-  const cases: { name: string; yaml: string; env?: NodeJS.ProcessEnv; overrides?: SuiteOverrides; check: (s: Awaited<ReturnType<typeof loadSuite>>, dir: string) => void }[] = [
+  const cases: {
+    name: string;
+    yaml: string;
+    env?: NodeJS.ProcessEnv;
+    overrides?: SuiteOverrides;
+    check: (s: Awaited<ReturnType<typeof loadSuite>>, dir: string) => void;
+  }[] = [
     {
       name: 'env expansion with and without default, numbers re-read',
       yaml: `${MINIMAL}load:\n  concurrency: \${CONC:-8}\n  rate: "\${RATE}"\n  iterations: \${ITER:-}\noutput: \${OUT:-answer}\nstream: { sse: "\${SSE:-true}" }\n`,
@@ -114,7 +133,7 @@ target: { flow_id: f1, simulator: { flows: ../flows.yaml, seed: 7 } }
         expect(s.metadata).toEqual({ fetch: true, fields: { tokens: 'total_tokens' }, outputTokens: null, inputTokens: null });
         expect(s.feedback).toEqual({ post: true, when: 'fail', template: 'score {{score}}' });
         expect(s.compare).toEqual({ baseline: 'v7', failOn: { pass_rate_drop: 0.02, ttft_p95_increase: '10%' }, alpha: 0.05 });
-        expect(s.thresholds).toEqual({ pass_rate: '>= 0.9', error_rate: "< 0.01" });
+        expect(s.thresholds).toEqual({ pass_rate: '>= 0.9', error_rate: '< 0.01' });
         expect(s.dataset).toMatchObject({ expected: '{{answer}}', limit: 5 });
         expect(s.target.simulator).toEqual({ flows: join(dir, 'flows.yaml'), seed: 7 });
       },
@@ -167,42 +186,226 @@ const bad: Bad[] = [
   { name: 'YAML syntax error', yaml: 'name: x\ntarget:\n  flow_id: [f1\n', line: 4, message: /YAML syntax error/, hint: /indentation/ },
   { name: 'duplicate key', yaml: `${MINIMAL}name: again\n`, line: 8, message: /YAML syntax error.*unique/i, hint: /fix the YAML/ },
   { name: 'empty file', yaml: '', line: 1, message: /empty/, hint: /demo\.yaml/ },
-  { name: 'unknown key with suggestion', yaml: `${MINIMAL}load:\n  concurency: 4\n`, line: 9, message: /unknown key 'concurency' in load/, hint: /did you mean 'concurrency'/ },
-  { name: 'unknown top-level key', yaml: `${MINIMAL}varaints: []\n`, line: 8, message: /unknown key 'varaints' at the top level/, hint: /did you mean 'variants'/ },
-  { name: 'unknown key in a variant', yaml: `${MINIMAL}variants:\n  - { name: a, versoin: 3 }\n`, line: 9, message: /unknown key 'versoin' in variants\[0\]/, hint: /'version'/ },
-  { name: 'missing required key', yaml: 'name: x\ntarget:\n  org_id: o\ndataset: { path: data/d.csv }\n', line: 2, message: /missing required key 'flow_id' in target/, hint: /target\.flow_id/ },
-  { name: 'concurrency 0', yaml: `${MINIMAL}load:\n  concurrency: 0\n`, line: 9, message: /load\.concurrency must be an integer >= 1, got 0/, hint: /integer >= 1/ },
-  { name: 'concurrency as text', yaml: `${MINIMAL}load:\n  concurrency: lots\n`, line: 9, message: /load\.concurrency must be an integer >= 1, got "lots"/, hint: /concurrency/ },
+  {
+    name: 'unknown key with suggestion',
+    yaml: `${MINIMAL}load:\n  concurency: 4\n`,
+    line: 9,
+    message: /unknown key 'concurency' in load/,
+    hint: /did you mean 'concurrency'/,
+  },
+  {
+    name: 'unknown top-level key',
+    yaml: `${MINIMAL}varaints: []\n`,
+    line: 8,
+    message: /unknown key 'varaints' at the top level/,
+    hint: /did you mean 'variants'/,
+  },
+  {
+    name: 'unknown key in a variant',
+    yaml: `${MINIMAL}variants:\n  - { name: a, versoin: 3 }\n`,
+    line: 9,
+    message: /unknown key 'versoin' in variants\[0\]/,
+    hint: /'version'/,
+  },
+  {
+    name: 'missing required key',
+    yaml: 'name: x\ntarget:\n  org_id: o\ndataset: { path: data/d.csv }\n',
+    line: 2,
+    message: /missing required key 'flow_id' in target/,
+    hint: /target\.flow_id/,
+  },
+  {
+    name: 'concurrency 0',
+    yaml: `${MINIMAL}load:\n  concurrency: 0\n`,
+    line: 9,
+    message: /load\.concurrency must be an integer >= 1, got 0/,
+    hint: /integer >= 1/,
+  },
+  {
+    name: 'concurrency as text',
+    yaml: `${MINIMAL}load:\n  concurrency: lots\n`,
+    line: 9,
+    message: /load\.concurrency must be an integer >= 1, got "lots"/,
+    hint: /concurrency/,
+  },
   { name: 'bad mode', yaml: `${MINIMAL}mode: batch\n`, line: 8, message: /mode must be one of run \| stream \| sso-stream/, hint: /one of/ },
   { name: 'bad duration', yaml: `${MINIMAL}load: { timeout: 10 minutes }\n`, line: 8, message: /load\.timeout must be a duration like 60s/, hint: /500ms/ },
   { name: 'zero duration', yaml: `${MINIMAL}load:\n  duration: 0s\n`, line: 9, message: /load\.duration must be a duration/, hint: /duration/ },
   { name: 'rate must be > 0', yaml: `${MINIMAL}load:\n  rate: -1\n`, line: 9, message: /load\.rate must be a number > 0/, hint: /number > 0/ },
-  { name: 'grader without type', yaml: `${MINIMAL}graders:\n  - { value: x }\n`, line: 9, message: /missing required key 'type' in graders\[0\]/, hint: /graders\[0\]\.type/ },
-  { name: 'grader spec refused by the registry', yaml: `${MINIMAL}graders:\n  - type: contains\n    value: x\n  - type: regex\n    pattern: a\n    flagz: i\n`, line: 13, message: /graders\[1\] \(regex\).*flagz/, hint: /keys for regex/ },
-  { name: 'unset env var', yaml: MINIMAL.replace('f1', '${FLOW_ID}'), line: 3, message: /environment variable FLOW_ID is not set \(used by target\.flow_id\)/, hint: /export FLOW_ID=.*\$\{FLOW_ID:-value\}/ },
+  {
+    name: 'grader without type',
+    yaml: `${MINIMAL}graders:\n  - { value: x }\n`,
+    line: 9,
+    message: /missing required key 'type' in graders\[0\]/,
+    hint: /graders\[0\]\.type/,
+  },
+  {
+    name: 'grader spec refused by the registry',
+    yaml: `${MINIMAL}graders:\n  - type: contains\n    value: x\n  - type: regex\n    pattern: a\n    flagz: i\n`,
+    line: 13,
+    message: /graders\[1\] \(regex\).*flagz/,
+    hint: /keys for regex/,
+  },
+  {
+    name: 'unset env var',
+    yaml: MINIMAL.replace('f1', '${FLOW_ID}'),
+    line: 3,
+    message: /environment variable FLOW_ID is not set \(used by target\.flow_id\)/,
+    hint: /export FLOW_ID=.*\$\{FLOW_ID:-value\}/,
+  },
   { name: 'dataset with unknown extension', yaml: MINIMAL.replace('data/d.csv', 'data/d.xlsx'), line: 5, message: /\.csv, \.jsonl or \.json/, hint: /convert/ },
-  { name: 'missing dataset', yaml: MINIMAL.replace('data/d.csv', 'data/nope.csv'), line: 5, message: /dataset not found: .*suites\/data\/nope\.csv/, hint: /relative to the folder of the suite/ },
-  { name: 'unknown template column', yaml: MINIMAL.replace('{{question}}', 'Q: {{questoin}}'), line: 7, message: /column 'questoin'.*dataset\.inputs\.in-0/, hint: /columns in .*d\.csv: question, answer/ },
+  {
+    name: 'missing dataset',
+    yaml: MINIMAL.replace('data/d.csv', 'data/nope.csv'),
+    line: 5,
+    message: /dataset not found: .*suites\/data\/nope\.csv/,
+    hint: /relative to the folder of the suite/,
+  },
+  {
+    name: 'unknown template column',
+    yaml: MINIMAL.replace('{{question}}', 'Q: {{questoin}}'),
+    line: 7,
+    message: /column 'questoin'.*dataset\.inputs\.in-0/,
+    hint: /columns in .*d\.csv: question, answer/,
+  },
   { name: 'unknown column in expected', yaml: `${MINIMAL}  expected: "{{gold}}"\n`, line: 8, message: /column 'gold'/, hint: /question, answer/ },
-  { name: '{{expected}} without a source', yaml: MINIMAL.replace('{{question}}', '{{expected}}'), line: 7, message: /\{\{expected\}\} has no source/, hint: /question, answer/ },
-  { name: 'run_draft in run mode', yaml: `${MINIMAL}mode: run\nvariants:\n  - { name: pub, version: -1 }\n  - name: draft\n    run_draft: true\n`, line: 12, message: /variant 'draft' sets run_draft.*only on the stream endpoints/, hint: /mode: stream/ },
-  { name: 'run_draft made invalid by --mode run', yaml: `${MINIMAL}variants:\n  - { name: draft, run_draft: true }\n`, overrides: { mode: 'run' }, line: 9, message: /--mode run cannot run a draft/, hint: /drop --mode run/ },
-  { name: 'duplicate variant name', yaml: `${MINIMAL}variants:\n  - { name: a }\n  - { name: a, version: 2 }\n`, line: 10, message: /variant name 'a' is used twice/, hint: /distinct/ },
-  { name: 'compare baseline not a variant', yaml: `${MINIMAL}compare: { baseline: main }\n`, line: 8, message: /compare\.baseline 'main' is not a variant/, hint: /published/ },
-  { name: 'unknown --variant', yaml: `${MINIMAL}variants: [{ name: a }, { name: b }]\n`, overrides: { variants: ['c'] }, line: null, message: /--variant c: the suite has no variant/, hint: /use one of: a, b/ },
-  { name: 'bad --concurrency', yaml: MINIMAL, overrides: { concurrency: 0 }, line: null, file: false, message: /--concurrency must be an integer >= 1/, hint: /--concurrency/ },
-  { name: 'bad --duration', yaml: MINIMAL, overrides: { duration: 'soon' }, line: null, file: false, message: /--duration must be a duration/, hint: /--duration/ },
-  { name: 'non-http base_url', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://x\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'sk-test-key' }, line: 3, message: /must be "simulator" or an http\(s\) URL/, hint: /https:\/\/api\.stack-ai\.com/ },
-  { name: 'real base_url without token', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: ${STACKAI_API_KEY:-}'), line: 6, message: /no API token for https:\/\/api\.stack-ai\.com/, hint: /set STACKAI_API_KEY/ },
-  { name: 'short token for a real target', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: abc1234'), line: 6, message: /^target\.token is 7 characters long: too short to be an API key/, hint: /8 characters or more/ },
-  { name: 'short STACKAI_API_KEY for a real target', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'k' }, line: 3, message: /^STACKAI_API_KEY is 1 character long/, hint: /8 characters or more/ },
-  { name: 'base_url credentials cut from its error', yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://bob:pw-secret@x/?key=k-secret\n  org_id: o\n  flow_id: f1'), env: { STACKAI_API_KEY: 'sk-test-key' }, line: 3, message: /^(?!.*secret).*got "ftp:\/\/\*\*\*@x\/\?key=\*\*\*"$/, hint: /https/ },
-  { name: '--base-url without token or org', yaml: MINIMAL, overrides: { baseUrl: 'https://api.stack-ai.com' }, line: 2, message: /org_id is required/, hint: /STACKAI_ORG_ID/ },
+  {
+    name: '{{expected}} without a source',
+    yaml: MINIMAL.replace('{{question}}', '{{expected}}'),
+    line: 7,
+    message: /\{\{expected\}\} has no source/,
+    hint: /question, answer/,
+  },
+  {
+    name: 'run_draft in run mode',
+    yaml: `${MINIMAL}mode: run\nvariants:\n  - { name: pub, version: -1 }\n  - name: draft\n    run_draft: true\n`,
+    line: 12,
+    message: /variant 'draft' sets run_draft.*only on the stream endpoints/,
+    hint: /mode: stream/,
+  },
+  {
+    name: 'run_draft made invalid by --mode run',
+    yaml: `${MINIMAL}variants:\n  - { name: draft, run_draft: true }\n`,
+    overrides: { mode: 'run' },
+    line: 9,
+    message: /--mode run cannot run a draft/,
+    hint: /drop --mode run/,
+  },
+  {
+    name: 'duplicate variant name',
+    yaml: `${MINIMAL}variants:\n  - { name: a }\n  - { name: a, version: 2 }\n`,
+    line: 10,
+    message: /variant name 'a' is used twice/,
+    hint: /distinct/,
+  },
+  {
+    name: 'compare baseline not a variant',
+    yaml: `${MINIMAL}compare: { baseline: main }\n`,
+    line: 8,
+    message: /compare\.baseline 'main' is not a variant/,
+    hint: /published/,
+  },
+  {
+    name: 'unknown --variant',
+    yaml: `${MINIMAL}variants: [{ name: a }, { name: b }]\n`,
+    overrides: { variants: ['c'] },
+    line: null,
+    message: /--variant c: the suite has no variant/,
+    hint: /use one of: a, b/,
+  },
+  {
+    name: 'bad --concurrency',
+    yaml: MINIMAL,
+    overrides: { concurrency: 0 },
+    line: null,
+    file: false,
+    message: /--concurrency must be an integer >= 1/,
+    hint: /--concurrency/,
+  },
+  {
+    name: 'bad --duration',
+    yaml: MINIMAL,
+    overrides: { duration: 'soon' },
+    line: null,
+    file: false,
+    message: /--duration must be a duration/,
+    hint: /--duration/,
+  },
+  {
+    name: 'non-http base_url',
+    yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://x\n  org_id: o\n  flow_id: f1'),
+    env: { STACKAI_API_KEY: 'sk-test-key' },
+    line: 3,
+    message: /must be "simulator" or an http\(s\) URL/,
+    hint: /https:\/\/api\.stack-ai\.com/,
+  },
+  {
+    name: 'real base_url without token',
+    yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: ${STACKAI_API_KEY:-}'),
+    line: 6,
+    message: /no API token for https:\/\/api\.stack-ai\.com/,
+    hint: /set STACKAI_API_KEY/,
+  },
+  {
+    name: 'short token for a real target',
+    yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1\n  token: abc1234'),
+    line: 6,
+    message: /^target\.token is 7 characters long: too short to be an API key/,
+    hint: /8 characters or more/,
+  },
+  {
+    name: 'short STACKAI_API_KEY for a real target',
+    yaml: MINIMAL.replace('  flow_id: f1', '  base_url: https://api.stack-ai.com\n  org_id: o\n  flow_id: f1'),
+    env: { STACKAI_API_KEY: 'k' },
+    line: 3,
+    message: /^STACKAI_API_KEY is 1 character long/,
+    hint: /8 characters or more/,
+  },
+  {
+    name: 'base_url credentials cut from its error',
+    yaml: MINIMAL.replace('  flow_id: f1', '  base_url: ftp://bob:pw-secret@x/?key=k-secret\n  org_id: o\n  flow_id: f1'),
+    env: { STACKAI_API_KEY: 'sk-test-key' },
+    line: 3,
+    message: /^(?!.*secret).*got "ftp:\/\/\*\*\*@x\/\?key=\*\*\*"$/,
+    hint: /https/,
+  },
+  {
+    name: '--base-url without token or org',
+    yaml: MINIMAL,
+    overrides: { baseUrl: 'https://api.stack-ai.com' },
+    line: 2,
+    message: /org_id is required/,
+    hint: /STACKAI_ORG_ID/,
+  },
   { name: 'wrong section type', yaml: `${MINIMAL}stream: yes\n`, line: 8, message: /stream must be a mapping/, hint: /mapping/ },
-  { name: 'metadata token path misspelt', yaml: `${MINIMAL}metadata:\n  output_token: usage.completion_tokens\n`, line: 9, message: /unknown key 'output_token' in metadata/, hint: /did you mean 'output_tokens'/ },
-  { name: 'metadata token path not text', yaml: `${MINIMAL}metadata:\n  input_tokens: [usage]\n`, line: 9, message: /metadata\.input_tokens must be a non-empty string, got a list/, hint: /non-empty string/ },
-  { name: 'metadata token path with an empty step', yaml: `${MINIMAL}metadata:\n  fields: {}\n  output_tokens: usage..completion_tokens\n`, line: 10, message: /metadata\.output_tokens: 'usage\.\.completion_tokens' has an empty step/, hint: /usage\.completion_tokens/ },
-  { name: 'metadata neither bool nor object', yaml: `${MINIMAL}metadata: [a]\n`, line: 8, message: /metadata must be true or false, or a mapping/, hint: /true or false/ },
+  {
+    name: 'metadata token path misspelt',
+    yaml: `${MINIMAL}metadata:\n  output_token: usage.completion_tokens\n`,
+    line: 9,
+    message: /unknown key 'output_token' in metadata/,
+    hint: /did you mean 'output_tokens'/,
+  },
+  {
+    name: 'metadata token path not text',
+    yaml: `${MINIMAL}metadata:\n  input_tokens: [usage]\n`,
+    line: 9,
+    message: /metadata\.input_tokens must be a non-empty string, got a list/,
+    hint: /non-empty string/,
+  },
+  {
+    name: 'metadata token path with an empty step',
+    yaml: `${MINIMAL}metadata:\n  fields: {}\n  output_tokens: usage..completion_tokens\n`,
+    line: 10,
+    message: /metadata\.output_tokens: 'usage\.\.completion_tokens' has an empty step/,
+    hint: /usage\.completion_tokens/,
+  },
+  {
+    name: 'metadata neither bool nor object',
+    yaml: `${MINIMAL}metadata: [a]\n`,
+    line: 8,
+    message: /metadata must be true or false, or a mapping/,
+    hint: /true or false/,
+  },
 ];
 
 describe('loadSuite: bad suites', () => {
@@ -260,7 +463,12 @@ compare: { baseline: publishd }
     expect(err).toBeInstanceOf(ConfigErrors);
     const all = (err as ConfigErrors).errors;
     expect(all.map((e) => e.line)).toEqual([7, 8, 10, 11]);
-    expect(all.map((e) => e.hint)).toEqual([expect.stringMatching(/\{\{question\}\}/), 'did you mean stream?', expect.stringMatching(/'concurrency'/), expect.stringMatching(/did you mean published\?/)]);
+    expect(all.map((e) => e.hint)).toEqual([
+      expect.stringMatching(/\{\{question\}\}/),
+      'did you mean stream?',
+      expect.stringMatching(/'concurrency'/),
+      expect.stringMatching(/did you mean published\?/),
+    ]);
     expect(err.line).toBe(7); // located at the first
     expect(err.format()).toBe(all.map((e) => e.format()).join('\n'));
   });
@@ -274,7 +482,7 @@ compare: { baseline: publishd }
     expect(err.message).toMatch(/environment variable KEY is not set/);
   });
 
-  it('stops after the schema walk when a required key is missing: the walk\'s errors only', async () => {
+  it("stops after the schema walk when a required key is missing: the walk's errors only", async () => {
     const err = (await errorsOf('target: { flow_id: f }\ndataset: { path: data/d.csv, inputs: { in-0: "{{nope}}" } }\nmode: strem\n')) as ConfigErrors;
     expect(err.errors.map((e) => e.message)).toEqual([expect.stringMatching(/missing required key 'name'/), expect.stringMatching(/mode must be one of/)]);
   });

@@ -31,8 +31,20 @@ const SCHEMA: SchemaType = {
       doc: 'The load.',
     },
     headers: { type: { kind: 'map', values: { kind: 'string' } }, doc: 'Headers.' },
-    variants: { type: { kind: 'list', items: { kind: 'object', fields: { name: { type: { kind: 'string' }, required: true, doc: 'Its name.' } } }, minItems: 1 }, doc: 'Variants.' },
-    warmup: { type: { kind: 'union', options: [{ kind: 'integer', min: 1 }, { kind: 'string', nonEmpty: true }] }, doc: 'Count or duration.' },
+    variants: {
+      type: { kind: 'list', items: { kind: 'object', fields: { name: { type: { kind: 'string' }, required: true, doc: 'Its name.' } } }, minItems: 1 },
+      doc: 'Variants.',
+    },
+    warmup: {
+      type: {
+        kind: 'union',
+        options: [
+          { kind: 'integer', min: 1 },
+          { kind: 'string', nonEmpty: true },
+        ],
+      },
+      doc: 'Count or duration.',
+    },
     extra: { type: { kind: 'any' }, doc: 'Anything.' },
   },
 };
@@ -51,7 +63,9 @@ describe('walkSuite', () => {
     expect(r.errors).toEqual([]);
     expect(r.complete).toBe(true);
     expect(r.value).toEqual({
-      name: 'demo', mode: 'run', flow_id: '0123', // a number where text is expected keeps its source text
+      name: 'demo',
+      mode: 'run',
+      flow_id: '0123', // a number where text is expected keeps its source text
       load: { concurrency: 4, rate: 2.5, timeout: 1500, warm: false },
       variants: [{ name: 'a' }, { name: 'b' }],
       extra: { x: [1, 'two'] },
@@ -63,7 +77,7 @@ describe('walkSuite', () => {
     expect(r.where.value(['load', 'concurrency'])).toEqual(r.where.value(['load']));
   });
 
-  it('an absent section is built from its fields\' defaults', () => {
+  it("an absent section is built from its fields' defaults", () => {
     expect(walk('name: x\n').value).toEqual({ name: 'x', mode: 'run', load: { concurrency: 4, timeout: 60_000, warm: false } });
   });
 
@@ -79,21 +93,23 @@ describe('walkSuite', () => {
   });
 
   it('collects every mistake in document order, each at its line, with what to do', () => {
-    const r = walk([
-      'name: x',
-      'mode: strem', // 2: enum, with the nearest
-      'lode: 3', // 3: unknown key, with the nearest
-      'load:',
-      '  concurrency: 0', // 5: below min
-      '  rate: 0', // 6: not above its exclusive min
-      '  timeout: soon', // 7: not a duration
-      '  warm: yes please', // 8: not a boolean
-      'headers: { a: b, c: }', // 9: a map value without a value
-      'variants:',
-      '  - name: a',
-      '  -', // 12: an empty item
-      'warmup: [1]', // 13: no option of the union fits a list
-    ].join('\n'));
+    const r = walk(
+      [
+        'name: x',
+        'mode: strem', // 2: enum, with the nearest
+        'lode: 3', // 3: unknown key, with the nearest
+        'load:',
+        '  concurrency: 0', // 5: below min
+        '  rate: 0', // 6: not above its exclusive min
+        '  timeout: soon', // 7: not a duration
+        '  warm: yes please', // 8: not a boolean
+        'headers: { a: b, c: }', // 9: a map value without a value
+        'variants:',
+        '  - name: a',
+        '  -', // 12: an empty item
+        'warmup: [1]', // 13: no option of the union fits a list
+      ].join('\n'),
+    );
     expect(messages(r)).toEqual([
       '2: mode must be one of run | stream, got "strem"',
       "3: unknown key 'lode' at the top level",
@@ -111,7 +127,12 @@ describe('walkSuite', () => {
     for (const p of [['mode'], ['load', 'concurrency'], ['headers', 'c'], ['variants', 1]]) expect(r.refused.has(p)).toBe(true);
     expect(r.refused.has(['name'])).toBe(false);
     // A refused optional scalar keeps its default; a refused list item keeps its place as null.
-    expect(r.value).toMatchObject({ mode: 'run', load: { concurrency: 4, timeout: 60_000, warm: false }, headers: { a: 'b' }, variants: [{ name: 'a' }, null] });
+    expect(r.value).toMatchObject({
+      mode: 'run',
+      load: { concurrency: 4, timeout: 60_000, warm: false },
+      headers: { a: 'b' },
+      variants: [{ name: 'a' }, null],
+    });
     expect(r.complete).toBe(false); // the empty variant is a hole
   });
 

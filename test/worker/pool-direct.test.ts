@@ -20,12 +20,27 @@ afterAll(() => sim.close());
 
 function config(flowId: string, completeInThread = false): WorkerConfig {
   return {
-    baseUrl: '', orgId: 'acme', flowId, token: '', mode: 'run', stream: { sse: false, delta: true, prefix: false }, output: 'out-0',
-    inputs: { 'in-0': '{{q}}' }, expected: null, variants: [{ name: 'published', version: -1, runDraft: false }], timeoutMs: 20_000, retries: 0,
+    baseUrl: '',
+    orgId: 'acme',
+    flowId,
+    token: '',
+    mode: 'run',
+    stream: { sse: false, delta: true, prefix: false },
+    output: 'out-0',
+    inputs: { 'in-0': '{{q}}' },
+    expected: null,
+    variants: [{ name: 'published', version: -1, runDraft: false }],
+    timeoutMs: 20_000,
+    retries: 0,
     // With completeInThread, a record completes in its thread once its output tokens are known: the
     // simulator's run metadata reports them (llm_usage), so no token thread is needed here.
-    metadata: { fetch: completeInThread, fields: {}, outputTokens: null, inputTokens: null }, graders: [], anchor: anchorAt(Date.now()), connections: 1,
-    headers: {}, completeInThread, stallMs: 20,
+    metadata: { fetch: completeInThread, fields: {}, outputTokens: null, inputTokens: null },
+    graders: [],
+    anchor: anchorAt(Date.now()),
+    connections: 1,
+    headers: {},
+    completeInThread,
+    stallMs: 20,
   };
 }
 
@@ -49,7 +64,12 @@ function sinks() {
 }
 
 const task = (row: number): RequestTask => ({
-  variant: 0, row, iteration: 0, values: { q: `question number ${row}` }, scheduledAt: 0, env: { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false },
+  variant: 0,
+  row,
+  iteration: 0,
+  values: { q: `question number ${row}` },
+  scheduledAt: 0,
+  env: { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false },
 });
 const recordOf = (o: PoolOutcome): ResultRecord => {
   if (o === null || !('record' in o)) throw new Error(`expected a record back, got ${JSON.stringify(o)}`);
@@ -66,7 +86,13 @@ async function started(flowId: string, concurrency: number, threads: number | un
 
 /** Most requests in flight at once, from their send and end times. */
 function peakInFlight(records: ResultRecord[]): number {
-  const edges = records.flatMap((r) => [[r.timestamps!.sent!, 1], [r.timestamps!.end!, -1]] as [number, number][]);
+  const edges = records.flatMap(
+    (r) =>
+      [
+        [r.timestamps!.sent!, 1],
+        [r.timestamps!.end!, -1],
+      ] as [number, number][],
+  );
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let n = 0;
   let peak = 0;
@@ -126,7 +152,10 @@ describe('startPool', () => {
     const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => p.pool.run(task(i))));
     expect(outcomes).toEqual(Array.from({ length: 6 }, () => ({ written: true })));
     expect(await p.pool.close()).toHaveLength(1);
-    const lines = p.got.lines.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultRecord);
+    const lines = p.got.lines
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ResultRecord);
     expect(p.got.lineCount).toBe(6);
     expect(lines.map((l) => l.row).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(p.got.measured).toBe(6);
@@ -164,7 +193,11 @@ describe('startPool', () => {
     const p = await started('echo-fast', 2, 0);
     expect(p.pool.threads).toBe(0);
     const records = (await Promise.all([0, 1, 2].map((i) => p.pool.run(task(i))))).map(recordOf);
-    expect(records.map((r) => [r.row, r.ok])).toEqual([[0, true], [1, true], [2, true]]);
+    expect(records.map((r) => [r.row, r.ok])).toEqual([
+      [0, true],
+      [1, true],
+      [2, true],
+    ]);
     await p.pool.close();
   });
 });

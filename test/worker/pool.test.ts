@@ -20,18 +20,27 @@ afterAll(() => sim.close());
 function suite(load: string, flow = 'echo-fast', rows = 25) {
   const dir = tempDir('flowbench-pool-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: rows }, (_, i) => `question number ${i}`).join('\n')}\n`);
-  writeFileSync(join(dir, 'suite.yaml'), `name: pool
+  writeFileSync(
+    join(dir, 'suite.yaml'),
+    `name: pool
 target: { base_url: ${sim.url}, org_id: acme, flow_id: ${flow}, token: "${TOKEN}" }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: run
 load: ${load}
-`);
+`,
+  );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
 }
 
 /** Most requests in flight at once, from their send and end times. */
 function peakInFlight(results: any[]): number {
-  const edges = results.flatMap((r) => [[r.timestamps.sent, 1], [r.timestamps.end, -1]] as [number, number][]);
+  const edges = results.flatMap(
+    (r) =>
+      [
+        [r.timestamps.sent, 1],
+        [r.timestamps.end, -1],
+      ] as [number, number][],
+  );
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a send at the same instant
   let n = 0;
   let peak = 0;
@@ -49,9 +58,7 @@ describe('request executors', () => {
       const results = readJsonl<any>(join(out, 'results.jsonl'));
       expect(report.load.threads).toBe(threads);
       expect(report.load.started).toBe(75);
-      expect(results.map((x) => `${x.row}/${x.iteration}`).sort()).toEqual(
-        Array.from({ length: 75 }, (_, i) => `${i % 25}/${Math.floor(i / 25)}`).sort(),
-      );
+      expect(results.map((x) => `${x.row}/${x.iteration}`).sort()).toEqual(Array.from({ length: 75 }, (_, i) => `${i % 25}/${Math.floor(i / 25)}`).sort());
       expect(results.every((x) => x.ok)).toBe(true);
       expect(peakInFlight(results)).toBe(4);
       // Closed loop: a request is scheduled when a slot frees for it, so the harness held it for ~0 ms.
@@ -78,7 +85,11 @@ describe('request executors', () => {
 
   it('Ctrl-C in a closed loop: requests queued in the threads are dropped unsent; everything that ran is accounted for', async () => {
     const { file, out } = suite('{ concurrency: 3, iterations: 50, grace: 5s }', 'fixed-timing', 10);
-    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress', '--threads', '2'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress', '--threads', '2'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     // Interrupt once a few requests have finished (fixed-timing takes ~0.5 s each), however long start-up took.
     const resultsFile = join(out, 'results.jsonl');

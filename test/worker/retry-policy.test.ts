@@ -3,8 +3,16 @@ import { backoffMs, shouldRetry, withRetries } from '../../src/worker/retry-poli
 import type { ErrorKind, InvokeOutcome } from '../../src/stackai/types.js';
 
 const outcome = (kind: ErrorKind | null, contentFrames = 0): InvokeOutcome => ({
-  ok: kind === null, status: null, runId: null, outputs: {}, error: kind ? { kind, message: '', status: null } : null,
-  sentAt: 0, firstByteAt: null, contentFrameAt: Array.from({ length: contentFrames }, (_, i) => i), endAt: 1, frames: 0,
+  ok: kind === null,
+  status: null,
+  runId: null,
+  outputs: {},
+  error: kind ? { kind, message: '', status: null } : null,
+  sentAt: 0,
+  firstByteAt: null,
+  contentFrameAt: Array.from({ length: contentFrames }, (_, i) => i),
+  endAt: 1,
+  frames: 0,
 });
 
 describe('retry policy', () => {
@@ -49,20 +57,40 @@ describe('withRetries: the one loop for requests, judge calls and feedback posts
   it('stops at the first success; logs every attempt with the backoff waited after it', async () => {
     const answers = ['http_429', 'http_5xx', null, 'http_5xx'] as const;
     const seen: number[] = [];
-    const log = await withRetries({ retry: (o: InvokeOutcome, n) => shouldRetry(o, n, 5), retryAfterMs: (o) => (o.error?.kind === 'http_429' ? 7 : null) },
-      async (n) => (seen.push(n), outcome(answers[n - 1]!)), () => 0);
+    const log = await withRetries(
+      { retry: (o: InvokeOutcome, n) => shouldRetry(o, n, 5), retryAfterMs: (o) => (o.error?.kind === 'http_429' ? 7 : null) },
+      async (n) => (seen.push(n), outcome(answers[n - 1]!)),
+      () => 0,
+    );
     expect(seen).toEqual([1, 2, 3]);
-    expect(log.map((a) => [a.result.ok, a.backoffMs])).toEqual([[false, 7], [false, 0], [true, undefined]]);
+    expect(log.map((a) => [a.result.ok, a.backoffMs])).toEqual([
+      [false, 7],
+      [false, 0],
+      [true, undefined],
+    ]);
   });
   it('gives up after the policy says so: retries + 1 attempts, the last one final', async () => {
-    const log = await withRetries({ retry: (o: InvokeOutcome, n) => shouldRetry(o, n, 2) }, async () => outcome('connect'), () => 0);
+    const log = await withRetries(
+      { retry: (o: InvokeOutcome, n) => shouldRetry(o, n, 2) },
+      async () => outcome('connect'),
+      () => 0,
+    );
     expect(log).toHaveLength(3);
     expect(log.at(-1)!.backoffMs).toBeUndefined();
     expect(log.slice(0, -1).every((a) => a.backoffMs === 0)).toBe(true);
   });
   it('an attempt that throws ends the loop with that error (nothing retries a bug)', async () => {
     let n = 0;
-    await expect(withRetries({ retry: () => true }, async () => { n++; throw new Error('boom'); }, () => 0)).rejects.toThrow('boom');
+    await expect(
+      withRetries(
+        { retry: () => true },
+        async () => {
+          n++;
+          throw new Error('boom');
+        },
+        () => 0,
+      ),
+    ).rejects.toThrow('boom');
     expect(n).toBe(1);
   });
 });

@@ -22,7 +22,10 @@ describe('row headers', () => {
   });
 
   it('the manifest form leaves out secret-looking values, keeping the placeholders they name', () => {
-    expect(maskedHeaders({ 'x-team': 'search', 'x-api-key': 'Bearer {{key}}', 'x-gw': 'sk-9f3kZqw8XbR2mT7vLp4n' }))
-      .toEqual({ 'x-team': 'search', 'x-api-key': '*** {{key}}', 'x-gw': '***' });
+    expect(maskedHeaders({ 'x-team': 'search', 'x-api-key': 'Bearer {{key}}', 'x-gw': 'sk-9f3kZqw8XbR2mT7vLp4n' })).toEqual({
+      'x-team': 'search',
+      'x-api-key': '*** {{key}}',
+      'x-gw': '***',
+    });
   });
 });

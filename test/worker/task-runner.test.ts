@@ -38,10 +38,24 @@ afterAll(async () => {
 
 function runner(flow: string) {
   const config: WorkerConfig = {
-    baseUrl: proxyUrl, orgId: 'acme', flowId: flow, token: TOKEN, mode: 'run', stream: { sse: true, delta: false, prefix: false },
-    output: 'out-0', inputs: { 'in-0': '{{q}}' }, expected: null, variants: [{ name: 'published', version: null, runDraft: false }],
-    timeoutMs: 10_000, retries: 0, metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
-    graders: [], connections: 4, anchor: anchorClock(), completeInThread: false, stallMs: 1000,
+    baseUrl: proxyUrl,
+    orgId: 'acme',
+    flowId: flow,
+    token: TOKEN,
+    mode: 'run',
+    stream: { sse: true, delta: false, prefix: false },
+    output: 'out-0',
+    inputs: { 'in-0': '{{q}}' },
+    expected: null,
+    variants: [{ name: 'published', version: null, runDraft: false }],
+    timeoutMs: 10_000,
+    retries: 0,
+    metadata: { fetch: false, fields: {}, outputTokens: null, inputTokens: null },
+    graders: [],
+    connections: 4,
+    anchor: anchorClock(),
+    completeInThread: false,
+    stallMs: 1000,
   };
   const client = new StackAIClient({ baseUrl: proxyUrl, token: TOKEN, connections: 4 });
   const replies: { id: number; outcome: TaskOutcome; at: number }[] = [];
@@ -58,8 +72,14 @@ function runner(flow: string) {
 }
 
 const task = (id: number, hold?: WireTask['hold']): WireTask => ({
-  id, variant: 0, row: id, iteration: 0, values: { q: `question ${id}` }, scheduledAt: nowMs(),
-  env: { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false }, ...(hold && { hold }),
+  id,
+  variant: 0,
+  row: id,
+  iteration: 0,
+  values: { q: `question ${id}` },
+  scheduledAt: nowMs(),
+  env: { variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false },
+  ...(hold && { hold }),
 });
 
 describe('TaskRunner', () => {

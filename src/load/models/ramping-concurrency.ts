@@ -31,8 +31,13 @@ export const rampingConcurrency: LoadModelDef<RampingConcurrencyLoad> = {
   describe: (l) => `${l.stages?.length ?? 0} stage(s)`,
   limits: (s) => stageLimits(s.stages, 'concurrency'),
   async drive(s, ctx) {
-    ctx.absorb(await runRampingConcurrency(ctx.items(), (p, info) => ctx.send(p, info), {
-      stages: s.stages, startAt: nowMs(), durationMs: s.durationMs, stopped: () => ctx.stopped(),
-    }));
+    ctx.absorb(
+      await runRampingConcurrency(ctx.items(), (p, info) => ctx.send(p, info), {
+        stages: s.stages,
+        startAt: nowMs(),
+        durationMs: s.durationMs,
+        stopped: () => ctx.stopped(),
+      }),
+    );
   },
 };

@@ -26,11 +26,15 @@ const LOAD_STAGE: SchemaType = {
 };
 
 /** One object for both ramping models: the registry merges a key two models share only when it is the same. */
-export const STAGES_FIELD: FieldSchema = { type: { kind: 'list', items: LOAD_STAGE, minItems: 1 }, doc: 'Ramps: [{rate, to, duration}] or [{concurrency, to, duration}].' };
+export const STAGES_FIELD: FieldSchema = {
+  type: { kind: 'list', items: LOAD_STAGE, minItems: 1 },
+  doc: 'Ramps: [{rate, to, duration}] or [{concurrency, to, duration}].',
+};
 
 type Kind = LoadStage['kind'];
 
-const list = (raw: RawLoad): Record<string, unknown>[] | null => (raw.stages === undefined || raw.stages === null ? null : (raw.stages as Record<string, unknown>[]));
+const list = (raw: RawLoad): Record<string, unknown>[] | null =>
+  raw.stages === undefined || raw.stages === null ? null : (raw.stages as Record<string, unknown>[]);
 const given = (v: unknown) => v !== undefined && v !== null;
 
 /** What the section's stages ramp (a first stage with neither key counts as concurrency: it is refused anyway), or null without stages. */
@@ -40,7 +44,12 @@ export function stagesKind(raw: RawLoad): Kind | null {
   return given(first.rate) ? 'rate' : 'concurrency';
 }
 
-export const STAGES_CLASH = { rate: { message: 'load.stages and load.rate both set the rate', hint: 'remove load.rate and start the first stage at that rate: { rate: 5, to: 20, duration: 60s }' } };
+export const STAGES_CLASH = {
+  rate: {
+    message: 'load.stages and load.rate both set the rate',
+    hint: 'remove load.rate and start the first stage at that rate: { rate: 5, to: 20, duration: 60s }',
+  },
+};
 
 export function stagesOf(raw: RawLoad, ctx: LoadContext): RampStages {
   let kind: Kind | null = null;
@@ -51,7 +60,13 @@ export function stagesOf(raw: RawLoad, ctx: LoadContext): RampStages {
     const k: Kind = hasRate ? 'rate' : 'concurrency';
     const durationMs = s.duration as number;
     if (hasRate === hasConc) {
-      ctx.errors.push(ctx.src.error(here, `load.stages[${i}] needs exactly one of rate or concurrency`, 'write { rate: 1, to: 20, duration: 60s } (arrival rate) or { concurrency: 1, to: 20, duration: 60s } (in flight)'));
+      ctx.errors.push(
+        ctx.src.error(
+          here,
+          `load.stages[${i}] needs exactly one of rate or concurrency`,
+          'write { rate: 1, to: 20, duration: 60s } (arrival rate) or { concurrency: 1, to: 20, duration: 60s } (in flight)',
+        ),
+      );
       return { from: 0, to: 0, durationMs };
     }
     if (kind !== null && k !== kind) {
@@ -61,7 +76,13 @@ export function stagesOf(raw: RawLoad, ctx: LoadContext): RampStages {
     const from = (hasRate ? s.rate : s.concurrency) as number;
     const to = (s.to as number | undefined) ?? from;
     if (k === 'concurrency' && !Number.isInteger(to)) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['load', 'stages', i, 'to']), `load.stages[${i}].to must be a whole number of requests in flight, got ${to}`, 'use an integer'));
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.value(['load', 'stages', i, 'to']),
+          `load.stages[${i}].to must be a whole number of requests in flight, got ${to}`,
+          'use an integer',
+        ),
+      );
     }
     return { from, to, durationMs };
   });
@@ -84,5 +105,9 @@ export const timesShards = (stages: LoadStage[] | null, count: number): LoadStag
 
 /** The per-process caps judge each stage's peak, at the key that holds it. */
 export function stageLimits(stages: RampStages, kind: Kind): { path: (string | number)[]; value: number; kind: 'rate' | 'in-flight' }[] {
-  return stages.map((s, i) => ({ path: ['load', 'stages', i, s.to > s.from ? 'to' : kind], value: Math.max(s.from, s.to), kind: kind === 'rate' ? 'rate' : 'in-flight' }));
+  return stages.map((s, i) => ({
+    path: ['load', 'stages', i, s.to > s.from ? 'to' : kind],
+    value: Math.max(s.from, s.to),
+    kind: kind === 'rate' ? 'rate' : 'in-flight',
+  }));
 }

@@ -18,7 +18,10 @@ const SWEEP: SchemaType = {
     to: { type: { kind: 'number', min: 0, exclusiveMin: true }, required: true, doc: 'Last rate, requests/s.' },
     steps: { type: { kind: 'integer', min: 2 }, default: 5, doc: 'Number of rates (evenly spaced).' },
     duration: { type: { kind: 'duration' }, required: true, doc: 'Length of each step.' },
-    min_rate: { type: { kind: 'number', min: 0, exclusiveMin: true }, doc: 'Requests/s the sustainable rate must reach for the sweep to pass (exit 0); default: any sustainable rate passes.' },
+    min_rate: {
+      type: { kind: 'number', min: 0, exclusiveMin: true },
+      doc: 'Requests/s the sustainable rate must reach for the sweep to pass (exit 0); default: any sustainable rate passes.',
+    },
   },
 };
 const SWEEP_FIELD: FieldSchema = { type: SWEEP, default: null, doc: 'Open-loop rates from `from` to `to` in `steps` steps of `duration` each.' };
@@ -51,11 +54,23 @@ export const sweep: LoadModelDef<SweepLoad> = {
   selects: (raw) => Boolean(raw.sweep),
   parse(raw, ctx) {
     const w = raw.sweep as Record<string, unknown>;
-    const s: SweepSpec = { from: w.from as number, to: w.to as number, steps: w.steps as number, durationMs: w.duration as number, minRate: (w.min_rate as number | undefined) ?? null };
+    const s: SweepSpec = {
+      from: w.from as number,
+      to: w.to as number,
+      steps: w.steps as number,
+      durationMs: w.duration as number,
+      minRate: (w.min_rate as number | undefined) ?? null,
+    };
     // A sustainable rate is one of the step rates, so a min_rate above the top one could never pass.
     const top = Math.max(s.from, s.to);
     if (s.minRate !== null && s.minRate > top) {
-      ctx.errors.push(ctx.src.error(ctx.where.value(['load', 'sweep', 'min_rate']), `load.sweep.min_rate ${s.minRate} is above every step rate (the top one is ${top} req/s)`, 'raise sweep.to to at least min_rate, or lower min_rate'));
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.value(['load', 'sweep', 'min_rate']),
+          `load.sweep.min_rate ${s.minRate} is above every step rate (the top one is ${top} req/s)`,
+          'raise sweep.to to at least min_rate, or lower min_rate',
+        ),
+      );
     }
     return { kind: 'sweep', sweep: s };
   },
@@ -63,12 +78,17 @@ export const sweep: LoadModelDef<SweepLoad> = {
   warmupLevel: (s) => ({ rate: s.sweep.from }),
   // Not cut by `requests` or `duration`: the steps are the run.
   planned: (s) => ({ requests: null, ms: s.sweep.steps * s.sweep.durationMs }),
-  share: (s, d) => ({ ...s, sweep: { ...s.sweep, from: d.rate(s.sweep.from), to: d.rate(s.sweep.to), minRate: s.sweep.minRate ? d.rate(s.sweep.minRate) : null } }),
+  share: (s, d) => ({
+    ...s,
+    sweep: { ...s.sweep, from: d.rate(s.sweep.from), to: d.rate(s.sweep.to), minRate: s.sweep.minRate ? d.rate(s.sweep.minRate) : null },
+  }),
   flat: (s) => ({ sweep: s.sweep }),
   // Every rate of a shard's sweep is its share: the fleet's are the shares times the shard count.
   sumShards: (loads, count) => {
     const first = loads[0]?.sweep;
-    return { sweep: first ? { ...first, from: first.from * count, to: first.to * count, minRate: first.minRate === null ? null : first.minRate * count } : null };
+    return {
+      sweep: first ? { ...first, from: first.from * count, to: first.to * count, minRate: first.minRate === null ? null : first.minRate * count } : null,
+    };
   },
   describe: (l) => `${l.sweep?.steps} steps ${l.sweep?.from} -> ${l.sweep?.to} req/s`,
   limits: (s) => [{ path: ['load', 'sweep', s.sweep.to >= s.sweep.from ? 'to' : 'from'], value: Math.max(s.sweep.from, s.sweep.to), kind: 'rate' }],

@@ -42,7 +42,7 @@ export interface FlipDiffs {
 /** The variant the page marks flips against: the first comparison's baseline, else the first variant. */
 export function flipBaseline(report: Report, variants: string[]): string {
   const c = (report.comparisons ?? [])[0] as { baseline?: unknown } | undefined;
-  return c && typeof c.baseline === 'string' && variants.includes(c.baseline) ? c.baseline : variants[0] ?? '';
+  return c && typeof c.baseline === 'string' && variants.includes(c.baseline) ? c.baseline : (variants[0] ?? '');
 }
 
 const key = (row: number, iteration: number) => `${row}:${iteration}`;

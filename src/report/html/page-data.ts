@@ -63,8 +63,7 @@ function bins(variants: VariantReport[], metric: 'latency' | 'ttft'): Bins[] {
   return out;
 }
 
-export function buildPageData(report: Report, rows: RowsData, generator: string,
-  fromResults: { plots: PlotData; diffs: FlipDiffs } | null = null): PageData {
+export function buildPageData(report: Report, rows: RowsData, generator: string, fromResults: { plots: PlotData; diffs: FlipDiffs } | null = null): PageData {
   const { variants, timeline: _timeline, ...rest } = report;
   return {
     generator,

@@ -115,9 +115,21 @@ export class PlotBuilder {
     const kept = new Map(variants.map((v) => [v, this.kept.get(v)!.values()]));
     const withTtft = [...kept.values()].flat().filter((k) => k.ttft !== null);
     const inputUnit = withTtft.length && withTtft.every((k) => k.inputTokens !== null) ? 'tokens' : 'characters';
-    const ttftByInput = variants.map((v) => scatter(v, kept.get(v)!.filter((k) => k.ttft !== null)
-      .map((k) => [inputUnit === 'tokens' ? k.inputTokens! : k.inputChars, tenth(k.ttft!)])));
-    const latencyByOutputTokens = variants.map((v) => scatter(v, kept.get(v)!.map((k) => [k.tokens, tenth(k.latency)])));
+    const ttftByInput = variants.map((v) =>
+      scatter(
+        v,
+        kept
+          .get(v)!
+          .filter((k) => k.ttft !== null)
+          .map((k) => [inputUnit === 'tokens' ? k.inputTokens! : k.inputChars, tenth(k.ttft!)]),
+      ),
+    );
+    const latencyByOutputTokens = variants.map((v) =>
+      scatter(
+        v,
+        kept.get(v)!.map((k) => [k.tokens, tenth(k.latency)]),
+      ),
+    );
     return {
       sample: variants.map((v) => ({ variant: v, results: this.kept.get(v)!.count, kept: kept.get(v)!.length, every: this.kept.get(v)!.every })),
       inputUnit,
@@ -134,20 +146,21 @@ export class PlotBuilder {
     const width = niceWidth(longest);
     const nb = Math.ceil(longest / width);
     const x = Array.from({ length: nb }, (_, b) => 2 + b * width);
-    const series = variants.map((variant) => {
-      const buckets: number[][] = Array.from({ length: nb }, () => []);
-      for (const k of kept.get(variant)!) for (let i = 0; i < k.gaps.length; i++) buckets[Math.floor(i / width)]!.push(k.gaps[i]!);
-      for (const b of buckets) b.sort((p, q) => p - q);
-      return {
-        variant,
-        p50: buckets.map((b) => (b.length ? tenth(nearestRank(b, 50)) : null)),
-        p95: buckets.map((b) => (b.length ? tenth(nearestRank(b, 95)) : null)),
-        n: buckets.map((b) => b.length),
-      };
-    }).filter((s) => s.n.some((n) => n > 0));
+    const series = variants
+      .map((variant) => {
+        const buckets: number[][] = Array.from({ length: nb }, () => []);
+        for (const k of kept.get(variant)!) for (let i = 0; i < k.gaps.length; i++) buckets[Math.floor(i / width)]!.push(k.gaps[i]!);
+        for (const b of buckets) b.sort((p, q) => p - q);
+        return {
+          variant,
+          p50: buckets.map((b) => (b.length ? tenth(nearestRank(b, 50)) : null)),
+          p95: buckets.map((b) => (b.length ? tenth(nearestRank(b, 95)) : null)),
+          n: buckets.map((b) => b.length),
+        };
+      })
+      .filter((s) => s.n.some((n) => n > 0));
     return series.length ? { width, x, series } : null;
   }
-
 }
 
 /** Nearest-rank percentile of sorted values (p in 0…100). */

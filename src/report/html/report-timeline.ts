@@ -43,7 +43,18 @@ export function pageTimeline(report: Pick<Report, 'timeline'>): Timeline | null 
     let s = series.get(name);
     if (!s) {
       const zeros = () => t.map(() => 0);
-      series.set(name, (s = { variant: name, throughput: zeros(), errors: zeros(), inFlight: zeros(), latencyP50: t.map(() => null), latencyP99: t.map(() => null), outputTokensPerS: zeros() }));
+      series.set(
+        name,
+        (s = {
+          variant: name,
+          throughput: zeros(),
+          errors: zeros(),
+          inFlight: zeros(),
+          latencyP50: t.map(() => null),
+          latencyP99: t.map(() => null),
+          outputTokensPerS: zeros(),
+        }),
+      );
     }
     const i = at.get(b.t)!;
     s.throughput[i] = rate(b.completed, widthS);

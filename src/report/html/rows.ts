@@ -31,9 +31,23 @@ export type Ref = string | number;
  * page/rows-table.ts; S is Ref in the file and string once the page has resolved it.
  */
 export type PageRow<S = Ref> = [
-  number, number, number, 0 | 1, 0 | 1 | null, number | null, number | null, number,
-  S | null, S | null, S, S | null, S, number,
-  [S, 0 | 1, number, S, 0 | 1][], number, string | null,
+  number,
+  number,
+  number,
+  0 | 1,
+  0 | 1 | null,
+  number | null,
+  number | null,
+  number,
+  S | null,
+  S | null,
+  S,
+  S | null,
+  S,
+  number,
+  [S, 0 | 1, number, S, 0 | 1][],
+  number,
+  string | null,
 ];
 
 /** One chunk as the page reads it: its rows, and the texts it adds to the string table. */
@@ -112,7 +126,9 @@ const tenth = (v: number | null | undefined) => (v === null || v === undefined ?
 /** The flow inputs as text: one `key: value` line each (non-string values as JSON). */
 export function inputsText(inputs: Record<string, unknown> | null | undefined): string {
   if (!inputs || typeof inputs !== 'object') return '';
-  return Object.entries(inputs).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
+  return Object.entries(inputs)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('\n');
 }
 
 class Interner {
@@ -144,7 +160,9 @@ class Interner {
  * `observers` sees every result but warm-ups, in file order (the plots and flips need one pass too).
  */
 export async function readPageRows(
-  resultsPath: string, reportVariants: string[], onChunk?: (chunk: string) => Promise<void>,
+  resultsPath: string,
+  reportVariants: string[],
+  onChunk?: (chunk: string) => Promise<void>,
   observers: readonly { add(r: ResultRecord): void }[] = [],
 ): Promise<RowsData> {
   const variantNames = [...reportVariants];
@@ -181,14 +199,23 @@ export async function readPageRows(
     if (output.length > TEXT_LIMITS.output) truncatedOutputs++;
     const ref = (s: string) => strings.ref(s);
     const row: PageRow = [
-      v, r.row, r.iteration, r.ok ? 1 : 0, r.pass === null || r.pass === undefined ? null : r.pass ? 1 : 0,
-      r.score ?? null, tenth(r.ttftMs), tenth(r.latencyMs)!,
-      r.error?.kind ? ref(r.error.kind) : null, r.error ? ref(cut(String(r.error.message ?? ''), TEXT_LIMITS.error)) : null,
+      v,
+      r.row,
+      r.iteration,
+      r.ok ? 1 : 0,
+      r.pass === null || r.pass === undefined ? null : r.pass ? 1 : 0,
+      r.score ?? null,
+      tenth(r.ttftMs),
+      tenth(r.latencyMs)!,
+      r.error?.kind ? ref(r.error.kind) : null,
+      r.error ? ref(cut(String(r.error.message ?? ''), TEXT_LIMITS.error)) : null,
       ref(cut(inputsText(r.inputs), TEXT_LIMITS.input)),
       r.expected === null || r.expected === undefined ? null : ref(cut(String(r.expected), TEXT_LIMITS.expected)),
-      ref(cut(output, TEXT_LIMITS.output)), output.length,
+      ref(cut(output, TEXT_LIMITS.output)),
+      output.length,
       (r.grades ?? []).map((g) => [ref(String(g.grader)), g.pass ? 1 : 0, g.score, ref(cut(String(g.reason ?? ''), TEXT_LIMITS.reason)), g.error ? 1 : 0]),
-      r.attempts, r.runId ?? null,
+      r.attempts,
+      r.runId ?? null,
     ];
     if (rows.add(JSON.stringify(row))) await rows.write();
     count++;

@@ -21,7 +21,10 @@ function uplotAssets(): { js: string; css: string } {
 
 /** JSON that cannot end its <script> element or open a comment: every "<" becomes \u003c. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function escapeHtml(s: string): string {

@@ -39,11 +39,16 @@ export async function writeHtmlReport(dir: string, report: Report): Promise<void
     }
     const plots = new PlotBuilder(names);
     const flips = new FlipFinder();
-    const rows = await readPageRows(resultsPath, names, async (chunk) => {
-      await file.write(openTag);
-      await file.write(chunk);
-      await file.write(closeTag);
-    }, [plots, flips]);
+    const rows = await readPageRows(
+      resultsPath,
+      names,
+      async (chunk) => {
+        await file.write(openTag);
+        await file.write(chunk);
+        await file.write(closeTag);
+      },
+      [plots, flips],
+    );
     // A second pass reads only the flipped rows' outputs, for their word diffs.
     const diffs = await flipDiffs(resultsPath, flips, flipBaseline(report, rows.variants), rows.variants);
     await file.write(parts.tail(buildPageData(report, rows, gen, { plots: plots.build(), diffs })));

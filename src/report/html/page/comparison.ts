@@ -35,24 +35,42 @@ export function comparisonBlock(c: Comparison): HTMLElement {
   const how = c.paired ? `paired over ${fmtNum(c.pairs)} rows` : 'unpaired (summaries and histograms)';
   const from = [c.baselineRun ? `baseline from ${c.baselineRun}` : '', c.candidateRun ? `candidate from ${c.candidateRun}` : ''].filter(Boolean).join('; ');
   const metricRows = c.metrics.map((m) => {
-    const rel = m.relDiff === null || m.relDiff === undefined ? '' : ` (${m.relDiff > 0 ? '+' : m.relDiff < 0 ? '−' : '±'}${Math.abs(m.relDiff * 100).toFixed(1)}%)`;
-    return [m.metric, unitValue(m.baseline, m.unit), unitValue(m.candidate, m.unit), `${unitDiff(m.diff, m.unit)}${rel}`,
-      m.ci ? `${unitDiff(m.ci.low, m.unit)} … ${unitDiff(m.ci.high, m.unit)}` : '–', pText(m.pValue), m.test ?? '–',
-      m.n ? `${m.n.baseline} / ${m.n.candidate}${m.n.pairs !== null ? ` (${m.n.pairs} pairs)` : ''}` : '–', m.note ?? ''];
+    const rel =
+      m.relDiff === null || m.relDiff === undefined ? '' : ` (${m.relDiff > 0 ? '+' : m.relDiff < 0 ? '−' : '±'}${Math.abs(m.relDiff * 100).toFixed(1)}%)`;
+    return [
+      m.metric,
+      unitValue(m.baseline, m.unit),
+      unitValue(m.candidate, m.unit),
+      `${unitDiff(m.diff, m.unit)}${rel}`,
+      m.ci ? `${unitDiff(m.ci.low, m.unit)} … ${unitDiff(m.ci.high, m.unit)}` : '–',
+      pText(m.pValue),
+      m.test ?? '–',
+      m.n ? `${m.n.baseline} / ${m.n.candidate}${m.n.pairs !== null ? ` (${m.n.pairs} pairs)` : ''}` : '–',
+      m.note ?? '',
+    ];
   });
   const shifts = (c.shifts ?? []).map((s) => [s.metric, fmtNum(s.u), fmtNum(Math.round(s.z * 100) / 100), pText(s.pValue), `${s.nBaseline} / ${s.nCandidate}`]);
   const f = c.flips;
-  return el('div', { class: 'comparison', 'data-variant': c.variant },
+  return el(
+    'div',
+    { class: 'comparison', 'data-variant': c.variant },
     el('h3', null, `${c.variant} vs ${c.baseline} `, c.verdict === 'fail' ? badge('gate failed', 'fail') : badge('no gate fired', 'pass')),
     el('p', { class: 'muted' }, `${how}; ${level} intervals of candidate − baseline; α = ${c.alpha}.${from ? ` ${from}.` : ''}`),
     el('div', { class: 'scroll' }, table(['metric', c.baseline, c.variant, 'difference', `${level} interval`, 'p', 'test', 'n', 'note'], metricRows)),
     shifts.length ? el('h4', null, 'Distribution shift (Mann–Whitney)') : null,
     shifts.length ? table(['metric', 'U', 'z', 'p', 'n'], shifts) : null,
-    f ? el('p', null, `Flipped rows: ${f.passToFail} pass → fail, ${f.failToPass} fail → pass.`) : null);
+    f ? el('p', null, `Flipped rows: ${f.passToFail} pass → fail, ${f.failToPass} fail → pass.`) : null,
+  );
 }
 
 export function gateRows(gates: GateResult[], variant: string, baseline: string): (string | Node)[][] {
-  return gates.map((g) => [`${variant} vs ${baseline}`, g.gate, `${g.direction} > ${g.limit}`,
+  return gates.map((g) => [
+    `${variant} vs ${baseline}`,
+    g.gate,
+    `${g.direction} > ${g.limit}`,
     g.relative ? (g.relChange === null ? '–' : `${(g.relChange * 100).toFixed(1)}%`) : g.change === null ? '–' : fmtNum(g.change),
-    pText(g.pValue), g.fired ? badge('FAIL', 'fail') : g.status === 'no-data' ? badge('no data', 'info') : badge('pass', 'pass'), g.reason]);
+    pText(g.pValue),
+    g.fired ? badge('FAIL', 'fail') : g.status === 'no-data' ? badge('no data', 'info') : badge('pass', 'pass'),
+    g.reason,
+  ]);
 }

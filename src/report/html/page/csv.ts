@@ -33,8 +33,17 @@ export function rowsCsv(groups: CsvGroup[], variants: string[]): string {
         for (let k = 2; k < per.length; k++) cells.push('');
         return;
       }
-      cells.push(csvField(c[5], false), csvField(c[6], false), csvField(c[7], false), csvField(c[15], false),
-        csvField(c[8]), csvField(c[9]), csvField(c[12]), csvField(c[13], false), csvField(c[16]));
+      cells.push(
+        csvField(c[5], false),
+        csvField(c[6], false),
+        csvField(c[7], false),
+        csvField(c[15], false),
+        csvField(c[8]),
+        csvField(c[9]),
+        csvField(c[12]),
+        csvField(c[13], false),
+        csvField(c[16]),
+      );
     });
     lines.push(cells.join(','));
   }
@@ -43,7 +52,10 @@ export function rowsCsv(groups: CsvGroup[], variants: string[]): string {
 
 /** A file name from the suite's name: letters, digits, . _ - only. */
 export function csvFileName(suite: string): string {
-  const stem = suite.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+  const stem = suite
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 80);
   return `${stem || 'flowbench'}-rows.csv`;
 }
 

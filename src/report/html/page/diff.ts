@@ -16,8 +16,8 @@ export function diffText(pieces: NonNullable<FlipDiff['pieces']>): HTMLElement {
   const box = el('div', { class: 'diff-text text' });
   for (const [op, text] of pieces) {
     if (op === 0) box.appendChild(document.createTextNode(text));
-    else if (op < 0) box.appendChild(el('del', { class: 'diff-del', title: 'only in the baseline\'s output' }, `[-${text}-]`));
-    else box.appendChild(el('ins', { class: 'diff-ins', title: 'only in this variant\'s output' }, `{+${text}+}`));
+    else if (op < 0) box.appendChild(el('del', { class: 'diff-del', title: "only in the baseline's output" }, `[-${text}-]`));
+    else box.appendChild(el('ins', { class: 'diff-ins', title: "only in this variant's output" }, `{+${text}+}`));
   }
   return box;
 }
@@ -27,7 +27,10 @@ export function diffBlock(d: PageData, f: FlipDiff | undefined): HTMLElement {
   const info = d.diffs;
   const baseline = info?.baseline ?? 'the baseline';
   if (!f) {
-    const why = info && info.flipped > info.limit ? `only the first ${info.limit} of ${info.flipped.toLocaleString('en-US')} flipped results are diffed` : 'no diff was made';
+    const why =
+      info && info.flipped > info.limit
+        ? `only the first ${info.limit} of ${info.flipped.toLocaleString('en-US')} flipped results are diffed`
+        : 'no diff was made';
     return el('div', { class: 'muted small diff-none' }, `No word diff against ${baseline}: ${why}.`);
   }
   if (!f.pieces) return el('div', { class: 'muted small diff-none' }, `No word diff against ${baseline}: the outputs differ too much to diff quickly.`);
@@ -39,9 +42,16 @@ export function diffBlock(d: PageData, f: FlipDiff | undefined): HTMLElement {
     else if (op > 0) added += words;
   }
   const limit = (info?.chars ?? 0).toLocaleString('en-US');
-  return el('details', { class: 'diff', open: '' },
+  return el(
+    'details',
+    { class: 'diff', open: '' },
     el('summary', null, `Word diff against ${baseline}: ${removed} word${removed === 1 ? '' : 's'} removed, ${added} added`),
-    el('div', { class: 'muted small' }, `[-struck-] only in ${baseline}'s output, {+underlined+} only in this one's.` +
-      (f.cut ? ` Only the first ${limit} characters of each output are diffed.` : '')),
-    diffText(f.pieces));
+    el(
+      'div',
+      { class: 'muted small' },
+      `[-struck-] only in ${baseline}'s output, {+underlined+} only in this one's.` +
+        (f.cut ? ` Only the first ${limit} characters of each output are diffed.` : ''),
+    ),
+    diffText(f.pieces),
+  );
 }

@@ -44,9 +44,12 @@ export function section(id: string, title: string, ...children: Child[]): HTMLEl
 
 /** A table from header cells and rows of cells (strings or nodes). */
 export function table(head: string[], rows: Child[][], cls = 'grid'): HTMLElement {
-  return el('table', { class: cls },
+  return el(
+    'table',
+    { class: cls },
     el('thead', null, el('tr', null, ...head.map((h) => el('th', null, h)))),
-    el('tbody', null, ...rows.map((r) => el('tr', null, ...r.map((c) => el('td', null, c))))));
+    el('tbody', null, ...rows.map((r) => el('tr', null, ...r.map((c) => el('td', null, c))))),
+  );
 }
 
 export function badge(text: string, kind: 'pass' | 'fail' | 'error' | 'info'): HTMLElement {

@@ -14,7 +14,7 @@ import { gradersSection, latencyTable, metadataSection, tokensSection } from './
 export function baselineIndex(d: PageData): number {
   const c = (d.report.comparisons ?? [])[0] as { baseline?: unknown } | undefined;
   const i = c && typeof c.baseline === 'string' ? d.rows.variants.indexOf(c.baseline) : -1;
-  return i >= 0 ? i : 0;
+  return Math.max(i, 0);
 }
 
 export function main(): void {
@@ -31,9 +31,20 @@ export function main(): void {
   const cmp = comparisonSection(d, () => table?.setFilter('flipped')) ?? sideBySide(d, baselineIndex(d), () => table?.setFilter('flipped'));
   if (cmp) root.append(cmp);
 
-  const pct = section('percentiles', 'Percentile distribution', el('p', { class: 'muted' },
-    'Value at each percentile, variants overlaid; the percentile axis is logarithmic in 1/(1−p), as in HdrHistogram\'s plotter. Computed from the HDR histograms in report.json (successful requests).'));
-  const hist = section('histograms', 'Histograms', el('p', { class: 'muted' }, 'How many requests took how long, in 40 equal bins over the range every variant shares.'));
+  const pct = section(
+    'percentiles',
+    'Percentile distribution',
+    el(
+      'p',
+      { class: 'muted' },
+      "Value at each percentile, variants overlaid; the percentile axis is logarithmic in 1/(1−p), as in HdrHistogram's plotter. Computed from the HDR histograms in report.json (successful requests).",
+    ),
+  );
+  const hist = section(
+    'histograms',
+    'Histograms',
+    el('p', { class: 'muted' }, 'How many requests took how long, in 40 equal bins over the range every variant shares.'),
+  );
   const tl = section('timeline', 'Timeline');
   const lat = section('latency-table', 'Timing percentiles', latencyTable(d));
   root.append(pct, hist, tl);
@@ -55,8 +66,14 @@ export function main(): void {
   const hg = grid(hist);
   histogramChart(hg, 'Latency histogram', d.bins.latency, variants);
   histogramChart(hg, 'TTFT histogram', d.bins.ttft, variants);
-  if (d.timeline && d.timeline.t.length) {
-    tl.appendChild(el('p', { class: 'muted' }, `${d.timeline.bucketMs / 1000}-second buckets by completion time, recorded during the run (report.json's timeline); latency percentiles from each bucket's HDR histogram. In flight: requests scheduled and not yet ended at the end of the bucket.`));
+  if (d.timeline?.t.length) {
+    tl.appendChild(
+      el(
+        'p',
+        { class: 'muted' },
+        `${d.timeline.bucketMs / 1000}-second buckets by completion time, recorded during the run (report.json's timeline); latency percentiles from each bucket's HDR histogram. In flight: requests scheduled and not yet ended at the end of the bucket.`,
+      ),
+    );
     timelineCharts(grid(tl), d.timeline, variants);
   } else {
     tl.appendChild(el('p', { class: 'muted' }, 'No timeline: the run recorded no timestamps.'));
@@ -80,18 +97,21 @@ export function main(): void {
       performance.mark('flowbench:rows');
       return;
     }
-    inflateChunk(chunks[i]!, strings).then((rows) => {
-      t.add(rows);
-      loading.textContent = `Loaded ${Math.min(d.rows.count, (i + 1) * rows.length).toLocaleString('en-US')} of ${d.rows.count.toLocaleString('en-US')} results…`;
-      if (i === 0) {
-        document.body.setAttribute('data-ready', 'table');
-        performance.mark('flowbench:table');
-      }
-      setTimeout(() => step(i + 1), 0);
-    }, (err: unknown) => {
-      loading.textContent = `The rows could not be read in this browser (${String(err)}); results.jsonl has them.`;
-      console.error(err);
-    });
+    inflateChunk(chunks[i]!, strings).then(
+      (rows) => {
+        t.add(rows);
+        loading.textContent = `Loaded ${Math.min(d.rows.count, (i + 1) * rows.length).toLocaleString('en-US')} of ${d.rows.count.toLocaleString('en-US')} results…`;
+        if (i === 0) {
+          document.body.setAttribute('data-ready', 'table');
+          performance.mark('flowbench:table');
+        }
+        setTimeout(() => step(i + 1), 0);
+      },
+      (err: unknown) => {
+        loading.textContent = `The rows could not be read in this browser (${String(err)}); results.jsonl has them.`;
+        console.error(err);
+      },
+    );
   };
   step(0);
 }

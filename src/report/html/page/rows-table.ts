@@ -46,7 +46,11 @@ export function addToGroups(byKey: Map<string, Group>, rows: PageRow<string>[], 
   for (const r of rows) {
     const key = `${r[1]}:${r[2]}`;
     let g = byKey.get(key);
-    if (!g) byKey.set(key, (g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null }));
+    if (!g)
+      byKey.set(
+        key,
+        (g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null }),
+      );
     g.cells[r[0]] = r;
     g.text = null;
     touched.add(g);
@@ -90,28 +94,40 @@ export function expandable(text: string, preview: number, fullLength: number, li
     });
     box.appendChild(btn);
   }
-  if (fullLength > text.length) box.appendChild(el('div', { class: 'muted small' }, `cut at ${limit.toLocaleString('en-US')} of ${fullLength.toLocaleString('en-US')} characters; the full text is in results.jsonl`));
+  if (fullLength > text.length)
+    box.appendChild(
+      el(
+        'div',
+        { class: 'muted small' },
+        `cut at ${limit.toLocaleString('en-US')} of ${fullLength.toLocaleString('en-US')} characters; the full text is in results.jsonl`,
+      ),
+    );
   return box;
 }
 
 /** A variant's result; a flipped one gets its word diff against the baseline (`diffs` holds them). */
 export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d: PageData, diffs: Map<string, FlipDiff>): HTMLElement {
   if (!c) return el('td', { class: 'muted' }, 'not run');
-  const status = c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
+  const status =
+    c[3] === 0 ? badge(`error: ${c[8] ?? 'unknown'}`, 'error') : c[4] === 1 ? badge('pass', 'pass') : c[4] === 0 ? badge('fail', 'fail') : badge('ok', 'info');
   const timing = `TTFT ${fmtMs(c[6])} · latency ${fmtMs(c[7])}${c[15] > 1 ? ` · ${c[15]} attempts` : ''}${c[5] !== null && c[14].length ? ` · score ${c[5].toFixed(2)}` : ''}`;
-  return el('td', { class: 'variant-cell' },
+  return el(
+    'td',
+    { class: 'variant-cell' },
     el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
     c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
     expandable(c[12], 400, c[13], d.rows.limits.output),
     flipped ? diffBlock(d, diffs.get(`${c[1]}:${c[2]}:${d.rows.variants[c[0]]}`)) : null,
     gradeList(c[14]),
-    c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null);
+    c[16] ? el('div', { class: 'muted small' }, `run ${c[16]}`) : null,
+  );
 }
 
 /** Failed and erroring graders first; with more than three graders, the passing ones behind a toggle. */
 export function gradeList(grades: PageRow<string>[14]): HTMLElement | null {
   if (!grades.length) return null;
-  const item = (g: PageRow<string>[14][number]) => el('li', { class: g[4] ? 'grader-error' : g[1] ? 'ok' : 'bad' }, `${g[4] ? '⚠' : g[1] ? '✓' : '✗'} ${g[0]}: ${g[3]}`);
+  const item = (g: PageRow<string>[14][number]) =>
+    el('li', { class: g[4] ? 'grader-error' : g[1] ? 'ok' : 'bad' }, `${g[4] ? '⚠' : g[1] ? '✓' : '✗'} ${g[0]}: ${g[3]}`);
   const bad = grades.filter((g) => g[4] || !g[1]);
   const good = grades.filter((g) => !g[4] && g[1]);
   const list = el('ul', { class: 'grades' }, ...bad.map(item));
@@ -152,20 +168,38 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
   const failed = check('filter-failed', 'failed only');
   const flipped = check('filter-flipped', 'flipped only');
   const errors = check('filter-errors', 'errors only');
-  const scope = el('select', { id: 'filter-scope' }, el('option', { value: '-1' }, 'in any variant'), ...variants.map((v, i) => el('option', { value: String(i) }, `in ${v}`))) as HTMLSelectElement;
+  const scope = el(
+    'select',
+    { id: 'filter-scope' },
+    el('option', { value: '-1' }, 'in any variant'),
+    ...variants.map((v, i) => el('option', { value: String(i) }, `in ${v}`)),
+  ) as HTMLSelectElement;
   const size = el('select', { id: 'page-size' }, ...[25, 50, 100, 250].map((n) => el('option', { value: String(n) }, `${n} per page`))) as HTMLSelectElement;
   const summary = el('p', { class: 'muted', id: 'rows-summary' });
   const count = el('span', { id: 'row-count', class: 'muted' });
   const prev = el('button', { type: 'button', id: 'page-prev' }, '◀ previous') as HTMLButtonElement;
   const next = el('button', { type: 'button', id: 'page-next' }, 'next ▶') as HTMLButtonElement;
   const pageInfo = el('span', { id: 'page-info' });
-  const head = el('tr', null, el('th', null, 'row'), el('th', null, 'input / expected'),
-    ...variants.map((v, i) => el('th', { style: `border-bottom: 3px solid ${variantColor(i)}` }, v)));
+  const head = el(
+    'tr',
+    null,
+    el('th', null, 'row'),
+    el('th', null, 'input / expected'),
+    ...variants.map((v, i) => el('th', { style: `border-bottom: 3px solid ${variantColor(i)}` }, v)),
+  );
   const tbody = el('tbody');
   const tableEl = el('table', { class: 'rows', id: 'rows-table' }, el('thead', null, head), tbody);
   const diffs = diffIndex(d);
   let matching: Group[] = [];
-  const csv = el('button', { type: 'button', id: 'download-csv', title: 'Every row the filters match, all pages, with the texts as this page has them (cut); results.csv has every result whole.' }, 'Download CSV') as HTMLButtonElement;
+  const csv = el(
+    'button',
+    {
+      type: 'button',
+      id: 'download-csv',
+      title: 'Every row the filters match, all pages, with the texts as this page has them (cut); results.csv has every result whole.',
+    },
+    'Download CSV',
+  ) as HTMLButtonElement;
   csv.addEventListener('click', () => downloadText(csvFileName(d.report.suite), rowsCsv(matching, variants), 'text/csv;charset=utf-8'));
 
   const matches = (g: Group) => {
@@ -180,14 +214,26 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
     state.page = Math.max(0, Math.min(state.page, pages - 1));
     const start = state.page * state.size;
     const slice = matching.slice(start, start + state.size);
-    tbody.replaceChildren(...slice.map((g) => el('tr', null,
-      el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}`),
-      el('td', { class: 'input-cell' }, expandable(g.input, 300, g.input.length, d.rows.limits.input),
-        g.expected !== null ? el('div', { class: 'expected' }, el('span', { class: 'label' }, 'expected '), g.expected) : null),
-      ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d, diffs)))));
+    tbody.replaceChildren(
+      ...slice.map((g) =>
+        el(
+          'tr',
+          null,
+          el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}`),
+          el(
+            'td',
+            { class: 'input-cell' },
+            expandable(g.input, 300, g.input.length, d.rows.limits.input),
+            g.expected !== null ? el('div', { class: 'expected' }, el('span', { class: 'label' }, 'expected '), g.expected) : null,
+          ),
+          ...variants.map((_, v) => variantCell(g.cells[v], g.flipped[v] === true, d, diffs)),
+        ),
+      ),
+    );
     tableEl.setAttribute('data-matching', String(matching.length));
     tableEl.setAttribute('data-loading', loading ? '1' : '0');
-    count.textContent = `${matching.length.toLocaleString('en-US')} of ${groups.length.toLocaleString('en-US')} rows match` +
+    count.textContent =
+      `${matching.length.toLocaleString('en-US')} of ${groups.length.toLocaleString('en-US')} rows match` +
       (matching.length ? ` — showing ${(start + 1).toLocaleString('en-US')}–${(start + slice.length).toLocaleString('en-US')}` : '') +
       (loading ? ' (still loading rows…)' : '');
     pageInfo.textContent = `page ${state.page + 1} of ${pages}`;
@@ -200,7 +246,8 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
     const flips = groups.filter((g) => g.flipped.some(Boolean)).length;
     const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
     const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
-    summary.textContent = `${groups.length.toLocaleString('en-US')} rows (dataset row × iteration) × ${variants.length} variant${variants.length === 1 ? '' : 's'}; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
+    summary.textContent =
+      `${groups.length.toLocaleString('en-US')} rows (dataset row × iteration) × ${variants.length} variant${variants.length === 1 ? '' : 's'}; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
       `${erroredN.toLocaleString('en-US')} with an error, ${flips.toLocaleString('en-US')} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
       `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.` +
       (d.rows.truncatedOutputs ? ` ${d.rows.truncatedOutputs.toLocaleString('en-US')} outputs were cut.` : '');
@@ -218,16 +265,42 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
       refilter();
     }, 150);
   });
-  failed.box.addEventListener('change', () => { state.failed = failed.box.checked; refilter(); });
-  flipped.box.addEventListener('change', () => { state.flipped = flipped.box.checked; refilter(); });
-  errors.box.addEventListener('change', () => { state.errors = errors.box.checked; refilter(); });
-  scope.addEventListener('change', () => { state.scope = Number(scope.value); refilter(); });
-  size.addEventListener('change', () => { state.size = Number(size.value); state.page = 0; render(); });
-  prev.addEventListener('click', () => { state.page--; render(); });
-  next.addEventListener('click', () => { state.page++; render(); });
+  failed.box.addEventListener('change', () => {
+    state.failed = failed.box.checked;
+    refilter();
+  });
+  flipped.box.addEventListener('change', () => {
+    state.flipped = flipped.box.checked;
+    refilter();
+  });
+  errors.box.addEventListener('change', () => {
+    state.errors = errors.box.checked;
+    refilter();
+  });
+  scope.addEventListener('change', () => {
+    state.scope = Number(scope.value);
+    refilter();
+  });
+  size.addEventListener('change', () => {
+    state.size = Number(size.value);
+    state.page = 0;
+    render();
+  });
+  prev.addEventListener('click', () => {
+    state.page--;
+    render();
+  });
+  next.addEventListener('click', () => {
+    state.page++;
+    render();
+  });
 
-  host.append(summary, el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
-    el('div', { class: 'pager' }, prev, pageInfo, next, count, csv), el('div', { class: 'scroll' }, tableEl));
+  host.append(
+    summary,
+    el('div', { class: 'filters' }, input, failed.label, flipped.label, errors.label, scope, size),
+    el('div', { class: 'pager' }, prev, pageInfo, next, count, csv),
+    el('div', { class: 'scroll' }, tableEl),
+  );
   return {
     add: (rows) => {
       for (const g of addToGroups(byKey, rows, variants.length)) markGroup(g, variants.length, baseline);
