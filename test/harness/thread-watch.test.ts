@@ -14,6 +14,17 @@ const busy = (ms: number) => {
     /* block the event loop */
   }
 };
+/** Blocks the event loop until this process has used `ms` of CPU (at least `ms` of wall clock too), however busy the machine. */
+const busyCpu = (ms: number) => {
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const end = cpu() + ms;
+  while (cpu() < end) {
+    /* block the event loop */
+  }
+};
 
 function expectSane(s: ThreadWatchSnapshot): void {
   const d = s.eventLoopDelayMs;
@@ -50,7 +61,7 @@ describe('startThreadWatch', () => {
     const stalls: Stall[] = [];
     const w = startThreadWatch({ role: 'request', stallMs: 50, onStall: (s) => stalls.push(s) });
     await sleep(50);
-    busy(150);
+    busyCpu(150); // on CPU for 150 ms: a shared machine lengthens the wall time, never the CPU time
     await sleep(60);
     const s = w.snapshot();
     w.stop();
@@ -60,24 +71,25 @@ describe('startThreadWatch', () => {
     expect(s.stalls.count).toBe(stalls.length);
     expect(s.stalls.maxMs).toBeGreaterThanOrEqual(150);
     // Upper bounds that a machine twice as slow (or a thread descheduled for a while) still meets.
-    expect(s.stalls.maxMs).toBeLessThan(1000);
+    expect(s.stalls.maxMs).toBeLessThan(2000);
     expect(s.eventLoopDelayMs.max).toBeGreaterThanOrEqual(120);
-    expect(s.eventLoopDelayMs.max).toBeLessThan(1000);
+    expect(s.eventLoopDelayMs.max).toBeLessThan(2000);
     expect(s.utilization).toBeGreaterThan(0.4);
     // Ticks of 10 ms, and the shared machine may have run something else meanwhile.
     if (s.cpuMs !== null) expect(s.cpuMs).toBeGreaterThanOrEqual(60);
   });
 
   it('reset() leaves out what came before it', async () => {
-    const w = startThreadWatch({ role: 'grading' });
-    busy(120);
+    const w = startThreadWatch({ role: 'grading', stallMs: 250 });
+    busy(400);
     await sleep(20);
     w.reset();
     await sleep(100);
     const s = w.snapshot();
     w.stop();
+    // The threshold and the bound sit above a busy machine's scheduling hiccups, below the 400 ms loop.
     expect(s.stalls.count).toBe(0);
-    expect(s.eventLoopDelayMs.max).toBeLessThan(100); // the 120 ms loop before reset() is not in it
+    expect(s.eventLoopDelayMs.max).toBeLessThan(300); // the 400 ms loop before reset() is not in it
     expect(s.measuredMs).toBeLessThan(1000);
     expect(s.cpuMs ?? 0).toBeLessThan(100);
   });

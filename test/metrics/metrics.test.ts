@@ -4,6 +4,7 @@ import { evaluateThresholds, parseThreshold } from '../../src/metrics/thresholds
 import { deriveTimings, interTokenLatencies } from '../../src/metrics/timings.js';
 import { VariantStats } from '../../src/metrics/variant-stats.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
+import { baseRecord } from '../helpers/records.js';
 
 describe('timings', () => {
   it('counts from the scheduled time and reports harness queueing apart', () => {
@@ -30,32 +31,7 @@ describe('histogram', () => {
 });
 
 function record(over: Partial<ResultRecord>): ResultRecord {
-  return {
-    variant: 'v',
-    row: 0,
-    iteration: 0,
-    attempts: 1,
-    runId: 'r',
-    ok: true,
-    error: null,
-    scheduledAt: '',
-    startedAt: '',
-    ttfbMs: 5,
-    ttftMs: 100,
-    latencyMs: 200,
-    queueMs: 0,
-    inputs: {},
-    expected: null,
-    output: '',
-    grades: [],
-    pass: true,
-    score: 1,
-    metadata: null,
-    feedback: null,
-    attemptLog: [],
-    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 },
-    ...over,
-  };
+  return baseRecord({ pass: true, score: 1, timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100, 150], end: 200 }, ...over });
 }
 
 describe('variant stats and thresholds', () => {

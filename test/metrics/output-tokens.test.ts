@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countedTokens, reportedCount, reportedTokens } from '../../src/metrics/output-tokens.js';
 import { StreamStats } from '../../src/metrics/stream-stats.js';
 import { loadTokenCounter } from '../../src/metrics/tokenizer.js';
-import type { ResultRecord } from '../../src/record/result-record.js';
+import { baseRecord } from '../helpers/records.js';
 
 const OUTPUT = 'Your order #4411 shipped on Tuesday: café crème, 日本茶 and a <|endoftext|> sticker.';
 const answer = (metadata: unknown, over: Partial<{ ok: boolean; output: string }> = {}) => ({ ok: true, output: OUTPUT, metadata, ...over });
@@ -79,31 +79,13 @@ describe('the tokenizer', () => {
 
 describe('stream stats sources', () => {
   it('counts metadata, tokenizer and, from old results, estimate', () => {
-    const base = {
-      variant: 'v',
-      row: 0,
-      iteration: 0,
-      attempts: 1,
-      runId: 'r',
-      ok: true,
-      error: null,
-      scheduledAt: '',
-      startedAt: '',
+    const base = baseRecord({
       ttfbMs: null,
       ttftMs: 10,
       latencyMs: 100,
-      queueMs: 0,
-      inputs: {},
-      expected: null,
       output: 'x'.repeat(40),
-      grades: [],
-      pass: null,
-      score: null,
-      metadata: null,
-      feedback: null,
-      attemptLog: [],
       timestamps: { scheduled: 0, sent: 0, firstByte: null, contentFrames: [10], end: 100 },
-    } as ResultRecord;
+    });
     const a = new StreamStats();
     a.add({ ...base, outputTokens: { count: 5, source: 'tokenizer' } });
     a.add({ ...base, outputTokens: { count: 5, source: 'metadata' } });

@@ -4,35 +4,19 @@ import { estimateTokens, legacyOutputTokens, llmUsageSum, timePerOutputToken } f
 import { StreamStats } from '../../src/metrics/stream-stats.js';
 import { Timeline } from '../../src/metrics/timeline.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
+import { baseRecord } from '../helpers/records.js';
 
 function record(p: Partial<ResultRecord> & { scheduled: number; sent?: number; end: number; frames?: number[] }): ResultRecord {
   const { scheduled, sent = scheduled, end, frames = [], ...rest } = p;
-  return {
-    variant: 'v',
-    row: 0,
-    iteration: 0,
-    attempts: 1,
-    runId: 'r',
-    ok: true,
-    error: null,
-    scheduledAt: '',
-    startedAt: '',
+  return baseRecord({
     ttfbMs: null,
     ttftMs: frames.length ? frames[0]! - scheduled : null,
     latencyMs: end - scheduled,
     queueMs: sent - scheduled,
-    inputs: {},
-    expected: null,
     output: 'x'.repeat(40),
-    grades: [],
-    pass: null,
-    score: null,
-    metadata: null,
-    feedback: null,
-    attemptLog: [],
     timestamps: { scheduled, sent, firstByte: null, contentFrames: frames, end },
     ...rest,
-  };
+  });
 }
 
 describe('output tokens', () => {

@@ -7,38 +7,22 @@ import { MAX_BUCKETS, Timeline } from '../../src/metrics/timeline.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { expectedTimeline } from '../helpers/timeline-oracle.js';
 import { randomSamples, shuffled } from './random-records.js';
+import { baseRecord } from '../helpers/records.js';
 
 const anchor = { monoMs: 0, epochMs: 1_700_000_000_000 };
 const names = ['v0', 'v1'];
 
 function record(p: Partial<ResultRecord> & { scheduled: number; end: number; frames?: number[]; tokens?: number }): ResultRecord {
   const { scheduled, end, frames = [], tokens = 0, ...rest } = p;
-  return {
+  const { attemptLog: _, ...noLog } = baseRecord({
     variant: 'v0',
-    row: 0,
-    iteration: 0,
-    attempts: 1,
-    runId: 'r',
-    ok: true,
-    error: null,
-    scheduledAt: '',
-    startedAt: '',
     ttfbMs: null,
     ttftMs: frames.length ? frames[0]! - scheduled : null,
     latencyMs: end - scheduled,
-    queueMs: 0,
-    inputs: {},
-    expected: null,
-    output: '',
-    grades: [],
-    pass: null,
-    score: null,
-    metadata: null,
-    feedback: null,
     outputTokens: { count: tokens, source: 'metadata' },
     timestamps: { scheduled, sent: scheduled, firstByte: null, contentFrames: frames, end },
-    ...rest,
-  } as ResultRecord; // rest's optional keys are absent, not undefined
+  });
+  return { ...noLog, ...rest } as ResultRecord; // records of old runs have no attemptLog; rest's optional keys are absent, not undefined
 }
 
 describe('timeline', () => {

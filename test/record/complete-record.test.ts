@@ -2,34 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { completeRecord } from '../../src/record/complete-record.js';
 import type { RecordEnvelope, ResultRecord } from '../../src/record/result-record.js';
+import { baseRecord } from '../helpers/records.js';
 
 function record(over: Partial<ResultRecord> = {}): ResultRecord {
-  return {
-    variant: 'v',
-    row: 0,
-    iteration: 0,
-    attempts: 1,
-    runId: 'r',
-    ok: true,
-    error: null,
-    scheduledAt: '',
-    startedAt: '',
-    ttfbMs: 5,
-    ttftMs: 100,
-    latencyMs: 200,
-    queueMs: 0,
-    inputs: {},
-    expected: null,
-    output: 'x'.repeat(40),
-    grades: [],
-    pass: null,
-    score: null,
-    metadata: null,
-    feedback: null,
-    attemptLog: [],
-    timestamps: { scheduled: 0, sent: 0, firstByte: 5, contentFrames: [100], end: 200 },
-    ...over,
-  };
+  return baseRecord({ output: 'x'.repeat(40), ...over });
 }
 
 const env = (over: Partial<RecordEnvelope> = {}): RecordEnvelope => ({ variant: 0, step: null, warmup: false, sendLagMs: 0, delayed: false, ...over });

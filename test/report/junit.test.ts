@@ -7,33 +7,22 @@ import { renderMarkdownSummary, appendStepSummary } from '../../src/report/markd
 import type { Report } from '../../src/report/report-model.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { flowbenchVersion } from '../../src/version.js';
+import { baseRecord } from '../helpers/records.js';
 
-const rec = (over: Partial<ResultRecord>): ResultRecord => ({
-  variant: 'pub',
-  row: 0,
-  iteration: 0,
-  attempts: 1,
-  runId: 'r',
-  ok: true,
-  error: null,
-  scheduledAt: '',
-  startedAt: '',
-  ttfbMs: 1,
-  ttftMs: 1,
-  latencyMs: 1500,
-  queueMs: 0,
-  inputs: { 'in-0': 'Q <1> & "2"' },
-  expected: 'e',
-  output: 'o',
-  grades: [],
-  pass: true,
-  score: 1,
-  metadata: null,
-  feedback: null,
-  attemptLog: [],
-  timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 },
-  ...over,
-});
+const rec = (over: Partial<ResultRecord>): ResultRecord =>
+  baseRecord({
+    variant: 'pub',
+    ttfbMs: 1,
+    ttftMs: 1,
+    latencyMs: 1500,
+    inputs: { 'in-0': 'Q <1> & "2"' },
+    expected: 'e',
+    output: 'o',
+    pass: true,
+    score: 1,
+    timestamps: { scheduled: 0, sent: 0, firstByte: 0, contentFrames: [], end: 1 },
+    ...over,
+  });
 
 const variant = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
