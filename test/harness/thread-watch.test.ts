@@ -44,7 +44,8 @@ function expectSane(s: ThreadWatchSnapshot): void {
 
 describe('startThreadWatch', () => {
   it('an idle thread: small delay, low utilisation, no stall', async () => {
-    const w = startThreadWatch({ role: 'main' });
+    // A stall threshold above a busy machine's scheduling hiccups: only a watch that invents stalls fails.
+    const w = startThreadWatch({ role: 'main', stallMs: 250 });
     await sleep(300);
     const s = w.snapshot();
     w.stop();
@@ -71,9 +72,9 @@ describe('startThreadWatch', () => {
     expect(s.stalls.count).toBe(stalls.length);
     expect(s.stalls.maxMs).toBeGreaterThanOrEqual(150);
     // Upper bounds that a machine twice as slow (or a thread descheduled for a while) still meets.
-    expect(s.stalls.maxMs).toBeLessThan(2000);
+    expect(s.stalls.maxMs).toBeLessThan(5000);
     expect(s.eventLoopDelayMs.max).toBeGreaterThanOrEqual(120);
-    expect(s.eventLoopDelayMs.max).toBeLessThan(2000);
+    expect(s.eventLoopDelayMs.max).toBeLessThan(5000);
     expect(s.utilization).toBeGreaterThan(0.4);
     // Ticks of 10 ms, and the shared machine may have run something else meanwhile.
     if (s.cpuMs !== null) expect(s.cpuMs).toBeGreaterThanOrEqual(60);
