@@ -1,11 +1,11 @@
 // The shape of report.json (DESIGN §3, schemaVersion 1). Reporters render it; they compute nothing.
 import type { LoadModel } from '../load/model.js';
+import type { FlatLoad } from '../load/models/model-def.js';
 import type { CompareSettings, Comparison } from '../compare/types.js';
 import type { HarnessReport } from '../harness/harness-report.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { RunSession, StartAtRecord, SweepReport } from './run-parts.js';
-import type { LoadStage, SweepSpec } from '../suite/types.js';
 import type { VariantSummary } from '../metrics/variant-stats.js';
 import type { Mode } from '../stackai/types.js';
 
@@ -41,17 +41,9 @@ export interface Report {
   /** Each session of the run on its one clock; durationMs and rps are over the sum of their active spans. */
   sessions?: RunSession[];
   target: { baseUrl: string; orgId: string; flowId: string; mode: Mode };
-  load: {
+  /** The load as the suite set it (flat: other models' keys null), then what the run did with it. */
+  load: Omit<FlatLoad, 'model'> & {
     model: LoadModel;
-    /** Closed loop: in flight; open loop: the in-flight cap. */
-    concurrency: number;
-    iterations: number | null;
-    rate: number | null;
-    arrival: 'constant' | 'poisson';
-    requests: number | null;
-    durationMs: number | null;
-    stages: LoadStage[] | null;
-    sweep: SweepSpec | null;
     /** Seed of the Poisson arrival draws (load.seed), so a run can be repeated (absent in older reports). */
     seed?: number;
     threads: number;

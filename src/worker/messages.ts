@@ -6,10 +6,13 @@ import type { ClockAnchor } from '../clock/clock.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { RecordEnvelope } from '../record/result-record.js';
 import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';
-import type { GraderSpec, MetadataSpec, VariantSpec } from '../suite/types.js';
+import type { GraderSpec, LoadBase, MetadataSpec, VariantSpec } from '../suite/types.js';
+
+/** The suite's per-request limits a request thread applies: total time, retries, connect / first-byte / idle limits (absent: the client's defaults). */
+export type RequestLimits = Pick<LoadBase, 'timeoutMs' | 'retries' | 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'retryPartial'>;
 
 /** Given to each request thread in its lane task; the target (base URL, token) follows in a message. Never logged. */
-export interface WorkerConfig {
+export interface WorkerConfig extends RequestLimits {
   baseUrl: string;
   orgId: string;
   flowId: string;
@@ -20,13 +23,6 @@ export interface WorkerConfig {
   inputs: Record<string, unknown>;
   expected: string | null;
   variants: VariantSpec[];
-  timeoutMs: number;
-  retries: number;
-  /** Connect / first-byte / idle limits, ms (absent: the client's defaults); retry streams that broke after content. */
-  connectTimeoutMs?: number;
-  firstByteTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  retryPartial?: boolean;
   metadata: MetadataSpec;
   /** Only whether there are any matters here: a graded run's records are completed in the grading pool. */
   graders: GraderSpec[];

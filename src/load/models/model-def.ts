@@ -20,6 +20,7 @@ export type RawLoad = Record<string, unknown>;
 /** A load as report.json's `load` section gives it (an output contract): flat, other models' keys null. */
 export interface FlatLoad {
   model: string;
+  /** Closed loop: in flight; open loop: the in-flight cap. */
   concurrency: number;
   iterations: number | null;
   rate: number | null;
