@@ -6,6 +6,7 @@ import { evaluateGate, type Gate } from './gates.js';
 import { metricList, type SideFacts } from './metric-list.js';
 import type { RowOutcome } from './outcomes.js';
 import { pairedMetrics } from './paired-metrics.js';
+import { CLUSTER_NOTE } from './repeat-clusters.js';
 import { summaryMetrics } from './summary-metrics.js';
 import type { Comparison } from './types.js';
 
@@ -58,7 +59,7 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
   const paired = base.rows !== null && cand.rows !== null;
   const result = paired
     ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! })
-    : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0 };
+    : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0, clusteredRepeats: 0 };
   const warnings: string[] = [];
   if (result.mismatched > 0) {
     warnings.push(
@@ -97,6 +98,7 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
     shifts: result.shifts,
     flips,
     gates: gateResults,
+    ...(result.clusteredRepeats > 1 && { clustered: { repeats: result.clusteredRepeats, rows: result.pairs, note: CLUSTER_NOTE } }),
     warnings,
     verdict: gateResults.some((g) => g.fired) ? 'fail' : 'pass',
   };

@@ -7,7 +7,7 @@ import type { Suite } from '../suite/types.js';
 export function plannedWork(suite: Suite, rows: number): PlannedWork {
   const load = suite.load;
   return modelOf(load).planned(load, {
-    passes: load.iterations === null ? null : rows * suite.variants.length * load.iterations,
+    passes: load.iterations === null ? null : rows * suite.variants.length * suite.repeat * load.iterations,
     byCount: (n) => (load.requests === null ? n : n === null ? load.requests : Math.min(n, load.requests)),
     cap: (ms) => (load.durationMs === null ? ms : ms === null ? load.durationMs : Math.min(ms, load.durationMs)),
   });
