@@ -87,7 +87,8 @@ export class RepeatTally {
 
   /** The summary; `flakyRows` are the shown rows with their outputs (see runner/repeat-report.ts). */
   summary(flakyRows: FlakyRow[] = []): RepeatSummary {
-    const all = [...this.rows.values()];
+    // In row order: the sum below then does not depend on the order results.jsonl (or merged shards) had.
+    const all = [...this.rows.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration);
     const complete = all.filter((t) => t.graded >= this.n);
     const passCounts = new Array<number>(this.n + 1).fill(0);
     for (const t of complete) passCounts[Math.min(t.passes, this.n)]!++;
