@@ -67,6 +67,11 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
     );
   }
   if (paired && result.pairs === 0) warnings.push('no row was answered by both sides: nothing could pair');
+  if (!paired && (base.summary.repeats || cand.summary.repeats)) {
+    warnings.push(
+      "the rows were repeated, but without results.jsonl on both sides a row's repeats cannot be clustered: the counts treat every repeat as an independent row, so the intervals are too narrow",
+    );
+  }
 
   let flips: Comparison['flips'] = null;
   if (result.flipped && base.resultsPath && cand.resultsPath && base.summary.grades.graded + cand.summary.grades.graded > 0) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readJsonl, tempDir } from '../helpers/cli.js';
 import { writeSuite } from '../compare/helpers.js';
+import { compareVariants } from '../../src/compare/compare-variants.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import type { Report } from '../../src/report/report-model.js';
 
@@ -96,6 +97,13 @@ describe('repeat: 3 against the simulator', () => {
     expect(pass).toMatchObject({ test: 'paired-t', n: { baseline: ROWS, candidate: ROWS, pairs: ROWS } });
     expect(pass.baseline).toBeCloseTo(report.variants[0]!.repeats!.passAt1!, 12);
     expect(c.metrics.find((m) => m.metric === 'latency_p50_ms')!.n.pairs).toBe(ROWS);
+    // A threshold's repeat metric is shown with both values; its paired test is pass_rate's.
+    expect(c.metrics.find((m) => m.metric === 'pass_at_1')).toMatchObject({ unit: 'ratio', test: null, baseline: report.variants[0]!.repeats!.passAt1 });
+    // Without results.jsonl the repeats cannot be clustered, and the comparison says what that costs.
+    const side = (v: (typeof report.variants)[number]) => ({ name: v.name, source: null, summary: v, rows: null, resultsPath: null });
+    const unpaired = await compareVariants(side(report.variants[0]!), side(report.variants[1]!));
+    expect(unpaired.clustered).toBeUndefined();
+    expect(unpaired.warnings.join(' ')).toMatch(/repeats cannot be clustered/);
 
     const th = report.thresholds.filter((t) => t.metric === 'pass_at_1' || t.metric === 'consistency');
     expect(th.map((t) => [t.variant, t.metric, t.actual])).toEqual(
