@@ -1,8 +1,8 @@
 // `repeat: 3` run for real (in-process runSuite, request threads, the simulator on loopback): results.jsonl
 // says which repeat each line is, report.json's repeats agree with an oracle computed here from
 // results.jsonl, the comparison pairs rows (n = rows, not 3×) and says so, the threshold names
-// work, and sharding + merge and --resume keep every repeat exactly once (one test: four runs in all).
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+// work, and a rebuilt report, sharding + merge and --resume keep every repeat exactly once (one test: four runs in all).
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readJsonl, tempDir } from '../helpers/cli.js';
@@ -14,6 +14,7 @@ import type { Report } from '../../src/report/report-model.js';
 // The built modules: worker threads load dist/ (run `npm run build` first, as `npm test` does).
 const { runSuite } = (await import(join(ROOT, 'dist/runner/run-suite.js'))) as typeof import('../../src/runner/run-suite.js');
 const { loadSuite } = (await import(join(ROOT, 'dist/suite/load-suite.js'))) as typeof import('../../src/suite/load-suite.js');
+const { rebuildReport } = (await import(join(ROOT, 'dist/runner/rebuild-report.js'))) as typeof import('../../src/runner/rebuild-report.js');
 const { mergeShards } = (await import(join(ROOT, 'dist/merge/merge-shards.js'))) as typeof import('../../src/merge/merge-shards.js');
 
 const ROWS = 10;
@@ -116,6 +117,14 @@ describe('repeat: 3 against the simulator', () => {
     expect(md).toContain(`### Repeats: every row ${N} times per variant`);
     expect(md).toContain('repeats clustered per row (n = rows)');
     expect(readFileSync(join(dir, 'out/results.csv'), 'utf8').split('\r\n')[0]!.startsWith('variant,row,iteration,repeat,step,')).toBe(true);
+
+    // A killed run's folder (results.jsonl, no report.json): the rebuilt report has the same repeats.
+    const killed = join(dir, 'killed');
+    cpSync(join(dir, 'out'), killed, { recursive: true });
+    rmSync(join(killed, 'report.json'));
+    const rebuilt = (await rebuildReport(killed)).report;
+    expect(figures(rebuilt)).toEqual(figures(report));
+    expect(rebuilt.comparisons[0]!.clustered).toEqual(c.clustered);
 
     // Two shards merged: a row's repeats all in one shard, so the merged figures are the whole run's.
     const file = await repeatSuite(dir);
