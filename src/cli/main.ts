@@ -56,6 +56,7 @@ program
   .option('--requests <n>', 'stop after this many requests (load.requests)', int('--requests', 1))
   .option('--duration <d>', 'override load.duration (e.g. 30s, 2m)')
   .option('--limit <n>', 'override dataset.limit', int('--limit', 1))
+  .option('--repeat <n>', "run every row N times per variant (the suite's repeat): pass@1, pass^N, consistency, flaky rows", int('--repeat', 1))
   .option('--variant <name>', 'run only this variant (repeatable)', collect)
   .option('--mode <mode>', 'override mode: run | stream | sso-stream')
   .option('--out <dir>', "report folder (default: the suite's report.dir)")

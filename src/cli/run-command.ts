@@ -26,6 +26,7 @@ export interface RunFlags {
   requests?: number;
   duration?: string;
   limit?: number;
+  repeat?: number;
   variant?: string[];
   mode?: string;
   out?: string;
@@ -58,6 +59,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.requests !== undefined && { requests: flags.requests }),
     ...(flags.duration !== undefined && { duration: flags.duration }),
     ...(flags.limit !== undefined && { limit: flags.limit }),
+    ...(flags.repeat !== undefined && { repeat: flags.repeat }),
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
     // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).

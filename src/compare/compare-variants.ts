@@ -6,6 +6,7 @@ import { evaluateGate, type Gate } from './gates.js';
 import { metricList, type SideFacts } from './metric-list.js';
 import type { RowOutcome } from './outcomes.js';
 import { pairedMetrics } from './paired-metrics.js';
+import { CLUSTER_NOTE } from './repeat-clusters.js';
 import { summaryMetrics } from './summary-metrics.js';
 import type { Comparison } from './types.js';
 
@@ -58,7 +59,7 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
   const paired = base.rows !== null && cand.rows !== null;
   const result = paired
     ? pairedMetrics(metrics, { ...common, base: base.rows!, cand: cand.rows! })
-    : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0 };
+    : { ...summaryMetrics(metrics, common), pairs: 0, flipped: null, mismatched: 0, clusteredRepeats: 0 };
   const warnings: string[] = [];
   if (result.mismatched > 0) {
     warnings.push(
@@ -66,6 +67,11 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
     );
   }
   if (paired && result.pairs === 0) warnings.push('no row was answered by both sides: nothing could pair');
+  if (!paired && (base.summary.repeats || cand.summary.repeats)) {
+    warnings.push(
+      "the rows were repeated, but without results.jsonl on both sides a row's repeats cannot be clustered: the counts treat every repeat as an independent row, so the intervals are too narrow",
+    );
+  }
 
   let flips: Comparison['flips'] = null;
   if (result.flipped && base.resultsPath && cand.resultsPath && base.summary.grades.graded + cand.summary.grades.graded > 0) {
@@ -97,6 +103,7 @@ export async function compareVariants(base: VariantSide, cand: VariantSide, opts
     shifts: result.shifts,
     flips,
     gates: gateResults,
+    ...(result.clusteredRepeats > 1 && { clustered: { repeats: result.clusteredRepeats, rows: result.pairs, note: CLUSTER_NOTE } }),
     warnings,
     verdict: gateResults.some((g) => g.fired) ? 'fail' : 'pass',
   };

@@ -5,7 +5,7 @@ import { splitMetric } from './metric-list.js';
 import type { MetricComparison, TestName } from './types.js';
 
 export function unitOf(metric: string): MetricComparison['unit'] {
-  if (metric === 'pass_rate' || metric === 'error_rate') return 'ratio';
+  if (metric === 'pass_rate' || metric === 'error_rate' || REPEAT_METRICS.has(metric)) return 'ratio';
   if (metric === 'mean_score') return 'score';
   if (metric === 'rps') return 'req/s';
   return splitMetric(metric)?.timing ? 'ms' : '';
@@ -52,8 +52,12 @@ export function valuesOnly(metric: string, base: VariantSummary, cand: VariantSu
   );
 }
 
+/** The repeats' shares (suite `repeat`): one figure per variant, tested through the clustered pass_rate. */
+const REPEAT_METRICS = new Set(['pass_at_1', 'pass_all', 'consistency']);
+
 /** Why a metric has no interval, by kind. */
 export const NOTE = {
+  repeats: "a share of a variant's rows over their repeats: values only (pass_rate above is the paired test)",
   single: 'one number per run: no interval',
   extreme: 'an extreme value: no interval',
   itl: 'gaps within one request are not independent: no interval',
@@ -61,6 +65,7 @@ export const NOTE = {
 } as const;
 
 export function untestedNote(metric: string): string {
+  if (REPEAT_METRICS.has(metric)) return NOTE.repeats;
   if (metric === 'rps') return NOTE.single;
   if (metric.startsWith('itl_')) return NOTE.itl;
   if (/_(min|max)(_ms)?$/.test(metric)) return NOTE.extreme;

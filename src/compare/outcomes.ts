@@ -3,6 +3,7 @@
 import { fnv1a32 } from '../random/fnv1a.js';
 import { fileLines } from '../text/file-lines.js';
 import type { ResultRecord } from '../record/result-record.js';
+import { clusterOutcomes } from './repeat-clusters.js';
 
 export interface RowOutcome {
   ok: boolean;
@@ -16,6 +17,8 @@ export interface RowOutcome {
   meta: Record<string, number> | null;
   /** A hash of the row's inputs: rows that pair across runs must have been asked the same thing. */
   inputs?: number;
+  /** Suite `repeat` > 1: this outcome stands for the row's repeats (compare/repeat-clusters.ts). */
+  cluster?: { repeats: number; passShare: number | null; errorShare: number };
 }
 
 /** FNV-1a of the inputs' JSON: enough to notice two runs whose datasets differ or were reordered. */
@@ -67,16 +70,33 @@ export async function forEachResult(path: string, each: (r: ResultRecord) => voi
   }
 }
 
-/** The outcome table of a results.jsonl; `only` keeps just these variants. A repeated (variant, row, iteration) keeps the last. */
+/**
+ * The outcome table of a results.jsonl; `only` keeps just these variants. A repeated (variant, row,
+ * iteration) keeps the last, except the repeats of a suite's `repeat`: those become one clustered outcome.
+ */
 export async function readOutcomes(path: string, only?: ReadonlySet<string>): Promise<OutcomeTable> {
   const table: OutcomeTable = new Map();
+  const repeats = new Map<string, Map<string, Map<number, RowOutcome>>>();
   await forEachResult(path, (r) => {
     // Warm-up requests are in results.jsonl but in no statistic.
     if (only && !only.has(r.variant)) return;
     if ((r as { warmup?: boolean }).warmup === true) return;
     let rows = table.get(r.variant);
     if (!rows) table.set(r.variant, (rows = new Map()));
-    rows.set(rowKey(r.row, r.iteration ?? 0), outcomeOf(r));
+    const key = rowKey(r.row, r.iteration ?? 0);
+    if (typeof r.repeat !== 'number') {
+      rows.set(key, outcomeOf(r));
+      return;
+    }
+    let byKey = repeats.get(r.variant);
+    if (!byKey) repeats.set(r.variant, (byKey = new Map()));
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, (list = new Map()));
+    list.set(r.repeat, outcomeOf(r)); // a doubled line of one repeat keeps the last
   });
+  for (const [variant, byKey] of repeats) {
+    const rows = table.get(variant)!;
+    for (const [key, list] of byKey) rows.set(key, clusterOutcomes([...list.values()]));
+  }
   return table;
 }

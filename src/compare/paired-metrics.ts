@@ -1,5 +1,6 @@
 // Metrics of two variants whose rows pair (same dataset row and iteration): McNemar for pass/fail and
-// errors, paired t for scores, a row-block bootstrap and Mann-Whitney for timings and metadata.
+// errors, paired t for scores, a row-block bootstrap and Mann-Whitney for timings and metadata. Rows with
+// repeats arrive clustered (repeat-clusters.ts): then pass and error rates are paired t on per-row shares.
 import type { VariantSummary } from '../metrics/variant-stats.js';
 import { bootstrapPairedDiff, type PairedUnit } from './bootstrap.js';
 import { mannWhitney } from './mann-whitney.js';
@@ -8,6 +9,7 @@ import { splitMetric, statisticOf } from './metric-list.js';
 import { metricRow, untestedNote, valuesOnly } from './metric-row.js';
 import type { RowOutcome } from './outcomes.js';
 import { pairedMeanDiff } from './paired-mean.js';
+import { errorShareOf, passShareOf } from './repeat-clusters.js';
 import { newcombePaired } from './proportion-ci.js';
 import type { MetricComparison, ShiftTest } from './types.js';
 import { fromValues, type Statistic } from './weighted-sample.js';
@@ -31,6 +33,8 @@ export interface PairedOutput {
   flipped: { key: string; direction: 'pass_to_fail' | 'fail_to_pass' }[];
   /** Pairs whose two sides were sent different inputs (the runs' datasets differ or were reordered). */
   mismatched: number;
+  /** The most repeats clustered into one row on either side (0: no repeats; see repeat-clusters.ts). */
+  clusteredRepeats: number;
 }
 
 type Family = (o: RowOutcome) => number | null;
@@ -45,7 +49,8 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
   const keys = [...new Set([...base.keys(), ...cand.keys()])];
   const pairs = keys.filter((k) => base.has(k) && cand.has(k));
   const both = pairs.map((k) => [base.get(k)!, cand.get(k)!] as const);
-  const out: PairedOutput = { metrics: [], shifts: [], resamples: 0, pairs: pairs.length, flipped: [], mismatched: 0 };
+  const out: PairedOutput = { metrics: [], shifts: [], resamples: 0, pairs: pairs.length, flipped: [], mismatched: 0, clusteredRepeats: 0 };
+  for (const [b, c] of both) out.clusteredRepeats = Math.max(out.clusteredRepeats, b.cluster?.repeats ?? 0, c.cluster?.repeats ?? 0);
   for (const [b, c] of both) if (b.inputs !== undefined && c.inputs !== undefined && b.inputs !== c.inputs) out.mismatched++;
 
   const graded = both.filter(([b, c]) => b.pass !== null && c.pass !== null);
@@ -89,6 +94,10 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
   }
 
   for (const metric of metrics) {
+    if ((metric === 'pass_rate' || metric === 'error_rate') && out.clusteredRepeats > 0) {
+      out.metrics.push(clusteredShare(metric, both, level));
+      continue;
+    }
     if (metric === 'pass_rate' || metric === 'error_rate') {
       const rows = metric === 'pass_rate' ? graded.map(([b, c]) => [b.pass!, c.pass!] as const) : both.map(([b, c]) => [!b.ok, !c.ok] as const);
       if (!rows.length) {
@@ -152,4 +161,29 @@ export function pairedMetrics(metrics: readonly string[], input: PairedInput): P
     );
   }
   return out;
+}
+
+/**
+ * pass_rate or error_rate when rows carry repeats: a paired t on the per-row shares (a row's N verdicts
+ * are one observation, not N), n = rows. McNemar needs one binary outcome per side and row.
+ */
+function clusteredShare(metric: 'pass_rate' | 'error_rate', both: (readonly [RowOutcome, RowOutcome])[], level: number): MetricComparison {
+  const shares: [number, number][] = [];
+  for (const [b, c] of both) {
+    const [x, y] = metric === 'pass_rate' ? [passShareOf(b), passShareOf(c)] : [errorShareOf(b), errorShareOf(c)];
+    if (x !== null && y !== null) shares.push([x, y]);
+  }
+  const n = { baseline: shares.length, candidate: shares.length, pairs: shares.length };
+  const r = pairedMeanDiff(
+    shares.map((x) => x[0]),
+    shares.map((x) => x[1]),
+    level,
+  );
+  if (!r) return metricRow(metric, { baseline: null, candidate: null }, { ci: null, test: null, pValue: null }, n, 'fewer than two paired rows');
+  return metricRow(
+    metric,
+    { baseline: r.meanBaseline, candidate: r.meanCandidate },
+    { ci: { low: r.low, high: r.high }, test: 'paired-t', pValue: r.pValue },
+    n,
+  );
 }

@@ -101,6 +101,11 @@ export interface Comparison {
   /** Rows whose verdict flipped; null when rows do not pair or nothing is graded. */
   flips: Flips | null;
   gates: GateResult[];
+  /**
+   * Present when rows carry repeats (suite `repeat`): each row's repeats were one unit of every paired test
+   * and interval (pass and error rates: per-row shares; timings: per-row medians), so n is rows.
+   */
+  clustered?: { repeats: number; rows: number; note: string };
   /** What makes this comparison less trustworthy, said plainly (e.g. paired rows with different inputs). */
   warnings: string[];
   /** fail when a gate fired. */

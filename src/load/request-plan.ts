@@ -5,6 +5,8 @@ export interface PlannedRequest {
   variant: number;
   row: number;
   iteration: number;
+  /** The repeat of this row in its pass (0 … repeat − 1); absent when the suite does not repeat rows. */
+  repeat?: number;
   values: Record<string, unknown>;
 }
 

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compareSaved } from '../runner/run-comparisons.js';
+import { addRepeatSummaries } from '../runner/repeat-report.js';
 import { addEncoded } from '../metrics/histogram.js';
 import { evaluateThresholds, type ParsedThreshold } from '../metrics/thresholds.js';
 import { harnessReport } from '../harness/harness-report.js';
@@ -127,6 +128,8 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
         { stallMs: first.harness!.stallMs },
       )
     : null;
+  // Repeats from the merged results.jsonl: a row's repeats are all in one shard, as its variants are.
+  await addRepeatSummaries(resultsPath, Math.max(0, ...first.variants.map((v) => v.repeats?.n ?? 0)), variants);
   const parsed = uniqueThresholds(first);
   const thresholds = evaluateThresholds(
     parsed,

@@ -27,7 +27,7 @@ export interface ThresholdResult {
 
 const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot', 'service'] as const;
 const STATS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
-const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'grader_error_rate', 'rps', 'output_tokens_per_s'] as const;
+const RATIOS = ['error_rate', 'pass_rate', 'mean_score', 'grader_error_rate', 'rps', 'output_tokens_per_s', 'pass_at_1', 'pass_all', 'consistency'] as const;
 
 /**
  * The harness watching itself (harness/harness-report.ts): one figure for the whole run, which every
@@ -88,6 +88,13 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
       return s.rps;
     case 'output_tokens_per_s':
       return s.outputTokensPerSecond;
+    // Suite `repeat` above 1 (metrics/repeat-stats.ts); without repeats they are not measured.
+    case 'pass_at_1':
+      return s.repeats?.passAt1 ?? null;
+    case 'pass_all':
+      return s.repeats?.passAllN ?? null;
+    case 'consistency':
+      return s.repeats?.consistency ?? null;
   }
   const timing = /^(latency|ttft|ttfb|itl|tpot|service)_(\w+)_ms$/.exec(metric);
   if (timing) {

@@ -1,5 +1,6 @@
 // Accumulates results per variant cheaply (add per result, percentiles once at the end), like vegeta's
 // Metrics; take() / merge() carry what a thread added to the main thread's total, exactly.
+import type { RepeatSummary } from './repeat-stats.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { ExactSum } from './exact-sum.js';
 import { FailureStats, type FailureStatsDelta, type FailureSummary } from './failure-stats.js';
@@ -54,6 +55,8 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureS
   histograms: Record<TimingMetric, string>;
   /** Results during which the request thread's event loop stalled (`harnessStallMs` > 0), and the longest stall. */
   harnessStalls: { results: number; maxMs: number | null };
+  /** Suite `repeat` above 1: pass@1, pass^N, consistency and flaky rows (metrics/repeat-stats.ts); absent otherwise. */
+  repeats?: RepeatSummary;
 }
 
 /** Plain counters of VariantStats: merged by adding them key by key. */

@@ -20,6 +20,8 @@ export interface ResultRecord {
   variant: string;
   row: number;
   iteration: number;
+  /** Which repeat of the row this is in its pass (0-based); present only when the suite's `repeat` is above 1. */
+  repeat?: number;
   attempts: number;
   /** The error kind of each attempt that was retried, in order (absent when the first attempt was final). */
   retriedOn?: ErrorKind[];

@@ -18,7 +18,9 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
   const out: string[] = [];
   for (const c of comparisons) {
     const from = (run: string | null) => (run === null ? '' : ` (${run})`);
-    const how = c.paired ? `${c.pairs} paired rows` : 'unpaired (report.json histograms and counts)';
+    const how = c.paired
+      ? `${c.pairs} paired rows${c.clustered ? ` (${c.clustered.repeats} repeats each: ${c.clustered.note})` : ''}`
+      : 'unpaired (report.json histograms and counts)';
     out.push(`### ${c.verdict === 'fail' ? '❌' : '✅'} ${c.variant}${from(c.candidateRun)} vs ${c.baseline}${from(c.baselineRun)}`);
     out.push(`${how} · ${Math.round(c.confidence * 100)}% intervals · alpha ${c.alpha} · * = significant`);
     for (const w of c.warnings ?? []) out.push(`> ⚠️ ${w}`);

@@ -14,7 +14,9 @@ const cut = (s: string, n = CELL) => {
 
 function title(c: Comparison): string {
   const from = (run: string | null) => (run === null ? '' : ` (${run})`);
-  const how = c.paired ? `${c.pairs} paired rows` : 'unpaired: histograms and counts from report.json';
+  const how = c.paired
+    ? `${c.pairs} paired rows${c.clustered ? ` (${c.clustered.repeats} repeats each: ${c.clustered.note})` : ''}`
+    : 'unpaired: histograms and counts from report.json';
   return `${c.variant}${from(c.candidateRun)} vs ${c.baseline}${from(c.baselineRun)} — ${how}; ${Math.round(c.confidence * 100)}% intervals, alpha ${c.alpha}`;
 }
 

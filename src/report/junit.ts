@@ -67,7 +67,7 @@ export function outcomeOf(r: ResultRecord): Outcome {
 function caseName(r: ResultRecord, iterations: boolean): string {
   const first = Object.values(r.inputs ?? {}).find((v) => typeof v === 'string') as string | undefined;
   const label = first ? `: ${first.length > 80 ? `${first.slice(0, 80)}…` : first}` : '';
-  return `row ${r.row}${iterations ? ` #${r.iteration}` : ''}${label}`;
+  return `row ${r.row}${iterations ? ` #${r.iteration}` : ''}${typeof r.repeat === 'number' ? ` repeat ${r.repeat}` : ''}${label}`;
 }
 
 // Both schemas' SUREFIRE_TIME is digits with at most 3 decimals: no sign, no NaN, no exponent.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
 import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
+import { repeatsMarkdown } from './repeats-summary.js';
 import { writeFileWhole } from './whole-file.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -67,6 +68,7 @@ export function renderMarkdownSummary(report: Report): string {
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.sweep) out.push(...sweepMarkdown(report.sweep));
+  out.push(...repeatsMarkdown(report));
   if (report.thresholds.length) {
     // A sweep is judged per step (above); over the whole run its top step is expected to break them.
     const scope = report.sweep?.verdict ? "Whole-run thresholds (not the sweep's verdict)" : 'Thresholds';

@@ -63,7 +63,7 @@ export function csvField(v: unknown, text = true): string {
  * One result's line, as pieces: the line whole, unless a text in it is longer than PIECE_CHARS (a
  * 50 MB output): that text goes out escaped piece by piece, so no copy of it is made whole.
  */
-function* linePieces(r: ResultRecord, inputKeys: string[], metaKeys: string[]): Generator<string> {
+function* linePieces(r: ResultRecord, inputKeys: string[], metaKeys: string[], repeats = false): Generator<string> {
   const grades = r.grades ?? [];
   // Derived in metrics/ (reporters compute nothing); a line without timestamps (hand-written) has none.
   const m = r.timestamps ? resultMetrics(r) : null;
@@ -71,6 +71,7 @@ function* linePieces(r: ResultRecord, inputKeys: string[], metaKeys: string[]): 
     [r.variant, true],
     [r.row, false],
     [r.iteration, false],
+    ...(repeats ? [[r.repeat, false] as [unknown, boolean]] : []),
     [r.step, false],
     [r.attempts, false],
     [r.retriedOn?.join('; '), true],
@@ -146,14 +147,18 @@ export async function writeResultsCsv(dir: string): Promise<void> {
   const src = join(dir, 'results.jsonl');
   const inputKeys = new Set<string>();
   const metaKeys = new Set<string>();
+  // A `repeat` column after `iteration` only when the suite repeats rows (suite `repeat`).
+  let repeats = false;
   for await (const r of readResults(src)) {
+    repeats ||= typeof r.repeat === 'number';
     for (const k of Object.keys(r.inputs ?? {})) inputKeys.add(k);
     for (const k of Object.keys(r.metadataFields ?? {})) metaKeys.add(k);
   }
   const ik = [...inputKeys];
   const mk = [...metaKeys];
   await writeWhole(join(dir, 'results.csv'), async (out) => {
-    await out.write(`${[...FIXED, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
-    for await (const r of readResults(src)) for (const piece of linePieces(r, ik, mk)) await out.write(piece);
+    const fixed: string[] = repeats ? [...FIXED.slice(0, 3), 'repeat', ...FIXED.slice(3)] : [...FIXED];
+    await out.write(`${[...fixed, ...ik.map((k) => `input.${k}`), ...mk.map((k) => `meta.${k}`)].map((h) => csvField(h)).join(',')}\r\n`);
+    for await (const r of readResults(src)) for (const piece of linePieces(r, ik, mk, repeats)) await out.write(piece);
   });
 }

@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { MetricSummary } from '../metrics/histogram.js';
 import type { Report } from './report-model.js';
+import { renderRepeatsTable } from './repeats-summary.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -63,6 +64,8 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     }
     out += `\n${gt.toString()}`;
   }
+  const repeats = renderRepeatsTable(report, opts);
+  if (repeats) out += `\n${repeats}`;
   if (report.thresholds.length) {
     const th = new Table({ chars, head: ['threshold', 'variant', 'limit', 'actual', 'result'], style });
     for (const r of report.thresholds) {

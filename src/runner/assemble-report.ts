@@ -1,7 +1,9 @@
 // report.json from what a run measured: variant summaries, the harness's account, thresholds (the
 // implicit max_error_rate among them), comparisons, sessions and verdict. Used at the end of a run
 // and by `flowbench report DIR` when a killed run left results.jsonl but no report.
+import { join } from 'node:path';
 import { compareInRun } from './run-comparisons.js';
+import { addRepeatSummaries } from './repeat-report.js';
 import { harnessReport } from '../harness/harness-report.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { flatLoad } from '../load/flat-load.js';
@@ -63,6 +65,8 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     params: { version: v.version, runDraft: v.runDraft },
     ...stats.stats[i]!.summary(activeSeconds),
   }));
+  // Repeats are read back from results.jsonl before the thresholds, which may name pass_at_1 and the like.
+  await addRepeatSummaries(join(f.dir, 'results.jsonl'), suite.repeat, variants);
   const harness =
     f.watches.length === 0
       ? null

@@ -64,7 +64,8 @@ export async function driveLoad(
   // --resume: requests already in results.jsonl (`done`) are left out of the plan.
   const names = suite.variants.map((v) => v.name);
   // --shard I/N: only this shard's rows (all their variants), at this shard's share of the load.
-  const plan = (iterations: number | null) => skipDone(onlyShard(planRequests(suite.dataset, suite.variants.length, iterations), shard), done, names);
+  const plan = (iterations: number | null) =>
+    skipDone(onlyShard(planRequests(suite.dataset, suite.variants.length, iterations, suite.repeat), shard), done, names);
   const phaseSend = (phase: Phase) => (p: PlannedRequest, info: SendInfo) => send(p, info, phase);
   const out: LoadOutcome = { model: load.kind, started: 0, warmupStarted: 0, delayedSends: 0, maxSendLagMs: 0, steps: [] };
   const absorb = (r: LoadResult, warmup = false) => {

@@ -13,6 +13,7 @@ export function harnessFailure(suite: Suite, task: RequestTask, err: unknown, an
     variant: suite.variants[task.variant]!.name,
     row: task.row,
     iteration: task.iteration,
+    ...(task.repeat !== undefined && { repeat: task.repeat }),
     attempts: 1,
     runId: null,
     ok: false,

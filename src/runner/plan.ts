@@ -1,5 +1,6 @@
-// The plan: every (iteration, row, variant) once, generated lazily from a streamed dataset.
-// Variant order rotates per row so no variant is always first (or last) in time.
+// The plan: every (iteration, row, repeat, variant) once, generated lazily from a streamed dataset.
+// Variant order rotates per row (and per repeat) so no variant is always first (or last) in time; a
+// row's repeats are planned next to each other, so drift over the run hits every repeat and variant alike.
 import { statSync } from 'node:fs';
 import { readRows, type DatasetRow } from '../dataset/read-rows.js';
 import type { PlannedRequest } from '../load/request-plan.js';
@@ -15,8 +16,12 @@ export type { PlannedRequest } from '../load/request-plan.js';
 export const KEEP_ROWS = 10_000;
 export const KEEP_BYTES = 1024 * 1024;
 
-/** `iterations` passes over the dataset; null cycles it until the consumer stops pulling. */
-export async function* planRequests(dataset: DatasetSpec, variantCount: number, iterations: number | null): AsyncGenerator<PlannedRequest> {
+/**
+ * `iterations` passes over the dataset; null cycles it until the consumer stops pulling. With `repeat`
+ * N > 1 each pass asks every row N times per variant, in the order row i: r0 (v0, v1), r1 (v1, v0), …
+ * (the variant order shifted by one per repeat), and every request carries its `repeat` index.
+ */
+export async function* planRequests(dataset: DatasetSpec, variantCount: number, iterations: number | null, repeat = 1): AsyncGenerator<PlannedRequest> {
   let kept: DatasetRow[] | null = null;
   for (let iteration = 0; iterations === null || iteration < iterations; iteration++) {
     // Kept only when another pass may follow, and only once a whole pass has been read.
@@ -25,8 +30,12 @@ export async function* planRequests(dataset: DatasetSpec, variantCount: number, 
     for await (const row of kept ?? readRows(dataset)) {
       rows++;
       if (keeping !== null) keeping = keeping.length < KEEP_ROWS ? (keeping.push(row), keeping) : null;
-      for (let k = 0; k < variantCount; k++) {
-        yield { variant: (row.index + k) % variantCount, row: row.index, iteration, values: row.values };
+      if (repeat === 1) {
+        for (let k = 0; k < variantCount; k++) yield { variant: (row.index + k) % variantCount, row: row.index, iteration, values: row.values };
+        continue;
+      }
+      for (let r = 0; r < repeat; r++) {
+        for (let k = 0; k < variantCount; k++) yield { variant: (row.index + r + k) % variantCount, row: row.index, iteration, repeat: r, values: row.values };
       }
     }
     if (rows === 0) return; // an empty dataset must not cycle forever

@@ -4,10 +4,11 @@ import type { PlannedWork } from '../load/models/model-def.js';
 import { modelOf } from '../load/registry.js';
 import type { Suite } from '../suite/types.js';
 
+// `?? 1`: a Suite built by hand in JavaScript (the library API) may lack `repeat`.
 export function plannedWork(suite: Suite, rows: number): PlannedWork {
   const load = suite.load;
   return modelOf(load).planned(load, {
-    passes: load.iterations === null ? null : rows * suite.variants.length * load.iterations,
+    passes: load.iterations === null ? null : rows * suite.variants.length * (suite.repeat ?? 1) * load.iterations,
     byCount: (n) => (load.requests === null ? n : n === null ? load.requests : Math.min(n, load.requests)),
     cap: (ms) => (load.durationMs === null ? ms : ms === null ? load.durationMs : Math.min(ms, load.durationMs)),
   });

@@ -13,7 +13,7 @@ import type { SessionMark } from './sessions.js';
 export const RESULTS_FILE = 'results.jsonl';
 
 /** The identity of one planned request. */
-export const resultKey = (variant: string, row: number, iteration: number): string => `${variant}\u0000${row}\u0000${iteration}`;
+export const resultKey = (variant: string, row: number, iteration: number, repeat = 0): string => `${variant}\u0000${row}\u0000${iteration}\u0000${repeat}`;
 
 export interface RunDir {
   /** Keys of measured requests already in results.jsonl (empty for a new run). */
@@ -62,7 +62,7 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
   }
   const done = new Set<string>();
   const scan = await scanResults(results, (r) => {
-    if (r.warmup !== true) done.add(resultKey(r.variant, r.row, r.iteration));
+    if (r.warmup !== true) done.add(resultKey(r.variant, r.row, r.iteration, r.repeat));
   });
   // A torn last line (the process was killed mid-write) is cut off, so new lines start on a line of their own.
   if (scan.tornBytes > 0) await truncate(results, scan.wholeBytes);
@@ -77,7 +77,7 @@ export async function prepareRunDir(dir: string, suite: Suite, resume: boolean, 
     replay: async (onRecord) => {
       const seen = new Set<string>();
       const s = await scanResults(results, (r) => {
-        const key = `${r.warmup === true ? 'w' : 'm'}\u0000${resultKey(r.variant, r.row, r.iteration)}`;
+        const key = `${r.warmup === true ? 'w' : 'm'}\u0000${resultKey(r.variant, r.row, r.iteration, r.repeat)}`;
         if (seen.has(key)) return; // a request is counted once, even if a line were ever doubled
         seen.add(key);
         onRecord(r);
@@ -96,14 +96,14 @@ export function heldRun(dir: string): string | null {
 }
 
 /** Drops planned requests whose key is already done (none when `done` is absent or empty). */
-export function skipDone<T extends { variant: number; row: number; iteration: number }>(
+export function skipDone<T extends { variant: number; row: number; iteration: number; repeat?: number }>(
   plan: AsyncIterable<T>,
   done: Set<string> | undefined,
   variantNames: readonly string[],
 ): AsyncIterable<T> {
   if (!done?.size) return plan; // a fresh run: no pass-through layer (each costs a promise per request)
   return (async function* () {
-    for await (const p of plan) if (!done.has(resultKey(variantNames[p.variant]!, p.row, p.iteration))) yield p;
+    for await (const p of plan) if (!done.has(resultKey(variantNames[p.variant]!, p.row, p.iteration, p.repeat))) yield p;
   })();
 }
 

@@ -43,13 +43,14 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
  * Left out: the token (rotating a key is no change), where the report goes, and where the suite file sits.
  */
 export function suiteSettings(suite: Suite): Record<string, string> {
-  const { file: _file, dir: _dir, report: _report, ...rest } = suite;
+  const { file: _file, dir: _dir, report: _report, repeat, ...rest } = suite;
   // Secret-looking header values and a URL's credentials are left out too: no hash of a credential is written.
   const target = { ...rest.target, baseUrl: redactUrl(rest.target.baseUrl), token: undefined, headers: maskedHeaders(rest.target.headers ?? {}) };
   const out: Record<string, string> = {};
   // The load in its flat form (no `kind`, other models' keys null), as before the models were a union:
   // the same suite hashes the same in every version, so a run begun before it can still be resumed.
-  for (const [key, value] of Object.entries({ ...rest, target, load: flatSpec(rest.load) })) {
+  // `repeat` only when rows repeat: a suite without it hashes as it did before the key existed.
+  for (const [key, value] of Object.entries({ ...rest, target, load: flatSpec(rest.load), ...(repeat > 1 && { repeat }) })) {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [sub, v] of Object.entries(value as Record<string, unknown>)) {
         if (v !== undefined) out[`${key}.${sub}`] = sha256(JSON.stringify(v) ?? 'undefined');

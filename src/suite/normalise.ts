@@ -46,6 +46,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
     output: raw.output as string,
     variants,
+    repeat: raw.repeat as number,
     load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
     metadata: metadataOf(raw.metadata, ctx),
     graders: raw.graders as GraderSpec[],

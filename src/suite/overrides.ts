@@ -48,6 +48,10 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
     if (!Number.isInteger(o.limit) || o.limit < 1) throw flagError('--limit', 'an integer >= 1', o.limit, '50');
     s.dataset.limit = o.limit;
   }
+  if (o.repeat !== undefined) {
+    if (!Number.isInteger(o.repeat) || o.repeat < 1) throw flagError('--repeat', 'an integer >= 1', o.repeat, '3');
+    s.repeat = o.repeat;
+  }
   if (o.out !== undefined) s.report.dir = o.out;
   if (o.mode !== undefined) {
     if (!(MODES as readonly string[]).includes(o.mode)) throw flagError('--mode', `one of ${MODES.join(' | ')}`, o.mode, 'stream');

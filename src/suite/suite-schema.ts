@@ -174,6 +174,11 @@ export const SUITE_SCHEMA: SchemaType = {
     },
     output: str('The output key that is "the answer".', { default: 'out-0' }),
     variants: { type: { kind: 'list', items: variant, minItems: 1 }, default: DEFAULT_VARIANTS, doc: 'Flow versions to run, each over every row.' },
+    repeat: {
+      type: { kind: 'integer', min: 1 },
+      default: 1,
+      doc: "Runs every row this many times per variant, the repeats of a row planned next to each other (interleaved like variants). Above 1: per-row pass counts, pass@1, pass^N, consistency and flaky rows per variant; comparisons cluster a row's repeats (n = rows). Each pass of `load.iterations` repeats every row again.",
+    },
     load: loadField(),
     metadata: {
       doc: 'true/false, or { fields: {name: dotted.path}, output_tokens: dotted.path, input_tokens: dotted.path } (fetch the run metadata, aggregate those paths, read token usage there).',

@@ -121,6 +121,8 @@ export interface Suite {
   /** The output key that is "the answer". */
   output: string;
   variants: VariantSpec[];
+  /** Runs of every row per variant in each pass (1: no repeats); see runner/plan.ts for the order. */
+  repeat: number;
   load: LoadSpec;
   metadata: MetadataSpec;
   graders: GraderSpec[];
@@ -148,6 +150,8 @@ export interface SuiteOverrides {
   requests?: number;
   duration?: string;
   limit?: number;
+  /** --repeat N: the suite's `repeat`. */
+  repeat?: number;
   out?: string;
   variants?: string[];
   mode?: Mode;

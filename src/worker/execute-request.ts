@@ -127,6 +127,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
     variant: variant.name,
     row: task.row,
     iteration: task.iteration,
+    ...(task.repeat !== undefined && { repeat: task.repeat }),
     attempts: log.length,
     ...(retriedOn.length > 0 && { retriedOn }),
     runId: outcome.runId,

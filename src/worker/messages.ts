@@ -45,6 +45,8 @@ export interface RequestTask {
   variant: number;
   row: number;
   iteration: number;
+  /** The row's repeat in its pass; absent when the suite does not repeat rows. */
+  repeat?: number;
   values: Record<string, unknown>;
   /** Shared-clock ms at which the scheduler meant this request to start. */
   scheduledAt: number;

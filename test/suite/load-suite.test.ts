@@ -36,6 +36,7 @@ describe('loadSuite: good suites', () => {
       stream: { sse: false, delta: true, prefix: false },
       output: 'out-0',
       variants: [{ name: 'published', version: -1, runDraft: false }],
+      repeat: 1,
       load: {
         kind: 'closed-loop',
         concurrency: 4,

@@ -27,7 +27,7 @@ export type Ref = string | number;
 /**
  * One result in the page: [variant index, row, iteration, ok 0|1, pass 1|0|null, score, ttftMs,
  * latencyMs, error kind, error message, inputs text, expected, output, output length, grades
- * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId]. Positions are read by
+ * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId, repeat (only when the suite repeats rows)]. Positions are read by
  * page/rows-table.ts; S is Ref in the file and string once the page has resolved it.
  */
 export type PageRow<S = Ref> = [
@@ -48,6 +48,7 @@ export type PageRow<S = Ref> = [
   [S, 0 | 1, number, S, 0 | 1][],
   number,
   string | null,
+  repeat?: number,
 ];
 
 /** One chunk as the page reads it: its rows, and the texts it adds to the string table. */
@@ -217,6 +218,7 @@ export async function readPageRows(
       r.attempts,
       r.runId ?? null,
     ];
+    if (typeof r.repeat === 'number') row.push(r.repeat);
     if (rows.add(JSON.stringify(row))) await rows.write();
     count++;
     if (rows.rows >= CHUNK_RESULTS) await flush();

@@ -32,7 +32,9 @@ export function pText(p: number | null | undefined): string {
 
 export function comparisonBlock(c: Comparison): HTMLElement {
   const level = `${Math.round((c.confidence ?? 0.95) * 100)}%`;
-  const how = c.paired ? `paired over ${fmtNum(c.pairs)} rows` : 'unpaired (summaries and histograms)';
+  const how = c.paired
+    ? `paired over ${fmtNum(c.pairs)} rows${c.clustered ? ` (${c.clustered.repeats} repeats each: ${c.clustered.note})` : ''}`
+    : 'unpaired (summaries and histograms)';
   const from = [c.baselineRun ? `baseline from ${c.baselineRun}` : '', c.candidateRun ? `candidate from ${c.candidateRun}` : ''].filter(Boolean).join('; ');
   const metricRows = c.metrics.map((m) => {
     const rel =

@@ -9,6 +9,7 @@ import { csvField } from '../../results-csv.js';
 export interface CsvGroup {
   row: number;
   iteration: number;
+  repeat?: number;
   input: string;
   expected: string | null;
   cells: (PageRow<string> | undefined)[];
@@ -22,10 +23,18 @@ export function csvStatus(c: PageRow<string> | undefined): string {
 
 export function rowsCsv(groups: CsvGroup[], variants: string[]): string {
   const per = ['status', 'flipped', 'score', 'ttft_ms', 'latency_ms', 'attempts', 'error_kind', 'error_message', 'output', 'output_chars', 'run_id'];
-  const head = ['row', 'iteration', 'input', 'expected', ...variants.flatMap((v) => per.map((p) => `${v}.${p}`))];
+  // A repeat column only when the suite repeats rows: each repeat is a line of its own.
+  const repeats = groups.some((g) => g.repeat !== undefined);
+  const head = ['row', 'iteration', ...(repeats ? ['repeat'] : []), 'input', 'expected', ...variants.flatMap((v) => per.map((p) => `${v}.${p}`))];
   const lines = [head.map((h) => csvField(h)).join(',')];
   for (const g of groups) {
-    const cells: string[] = [csvField(g.row, false), csvField(g.iteration, false), csvField(g.input), csvField(g.expected)];
+    const cells: string[] = [
+      csvField(g.row, false),
+      csvField(g.iteration, false),
+      ...(repeats ? [csvField(g.repeat ?? 0, false)] : []),
+      csvField(g.input),
+      csvField(g.expected),
+    ];
     variants.forEach((_, v) => {
       const c = g.cells[v];
       cells.push(csvField(csvStatus(c)), csvField(c ? g.flipped[v] === true : null, false));

@@ -6,6 +6,7 @@ import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { harnessSection } from './harness.js';
 import { requestPlotsSection } from './plots.js';
+import { repeatsSection } from './repeats.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
 import { comparisonSection, header, sideBySide, summaryCards, thresholdsSection } from './summary.js';
@@ -30,6 +31,8 @@ export function main(): void {
   if (th) root.append(th);
   const cmp = comparisonSection(d, () => table?.setFilter('flipped')) ?? sideBySide(d, baselineIndex(d), () => table?.setFilter('flipped'));
   if (cmp) root.append(cmp);
+  const rep = repeatsSection(d);
+  if (rep) root.append(rep);
 
   const pct = section(
     'percentiles',

@@ -12,6 +12,8 @@ import { badge, el, fmtMs, variantColor } from './dom.js';
 interface Group {
   row: number;
   iteration: number;
+  /** The repeat (suite `repeat`), absent without repeats: each repeat is a table row of its own. */
+  repeat?: number;
   input: string;
   expected: string | null;
   cells: (PageRow<string> | undefined)[];
@@ -40,17 +42,17 @@ export async function inflateChunk(b64: string, strings: string[]): Promise<Page
   return chunk.rows as unknown as PageRow<string>[];
 }
 
-/** Adds rows to their (row, iteration) groups; returns the groups it touched. */
+/** Adds rows to their (row, iteration, repeat) groups; returns the groups it touched. */
 export function addToGroups(byKey: Map<string, Group>, rows: PageRow<string>[], nVariants: number): Set<Group> {
   const touched = new Set<Group>();
   for (const r of rows) {
-    const key = `${r[1]}:${r[2]}`;
+    const key = `${r[1]}:${r[2]}:${r[17] ?? ''}`;
     let g = byKey.get(key);
-    if (!g)
-      byKey.set(
-        key,
-        (g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null }),
-      );
+    if (!g) {
+      g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null };
+      if (r[17] !== undefined) g.repeat = r[17];
+      byKey.set(key, g);
+    }
     g.cells[r[0]] = r;
     g.text = null;
     touched.add(g);
@@ -219,7 +221,7 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
         el(
           'tr',
           null,
-          el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}`),
+          el('td', { class: 'rownum' }, `${g.row}${g.iteration ? ` (iteration ${g.iteration})` : ''}${g.repeat !== undefined ? ` (repeat ${g.repeat})` : ''}`),
           el(
             'td',
             { class: 'input-cell' },
@@ -247,7 +249,7 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
     const failedN = groups.filter((g) => g.failed.some(Boolean)).length;
     const erroredN = groups.filter((g) => g.errored.some(Boolean)).length;
     summary.textContent =
-      `${groups.length.toLocaleString('en-US')} rows (dataset row × iteration) × ${variants.length} variant${variants.length === 1 ? '' : 's'}; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
+      `${groups.length.toLocaleString('en-US')} rows (dataset row × iteration${groups.some((g) => g.repeat !== undefined) ? ' × repeat' : ''}) × ${variants.length} variant${variants.length === 1 ? '' : 's'}; ${failedN.toLocaleString('en-US')} with a failed grade, ` +
       `${erroredN.toLocaleString('en-US')} with an error, ${flips.toLocaleString('en-US')} flipped against ${variants[baseline] ?? 'the baseline'}. ` +
       `Texts are cut at ${d.rows.limits.output.toLocaleString('en-US')} characters (outputs) and ${d.rows.limits.input.toLocaleString('en-US')} (inputs); results.jsonl has them whole.` +
       (d.rows.truncatedOutputs ? ` ${d.rows.truncatedOutputs.toLocaleString('en-US')} outputs were cut.` : '');
@@ -304,7 +306,7 @@ export function rowsTable(host: HTMLElement, d: PageData, baseline: number): Row
   return {
     add: (rows) => {
       for (const g of addToGroups(byKey, rows, variants.length)) markGroup(g, variants.length, baseline);
-      groups = [...byKey.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration);
+      groups = [...byKey.values()].sort((a, b) => a.row - b.row || a.iteration - b.iteration || (a.repeat ?? 0) - (b.repeat ?? 0));
       describe();
       refilter(true);
     },
