@@ -41,9 +41,10 @@ export function regradeRefusals(recorded: Suite, next: Suite): { key: string; wh
   const before = suiteSettings(recorded);
   const now = suiteSettings(next);
   const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].sort();
-  return keys
-    .filter((k) => before[k] !== now[k])
-    .filter((k) => !(REGRADABLE as readonly string[]).includes(k.split('.')[0]!))
+  const differ = keys.filter((k) => before[k] !== now[k]).filter((k) => !(REGRADABLE as readonly string[]).includes(k.split('.')[0]!));
+  // A setting turned on or off (null ↔ an object) shows as itself and its parts: named once.
+  return differ
+    .filter((k) => !(k.includes('.') && differ.includes(k.split('.')[0]!)))
     .map((k) => ({ key: spelled(k), why: WHY[k.split('.')[0]!] ?? 'it decides what the flow was sent' }));
 }
 
