@@ -48,7 +48,9 @@ describe('flowbench regrade', () => {
   it('one grader changed: no request to the simulator, only that grader changes, compared with the run', async () => {
     const before = sim.counts();
     expect(before.flowRuns['support-bot']).toBe(2 * ROWS);
-    const out = await regradeRun(runDir, { suite: strictTtft(), outDir: join(root, 'strict') });
+    // Its feedback settings say post: without --post-feedback nothing is posted (and each line keeps the run's).
+    const strict = { ...strictTtft(), feedback: { post: true, when: 'always' as const, template: null } };
+    const out = await regradeRun(runDir, { suite: strict, outDir: join(root, 'strict') });
     expect(sim.counts()).toEqual(before); // no flow run, no judge call, no metadata, no feedback
     expect(out).toMatchObject({ regraded: 2 * ROWS, kept: 0 });
     expect(out.report.regradeOf).toMatchObject({ dir: resolve(runDir), suiteHash: readJson<Report>(join(runDir, 'report.json')).suiteHash });
@@ -114,6 +116,20 @@ describe('flowbench regrade', () => {
       { calls: ROWS, cached: 0 },
       { calls: ROWS, cached: 0 },
     ]);
+  });
+
+  it('--post-feedback posts the new verdicts to the runs the flow answered, and nothing else', async () => {
+    const posting = { ...suite, feedback: { post: true, when: 'always' as const, template: null } };
+    const before = sim.counts();
+    const posted = await regradeRun(runDir, { suite: posting, outDir: join(root, 'post'), postFeedback: true });
+    const after = sim.counts();
+    expect(after.requests - before.requests).toBe(2 * ROWS); // one feedback post per result, nothing else
+    expect(after.flowRuns).toEqual(before.flowRuns);
+    for (const r of records(posted.dir)) {
+      expect(r.feedback).toMatchObject({ posted: true, error: null });
+      expect(sim.feedback(r.runId!)).toEqual([r.feedback!.text]);
+      expect(r.feedback!.text).toContain(r.pass ? 'PASS' : 'FAIL');
+    }
   });
 
   it('the CLI: regrades with the recorded suite and says what it called; refuses a suite that needs new flow calls', async () => {
