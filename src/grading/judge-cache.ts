@@ -70,7 +70,8 @@ export class JudgeCache {
       return;
     }
     this.writtenSincePrune += Buffer.byteLength(text);
-    if (this.writtenSincePrune >= this.settings.maxBytes * PRUNE_EVERY_SHARE) await this.prune();
+    // In the background: the grade that wrote last does not wait for a walk of the whole folder.
+    if (this.writtenSincePrune >= this.settings.maxBytes * PRUNE_EVERY_SHARE) void this.prune();
   }
 
   /** Removes the least recently used entries until the folder is within its cap. One prune at a time per thread. */

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readRows } from '../dataset/read-rows.js';
 import { ConfigError } from '../errors/config-error.js';
-import type { GradingPool } from '../grading/grading-pool.js';
+import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
 import type { GradeJob } from '../grading/messages.js';
 import { DEFAULT_STALL_MS } from '../harness/thread-watch.js';
 import type { ResultRecord } from '../record/result-record.js';
@@ -132,7 +132,12 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
     let pool: GradingPool | null = null;
     if (suite.graders.length > 0) {
       const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
-      const p = await startGrading(suite, target, stallMs, true, () => {}, 0, opts.judgeCache !== false);
+      const p = await startGrading(suite, target, stallMs, true, () => {}, 0, opts.judgeCache !== false).catch((err: unknown) => {
+        // A grader module that does not load is the suite's fault, as in a run (exit 2).
+        if (err instanceof GraderLoadError)
+          throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
+        throw err;
+      });
       pool = p;
       closers.push(() => p.close());
     }

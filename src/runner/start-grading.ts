@@ -3,7 +3,6 @@
 // counts the output tokens a server did not report of the records it grades.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
-import { pruneJudgeCache } from '../grading/judge-cache.js';
 import { judgeCacheSettings } from '../grading/judge-cache-settings.js';
 import { DEFAULT_FLOWS_FILE } from '../simulator/start.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
@@ -28,8 +27,6 @@ export async function startGrading(
   const hasJudge = suite.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
   // Judge answers are cached unless --no-cache; the flow under test never is.
   const cache = hasJudge ? judgeCacheSettings(suite.target, DEFAULT_FLOWS_FILE, judgeCache) : null;
-  // Held under its cap before the run adds to it (the threads prune again as they write).
-  if (cache !== null) await pruneJudgeCache(cache).catch(() => {});
   return startGradingPool(
     {
       graders: suite.graders,
