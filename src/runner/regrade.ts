@@ -60,7 +60,11 @@ export async function regradeRun(sourceArg: string, opts: RegradeOptions = {}): 
     throw new ConfigError(`no ${RESULTS_FILE} in ${sourceArg}`, { file: source }, 'point flowbench regrade at the report folder of a flowbench run');
   const manifest = await readManifest(source).catch((err: unknown) => {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ConfigError(`cannot regrade ${sourceArg}: ${err.message.replace(/^--resume \S+: /, '')}`, { file: join(source, MANIFEST_FILE) }, err.hint ?? '');
+    throw new ConfigError(
+      `cannot regrade ${sourceArg}: ${err.message.replace(/^--resume \S+: /, '')}`,
+      { file: join(source, MANIFEST_FILE) },
+      'point flowbench regrade at the report folder of a flowbench run (it holds results.jsonl and run-manifest.json)',
+    );
   });
   const recorded = manifest.suiteAsRun;
   if (recorded === undefined)
