@@ -21,5 +21,7 @@ export default defineConfig({
     // A CLI run on a busy 2-core machine takes seconds; the few long cases set their own limits.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A judge cache per test file, in a temporary folder (test/helpers/judge-cache-env.ts).
+    setupFiles: ['test/helpers/judge-cache-env.ts'],
   },
 });

@@ -4,6 +4,7 @@ export { runSuite, streamRun, type RunEvent, type RunStream, type RunSuiteOption
 export type { RunOptions, RunOutcome } from './runner/run-suite.js';
 export { ConfigError, ConfigErrors } from './errors/config-error.js';
 export { compareReports, type CompareReportsOptions, type CompareReportsResult } from './compare/compare-runs.js';
+export { regradeRun, type RegradeOptions, type RegradeOutcome } from './runner/regrade.js';
 export type { Comparison } from './compare/types.js';
 export { suiteJsonSchema } from './schema/json-schema.js';
 export { renderTable } from './report/table.js';

@@ -7,6 +7,7 @@ import { OUTPUT_EXIT_CODE, OutputError } from '../report/output-error.js';
 import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
+import { registerRegrade } from './regrade-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerMerge } from './merge-command.js';
@@ -72,6 +73,7 @@ program
   .option('--baseline <dir>', "also compare every variant against this saved run (report folder or report.json), with the suite's gates")
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
+  .option('--no-cache', 'make every judge call: read and write no judge cache (see docs/regrade.md)')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();
@@ -110,6 +112,7 @@ program
   });
 
 registerReport(program);
+registerRegrade(program);
 registerInit(program);
 registerCompletion(program); // its script is built when it runs, from every command and flag registered
 registerEnvFile(program);

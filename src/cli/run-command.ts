@@ -45,6 +45,8 @@ export interface RunFlags {
   dryRun?: boolean;
   /** --start-at TIME: start the load's clock at this moment (ISO 8601, or +30s from now). */
   startAt?: string;
+  /** false with --no-cache: every judge call is made, no judge cache read or written. */
+  cache?: boolean;
 }
 
 /** Past the asked-for moment by more than this, the shards did not start together: say so. */
@@ -117,6 +119,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(flags.baseline !== undefined && { baselineRun: flags.baseline }),
       ...(flags.dryRun === true && { feedback: { dryRun: true } }),
       ...(startAt !== undefined && { startAt }),
+      ...(flags.cache === false && { judgeCache: false }),
       signal: interrupt.signal,
       onStart: (info) => {
         process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`);

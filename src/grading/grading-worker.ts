@@ -18,6 +18,7 @@ import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
+import { cachedJudgeCaller, JudgeCache } from './judge-cache.js';
 import { lowerThreadPriority } from '../harness/thread-priority.js';
 import {
   BEAT_AT,
@@ -41,9 +42,11 @@ const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'no
 const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections, headers: judge.headers }) : null;
 // Grades are written and posted back as feedback: a judge's answer or a script's reason may quote the token.
 const redactor = client?.redactor() ?? new Redactor(targetSecrets(judge));
+const calls = client === null ? null : judgeCaller(judge, client);
+const cache = config.judgeCache;
 const grader = prepareGraders(config.graders, {
   dir: config.suiteDir,
-  judge: client === null ? null : judgeCaller(judge, client),
+  judge: calls === null || cache === null ? calls : cachedJudgeCaller(calls, new JudgeCache(cache), cache.identity),
   passScore: config.passScore,
 });
 // A failure here ends the thread before it is ready: the pool reports it as the suite's fault.

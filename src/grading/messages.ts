@@ -7,6 +7,7 @@ import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { RecordEnvelope } from '../record/result-record.js';
 import type { StreamOptions } from '../stackai/types.js';
 import type { GraderSpec } from '../suite/types.js';
+import type { JudgeCacheSettings } from './judge-cache-settings.js';
 
 /** Every grading thread's workerData. Holds the token (for judge calls): never logged. */
 export interface GradingConfig {
@@ -30,6 +31,8 @@ export interface GradingConfig {
     connections: number;
     headers: Record<string, string>;
   };
+  /** Where judge answers are cached (src/grading/judge-cache.ts); null: every judge call is made. */
+  judgeCache: JudgeCacheSettings | null;
   /** Int32Array over a SharedArrayBuffer: each thread adds one once its graders are loaded. */
   booted: Int32Array;
 }

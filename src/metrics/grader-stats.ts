@@ -15,7 +15,10 @@ export interface GraderTally {
 }
 
 export interface JudgeSummary {
+  /** Calls made (answers taken from the judge cache are not calls). */
   calls: number;
+  /** Answers taken from the judge cache: no call made, in neither failed, retries nor latency. */
+  cached: number;
   failed: number;
   /** Attempts beyond the first. */
   retries: number;
@@ -33,7 +36,7 @@ export interface GraderBreakdown {
 export interface GraderStatsDelta {
   /** In first-seen order (suite order), as [name, tally]: object keys would reorder numeric names. */
   tallies: [string, { passed: number; failed: number; errors: number; scoreSum: number[] }][];
-  judge: { calls: number; failed: number; retries: number; latency?: HistogramDelta };
+  judge: { calls: number; failed: number; retries: number; cached: number; latency?: HistogramDelta };
 }
 
 interface Tally {
@@ -48,6 +51,7 @@ export class GraderStats {
   private judgeCalls = 0;
   private judgeFailed = 0;
   private judgeRetries = 0;
+  private judgeCached = 0;
   private judgeLatency: Histogram | null = null;
 
   add(r: ResultRecord): void {
@@ -57,7 +61,8 @@ export class GraderStats {
       else if (g.pass) t.passed++;
       else t.failed++;
       t.scoreSum.add(g.score);
-      if (g.judge) {
+      if (g.judge?.cached === true) this.judgeCached++;
+      else if (g.judge) {
         this.judgeCalls++;
         this.judgeRetries += g.judge.attempts - 1;
         if (!g.judge.ok) this.judgeFailed++;
@@ -73,10 +78,10 @@ export class GraderStats {
       tallies.push([name, { passed: t.passed, failed: t.failed, errors: t.errors, scoreSum: t.scoreSum.take() }]);
     }
     this.tallies.clear();
-    const judge: GraderStatsDelta['judge'] = { calls: this.judgeCalls, failed: this.judgeFailed, retries: this.judgeRetries };
+    const judge: GraderStatsDelta['judge'] = { calls: this.judgeCalls, failed: this.judgeFailed, retries: this.judgeRetries, cached: this.judgeCached };
     const latency = this.judgeLatency ? takeHistogram(this.judgeLatency) : undefined;
     if (latency) judge.latency = latency;
-    this.judgeCalls = this.judgeFailed = this.judgeRetries = 0;
+    this.judgeCalls = this.judgeFailed = this.judgeRetries = this.judgeCached = 0;
     return { tallies, judge };
   }
 
@@ -91,6 +96,7 @@ export class GraderStats {
     this.judgeCalls += d.judge.calls;
     this.judgeFailed += d.judge.failed;
     this.judgeRetries += d.judge.retries;
+    this.judgeCached += d.judge.cached;
     if (d.judge.latency) mergeHistogram(d.judge.latency, (this.judgeLatency ??= newHistogram()));
   }
 
@@ -101,10 +107,11 @@ export class GraderStats {
       graders[name] = { passed: t.passed, failed: t.failed, errors: t.errors, meanScore: n ? t.scoreSum.value() / n : 0 };
     }
     const judge =
-      this.judgeCalls === 0
+      this.judgeCalls === 0 && this.judgeCached === 0
         ? null
         : {
             calls: this.judgeCalls,
+            cached: this.judgeCached,
             failed: this.judgeFailed,
             retries: this.judgeRetries,
             latencyMs: this.judgeLatency ? summarize(this.judgeLatency) : null,

@@ -10,6 +10,11 @@ export interface JudgeCall {
   latencyMs: number;
   /** The judge's raw answer (cut to 500 characters). */
   output: string;
+  /**
+   * True: the answer came from the judge cache and no call was made now; runId, attempts and latencyMs
+   * are those of the call that was cached (docs/regrade.md).
+   */
+  cached?: boolean;
 }
 
 export interface Grade {

@@ -102,8 +102,9 @@ export function renderMarkdownSummary(report: Report): string {
   if (judged.length) {
     out.push(
       table(
-        ['judge calls', 'calls', 'failed', 'latency p50 / p95 ms'],
-        judged.map((v) => [v.name, String(v.judge!.calls), String(v.judge!.failed), pair(v.judge!.latencyMs)]),
+        ['judge calls', 'calls', 'from cache', 'failed', 'latency p50 / p95 ms'],
+        // `cached` is absent in reports written before the judge cache.
+        judged.map((v) => [v.name, String(v.judge!.calls), String(v.judge!.cached ?? 0), String(v.judge!.failed), pair(v.judge!.latencyMs)]),
       ),
     );
   }

@@ -71,5 +71,17 @@ export interface Report {
   compare?: CompareSettings | null;
   /** How flowbench's own threads fared while the run's clock ran (absent in older reports). */
   harness?: HarnessReport | null;
+  /** `flowbench regrade` output: the run whose saved outputs were graded again (absent in a run's own report). */
+  regradeOf?: RegradeOf;
   verdict: 'pass' | 'fail';
+}
+
+/** The run a regrade graded again: no flow was called, the outputs and timings are that run's. */
+export interface RegradeOf {
+  /** The run's report folder (absolute). */
+  dir: string;
+  /** The run's suiteHash: its suite and dataset as the run used them. */
+  suiteHash: string;
+  /** When the regrade was made (ISO time). */
+  regradedAt: string;
 }

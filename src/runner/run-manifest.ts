@@ -10,6 +10,7 @@ import { ConfigError } from '../errors/config-error.js';
 import type { LoadSpec, Suite } from '../suite/types.js';
 import { redactUrl } from '../stackai/url-credentials.js';
 import { maskedHeaders } from '../worker/row-headers.js';
+import type { RegradeOf } from '../report/report-model.js';
 import type { SessionMark } from './sessions.js';
 
 export const MANIFEST_FILE = 'run-manifest.json';
@@ -34,6 +35,8 @@ export interface RunManifest {
   suiteAsRun?: Suite;
   /** The run's sessions so far (first run, then each --resume); absent in folders written by earlier versions. */
   sessions?: SessionMark[];
+  /** `flowbench regrade` folders: the run whose outputs were graded again (its sessions are copied above). */
+  regradeOf?: RegradeOf;
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

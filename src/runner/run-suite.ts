@@ -63,6 +63,8 @@ export interface RunOptions {
   force?: boolean;
   /** `--start-at`: after start-up, wait for this wall-clock moment before the load's clock starts. */
   startAt?: StartAt;
+  /** `--no-cache`: false makes every judge call, reading and writing no judge cache (default true). */
+  judgeCache?: boolean;
 }
 
 export interface RunOutcome {
@@ -191,7 +193,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     target = await resolveTarget(suite);
     closers.push(() => target.close());
     if (suite.graders.length > 0) {
-      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads);
+      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads, opts.judgeCache !== false);
       const g = grading;
       closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
     }

@@ -3,6 +3,8 @@
 // counts the output tokens a server did not report of the records it grades.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
+import { judgeCacheSettings } from '../grading/judge-cache-settings.js';
+import { DEFAULT_FLOWS_FILE } from '../simulator/start.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
 import { fixedHeaders } from '../worker/row-headers.js';
@@ -13,14 +15,18 @@ export function gradingThreads(requestThreads: number | undefined): number {
   return Math.max(1, cores - 1 - req);
 }
 
-export function startGrading(
+export async function startGrading(
   suite: Suite,
   target: { baseUrl: string; token: string },
   stallMs: number,
   complete: boolean,
   stats: (d: RunStatsDelta) => void,
   requestThreads: number | undefined,
+  judgeCache = true,
 ): Promise<GradingPool> {
+  const hasJudge = suite.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
+  // Judge answers are cached unless --no-cache; the flow under test never is.
+  const cache = hasJudge ? judgeCacheSettings(suite.target, DEFAULT_FLOWS_FILE, judgeCache) : null;
   return startGradingPool(
     {
       graders: suite.graders,
@@ -40,6 +46,7 @@ export function startGrading(
         connections: 8,
         headers: fixedHeaders(suite.target.headers),
       },
+      judgeCache: cache,
     },
     gradingThreads(requestThreads),
     { stats },

@@ -23,6 +23,14 @@ export interface SimulatorServerOptions {
 export interface SimulatorServer {
   server: Server;
   store: RunStore;
+  /** What it was asked, counted as requests arrive (for tests: a regrade must ask nothing). */
+  counts: SimulatorCounts;
+}
+
+/** Requests received: every one, and the flow runs (run, stream, sso stream) per flow id. */
+export interface SimulatorCounts {
+  requests: number;
+  flowRuns: Record<string, number>;
 }
 
 type Route =
@@ -39,14 +47,15 @@ const epochMs = (mono: number): number => Math.round((mono + EPOCH_MINUS_MONO) *
 
 export function createSimulatorServer(opts: SimulatorServerOptions): SimulatorServer {
   const store = new RunStore(opts.maxRuns);
+  const counts: SimulatorCounts = { requests: 0, flowRuns: {} };
   const server = createServer((req, res) => {
-    handle(opts, store, req, res).catch((err: unknown) => {
+    handle(opts, store, counts, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendDetail(res, 500, `simulator error: ${(err as Error).message}`);
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 30_000;
-  return { server, store };
+  return { server, store, counts };
 }
 
 /** Matches a path; `methodOk` false means the path exists but not for this method (405). */
@@ -62,8 +71,9 @@ function route(method: string, segs: string[]): { route: Route; methodOk: boolea
   return null;
 }
 
-async function handle(opts: SimulatorServerOptions, store: RunStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(opts: SimulatorServerOptions, store: RunStore, counts: SimulatorCounts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const startedAt = nowMs();
+  counts.requests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
   let segs: string[];
   try {
@@ -75,6 +85,7 @@ async function handle(opts: SimulatorServerOptions, store: RunStore, req: Incomi
   if (!found) return sendDetail(res, 404, 'Not Found');
   if (!found.methodOk) return sendDetail(res, 405, 'Method Not Allowed');
   const r = found.route;
+  if (r.kind === 'invoke') counts.flowRuns[r.flow] = (counts.flowRuns[r.flow] ?? 0) + 1;
   const body = req.method === 'POST' ? await readBody(req) : '';
   if (body === null) return sendDetail(res, 413, 'Request body too large');
   if (r.kind === 'debug-run') {

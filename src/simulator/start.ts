@@ -8,7 +8,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { applyFaultFlags } from './faults.js';
 import { loadFlows } from './flows.js';
 import type { KeptRun } from './run-store.js';
-import { createSimulatorServer } from './server.js';
+import { createSimulatorServer, type SimulatorCounts } from './server.js';
 import { warmUp, type WarmUpOptions } from './warm-up.js';
 
 export interface SimulatorOptions {
@@ -44,6 +44,8 @@ export interface LocalSimulatorHandle extends SimulatorHandle {
   /** Every feedback posted for a run, in order ([] for an unknown run). */
   feedback(runId: string): string[];
   run(runId: string): KeptRun | undefined;
+  /** Requests received so far, and flow runs per flow id (a copy). */
+  counts(): SimulatorCounts;
 }
 
 /** Messages from the simulator thread to its parent. */
@@ -60,7 +62,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Local
   const host = opts.host ?? '127.0.0.1';
   const config = loadFlows(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
   if (opts.faults && Object.keys(opts.faults).length) applyFaultFlags(config, opts.faults);
-  const { server, store } = createSimulatorServer({ config, token: opts.token, ...(opts.maxRuns !== undefined && { maxRuns: opts.maxRuns }) });
+  const { server, store, counts } = createSimulatorServer({ config, token: opts.token, ...(opts.maxRuns !== undefined && { maxRuns: opts.maxRuns }) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
@@ -77,6 +79,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Local
     flowIds: [...config.flows.keys()],
     feedback: (runId) => [...(store.get(runId)?.feedback ?? [])],
     run: (runId) => store.get(runId),
+    counts: () => ({ requests: counts.requests, flowRuns: { ...counts.flowRuns } }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -290,6 +290,10 @@ describe('canary sweep against a server that echoes the token everywhere', () =>
     }
     expect(cases[1]!.cli.stderr).toMatch(/warning: the base URL carries a credential \(a user:password part and query parameter key\)/);
     expect(cases[2]!.cli.stdout).toMatch(/feedback \(dry run\) .*\*\*\*/);
+    // The judge cache (this file's own folder, test/helpers/judge-cache-env.ts) keeps the judge's answers: redacted, keyed without the token.
+    const cached = filesUnder(process.env.FLOWBENCH_CACHE_DIR!);
+    expect(cached.length).toBeGreaterThan(0);
+    expect(leaks(Object.fromEntries(cached.map((f) => [f, f + readFileSync(f, 'utf8') + readFileSync(f, 'latin1')])))).toEqual([]);
     expect(
       leaks({
         feedback: feedbackPosted.join('\n'),

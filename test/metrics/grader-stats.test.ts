@@ -33,6 +33,25 @@ describe('per-grader tallies and judge calls', () => {
     expect(s.judge!.latencyMs!.p50).toBeCloseTo(20, 1);
   });
 
+  it('judge answers from the cache are counted apart: no call, no retry, no latency; merged across threads', () => {
+    const thread = new GraderStats();
+    const hit = { ...judgeCall(true, 900, 2), cached: true };
+    thread.add(withGrades([{ grader: 'judge', pass: true, score: 1, reason: '', judge: hit }]));
+    thread.add(withGrades([{ grader: 'judge', pass: true, score: 1, reason: '', judge: judgeCall(true, 20) }]));
+    const total = new GraderStats();
+    total.merge(thread.take());
+    thread.add(withGrades([{ grader: 'judge', pass: false, score: 0, reason: '', judge: hit }]));
+    total.merge(thread.take());
+    const s = total.summary();
+    expect(s.judge).toMatchObject({ calls: 1, cached: 2, failed: 0, retries: 0 });
+    expect(s.judge!.latencyMs!.count).toBe(1);
+    expect(s.graders.judge).toMatchObject({ passed: 2, failed: 1 });
+    // Every answer from the cache: still a judge summary, with no call.
+    const only = new GraderStats();
+    only.add(withGrades([{ grader: 'judge', pass: true, score: 1, reason: '', judge: hit }]));
+    expect(only.summary().judge).toEqual({ calls: 0, cached: 1, failed: 0, retries: 0, latencyMs: null });
+  });
+
   it('no judge: null', () => {
     expect(new GraderStats().summary()).toEqual({ graders: {}, judge: null });
   });
