@@ -34,6 +34,7 @@ import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
+import { extrasSpecOf } from './extras-spec.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 
 export interface RunOptions {
@@ -169,6 +170,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         headers: suite.target.headers ?? {},
         completeInThread: suite.graders.length === 0 && !completeOnMain,
         stallMs,
+        extras: extrasSpecOf(suite),
       },
       suite.load.concurrency,
       opts.threads,
@@ -208,6 +210,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       tokens?.client ?? null,
       opts.onResult,
     );
+    collector.extras = extrasSpecOf(suite);
     pool = await poolStarting;
     await tokens?.ready;
     pool.setTarget(target.baseUrl, target.token);

@@ -6,6 +6,7 @@ import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
 import { fixedHeaders } from '../worker/row-headers.js';
+import { extrasSpecOf } from './extras-spec.js';
 
 export function gradingThreads(requestThreads: number | undefined): number {
   const cores = availableParallelism();
@@ -29,6 +30,7 @@ export function startGrading(
       variantCount: suite.variants.length,
       complete,
       stallMs,
+      extras: extrasSpecOf(suite),
       tokens: { outputTokens: suite.metadata.outputTokens, inputTokens: suite.metadata.inputTokens },
       judge: {
         baseUrl: target.baseUrl,
