@@ -7,6 +7,7 @@ import { OUTPUT_EXIT_CODE, OutputError } from '../report/output-error.js';
 import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
+import { registerPlan } from './plan-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerMerge } from './merge-command.js';
@@ -71,6 +72,7 @@ program
   .option('--baseline <dir>', "also compare every variant against this saved run (report folder or report.json), with the suite's gates")
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
+  .option('--max-runs <n>', 'budget.max_runs: refuse a run that plans more flow runs, stop one that reaches it (docs/cost.md)', int('--max-runs', 1))
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();
@@ -108,6 +110,7 @@ program
     await simulateCommand(flags);
   });
 
+registerPlan(program);
 registerReport(program);
 registerInit(program);
 registerCompletion(program); // its script is built when it runs, from every command and flag registered
