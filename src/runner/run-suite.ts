@@ -296,7 +296,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
         const overBudget = budget.beforeSend();
         if (overBudget !== null) {
-          stopEarly(overBudget);
+          // No more scheduling; the runs handed over before this one (held for a free slot) still go: they are in budget.
+          stoppedBy ??= overBudget;
           return false; // never sent
         }
         const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
