@@ -5,7 +5,7 @@ import { checkGraderSpec } from '../grade/registry.js';
 import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../grade/feedback-text.js';
 import { parseGate } from '../compare/gates.js';
 import { parseThreshold, streamOnlyTiming } from '../metrics/thresholds.js';
-import { economicsNeeds } from './economics-checks.js';
+import { checkEconomics, economicsNeeds } from './economics-checks.js';
 import { loadFlows } from '../simulator/flows.js';
 import { REPORT_DIR_FIX, reportDirProblem } from './report-dir.js';
 import { redactUrl } from '../stackai/url-credentials.js';
@@ -22,6 +22,7 @@ export function checkSuite(s: Suite, ctx: LoadContext): void {
   checkGraders(s, ctx);
   checkThresholds(s, ctx);
   checkGates(s, ctx);
+  checkEconomics(s, ctx);
   checkReportDir(s, ctx);
 }
 

@@ -92,6 +92,8 @@ export interface SweepSpec {
   durationMs: number;
   /** The sweep passes only when its sustainable rate is at least this, requests/s; null: any sustainable rate. */
   minRate: number | null;
+  /** How the sustainable rate is chosen: the highest step meeting the thresholds (absent), or the step of the highest goodput. */
+  by?: 'thresholds' | 'goodput';
 }
 
 export type { GraderSpec } from '../grade/grader-spec.js';

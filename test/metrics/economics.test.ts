@@ -10,6 +10,8 @@ import { addResultExtras, type ResultExtrasSpec } from '../../src/metrics/result
 import { evaluateThresholds, parseThreshold } from '../../src/metrics/thresholds.js';
 import { VariantStats } from '../../src/metrics/variant-stats.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
+import { peakGoodputRate } from '../../src/load/models/sweep.js';
+import { sweepReport } from '../../src/runner/sweep-report.js';
 
 const PRICES = { small: { inputPerMtok: 0.15, outputPerMtok: 0.6 }, big: { inputPerMtok: 2, outputPerMtok: 8 } };
 
@@ -165,5 +167,27 @@ describe('the cost gate', () => {
     expect(fired.verdict).toBe('fail');
     const quiet = await compareVariants(side('published', 0), side('draft', 0), { gates: [gate as never], resamples: 200 });
     expect(quiet.gates[0]!.fired).toBe(false);
+  });
+});
+
+describe('a sweep chosen by goodput', () => {
+  it('picks the step rate of the highest goodput, not the highest rate that met the thresholds', () => {
+    const g: GoodputSpec = { ttftMs: 150, latencyMs: null, itlP95Ms: null, requirePass: true };
+    // Steps at 2, 4 and 6 req/s over 1 s each: 2, 3 and 1 good requests (the top step is slow: TTFT 300 ms).
+    const good = [2, 3, 1];
+    const stepStats = good.map((n, i) => {
+      const s = new VariantStats();
+      for (let k = 0; k < 2 * (i + 1); k++) s.add(addResultExtras(record({ row: k, pass: true, ttft: k < n ? 100 : 300 }), spec(g)));
+      return [s];
+    });
+    const runs = [2, 4, 6].map((rate) => ({ rate, startAt: 0, endAt: 1000, started: rate, sent: rate }));
+    const byGoodput = sweepReport(runs, stepStats, ['v'], [], 1000, null, 'goodput');
+    expect(byGoodput.steps.map((s) => s.goodputRps)).toEqual([2, 3, 1]);
+    expect(byGoodput.steps[1]!.variants[0]!.goodput).toEqual({ good: 3, share: 0.75, rps: 3 });
+    expect(byGoodput.sustainableRate).toBe(4);
+    expect(byGoodput.criterion).toMatch(/goodput/);
+    // By thresholds (no thresholds: error rate under 1 %), every step passes: the top rate.
+    expect(sweepReport(runs, stepStats, ['v'], [], 1000).sustainableRate).toBe(6);
+    expect(peakGoodputRate([{ rate: 1, goodputRps: 0 }])).toBeNull();
   });
 });
