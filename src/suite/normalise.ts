@@ -54,14 +54,17 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     maxErrorRate: raw.max_error_rate as number,
     stopOn: raw.stop_on === null || raw.stop_on === undefined ? null : stopOnOf(raw.stop_on as Obj, ctx),
     feedback: feedbackOf(raw.feedback as Obj),
-    cost: costOf(raw.cost, dir, ctx),
-    goodput: goodputOf(raw.goodput, ctx),
-    budget: budgetOf(raw.budget, ctx),
+    // Left out when absent, so suites without them stay as they were.
+    ...optional('cost', costOf(raw.cost, dir, ctx)),
+    ...optional('goodput', goodputOf(raw.goodput, ctx)),
+    ...optional('budget', budgetOf(raw.budget, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),
     report: { dir: (raw.report as Obj).dir as string },
   };
 }
+
+const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));
 
 function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path as string);

@@ -195,6 +195,7 @@ export const SUITE_SCHEMA: SchemaType = {
               ),
               server_latency: {
                 doc: "The server's own latency of each run, beside the client's (docs/cost.md); default: StackAI's `latency`, in seconds.",
+                default: null,
                 type: {
                   kind: 'object',
                   fields: {
