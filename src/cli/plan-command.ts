@@ -35,7 +35,9 @@ export async function planCommand(file: string, flags: PlanFlags, out: NodeJS.Wr
   out.write(`${planLine(plan)}\n`);
   if (suite.budget) {
     const b = suite.budget;
-    out.write(`budget: ${b.maxRuns === null ? '' : `max_runs ${b.maxRuns}`}${b.maxRuns !== null && b.maxCostUsd !== null ? ', ' : ''}${b.maxCostUsd === null ? '' : `max_cost_usd $${b.maxCostUsd}`}\n`);
+    out.write(
+      `budget: ${b.maxRuns === null ? '' : `max_runs ${b.maxRuns}`}${b.maxRuns !== null && b.maxCostUsd !== null ? ', ' : ''}${b.maxCostUsd === null ? '' : `max_cost_usd $${b.maxCostUsd}`}\n`,
+    );
   }
   const refusal = budgetRefusal(suite, plan);
   if (refusal !== null) throw refusal;
@@ -53,7 +55,9 @@ function int(name: string) {
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('say what a run of the suite will send and cost (flow runs, metadata GETs, judge runs, feedback posts, length, estimated cost), sending nothing')
+    .description(
+      'say what a run of the suite will send and cost (flow runs, metadata GETs, judge runs, feedback posts, length, estimated cost), sending nothing',
+    )
     .argument('<suite>', 'suite YAML file')
     .option('--limit <n>', 'override dataset.limit', int('--limit'))
     .option('--requests <n>', 'stop after this many requests (load.requests)', int('--requests'))

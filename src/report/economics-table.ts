@@ -28,7 +28,11 @@ export function renderEconomics(variants: readonly VariantReport[], style: objec
     if (unpriced.length) out.push(`! no price for ${unpriced.join(', ')}: those results' cost is unknown (add them to cost.prices)`);
   }
   if (variants.some((v) => v.serverVsClient)) {
-    const t = new Table({ chars, style, head: ['variant', 'server latency p50 / p95 ms', 'gap p50 / p95 / max ms', 'server ok, client failed', 'server failed, client ok'] });
+    const t = new Table({
+      chars,
+      style,
+      head: ['variant', 'server latency p50 / p95 ms', 'gap p50 / p95 / max ms', 'server ok, client failed', 'server failed, client ok'],
+    });
     for (const v of variants) {
       const s = v.serverVsClient;
       t.push([

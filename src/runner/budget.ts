@@ -36,8 +36,7 @@ export class BudgetGuard {
   /** Call before each flow run is sent: an error when this run would go over max_runs (it is then not sent). */
   beforeSend(): ClassifiedError | null {
     const max = this.budget?.maxRuns ?? null;
-    if (max !== null && this.sent >= max)
-      return budgetError(`budget.max_runs ${max} reached: ${this.sent} flow runs were sent, no more were started`);
+    if (max !== null && this.sent >= max) return budgetError(`budget.max_runs ${max} reached: ${this.sent} flow runs were sent, no more were started`);
     this.sent++;
     return null;
   }

@@ -33,9 +33,7 @@ type RunTokens = Record<string, { input: number; output: number }>;
 function savedTokens(report: Report, variant: string): RunTokens | null {
   const v = report.variants.find((x) => x.name === variant);
   if (!v?.tokensByModel || v.requests === 0) return null;
-  return Object.fromEntries(
-    Object.entries(v.tokensByModel).map(([m, t]) => [m, { input: t.inputTokens / v.requests, output: t.outputTokens / v.requests }]),
-  );
+  return Object.fromEntries(Object.entries(v.tokensByModel).map(([m, t]) => [m, { input: t.inputTokens / v.requests, output: t.outputTokens / v.requests }]));
 }
 
 function perRunCost(tokens: RunTokens, prices: PriceTable): { costUsd: number | null; unpriced: string[] } {

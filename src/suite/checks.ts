@@ -55,7 +55,8 @@ function checkGates(s: Suite, ctx: LoadContext): void {
     const g = parseGate(key, value, metaNames);
     if (!('at' in g)) {
       const missing = economicsNeeds(s, g.metric);
-      if (missing !== null) ctx.errors.push(ctx.src.error(ctx.where.key(['compare', 'fail_on', key]), `compare.fail_on.${key}: ${missing.message}`, missing.hint));
+      if (missing !== null)
+        ctx.errors.push(ctx.src.error(ctx.where.key(['compare', 'fail_on', key]), `compare.fail_on.${key}: ${missing.message}`, missing.hint));
       continue;
     }
     const at = g.at === 'key' ? ctx.where.key(['compare', 'fail_on', key]) : ctx.where.value(['compare', 'fail_on', key]);

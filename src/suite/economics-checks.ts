@@ -12,7 +12,10 @@ export function economicsNeeds(s: Suite, metric: string): { message: string; hin
   if (metric.startsWith('cost_') && !s.metadata.fetch)
     return { message: 'cost is read from each run metadata, and metadata is off', hint: 'set metadata: true (cost comes from llm_usage[])' };
   if (metric.startsWith('goodput_') && !s.goodput)
-    return { message: 'goodput needs objectives, and the suite has no goodput section', hint: 'add goodput: { ttft_ms: 800, latency_ms: 4000, require_pass: true }' };
+    return {
+      message: 'goodput needs objectives, and the suite has no goodput section',
+      hint: 'add goodput: { ttft_ms: 800, latency_ms: 4000, require_pass: true }',
+    };
   return null;
 }
 

@@ -62,7 +62,10 @@ export const ECONOMICS_FIELDS = {
       kind: 'object',
       fields: {
         max_runs: { type: { kind: 'integer', min: 1 }, doc: 'Flow runs (requests to the target flow, warm-up included, over all variants) at most.' },
-        max_cost_usd: { type: { kind: 'number', min: 0 }, doc: 'Flow cost at most this, USD (needs cost.prices; the estimate needs cost.expected_tokens or --from).' },
+        max_cost_usd: {
+          type: { kind: 'number', min: 0 },
+          doc: 'Flow cost at most this, USD (needs cost.prices; the estimate needs cost.expected_tokens or --from).',
+        },
       },
     },
   },

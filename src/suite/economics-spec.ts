@@ -71,7 +71,9 @@ export function goodputOf(raw: unknown, ctx: LoadContext): GoodputSpec | null {
   const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : null);
   const g: GoodputSpec = { ttftMs: num('ttft_ms'), latencyMs: num('latency_ms'), itlP95Ms: num('itl_p95_ms'), requirePass: o.require_pass !== false };
   if (g.ttftMs === null && g.latencyMs === null && g.itlP95Ms === null && !g.requirePass)
-    ctx.errors.push(ctx.src.error(ctx.where.value(['goodput']), 'goodput names no objective', 'e.g. goodput: { ttft_ms: 800, latency_ms: 4000, require_pass: true }'));
+    ctx.errors.push(
+      ctx.src.error(ctx.where.value(['goodput']), 'goodput names no objective', 'e.g. goodput: { ttft_ms: 800, latency_ms: 4000, require_pass: true }'),
+    );
   return g;
 }
 

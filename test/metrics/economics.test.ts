@@ -15,7 +15,16 @@ import { sweepReport } from '../../src/runner/sweep-report.js';
 
 const PRICES = { small: { inputPerMtok: 0.15, outputPerMtok: 0.6 }, big: { inputPerMtok: 2, outputPerMtok: 8 } };
 
-function record(o: { row?: number; ok?: boolean; pass?: boolean | null; usage?: [string, number, number][]; state?: string; latencyS?: number; ttft?: number; frames?: number[] }): ResultRecord {
+function record(o: {
+  row?: number;
+  ok?: boolean;
+  pass?: boolean | null;
+  usage?: [string, number, number][];
+  state?: string;
+  latencyS?: number;
+  ttft?: number;
+  frames?: number[];
+}): ResultRecord {
   const ok = o.ok ?? true;
   const frames = o.frames ?? [100, 120, 140];
   return {
@@ -54,7 +63,13 @@ const spec = (goodput: GoodputSpec | null = null): ResultExtrasSpec => ({ prices
 
 describe('tokens per model and cost', () => {
   it('sums llm_usage per model and prices it per million tokens', () => {
-    const usage = modelUsage({ llm_usage: [{ model_id: 'small', input_tokens: 1000, output_tokens: 10 }, { model_id: 'big', input_tokens: 500, output_tokens: 50 }, { model_id: 'small', input_tokens: 1000, output_tokens: 90 }] });
+    const usage = modelUsage({
+      llm_usage: [
+        { model_id: 'small', input_tokens: 1000, output_tokens: 10 },
+        { model_id: 'big', input_tokens: 500, output_tokens: 50 },
+        { model_id: 'small', input_tokens: 1000, output_tokens: 90 },
+      ],
+    });
     expect(usage).toEqual([
       { model: 'small', inputTokens: 2000, outputTokens: 100 },
       { model: 'big', inputTokens: 500, outputTokens: 50 },
@@ -65,7 +80,15 @@ describe('tokens per model and cost', () => {
   });
 
   it('a model with tokens and no price makes the cost unknown, naming the model', () => {
-    const r = addResultExtras(record({ usage: [['small', 10, 1], ['mystery', 5, 5]] }), spec());
+    const r = addResultExtras(
+      record({
+        usage: [
+          ['small', 10, 1],
+          ['mystery', 5, 5],
+        ],
+      }),
+      spec(),
+    );
     expect(r.costUsd).toBeNull();
     expect(r.unpricedModels).toEqual(['mystery']);
     const s = new VariantStats();
@@ -80,7 +103,7 @@ describe('tokens per model and cost', () => {
 });
 
 describe('server vs client', () => {
-  it('gap = the final attempt\'s client time minus the server latency; disagreements flagged both ways', () => {
+  it("gap = the final attempt's client time minus the server latency; disagreements flagged both ways", () => {
     const r = addResultExtras(record({ latencyS: 0.15 }), spec());
     expect(r.serverLatencyMs).toBe(150);
     expect(r.latencyGapMs).toBe(30); // end 200 − sent 20 − 150
@@ -130,7 +153,18 @@ describe('goodput', () => {
     const total = new VariantStats();
     const part = new VariantStats();
     for (let i = 0; i < 10; i++) {
-      const r = addResultExtras(record({ row: i, pass: i % 3 !== 0, usage: [['small', 100 * i, i], ['big', i, 2 * i]], latencyS: i / 100 }), spec(g));
+      const r = addResultExtras(
+        record({
+          row: i,
+          pass: i % 3 !== 0,
+          usage: [
+            ['small', 100 * i, i],
+            ['big', i, 2 * i],
+          ],
+          latencyS: i / 100,
+        }),
+        spec(g),
+      );
       all.add(r);
       part.add(r);
       if (i % 4 === 3) total.merge(part.take());
@@ -153,7 +187,17 @@ describe('the cost gate', () => {
       const stats = new VariantStats();
       const rows = new Map();
       for (let i = 0; i < 30; i++) {
-        const r = addResultExtras(record({ row: i, pass: true, usage: [['small', 1000 + 10 * i, 100], ['big', big, 0]] }), spec());
+        const r = addResultExtras(
+          record({
+            row: i,
+            pass: true,
+            usage: [
+              ['small', 1000 + 10 * i, 100],
+              ['big', big, 0],
+            ],
+          }),
+          spec(),
+        );
         stats.add(r);
         rows.set(rowKey(i, 0), outcomeOf(r));
       }

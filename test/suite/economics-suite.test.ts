@@ -18,7 +18,11 @@ async function load(yaml: string, files: Record<string, string> = {}) {
   const dir = fixture({ 'suites/s.yaml': BASE + yaml, 'suites/data/d.csv': CSV, ...files });
   return loadSuite(join(dir, 'suites/s.yaml'), { env: {} });
 }
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ConfigError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as ConfigError,
+  );
 
 describe('cost, goodput and budget sections', () => {
   it('normalises prices (the suite over a prices file), goodput, budget and server_latency', async () => {
@@ -50,7 +54,12 @@ compare: { fail_on: { cost_mean_increase: 10% } }
     const cases: [string, Record<string, string>, RegExp, number][] = [
       ['thresholds: { cost_total_usd: "< 1" }\n', {}, /cost needs prices, and the suite has no cost section/, 5],
       ['thresholds: { goodput_rps: "> 1" }\n', {}, /goodput needs objectives/, 5],
-      ['cost: { prices_file: p.yaml }\n', { 'suites/p.yaml': 'm1:\n  input_per_mtok: 1\n  output: 2\n' }, /prices of "m1" need input_per_mtok and output_per_mtok/, 1],
+      [
+        'cost: { prices_file: p.yaml }\n',
+        { 'suites/p.yaml': 'm1:\n  input_per_mtok: 1\n  output: 2\n' },
+        /prices of "m1" need input_per_mtok and output_per_mtok/,
+        1,
+      ],
       ['cost: { prices_file: missing.yaml }\n', {}, /prices file not found/, 0],
       ['cost: { prices: { m1: { input_per_mtok: 1 } } }\n', {}, /output_per_mtok/, 5],
       ['goodput: { require_pass: false }\n', {}, /goodput names no objective/, 5],
@@ -68,7 +77,7 @@ compare: { fail_on: { cost_mean_increase: 10% } }
 
   it('cost with metadata off is refused (cost is read from the metadata)', async () => {
     const dir = fixture({
-      'suites/s.yaml': BASE.replace('metadata: true', 'metadata: false') + 'cost: { prices: { m1: { input_per_mtok: 1, output_per_mtok: 2 } } }\n',
+      'suites/s.yaml': `${BASE.replace('metadata: true', 'metadata: false')}cost: { prices: { m1: { input_per_mtok: 1, output_per_mtok: 2 } } }\n`,
       'suites/data/d.csv': CSV,
     });
     const err = await failure(loadSuite(join(dir, 'suites/s.yaml'), { env: {} }));
