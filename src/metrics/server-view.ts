@@ -20,16 +20,20 @@ export function serverLatencyMs(metadata: unknown, spec: ServerLatencySpec): num
   return spec.unit === 's' ? v * 1000 : v;
 }
 
+/** States that end a run badly; PENDING, RUNNING, PAUSED or RESUMED say nothing final yet. */
+const FAILED_STATES = new Set(['FAILED', 'CANCELLED', 'ERROR']);
+
 /**
- * Whether the server says the run succeeded: `state` COMPLETED with no `error` is success, any other
- * state or an error is failure; null when the metadata says neither (nothing to compare).
+ * Whether the server says the run succeeded: `state` COMPLETED with no `error` is success, FAILED or
+ * CANCELLED (or an `error`) is failure; null when the metadata says neither, or a run still going.
  */
 export function serverSaysOk(metadata: unknown): boolean | null {
   if (metadata === null || typeof metadata !== 'object') return null;
   const m = metadata as { state?: unknown; error?: unknown };
   if (m.error !== undefined && m.error !== null && m.error !== '') return false;
   if (typeof m.state !== 'string') return null;
-  return m.state.toUpperCase() === 'COMPLETED';
+  const state = m.state.toUpperCase();
+  return state === 'COMPLETED' ? true : FAILED_STATES.has(state) ? false : null;
 }
 
 export function mismatchOf(clientOk: boolean, serverOk: boolean | null): ServerMismatch | null {
