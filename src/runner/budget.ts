@@ -6,6 +6,9 @@ import type { ClassifiedError } from '../stackai/types.js';
 import type { BudgetSpec, Suite } from '../suite/types.js';
 import type { RunPlan } from './run-plan.js';
 
+/** How often the cost so far is checked: far below the threads' one-second statistics. */
+const COST_CHECK_MS = 200;
+
 const usd = (v: number) => `$${Number(v.toPrecision(4))}`;
 
 /** The refusal for a run whose plan is over budget, or null. */
@@ -39,6 +42,20 @@ export class BudgetGuard {
     if (max !== null && this.sent >= max) return budgetError(`budget.max_runs ${max} reached: ${this.sent} flow runs were sent, no more were started`);
     this.sent++;
     return null;
+  }
+
+  /**
+   * With max_cost_usd: checks the cost of the variants' results counted so far every COST_CHECK_MS and
+   * calls `over` once it reaches the limit. Returns the function that stops watching.
+   */
+  watchCost(stats: () => readonly { costUsd(): number }[], over: (e: ClassifiedError) => void): () => void {
+    if ((this.budget?.maxCostUsd ?? null) === null) return () => {};
+    const timer = setInterval(() => {
+      const e = this.costCheck(stats().reduce((a, s) => a + s.costUsd(), 0));
+      if (e !== null) over(e);
+    }, COST_CHECK_MS);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Cost so far (USD, the results counted yet): an error once it reaches max_cost_usd. */

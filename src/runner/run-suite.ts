@@ -237,7 +237,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let abandoned = 0;
   let runStart = nowMs();
   let loadEnd = runStart;
-  let loadFinished = false;
+  let stopCostWatch = () => {};
   // Earlier sessions' records are counted again (timeline included) and tallied into their sessions.
   const tally = new SessionTally(runDir.earlier, runDir.startedAt.getTime());
   let replayed = 0;
@@ -268,15 +268,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     // The run's clock starts now: every thread is up and has answered, so start-up is nobody's latency.
     pool.clockStart();
     // budget.max_cost_usd: the cost of the results counted so far (threads send theirs every second).
-    if (suite.budget?.maxCostUsd != null) {
-      const costTimer = setInterval(() => {
-        if (loadFinished) return; // the last results landing after the load are no reason to stop it
-        const over = budget.costCheck(collector.total.stats.reduce((a, s) => a + s.costUsd(), 0));
-        if (over !== null) stopEarly(over);
-      }, 200);
-      costTimer.unref();
-      closers.push(async () => clearInterval(costTimer));
-    }
+    stopCostWatch = budget.watchCost(() => collector.total.stats, stopEarly);
+    closers.push(async () => stopCostWatch());
     mainWatch.reset();
     runStart = nowMs();
     session = { ...session, startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), threads: pool.threads, shard };
@@ -327,7 +320,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     if ('value' in waited) loadOutcome = waited.value;
     else abandoned = collector.inFlight;
     loadEnd = nowMs();
-    loadFinished = true;
+    stopCostWatch(); // the last results landing after the load are no reason to stop it
     opts.onLoadDone?.();
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished

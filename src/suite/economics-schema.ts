@@ -18,6 +18,19 @@ const tokens = {
   },
 } as const;
 
+/** `metadata.server_latency`: where the run metadata gives the server's own latency. */
+export const SERVER_LATENCY_FIELD = {
+  doc: "The server's own latency of each run, beside the client's (docs/cost.md); default: StackAI's `latency`, in seconds.",
+  default: null,
+  type: {
+    kind: 'object',
+    fields: {
+      path: { type: { kind: 'string', nonEmpty: true }, default: 'latency', doc: 'Dotted path to the latency in the run metadata.' },
+      unit: { type: { kind: 'string', enum: ['s', 'ms'] }, default: 's', doc: 's | ms.' },
+    },
+  },
+} as const;
+
 const objective = (doc: string) => ({ type: { kind: 'number', min: 0 }, doc }) as const;
 
 export const ECONOMICS_FIELDS = {

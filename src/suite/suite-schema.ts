@@ -2,7 +2,7 @@
 // and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
 import { modelFields } from '../load/registry.js';
 import { DURATION_FORMS } from '../text/duration.js';
-import { ECONOMICS_FIELDS } from './economics-schema.js';
+import { ECONOMICS_FIELDS, SERVER_LATENCY_FIELD } from './economics-schema.js';
 
 export type SchemaType =
   | { kind: 'string'; enum?: readonly string[]; nonEmpty?: boolean }
@@ -193,17 +193,7 @@ export const SUITE_SCHEMA: SchemaType = {
               input_tokens: str(
                 'Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); where a run lacks it: llm_usage[].input_tokens summed, else none.',
               ),
-              server_latency: {
-                doc: "The server's own latency of each run, beside the client's (docs/cost.md); default: StackAI's `latency`, in seconds.",
-                default: null,
-                type: {
-                  kind: 'object',
-                  fields: {
-                    path: str('Dotted path to the latency in the run metadata.', { default: 'latency' }),
-                    unit: { type: { kind: 'string', enum: ['s', 'ms'] }, default: 's', doc: 's | ms.' },
-                  },
-                },
-              },
+              server_latency: SERVER_LATENCY_FIELD,
             },
           },
         ],
