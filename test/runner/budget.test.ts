@@ -42,6 +42,13 @@ describe('run budgets', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--max-runs (the maxRuns override) refuses the same way, over the suite', async () => {
+    const dir = suiteDir(4, 'budget: { max_runs: 100 }');
+    await expect(lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, overrides: { maxRuns: 3 } })).rejects.toThrow(
+      /plans 4 flow runs, over budget.max_runs 3/,
+    );
+  });
+
   it('a run whose estimated cost is over max_cost_usd is refused with the numbers', async () => {
     // Per run: big 100 in → $0.0002; small 1000 in + 10 out → $0.000156; 4 runs → $0.001424.
     const cost = PRICES.replace(/ }$/, ', expected_tokens: { big: { input: 100 }, small: { input: 1000, output: 10 } } }');
@@ -83,6 +90,16 @@ describe('run budgets', () => {
 });
 
 describe('flowbench plan', () => {
+  it('every run states its plan second, before its first request', async () => {
+    const dir = suiteDir(2, 'budget: { max_runs: 10 }');
+    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--max-runs', '4'], { warmUp: false });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe(
+      'plan: 2 flow runs (published 2), 2 metadata GETs, ≤ 0 judge runs, 0 feedback posts; retries on top (up to 2 per request); no cost estimate: set cost.expected_tokens (or pass --from a saved run)',
+    );
+    expect(r.stdout).toContain('cost / passing answer');
+  });
+
   it('states the flow runs, metadata GETs, judge runs and estimated cost, and exits 2 over --max-runs', async () => {
     const dir = suiteDir(3, 'variants: [{ name: a, version: 1 }, { name: b, version: 1 }]\nload: { warmup: 2 }');
     // A saved run to estimate with: one run of the same flow.
