@@ -26,6 +26,8 @@ export function renderEconomics(variants: readonly VariantReport[], style: objec
     out.push(t.toString());
     const unpriced = [...new Set(variants.flatMap((v) => v.cost?.unpricedModels ?? []))];
     if (unpriced.length) out.push(`! no price for ${unpriced.join(', ')}: those results' cost is unknown (add them to cost.prices)`);
+    const judged = variants.reduce((n, v) => n + (v.cost ? (v.judge?.calls ?? 0) : 0), 0);
+    if (judged > 0) out.push(`  judge runs: ${judged}, cost unknown (their usage is not fetched): not in these figures`);
   }
   if (variants.some((v) => v.serverVsClient)) {
     const t = new Table({
