@@ -17,7 +17,9 @@ export interface RunPlan {
   metadataGets: number | null;
   /** At most: one per judge grader per successful measured run. */
   judgeRuns: number | null;
+  /** One per measured run with feedback.when always; with pass or fail, at most that (feedbackAtMost). */
   feedbackPosts: number | null;
+  feedbackAtMost: boolean;
   /** The load's planned length, ms, where the model knows it. */
   expectedMs: number | null;
   /** Flow cost, USD: expected tokens × prices per run, summed; null when it cannot be estimated (see costNote). */
@@ -51,7 +53,7 @@ export function planRun(suite: Suite, rows: number, work: PlannedWork, saved?: {
   const measured = work.requests;
   const flowRuns = measured === null || warmupRuns === null ? null : measured + warmupRuns;
   const judges = suite.graders.filter((g) => g.type === 'judge' || g.type === 'not-judge').length;
-  const posts = suite.feedback.post && suite.feedback.when === 'always' ? measured : suite.feedback.post ? null : 0;
+  const posts = suite.feedback.post ? measured : 0;
 
   const prices = suite.cost?.prices ?? null;
   let costNote: string;
@@ -94,6 +96,7 @@ export function planRun(suite: Suite, rows: number, work: PlannedWork, saved?: {
     metadataGets: suite.metadata.fetch ? flowRuns : 0,
     judgeRuns: measured === null ? null : measured * judges,
     feedbackPosts: posts,
+    feedbackAtMost: suite.feedback.post && suite.feedback.when !== 'always',
     expectedMs: work.ms,
     costUsd: costs.every((c) => c !== null) && costs.length > 0 ? (costs as number[]).reduce((a, b) => a + b, 0) : null,
     costNote,
@@ -111,7 +114,7 @@ export function planLine(p: RunPlan): string {
     `${count(p.flowRuns, 'flow runs')}${per}${warm}`,
     `${count(p.metadataGets, 'metadata GETs')}`,
     `${p.judgeRuns === null ? '? judge runs' : `≤ ${p.judgeRuns} judge runs`}`,
-    `${count(p.feedbackPosts, 'feedback posts')}`,
+    p.feedbackAtMost && p.feedbackPosts !== null ? `≤ ${p.feedbackPosts} feedback posts` : count(p.feedbackPosts, 'feedback posts'),
   ];
   const length = p.expectedMs === null ? '' : `; about ${Math.round(p.expectedMs / 100) / 10} s of load`;
   const cost = p.costUsd === null ? p.costNote : `estimated flow cost ${usd(p.costUsd)} (${p.costNote.replace(/^estimated from /, 'from ')})`;
