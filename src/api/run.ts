@@ -76,7 +76,7 @@ export function streamRun(suite: Suite | string, opts: StreamRunOptions = {}): R
     signal: abort.signal,
     onStart(info) {
       onStart?.(info);
-      push({ type: 'start', ...info });
+      push({ type: 'start', dir: info.dir, plannedRequests: info.plannedRequests, plannedMs: info.plannedMs });
     },
     onResult(result) {
       done++;

@@ -8,6 +8,7 @@ import { registerCompletion } from './completion-command.js';
 import { registerEnvFile } from './env-file.js';
 import { registerInit } from './init-command.js';
 import { registerRegrade } from './regrade-command.js';
+import { registerPlan } from './plan-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerMerge } from './merge-command.js';
@@ -74,6 +75,7 @@ program
   .option('--no-feedback', 'post no feedback to StackAI, whatever the suite says')
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .option('--no-cache', 'make every judge call: read and write no judge cache (see docs/regrade.md)')
+  .option('--max-runs <n>', 'budget.max_runs: refuse a run that plans more flow runs, stop one that reaches it (docs/cost.md)', int('--max-runs', 1))
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();
@@ -111,6 +113,7 @@ program
     await simulateCommand(flags);
   });
 
+registerPlan(program);
 registerReport(program);
 registerRegrade(program);
 registerInit(program);

@@ -47,6 +47,8 @@ export interface RunFlags {
   startAt?: string;
   /** false with --no-cache: every judge call is made, no judge cache read or written. */
   cache?: boolean;
+  /** --max-runs N: budget.max_runs. */
+  maxRuns?: number;
 }
 
 /** Past the asked-for moment by more than this, the shards did not start together: say so. */
@@ -64,6 +66,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.repeat !== undefined && { repeat: flags.repeat }),
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
+    ...(flags.maxRuns !== undefined && { maxRuns: flags.maxRuns }),
     // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).
     ...((flags.out ?? flags.resume) !== undefined && { out: (flags.out ?? flags.resume)! }),
   };
@@ -97,9 +100,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   // The engine (threads, histograms, report writers, tables: ~170 ms of CPU to load) only once the suite is
   // valid: a mistake in the input exits 2 without loading it.
-  const [{ runSuite }, { renderTable }, { loadSummaryLines }, { firedGateLines, renderComparisons }, { rateLimitNotice }, { appendStepSummary }] =
+  const [{ runSuite }, { planLine }, { renderTable }, { loadSummaryLines }, { firedGateLines, renderComparisons }, { rateLimitNotice }, { appendStepSummary }] =
     await Promise.all([
       import('../runner/run-suite.js'),
+      import('../runner/run-plan.js'),
       import('../report/table.js'),
       import('../report/load-summary.js'),
       import('../report/compare-table.js'),
@@ -122,7 +126,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(flags.cache === false && { judgeCache: false }),
       signal: interrupt.signal,
       onStart: (info) => {
-        process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n`);
+        process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n${planLine(info.plan)}\n`);
         if (startAt !== undefined && startAt.pastByMs === undefined) {
           process.stderr.write(
             `flowbench: --start-at: the load starts at ${new Date(startAt.atMs).toISOString()} (in ${Math.round((startAt.atMs - Date.now()) / 100) / 10} s), once the threads are warm\n`,

@@ -39,7 +39,7 @@ function facts(s: VariantSummary): SideFacts {
   const timings = new Set<string>();
   if (s.ttftMs) timings.add('ttft');
   if (s.latencyMs) timings.add('latency');
-  return { graded: s.grades.graded > 0, timings, metadata: Object.keys(s.metadataMetrics ?? {}) };
+  return { graded: s.grades.graded > 0, timings, metadata: Object.keys(s.metadataMetrics ?? {}), costed: (s.cost?.results ?? 0) > 0 };
 }
 
 export async function compareVariants(base: VariantSide, cand: VariantSide, opts: CompareOptions = {}): Promise<Comparison> {

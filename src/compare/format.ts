@@ -15,6 +15,8 @@ export function formatValue(v: number | null, unit: Unit): string {
       return `${Math.abs(v) >= 100 ? v.toFixed(0) : trim(v.toFixed(1))} ms`;
     case 'req/s':
       return `${v.toFixed(2)} req/s`;
+    case 'USD':
+      return `$${trim(v.toPrecision(3))}`;
     default:
       return Math.abs(v) >= 1000 ? v.toFixed(0) : trim(v.toPrecision(4));
   }
@@ -26,6 +28,7 @@ export function formatDiff(v: number | null, unit: Unit): string {
   const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
   const a = Math.abs(v);
   if (unit === 'ratio') return `${sign}${(a * 100).toFixed(1)} pp`;
+  if (unit === 'USD') return `${sign}$${trim(a.toPrecision(3))}`;
   return `${sign}${formatValue(a, unit)}`;
 }
 

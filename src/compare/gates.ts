@@ -23,12 +23,14 @@ export interface GateProblem {
 }
 
 const RATIO_METRICS = ['pass_rate', 'error_rate', 'mean_score'];
+/** Cost per result (USD), paired per row like a metadata field (compare/outcomes.ts reads record.costUsd). */
+const COST_GATE_METRICS = ['cost_mean', 'cost_p95'];
 const SUFFIXES: Record<string, 'increase' | 'decrease'> = { increase: 'increase', rise: 'increase', decrease: 'decrease', drop: 'decrease' };
 
 /** Metrics a gate may use: those the comparison tests (a gate on an untested number could never be significant). */
 export function gateMetrics(metadataNames: readonly string[]): string[] {
   const timing = THRESHOLD_METRICS.filter((m) => /^(latency|ttft|ttfb)_(mean|p\d+)_ms$/.test(m));
-  return [...RATIO_METRICS, ...timing, ...metadataNames.flatMap((n) => [`${n}_mean`, `${n}_p50`, `${n}_p95`])];
+  return [...RATIO_METRICS, ...timing, ...COST_GATE_METRICS, ...metadataNames.flatMap((n) => [`${n}_mean`, `${n}_p50`, `${n}_p95`])];
 }
 
 export const isTimingMetric = (metric: string) => metric.endsWith('_ms');

@@ -6,6 +6,8 @@ export interface SideFacts {
   graded: boolean;
   timings: Set<string>;
   metadata: string[];
+  /** Results had a known cost (cost.prices). */
+  costed?: boolean;
 }
 
 const DEFAULT_TIMING = ['mean', 'p50', 'p95'];
@@ -24,6 +26,7 @@ export function metricList(facts: SideFacts[], named: readonly string[]): string
     if (facts.some((f) => f.timings.has(t))) for (const s of DEFAULT_TIMING) add(`${t}_${s}_ms`);
   }
   add('rps');
+  if (facts.some((f) => f.costed)) add('cost_mean');
   for (const name of [...new Set(facts.flatMap((f) => f.metadata))]) {
     add(`${name}_mean`);
     add(`${name}_p95`);

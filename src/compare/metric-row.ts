@@ -8,6 +8,7 @@ export function unitOf(metric: string): MetricComparison['unit'] {
   if (metric === 'pass_rate' || metric === 'error_rate' || REPEAT_METRICS.has(metric)) return 'ratio';
   if (metric === 'mean_score') return 'score';
   if (metric === 'rps') return 'req/s';
+  if (metric === 'cost_mean' || metric === 'cost_p95') return 'USD';
   return splitMetric(metric)?.timing ? 'ms' : '';
 }
 

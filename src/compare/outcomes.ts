@@ -35,6 +35,8 @@ export function outcomeOf(r: ResultRecord): RowOutcome {
   for (const [k, v] of Object.entries(r.metadataFields ?? {})) {
     if (typeof v === 'number' && Number.isFinite(v)) (meta ??= {})[k] = v;
   }
+  // A result's cost pairs by row like a metadata field (family `cost`: cost_mean, cost_p95).
+  if (typeof r.costUsd === 'number') (meta ??= {}).cost = r.costUsd;
   return {
     ok: r.ok,
     pass: r.pass,

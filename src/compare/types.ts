@@ -7,7 +7,7 @@ export type TestName = 'mcnemar-exact' | 'two-proportion-z' | 'paired-t' | 'boot
 export interface MetricComparison {
   /** The threshold-style metric name, e.g. pass_rate, ttft_p95_ms, tokens_mean. */
   metric: string;
-  unit: 'ratio' | 'score' | 'ms' | 'req/s' | '';
+  unit: 'ratio' | 'score' | 'ms' | 'req/s' | 'USD' | '';
   baseline: number | null;
   candidate: number | null;
   /** candidate − baseline, in the metric's unit (a ratio difference is in [−1, 1]). */

@@ -14,6 +14,7 @@ import { countedTokens, reportedTokens, type RecordTokens } from '../metrics/out
 import { RunStatsShard } from '../metrics/run-stats.js';
 import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { completeRecord } from '../record/complete-record.js';
+import { addResultExtras } from '../metrics/result-extras.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
@@ -115,7 +116,7 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
     for (let j = 0; j < records.length; j++) {
       const t = reported[j] ?? countedTokens(records[j]!, config.tokens, count!);
       if (config.complete) {
-        const r = completeRecord(records[j]!, task.jobs[j]!.env, t);
+        const r = addResultExtras(completeRecord(records[j]!, task.jobs[j]!.env, t), config.extras);
         text += `${JSON.stringify(r)}\n`;
         stats.add(r, task.jobs[j]!.env);
       } else {

@@ -1,5 +1,6 @@
 // What the runner and the grading threads exchange: a piscina task per batch of records (graded, and
 // their output tokens counted), and the shared memory through which the pool sees a grader that holds its thread.
+import type { ResultExtrasSpec } from '../metrics/result-extras.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
 import type { RecordTokens, TokenPaths } from '../metrics/output-tokens.js';
@@ -21,6 +22,8 @@ export interface GradingConfig {
   /** Where the server reports usage; an answer without it is counted by the tokenizer here. */
   tokens: TokenPaths;
   stallMs: number;
+  /** Prices, server latency path, goodput objectives: the figures set on each record completed here. */
+  extras?: ResultExtrasSpec | null;
   judge: {
     baseUrl: string;
     token: string;

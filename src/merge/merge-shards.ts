@@ -214,5 +214,5 @@ function mergedSweep(
     sent: own.reduce((a, sw) => a + Math.round((sw!.steps[i]?.sentRps ?? 0) * (durationMs / 1000)), 0),
   }));
   const minRate = own.every((sw) => sw!.minRate !== null) ? own.reduce((a, sw) => a + sw!.minRate!, 0) : null;
-  return sweepReport(runs, stepStats, names, thresholds, durationMs, minRate);
+  return sweepReport(runs, stepStats, names, thresholds, durationMs, minRate, shards[0]!.report.load.sweep?.by ?? 'thresholds');
 }

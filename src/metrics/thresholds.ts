@@ -40,10 +40,14 @@ export const HARNESS_THRESHOLD_METRICS: Readonly<Record<HarnessMetric, string>> 
 
 export const isHarnessMetric = (metric: string): metric is HarnessMetric => Object.hasOwn(HARNESS_THRESHOLD_METRICS, metric);
 
+/** Cost (USD, `cost.prices`) and goodput (`goodput:`): src/metrics/economics-stats.ts defines them. */
+export const ECONOMICS_THRESHOLD_METRICS = ['cost_total_usd', 'cost_mean_usd', 'cost_p95_usd', 'cost_per_pass_usd', 'goodput_share', 'goodput_rps'] as const;
+
 /** Every metric name a threshold may use (metadata metrics add `<name>_<mean|p50|p95|max|sum>`). */
 export const THRESHOLD_METRICS: readonly string[] = [
   ...TIMING.flatMap((m) => STATS.map((s) => `${m}_${s}_ms`)),
   ...RATIOS,
+  ...ECONOMICS_THRESHOLD_METRICS,
   ...Object.keys(HARNESS_THRESHOLD_METRICS),
 ];
 
@@ -96,6 +100,8 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
     case 'consistency':
       return s.repeats?.consistency ?? null;
   }
+  const economic = economicsValue(s, metric);
+  if (economic !== undefined) return economic;
   const timing = /^(latency|ttft|ttfb|itl|tpot|service)_(\w+)_ms$/.exec(metric);
   if (timing) {
     const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs' | 'tpotMs' | 'serviceMs'];
@@ -107,6 +113,31 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
     return mm ? mm[meta[2] as 'sum' | 'mean' | 'p50' | 'p95' | 'max'] : null;
   }
   return null;
+}
+
+/**
+ * Cost and goodput metrics (undefined: not one of them). A cost that is unknown for some result (a model
+ * without a price) is not measured: a sum that leaves runs out is no pass.
+ */
+function economicsValue(s: VariantSummary, metric: string): number | null | undefined {
+  const cost = s.cost && s.cost.unknown === 0 ? s.cost : null;
+  switch (metric) {
+    case 'cost_total_usd':
+      return cost ? cost.totalUsd : null;
+    case 'cost_mean_usd':
+    case 'cost_mean': // the comparison's name (compare/metric-list.ts)
+      return cost ? cost.meanUsd : null;
+    case 'cost_p95_usd':
+    case 'cost_p95':
+      return cost ? cost.p95Usd : null;
+    case 'cost_per_pass_usd':
+      return cost ? cost.perPassUsd : null;
+    case 'goodput_share':
+      return s.goodput ? s.goodput.share : null;
+    case 'goodput_rps':
+      return s.goodput ? s.goodput.rps : null;
+  }
+  return undefined;
 }
 
 function holds(actual: number, op: ThresholdOp, limit: number): boolean {

@@ -2,6 +2,7 @@
 // Metrics; take() / merge() carry what a thread added to the main thread's total, exactly.
 import type { RepeatSummary } from './repeat-stats.js';
 import type { ResultRecord } from '../record/result-record.js';
+import { EconomicsStats, type EconomicsDelta, type EconomicsSummary } from './economics-stats.js';
 import { ExactSum } from './exact-sum.js';
 import { FailureStats, type FailureStatsDelta, type FailureSummary } from './failure-stats.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
@@ -31,7 +32,7 @@ export interface MetadataMetric {
   max: number;
 }
 
-export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureSummary {
+export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureSummary, EconomicsSummary {
   requests: number;
   ok: number;
   errors: number;
@@ -113,6 +114,7 @@ export interface VariantStatsDelta {
   stream: StreamStatsDelta;
   failures: FailureStatsDelta;
   graders: GraderStatsDelta;
+  economics: EconomicsDelta;
 }
 
 export class VariantStats {
@@ -138,6 +140,8 @@ export class VariantStats {
   private readonly failures = new FailureStats();
   /** Per-grader tallies and judge calls (kept out of the timing histograms). */
   private readonly graderStats = new GraderStats();
+  /** Tokens per model, cost, goodput, server vs client (metrics/result-extras.ts sets the record's fields). */
+  private readonly economics = new EconomicsStats();
 
   add(r: ResultRecord): void {
     const c = this.c;
@@ -145,6 +149,7 @@ export class VariantStats {
     this.stream.add(r);
     this.failures.add(r);
     this.graderStats.add(r);
+    this.economics.add(r);
     c.retries += r.attempts - 1;
     if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) c.rateLimited++;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
@@ -184,6 +189,11 @@ export class VariantStats {
     into.add(this.h[metric]);
   }
 
+  /** Σ known cost of the results added so far, USD. */
+  costUsd(): number {
+    return this.economics.totalUsd();
+  }
+
   /** Something was added since the last take(). */
   pending(): boolean {
     return this.c.requests > 0;
@@ -203,6 +213,7 @@ export class VariantStats {
       stream: this.stream.take(),
       failures: this.failures.take(),
       graders: this.graderStats.take(),
+      economics: this.economics.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};
@@ -229,6 +240,7 @@ export class VariantStats {
     this.stream.merge(d.stream);
     this.failures.merge(d.failures);
     this.graderStats.merge(d.graders);
+    if (d.economics) this.economics.merge(d.economics);
   }
 
   /**
@@ -254,6 +266,7 @@ export class VariantStats {
       ...this.stream.summary(span),
       ...this.failures.summary(),
       ...this.graderStats.summary(),
+      ...this.economics.summary(c.requests, c.graded > 0 ? c.passed : c.ok, span),
       grades: {
         graded: c.graded,
         passed: c.passed,

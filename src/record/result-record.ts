@@ -2,6 +2,7 @@
 // wherever it finishes: the shape every stage after the request thread reads.
 import type { Grade } from './grade.js';
 import type { TokenCount } from './tokens.js';
+import type { ModelUsage, ServerMismatch } from './usage.js';
 import type { ClassifiedError, ErrorKind } from '../stackai/types.js';
 
 export interface FeedbackOutcome {
@@ -58,6 +59,20 @@ export interface ResultRecord {
   outputTokens?: TokenCount;
   /** Set where the record completes: input tokens, when the server reported them. */
   inputTokens?: TokenCount;
+  /** Set where the record completes, from the metadata's llm_usage[]: tokens per model (metrics/cost.ts). */
+  usage?: ModelUsage[];
+  /** With `cost.prices`: Σ per model (input × input_per_mtok + output × output_per_mtok) / 1e6, USD; null when a model with tokens has no price. */
+  costUsd?: number | null;
+  /** The models with tokens and no price (what made costUsd null). */
+  unpricedModels?: string[];
+  /** The server's own latency of the run (metadata.server_latency, default StackAI's `latency` in s), ms. */
+  serverLatencyMs?: number;
+  /** The final attempt's client time (end − send) minus serverLatencyMs: network, edge and queueing outside the flow, ms. */
+  latencyGapMs?: number;
+  /** The server's metadata and the client disagree on whether the run succeeded. */
+  serverMismatch?: ServerMismatch;
+  /** With `goodput:`: the request succeeded, met every latency objective and (require_pass) passed its graders. */
+  goodput?: boolean;
   /** Every attempt's own timings, in order (the last is the one `timestamps` and `error` describe). */
   attemptLog: AttemptTiming[];
   /**

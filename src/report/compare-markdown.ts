@@ -2,6 +2,7 @@
 // each comparison's metrics and flipped rows. Renders; computes nothing.
 import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison } from '../compare/types.js';
+import { comparisonHeadline } from './compare-headline.js';
 
 const FLIPS_SHOWN = 10;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -23,6 +24,8 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
       : 'unpaired (report.json histograms and counts)';
     out.push(`### ${c.verdict === 'fail' ? '❌' : '✅'} ${c.variant}${from(c.candidateRun)} vs ${c.baseline}${from(c.baselineRun)}`);
     out.push(`${how} · ${Math.round(c.confidence * 100)}% intervals · alpha ${c.alpha} · * = significant`);
+    const headline = comparisonHeadline(c);
+    if (headline !== null) out.push(`**${headline}**`);
     for (const w of c.warnings ?? []) out.push(`> ⚠️ ${w}`);
     if (c.gates.length) {
       out.push(c.gates.map((g) => `- ${g.fired ? '❌' : g.status === 'no-data' ? '⚠️' : '✅'} \`${g.gate}: ${g.limit}\` — ${g.reason}`).join('\n'));

@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison, FlippedRow } from '../compare/types.js';
+import { comparisonHeadline } from './compare-headline.js';
 
 const FLIPS_SHOWN = 10;
 const CELL = 48;
@@ -31,6 +32,8 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
   const parts: string[] = [];
   for (const c of comparisons) {
     parts.push(title(c));
+    const headline = comparisonHeadline(c);
+    if (headline !== null) parts.push(headline);
     for (const w of c.warnings ?? []) parts.push(`warning: ${w}`);
     const t = new Table({ chars, style, head: ['metric', ...sideLabels(c), 'change', `${Math.round(c.confidence * 100)}% CI of change`, 'p', 'test'] });
     for (const m of c.metrics) {

@@ -9,6 +9,7 @@ import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
 import { repeatsMarkdown } from './repeats-summary.js';
 import { writeFileWhole } from './whole-file.js';
+import { economicsMarkdown } from './economics-markdown.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
@@ -65,6 +66,7 @@ export function renderMarkdownSummary(report: Report): string {
       ]),
     ),
   );
+  out.push(...economicsMarkdown(report.variants, table));
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.sweep) out.push(...sweepMarkdown(report.sweep));

@@ -1,5 +1,6 @@
 // The parts of report.json that the runner fills in: its sessions, its --start-at moment and a sweep's steps.
 // Types only, kept beside report-model.ts so that report/ never imports runner/.
+import type { GoodputSummary } from '../metrics/economics-stats.js';
 import type { MetricSummary } from '../metrics/histogram.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
 
@@ -31,6 +32,8 @@ export interface SweepStepVariant {
   rps: number | null;
   ttftMs: MetricSummary | null;
   latencyMs: MetricSummary | null;
+  /** With `goodput:`: the step's good requests, their share and rate (absent in older reports). */
+  goodput?: GoodputSummary | null;
 }
 
 export interface SweepStep {
@@ -44,6 +47,8 @@ export interface SweepStep {
   variants: SweepStepVariant[];
   thresholds: ThresholdResult[];
   thresholdsOk: boolean;
+  /** With `goodput:`: good requests of every variant per second over the step (as completedRps). */
+  goodputRps?: number | null;
 }
 
 export interface SweepVerdict {

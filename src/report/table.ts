@@ -2,6 +2,7 @@
 // Drawn with cli-table3, which stays in report/ (one-library-one-folder, .dependency-cruiser.cjs).
 import Table from 'cli-table3';
 import type { MetricSummary } from '../metrics/histogram.js';
+import { renderEconomics } from './economics-table.js';
 import type { Report } from './report-model.js';
 import { renderRepeatsTable } from './repeats-summary.js';
 
@@ -49,6 +50,8 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     }
     out += `\n${mt.toString()}`;
   }
+  const economics = renderEconomics(report.variants, style, chars);
+  if (economics !== null) out += `\n${economics}`;
   // Per-grader tallies: with several graders (or any grader error) the pass rate alone hides which one failed.
   const graderNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.graders ?? {})))];
   if (graderNames.length > 1 || report.variants.some((v) => v.grades.graderErrors > 0)) {

@@ -100,6 +100,7 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
           judged,
           load.sweep.durationMs,
           load.sweep.minRate,
+          load.sweep.by,
         )
       : null;
   const first = sessions[0];

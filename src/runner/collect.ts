@@ -10,6 +10,7 @@ import { legacyOutputTokens, reportedTokens, type RecordTokens } from '../metric
 import type { TokenClient } from '../metrics/token-thread.js';
 import { RunStatsTotal, type RunStatsDelta } from '../metrics/run-stats.js';
 import { completeRecord } from '../record/complete-record.js';
+import { addResultExtras, type ResultExtrasSpec } from '../metrics/result-extras.js';
 import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
 import type { ResultsSink } from '../report/results-sink.js';
 import type { FeedbackPoster } from './feedback-poster.js';
@@ -67,6 +68,9 @@ export class RunCollector {
   stats(delta: RunStatsDelta): void {
     this.total.merge(delta);
   }
+
+  /** Prices, server latency path, goodput objectives (set by the runner): the figures set on records completed here. */
+  extras: ResultExtrasSpec | null = null;
 
   /** A thread died with statistics it had not sent: the run is counted again from results.jsonl at the end. */
   needsRecount = false;
@@ -153,7 +157,7 @@ export class RunCollector {
 
   /** Completes a record on this thread: envelope, tokens, feedback (measured results only), line, statistics. */
   private complete(record: ResultRecord, env: RecordEnvelope, tokens: RecordTokens): void {
-    completeRecord(record, env, tokens);
+    addResultExtras(completeRecord(record, env, tokens), this.extras);
     const deliver = (r: ResultRecord) => {
       if (this.closed) return;
       this.sink.write(r);

@@ -34,6 +34,9 @@ import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
+import { extrasSpecOf } from './extras-spec.js';
+import { BudgetGuard, budgetRefusal } from './budget.js';
+import { planRun, type RunPlan } from './run-plan.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 
 export interface RunOptions {
@@ -52,7 +55,7 @@ export interface RunOptions {
   /** Called once the load has finished (every started request answered or abandoned), before the reports are written. */
   onLoadDone?: () => void;
   /** Called once the report folder exists, before the first request: where it is and the planned work. */
-  onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null }) => void;
+  onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null; plan: RunPlan }) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
   baselineRun?: string;
   /** `--shard I/N`: run only this shard's rows, at its share of the load (the suite's numbers are the fleet's). */
@@ -88,12 +91,17 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   if (rows === 0 && shard === null) throw new ConfigError(noRowsMessage(suite.dataset.path), { file: suite.dataset.path }, NO_ROWS_FIX);
   // Progress counts this shard's rows (exact for one pass; later passes hash rows anew).
   const planned = plannedWork({ ...suite, load: shardLoad(suite.load, shard) }, rows);
+  // What the run will send and cost: over budget, it is refused here, before the report folder or any request.
+  const plan = planRun(suite, rows, planned);
+  const refusal = budgetRefusal(suite, plan);
+  if (refusal !== null) throw refusal;
+  const budget = new BudgetGuard(suite.budget ?? null);
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : freeDir(reportDir(suite, startedWall));
   await ensureFolder(dir); // a folder that cannot be made is exit 2, naming it
   // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
   const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall, opts.force === true);
-  opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms });
+  opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms, plan });
 
   // Everything started from here is closed on every path (a failed start included), so the process exits.
   const closers: (() => Promise<unknown>)[] = [];
@@ -171,6 +179,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         headers: suite.target.headers ?? {},
         completeInThread: suite.graders.length === 0 && !completeOnMain,
         stallMs,
+        extras: extrasSpecOf(suite),
       },
       suite.load.concurrency,
       opts.threads,
@@ -210,6 +219,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       tokens?.client ?? null,
       opts.onResult,
     );
+    collector.extras = extrasSpecOf(suite);
     pool = await poolStarting;
     await tokens?.ready;
     pool.setTarget(target.baseUrl, target.token);
@@ -229,6 +239,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let abandoned = 0;
   let runStart = nowMs();
   let loadEnd = runStart;
+  let stopCostWatch = () => {};
   // Earlier sessions' records are counted again (timeline included) and tallied into their sessions.
   const tally = new SessionTally(runDir.earlier, runDir.startedAt.getTime());
   let replayed = 0;
@@ -258,6 +269,9 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     if (opts.startAt) await waitForStart(opts.startAt, anchor, () => stop.signal.aborted);
     // The run's clock starts now: every thread is up and has answered, so start-up is nobody's latency.
     pool.clockStart();
+    // budget.max_cost_usd: the cost of the results counted so far (threads send theirs every second).
+    stopCostWatch = budget.watchCost(() => collector.total.stats, stopEarly);
+    closers.push(async () => stopCostWatch());
     mainWatch.reset();
     runStart = nowMs();
     session = { ...session, startedAt: toIso(anchor, runStart), clockStartMs: sinceAnchor(anchor, runStart), threads: pool.threads, shard };
@@ -275,6 +289,12 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         const wait = collector.room();
         if (wait !== null) await wait;
         const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
+        const overBudget = budget.beforeSend();
+        if (overBudget !== null) {
+          // No more scheduling; the runs handed over before this one (held for a free slot) still go: they are in budget.
+          stoppedBy ??= overBudget;
+          return false; // never sent
+        }
         const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
         collector.inFlight++;
         let outcome: PoolOutcome;
@@ -302,6 +322,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     if ('value' in waited) loadOutcome = waited.value;
     else abandoned = collector.inFlight;
     loadEnd = nowMs();
+    stopCostWatch(); // the last results landing after the load are no reason to stop it
     opts.onLoadDone?.();
   } catch (err) {
     fatal = err; // e.g. a bad dataset row found mid-run: still write what finished

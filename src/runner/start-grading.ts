@@ -8,6 +8,7 @@ import { DEFAULT_FLOWS_FILE } from '../simulator/start.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { Suite } from '../suite/types.js';
 import { fixedHeaders } from '../worker/row-headers.js';
+import { extrasSpecOf } from './extras-spec.js';
 
 export function gradingThreads(requestThreads: number | undefined): number {
   const cores = availableParallelism();
@@ -35,6 +36,7 @@ export async function startGrading(
       variantCount: suite.variants.length,
       complete,
       stallMs,
+      extras: extrasSpecOf(suite),
       tokens: { outputTokens: suite.metadata.outputTokens, inputTokens: suite.metadata.inputTokens },
       judge: {
         baseUrl: target.baseUrl,

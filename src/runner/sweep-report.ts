@@ -1,6 +1,6 @@
 // Per-step figures of a sweep, its sustainable rate and its verdict: each step's variants summarised and
 // checked against the suite's thresholds (or, without thresholds, an error rate under 1 %).
-import { sustainableRate } from '../load/models/sweep.js';
+import { peakGoodputRate, sustainableRate } from '../load/models/sweep.js';
 import { evaluateThresholds, isHarnessMetric, type ParsedThreshold, type ThresholdResult } from '../metrics/thresholds.js';
 import type { VariantStats } from '../metrics/variant-stats.js';
 import type { SweepReport, SweepStep, SweepVerdict } from '../report/run-parts.js';
@@ -22,6 +22,7 @@ export function sweepReport(
   thresholds: ParsedThreshold[],
   stepDurationMs: number,
   minRate: number | null = null,
+  by: 'thresholds' | 'goodput' = 'thresholds',
 ): SweepReport {
   // The harness's own figures belong to the whole run, not to a step: its thresholds are checked once, on the run.
   const own = thresholds.filter((t) => !isHarnessMetric(t.metric));
@@ -48,7 +49,10 @@ export function sweepReport(
         rps: v.requests ? okPerSecond(v.ok) : null,
         ttftMs: v.ttftMs,
         latencyMs: v.latencyMs,
+        // Over the step, as rps: a variant's own span is not the step's.
+        ...(v.goodput && { goodput: { ...v.goodput, rps: okPerSecond(v.goodput.good) } }),
       })),
+      ...(summaries.some((s) => s.summary.goodput) && { goodputRps: okPerSecond(summaries.reduce((a, s) => a + (s.summary.goodput?.good ?? 0), 0)) }),
       thresholds: results,
       // A step none of whose requests landed met nothing (every() of nothing would say it did).
       thresholdsOk: results.length > 0 && results.every((t) => t.ok),
@@ -60,7 +64,10 @@ export function sweepReport(
       : implicit
         ? `the suite's thresholds and max_error_rate ${implicit.limit}`
         : "the suite's thresholds";
-  const found = { sustainableRate: sustainableRate(steps), criterion };
+  const found =
+    by === 'goodput'
+      ? { sustainableRate: peakGoodputRate(steps), criterion: 'the highest goodput (sweep.by: goodput)' }
+      : { sustainableRate: sustainableRate(steps), criterion };
   const min = minRate ?? null; // a suite built by hand (library use) may leave minRate out
   return { steps, ...found, minRate: min, verdict: sweepVerdict(found, min) };
 }

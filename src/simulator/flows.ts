@@ -30,6 +30,14 @@ export interface VariantModel {
   faults: FaultModel;
   /** Reported in metadata llm_usage. */
   model: string;
+  /** Other LLM calls each run makes (a router, a guard): model -> tokens, reported in llm_usage after the answer's. */
+  extraUsage?: ExtraUsage[];
+}
+
+export interface ExtraUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface FlowDef {
@@ -67,6 +75,7 @@ const MODEL_KEYS = [
   'jitter',
   'words_per_frame',
   'model',
+  'extra_usage',
   ...Object.keys(FAULT_KEYS),
 ];
 
@@ -139,7 +148,17 @@ function loadModel(src: FlowsYaml, path: YamlPath, raw: unknown, defaults: Recor
     latency,
     faults: loadFaults(src, merged, at, path),
     model: merged.model === undefined ? 'gpt-4o-mini' : src.string(at('model'), merged.model),
+    extraUsage: merged.extra_usage === undefined ? [] : extraUsageOf(src, at('extra_usage'), merged.extra_usage),
   };
+}
+
+function extraUsageOf(src: FlowsYaml, path: YamlPath, raw: unknown): ExtraUsage[] {
+  return Object.entries(src.object(path, raw)).map(([model, t]) => {
+    const o = src.object([...path, model], t);
+    src.checkKeys([...path, model], o, ['input_tokens', 'output_tokens']);
+    const count = (k: string) => (o[k] === undefined ? 0 : src.number([...path, model, k], o[k], { min: 0, integer: true }));
+    return { model, inputTokens: count('input_tokens'), outputTokens: count('output_tokens') };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Keeps the latest runs in memory (bounded, oldest dropped first) so metadata and feedback can find them.
 import type { Mode } from '../stackai/types.js';
+import type { ExtraUsage } from './flows.js';
 
 export type RunState = 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PAUSED';
 
@@ -22,6 +23,8 @@ export interface KeptRun {
   inputTokens: number;
   outputTokens: number;
   modelId: string;
+  /** The run's other LLM calls (flows.ts ExtraUsage), reported after the answer's in llm_usage. */
+  extraUsage?: ExtraUsage[];
   createdAt: string;
   /**
    * When the simulator took the request up (its handler started), epoch ms to the microsecond: every

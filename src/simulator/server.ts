@@ -254,6 +254,7 @@ function keepRun(
     inputTokens: plan.inputTokens,
     outputTokens: plan.outputTokens,
     modelId: variant.model.model,
+    extraUsage: variant.model.extraUsage ?? [],
     createdAt: new Date().toISOString(),
     takenUpAt: epochMs(startedAt),
     feedback: [],
@@ -264,6 +265,7 @@ function keepRun(
 
 /** The free-form metadata StackAI logs for a run. */
 export function metadataOf(run: KeptRun): Record<string, unknown> {
+  const extra = run.extraUsage ?? [];
   return {
     run_id: run.runId,
     org_id: run.orgId,
@@ -276,8 +278,11 @@ export function metadataOf(run: KeptRun): Record<string, unknown> {
     state: run.state,
     error: run.error,
     latency: Math.round(run.latencyMs) / 1000,
-    total_tokens: run.inputTokens + run.outputTokens,
-    llm_usage: [{ model_id: run.modelId, input_tokens: run.inputTokens, output_tokens: run.outputTokens }],
+    total_tokens: run.inputTokens + run.outputTokens + extra.reduce((a, u) => a + u.inputTokens + u.outputTokens, 0),
+    llm_usage: [
+      { model_id: run.modelId, input_tokens: run.inputTokens, output_tokens: run.outputTokens },
+      ...extra.map((u) => ({ model_id: u.model, input_tokens: u.inputTokens, output_tokens: u.outputTokens })),
+    ],
     created_at: run.createdAt,
   };
 }

@@ -19,6 +19,8 @@ export function stopHint(error: ClassifiedError): string {
       return 'the API key has no access to this org or flow: check target.org_id, or use a key of that org';
     case 'http_404':
       return "check target.org_id and target.flow_id (and the variant's version): the server knows no such flow";
+    case 'budget' as ClassifiedError['kind']:
+      return "the suite's run budget stopped it: raise budget.max_runs / max_cost_usd (or --max-runs) to let such a run go on";
     default:
       return 'see errorKinds in the report for what failed; raise stop_on.error_rate (or remove stop_on) to let such a run go on';
   }

@@ -5,6 +5,7 @@ import { checkGraderSpec } from '../grade/registry.js';
 import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../grade/feedback-text.js';
 import { parseGate } from '../compare/gates.js';
 import { parseThreshold, streamOnlyTiming } from '../metrics/thresholds.js';
+import { checkEconomics, economicsNeeds } from './economics-checks.js';
 import { loadFlows } from '../simulator/flows.js';
 import { REPORT_DIR_FIX, reportDirProblem } from './report-dir.js';
 import { redactUrl } from '../stackai/url-credentials.js';
@@ -21,6 +22,7 @@ export function checkSuite(s: Suite, ctx: LoadContext): void {
   checkGraders(s, ctx);
   checkThresholds(s, ctx);
   checkGates(s, ctx);
+  checkEconomics(s, ctx);
   checkReportDir(s, ctx);
 }
 
@@ -51,7 +53,12 @@ function checkGates(s: Suite, ctx: LoadContext): void {
   const metaNames = Object.keys(s.metadata.fields);
   for (const [key, value] of Object.entries(s.compare.failOn)) {
     const g = parseGate(key, value, metaNames);
-    if (!('at' in g)) continue;
+    if (!('at' in g)) {
+      const missing = economicsNeeds(s, g.metric);
+      if (missing !== null)
+        ctx.errors.push(ctx.src.error(ctx.where.key(['compare', 'fail_on', key]), `compare.fail_on.${key}: ${missing.message}`, missing.hint));
+      continue;
+    }
     const at = g.at === 'key' ? ctx.where.key(['compare', 'fail_on', key]) : ctx.where.value(['compare', 'fail_on', key]);
     ctx.errors.push(ctx.src.error(at, `compare.fail_on: ${g.message}`, g.hint));
   }
@@ -61,7 +68,11 @@ function checkThresholds(s: Suite, ctx: LoadContext): void {
   const metaNames = Object.keys(s.metadata.fields);
   for (const [metric, expr] of Object.entries(s.thresholds)) {
     const parsed = parseThreshold(metric, expr, metaNames);
-    if (typeof parsed !== 'string') continue;
+    if (typeof parsed !== 'string') {
+      const missing = economicsNeeds(s, metric);
+      if (missing !== null) ctx.errors.push(ctx.src.error(ctx.where.key(['thresholds', metric]), `thresholds.${metric}: ${missing.message}`, missing.hint));
+      continue;
+    }
     const unknownMetric = parsed.startsWith('unknown');
     const at = unknownMetric ? ctx.where.key(['thresholds', metric]) : ctx.where.value(['thresholds', metric]);
     ctx.errors.push(

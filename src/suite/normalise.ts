@@ -6,6 +6,7 @@ import { closestKey } from '../text/closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
+import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -54,11 +55,17 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     maxErrorRate: raw.max_error_rate as number,
     stopOn: raw.stop_on === null || raw.stop_on === undefined ? null : stopOnOf(raw.stop_on as Obj, ctx),
     feedback: feedbackOf(raw.feedback as Obj),
+    // Left out when absent, so suites without them stay as they were.
+    ...optional('cost', costOf(raw.cost, dir, ctx)),
+    ...optional('goodput', goodputOf(raw.goodput, ctx)),
+    ...optional('budget', budgetOf(raw.budget, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),
     report: { dir: (raw.report as Obj).dir as string },
   };
 }
+
+const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));
 
 function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path as string);
@@ -111,7 +118,14 @@ function metadataOf(m: unknown, ctx: LoadContext): MetadataSpec {
     );
     return null;
   };
-  return { fetch: true, fields: { ...(o.fields as Record<string, string>) }, outputTokens: tokenPath('output_tokens'), inputTokens: tokenPath('input_tokens') };
+  const serverLatency = serverLatencyOf(o.server_latency);
+  return {
+    fetch: true,
+    fields: { ...(o.fields as Record<string, string>) },
+    outputTokens: tokenPath('output_tokens'),
+    inputTokens: tokenPath('input_tokens'),
+    ...(serverLatency !== null && { serverLatency }),
+  };
 }
 
 function feedbackOf(f: Obj): FeedbackSpec {

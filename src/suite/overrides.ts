@@ -57,6 +57,10 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
     if (!(MODES as readonly string[]).includes(o.mode)) throw flagError('--mode', `one of ${MODES.join(' | ')}`, o.mode, 'stream');
     s.mode = o.mode;
   }
+  if (o.maxRuns !== undefined) {
+    if (!Number.isInteger(o.maxRuns) || o.maxRuns < 1) throw flagError('--max-runs', 'an integer >= 1', o.maxRuns, '500');
+    s.budget = { maxCostUsd: s.budget?.maxCostUsd ?? null, maxRuns: o.maxRuns };
+  }
   if (o.variants !== undefined && o.variants.length > 0) s.variants = pickVariants(s, o.variants);
   return s;
 }

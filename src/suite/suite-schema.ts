@@ -2,6 +2,7 @@
 // and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
 import { modelFields } from '../load/registry.js';
 import { DURATION_FORMS } from '../text/duration.js';
+import { ECONOMICS_FIELDS, SERVER_LATENCY_FIELD } from './economics-schema.js';
 
 export type SchemaType =
   | { kind: 'string'; enum?: readonly string[]; nonEmpty?: boolean }
@@ -197,6 +198,7 @@ export const SUITE_SCHEMA: SchemaType = {
               input_tokens: str(
                 'Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); where a run lacks it: llm_usage[].input_tokens summed, else none.',
               ),
+              server_latency: SERVER_LATENCY_FIELD,
             },
           },
         ],
@@ -235,6 +237,7 @@ export const SUITE_SCHEMA: SchemaType = {
         },
       },
     },
+    ...(ECONOMICS_FIELDS satisfies Record<string, FieldSchema>),
     compare: {
       doc: 'Variants vs a baseline variant.',
       default: null,

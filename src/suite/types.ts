@@ -3,6 +3,9 @@ import type { LoadSpec } from '../load/registry.js';
 import type { DatasetSpec } from '../dataset/dataset-spec.js';
 import type { GraderSpec } from '../grade/grader-spec.js';
 import type { Mode, StreamOptions } from '../stackai/types.js';
+import type { GoodputSpec } from '../metrics/goodput.js';
+import type { PriceTable } from '../metrics/cost.js';
+import type { ServerLatencySpec } from '../metrics/server-view.js';
 
 export interface TargetSpec {
   /** 'simulator' or an http(s) URL without trailing slash. */
@@ -89,6 +92,8 @@ export interface SweepSpec {
   durationMs: number;
   /** The sweep passes only when its sustainable rate is at least this, requests/s; null: any sustainable rate. */
   minRate: number | null;
+  /** How the sustainable rate is chosen: the highest step meeting the thresholds (absent), or the step of the highest goodput. */
+  by?: 'thresholds' | 'goodput';
 }
 
 export type { GraderSpec } from '../grade/grader-spec.js';
@@ -101,6 +106,21 @@ export interface MetadataSpec {
   outputTokens: string | null;
   /** Dotted path to the input tokens the server reports (e.g. usage.prompt_tokens); null: llm_usage. */
   inputTokens: string | null;
+  /** Where the server reports its own latency (absent: StackAI's `latency`, in seconds). */
+  serverLatency?: ServerLatencySpec | null;
+}
+
+/** `cost:` prices per model (USD per million tokens) and the tokens a run is expected to use (for plan and budget). */
+export interface CostSpec {
+  prices: PriceTable;
+  /** model -> tokens per flow run. */
+  expectedTokens: Record<string, { input: number; output: number }>;
+}
+
+/** `budget:` (and --max-runs): null = no limit of that kind. */
+export interface BudgetSpec {
+  maxRuns: number | null;
+  maxCostUsd: number | null;
 }
 
 export interface FeedbackSpec {
@@ -133,6 +153,12 @@ export interface Suite {
   /** Stop sending once more than errorRate of the measured requests failed, judged after `after` of them. */
   stopOn: { errorRate: number; after: number } | null;
   feedback: FeedbackSpec;
+  /** Prices and expected tokens (absent or null: no cost). */
+  cost?: CostSpec | null;
+  /** Goodput objectives (absent or null: no goodput). */
+  goodput?: GoodputSpec | null;
+  /** Run budget (absent or null: none). */
+  budget?: BudgetSpec | null;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;
   /** baseline null = the first variant; gates are checked at load time by compare/gates.ts. */
@@ -155,6 +181,8 @@ export interface SuiteOverrides {
   out?: string;
   variants?: string[];
   mode?: Mode;
+  /** --max-runs: budget.max_runs. */
+  maxRuns?: number;
   /** --shard I/N's N: the load caps (load-caps.ts) apply to each shard's share. Changes nothing in the suite. */
   shards?: number;
 }

@@ -92,7 +92,8 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
   let metadata: unknown = null;
   let metadataError: ClassifiedError | undefined;
   let metadataFields: Record<string, unknown> | undefined;
-  if (config.metadata.fetch && outcome.ok && outcome.runId) {
+  // A failed run that got a run id is fetched too: it may be billed, and the server may say it succeeded (docs/cost.md).
+  if (config.metadata.fetch && outcome.runId) {
     const m = await ctx.client.getMetadata(config.orgId, config.flowId, outcome.runId, config.timeoutMs, row);
     if (m.ok) metadata = m.metadata;
     else metadataError = m.error;

@@ -4,6 +4,7 @@
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { ClockAnchor } from '../clock/clock.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { ResultExtrasSpec } from '../metrics/result-extras.js';
 import type { RecordEnvelope } from '../record/result-record.js';
 import type { ClassifiedError, Mode, StreamOptions } from '../stackai/types.js';
 import type { GraderSpec, LoadBase, MetadataSpec, VariantSpec } from '../suite/types.js';
@@ -38,6 +39,8 @@ export interface WorkerConfig extends RequestLimits {
   completeInThread: boolean;
   /** A gap in the event loop longer than this is a stall, ms. */
   stallMs: number;
+  /** Prices, server latency path, goodput objectives: the figures set on each record where it completes. */
+  extras?: ResultExtrasSpec | null;
 }
 
 /** One planned request and what the runner knows about it. */

@@ -10,6 +10,7 @@ import { RunStatsShard } from '../metrics/run-stats.js';
 import { reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import { TokenClient } from '../metrics/token-thread.js';
 import { completeRecord } from '../record/complete-record.js';
+import { addResultExtras } from '../metrics/result-extras.js';
 import { clientFor, prepareContext } from './execute-request.js';
 import { WRITTEN, type FromWorker, type LaneInit, type ToWorker, type WireOutcome, type WireTask } from './messages.js';
 import type { ResultRecord } from '../record/result-record.js';
@@ -92,7 +93,7 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
       measured++;
       if (!record.ok) failed++;
     }
-    text += `${JSON.stringify(completeRecord(record, task.env, tokens))}\n`;
+    text += `${JSON.stringify(addResultExtras(completeRecord(record, task.env, tokens), config.extras))}\n`;
     stats.add(record, task.env);
     answer(task.id, WRITTEN, held);
   }

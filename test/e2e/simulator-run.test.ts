@@ -52,6 +52,16 @@ describe('the demo suite against the simulator', () => {
     expect(draft.ttftMs.p50).toBeLessThan(pub.ttftMs.p50);
     expect(readJsonl(join(dir, 'out/results.jsonl'))).toHaveLength(96);
     expect(report.verdict).toBe('pass');
+    // The demo's example prices: cost per passing answer and goodput per variant, in report.json and the table.
+    expect(r.stdout).toContain('cost / passing answer');
+    for (const v of report.variants) {
+      expect(v.cost).toMatchObject({ results: 48, unknown: 0 });
+      expect(v.cost.perPassUsd).toBeCloseTo(v.cost.totalUsd / v.grades.passed, 8);
+      expect(v.goodput.good).toBeGreaterThan(0);
+      expect(v.goodput.good).toBeLessThanOrEqual(v.grades.passed);
+    }
+    expect(Object.keys(draft.tokensByModel).sort()).toEqual(['gpt-4.1-mini', 'gpt-4o-mini']); // the draft's guard step
+    expect(draft.cost.perPassUsd).toBeGreaterThan(pub.cost.perPassUsd);
 
     // Every grader of the demo has rows that pass and rows that fail (across both variants), none errs.
     const names = Object.keys(pub.graders);

@@ -22,6 +22,11 @@ const SWEEP: SchemaType = {
       type: { kind: 'number', min: 0, exclusiveMin: true },
       doc: 'Requests/s the sustainable rate must reach for the sweep to pass (exit 0); default: any sustainable rate passes.',
     },
+    by: {
+      type: { kind: 'string', enum: ['thresholds', 'goodput'] },
+      default: 'thresholds',
+      doc: 'The sustainable rate: the highest step rate meeting the thresholds, or (goodput) the step rate of the highest goodput, which needs `goodput:` (docs/cost.md).',
+    },
   },
 };
 const SWEEP_FIELD: FieldSchema = { type: SWEEP, default: null, doc: 'Open-loop rates from `from` to `to` in `steps` steps of `duration` each.' };
@@ -44,6 +49,19 @@ export function sustainableRate(steps: readonly { rate: number; thresholdsOk: bo
   return best;
 }
 
+/**
+ * `sweep.by: goodput`: the step rate whose goodput (good requests/s) was highest, the lowest such rate on a
+ * tie (more load for no more good answers is not sustainable); null when no step had a good request.
+ */
+export function peakGoodputRate(steps: readonly { rate: number; goodputRps?: number | null }[]): number | null {
+  let best: { rate: number; g: number } | null = null;
+  for (const s of steps) {
+    const g = s.goodputRps ?? 0;
+    if (g > 0 && (best === null || g > best.g || (g === best.g && s.rate < best.rate))) best = { rate: s.rate, g };
+  }
+  return best?.rate ?? null;
+}
+
 export const sweep: LoadModelDef<SweepLoad> = {
   kind: 'sweep',
   key: 'sweep',
@@ -60,6 +78,7 @@ export const sweep: LoadModelDef<SweepLoad> = {
       steps: w.steps as number,
       durationMs: w.duration as number,
       minRate: (w.min_rate as number | undefined) ?? null,
+      ...(w.by === 'goodput' && { by: 'goodput' as const }),
     };
     // A sustainable rate is one of the step rates, so a min_rate above the top one could never pass.
     const top = Math.max(s.from, s.to);
