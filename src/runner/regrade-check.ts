@@ -1,12 +1,13 @@
 // What a regrade may change: how the saved outputs are judged (graders, pass_score, thresholds,
-// max_error_rate, compare, feedback, the suite's name), never what was sent or how it was timed.
+// max_error_rate, compare, feedback, the suite's name) and priced (cost, goodput objectives; a budget
+// has nothing left to limit), never what was sent or how it was timed.
 // A suite given to `flowbench regrade --suite` is compared with the one the run recorded setting by
 // setting (the hashes run-manifest.json keeps for --resume), and every other change is refused with why.
 import type { Suite } from '../suite/types.js';
 import { suiteSettings } from './run-manifest.js';
 
 /** Top-level suite keys a regrade takes from the new suite: none of them changes what the flow was asked. */
-export const REGRADABLE = ['name', 'graders', 'passScore', 'maxErrorRate', 'thresholds', 'compare', 'feedback'] as const;
+export const REGRADABLE = ['name', 'graders', 'passScore', 'maxErrorRate', 'thresholds', 'compare', 'feedback', 'cost', 'goodput', 'budget'] as const;
 
 /** Why a changed setting needs new flow calls, by its top-level key (the suite file's spelling first). */
 const WHY: Record<string, string> = {
@@ -54,7 +55,7 @@ export function refusalMessage(dir: string, refusals: { key: string; why: string
   return {
     message: `cannot regrade ${dir}: the suite changed what the run sent, which needs new flow calls: ${list}`,
     hint:
-      'a regrade re-judges the saved outputs: change only graders, pass_score, thresholds, max_error_rate, compare or feedback ' +
+      'a regrade re-judges the saved outputs: change only graders, pass_score, thresholds, max_error_rate, compare, feedback, cost or goodput ' +
       '(flags the run was given, like --limit, count as part of its suite: set the same values). To send again, use `flowbench run`',
   };
 }

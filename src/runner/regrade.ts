@@ -21,6 +21,8 @@ import { rebuildReport } from './rebuild-report.js';
 import { refusalMessage, regradeRefusals } from './regrade-check.js';
 import { freeDir } from './report-folder.js';
 import { envelopeOf, heldRun, RESULTS_FILE } from './resume.js';
+import { extrasSpecOf } from './extras-spec.js';
+import { addResultExtras } from '../metrics/result-extras.js';
 import { buildManifest, MANIFEST_FILE, readManifest, writeManifest, type RunManifest } from './run-manifest.js';
 import { startGrading } from './start-grading.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
@@ -150,13 +152,14 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
 
     const grade = async (lines: string[]): Promise<string> => {
       const jobs: GradeJob[] = [];
-      const records = lines.map((l) => JSON.parse(l) as ResultRecord);
+      // The run's cost and goodput figures are set again where each record completes, from this suite's definitions.
+      const records = lines.map((l) => withoutExtras(JSON.parse(l) as ResultRecord));
       for (const r of records) {
         if (r.ok) regraded++;
         else keptLines++;
         jobs.push({ record: JSON.stringify(r), env: envelopeOf(r, names.indexOf(r.variant)), values: values.get(r.row) ?? {} });
       }
-      const text = pool !== null ? (await pool.grade(jobs)).text : ungraded(records);
+      const text = pool !== null ? (await pool.grade(jobs)).text : ungraded(records, suite);
       return poster === null ? text : repost(poster, text);
     };
     const inFlight: Promise<string>[] = [];
@@ -177,9 +180,16 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
   return { regraded, kept: keptLines };
 }
 
-/** A suite without graders: every grade of the run is dropped, as a run without graders records none. */
-function ungraded(records: ResultRecord[]): string {
-  return records.map((r) => `${JSON.stringify({ ...r, grades: [], pass: null, score: null })}\n`).join('');
+/** A record without the figures addResultExtras sets (usage is read again from its metadata). */
+function withoutExtras(r: ResultRecord): ResultRecord {
+  const { usage: _u, costUsd: _c, unpricedModels: _m, serverLatencyMs: _s, latencyGapMs: _g, serverMismatch: _x, goodput: _p, ...rest } = r;
+  return rest;
+}
+
+/** A suite without graders: every grade of the run is dropped, as a run without graders records none; cost and goodput as the suite defines them. */
+function ungraded(records: ResultRecord[], suite: Suite): string {
+  const extras = extrasSpecOf(suite);
+  return records.map((r) => `${JSON.stringify(addResultExtras({ ...r, grades: [], pass: null, score: null }, extras))}\n`).join('');
 }
 
 /** Posts each graded line's feedback (as the suite says) and returns the lines with the new outcomes, in order. */

@@ -31,7 +31,10 @@ beforeAll(async () => {
   runDir = join(root, 'run');
   await runSuite(suite, { outDir: runDir, progress: false });
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  delete process.env.STACKAI_API_KEY; // test files share a process (isolate: false)
+  await sim.close();
+});
 
 const records = (dir: string) => readJsonl<ResultRecord>(join(dir, 'results.jsonl'));
 const byKey = (rs: ResultRecord[]) => new Map(rs.map((r) => [`${r.variant}/${r.row}/${r.iteration}`, r]));
@@ -104,6 +107,23 @@ describe('flowbench regrade', () => {
     }
     const report = readJson<Report>(join(runDir, 'report.json'));
     expect(out.report.variants.map((v) => v.grades)).toEqual(report.variants.map((v) => v.grades));
+  });
+
+  it('new prices and no goodput objectives: the saved usage priced again, goodput gone, no call at all', async () => {
+    const doubled = Object.fromEntries(
+      Object.entries(suite.cost!.prices).map(([m, p]) => [m, { inputPerMtok: p.inputPerMtok * 2, outputPerMtok: p.outputPerMtok * 2 }]),
+    );
+    const before = sim.counts();
+    const out = await regradeRun(runDir, { suite: { ...suite, cost: { ...suite.cost!, prices: doubled }, goodput: null }, outDir: join(root, 'repriced') });
+    expect(sim.counts()).toEqual(before);
+    const old = byKey(records(runDir));
+    for (const r of records(out.dir)) {
+      const o = old.get(`${r.variant}/${r.row}/${r.iteration}`)!;
+      expect(o.costUsd).toBeGreaterThan(0);
+      expect(r.costUsd).toBeCloseTo(2 * o.costUsd!, 8);
+      expect(o.goodput).toBeTypeOf('boolean');
+      expect(r.goodput).toBeUndefined();
+    }
   });
 
   it('--no-cache makes every judge call, and still never calls the flow under test', async () => {

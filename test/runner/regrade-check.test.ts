@@ -15,6 +15,15 @@ describe('regrade refusals', () => {
       changed((s) => ({ ...s, thresholds: { pass_rate: '>= 0.99' }, compare: { baseline: 'draft', failOn: { pass_rate_drop: 0.1 }, alpha: 0.1 } })),
     ).toEqual([]);
     expect(changed((s) => ({ ...s, feedback: { post: true, when: 'fail', template: null }, report: { dir: 'elsewhere' } }))).toEqual([]);
+    // New prices and goodput objectives re-price and re-count the saved usage and timings; a budget has nothing left to limit.
+    expect(
+      changed((s) => ({
+        ...s,
+        cost: { prices: { 'gpt-4o': { inputPerMtok: 9, outputPerMtok: 9 } }, expectedTokens: {} },
+        goodput: null,
+        budget: { maxRuns: 3, maxCostUsd: null },
+      })),
+    ).toEqual([]);
     // A new token is no change either: it is never part of the settings.
     expect(changed((s) => ({ ...s, target: { ...s.target, token: 'another' } }))).toEqual([]);
   });
