@@ -6,6 +6,14 @@ export interface PlannedRequest {
   row: number;
   iteration: number;
   values: Record<string, unknown>;
+  /** A multi-turn conversation: one unit of work whose turns are sent one after another (runner/conversation-runner.ts). */
+  conversation?: PlannedConversation;
+}
+
+/** A conversation of the plan: `row` and `values` of its PlannedRequest are its first turn's. */
+export interface PlannedConversation {
+  id: string;
+  turns: { turn: number; row: number; values: Record<string, unknown> }[];
 }
 
 export interface StepRun {

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { readRows, type DatasetRow } from '../dataset/read-rows.js';
 import type { PlannedRequest } from '../load/request-plan.js';
 import type { DatasetSpec } from '../suite/types.js';
+import { planConversations } from './plan-conversations.js';
 
 export type { PlannedRequest } from '../load/request-plan.js';
 
@@ -17,6 +18,7 @@ export const KEEP_BYTES = 1024 * 1024;
 
 /** `iterations` passes over the dataset; null cycles it until the consumer stops pulling. */
 export async function* planRequests(dataset: DatasetSpec, variantCount: number, iterations: number | null): AsyncGenerator<PlannedRequest> {
+  if (dataset.conversation) return yield* planConversations({ ...dataset, conversation: dataset.conversation }, variantCount, iterations);
   let kept: DatasetRow[] | null = null;
   for (let iteration = 0; iterations === null || iteration < iterations; iteration++) {
     // Kept only when another pass may follow, and only once a whole pass has been read.

@@ -34,6 +34,8 @@ import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
 import { resolveTarget } from './target.js';
+import { ConversationStats } from '../metrics/conversation-stats.js';
+import { runConversation, type ConversationDeps, type TurnSend } from './conversation-runner.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 
 export interface RunOptions {
@@ -72,6 +74,14 @@ export interface RunOutcome {
   exitCode: number;
 }
 
+function resumeRefused(suite: Suite): ConfigError {
+  return new ConfigError(
+    '--resume does not continue a conversation dataset: a conversation cut short would resume without its earlier turns',
+    { file: suite.file },
+    'run the suite again from the start (without --resume)',
+  );
+}
+
 async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number> {
   let n = 0;
   for await (const row of readRows(suite.dataset)) if (inShard(row.index, 0, shard)) n++;
@@ -79,6 +89,7 @@ async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number>
 }
 
 export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
+  if (opts.resume === true && suite.dataset.conversation) throw resumeRefused(suite);
   const thresholds = parseThresholds(suite);
   const shard = opts.shard ?? null;
   const rows = await countRows(suite, shard);
@@ -124,6 +135,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})`,
     });
   };
+  const conversationStats = new ConversationStats(suite.variants.map((v) => v.name));
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
   let inline: InlinePool | null = null;
@@ -167,7 +179,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         anchor,
         connections: 1,
         headers: suite.target.headers ?? {},
-        completeInThread: suite.graders.length === 0 && !completeOnMain,
+        // A conversation's next turn needs its last turn's record: every record comes back whole.
+        completeInThread: suite.graders.length === 0 && !completeOnMain && !suite.dataset.conversation,
         stallMs,
       },
       suite.load.concurrency,
@@ -267,9 +280,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       };
     await markSession(dir, runDir, session);
     progress.begin();
-    const driven = driveLoad(
-      suite,
-      async (p, info, phase) => {
+    const sendRequest: TurnSend = async (p, info, phase, shape) => {
         const wait = collector.room();
         if (wait !== null) await wait;
         const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
@@ -282,16 +293,29 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
           outcome = { record: harnessFailure(suite, task, err, anchor) };
         }
         collector.inFlight--;
-        if (outcome === null) return false; // held past the duration or the stop: never sent
-        if ('record' in outcome) {
-          okSeen ||= outcome.record.ok;
-          if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
-          if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
-          collector.record(outcome.record, env, p.values);
-        }
-        return true;
-      },
-      () => stop.signal.aborted || stoppedBy !== null,
+        if (outcome === null) return null; // held past the duration or the stop: never sent
+        if (!('record' in outcome)) return 'written';
+        okSeen ||= outcome.record.ok;
+        if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
+        if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
+        const graded = shape?.(outcome.record);
+        collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
+        return outcome.record;
+      };
+    const loadStopped = () => stop.signal.aborted || stoppedBy !== null;
+    const conversation: ConversationDeps = {
+      suite,
+      anchor,
+      send: sendRequest,
+      writeSkipped: (r) => collector.lines(`${JSON.stringify(r)}\n`, 1),
+      stats: conversationStats,
+      stopped: loadStopped,
+      runTag: runDir.startedAt.getTime().toString(36),
+    };
+    const driven = driveLoad(
+      suite,
+      (p, info, phase) => (p.conversation ? runConversation(conversation, p, info, phase) : sendRequest(p, info, phase).then((o) => o !== null)),
+      loadStopped,
       runDir.done,
       shard,
     );
@@ -355,6 +379,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
   if (startAtRecord) report.startAt = startAtRecord;
+  if (suite.dataset.conversation) report.conversations = conversationStats.summary();
   await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(
     () => {},
   );
