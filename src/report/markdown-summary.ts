@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
 import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
+import { conversationLines } from './conversation-lines.js';
 import { writeFileWhole } from './whole-file.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -121,6 +122,8 @@ export function renderMarkdownSummary(report: Report): string {
       ),
     );
   }
+  const conversations = conversationLines(report);
+  if (conversations.length) out.push('### Conversations', conversations.map((l) => `- ${l}`).join('\n'));
   const fb = report.variants.filter((v) => v.feedbackPosted + v.feedbackFailed > 0);
   if (fb.length)
     out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);

@@ -60,7 +60,11 @@ export async function runConversation(deps: ConversationDeps, p: PlannedRequest,
     const outcome = k > 0 && deps.stopped() ? null : await deps.send(planned, turnInfo, phase, shape);
     if (outcome === null && k === 0) return false;
     const reason =
-      outcome === null ? 'the run stopped before it was sent' : outcome !== 'written' && !outcome.ok ? `turn ${t.turn} failed (${outcome.error?.kind ?? 'error'})` : null;
+      outcome === null
+        ? 'the run stopped before it was sent'
+        : outcome !== 'written' && !outcome.ok
+          ? `turn ${t.turn} failed (${outcome.error?.kind ?? 'error'})`
+          : null;
     if (reason === null) continue;
     // The turn that was not sent is skipped too; a failed turn has its own line already.
     for (const rest of conv.turns.slice(outcome === null ? k : k + 1)) {

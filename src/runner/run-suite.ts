@@ -281,27 +281,27 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     await markSession(dir, runDir, session);
     progress.begin();
     const sendRequest: TurnSend = async (p, info, phase, shape) => {
-        const wait = collector.room();
-        if (wait !== null) await wait;
-        const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
-        const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
-        collector.inFlight++;
-        let outcome: PoolOutcome;
-        try {
-          outcome = await pool.run(task, info.hold);
-        } catch (err) {
-          outcome = { record: harnessFailure(suite, task, err, anchor) };
-        }
-        collector.inFlight--;
-        if (outcome === null) return null; // held past the duration or the stop: never sent
-        if (!('record' in outcome)) return 'written';
-        okSeen ||= outcome.record.ok;
-        if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
-        if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
-        const graded = shape?.(outcome.record);
-        collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
-        return outcome.record;
-      };
+      const wait = collector.room();
+      if (wait !== null) await wait;
+      const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
+      const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
+      collector.inFlight++;
+      let outcome: PoolOutcome;
+      try {
+        outcome = await pool.run(task, info.hold);
+      } catch (err) {
+        outcome = { record: harnessFailure(suite, task, err, anchor) };
+      }
+      collector.inFlight--;
+      if (outcome === null) return null; // held past the duration or the stop: never sent
+      if (!('record' in outcome)) return 'written';
+      okSeen ||= outcome.record.ok;
+      if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
+      if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
+      const graded = shape?.(outcome.record);
+      collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
+      return outcome.record;
+    };
     const loadStopped = () => stop.signal.aborted || stoppedBy !== null;
     const conversation: ConversationDeps = {
       suite,

@@ -22,7 +22,7 @@ export function conversationOf(ds: Obj, ctx: LoadContext): { conversation?: Conv
         ctx.src.error(
           ctx.where.value(['dataset', 'turn']),
           'dataset.turn needs dataset.conversation: turns are numbered within a conversation',
-          'add dataset.conversation: <the column naming each row\'s conversation>, or remove dataset.turn',
+          "add dataset.conversation: <the column naming each row's conversation>, or remove dataset.turn",
         ),
       );
     return {};
