@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conversationLines } from '../../src/report/conversation-lines.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, readJsonl, tempDir } from '../helpers/cli.js';
+import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
@@ -164,5 +164,16 @@ describe('multi-turn conversations', () => {
     const perTurn = report.conversations!.variants[0]!.turns;
     expect(perTurn.reduce((a, t) => a + t.skipped, 0)).toBe(skipped);
     expect(perTurn.reduce((a, t) => a + t.requests, 0)).toBe(24 - skipped);
+  });
+});
+
+describe('a bad conversation dataset', () => {
+  it('flowbench validate: exit 2 naming the dataset line, no stack trace', async () => {
+    const dir = setup('chat', 2, '{ concurrency: 1 }', '');
+    writeFileSync(join(dir, 'chats.csv'), 'conv,turn,question,answer\na,1,hi,hi\na,1,again,again\n');
+    const r = await runCli(['validate', join(dir, 'suite.yaml')], { warmUp: false });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("chats.csv:3: conversation 'a' has turn 1 twice (lines 2 and 3)");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
