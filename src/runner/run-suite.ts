@@ -307,7 +307,10 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       suite,
       anchor,
       send: sendRequest,
-      writeSkipped: (r) => collector.lines(`${JSON.stringify(r)}\n`, 1),
+      writeSkipped: (r) => {
+        collector.lines(`${JSON.stringify(r)}\n`, 1);
+        opts.onResult?.(r);
+      },
       stats: conversationStats,
       stopped: loadStopped,
       runTag: runDir.startedAt.getTime().toString(36),
