@@ -24,8 +24,13 @@ async function sections(file: string): Promise<{ text: string | null; errors: st
   page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready="rows"]', { timeout: 20_000 });
-  const host = page.locator('#conversations');
-  const text = (await host.count()) > 0 ? await host.innerText() : null;
+  // Each table row of the section as its cells' text joined by tabs; null without the section.
+  const text =
+    (await page.locator('#conversations').count()) === 0
+      ? null
+      : (await page.$$eval('#conversations tr', (rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells, (c) => c.textContent).join('\t')))).join(
+          '\n',
+        );
   await page.close();
   return { text, errors };
 }
