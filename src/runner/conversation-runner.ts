@@ -40,7 +40,8 @@ export interface ConversationDeps {
 export async function runConversation(deps: ConversationDeps, p: PlannedRequest, info: SendInfo, phase: Phase): Promise<boolean> {
   const conv = p.conversation!;
   const variantName = deps.suite.variants[p.variant]!.name;
-  const user = `flowbench-${deps.runTag}-${slug(conv.id)}-${slug(variantName)}-${p.iteration}`;
+  // Warm-up passes count from 0 as the measured ones do: their own mark keeps the flow's memory of them apart.
+  const user = `flowbench-${deps.runTag}-${slug(conv.id)}-${slug(variantName)}-${phase.warmup ? 'w' : ''}${p.iteration}`;
   const transcript: string[] = [];
   const measured = !phase.warmup;
   for (let k = 0; k < conv.turns.length; k++) {
