@@ -168,6 +168,13 @@ describe('multi-turn conversations', () => {
 });
 
 describe('a bad conversation dataset', () => {
+  it('--resume is refused before anything runs: a conversation would resume without its earlier turns', async () => {
+    const dir = setup('chat', 1, '{ concurrency: 1 }', '');
+    const err = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), resume: true, progress: false, env: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(lib.ConfigError);
+    expect((err as Error).message).toContain('--resume does not continue a conversation dataset');
+  });
+
   it('flowbench validate: exit 2 naming the dataset line, no stack trace', async () => {
     const dir = setup('chat', 2, '{ concurrency: 1 }', '');
     writeFileSync(join(dir, 'chats.csv'), 'conv,turn,question,answer\na,1,hi,hi\na,1,again,again\n');
