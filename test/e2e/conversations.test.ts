@@ -120,11 +120,12 @@ describe('multi-turn conversations', () => {
         [3, 4, 4, 0, 0, 4],
       ],
     });
-    // The flow's TTFT grows 100 ms per earlier turn (20, 120, 220 ms): per-turn timings show it.
-    const p50 = conv.turns.map((t) => t.ttftMs!.p50);
-    expect(p50[1]!).toBeGreaterThan(p50[0]! + 50);
-    expect(p50[2]!).toBeGreaterThan(p50[1]! + 50);
-    expect(p50[0]!).toBeGreaterThanOrEqual(20);
+    // The flow's TTFT grows 100 ms per earlier turn (20, 120, 220 ms): each turn index's fastest TTFT is at
+    // least that (a busy machine only adds to it), so the per-turn figures are the turns' own.
+    const fastest = conv.turns.map((t) => t.ttftMs!.min);
+    expect(fastest[0]!, JSON.stringify(fastest)).toBeGreaterThanOrEqual(20);
+    expect(fastest[1]!, JSON.stringify(fastest)).toBeGreaterThanOrEqual(120);
+    expect(fastest[2]!, JSON.stringify(fastest)).toBeGreaterThanOrEqual(220);
     expect(report.variants[0]!.grades.graded).toBe(12);
     expect(conversationLines(report)[0]).toMatch(/^conversations published: 4 of 4 completed, 0 failed, 0 turns skipped; TTFT \/ latency p50 ms by turn: 1: /);
   });
