@@ -19,10 +19,10 @@ export interface TurnGrading {
 }
 
 /**
- * Sends one request; `shape` sees its record before it is graded and written. Resolves with the record,
- * 'written' when it completed elsewhere, or null when it was never sent.
+ * Sends one request, resolving false when it was never sent (as every send of the load models does);
+ * `shape` sees its record, when it comes back whole, before it is graded and written.
  */
-export type TurnSend = (p: PlannedRequest, info: SendInfo, phase: Phase, shape?: (r: ResultRecord) => TurnGrading) => Promise<ResultRecord | 'written' | null>;
+export type TurnSend = (p: PlannedRequest, info: SendInfo, phase: Phase, shape?: (r: ResultRecord) => TurnGrading) => Promise<boolean | void>;
 
 export interface ConversationDeps {
   suite: Suite;
@@ -51,24 +51,27 @@ export async function runConversation(deps: ConversationDeps, p: PlannedRequest,
     const last = k === conv.turns.length - 1;
     // Turn k+1 is scheduled the moment turn k's result is back: its latency never counts time spent waiting for turn k.
     const turnInfo: SendInfo = k === 0 ? info : { scheduledAt: nowMs(), lagMs: 0, delayed: false };
+    let answered: ResultRecord | null = null;
     const shape = (r: ResultRecord): TurnGrading => {
+      answered = r;
       r.conversation = conv.id;
       r.turn = t.turn;
       transcript.push(`User: ${inputText(r.inputs)}\nAssistant: ${r.output}`);
       if (measured) deps.stats.sent(p.variant, t.turn, r);
       return last && r.ok ? { values: { ...values, transcript: transcript.join('\n\n') }, conversationEnd: true } : { values };
     };
-    const outcome = k > 0 && deps.stopped() ? null : await deps.send(planned, turnInfo, phase, shape);
-    if (outcome === null && k === 0) return false;
-    const reason =
-      outcome === null
-        ? 'the run stopped before it was sent'
-        : outcome !== 'written' && !outcome.ok
-          ? `turn ${t.turn} failed (${outcome.error?.kind ?? 'error'})`
-          : null;
+    const sent = k > 0 && deps.stopped() ? false : (await deps.send(planned, turnInfo, phase, shape)) !== false;
+    if (!sent && k === 0) return false;
+    // A record completed where it finished (never, with conversations: see run-suite.ts) counts as answered.
+    const record = answered as ResultRecord | null;
+    const reason = !sent
+      ? 'the run stopped before it was sent'
+      : record !== null && !record.ok
+        ? `turn ${t.turn} failed (${record.error?.kind ?? 'error'})`
+        : null;
     if (reason === null) continue;
     // The turn that was not sent is skipped too; a failed turn has its own line already.
-    for (const rest of conv.turns.slice(outcome === null ? k : k + 1)) {
+    for (const rest of conv.turns.slice(sent ? k + 1 : k)) {
       const values = { ...rest.values, conversation: conv.id, turn: rest.turn, conversation_user: user };
       deps.writeSkipped(skippedRecord(deps, { variant: p.variant, row: rest.row, iteration: p.iteration, values }, conv.id, rest.turn, reason, phase));
       if (measured) deps.stats.skipped(p.variant, rest.turn);

@@ -293,14 +293,15 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         outcome = { record: harnessFailure(suite, task, err, anchor) };
       }
       collector.inFlight--;
-      if (outcome === null) return null; // held past the duration or the stop: never sent
-      if (!('record' in outcome)) return 'written';
-      okSeen ||= outcome.record.ok;
-      if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
-      if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
-      const graded = shape?.(outcome.record);
-      collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
-      return outcome.record;
+      if (outcome === null) return false; // held past the duration or the stop: never sent
+      if ('record' in outcome) {
+        okSeen ||= outcome.record.ok;
+        if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
+        if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
+        const graded = shape?.(outcome.record);
+        collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
+      }
+      return true;
     };
     const loadStopped = () => stop.signal.aborted || stoppedBy !== null;
     const conversation: ConversationDeps = {
@@ -317,7 +318,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     };
     const driven = driveLoad(
       suite,
-      (p, info, phase) => (p.conversation ? runConversation(conversation, p, info, phase) : sendRequest(p, info, phase).then((o) => o !== null)),
+      // Chosen once: a suite without conversations sends through sendRequest alone (no layer per request).
+      suite.dataset.conversation ? (p, info, phase) => runConversation(conversation, p, info, phase) : sendRequest,
       loadStopped,
       runDir.done,
       shard,
