@@ -36,7 +36,7 @@ const FAMILIES: Record<string, GraderFamily> = {
 };
 
 /** Keys every grader takes besides its own. */
-export const COMMON_KEYS: readonly string[] = ['type', 'weight', 'required', 'name', 'timeout'];
+export const COMMON_KEYS: readonly string[] = ['type', 'weight', 'required', 'name', 'timeout', 'scope'];
 
 export const GRADER_TYPES: readonly string[] = Object.keys(FAMILIES);
 
@@ -80,6 +80,8 @@ export function checkGraderSpec(spec: GraderSpec, env: CheckEnv = { dir: process
   if (spec.required !== undefined && typeof spec.required !== 'boolean') return { key: 'required', message: '`required` must be true or false' };
   if (spec.name !== undefined && (typeof spec.name !== 'string' || spec.name.trim() === ''))
     return { key: 'name', message: '`name` must be a non-empty string' };
+  if (spec.scope !== undefined && spec.scope !== 'turn' && spec.scope !== 'conversation')
+    return { key: 'scope', message: '`scope` must be turn or conversation', hint: 'scope: conversation grades a whole conversation once, on its last turn' };
   return checkTimeout(spec) ?? family.check(spec, env);
 }
 
@@ -147,7 +149,8 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
     const weight = typeof spec.weight === 'number' ? spec.weight : 1;
     // Without pass_score every grader is required; with it, only those marked so.
     const required = passScore === null ? true : spec.required === true;
-    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required, info: infoOf(spec) };
+    const wholeConversation = spec.scope === 'conversation';
+    return { name: typeof spec.name === 'string' ? spec.name : spec.type, run, negate, weight, required, info: infoOf(spec), wholeConversation };
   });
   return {
     info: prepared.map((p) => p.info),
@@ -181,10 +184,18 @@ export function prepareGraders(specs: GraderSpec[], opts: GraderOptions = { dir:
         if (negate && !g.error) g = { ...g, pass: !g.pass, score: 1 - g.score, reason: `not: ${g.reason}` };
         return { grader: name, ...g };
       };
+      // A conversation-scoped grader grades the last turn of a conversation (with its {{transcript}}) only.
+      const applies = (p: (typeof prepared)[number]) => !p.wholeConversation || ctx.conversationEnd === true;
+      if (!prepared.some(applies)) return { grades: [], pass: null, score: null }; // an earlier turn, with only conversation graders
       const grades: Grade[] = [];
-      if (hooks.oneAtATime) for (const [i, p] of prepared.entries()) grades.push(await gradeOne(p, i));
-      else grades.push(...(await Promise.all(prepared.map(gradeOne))));
-      return combine(grades, prepared, passScore);
+      const used: typeof prepared = [];
+      for (const [i, p] of prepared.entries()) {
+        if (!applies(p)) continue;
+        used.push(p);
+        if (hooks.oneAtATime) grades.push(await gradeOne(p, i));
+      }
+      if (!hooks.oneAtATime) grades.push(...(await Promise.all(prepared.map((p, i) => (applies(p) ? gradeOne(p, i) : null)).filter((g) => g !== null))));
+      return combine(grades, used, passScore);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface GradeContext {
   latencyMs?: number | null;
   /** The run's metadata when the suite fetches it, else null. */
   metadata?: unknown;
+  /** The last turn of a conversation whose turns all succeeded: graders with `scope: conversation` run (values hold {{transcript}}). */
+  conversationEnd?: boolean;
 }
 
 export type { Grade, JudgeCall } from '../record/grade.js';

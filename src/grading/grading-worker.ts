@@ -87,6 +87,7 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
               ttftMs: record.ttftMs,
               latencyMs: record.latencyMs,
               metadata: record.metadata,
+              ...(job.conversationEnd === true && { conversationEnd: true }),
             },
             {
               forced: forced.get(j),

@@ -46,6 +46,8 @@ export interface GradeJob {
   env: RecordEnvelope;
   /** The dataset row's columns: grader values are templates over them. */
   values: Record<string, unknown>;
+  /** The last turn of a conversation that succeeded throughout: conversation-scoped graders run on it. */
+  conversationEnd?: boolean;
 }
 
 /** A grade decided by the pool for (job, grader): the grader hung or ended its thread last time. */

@@ -8,6 +8,14 @@ export interface PlannedRequest {
   /** The repeat of this row in its pass (0 … repeat − 1); absent when the suite does not repeat rows. */
   repeat?: number;
   values: Record<string, unknown>;
+  /** A multi-turn conversation: one unit of work whose turns are sent one after another (runner/conversation-runner.ts). */
+  conversation?: PlannedConversation;
+}
+
+/** A conversation of the plan: `row` and `values` of its PlannedRequest are its first turn's. */
+export interface PlannedConversation {
+  id: string;
+  turns: { turn: number; row: number; values: Record<string, unknown> }[];
 }
 
 export interface StepRun {

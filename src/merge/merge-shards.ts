@@ -88,7 +88,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
       const r = shift(rec, offset);
       lines.push(`${JSON.stringify(r)}\n`);
       if (lines.length >= 500) await flush();
-      if (r.warmup) continue;
+      if (r.warmup || r.skipped) continue; // a conversation's skipped turn was never sent: in no statistic
       const vi = names.indexOf(r.variant);
       if (vi < 0) continue;
       stats[vi]!.add(r);

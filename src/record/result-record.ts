@@ -55,6 +55,11 @@ export interface ResultRecord {
   sendLagMs?: number;
   /** Set by the runner: the send waited for a free in-flight slot (open loop). */
   delayed?: boolean;
+  /** Set by the runner for a conversation dataset: the conversation's id and this turn's 1-based number. */
+  conversation?: string;
+  turn?: number;
+  /** A conversation's turn never sent because an earlier turn failed (error kind `skipped`; in no statistic but the conversations'). */
+  skipped?: boolean;
   /** Set where the record completes (successful requests): output tokens the server reported, else counted by the o200k tokenizer. */
   outputTokens?: TokenCount;
   /** Set where the record completes: input tokens, when the server reported them. */

@@ -8,6 +8,7 @@ import type { MetricSummary } from '../metrics/histogram.js';
 import { renderComparisonsMarkdown } from './compare-markdown.js';
 import type { Report } from './report-model.js';
 import { repeatsMarkdown } from './repeats-summary.js';
+import { conversationLines } from './conversation-lines.js';
 import { writeFileWhole } from './whole-file.js';
 import { economicsMarkdown } from './economics-markdown.js';
 
@@ -126,6 +127,8 @@ export function renderMarkdownSummary(report: Report): string {
       ),
     );
   }
+  const conversations = conversationLines(report);
+  if (conversations.length) out.push('### Conversations', conversations.map((l) => `- ${l}`).join('\n'));
   const fb = report.variants.filter((v) => v.feedbackPosted + v.feedbackFailed > 0);
   if (fb.length)
     out.push(`Feedback posted: ${fb.map((v) => `${v.name} ${v.feedbackPosted}${v.feedbackFailed ? ` (${v.feedbackFailed} failed)` : ''}`).join(', ')}`);

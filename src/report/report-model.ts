@@ -7,6 +7,7 @@ import type { ThresholdResult } from '../metrics/thresholds.js';
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { RunSession, StartAtRecord, SweepReport } from './run-parts.js';
 import type { VariantSummary } from '../metrics/variant-stats.js';
+import type { ConversationsReport } from '../metrics/conversation-stats.js';
 import type { Mode } from '../stackai/types.js';
 
 export interface VariantReport extends VariantSummary {
@@ -41,6 +42,8 @@ export interface Report {
   /** Each session of the run on its one clock; durationMs and rps are over the sum of their active spans. */
   sessions?: RunSession[];
   target: { baseUrl: string; orgId: string; flowId: string; mode: Mode };
+  /** A conversation dataset: per variant, conversations completed and failed, and each turn index's timings (docs/conversations.md). */
+  conversations?: ConversationsReport;
   /** The load as the suite set it (flat: other models' keys null), then what the run did with it. */
   load: Omit<FlatLoad, 'model'> & {
     model: LoadModel;

@@ -5,6 +5,7 @@ import type { MetricSummary } from '../metrics/histogram.js';
 import { renderEconomics } from './economics-table.js';
 import type { Report } from './report-model.js';
 import { renderRepeatsTable } from './repeats-summary.js';
+import { conversationLines } from './conversation-lines.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -36,6 +37,7 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
     ]);
   }
   let out = t.toString();
+  for (const line of conversationLines(report)) out += `\n${line}`;
   const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
   if (metaNames.length) {
     const mt = new Table({ chars, head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });

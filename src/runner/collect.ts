@@ -80,9 +80,9 @@ export class RunCollector {
   }
 
   /** A record back whole from its executor, with the row's values (graders are templates over them). */
-  record(record: ResultRecord, env: RecordEnvelope, values: Record<string, unknown>): void {
+  record(record: ResultRecord, env: RecordEnvelope, values: Record<string, unknown>, conversationEnd = false): void {
     if (this.grading === null) return this.completeHere(record, env);
-    this.queue.push({ record: JSON.stringify(record), env, values });
+    this.queue.push({ record: JSON.stringify(record), env, values, ...(conversationEnd && { conversationEnd }) });
     this.backlog++;
     if (!this.flushQueued) {
       this.flushQueued = true;

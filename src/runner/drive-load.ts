@@ -89,7 +89,8 @@ export async function driveLoad(
       concurrency,
       durationMs,
       stopped,
-      queued: queuedAhead(concurrency),
+      // A conversation holds its slot from its first turn to its last: nothing is queued ahead of it.
+      queued: suite.dataset.conversation ? 0 : queuedAhead(concurrency),
     }).then((r): LoadResult => ({ ...r, delayed: 0, maxLagMs: 0 }));
 
   if (load.warmup && !stopped()) {

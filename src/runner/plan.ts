@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { readRows, type DatasetRow } from '../dataset/read-rows.js';
 import type { PlannedRequest } from '../load/request-plan.js';
 import type { DatasetSpec } from '../suite/types.js';
+import { planConversations } from './plan-conversations.js';
 
 export type { PlannedRequest } from '../load/request-plan.js';
 
@@ -22,6 +23,7 @@ export const KEEP_BYTES = 1024 * 1024;
  * (the variant order shifted by one per repeat), and every request carries its `repeat` index.
  */
 export async function* planRequests(dataset: DatasetSpec, variantCount: number, iterations: number | null, repeat = 1): AsyncGenerator<PlannedRequest> {
+  if (dataset.conversation) return yield* planConversations({ ...dataset, conversation: dataset.conversation }, variantCount, iterations, repeat);
   let kept: DatasetRow[] | null = null;
   for (let iteration = 0; iterations === null || iteration < iterations; iteration++) {
     // Kept only when another pass may follow, and only once a whole pass has been read.

@@ -47,7 +47,7 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
   const steps: { first: number; last: number; started: number; sends: number[] }[] = [];
   const scan = await scanResults(join(dir, RESULTS_FILE), (r) => {
     const variant = names.indexOf(r.variant);
-    if (variant < 0) return;
+    if (variant < 0 || r.skipped === true) return; // a skipped conversation turn was never sent
     stats.add(r, envelopeOf(r, variant));
     if (r.warmup === true) return;
     tally.add(r);

@@ -10,7 +10,8 @@ export async function recountFromResults(path: string, anchor: ClockAnchor, suit
   const total = new RunStatsTotal(anchor, names);
   await scanResults(path, (r) => {
     const variant = names.indexOf(r.variant);
-    if (variant >= 0) total.add(r, envelopeOf(r, variant));
+    // A conversation's skipped turn was never sent: it is in no statistic but report.json's conversations.
+    if (variant >= 0 && r.skipped !== true) total.add(r, envelopeOf(r, variant));
   });
   total.finish();
   return total;

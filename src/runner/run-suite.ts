@@ -37,6 +37,8 @@ import { resolveTarget } from './target.js';
 import { extrasSpecOf } from './extras-spec.js';
 import { BudgetGuard, budgetRefusal } from './budget.js';
 import { planRun, type RunPlan } from './run-plan.js';
+import { ConversationStats } from '../metrics/conversation-stats.js';
+import { runConversation, type ConversationDeps, type TurnSend } from './conversation-runner.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 
 export interface RunOptions {
@@ -77,6 +79,14 @@ export interface RunOutcome {
   exitCode: number;
 }
 
+function resumeRefused(suite: Suite): ConfigError {
+  return new ConfigError(
+    '--resume does not continue a conversation dataset: a conversation cut short would resume without its earlier turns',
+    { file: suite.file },
+    'run the suite again from the start (without --resume)',
+  );
+}
+
 async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number> {
   let n = 0;
   for await (const row of readRows(suite.dataset)) if (inShard(row.index, 0, shard)) n++;
@@ -84,6 +94,7 @@ async function countRows(suite: Suite, shard: ShardSpec | null): Promise<number>
 }
 
 export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<RunOutcome> {
+  if (opts.resume === true && suite.dataset.conversation) throw resumeRefused(suite);
   const thresholds = parseThresholds(suite);
   const shard = opts.shard ?? null;
   const rows = await countRows(suite, shard);
@@ -134,6 +145,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})`,
     });
   };
+  const conversationStats = new ConversationStats(suite.variants.map((v) => v.name));
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
   let inline: InlinePool | null = null;
@@ -177,7 +189,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         anchor,
         connections: 1,
         headers: suite.target.headers ?? {},
-        completeInThread: suite.graders.length === 0 && !completeOnMain,
+        // A conversation's next turn needs its last turn's record: every record comes back whole.
+        completeInThread: suite.graders.length === 0 && !completeOnMain && !suite.dataset.conversation,
         stallMs,
         extras: extrasSpecOf(suite),
       },
@@ -283,37 +296,53 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       };
     await markSession(dir, runDir, session);
     progress.begin();
+    const sendRequest: TurnSend = async (p, info, phase, shape) => {
+      const wait = collector.room();
+      if (wait !== null) await wait;
+      const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
+      const overBudget = budget.beforeSend();
+      if (overBudget !== null) {
+        // No more scheduling; the runs handed over before this one (held for a free slot) still go: they are in budget.
+        stoppedBy ??= overBudget;
+        return false; // never sent
+      }
+      const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
+      collector.inFlight++;
+      let outcome: PoolOutcome;
+      try {
+        outcome = await pool.run(task, info.hold);
+      } catch (err) {
+        outcome = { record: harnessFailure(suite, task, err, anchor) };
+      }
+      collector.inFlight--;
+      if (outcome === null) return false; // held past the duration or the stop: never sent
+      if ('record' in outcome) {
+        okSeen ||= outcome.record.ok;
+        if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
+        if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
+        const graded = shape?.(outcome.record);
+        collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
+      }
+      return true;
+    };
+    const loadStopped = () => stop.signal.aborted || stoppedBy !== null;
+    const conversation: ConversationDeps = {
+      suite,
+      anchor,
+      send: sendRequest,
+      writeSkipped: (r) => {
+        collector.lines(`${JSON.stringify(r)}\n`, 1);
+        opts.onResult?.(r);
+      },
+      stats: conversationStats,
+      stopped: loadStopped,
+      runTag: runDir.startedAt.getTime().toString(36),
+    };
     const driven = driveLoad(
       suite,
-      async (p, info, phase) => {
-        const wait = collector.room();
-        if (wait !== null) await wait;
-        const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
-        const overBudget = budget.beforeSend();
-        if (overBudget !== null) {
-          // No more scheduling; the runs handed over before this one (held for a free slot) still go: they are in budget.
-          stoppedBy ??= overBudget;
-          return false; // never sent
-        }
-        const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
-        collector.inFlight++;
-        let outcome: PoolOutcome;
-        try {
-          outcome = await pool.run(task, info.hold);
-        } catch (err) {
-          outcome = { record: harnessFailure(suite, task, err, anchor) };
-        }
-        collector.inFlight--;
-        if (outcome === null) return false; // held past the duration or the stop: never sent
-        if ('record' in outcome) {
-          okSeen ||= outcome.record.ok;
-          if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
-          if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
-          collector.record(outcome.record, env, p.values);
-        }
-        return true;
-      },
-      () => stop.signal.aborted || stoppedBy !== null,
+      // Chosen once: a suite without conversations sends through sendRequest alone (no layer per request).
+      suite.dataset.conversation ? (p, info, phase) => runConversation(conversation, p, info, phase) : sendRequest,
+      loadStopped,
       runDir.done,
       shard,
     );
@@ -378,6 +407,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
   if (startAtRecord) report.startAt = startAtRecord;
+  if (suite.dataset.conversation) report.conversations = conversationStats.summary();
   await markSession(dir, runDir, { ...session, finishedAt: sessions.at(-1)!.finishedAt, activeMs: sessions.at(-1)!.activeMs, partial: report.partial }).catch(
     () => {},
   );

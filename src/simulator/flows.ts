@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { loadAnswers, type AnswerSource } from './answers.js';
 import { FAULT_KEYS, loadFaults, type FaultModel } from './faults.js';
 import { FlowsYaml, type YamlPath } from './flows-yaml.js';
+import { loadMemory, type MemoryModel } from './conversation-memory.js';
 
 export type { FaultModel } from './faults.js';
 
@@ -49,6 +50,8 @@ export interface FlowDef {
   /** The version that `version=-1` resolves to. */
   published: number;
   draft: VariantModel;
+  /** Remembers conversations by user_id (`memory:`), or null. */
+  memory?: MemoryModel | null;
 }
 
 export interface FlowsConfig {
@@ -65,7 +68,7 @@ export interface ResolvedVariant {
 }
 
 const TOP_KEYS = ['seed', 'flows'];
-const FLOW_KEYS = ['description', 'input', 'output', 'answers', 'published', 'defaults', 'versions', 'draft'];
+const FLOW_KEYS = ['description', 'input', 'output', 'answers', 'published', 'defaults', 'versions', 'draft', 'memory'];
 const MODEL_KEYS = [
   'quality',
   'progress_ms',
@@ -117,7 +120,7 @@ function loadFlow(src: FlowsYaml, id: string, raw: unknown, baseDir: string): Fl
   if (!versions.has(published)) src.fail([...path, 'published'], `version ${published} is not defined`, `use one of: ${[...versions.keys()].join(', ')}`);
   // A flow nobody is editing runs its published version as the draft.
   const draft = obj.draft === undefined ? { ...versions.get(published)!, label: 'draft' } : loadModel(src, [...path, 'draft'], obj.draft, defaults, 'draft');
-  return { id, inputKey, outputKey, answers, versions, published, draft };
+  return { id, inputKey, outputKey, answers, versions, published, draft, memory: loadMemory(src, [...path, 'memory'], obj.memory) };
 }
 
 function loadModel(src: FlowsYaml, path: YamlPath, raw: unknown, defaults: Record<string, unknown>, label: string): VariantModel {

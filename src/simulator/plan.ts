@@ -3,6 +3,7 @@ import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
 import { bigPieces, drawFault, hasFaults, hugeText, type Fault } from './faults.js';
 import type { FlowDef, ResolvedVariant } from './flows.js';
 import { keyedRandom } from '../random/seeded.js';
+import { recallAnswer } from './conversation-memory.js';
 
 export type { Fault } from './faults.js';
 
@@ -69,7 +70,15 @@ export function splitWords(text: string, wordsPerFrame: number): string[] {
  * Plans one request. Every draw comes from generators keyed by (seed, flow, variant, input,
  * counter), so the same request sequence gives the same plans.
  */
-export function planResponse(seed: number, flow: FlowDef, variant: ResolvedVariant, inputs: Record<string, unknown>, counter: number): ResponsePlan {
+export function planResponse(
+  seed: number,
+  flow: FlowDef,
+  variant: ResolvedVariant,
+  inputs: Record<string, unknown>,
+  counter: number,
+  /** A flow with memory: this user's earlier inputs, oldest first. */
+  earlier: readonly string[] = [],
+): ResponsePlan {
   const model = variant.model;
   const input = inputText(flow, inputs);
   const key = [seed, flow.id, model.label, input, counter] as const;
@@ -79,7 +88,8 @@ export function planResponse(seed: number, flow: FlowDef, variant: ResolvedVaria
   // jitter multiplies every delay by exactly 1. Each generator has its own key, so skipping one leaves
   // the others' sequences, and so every plan, unchanged.
   const fault = hasFaults(model.faults) ? drawFault(keyedRandom(...key, 'faults'), keyedRandom(...key, 'faults-extra'), model.faults) : 'none';
-  const right = correctAnswer(flow.answers, input);
+  const recalled = !flow.memory ? null : recallAnswer(input, earlier);
+  const right = recalled === null ? correctAnswer(flow.answers, input) : { text: recalled, expected: recalled };
   const correct = model.quality >= 1 ? true : model.quality <= 0 ? false : qualityDraw(seed, flow, input, counter) < model.quality;
   const answer = correct ? right.text : wrongAnswer(flow.answers, right.expected, keyedRandom(...key, 'wrong'));
   const text = fault === 'huge' ? hugeText(answer, model.faults.hugeKb) : answer;
@@ -88,7 +98,8 @@ export function planResponse(seed: number, flow: FlowDef, variant: ResolvedVaria
   const timing = lat.jitter === 0 ? null : keyedRandom(...key, 'timing');
   const jit = timing === null ? (): number => 1 : (): number => 1 + lat.jitter * (2 * timing() - 1);
   const factor = jit();
-  const ttft = lat.ttftMs * factor;
+  // A flow with memory sends its history to the model: each earlier turn adds to the time to first token.
+  const ttft = (lat.ttftMs + (flow.memory?.ttftMsPerTurn ?? 0) * earlier.length) * factor;
   const progressEnd = Math.min(lat.progressMs * factor, ttft);
   const progressAt = [0];
   for (let t = lat.progressIntervalMs * jit(); t < progressEnd && progressAt.length < 10_000; t += lat.progressIntervalMs * jit()) {

@@ -1,6 +1,7 @@
 // Keeps the latest runs in memory (bounded, oldest dropped first) so metadata and feedback can find them.
 import type { Mode } from '../stackai/types.js';
 import type { ExtraUsage } from './flows.js';
+import { ConversationMemory } from './conversation-memory.js';
 
 export type RunState = 'PENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PAUSED';
 
@@ -43,6 +44,8 @@ export interface KeptRun {
 }
 
 export class RunStore {
+  /** Flows with `memory:` remember each user_id's earlier inputs here. */
+  readonly memory = new ConversationMemory();
   private readonly runs = new Map<string, KeptRun>();
   private readonly counters = new Map<string, number>();
 

@@ -182,7 +182,9 @@ function invoke(
   }
   const inputs = parsed.value;
   const counter = store.nextCounter(`${flow.id}\u0000${variant.model.label}\u0000${inputText(flow, inputs)}`);
-  const plan = planResponse(opts.config.seed, flow, variant, inputs, counter);
+  const userId = inputs.user_id;
+  const earlier = flow.memory && typeof userId === 'string' && userId !== '' ? store.memory.recall(flow.id, userId, inputText(flow, inputs)) : [];
+  const plan = planResponse(opts.config.seed, flow, variant, inputs, counter, earlier);
   const faults = variant.model.faults;
   const http = httpFault(plan.fault);
   if (http) {

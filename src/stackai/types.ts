@@ -25,7 +25,8 @@ export type ErrorKind =
   | 'incomplete_stream' // EOF before a COMPLETED frame, or a run response that is not COMPLETED
   | 'protocol' // unparsable frame / body, changed run_id, unknown state
   | 'grader' // a grader could not run (counted apart from a failed grade)
-  | 'harness'; // flowbench itself failed on this request (a worker crashed): a bug to report
+  | 'harness' // flowbench itself failed on this request (a worker crashed): a bug to report
+  | 'skipped'; // a conversation's turn never sent: an earlier turn failed (counted apart from errors)
 
 export interface ClassifiedError {
   kind: ErrorKind;

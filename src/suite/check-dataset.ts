@@ -5,6 +5,8 @@ import { stat } from 'node:fs/promises';
 import { readColumns, readRows } from '../dataset/read-rows.js';
 import { compileTemplate } from '../dataset/template.js';
 import { checkGraderTemplates } from './check-grader-templates.js';
+import { checkConversations, conversationColumns } from './check-conversations.js';
+import { readConversations } from '../dataset/conversations.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { LoadContext } from './load-context.js';
 import type { Path } from './positions.js';
@@ -36,8 +38,12 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
   // Errors inside the dataset (bad header, bad first record) name the dataset file and its line; without
   // columns the template checks would only repeat that error as unknown columns.
   let columns: string[];
+  let rowColumns: string[] = [];
   try {
     columns = await readColumns(ds);
+    // A conversation's turns also see {{conversation}}, {{turn}}, {{conversation_user}} (and a list's turn keys).
+    rowColumns = columns;
+    if (ds.conversation) columns = await conversationColumns(ds, ds.conversation, columns);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     ctx.errors.push(err);
@@ -73,6 +79,7 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
     );
   }
   checkGraderTemplates(s, columns, ctx);
+  if (!checkConversations(s, rowColumns, ctx)) return;
   if ((await scanRows(s, ctx)) === 0) ctx.errors.push(src.error(pathAt, noRowsMessage(ds.path), NO_ROWS_FIX));
 }
 
@@ -89,7 +96,8 @@ export const NO_ROWS_FIX = 'add rows below the header (CSV) or records (JSON Lin
 async function scanRows(s: Suite, ctx: LoadContext): Promise<number | null> {
   let rows = 0;
   try {
-    for await (const _row of readRows(s.dataset)) rows++;
+    if (s.dataset.conversation) for await (const c of readConversations({ ...s.dataset, conversation: s.dataset.conversation })) rows += c.turns.length;
+    else for await (const _row of readRows(s.dataset)) rows++;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     ctx.errors.push(err);

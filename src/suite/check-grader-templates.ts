@@ -3,6 +3,7 @@
 import { closestKey } from '../text/closest-key.js';
 import type { ConfigError } from '../errors/config-error.js';
 import { compileTemplate, RESERVED_NAMES } from '../dataset/template.js';
+import { TRANSCRIPT_NAME } from '../dataset/conversations.js';
 import type { LoadContext } from './load-context.js';
 import type { GraderSpec, Suite } from './types.js';
 
@@ -29,6 +30,8 @@ export function checkGraderTemplates(s: Suite, columns: string[], ctx: LoadConte
 function templateProblem(s: Suite, spec: GraderSpec, i: number, columns: string[], ctx: LoadContext): ConfigError | null {
   // The judge's prompt also sees {{output}}, the answer being graded.
   const extra = spec.type === 'judge' ? ['output'] : [];
+  // A conversation-scoped grader also sees the whole conversation.
+  if (spec.scope === 'conversation') extra.push(TRANSCRIPT_NAME);
   for (const key of TEMPLATE_KEYS) {
     // number and similarity compare with {{expected}} unless given a value.
     const base = spec.type.replace(/^not-/, '');

@@ -7,6 +7,7 @@ import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
+import { conversationOf } from './conversation-spec.js';
 import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -86,6 +87,7 @@ function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
     inputs: ds.inputs as Obj,
     expected: (ds.expected as string | undefined) ?? null,
     limit: (ds.limit as number | undefined) ?? null,
+    ...conversationOf(ds, ctx),
   };
 }
 

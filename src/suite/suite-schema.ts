@@ -158,6 +158,11 @@ export const SUITE_SCHEMA: SchemaType = {
           inputs: { type: { kind: 'map', values: { kind: 'any' } }, default: {}, doc: 'Flow inputs per row; strings are {{column}} / {{row}} templates.' },
           expected: { type: { kind: 'string' }, doc: 'Template for the expected answer ({{expected}} in graders).' },
           limit: { type: { kind: 'integer', min: 1 }, doc: 'Read at most this many rows.' },
+          conversation: str(
+            "Multi-turn: the column (or {{template}}) naming the conversation a row belongs to; its rows must be consecutive. With `turns`: the id of each row's conversation (default: its row index).",
+          ),
+          turn: str("Multi-turn: the column holding a row's 1-based turn number (default: file order within the conversation)."),
+          turns: str('Multi-turn (JSONL / JSON): the column holding a list of turn objects, one conversation per row.'),
         },
       },
     },

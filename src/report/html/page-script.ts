@@ -4,6 +4,7 @@
 import { csvField } from '../results-csv.js';
 import * as charts from './page/charts.js';
 import * as comparison from './page/comparison.js';
+import * as conversations from './page/conversations.js';
 import * as csv from './page/csv.js';
 import * as diff from './page/diff.js';
 import * as dom from './page/dom.js';
@@ -24,7 +25,7 @@ export function pageScript(): string {
   const parts: string[] = [];
   // csvField is results.csv's own, so the page's CSV download quotes and guards cells the same way.
   const shared = { csvField };
-  for (const mod of [dom, charts, plots, comparison, summary, repeats, sweep, tables, harness, diff, shared, csv, rowsTable, main] as Record<
+  for (const mod of [dom, charts, plots, comparison, summary, repeats, sweep, tables, harness, conversations, diff, shared, csv, rowsTable, main] as Record<
     string,
     unknown
   >[]) {

@@ -4,6 +4,7 @@
 import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
+import { conversationsSection } from './conversations.js';
 import { harnessSection } from './harness.js';
 import { requestPlotsSection } from './plots.js';
 import { repeatsSection } from './repeats.js';
@@ -56,6 +57,8 @@ export function main(): void {
   const sweep = sweepSection(d);
   if (sweep) root.append(sweep);
   root.append(lat);
+  const conv = conversationsSection(d);
+  if (conv) root.append(conv);
   for (const extra of [harnessSection(d), tokensSection(d), gradersSection(d), metadataSection(d)]) if (extra) root.append(extra);
   root.append(rowsHost);
   // Links to the sections this report has.
