@@ -8,6 +8,7 @@ import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogra
 import { GraderStats, type GraderBreakdown, type GraderStatsDelta } from './grader-stats.js';
 import { StreamStats, type StreamStatsDelta, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
+import { NodeStats, type NodeStatsDelta, type NodeSummary } from './node-stats.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
 export type TimingMetric = (typeof TIMING_METRICS)[number];
@@ -54,6 +55,8 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureS
   histograms: Record<TimingMetric, string>;
   /** Results during which the request thread's event loop stalled (`harnessStallMs` > 0), and the longest stall. */
   harnessStalls: { results: number; maxMs: number | null };
+  /** Stream modes: time per flow node over the successful requests, in flow order (absent when no stream carried progress_data). */
+  nodes?: NodeSummary[];
 }
 
 /** Plain counters of VariantStats: merged by adding them key by key. */
@@ -110,6 +113,7 @@ export interface VariantStatsDelta {
   stream: StreamStatsDelta;
   failures: FailureStatsDelta;
   graders: GraderStatsDelta;
+  nodes: NodeStatsDelta;
 }
 
 export class VariantStats {
@@ -135,11 +139,14 @@ export class VariantStats {
   private readonly failures = new FailureStats();
   /** Per-grader tallies and judge calls (kept out of the timing histograms). */
   private readonly graderStats = new GraderStats();
+  /** Time per flow node (progress_data). */
+  private readonly nodeStats = new NodeStats();
 
   add(r: ResultRecord): void {
     const c = this.c;
     c.requests++;
     this.stream.add(r);
+    this.nodeStats.add(r);
     this.failures.add(r);
     this.graderStats.add(r);
     c.retries += r.attempts - 1;
@@ -200,6 +207,7 @@ export class VariantStats {
       stream: this.stream.take(),
       failures: this.failures.take(),
       graders: this.graderStats.take(),
+      nodes: this.nodeStats.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};
@@ -226,6 +234,7 @@ export class VariantStats {
     this.stream.merge(d.stream);
     this.failures.merge(d.failures);
     this.graderStats.merge(d.graders);
+    this.nodeStats.merge(d.nodes);
   }
 
   /**
@@ -235,6 +244,7 @@ export class VariantStats {
   summary(activeSeconds?: number): VariantSummary {
     const c = this.c;
     const span = activeSeconds ?? (this.lastEnd - this.firstStart) / 1000;
+    const nodes = this.nodeStats.summary();
     return {
       requests: c.requests,
       ok: c.ok,
@@ -270,6 +280,7 @@ export class VariantStats {
         itl: encodeHistogram(this.h.itl),
       },
       harnessStalls: { results: c.harnessStalls, maxMs: this.harnessStallMaxMs },
+      ...(nodes.length > 0 && { nodes }),
     };
   }
 }
