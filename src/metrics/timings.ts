@@ -80,5 +80,8 @@ export function deriveNodeTimings(progress: readonly ProgressMark[], sent: numbe
 
 /** The part of a stay in a node spent before the first content frame, ms (0 for a stay after it). */
 export function nodeTimeBeforeFirstContent(n: NodeTiming, firstContentFromSendMs: number): number {
-  return round(Math.max(0, Math.min(n.startMs + n.durationMs, firstContentFromSendMs) - n.startMs));
+  const ms = Math.min(n.startMs + n.durationMs, firstContentFromSendMs) - n.startMs;
+  // Both sides were rounded to the µs on their own (the record's timestamps, the node's start): a node
+  // whose first frame brought the first content can come out 1 µs "before" it, which is none.
+  return ms <= 0.0011 ? 0 : round(ms);
 }

@@ -2,6 +2,7 @@
 // graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
 // set (GitHub Actions). A shard's summary says it is one: only the merged run has a verdict.
 import { targetName } from './target-name.js';
+import { ttftBreakdownLines } from './node-lines.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
@@ -64,6 +65,14 @@ export function renderMarkdownSummary(report: Report): string {
       ]),
     ),
   );
+  const nodes = ttftBreakdownLines(report.variants);
+  if (nodes)
+    out.push(
+      `**${nodes[0]!.replace(/:$/, '')}:**\n\n${nodes
+        .slice(1)
+        .map((l) => `- ${cell(l.trim())}`)
+        .join('\n')}`,
+    );
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.sweep) out.push(...sweepMarkdown(report.sweep));
@@ -76,7 +85,7 @@ export function renderMarkdownSummary(report: Report): string {
     out.push(
       table(
         ['', 'metric', 'variant', 'limit', 'actual'],
-        sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)]),
+        sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? (t.note ?? 'not measured') : num(t.actual)]),
       ),
     );
   }

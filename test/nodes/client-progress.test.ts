@@ -36,7 +36,7 @@ describe('progress transitions from the simulator', () => {
   it('records one mark per change, and the node times come out as the flows file says', async () => {
     for (const [draft, retrievalMs] of [
       [false, 80],
-      [true, 230],
+      [true, 400],
     ] as const) {
       const o = await client.invoke(request('nodes-bot', draft));
       expect(o.ok).toBe(true);

@@ -5,6 +5,7 @@ import type { PageData } from '../page-data.js';
 import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { harnessSection } from './harness.js';
+import { nodesSection } from './nodes.js';
 import { requestPlotsSection } from './plots.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
@@ -30,6 +31,8 @@ export function main(): void {
   if (th) root.append(th);
   const cmp = comparisonSection(d, () => table?.setFilter('flipped')) ?? sideBySide(d, baselineIndex(d), () => table?.setFilter('flipped'));
   if (cmp) root.append(cmp);
+  const nodes = nodesSection(d);
+  if (nodes) root.append(nodes);
 
   const pct = section(
     'percentiles',

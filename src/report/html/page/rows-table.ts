@@ -3,6 +3,7 @@
 // paginated so 100,000 results stay usable: only the visible page is in the DOM, and the first page
 // shows while later chunks load. Inlined by source text.
 import type { PageData } from '../page-data.js';
+import { rowWaterfall } from './nodes.js';
 import type { FlipDiff } from '../flip-diffs.js';
 import type { PageRow, Ref, RowsChunk } from '../rows.js';
 import { csvFileName, downloadText, rowsCsv } from './csv.js';
@@ -116,6 +117,7 @@ export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d:
     { class: 'variant-cell' },
     el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
     c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
+    rowWaterfall(c[17]),
     expandable(c[12], 400, c[13], d.rows.limits.output),
     flipped ? diffBlock(d, diffs.get(`${c[1]}:${c[2]}:${d.rows.variants[c[0]]}`)) : null,
     gradeList(c[14]),
