@@ -49,7 +49,8 @@ export type PageRow<S = Ref> = [
   [S, 0 | 1, number, S, 0 | 1][],
   number,
   string | null,
-  [string, number, number][] | null,
+  // Optional: rows written by an older flowbench, and test fixtures, end at runId.
+  ([string, number, number][] | null)?,
 ];
 
 /** One chunk as the page reads it: its rows, and the texts it adds to the string table. */

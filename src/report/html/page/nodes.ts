@@ -106,7 +106,7 @@ export function nodesSection(d: PageData): HTMLElement | null {
 
 /** One request's nodes ([name, startMs, durationMs] in stream order), on its own scale; null without any. */
 export function rowWaterfall(nodes: [string, number, number][] | null | undefined): HTMLElement | null {
-  if (!nodes || !nodes.length) return null;
+  if (!nodes?.length) return null;
   const scale = Math.max(...nodes.map((n) => n[1] + n[2]));
   const box = el('details', { class: 'row-waterfall' }, el('summary', null, `nodes: ${nodes.map((n) => `${n[0]} ${fmtMs(n[2])}`).join(' · ')}`));
   for (const [name, start, duration] of nodes) box.appendChild(waterfallBar(name, start, duration, scale, `${fmtMs(start)} + ${fmtMs(duration)}`));
