@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseGate } from '../../src/compare/gates.js';
+import { evaluateGate, parseGate, type Gate } from '../../src/compare/gates.js';
 import { splitMetric } from '../../src/compare/metric-list.js';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { NodeStats } from '../../src/metrics/node-stats.js';
@@ -50,6 +50,15 @@ describe('threshold and gate names on a node', () => {
     expect(parseGate('node_p95_drop.LLM', '10%')).toMatchObject({ metric: 'node_p95_ms.LLM', direction: 'decrease', limitValue: 0.1, relative: true });
     expect(parseGate('node_p50_increase.Retrieval', '2pp')).toMatchObject({ at: 'value', message: expect.stringMatching(/rates only/) });
     expect(parseGate('node_max_increase.Retrieval', '100ms')).toMatchObject({ at: 'key', hint: expect.stringMatching(/node_p95_increase\.Retrieval/) });
+  });
+
+  it('reports no-data for a gate on a node neither side timed', () => {
+    const g = parseGate('node_p50_increase.Reranker', '50ms') as Gate;
+    expect(evaluateGate(g, undefined, 0.05)).toMatchObject({
+      status: 'no-data',
+      fired: false,
+      reason: expect.stringMatching(/node_p50_ms\.Reranker was not measured on both sides/),
+    });
   });
 });
 
