@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareReports } from '../../src/compare/compare-runs.js';
 import type { RunOutcome } from '../../src/runner/run-suite.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { renderComparisons } from '../../src/report/compare-table.js';
@@ -91,6 +92,16 @@ describe('per-node timing of a run', () => {
     expect(gate('node_p50_increase.Retrieval')).toMatchObject({ status: 'fired', fired: true, metric: 'node_p50_ms.Retrieval' });
     expect(gate('node_p50_increase.Input')).toMatchObject({ status: 'within-limit', fired: false });
     expect(c.verdict).toBe('fail');
+  });
+
+  it('compares the nodes of saved runs too (flowbench compare), paired from their results.jsonl', async () => {
+    const r = await compareReports(run.dir, run.dir, { failOn: { 'node_p50_increase.Retrieval': '50ms' } });
+    expect(r.comparisons.map((c) => c.variant)).toEqual(['published', 'draft']);
+    for (const c of r.comparisons) {
+      const m = c.metrics.find((x) => x.metric === 'node_p50_ms.Retrieval')!;
+      expect(m).toMatchObject({ test: 'bootstrap-paired', diff: 0, n: { pairs: 6 } });
+      expect(c.gates[0]).toMatchObject({ gate: 'node_p50_increase.Retrieval', status: 'within-limit' });
+    }
   });
 
   it('prints where the time to first token goes per variant, and the node that moved', () => {
