@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateGate, parseGate, type Gate } from '../../src/compare/gates.js';
 import { splitMetric } from '../../src/compare/metric-list.js';
 import { ConfigError } from '../../src/errors/config-error.js';
-import { NodeStats } from '../../src/metrics/node-stats.js';
+import { MAX_NODE_NAMES, NodeStats } from '../../src/metrics/node-stats.js';
 import { metricValue, parseThreshold } from '../../src/metrics/thresholds.js';
 import type { VariantSummary } from '../../src/metrics/variant-stats.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
@@ -131,6 +131,13 @@ describe('NodeStats', () => {
     expect(nodeB!.beforeFirstTokenMs.max).toBe(nodeB!.durationMs.max);
     expect(out!.beforeFirstTokenMs.max).toBe(0);
     expect(out!.firstContent).toBe(40);
+  });
+
+  it('keeps at most MAX_NODE_NAMES names per variant, whatever a server invents', () => {
+    const s = new NodeStats();
+    const many = Array.from({ length: MAX_NODE_NAMES + 10 }, (_, i) => ({ node: `n${i}`, startMs: i, durationMs: 1 }));
+    s.add({ ok: true, nodes: many, timestamps: { sent: 0, contentFrames: [], scheduled: 0, firstByte: 0, end: 100 } } as unknown as ResultRecord);
+    expect(s.summary().map((n) => n.node)).toEqual(many.slice(0, MAX_NODE_NAMES).map((n) => n.node));
   });
 });
 
