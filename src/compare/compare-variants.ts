@@ -39,7 +39,13 @@ function facts(s: VariantSummary): SideFacts {
   const timings = new Set<string>();
   if (s.ttftMs) timings.add('ttft');
   if (s.latencyMs) timings.add('latency');
-  return { graded: s.grades.graded > 0, timings, metadata: Object.keys(s.metadataMetrics ?? {}), costed: (s.cost?.results ?? 0) > 0 };
+  return {
+    graded: s.grades.graded > 0,
+    timings,
+    metadata: Object.keys(s.metadataMetrics ?? {}),
+    costed: (s.cost?.results ?? 0) > 0,
+    nodes: (s.nodes ?? []).map((n) => n.node),
+  };
 }
 
 export async function compareVariants(base: VariantSide, cand: VariantSide, opts: CompareOptions = {}): Promise<Comparison> {

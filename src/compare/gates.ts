@@ -2,6 +2,7 @@
 // only when the change is worse than its limit AND significant at alpha.
 import { closestKey } from '../text/closest-key.js';
 import { THRESHOLD_METRICS } from '../metrics/thresholds.js';
+import { nodeMetricName, parseNodeMetric } from '../metrics/node-metrics.js';
 import { formatDiff, formatInterval, formatPercent, formatValue, pClause, TEST_LABEL } from './format.js';
 import type { GateResult, MetricComparison } from './types.js';
 
@@ -33,13 +34,23 @@ export function gateMetrics(metadataNames: readonly string[]): string[] {
   return [...RATIO_METRICS, ...timing, ...COST_GATE_METRICS, ...metadataNames.flatMap((n) => [`${n}_mean`, `${n}_p50`, `${n}_p95`])];
 }
 
-export const isTimingMetric = (metric: string) => metric.endsWith('_ms');
+export const isTimingMetric = (metric: string) => metric.endsWith('_ms') || parseNodeMetric(metric) !== null;
 
 /** Parses one `fail_on` entry; returns a problem (with a fix) instead of throwing. */
 export function parseGate(key: string, value: string | number, metadataNames: readonly string[] = []): Gate | GateProblem {
   const m = /^(.+)_(increase|rise|decrease|drop)$/.exec(key);
   const valid = gateMetrics(metadataNames);
   const example = 'e.g. pass_rate_drop: 0.02, ttft_p95_increase: 10%, latency_p50_increase: 50ms';
+  // A node's time: node_<stat>_<direction>.<node name>, e.g. node_p95_increase.Retrieval (any node name: the flow's own).
+  const node = /^node_(mean|p50|p90|p95|p99|p999)_(increase|rise|decrease|drop)\.(.+)$/s.exec(key);
+  if (node) return gateLimit(key, nodeMetricName(node[1]!, node[3]!), SUFFIXES[node[2]!]!, value);
+  if (/^node_/.test(key)) {
+    return {
+      at: 'key',
+      message: `unknown gate "${key}": a gate on a node's time is node_<stat>_increase.<node name> (or _decrease)`,
+      hint: 'stat one of mean, p50, p90, p95, p99, p999; e.g. node_p95_increase.Retrieval: 100ms',
+    };
+  }
   if (!m) {
     const names = valid.flatMap((v) => ['increase', 'decrease', 'drop', 'rise'].map((d) => `${v.replace(/_ms$/, '')}_${d}`));
     const near = closestKey(key, names);
@@ -61,7 +72,11 @@ export function parseGate(key: string, value: string | number, metadataNames: re
       hint: `gate one of: ${valid.map((v) => v.replace(/_ms$/, '')).join(', ')} (+ _increase / _decrease); use a threshold for other metrics`,
     };
   }
-  const direction = SUFFIXES[m[2]!]!;
+  return gateLimit(key, metric, SUFFIXES[m[2]!]!, value);
+}
+
+/** The limit of a gate whose metric is known: points for rates, ms or a share of the baseline for timings. */
+function gateLimit(key: string, metric: string, direction: 'increase' | 'decrease', value: string | number): Gate | GateProblem {
   const ratio = RATIO_METRICS.includes(metric);
   const timing = isTimingMetric(metric);
   const text = String(value).trim();

@@ -1,6 +1,7 @@
 // Which metrics a comparison reports: a default set, every metric a threshold or gate names, and
 // the numeric metadata fields; and how a metric name splits into family and statistic.
 import type { Statistic } from './weighted-sample.js';
+import { nodeMetricName, parseNodeMetric } from '../metrics/node-metrics.js';
 
 export interface SideFacts {
   graded: boolean;
@@ -8,6 +9,8 @@ export interface SideFacts {
   metadata: string[];
   /** Results had a known cost (cost.prices). */
   costed?: boolean;
+  /** The flow nodes the side timed, in flow order. */
+  nodes?: string[];
 }
 
 const DEFAULT_TIMING = ['mean', 'p50', 'p95'];
@@ -31,12 +34,17 @@ export function metricList(facts: SideFacts[], named: readonly string[]): string
     add(`${name}_mean`);
     add(`${name}_p95`);
   }
+  // Each node's median time: the comparison names the node that moved (node_p50_ms.Retrieval).
+  for (const node of [...new Set(facts.flatMap((f) => f.nodes ?? []))]) add(nodeMetricName('p50', node));
   for (const m of named) add(m);
   return out;
 }
 
 /** `ttft_p95_ms` -> { family: 'ttft', stat: 'p95' }; a metadata metric `tokens_mean` -> { family: 'tokens', stat: 'mean' }. */
 export function splitMetric(metric: string): { family: string; stat: string; timing: boolean } | null {
+  // A node's time, node_p95_ms.Retrieval -> { family: 'node:Retrieval', stat: 'p95' } (before the metadata form: a node may be "x_max").
+  const node = parseNodeMetric(metric);
+  if (node) return { family: `node:${node.node}`, stat: node.stat, timing: true };
   const t = /^(latency|ttft|ttfb|itl)_(\w+)_ms$/.exec(metric);
   if (t) return { family: t[1]!, stat: t[2]!, timing: true };
   const m = /^(.+)_(sum|mean|p50|p95|max)$/.exec(metric);

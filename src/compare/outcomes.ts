@@ -15,6 +15,8 @@ export interface RowOutcome {
   ttfb: number | null;
   /** Numeric metadata fields. */
   meta: Record<string, number> | null;
+  /** Time per flow node of a successful stream, ms (a node met twice: its stays added); absent without progress_data. */
+  nodes?: Record<string, number>;
   /** A hash of the row's inputs: rows that pair across runs must have been asked the same thing. */
   inputs?: number;
   /** Suite `repeat` > 1: this outcome stands for the row's repeats (compare/repeat-clusters.ts). */
@@ -45,8 +47,16 @@ export function outcomeOf(r: ResultRecord): RowOutcome {
     latency: r.ok ? r.latencyMs : null,
     ttfb: r.ok ? r.ttfbMs : null,
     meta,
+    ...(r.ok && r.nodes !== undefined && r.nodes.length > 0 && { nodes: nodeTimes(r.nodes) }),
     inputs: hashInputs(r.inputs),
   };
+}
+
+function nodeTimes(nodes: NonNullable<ResultRecord['nodes']>): Record<string, number> {
+  // A Map first: a node named "__proto__" must stay an ordinary key.
+  const sum = new Map<string, number>();
+  for (const n of nodes) sum.set(n.node, (sum.get(n.node) ?? 0) + n.durationMs);
+  return Object.fromEntries(sum);
 }
 
 /**

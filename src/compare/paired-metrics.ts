@@ -41,6 +41,10 @@ type Family = (o: RowOutcome) => number | null;
 
 function familyOf(name: string): Family {
   if (name === 'ttft' || name === 'latency' || name === 'ttfb') return (o) => o[name];
+  if (name.startsWith('node:')) {
+    const node = name.slice('node:'.length);
+    return (o) => o.nodes?.[node] ?? null;
+  }
   return (o) => o.meta?.[name] ?? null;
 }
 

@@ -85,7 +85,9 @@ export function summaryMetrics(metrics: readonly string[], input: SummaryInput):
     const r = s && stat !== null ? boot.get(s.family)?.find((x) => x.stat === stat) : undefined;
     if (!s || !r) {
       const note = metric === 'mean_score' || (s && !s.timing) ? NOTE.noRows : untestedNote(metric);
-      out.metrics.push(valuesOnly(metric, b, c, s?.timing && stat !== null && s.family !== 'itl' ? 'not measured on both sides' : note));
+      out.metrics.push(
+        valuesOnly(metric, b, c, s?.timing && stat !== null && s.family !== 'itl' && !s.family.startsWith('node:') ? 'not measured on both sides' : note),
+      );
       continue;
     }
     const shift = out.shifts.find((x) => x.metric === s.family);

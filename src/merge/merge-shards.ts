@@ -46,6 +46,7 @@ function shift(r: ResultRecord, ms: number): ResultRecord {
       firstByte: t.firstByte === null ? null : s(t.firstByte),
       contentFrames: t.contentFrames.map(s),
       end: s(t.end),
+      ...(t.progress !== undefined && { progress: t.progress.map((p) => ({ ...p, at: s(p.at) })) }),
     },
   };
 }

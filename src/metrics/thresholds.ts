@@ -3,6 +3,7 @@
 import { harnessMetric, type HarnessMetric, type HarnessReport } from '../harness/harness-report.js';
 import { closestKey } from '../text/closest-key.js';
 import type { VariantSummary } from './variant-stats.js';
+import { missingNodeNote, nodeMetricValue, parseNodeMetric } from './node-metrics.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
 
@@ -23,6 +24,8 @@ export interface ThresholdResult {
   limit: number;
   actual: number | null;
   ok: boolean;
+  /** Why there is no actual value, when the reason is worth saying (a node no stream went through). */
+  note?: string;
 }
 
 const TIMING = ['latency', 'ttft', 'ttfb', 'itl', 'tpot', 'service'] as const;
@@ -59,6 +62,7 @@ const STREAM_ONLY: Readonly<Record<string, string>> = { ttft: 'TTFT', itl: 'inte
 
 /** The name of the stream-only timing `metric` is about (ttft_p95_ms -> TTFT), or null when run mode measures it. */
 export function streamOnlyTiming(metric: string): string | null {
+  if (parseNodeMetric(metric) !== null) return 'the time per node (progress_data of the stream frames)';
   // Only the built-in names: a metadata metric may start with "ttft_" too.
   return THRESHOLD_METRICS.includes(metric) ? (STREAM_ONLY[metric.split('_')[0]!] ?? null) : null;
 }
@@ -68,7 +72,10 @@ const EXPR = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$/;
 /** Parses one threshold; returns an error message (listing valid names) instead of throwing. */
 export function parseThreshold(metric: string, expr: string | number, metadataNames: string[] = []): ParsedThreshold | string {
   const valid = [...THRESHOLD_METRICS, ...metadataNames.flatMap((n) => ['sum', 'mean', 'p50', 'p95', 'max'].map((s) => `${n}_${s}`))];
-  if (!valid.includes(metric)) {
+  // Node names are the flow's own: any name is taken here, one no stream went through is reported after the run.
+  if (!valid.includes(metric) && parseNodeMetric(metric) === null) {
+    if (/^node_/.test(metric))
+      return `unknown threshold metric "${metric}": a node's time is node_<stat>_ms.<node name>, with stat one of min, mean, p50, p90, p95, p99, p999, max (e.g. node_p95_ms.Retrieval)`;
     const near = closestKey(metric, valid);
     return `unknown threshold metric "${metric}"${near === null ? '' : ` (did you mean ${near}?)`}; valid: ${valid.join(', ')}`;
   }
@@ -102,6 +109,9 @@ export function metricValue(s: VariantSummary, metric: string): number | null {
   }
   const economic = economicsValue(s, metric);
   if (economic !== undefined) return economic;
+  // Before the metadata names: a node may be called "x_max".
+  const node = parseNodeMetric(metric);
+  if (node) return nodeMetricValue(s, node);
   const timing = /^(latency|ttft|ttfb|itl|tpot|service)_(\w+)_ms$/.exec(metric);
   if (timing) {
     const summary = s[`${timing[1]}Ms` as 'latencyMs' | 'ttftMs' | 'ttfbMs' | 'itlMs' | 'tpotMs' | 'serviceMs'];
@@ -168,7 +178,9 @@ export function evaluateThresholds(
   for (const v of variants) {
     for (const t of parsed) {
       const actual = isHarnessMetric(t.metric) ? harnessMetric(harness, t.metric) : metricValue(v.summary, t.metric);
-      out.push({ variant: v.name, ...t, actual, ok: actual !== null && holds(actual, t.op, t.limit) });
+      const node = actual === null ? parseNodeMetric(t.metric) : null;
+      const note = node === null ? null : missingNodeNote(v.summary, node);
+      out.push({ variant: v.name, ...t, actual, ok: actual !== null && holds(actual, t.op, t.limit), ...(note !== null && { note }) });
     }
   }
   return out;

@@ -1,4 +1,6 @@
-// The one place where TTFB, TTFT, ITL and latency are derived from a request's raw timestamps.
+// The one place where TTFB, TTFT, ITL, latency and the time per flow node are derived from a request's raw timestamps.
+import type { NodeTiming } from '../record/node-timing.js';
+import type { ProgressMark } from '../stackai/types.js';
 
 /** Raw timestamps of one request, ms on the shared clock (see clock/clock.ts). */
 export interface RawTimestamps {
@@ -43,4 +45,43 @@ export function interTokenLatencies(contentFrames: number[]): number[] {
   const gaps: number[] = [];
   for (let i = 1; i < contentFrames.length; i++) gaps.push(contentFrames[i]! - contentFrames[i - 1]!);
   return gaps;
+}
+
+export interface NodeTimings {
+  nodes: NodeTiming[];
+  /** The node current when the first content frame arrived; null without content or progress before it. */
+  firstContentNode: string | null;
+}
+
+/**
+ * A stay in a node starts at the first frame naming it current_node and lasts until the first frame
+ * naming another (the last one until the stream's end). Changes of started / completed counts alone
+ * do not start a stay: several nodes can run at once, and only current_node says which one the flow
+ * is in. A node met again later is a second stay. Completion is never read from these counts.
+ * `firstContentMark` indexes `progress` (the decoder's mark current at the first content frame).
+ */
+export function deriveNodeTimings(progress: readonly ProgressMark[], sent: number, end: number, firstContentMark?: number): NodeTimings {
+  const nodes: NodeTiming[] = [];
+  let open: { node: string; at: number } | null = null;
+  let firstContentNode: string | null = null;
+  const close = (until: number) => {
+    if (open !== null) nodes.push({ node: open.node, startMs: round(open.at - sent), durationMs: round(Math.max(0, until - open.at)) });
+  };
+  progress.forEach((p, i) => {
+    if (p.node !== null && p.node !== open?.node) {
+      close(p.at);
+      open = { node: p.node, at: p.at };
+    }
+    if (i === firstContentMark) firstContentNode = open?.node ?? null;
+  });
+  close(end);
+  return { nodes, firstContentNode };
+}
+
+/** The part of a stay in a node spent before the first content frame, ms (0 for a stay after it). */
+export function nodeTimeBeforeFirstContent(n: NodeTiming, firstContentFromSendMs: number): number {
+  const ms = Math.min(n.startMs + n.durationMs, firstContentFromSendMs) - n.startMs;
+  // Both sides were rounded to the µs on their own (the record's timestamps, the node's start): a node
+  // whose first frame brought the first content can come out 1 µs "before" it, which is none.
+  return ms <= 0.0011 ? 0 : round(ms);
 }

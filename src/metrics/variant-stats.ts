@@ -10,6 +10,7 @@ import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogra
 import { GraderStats, type GraderBreakdown, type GraderStatsDelta } from './grader-stats.js';
 import { StreamStats, type StreamStatsDelta, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
+import { NodeStats, type NodeStatsDelta, type NodeSummary } from './node-stats.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
 export type TimingMetric = (typeof TIMING_METRICS)[number];
@@ -58,6 +59,8 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureS
   harnessStalls: { results: number; maxMs: number | null };
   /** Suite `repeat` above 1: pass@1, pass^N, consistency and flaky rows (metrics/repeat-stats.ts); absent otherwise. */
   repeats?: RepeatSummary;
+  /** Stream modes: time per flow node over the successful requests, in flow order (absent when no stream carried progress_data). */
+  nodes?: NodeSummary[];
 }
 
 /** Plain counters of VariantStats: merged by adding them key by key. */
@@ -115,6 +118,7 @@ export interface VariantStatsDelta {
   failures: FailureStatsDelta;
   graders: GraderStatsDelta;
   economics: EconomicsDelta;
+  nodes: NodeStatsDelta;
 }
 
 export class VariantStats {
@@ -142,11 +146,14 @@ export class VariantStats {
   private readonly graderStats = new GraderStats();
   /** Tokens per model, cost, goodput, server vs client (metrics/result-extras.ts sets the record's fields). */
   private readonly economics = new EconomicsStats();
+  /** Time per flow node (progress_data). */
+  private readonly nodeStats = new NodeStats();
 
   add(r: ResultRecord): void {
     const c = this.c;
     c.requests++;
     this.stream.add(r);
+    this.nodeStats.add(r);
     this.failures.add(r);
     this.graderStats.add(r);
     this.economics.add(r);
@@ -214,6 +221,7 @@ export class VariantStats {
       failures: this.failures.take(),
       graders: this.graderStats.take(),
       economics: this.economics.take(),
+      nodes: this.nodeStats.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};
@@ -241,6 +249,7 @@ export class VariantStats {
     this.failures.merge(d.failures);
     this.graderStats.merge(d.graders);
     if (d.economics) this.economics.merge(d.economics);
+    this.nodeStats.merge(d.nodes);
   }
 
   /**
@@ -250,6 +259,7 @@ export class VariantStats {
   summary(activeSeconds?: number): VariantSummary {
     const c = this.c;
     const span = activeSeconds ?? (this.lastEnd - this.firstStart) / 1000;
+    const nodes = this.nodeStats.summary();
     return {
       requests: c.requests,
       ok: c.ok,
@@ -286,6 +296,7 @@ export class VariantStats {
         itl: encodeHistogram(this.h.itl),
       },
       harnessStalls: { results: c.harnessStalls, maxMs: this.harnessStallMaxMs },
+      ...(nodes.length > 0 && { nodes }),
     };
   }
 }

@@ -3,7 +3,8 @@
 import type { Grade } from './grade.js';
 import type { TokenCount } from './tokens.js';
 import type { ModelUsage, ServerMismatch } from './usage.js';
-import type { ClassifiedError, ErrorKind } from '../stackai/types.js';
+import type { NodeTiming } from './node-timing.js';
+import type { ClassifiedError, ErrorKind, ProgressMark } from '../stackai/types.js';
 
 export interface FeedbackOutcome {
   /** False when the post failed after its retries, or in a dry run (nothing sent). */
@@ -85,6 +86,10 @@ export interface ResultRecord {
    * stall, ms. Its timings may be inflated by up to this much by the harness itself.
    */
   harnessStallMs?: number;
+  /** Stream modes: the time spent in each flow node, in the order the stream named them (absent without progress_data). */
+  nodes?: NodeTiming[];
+  /** Stream modes: the node that was current_node when the first content frame arrived. */
+  firstContentNode?: string;
   /** Raw timestamps, ms since the run's start on the shared clock. */
   timestamps: {
     scheduled: number;
@@ -92,6 +97,8 @@ export interface ResultRecord {
     firstByte: number | null;
     contentFrames: number[];
     end: number;
+    /** Stream modes: each change of progress_data (node, started and completed counts), when it arrived. */
+    progress?: ProgressMark[];
   };
 }
 

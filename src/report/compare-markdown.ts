@@ -3,6 +3,7 @@
 import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison } from '../compare/types.js';
 import { comparisonHeadline } from './compare-headline.js';
+import { nodeChangeLine } from './node-lines.js';
 
 const FLIPS_SHOWN = 10;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -44,6 +45,8 @@ export function renderComparisonsMarkdown(comparisons: readonly Comparison[]): s
         ]),
       ),
     );
+    const nodes = nodeChangeLine(c);
+    if (nodes) out.push(nodes);
     if (c.flips && c.flips.passToFail + c.flips.failToPass > 0) {
       out.push(`Flipped rows: **${c.flips.passToFail}** pass → fail, **${c.flips.failToPass}** fail → pass`);
       const first = (inputs: Record<string, unknown>) => {

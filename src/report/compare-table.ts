@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { formatDiff, formatInterval, formatP, formatPercent, formatValue, sideLabels, TEST_LABEL } from '../compare/format.js';
 import type { Comparison, FlippedRow } from '../compare/types.js';
 import { comparisonHeadline } from './compare-headline.js';
+import { nodeChangeLine } from './node-lines.js';
 
 const FLIPS_SHOWN = 10;
 const CELL = 48;
@@ -50,6 +51,8 @@ export function renderComparisons(comparisons: readonly Comparison[], opts: { co
       ]);
     }
     parts.push(t.toString());
+    const nodes = nodeChangeLine(c);
+    if (nodes) parts.push(nodes);
     if (c.shifts.length) {
       const s = c.shifts.map((x) => `${x.metric} p = ${formatP(x.pValue)}${x.pValue < c.alpha ? ' *' : ''}`).join(', ');
       parts.push(`Mann-Whitney U (distribution shift): ${s}.  * = significant at alpha ${c.alpha}`);

@@ -2,6 +2,7 @@
 // graders. Written to summary.md in the report folder and appended to $GITHUB_STEP_SUMMARY when that is
 // set (GitHub Actions). A shard's summary says it is one: only the merged run has a verdict.
 import { targetName } from './target-name.js';
+import { ttftBreakdown } from './node-lines.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricSummary } from '../metrics/histogram.js';
@@ -68,6 +69,11 @@ export function renderMarkdownSummary(report: Report): string {
     ),
   );
   out.push(...economicsMarkdown(report.variants, table));
+  const byNode = report.variants.flatMap((v) => {
+    const line = v.nodes ? ttftBreakdown(v.nodes) : null;
+    return line === null ? [] : [`- **${cell(v.name)}**: ${cell(line)}`];
+  });
+  if (byNode.length) out.push(`**Time to first token by node**, median / p95 ms:\n\n${byNode.join('\n')}`);
   // Under the timings it qualifies; a quiet harness adds nothing.
   if (report.harness?.warnings.length) out.push(`⚠️ **Harness:** ${report.harness.warnings.map(cell).join('; ')}.`);
   if (report.sweep) out.push(...sweepMarkdown(report.sweep));
@@ -81,7 +87,7 @@ export function renderMarkdownSummary(report: Report): string {
     out.push(
       table(
         ['', 'metric', 'variant', 'limit', 'actual'],
-        sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? 'not measured' : num(t.actual)]),
+        sorted.map((t) => [t.ok ? '✅' : '❌', t.metric, t.variant, `${t.op} ${t.limit}`, t.actual === null ? (t.note ?? 'not measured') : num(t.actual)]),
       ),
     );
   }

@@ -6,6 +6,7 @@ import { renderEconomics } from './economics-table.js';
 import type { Report } from './report-model.js';
 import { renderRepeatsTable } from './repeats-summary.js';
 import { conversationLines } from './conversation-lines.js';
+import { ttftBreakdownLines } from './node-lines.js';
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -38,6 +39,8 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
   }
   let out = t.toString();
   for (const line of conversationLines(report)) out += `\n${line}`;
+  const nodes = ttftBreakdownLines(report.variants);
+  if (nodes) out += `\n${nodes.join('\n')}`;
   const metaNames = [...new Set(report.variants.flatMap((v) => Object.keys(v.metadataMetrics)))];
   if (metaNames.length) {
     const mt = new Table({ chars, head: ['variant', ...metaNames.map((n) => `${n} mean / p95 / sum`)], style });
@@ -77,6 +80,7 @@ export function renderTable(report: Report, opts: { color?: boolean } = {}): str
       th.push([r.metric, r.variant, `${r.op} ${r.limit}`, r.actual === null ? 'not measured' : num(r.actual), r.ok ? 'ok' : 'FAIL']);
     }
     out += `\n${th.toString()}`;
+    for (const r of report.thresholds) if (r.note) out += `\n  ${r.metric} (${r.variant}): ${r.note}`;
   }
   const harness = harnessBlock(report);
   if (harness) out += `\n${harness}`;

@@ -100,6 +100,11 @@ function nullable(s: JsonSchema): JsonSchema {
   return s; // {} already takes null
 }
 
+const GATE_SUFFIXES = ['increase', 'decrease', 'drop', 'rise'];
+/** A flow node's time (metrics/node-metrics.ts, compare/gates.ts): any node name follows the dot. */
+const NODE_THRESHOLD = '^node_(min|mean|p50|p90|p95|p99|p999|max)_ms\\..+$';
+const NODE_GATE = `^node_(mean|p50|p90|p95|p99|p999)_(${GATE_SUFFIXES.join('|')})\\..+$`;
+
 function thresholdDescription(m: string): string {
   if (isHarnessMetric(m)) return `Threshold on ${m}: ${HARNESS_THRESHOLD_METRICS[m]}, one figure for the run that every variant gets, e.g. "< 50".`;
   return `Threshold on ${m}, e.g. "< 1500" or ">= 0.9".`;
@@ -113,12 +118,10 @@ function thresholdsSchema(value: JsonSchema): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(THRESHOLD_METRICS.map((m) => [m, { description: thresholdDescription(m), ...value }])),
-    propertyNames: { anyOf: [{ enum: [...THRESHOLD_METRICS] }, { pattern: '^.+_(sum|mean|p50|p95|max)$' }] },
-    additionalProperties: { description: 'Threshold on a metadata field named in metadata.fields.', ...value },
+    propertyNames: { anyOf: [{ enum: [...THRESHOLD_METRICS] }, { pattern: '^.+_(sum|mean|p50|p95|max)$' }, { pattern: NODE_THRESHOLD }] },
+    additionalProperties: { description: "Threshold on a metadata field named in metadata.fields, or on a flow node's time (node_p95_ms.<node>).", ...value },
   };
 }
-
-const GATE_SUFFIXES = ['increase', 'decrease', 'drop', 'rise'];
 
 /** `compare.fail_on:` keys are `<metric>_increase` / `_decrease` (or `_rise` / `_drop`) for the metrics comparisons test. */
 function gatesSchema(value: JsonSchema): JsonSchema {
@@ -126,8 +129,11 @@ function gatesSchema(value: JsonSchema): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(names.map((n) => [n, { description: `Regression gate ${n}, e.g. 0.02, 10% or 50ms.`, ...value }])),
-    propertyNames: { anyOf: [{ enum: names }, { pattern: `^.+_(mean|p50|p95)_(${GATE_SUFFIXES.join('|')})$` }] },
-    additionalProperties: { description: 'Regression gate on a metadata field named in metadata.fields.', ...value },
+    propertyNames: { anyOf: [{ enum: names }, { pattern: `^.+_(mean|p50|p95)_(${GATE_SUFFIXES.join('|')})$` }, { pattern: NODE_GATE }] },
+    additionalProperties: {
+      description: "Regression gate on a metadata field named in metadata.fields, or on a flow node's time (node_p95_increase.<node>).",
+      ...value,
+    },
   };
 }
 

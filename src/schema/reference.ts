@@ -101,6 +101,8 @@ function metricNames(): string {
     '`thresholds` keys (each value `"<op> <number>"`, with `<`, `<=`, `>`, `>=` or `==`; a `%` suffix divides by 100):',
     `${list(THRESHOLD_METRICS)}, and \`<field>_sum\`, \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\`, \`<field>_max\` for each field named in \`metadata.fields\`.`,
     '',
+    "A flow node's time (stream modes, from progress_data; see [per-node timing](nodes.md)): `node_<stat>_ms.<node>` with stat `min`, `mean`, `p50`, `p90`, `p95`, `p99`, `p999` or `max` and the node's name as the flow reports it, e.g. `node_p95_ms.Retrieval`. Any name is accepted; one that no successful stream went through fails its threshold with a note naming the nodes that were seen.",
+    '',
     `The harness metrics watch flowbench itself and are one figure for the whole run, which every variant's threshold gets: ${Object.entries(
       HARNESS_THRESHOLD_METRICS,
     )
@@ -108,7 +110,7 @@ function metricNames(): string {
       .join('; ')}.`,
     '',
     '`compare.fail_on` keys: a metric the comparison tests, then `_increase` or `_decrease` (also `_rise`, `_drop`):',
-    `${list(gateMetrics([]).map((m) => m.replace(/_ms$/, '')))}, and \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\` for metadata fields; e.g. \`pass_rate_drop: 0.02\`, \`ttft_p95_increase: 10%\`, \`latency_p50_increase: 50ms\`.`,
+    `${list(gateMetrics([]).map((m) => m.replace(/_ms$/, '')))}, and \`<field>_mean\`, \`<field>_p50\`, \`<field>_p95\` for metadata fields; e.g. \`pass_rate_drop: 0.02\`, \`ttft_p95_increase: 10%\`, \`latency_p50_increase: 50ms\`. On a flow node's time: \`node_<stat>_increase.<node>\` (or \`_decrease\`), stat \`mean\`, \`p50\`, \`p90\`, \`p95\`, \`p99\` or \`p999\`, e.g. \`node_p50_increase.Retrieval: 100ms\`.`,
     '',
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { loadAnswers, type AnswerSource } from './answers.js';
 import { FAULT_KEYS, loadFaults, type FaultModel } from './faults.js';
 import { FlowsYaml, type YamlPath } from './flows-yaml.js';
 import { loadMemory, type MemoryModel } from './conversation-memory.js';
+import { loadNodes, type FlowNodes } from './flow-nodes.js';
 
 export type { FaultModel } from './faults.js';
 
@@ -19,6 +20,8 @@ export interface LatencyModel {
   /** Relative jitter applied to every delay (0 = exactly deterministic timing). */
   jitter: number;
   wordsPerFrame: number;
+  /** The nodes a stream walks through (`nodes:`), the first content at the sum of their times; null: the fixed default walk. */
+  nodes?: FlowNodes | null;
 }
 
 /** One published version, or the draft. */
@@ -79,6 +82,7 @@ const MODEL_KEYS = [
   'words_per_frame',
   'model',
   'extra_usage',
+  'nodes',
   ...Object.keys(FAULT_KEYS),
 ];
 
@@ -136,10 +140,12 @@ function loadModel(src: FlowsYaml, path: YamlPath, raw: unknown, defaults: Recor
   const opt = (key: string, dflt: number, o: Parameters<FlowsYaml['number']>[2]): number =>
     merged[key] === undefined ? dflt : src.number(at(key), merged[key], o);
 
-  const ttftMs = src.number(at('ttft_ms'), need('ttft_ms'), { min: 0 });
+  const nodes = merged.nodes === undefined ? null : loadNodes(src, at('nodes'), merged.nodes);
+  const ttftMs = nodes === null ? src.number(at('ttft_ms'), need('ttft_ms'), { min: 0 }) : nodeTtft(src, at, merged, nodes);
   const latency: LatencyModel = {
     ttftMs,
-    progressMs: opt('progress_ms', ttftMs, { min: 0 }),
+    nodes,
+    progressMs: nodes === null ? opt('progress_ms', ttftMs, { min: 0 }) : ttftMs,
     progressIntervalMs: opt('progress_interval_ms', 100, { min: 1 }),
     tokensPerS: src.number(at('tokens_per_s'), need('tokens_per_s'), { min: 0.001, infinite: true }),
     jitter: opt('jitter', 0, { min: 0, max: 1 }),
@@ -162,6 +168,21 @@ function extraUsageOf(src: FlowsYaml, path: YamlPath, raw: unknown): ExtraUsage[
     const count = (k: string) => (o[k] === undefined ? 0 : src.number([...path, model, k], o[k], { min: 0, integer: true }));
     return { model, inputTokens: count('input_tokens'), outputTokens: count('output_tokens') };
   });
+}
+
+/** With a node list the first content comes at the sum of the node times: a ttft_ms or progress_ms beside it must not say otherwise. */
+function nodeTtft(src: FlowsYaml, at: (key: string) => YamlPath, merged: Record<string, unknown>, nodes: FlowNodes): number {
+  if (merged.progress_ms !== undefined) {
+    src.fail(at('progress_ms'), 'progress_ms does not apply with `nodes`', 'remove it: progress frames are sent while the nodes before the last one run');
+  }
+  if (merged.ttft_ms !== undefined && src.number(at('ttft_ms'), merged.ttft_ms, { min: 0 }) !== nodes.firstContentMs) {
+    src.fail(
+      at('ttft_ms'),
+      `ttft_ms ${String(merged.ttft_ms)} is not the sum of the node times (${nodes.firstContentMs})`,
+      'remove ttft_ms: with `nodes` the first content comes at the sum of their ms',
+    );
+  }
+  return nodes.firstContentMs;
 }
 
 /**

@@ -2,8 +2,10 @@
 import { correctAnswer, normalizeText, wrongAnswer } from './answers.js';
 import { bigPieces, drawFault, hasFaults, hugeText, type Fault } from './faults.js';
 import type { FlowDef, ResolvedVariant } from './flows.js';
+import type { FlowNodes } from './flow-nodes.js';
 import { keyedRandom } from '../random/seeded.js';
 import { recallAnswer } from './conversation-memory.js';
+import type { ProgressData } from './wire.js';
 
 export type { Fault } from './faults.js';
 
@@ -20,6 +22,8 @@ export interface ResponsePlan {
   correct: boolean;
   /** Times of progress-only frames (the first is 0: sent with the headers). */
   progressAt: number[];
+  /** With a node list (`nodes:`): the progress_data of each progress-only frame, and of the content and completion frames. */
+  nodeProgress?: { frames: ProgressData[]; streaming: ProgressData; done: ProgressData };
   chunks: ContentChunk[];
   /** When the completion frame (or the run response) goes out. */
   endAt: number;
@@ -105,6 +109,7 @@ export function planResponse(
   for (let t = lat.progressIntervalMs * jit(); t < progressEnd && progressAt.length < 10_000; t += lat.progressIntervalMs * jit()) {
     progressAt.push(t);
   }
+  const nodeProgress = lat.nodes == null ? undefined : walkNodes(lat.nodes, factor, progressAt);
 
   const chunks: ContentChunk[] = [];
   let at = ttft;
@@ -123,6 +128,7 @@ export function planResponse(
     text,
     correct,
     progressAt,
+    ...(nodeProgress !== undefined && { nodeProgress }),
     chunks,
     endAt: chunks.length ? chunks[chunks.length - 1]!.at : ttft,
     failAfterChunks: Math.floor(chunks.length / 2),
@@ -130,6 +136,30 @@ export function planResponse(
     inputTokens: estimateTokens(input) + PROMPT_TOKENS,
     outputTokens: estimateTokens(text),
   };
+}
+
+/**
+ * Merges a frame at each node's start (the node times scaled by the request's jitter factor, as its TTFT
+ * is) into the progress frame times, in place, and gives each frame the node current at its time. The
+ * interval frames stay: a long node keeps sending its progress, as a real one does.
+ */
+function walkNodes(nodes: FlowNodes, factor: number, times: number[]): NonNullable<ResponsePlan['nodeProgress']> {
+  const starts: number[] = [];
+  let at = 0;
+  for (const n of nodes.before) {
+    starts.push(at);
+    at += n.ms * factor;
+  }
+  const all = [...new Set([...times, ...starts])].filter((t) => nodes.before.length > 0 && t < at).sort((a, b) => a - b);
+  if (all.length === 0) all.push(0);
+  times.length = 0;
+  times.push(...all);
+  const frames = all.map((t) => {
+    let k = 0;
+    while (k + 1 < starts.length && starts[k + 1]! <= t) k++;
+    return nodes.progress[k] ?? nodes.streaming;
+  });
+  return { frames, streaming: nodes.streaming, done: nodes.done };
 }
 
 const GOLDEN = 0.6180339887498949;

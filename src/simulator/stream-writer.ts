@@ -40,7 +40,9 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
   const cut = plan.failAfterChunks;
   const stall = f === 'stall' ? (job.midStallMs ?? 0) : 0;
   const idOf = (i: number): string => (f === 'run_id_change' && i >= cut ? changedRunId(runId) : runId);
-  const steps: Step[] = plan.progressAt.map((at, k) => ({ at, frame: () => streamFrame(runId, {}, progressAt(k)) }));
+  const nodes = plan.nodeProgress;
+  const steps: Step[] = plan.progressAt.map((at, k) => ({ at, frame: () => streamFrame(runId, {}, nodes?.frames[k] ?? progressAt(k)) }));
+  const streaming = nodes?.streaming ?? progressOutput(false);
   const stopsEarly = f === 'error' || f === 'disconnect' || f === 'eof' || f === 'pause';
   const shown = stopsEarly ? plan.chunks.slice(0, cut) : plan.chunks;
   shown.forEach((chunk, i) => {
@@ -51,20 +53,25 @@ function planSteps(job: StreamJob, sentRef: { text: string }): Step[] {
       content: true,
       frame: () => {
         sentRef.text += chunk.text;
-        return streamFrame(idOf(i), { [outputKey]: job.delta ? chunk.text : sentRef.text }, progressOutput(false));
+        return streamFrame(idOf(i), { [outputKey]: job.delta ? chunk.text : sentRef.text }, streaming);
       },
     });
   });
   const failAt = plan.chunks[cut]?.at ?? plan.endAt;
   if (f === 'disconnect') steps.push({ at: failAt, drop: true });
   else if (f === 'eof') steps.push({ at: failAt, eof: true });
-  else if (f === 'error') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, progressOutput(false), 'FAILED', FLOW_ERROR) });
-  else if (f === 'pause') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, progressOutput(false), 'PAUSED', null, PAUSE_REASON) });
+  else if (f === 'error') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, streaming, 'FAILED', FLOW_ERROR) });
+  else if (f === 'pause') steps.push({ at: failAt, frame: () => streamFrame(runId, {}, streaming, 'PAUSED', null, PAUSE_REASON) });
   else {
     steps.push({
       at: plan.endAt + stall,
       frame: () =>
-        streamFrame(idOf(plan.chunks.length), job.delta || sentRef.text === '' ? {} : { [outputKey]: sentRef.text }, progressOutput(true), 'COMPLETED'),
+        streamFrame(
+          idOf(plan.chunks.length),
+          job.delta || sentRef.text === '' ? {} : { [outputKey]: sentRef.text },
+          nodes?.done ?? progressOutput(true),
+          'COMPLETED',
+        ),
     });
   }
   return steps;

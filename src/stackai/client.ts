@@ -180,10 +180,11 @@ export class StackAIClient {
           const last = decoder.flush(); // a final frame without a trailing newline
           const t = nowMs();
           for (let i = 0; i < last; i++) outcome.contentFrameAt.push(t);
+          read.stampProgress(t);
           read.verdictAt = t;
         }
         endAt = read.verdictAt;
-        this.applyResult(outcome, decoder.finish(), outcome.status);
+        this.applyResult(outcome, decoder.finish(), outcome.status, read.progressAt);
       }
     } catch (err) {
       endAt ??= read.verdictAt ?? nowMs();
@@ -195,9 +196,9 @@ export class StackAIClient {
         outcome.error = classifyHttpStatus(outcome.status!, read.errorBody.text(), secrets);
       } else if (decoder?.done) {
         // The verdict was reached before the body broke (or the after-verdict grace ran out): it stands.
-        this.applyResult(outcome, decoder.finish(), outcome.status);
+        this.applyResult(outcome, decoder.finish(), outcome.status, read.progressAt);
       } else {
-        if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status); // keep partial output
+        if (decoder !== null) this.applyResult(outcome, decoder.finish(), outcome.status, read.progressAt); // keep partial output
         outcome.ok = false;
         outcome.error =
           deadline.fired !== null
@@ -211,12 +212,19 @@ export class StackAIClient {
     return outcome;
   }
 
-  private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null): void {
+  /** `progressAt`: the arrival time of each of the decoder's progress changes (stream modes). */
+  private applyResult(outcome: InvokeOutcome, result: DecodeResult, status: number | null, progressAt: readonly number[] = []): void {
     outcome.ok = result.ok;
     outcome.error = result.error === null ? null : { ...result.error, status };
     outcome.runId = result.runId;
     outcome.outputs = result.outputs;
     outcome.frames = result.frames;
+    if (result.progress !== undefined && result.progress.length > 0) {
+      // A change the last flush found after a broken body has no chunk time of its own: it came at the end.
+      const late = nowMs();
+      outcome.progress = result.progress.map((p, i) => ({ at: progressAt[i] ?? late, ...p }));
+      if (result.firstContentMark !== null && result.firstContentMark !== undefined) outcome.firstContentMark = result.firstContentMark;
+    }
   }
 
   /** GET the run's logged metadata (free-form JSON), with the headers of the row that made the run. */
@@ -317,6 +325,8 @@ function serialise(inputs: Record<string, unknown>): string | { malformed: strin
 class InvokeReader extends BodyCollector {
   /** When the stream's verdict became known (its end time); null until then. */
   verdictAt: number | null = null;
+  /** The arrival time of each progress change the decoder noted (decoder.progressChanges), in order. */
+  readonly progressAt: number[] = [];
   /** Set when a 2xx head already says its body cannot be read (compressed, an HTML page): `protocol`. */
   refused: ClassifiedError | null = null;
   private drained = 0;
@@ -357,6 +367,12 @@ class InvokeReader extends BodyCollector {
     return super.onChunk(chunk);
   }
 
+  /** Times the progress changes the decoder noted since the last call: they arrived with this chunk. */
+  stampProgress(arrived: number): void {
+    const changes = this.decoder?.progressChanges.length ?? 0;
+    while (this.progressAt.length < changes) this.progressAt.push(arrived);
+  }
+
   /** Feeds the decoder; after the verdict, reads on to EOF so the socket is reused, but not far. */
   private streamChunk(chunk: Buffer, decoder: FrameDecoder): boolean {
     if (this.verdictAt !== null) {
@@ -368,6 +384,7 @@ class InvokeReader extends BodyCollector {
     const completed = decoder.push(chunk);
     if (decoder.linesSeen > linesBefore) this.deadline.activity();
     for (let i = 0; i < completed; i++) this.outcome.contentFrameAt.push(arrived);
+    this.stampProgress(arrived);
     if (decoder.done) {
       this.verdictAt = arrived;
       // Read on to EOF so the socket goes back to the pool, but not for long.

@@ -1,7 +1,7 @@
 // Pure, incremental decoder of StackAI stream bodies (JSON Lines or SSE): assembles outputs, counts
 // content frames and reaches the verdict. No I/O, no timers, no clock: the caller timestamps.
 import { makeError } from './errors.js';
-import { readFrame } from './frame-verdict.js';
+import { readFrame, type FrameProgress } from './frame-verdict.js';
 import type { ClassifiedError } from './types.js';
 
 export interface FrameDecoderOptions {
@@ -25,6 +25,10 @@ export interface DecodeResult {
   frames: number;
   /** Frames that carried non-empty content in any output key. */
   contentFrames: number;
+  /** Each change of progress_data, in order (FrameDecoder.progressChanges). */
+  progress?: FrameProgress[];
+  /** Index in `progress` current at the first content frame; null without content or progress before it. */
+  firstContentMark?: number | null;
 }
 
 const NEWLINE = 0x0a;
@@ -60,6 +64,13 @@ export class FrameDecoder {
   private frames = 0;
   private contentFrames = 0;
   private lines = 0;
+  /**
+   * The transitions of progress_data only (a new current node, a new started or completed count), not
+   * every frame: a stream repeats the same progress on each content frame. The caller times each one as
+   * it times content frames, by how many a push() added.
+   */
+  readonly progressChanges: FrameProgress[] = [];
+  private firstContentMark: number | null = null;
 
   constructor(opts: FrameDecoderOptions) {
     this.delta = opts.delta;
@@ -144,7 +155,18 @@ export class FrameDecoder {
       outputs: Object.fromEntries(this.outputs),
       frames: this.frames,
       contentFrames: this.contentFrames,
+      progress: this.progressChanges,
+      firstContentMark: this.firstContentMark,
     };
+  }
+
+  /** Keeps a frame's progress when it differs from the last one kept; a part the frame leaves out stays as it was. */
+  private noteProgress(p: FrameProgress): void {
+    const last = this.progressChanges.at(-1);
+    const next: FrameProgress =
+      last === undefined ? p : { node: p.node ?? last.node, started: p.started ?? last.started, completed: p.completed ?? last.completed };
+    if (last !== undefined && last.node === next.node && last.started === next.started && last.completed === next.completed) return;
+    this.progressChanges.push(next);
   }
 
   private takeLine(tail: Uint8Array): string {
@@ -260,10 +282,13 @@ export class FrameDecoder {
       }
     }
     this.frames += 1;
+    // Progress before content: a frame that starts a node and carries its first text came from that node.
+    if (reading.progress !== null) this.noteProgress(reading.progress);
     let content = false;
     for (const [key, value] of reading.outputs) {
       if (this.applyOutput(key, value)) content = true;
     }
+    if (content && this.contentFrames === 0 && this.progressChanges.length > 0) this.firstContentMark = this.progressChanges.length - 1;
     if (content) this.contentFrames += 1;
     if (reading.verdict !== 'continue') this.terminal = reading.verdict; // content in the terminal frame still counts
     return content ? 1 : 0;

@@ -5,8 +5,15 @@ import type { ClassifiedError } from './types.js';
 /** What a frame says about the run: keep going, it succeeded, or it failed (classified). */
 export type FrameVerdict = 'continue' | 'completed' | ClassifiedError;
 
+/** A frame's `progress_data`, as far as it is readable: a missing or malformed part is null (never a failure). */
+export interface FrameProgress {
+  node: string | null;
+  started: number | null;
+  completed: number | null;
+}
+
 export type FrameReading =
-  | { valid: true; runId: string | null; outputs: Array<[key: string, value: string]>; verdict: FrameVerdict }
+  | { valid: true; runId: string | null; outputs: Array<[key: string, value: string]>; verdict: FrameVerdict; progress: FrameProgress | null }
   | { valid: false; error: ClassifiedError };
 
 const KNOWN_STATES = new Set(['PENDING', 'PAUSED', 'RESUMED', 'COMPLETED', 'FAILED', 'CANCELLED']);
@@ -50,7 +57,7 @@ export function readFrame(value: unknown, secrets: readonly string[] = []): Fram
     return protocol(`frame is not a JSON object: ${shown(value)}`);
   }
   const frame = value as Record<string, unknown>;
-  const { outputs, run_id: runId, state, error, pause } = frame;
+  const { outputs, run_id: runId, state, error, pause, progress_data: progressData } = frame;
   if (outputs !== undefined && outputs !== null && (typeof outputs !== 'object' || Array.isArray(outputs))) {
     return protocol(`frame "outputs" is not an object: ${shown(outputs)}`);
   }
@@ -82,5 +89,20 @@ export function readFrame(value: unknown, secrets: readonly string[] = []): Fram
   } else if (stateText === 'COMPLETED') {
     verdict = 'completed';
   }
-  return { valid: true, runId: typeof runId === 'string' ? runId : null, outputs: texts, verdict };
+  return { valid: true, runId: typeof runId === 'string' ? runId : null, outputs: texts, verdict, progress: readProgress(progressData) };
+}
+
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * progress_data is informational: completion is decided by `state` alone (completed_nodes need not reach
+ * total_nodes), so a progress value of an unexpected shape is read as far as it goes and never fails a stream.
+ */
+function readProgress(value: unknown): FrameProgress | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const p = value as Record<string, unknown>;
+  const node = typeof p.current_node === 'string' ? p.current_node : null;
+  const started = count(p.started_nodes);
+  const completed = count(p.completed_nodes);
+  return node === null && started === null && completed === null ? null : { node, started, completed };
 }

@@ -80,6 +80,22 @@ export interface InvokeOutcome {
   endAt: number;
   /** Number of frames decoded (stream modes), 1 for run mode. */
   frames: number;
+  /**
+   * Stream modes: each change of progress_data (current node, started or completed count), in arrival
+   * order, timed like content frames; absent when no frame carried progress.
+   */
+  progress?: ProgressMark[];
+  /** Index in `progress` of the mark current when the first content frame arrived (absent: no content, or no progress before it). */
+  firstContentMark?: number;
   /** Wait the server asked for with Retry-After (seconds or HTTP date), in ms; null when absent. */
   retryAfterMs?: number | null;
+}
+
+/** One change of a stream's progress_data: when it arrived (ms on the shared clock) and what it said. */
+export interface ProgressMark {
+  at: number;
+  /** current_node (null when the frame did not name one). */
+  node: string | null;
+  started: number | null;
+  completed: number | null;
 }

@@ -196,7 +196,7 @@ function checkRunMode(s: Suite, ctx: LoadContext): void {
       ctx.src.error(
         ctx.where.key(['thresholds', metric]),
         `thresholds.${metric}: ${unmeasured(timing)}, so this threshold would fail every run`,
-        `${useStream}, or hold latency instead (e.g. ${metric.replace(/^[a-z]+_/, 'latency_')})`,
+        metric.startsWith('node_') ? useStream : `${useStream}, or hold latency instead (e.g. ${metric.replace(/^[a-z]+_/, 'latency_')})`,
       ),
     );
   }

@@ -3,7 +3,7 @@
 // (the grading pool): nothing slow runs on a thread that timestamps frames.
 import { renderInputs, compileTemplate, type TemplateContext } from '../dataset/template.js';
 import { sinceAnchor, toIso } from '../clock/clock.js';
-import { deriveTimings } from '../metrics/timings.js';
+import { deriveNodeTimings, deriveTimings } from '../metrics/timings.js';
 import type { AttemptTiming, ResultRecord } from '../record/result-record.js';
 import { StackAIClient } from '../stackai/client.js';
 import type { ClassifiedError, InvokeOutcome, RowHeaders } from '../stackai/types.js';
@@ -109,6 +109,7 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
     end: outcome.endAt,
   };
   const t = deriveTimings(raw);
+  const perNode = outcome.progress === undefined ? null : deriveNodeTimings(outcome.progress, outcome.sentAt, outcome.endAt, outcome.firstContentMark);
   const rel = (v: number) => sinceAnchor(config.anchor, v);
   const attemptLog: AttemptTiming[] = log.map(({ result: o, backoffMs: wait }) => ({
     sent: rel(o.sentAt),
@@ -154,12 +155,15 @@ export async function executeRequest(ctx: RequestContext, task: RequestTask, mar
     feedback: null,
     attemptLog,
     ...(mark !== undefined && mark.stallMs > 0 && { harnessStallMs: Math.round(mark.stallMs * 1000) / 1000 }),
+    ...(perNode !== null && perNode.nodes.length > 0 && { nodes: perNode.nodes }),
+    ...(perNode?.firstContentNode != null && { firstContentNode: perNode.firstContentNode }),
     timestamps: {
       scheduled: rel(raw.scheduled),
       sent: rel(raw.sent),
       firstByte: raw.firstByte === null ? null : rel(raw.firstByte),
       contentFrames: raw.contentFrames.map(rel),
       end: rel(raw.end),
+      ...(outcome.progress !== undefined && { progress: outcome.progress.map((p) => ({ ...p, at: rel(p.at) })) }),
     },
   });
 }

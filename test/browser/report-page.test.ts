@@ -132,11 +132,13 @@ describe('report.html of a demo run', () => {
       [0xe6, 0x9f, 0x00],
     ]);
     expect(charts.map((c) => c.title)).toHaveLength(11);
-    for (const c of charts)
-      expect(
-        c.counts.every((n) => n > 20),
-        `${c.title}: ${c.counts}`,
-      ).toBe(true);
+    for (const c of charts) {
+      // Both variants send and finish about as many requests a second at the same concurrency: their
+      // throughput lines may lie on top of each other, so there one colour may hide the other (the
+      // legends below check every bucket's figures per variant instead).
+      const overlaps = c.title.startsWith('Throughput');
+      expect(overlaps ? c.counts.some((n) => n > 20) : c.counts.every((n) => n > 20), `${c.title}: ${c.counts}`).toBe(true);
+    }
 
     const all = await matching(page);
     expect(all).toBe(12);

@@ -55,7 +55,7 @@ describe('repeats in the table and summary.md', () => {
 });
 
 describe("the page's CSV download", () => {
-  const cell: PageRow<string> = [0, 3, 0, 1, 1, 1, 10, 20, null, null, 'in-0: q', null, 'out', 3, [], 1, 'r', 1];
+  const cell: PageRow<string> = [0, 3, 0, 1, 1, 1, 10, 20, null, null, 'in-0: q', null, 'out', 3, [], 1, 'r', null, 1];
   const group = (repeat?: number): CsvGroup => ({
     row: 3,
     iteration: 0,

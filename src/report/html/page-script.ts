@@ -10,6 +10,7 @@ import * as diff from './page/diff.js';
 import * as dom from './page/dom.js';
 import * as harness from './page/harness.js';
 import * as main from './page/main.js';
+import * as nodes from './page/nodes.js';
 import * as plots from './page/plots.js';
 import * as repeats from './page/repeats.js';
 import * as rowsTable from './page/rows-table.js';
@@ -25,10 +26,24 @@ export function pageScript(): string {
   const parts: string[] = [];
   // csvField is results.csv's own, so the page's CSV download quotes and guards cells the same way.
   const shared = { csvField };
-  for (const mod of [dom, charts, plots, comparison, summary, repeats, sweep, tables, harness, conversations, diff, shared, csv, rowsTable, main] as Record<
-    string,
-    unknown
-  >[]) {
+  for (const mod of [
+    dom,
+    charts,
+    plots,
+    comparison,
+    summary,
+    repeats,
+    sweep,
+    tables,
+    harness,
+    conversations,
+    diff,
+    nodes,
+    shared,
+    csv,
+    rowsTable,
+    main,
+  ] as Record<string, unknown>[]) {
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
       // One scope for every page function: a duplicate name would silently shadow another.

@@ -65,4 +65,15 @@ details.diff summary { cursor: pointer; font-size: 12px; color: var(--muted); }
 del.diff-del { background: #fce8e6; color: #a50e0e; text-decoration: line-through; }
 ins.diff-ins { background: #e6f4ea; color: #0d652d; text-decoration: underline; }
 .pager #download-csv { margin-left: auto; }
+.waterfalls { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+.wf-line { display: grid; grid-template-columns: 110px 1fr 215px; gap: 8px; align-items: center; min-height: 20px; }
+.wf-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.wf-track { position: relative; height: 14px; background: #f1f3f6; border-radius: 3px; }
+.wf-bar { position: absolute; top: 0; bottom: 0; border-radius: 3px; }
+.wf-axis { display: flex; justify-content: space-between; }
+.wf-ttft { position: absolute; top: -3px; bottom: -3px; width: 2px; background: var(--fail); }
+details.row-waterfall { margin: 4px 0; font-size: 12px; }
+details.row-waterfall summary { cursor: pointer; color: var(--muted); }
+details.row-waterfall .wf-line { grid-template-columns: 90px 1fr 120px; min-height: 16px; }
+details.row-waterfall .wf-track { height: 10px; }
 `;

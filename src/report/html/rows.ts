@@ -27,7 +27,8 @@ export type Ref = string | number;
 /**
  * One result in the page: [variant index, row, iteration, ok 0|1, pass 1|0|null, score, ttftMs,
  * latencyMs, error kind, error message, inputs text, expected, output, output length, grades
- * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId, repeat (only when the suite repeats rows)]. Positions are read by
+ * [[grader, pass 0|1, score, reason, error 0|1]], attempts, runId, flow nodes [[node, startMs, durationMs]]
+ * or null, repeat (only when the suite repeats rows)]. Positions are read by
  * page/rows-table.ts; S is Ref in the file and string once the page has resolved it.
  */
 export type PageRow<S = Ref> = [
@@ -48,6 +49,8 @@ export type PageRow<S = Ref> = [
   [S, 0 | 1, number, S, 0 | 1][],
   number,
   string | null,
+  // Optional: rows written by an older flowbench, and test fixtures, end at runId.
+  ([string, number, number][] | null)?,
   repeat?: number,
 ];
 
@@ -217,6 +220,7 @@ export async function readPageRows(
       (r.grades ?? []).map((g) => [ref(String(g.grader)), g.pass ? 1 : 0, g.score, ref(cut(String(g.reason ?? ''), TEXT_LIMITS.reason)), g.error ? 1 : 0]),
       r.attempts,
       r.runId ?? null,
+      r.nodes?.length ? r.nodes.map((n) => [n.node, tenth(n.startMs)!, tenth(n.durationMs)!]) : null,
     ];
     if (typeof r.repeat === 'number') row.push(r.repeat);
     if (rows.add(JSON.stringify(row))) await rows.write();

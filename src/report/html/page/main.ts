@@ -6,6 +6,7 @@ import { histogramChart, percentileChart, timelineCharts } from './charts.js';
 import { el, section } from './dom.js';
 import { conversationsSection } from './conversations.js';
 import { harnessSection } from './harness.js';
+import { nodesSection } from './nodes.js';
 import { requestPlotsSection } from './plots.js';
 import { repeatsSection } from './repeats.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
@@ -34,6 +35,8 @@ export function main(): void {
   if (cmp) root.append(cmp);
   const rep = repeatsSection(d);
   if (rep) root.append(rep);
+  const nodes = nodesSection(d);
+  if (nodes) root.append(nodes);
 
   const pct = section(
     'percentiles',

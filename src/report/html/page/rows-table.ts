@@ -3,6 +3,7 @@
 // paginated so 100,000 results stay usable: only the visible page is in the DOM, and the first page
 // shows while later chunks load. Inlined by source text.
 import type { PageData } from '../page-data.js';
+import { rowWaterfall } from './nodes.js';
 import type { FlipDiff } from '../flip-diffs.js';
 import type { PageRow, Ref, RowsChunk } from '../rows.js';
 import { csvFileName, downloadText, rowsCsv } from './csv.js';
@@ -46,11 +47,11 @@ export async function inflateChunk(b64: string, strings: string[]): Promise<Page
 export function addToGroups(byKey: Map<string, Group>, rows: PageRow<string>[], nVariants: number): Set<Group> {
   const touched = new Set<Group>();
   for (const r of rows) {
-    const key = `${r[1]}:${r[2]}:${r[17] ?? ''}`;
+    const key = `${r[1]}:${r[2]}:${r[18] ?? ''}`;
     let g = byKey.get(key);
     if (!g) {
       g = { row: r[1], iteration: r[2], input: r[10], expected: r[11], cells: new Array(nVariants), failed: [], errored: [], flipped: [], text: null };
-      if (r[17] !== undefined) g.repeat = r[17];
+      if (r[18] !== undefined) g.repeat = r[18];
       byKey.set(key, g);
     }
     g.cells[r[0]] = r;
@@ -118,6 +119,7 @@ export function variantCell(c: PageRow<string> | undefined, flipped: boolean, d:
     { class: 'variant-cell' },
     el('div', { class: 'status' }, status, flipped ? badge('flipped', 'info') : null, el('span', { class: 'muted small' }, ` ${timing}`)),
     c[9] ? el('div', { class: 'error-text' }, c[9]) : null,
+    rowWaterfall(c[17]),
     expandable(c[12], 400, c[13], d.rows.limits.output),
     flipped ? diffBlock(d, diffs.get(`${c[1]}:${c[2]}:${d.rows.variants[c[0]]}`)) : null,
     gradeList(c[14]),
