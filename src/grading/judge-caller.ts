@@ -1,6 +1,7 @@
 // The judge grader's calls: another flow run through the grading thread's own StackAI client, with the
 // same retries and timeout as the flow under test, timed apart so they never enter the run's statistics.
 import { nowMs } from '../clock/clock.js';
+import { modelUsage } from '../metrics/cost.js';
 import type { StackAIClient } from '../stackai/client.js';
 import type { StreamOptions } from '../stackai/types.js';
 import type { JudgeCaller } from '../grade/types.js';
@@ -11,6 +12,8 @@ export interface JudgeSettings {
   stream: StreamOptions;
   timeoutMs: number;
   retries: number;
+  /** Fetch a judge run's metadata for its llm_usage (the suite prices runs): its cost is counted apart. */
+  fetchUsage?: boolean;
 }
 
 /** Judges run in `run` mode: one JSON answer, no streaming needed to read a score. */
@@ -41,9 +44,16 @@ export function judgeCaller(config: JudgeSettings, client: StackAIClient): Judge
       outcome.ok && !(req.output in outcome.outputs)
         ? `the judge's answer has no output "${req.output}" (keys: ${Object.keys(outcome.outputs).join(', ') || 'none'})`
         : null;
+    // The judge's own tokens, so its runs' cost is counted apart from the flow's; a failed GET leaves it unknown.
+    let usage: ReturnType<typeof modelUsage> = null;
+    if (config.fetchUsage && outcome.runId) {
+      const m = await client.getMetadata(config.orgId, req.flowId, outcome.runId, config.timeoutMs);
+      if (m.ok) usage = modelUsage(m.metadata) ?? [];
+    }
     return {
       flowId: req.flowId,
       runId: outcome.runId,
+      ...(usage !== null && { usage }),
       ok: outcome.ok && missing === null,
       attempts,
       latencyMs: Math.round((outcome.endAt - start) * 1000) / 1000,

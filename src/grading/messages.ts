@@ -33,6 +33,8 @@ export interface GradingConfig {
     retries: number;
     connections: number;
     headers: Record<string, string>;
+    /** Fetch each judge run's metadata for its tokens per model (the suite prices runs: `cost:`). */
+    fetchUsage: boolean;
   };
   /** Where judge answers are cached (src/grading/judge-cache.ts); null: every judge call is made. */
   judgeCache: JudgeCacheSettings | null;

@@ -23,6 +23,11 @@ export interface CostSummary {
   p95Usd: number | null;
   /** totalUsd / passing answers (graded: passed; ungraded: succeeded); null with none. Failed answers' cost counts. */
   perPassUsd: number | null;
+  /**
+   * The judge runs' cost, counted apart (in none of the figures above): results whose judge runs were
+   * priced, those with a judge run of unknown cost, and their sum, USD. null without a judge run made.
+   */
+  judge: { results: number; unknown: number; totalUsd: number } | null;
 }
 
 export interface GoodputSummary {
@@ -75,6 +80,9 @@ export interface EconomicsDelta {
   unpriced: string[];
   costSum: number[];
   costs: number[];
+  judgeCosted: number;
+  judgeUnknown: number;
+  judgeCostSum: number[];
   goodputJudged: number;
   good: number;
   serverLatencies: number[];
@@ -83,12 +91,14 @@ export interface EconomicsDelta {
   serverFailedClientOk: number;
 }
 
-const empty = (): Omit<EconomicsDelta, 'costSum'> => ({
+const empty = (): Omit<EconomicsDelta, 'costSum' | 'judgeCostSum'> => ({
   models: [],
   costed: 0,
   unknown: 0,
   unpriced: [],
   costs: [],
+  judgeCosted: 0,
+  judgeUnknown: 0,
   goodputJudged: 0,
   good: 0,
   serverLatencies: [],
@@ -101,6 +111,7 @@ export class EconomicsStats {
   private d = empty();
   private readonly models = new Map<string, ModelTokens>();
   private readonly costSum = new ExactSum();
+  private readonly judgeCostSum = new ExactSum();
 
   add(r: ResultRecord): void {
     const d = this.d;
@@ -113,6 +124,13 @@ export class EconomicsStats {
         d.costed++;
         d.costs.push(r.costUsd);
         this.costSum.add(r.costUsd);
+      }
+    }
+    if (r.judgeCostUsd !== undefined) {
+      if (r.judgeCostUsd === null) d.judgeUnknown++;
+      else {
+        d.judgeCosted++;
+        this.judgeCostSum.add(r.judgeCostUsd);
       }
     }
     if (r.goodput !== undefined) {
@@ -131,7 +149,7 @@ export class EconomicsStats {
   }
 
   take(): EconomicsDelta {
-    const out: EconomicsDelta = { ...this.d, models: [...this.models], costSum: this.costSum.take() };
+    const out: EconomicsDelta = { ...this.d, models: [...this.models], costSum: this.costSum.take(), judgeCostSum: this.judgeCostSum.take() };
     this.d = empty();
     this.models.clear();
     return out;
@@ -145,6 +163,10 @@ export class EconomicsStats {
     d.unknown += x.unknown;
     for (const m of x.unpriced) if (!d.unpriced.includes(m)) d.unpriced.push(m);
     for (const v of x.costs) d.costs.push(v);
+    // Deltas from older threads' shapes carry no judge figures.
+    if (x.judgeCostSum) this.judgeCostSum.merge(x.judgeCostSum);
+    d.judgeCosted += x.judgeCosted ?? 0;
+    d.judgeUnknown += x.judgeUnknown ?? 0;
     d.goodputJudged += x.goodputJudged;
     d.good += x.good;
     for (const v of x.serverLatencies) d.serverLatencies.push(v);
@@ -169,6 +191,8 @@ export class EconomicsStats {
             meanUsd: d.costed ? roundUsd(total / d.costed) : null,
             p95Usd: d.costed ? nearestRank(sorted(d.costs), 95) : null,
             perPassUsd: passes > 0 && d.costed > 0 ? roundUsd(total / passes) : null,
+            judge:
+              d.judgeCosted + d.judgeUnknown > 0 ? { results: d.judgeCosted, unknown: d.judgeUnknown, totalUsd: roundUsd(this.judgeCostSum.value()) } : null,
           }
         : null,
       goodput:

@@ -42,5 +42,20 @@ export function addResultExtras(r: ResultRecord, spec: ResultExtrasSpec | null |
     if (mismatch !== null) r.serverMismatch = mismatch;
   }
   if (spec.goodput !== null) r.goodput = isGood(r, spec.goodput);
+  if (spec.prices !== null) {
+    const judged = judgeCost(r, spec.prices);
+    if (judged !== undefined) r.judgeCostUsd = judged;
+  }
   return r;
+}
+
+/** Σ of the judge runs made for this result (cache hits cost nothing); undefined with none, null when one is unknown. */
+function judgeCost(r: ResultRecord, prices: PriceTable): number | null | undefined {
+  let sum: number | null | undefined;
+  for (const g of r.grades ?? []) {
+    if (!g.judge || g.judge.cached === true || g.judge.runId === null) continue;
+    const c = g.judge.usage === undefined ? null : costOf(g.judge.usage, prices).costUsd;
+    sum = c === null || sum === null ? null : (sum ?? 0) + c;
+  }
+  return typeof sum === 'number' ? roundUsd(sum) : sum;
 }

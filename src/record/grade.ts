@@ -1,6 +1,8 @@
 // What a grader answers, as a result record keeps it (the graders themselves live in grade/).
 
 /** A call another flow made on a grader's behalf (the judge): measured, kept out of the main statistics. */
+import type { ModelUsage } from './usage.js';
+
 export interface JudgeCall {
   flowId: string;
   runId: string | null;
@@ -15,6 +17,11 @@ export interface JudgeCall {
    * are those of the call that was cached (docs/regrade.md).
    */
   cached?: boolean;
+  /**
+   * Tokens per model the judge run reported in its metadata (llm_usage), fetched only when the suite
+   * prices its runs (`cost:`); absent when not fetched or when its metadata could not be read.
+   */
+  usage?: ModelUsage[];
 }
 
 export interface Grade {

@@ -71,6 +71,12 @@ export interface ResultRecord {
   costUsd?: number | null;
   /** The models with tokens and no price (what made costUsd null). */
   unpricedModels?: string[];
+  /**
+   * With `cost.prices` and a judge grader: what this result's judge runs cost, USD, apart from costUsd.
+   * Answers from the judge cache cost nothing again. null when a judge run's usage could not be read or
+   * a model it used has no price.
+   */
+  judgeCostUsd?: number | null;
   /** The server's own latency of the run (metadata.server_latency, default StackAI's `latency` in s), ms. */
   serverLatencyMs?: number;
   /** The final attempt's client time (end − send) minus serverLatencyMs: network, edge and queueing outside the flow, ms. */

@@ -1,5 +1,6 @@
 // The Markdown summary's cost and goodput table (summary.md, the CI job summary): shown only when the run
 // has either. Renders report.json's figures; computes nothing.
+import { judgeCostLines } from './economics-table.js';
 import type { VariantReport } from './report-model.js';
 
 const usd = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`);
@@ -20,5 +21,6 @@ export function economicsMarkdown(variants: readonly VariantReport[], table: (he
         v.goodput?.rps === null || v.goodput?.rps === undefined ? '–' : v.goodput.rps.toFixed(2),
       ]),
     ),
+    ...judgeCostLines(variants).map((l) => `- ${l}`),
   ];
 }

@@ -26,8 +26,7 @@ export function renderEconomics(variants: readonly VariantReport[], style: objec
     out.push(t.toString());
     const unpriced = [...new Set(variants.flatMap((v) => v.cost?.unpricedModels ?? []))];
     if (unpriced.length) out.push(`! no price for ${unpriced.join(', ')}: those results' cost is unknown (add them to cost.prices)`);
-    const judged = variants.reduce((n, v) => n + (v.cost ? (v.judge?.calls ?? 0) : 0), 0);
-    if (judged > 0) out.push(`  judge runs: ${judged}, cost unknown (their usage is not fetched): not in these figures`);
+    for (const line of judgeCostLines(variants)) out.push(`  ${line}`);
   }
   if (variants.some((v) => v.serverVsClient)) {
     const t = new Table({
@@ -48,4 +47,15 @@ export function renderEconomics(variants: readonly VariantReport[], style: objec
     out.push(t.toString());
   }
   return out.length === 0 ? null : out.join('\n');
+}
+
+/** The judge runs' cost per variant, counted apart from the flow's (report.json's cost.judge): one line each. */
+export function judgeCostLines(variants: readonly VariantReport[]): string[] {
+  return variants.flatMap((v) => {
+    const j = v.cost?.judge;
+    if (!j) return [];
+    const cached = v.judge?.cached ? `, ${v.judge.cached} answers from the cache (not paid again)` : '';
+    const unknown = j.unknown ? ` (+${j.unknown} results with a judge run of unknown cost)` : '';
+    return [`judge runs for ${v.name}: ${v.judge?.calls ?? 0} made${cached}, cost ${usd(j.totalUsd)}${unknown}: apart from the figures above`];
+  });
 }

@@ -182,7 +182,7 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
 
 /** A record without the figures addResultExtras sets (usage is read again from its metadata). */
 function withoutExtras(r: ResultRecord): ResultRecord {
-  const { usage: _u, costUsd: _c, unpricedModels: _m, serverLatencyMs: _s, latencyGapMs: _g, serverMismatch: _x, goodput: _p, ...rest } = r;
+  const { usage: _u, costUsd: _c, unpricedModels: _m, judgeCostUsd: _j, serverLatencyMs: _s, latencyGapMs: _g, serverMismatch: _x, goodput: _p, ...rest } = r;
   return rest;
 }
 

@@ -17,6 +17,8 @@ export interface RunPlan {
   metadataGets: number | null;
   /** At most: one per judge grader per successful measured run. */
   judgeRuns: number | null;
+  /** With `cost:`, each judge run is followed by a metadata GET for its tokens (its cost is counted apart). */
+  judgeUsageGets: boolean;
   /** One per measured run with feedback.when always; with pass or fail, at most that (feedbackAtMost). */
   feedbackPosts: number | null;
   feedbackAtMost: boolean;
@@ -95,6 +97,7 @@ export function planRun(suite: Suite, rows: number, work: PlannedWork, saved?: {
     retries: load.retries,
     metadataGets: suite.metadata.fetch ? flowRuns : 0,
     judgeRuns: measured === null ? null : measured * judges,
+    judgeUsageGets: judges > 0 && suite.cost != null,
     feedbackPosts: posts,
     feedbackAtMost: suite.feedback.post && suite.feedback.when !== 'always',
     expectedMs: work.ms,
@@ -113,7 +116,7 @@ export function planLine(p: RunPlan): string {
   const parts = [
     `${count(p.flowRuns, 'flow runs')}${per}${warm}`,
     `${count(p.metadataGets, 'metadata GETs')}`,
-    `${p.judgeRuns === null ? '? judge runs' : `≤ ${p.judgeRuns} judge runs`}`,
+    `${p.judgeRuns === null ? '? judge runs' : `≤ ${p.judgeRuns} judge runs`}${p.judgeUsageGets ? ' (each with a metadata GET for its tokens)' : ''}`,
     p.feedbackAtMost && p.feedbackPosts !== null ? `≤ ${p.feedbackPosts} feedback posts` : count(p.feedbackPosts, 'feedback posts'),
   ];
   const length = p.expectedMs === null ? '' : `; about ${Math.round(p.expectedMs / 100) / 10} s of load`;

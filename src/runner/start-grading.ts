@@ -47,6 +47,7 @@ export async function startGrading(
         retries: suite.load.retries,
         connections: 8,
         headers: fixedHeaders(suite.target.headers),
+        fetchUsage: suite.cost != null,
       },
       judgeCache: cache,
     },

@@ -59,7 +59,11 @@ describe('the demo suite against the simulator', () => {
       expect(v.cost.perPassUsd).toBeCloseTo(v.cost.totalUsd / v.grades.passed, 8);
       expect(v.goodput.good).toBeGreaterThan(0);
       expect(v.goodput.good).toBeLessThanOrEqual(v.grades.passed);
+      // The judge runs made are priced from their own metadata, apart; cache hits cost nothing again.
+      expect(v.cost.judge).toMatchObject({ results: v.judge.calls, unknown: 0 });
+      expect(v.cost.judge.totalUsd).toBeGreaterThan(0);
     }
+    expect(r.stdout).toMatch(/judge runs for published: \d+ made.*cost \$[\d.e-]+: apart from the figures above/);
     expect(Object.keys(draft.tokensByModel).sort()).toEqual(['gpt-4.1-mini', 'gpt-4o-mini']); // the draft's guard step
     expect(draft.cost.perPassUsd).toBeGreaterThan(pub.cost.perPassUsd);
 

@@ -102,6 +102,53 @@ describe('tokens per model and cost', () => {
   });
 });
 
+describe("the judge runs' cost, apart", () => {
+  const judged = (calls: Array<{ usage?: [string, number, number][]; cached?: boolean }>): ResultRecord => ({
+    ...record({}),
+    grades: calls.map((c, i) => ({
+      grader: `judge${i}`,
+      pass: true,
+      score: 1,
+      reason: '',
+      judge: {
+        flowId: 'judge',
+        runId: `j${i}`,
+        ok: true,
+        attempts: 1,
+        latencyMs: 5,
+        output: '{}',
+        ...(c.cached && { cached: true }),
+        ...(c.usage && { usage: c.usage.map(([model, inputTokens, outputTokens]) => ({ model, inputTokens, outputTokens })) }),
+      },
+    })),
+  });
+
+  it('prices the judge runs made (a cache hit costs nothing again), never in the flow cost; unknown usage or price: null', () => {
+    const two = addResultExtras(judged([{ usage: [['small', 1000, 100]] }, { usage: [['big', 100, 10]], cached: true }]), spec());
+    expect(two.judgeCostUsd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);
+    expect(two.costUsd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12); // the flow's own run: record()'s usage
+    expect(addResultExtras(judged([{ usage: [['small', 1, 1]] }, {}]), spec()).judgeCostUsd).toBeNull(); // a GET that failed
+    expect(addResultExtras(judged([{ usage: [['mystery', 1, 1]] }]), spec()).judgeCostUsd).toBeNull();
+    expect(addResultExtras(judged([{ cached: true, usage: [['small', 1, 1]] }]), spec()).judgeCostUsd).toBeUndefined();
+    expect(addResultExtras(record({}), spec()).judgeCostUsd).toBeUndefined();
+
+    // Per variant, summed exactly across thread deltas, and kept out of totalUsd.
+    const all = new VariantStats();
+    const total = new VariantStats();
+    const part = new VariantStats();
+    const rs = [two, addResultExtras(judged([{ usage: [['big', 2000, 300]] }]), spec()), addResultExtras(judged([{}]), spec())];
+    for (const r of rs) {
+      all.add(r);
+      part.add(r);
+      total.merge(part.take());
+    }
+    const sum = all.summary();
+    expect(sum.cost!.judge).toEqual({ results: 2, unknown: 1, totalUsd: Math.round((two.judgeCostUsd! + (2000 * 2 + 300 * 8) / 1e6) * 1e9) / 1e9 });
+    expect(sum.cost!.totalUsd).toBeCloseTo(3 * two.costUsd!, 12);
+    expect(total.summary().cost).toEqual(sum.cost);
+  });
+});
+
 describe('server vs client', () => {
   it("gap = the final attempt's client time minus the server latency; disagreements flagged both ways", () => {
     const r = addResultExtras(record({ latencyS: 0.15 }), spec());
