@@ -20,6 +20,7 @@ import type { StepRun } from '../runner/drive-load.js';
 import { sweepReport, thresholdsPass, type SweepReport } from '../runner/sweep-report.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { readShardSet, type ShardRun } from './shard-set.js';
+import { ConversationStats } from '../metrics/conversation-stats.js';
 
 export interface MergeOutcome {
   report: Report;
@@ -83,12 +84,15 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
   // A sweep's steps, from the records of every shard: the fleet's step i is every shard's step i.
   const stepStats: VariantStats[][] = [];
   const stepSpan: { startAt: number; endAt: number }[] = [];
+  // A conversation dataset: the per-turn section is counted again over every shard's lines (each shard holds whole conversations).
+  const conversations = shards.some((s) => s.report.conversations) ? new ConversationStats(names) : null;
   for (const s of shards) {
     const offset = anchors.get(s)! - epoch0;
     for await (const rec of readResults(join(s.dir, 'results.jsonl'))) {
       const r = shift(rec, offset);
       lines.push(`${JSON.stringify(r)}\n`);
       if (lines.length >= 500) await flush();
+      if (conversations !== null && names.includes(r.variant)) conversations.fromLine(names.indexOf(r.variant), r);
       if (r.warmup || r.skipped) continue; // a conversation's skipped turn was never sent: in no statistic
       const vi = names.indexOf(r.variant);
       if (vi < 0) continue;
@@ -169,6 +173,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
       abandoned: sum((r) => r.load.abandoned),
     },
     timeline: timeline.buckets(),
+    ...(conversations !== null && { conversations: conversations.summary() }),
     sweep,
     variants,
     harness,

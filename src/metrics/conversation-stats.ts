@@ -47,6 +47,9 @@ interface TurnTally {
 export class ConversationStats {
   private readonly variants: { conversations: number; completed: number; failed: number; skipped: number; turns: TurnTally[] }[];
 
+  /** Conversations seen through fromLine(), not yet ended: key → whether a turn failed or was skipped. */
+  private readonly open = new Map<string, boolean>();
+
   constructor(private readonly names: string[]) {
     this.variants = names.map(() => ({ conversations: 0, completed: 0, failed: 0, skipped: 0, turns: [] }));
   }
@@ -75,6 +78,19 @@ export class ConversationStats {
     this.variants[variant]!.skipped++;
   }
 
+  /**
+   * One results.jsonl line of a measured conversation turn, for a report rebuilt from the file
+   * (`flowbench report`, merge): its conversation ends with the summary, completed when every line of it
+   * succeeded. Lines of warm-up or without a conversation are left out.
+   */
+  fromLine(variant: number, r: ResultRecord): void {
+    if (r.warmup === true || r.conversation === undefined || typeof r.turn !== 'number') return;
+    if (r.skipped === true) this.skipped(variant, r.turn);
+    else this.sent(variant, r.turn, r);
+    const key = `${variant}\u0000${r.conversation}\u0000${r.iteration}\u0000${r.repeat ?? 0}`;
+    this.open.set(key, (this.open.get(key) ?? false) || !r.ok);
+  }
+
   /** A conversation is over: every turn succeeded, or not. */
   ended(variant: number, completed: boolean): void {
     const v = this.variants[variant]!;
@@ -84,6 +100,8 @@ export class ConversationStats {
   }
 
   summary(): ConversationsReport {
+    for (const [key, failed] of this.open) this.ended(Number(key.slice(0, key.indexOf('\u0000'))), !failed);
+    this.open.clear();
     return {
       variants: this.variants.map((v, i) => ({
         variant: this.names[i]!,

@@ -12,6 +12,7 @@ import type { LoadOutcome, StepRun } from './drive-load.js';
 import { envelopeOf, RESULTS_FILE, scanResults } from './resume.js';
 import { MANIFEST_FILE, readManifest } from './run-manifest.js';
 import { SessionTally } from './sessions.js';
+import { ConversationStats } from '../metrics/conversation-stats.js';
 
 export interface Rebuilt {
   report: Report;
@@ -45,8 +46,10 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
   const sweep = suite.load.kind === 'sweep' ? suite.load.sweep : null;
   let maxLag = 0;
   const steps: { first: number; last: number; started: number; sends: number[] }[] = [];
+  const conversations = suite.dataset.conversation ? new ConversationStats(names) : null;
   const scan = await scanResults(join(dir, RESULTS_FILE), (r) => {
     const variant = names.indexOf(r.variant);
+    if (variant >= 0) conversations?.fromLine(variant, r);
     if (variant < 0 || r.skipped === true) return; // a skipped conversation turn was never sent
     stats.add(r, envelopeOf(r, variant));
     if (r.warmup === true) return;
@@ -83,6 +86,7 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
     fatal: false,
     stoppedBy: null,
   });
+  if (conversations !== null) report.conversations = conversations.summary();
   return { report, results: scan.records, tornBytes: scan.tornBytes };
 }
 

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conversationLines } from '../../src/report/conversation-lines.js';
+import { rebuildReport } from '../../src/runner/rebuild-report.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
@@ -165,6 +166,9 @@ describe('multi-turn conversations', () => {
     const perTurn = report.conversations!.variants[0]!.turns;
     expect(perTurn.reduce((a, t) => a + t.skipped, 0)).toBe(skipped);
     expect(perTurn.reduce((a, t) => a + t.requests, 0)).toBe(24 - skipped);
+    // Rebuilt from results.jsonl alone (`flowbench report` after a kill, merge): the same section.
+    const rebuilt = await rebuildReport(join(dir, 'out'));
+    expect(rebuilt.report.conversations).toEqual(report.conversations);
   });
 });
 

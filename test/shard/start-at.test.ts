@@ -56,7 +56,8 @@ describe('--start-at', () => {
       expect(report.startAt.requestedAt).toBe(at);
       const clock = Date.parse(report.startAt.clockStartedAt);
       expect(clock).toBeGreaterThanOrEqual(Date.parse(at));
-      expect(clock).toBeLessThan(Date.parse(at) + 2000);
+      // Within ms on a quiet machine; a machine this busy (CI beside other work) has woken it seconds late.
+      expect(clock).toBeLessThan(Date.parse(at) + 5000);
       // The manifest keeps the same two moments, and no request was scheduled before the clock started.
       expect(readJson<any>(join(dir, `s${i}/run-manifest.json`)).sessions[0].startAt).toEqual(report.startAt);
       for (const r of readJsonl<any>(join(dir, `s${i}/results.jsonl`))) expect(Date.parse(r.scheduledAt)).toBeGreaterThanOrEqual(Date.parse(at));
