@@ -47,6 +47,8 @@ export async function regradeCommand(dir: string, flags: RegradeFlags): Promise<
   const calls = judged.reduce((a, j) => a + j.calls, 0);
   const cached = judged.reduce((a, j) => a + (j.cached ?? 0), 0);
   const judge = judged.length ? `; judge: ${calls} call${calls === 1 ? '' : 's'} made, ${cached} answer${cached === 1 ? '' : 's'} from the cache` : '';
+  if (out.tornLine !== null)
+    process.stderr.write(`note: line ${out.tornLine} of ${dir}/results.jsonl is torn (the run was killed while writing it): left out\n`);
   process.stdout.write(`regraded ${out.regraded} outputs of ${dir} (${out.kept} failed requests kept as they were), no flow call${judge}\n`);
   for (const t of report.thresholds.filter((x) => !x.ok)) {
     process.stdout.write(

@@ -93,6 +93,8 @@ export async function readOutcomes(path: string, only?: ReadonlySet<string>): Pr
     // Warm-up requests are in results.jsonl but in no statistic.
     if (only && !only.has(r.variant)) return;
     if ((r as { warmup?: boolean }).warmup === true) return;
+    // A conversation's skipped turn never reached the flow: no outcome to pair, as it is in no variant statistic.
+    if (r.skipped === true) return;
     let rows = table.get(r.variant);
     if (!rows) table.set(r.variant, (rows = new Map()));
     const key = rowKey(r.row, r.iteration ?? 0);

@@ -49,6 +49,8 @@ export interface RegradeOutcome {
   /** Lines graded again (successful requests), and lines kept as they were (failed requests). */
   regraded: number;
   kept: number;
+  /** The line number of a torn last line of the run's results.jsonl (a kill mid-write), left out; null when none. */
+  tornLine: number | null;
   /** 0 every threshold and gate holds, 1 one fails. */
   exitCode: number;
 }
@@ -117,7 +119,12 @@ export async function regradeRun(sourceArg: string, opts: RegradeOptions = {}): 
 }
 
 /** Grades every line of the source's results.jsonl through the grading pool and writes them, in order, to dir's. */
-async function gradeLines(source: string, dir: string, suite: Suite, opts: RegradeOptions): Promise<{ regraded: number; kept: number }> {
+async function gradeLines(
+  source: string,
+  dir: string,
+  suite: Suite,
+  opts: RegradeOptions,
+): Promise<{ regraded: number; kept: number; tornLine: number | null }> {
   const values = new Map<number, Record<string, unknown>>();
   for await (const row of readRows(suite.dataset)) values.set(row.index, row.values);
   const names = suite.variants.map((v) => v.name);
@@ -128,6 +135,7 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
   closers.push(() => out.close());
   let regraded = 0;
   let keptLines = 0;
+  let tornLine: number | null = null;
   try {
     // Nothing is sent to the flow under test; the target is reached only for judge calls and feedback.
     let target: ResolvedTarget = { baseUrl: '', token: '', close: async () => {} };
@@ -164,7 +172,7 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
     };
     const inFlight: Promise<string>[] = [];
     let batch: string[] = [];
-    for await (const line of readLines(join(source, RESULTS_FILE))) {
+    for await (const line of readLines(join(source, RESULTS_FILE), (n) => (tornLine = n))) {
       batch.push(line);
       if (batch.length < BATCH) continue;
       inFlight.push(grade(batch));
@@ -177,7 +185,7 @@ async function gradeLines(source: string, dir: string, suite: Suite, opts: Regra
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
   }
-  return { regraded, kept: keptLines };
+  return { regraded, kept: keptLines, tornLine };
 }
 
 /** A record without the figures addResultExtras sets (usage is read again from its metadata). */
@@ -203,7 +211,7 @@ async function repost(poster: FeedbackPoster, text: string): Promise<string> {
  * The whole lines of results.jsonl, streamed. A damaged line is a ConfigError naming it, unless it is
  * the last one (torn by a kill mid-write: left out, as `flowbench report` does).
  */
-async function* readLines(path: string): AsyncIterable<string> {
+async function* readLines(path: string, onTorn: (line: number) => void): AsyncIterable<string> {
   let lineNo = 0;
   let damaged: number | null = null;
   for await (const raw of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
@@ -221,6 +229,7 @@ async function* readLines(path: string): AsyncIterable<string> {
     }
     yield line;
   }
+  if (damaged !== null) onTorn(damaged);
 }
 
 /** The run's HdrHistogram logs: timings are not regraded, so they are the run's own. */

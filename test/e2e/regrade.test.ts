@@ -1,7 +1,7 @@
 // `flowbench regrade` end to end: the demo run once in-process against a simulator that counts what
 // it is asked, then regraded with one grader changed, with the recorded suite, and without the judge
 // cache; the simulator's counters show what each regrade asked of it. Two CLI calls: a regrade and a refusal.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Built modules: the grading pool loads its worker from dist/ (DESIGN §6), as it does in a user's run.
@@ -68,9 +68,12 @@ describe('flowbench regrade', () => {
     let ttftFlips = 0;
     for (const r of now) {
       const o = old.get(`${r.variant}/${r.row}/${r.iteration}`)!;
-      // Everything the flow answered and every timing is the run's own; only the grades are new.
-      const { grades: _g, pass: _p, score: _s, ...same } = r;
-      const { grades: _og, pass: _op, score: _os, ...sameBefore } = o;
+      // Everything the flow answered and every timing is the run's own; only the grades are new, and what
+      // follows from them: goodput (it requires a pass) and the judge runs' cost (cached answers cost nothing).
+      const { grades: _g, pass: _p, score: _s, goodput: _gp, judgeCostUsd: _j, ...same } = r;
+      const { grades: _og, pass: _op, score: _os, goodput: _ogp, judgeCostUsd: _oj, ...sameBefore } = o;
+      expect(_j).toBeUndefined();
+      if (r.pass === true && o.pass === true) expect(_gp).toBe(_ogp);
       expect(same).toEqual(sameBefore);
       for (const [i, g] of r.grades.entries()) {
         const was = o.grades[i]!;
@@ -124,6 +127,16 @@ describe('flowbench regrade', () => {
       expect(o.goodput).toBeTypeOf('boolean');
       expect(r.goodput).toBeUndefined();
     }
+  });
+
+  it('a torn last line (a run killed mid-write) is left out and named', async () => {
+    const torn = join(root, 'torn-run');
+    cpSync(runDir, torn, { recursive: true });
+    const lines = readFileSync(join(torn, 'results.jsonl'), 'utf8');
+    appendFileSync(join(torn, 'results.jsonl'), '{"variant":"published","row":');
+    const out = await regradeRun(torn, { outDir: join(root, 'torn-regrade') });
+    expect(out.tornLine).toBe(lines.split('\n').filter(Boolean).length + 1);
+    expect(out.regraded + out.kept).toBe(2 * ROWS);
   });
 
   it('--no-cache makes every judge call, and still never calls the flow under test', async () => {
