@@ -32,7 +32,7 @@ export async function cpuSplit() {
             ? await runChild(autocannonChild, [`${sim.url}/inference/v0/${mode}/bench/echo-fast?version=-1`, String(CONNECTIONS), String(seconds), TOKEN])
             : await runChild(flowbenchChild, [
                 writeSuite(dir, { url: sim.url, flow: 'echo-fast', mode, load: `{ concurrency: ${CONNECTIONS}, duration: ${seconds}s, retries: 0 }` }),
-                join(dir, 'out'),
+                join(dir, `out-${client.replace(/\W+/g, '-')}`), // a folder per run: a folder that holds a run is refused
                 ...(client.endsWith('0') ? ['0'] : []),
               ]);
         // The simulator only works while the load runs; flowbench's start-up and reports come before and after.
