@@ -121,6 +121,16 @@ describe('report.html of a demo run', () => {
 
     // Both variants in the summary, side by side.
     expect(await page.locator('.card h3').allTextContents()).toEqual([expect.stringContaining('published'), expect.stringContaining('draft')]);
+    // The demo prices its runs and sets goodput objectives: each card shows report.json's figures.
+    const saved = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8')) as {
+      variants: { cost: { perPassUsd: number; judge: { totalUsd: number } | null }; goodput: { good: number } }[];
+    };
+    const usd = (v: number) => `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`;
+    expect(await page.locator('.card .cost-per-pass .value').allTextContents()).toEqual(saved.variants.map((v) => usd(v.cost.perPassUsd)));
+    expect(await page.locator('.card .goodput .value').allTextContents()).toEqual(
+      saved.variants.map((v) => expect.stringMatching(new RegExp(`^${v.goodput.good} \\(`))),
+    );
+    expect(await page.locator('.card .gap .value').count()).toBe(2);
     const comparison = (await page.textContent('#comparison')) ?? '';
     expect(comparison).toContain('draft vs published');
     expect(comparison).toMatch(/pass_rate.*ttft_p95_ms/s);

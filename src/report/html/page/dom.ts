@@ -25,6 +25,12 @@ export function fmtPct(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`;
 }
 
+/** USD: cents and up with 2 decimals, smaller amounts with 3 significant digits (a run costs fractions of a cent). */
+export function fmtUsd(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`;
+}
+
 export function fmtNum(v: unknown): string {
   if (typeof v !== 'number') return v === null || v === undefined ? '–' : String(v);
   if (!Number.isFinite(v)) return String(v);

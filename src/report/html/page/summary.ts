@@ -4,7 +4,7 @@
 // what it may add later.
 import type { PageData } from '../page-data.js';
 import { comparisonBlock, gateRows, isComparison } from './comparison.js';
-import { badge, el, fmtMs, fmtNum, fmtPct, section, table, variantColor } from './dom.js';
+import { badge, el, fmtMs, fmtNum, fmtPct, fmtUsd, section, table, variantColor } from './dom.js';
 
 type Obj = Record<string, unknown>;
 
@@ -67,6 +67,18 @@ export function summaryCards(d: PageData): HTMLElement {
       stat('TTFT p50 / p95', p(v.ttftMs)),
       stat('latency p50 / p95', p(v.latencyMs)),
       stat('throughput', v.rps === null ? '–' : `${fmtNum(v.rps)} req/s`),
+      // With cost: and goodput: in the suite (docs/cost.md); the judge runs' cost is apart from the flow's.
+      v.cost ? stat('cost / passing answer', fmtUsd(v.cost.perPassUsd), 'cost-per-pass') : null,
+      v.cost ? stat('cost total', `${fmtUsd(v.cost.totalUsd)}${v.cost.unknown ? ` (+${fmtNum(v.cost.unknown)} unknown)` : ''}`, 'cost-total') : null,
+      v.cost?.judge ? stat('judge runs’ cost (apart)', fmtUsd(v.cost.judge.totalUsd), 'cost-judge') : null,
+      v.goodput
+        ? stat(
+            'goodput',
+            `${fmtNum(v.goodput.good)} (${fmtPct(v.goodput.share)})${v.goodput.rps === null ? '' : ` · ${fmtNum(v.goodput.rps)} req/s`}`,
+            'goodput',
+          )
+        : null,
+      v.serverVsClient?.gapMs ? stat('client − server p50 / p95', `${fmtMs(v.serverVsClient.gapMs.p50)} / ${fmtMs(v.serverVsClient.gapMs.p95)}`, 'gap') : null,
     );
   });
   return section('summary', 'Summary', el('div', { class: 'cards' }, ...cards));
