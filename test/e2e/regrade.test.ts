@@ -15,6 +15,7 @@ import { startSimulator, type LocalSimulatorHandle } from '../../dist/simulator/
 import { loadSuite } from '../../dist/suite/load-suite.js';
 import type { Suite } from '../../src/suite/types.js';
 import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { launchChromium, openReport } from '../browser/chromium.js';
 
 const TOKEN = 'regrade-e2e-token';
 const ROWS = 5;
@@ -177,6 +178,16 @@ describe('flowbench regrade', () => {
     expect(ok.stdout).toContain(`flowbench compare ${runDir}`);
     expect(sim.counts()).toEqual(before);
     expect(readJson<Report>(join(out, 'report.json')).regradeOf!.dir).toBe(resolve(runDir));
+    // report.html (built by the CLI: it inlines the built page functions) says it is a regrade, and of which run.
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await openReport(browser, join(out, 'report.html'));
+      expect(await page.textContent('header')).toContain(`regrade of${resolve(runDir)}`);
+      expect(await page.textContent('header .title-row')).toContain('REGRADE: NO FLOW CALL');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     // The same demo with another row limit: it would send other rows.
     const file = join(root, 'fewer.yaml');

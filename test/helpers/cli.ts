@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { checkOutputs, outputDirsOf } from '../schema/output-validator.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -63,4 +64,18 @@ export function readJsonl<T = Record<string, unknown>>(path: string): T[] {
 
 export function readJson<T = Record<string, unknown>>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/**
+ * For a file of in-process runs that test counts and files, not timings: the request threads and the
+ * embedded simulator start cold (FLOWBENCH_TEST_NO_WARMUP) for this file only, set back after it (test
+ * files share a process: vitest.config.ts, isolate: false).
+ */
+export function coldRunsInThisFile(): void {
+  beforeAll(() => {
+    process.env.FLOWBENCH_TEST_NO_WARMUP = '1';
+  });
+  afterAll(() => {
+    delete process.env.FLOWBENCH_TEST_NO_WARMUP;
+  });
 }

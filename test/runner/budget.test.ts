@@ -3,19 +3,14 @@
 // is stopped, with the reason in report.json; a flow with two models gives tokens and cost per model.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, coldRunsInThisFile, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 
-// Counts and files, not timing: the threads start cold. Test files share a process (isolate: false): put back after.
-beforeAll(() => {
-  process.env.FLOWBENCH_TEST_NO_WARMUP = '1';
-});
-afterAll(() => {
-  delete process.env.FLOWBENCH_TEST_NO_WARMUP;
-});
+// Counts and files, not timing: the threads start cold.
+coldRunsInThisFile();
 
 const FLOWS = `seed: 1
 flows:

@@ -28,6 +28,10 @@ export function header(d: PageData): HTMLElement {
       'results',
       `${fmtNum(d.rows.count)} requests in results.jsonl${d.rows.warmups ? ` (and ${fmtNum(d.rows.warmups)} warm-up requests, in no statistic and not shown)` : ''}`,
     ],
+    // A regrade: the outputs and timings are that run's, the grades are new (docs/regrade.md).
+    ...(r.regradeOf
+      ? [['regrade of', `${r.regradeOf.dir} (suite ${r.regradeOf.suiteHash.slice(0, 12)}), regraded at ${r.regradeOf.regradedAt}`] as [string, string]]
+      : []),
   ];
   return el(
     'header',
@@ -39,6 +43,7 @@ export function header(d: PageData): HTMLElement {
       verdict,
       r.partial ? badge('PARTIAL RUN', 'error') : null,
       r.resumed ? badge(`RESUMED: ${r.sessions?.length ?? 2} SESSIONS`, 'info') : null,
+      r.regradeOf ? badge('REGRADE: NO FLOW CALL', 'info') : null,
       r.harness?.warnings?.length
         ? el('a', { href: '#harness' }, badge(r.harness.warnings.length === 1 ? 'HARNESS WARNING' : `${r.harness.warnings.length} HARNESS WARNINGS`, 'error'))
         : null,
