@@ -33,13 +33,22 @@ export function budgetRefusal(suite: Suite, plan: RunPlan): ConfigError | null {
 /** The in-run side: counts sends and judges the cost so far; the first limit crossed is the stop's reason. */
 export class BudgetGuard {
   private sent = 0;
+  private retries = 0;
 
   constructor(private readonly budget: BudgetSpec | null) {}
 
-  /** Call before each flow run is sent: an error when this run would go over max_runs (it is then not sent). */
+  /** A request ended after `attempts` flow runs: its retries count against max_runs (each is billed like the first). */
+  ended(attempts: number): void {
+    this.retries += Math.max(0, attempts - 1);
+  }
+
+  /** Call before each request is sent: an error when its flow run would go over max_runs (it is then not sent). */
   beforeSend(): ClassifiedError | null {
     const max = this.budget?.maxRuns ?? null;
-    if (max !== null && this.sent >= max) return budgetError(`budget.max_runs ${max} reached: ${this.sent} flow runs were sent, no more were started`);
+    if (max === null) return null;
+    const retries = this.retries;
+    if (this.sent + retries >= max)
+      return budgetError(`budget.max_runs ${max} reached: ${this.sent + retries} flow runs were sent (${retries} of them retries), no more were started`);
     this.sent++;
     return null;
   }

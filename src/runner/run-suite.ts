@@ -316,6 +316,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       }
       collector.inFlight--;
       if (outcome === null) return false; // held past the duration or the stop: never sent
+      budget.ended('record' in outcome ? outcome.record.attempts : outcome.attempts);
       if ('record' in outcome) {
         okSeen ||= outcome.record.ok;
         if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);

@@ -99,12 +99,12 @@ export type ToWorker =
   | { type: 'clock-start' };
 
 /**
- * A task's outcome: WRITTEN when the thread completed the record (its line is in the message's text),
- * the record as JSON text when the runner completes it, null for a held task dropped before it started,
- * or why it failed.
+ * A task's outcome: a number (WRITTEN or more) when the thread completed the record (its line is in the
+ * message's text): the request's attempts, each a flow run (the run budget counts them); the record as
+ * JSON text when the runner completes it, null for a held task dropped before it started, or why it failed.
  */
 export const WRITTEN = 1;
-export type WireOutcome = typeof WRITTEN | string | null | { failed: string };
+export type WireOutcome = number | string | null | { failed: string };
 
 /** Request thread -> main thread. */
 export type FromWorker =

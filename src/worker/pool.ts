@@ -12,17 +12,7 @@ import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { TokenThread } from '../metrics/token-thread.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { ClassifiedError } from '../stackai/types.js';
-import {
-  STARTED_NOW,
-  TAKEN_HELD,
-  WRITTEN,
-  type FromWorker,
-  type LaneInit,
-  type RequestTask,
-  type ToWorker,
-  type WireTask,
-  type WorkerConfig,
-} from './messages.js';
+import { STARTED_NOW, TAKEN_HELD, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
 import { startInlinePool } from './inline-pool.js';
 import { holdYoungGenerationCap } from './young-generation.js';
 
@@ -33,7 +23,7 @@ export interface PoolHold {
 }
 
 /** What became of a request: completed in its thread (its line is written), back whole, or dropped unsent (null). */
-export type PoolOutcome = { written: true } | { record: ResultRecord } | null;
+export type PoolOutcome = { written: true; attempts: number } | { record: ResultRecord } | null;
 
 /** What the pool hands the runner as it comes: lines to append, statistics to merge. */
 export interface PoolSinks {
@@ -159,7 +149,7 @@ export async function startPool(
           if (msg.text !== '')
             sinks.lines(
               msg.text,
-              msg.outcomes.reduce<number>((n, o) => n + (o === WRITTEN ? 1 : 0), 0),
+              msg.outcomes.reduce<number>((n, o) => n + (typeof o === 'number' ? 1 : 0), 0),
             );
           if (msg.alarm !== undefined) sinks.alarm(msg.alarm);
           if (msg.measured > 0) sinks.counted(msg.measured, msg.failed);
@@ -201,7 +191,7 @@ export async function startPool(
     const p = lane.pending.get(id);
     if (p === undefined) return;
     lane.pending.delete(id);
-    if (outcome === WRITTEN) p.resolve({ written: true });
+    if (typeof outcome === 'number') p.resolve({ written: true, attempts: outcome });
     else if (outcome === null) p.resolve(null);
     else if (typeof outcome === 'string') p.resolve({ record: JSON.parse(outcome) as ResultRecord });
     else p.reject(new Error(outcome.failed));

@@ -95,7 +95,7 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
     }
     text += `${JSON.stringify(addResultExtras(completeRecord(record, task.env, tokens), config.extras))}\n`;
     stats.add(record, task.env);
-    answer(task.id, WRITTEN, held);
+    answer(task.id, Math.max(WRITTEN, record.attempts), held);
   }
 
   const runner: TaskRunner = new TaskRunner(

@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, coldRunsInThisFile, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { BudgetGuard } from '../../src/runner/budget.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
@@ -111,5 +112,18 @@ describe('flowbench plan', () => {
     expect(r.stdout).toMatch(/estimated flow cost \$0\.00\d+ \(from .*saved's tokens per request\)/);
     expect(r.stderr).toMatch(/the run plans 8 flow runs, over budget.max_runs 5; nothing was sent/);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('the in-run budget guard', () => {
+  it('counts retries against max_runs: each is a flow run, billed like the first attempt', () => {
+    const guard = new BudgetGuard({ maxRuns: 5, maxCostUsd: null });
+    expect(guard.beforeSend()).toBeNull();
+    expect(guard.beforeSend()).toBeNull();
+    guard.ended(1);
+    guard.ended(3); // two requests so far, one of them retried twice: 4 flow runs
+    expect(guard.beforeSend()).toBeNull(); // the 5th
+    expect(guard.beforeSend()?.message).toBe('budget.max_runs 5 reached: 5 flow runs were sent (2 of them retries), no more were started');
+    expect(new BudgetGuard(null).beforeSend()).toBeNull();
   });
 });

@@ -150,7 +150,7 @@ describe('startPool', () => {
     const p = await started('echo-fast', 1, 2, true);
     expect(p.pool.threads).toBe(1);
     const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => p.pool.run(task(i))));
-    expect(outcomes).toEqual(Array.from({ length: 6 }, () => ({ written: true })));
+    expect(outcomes).toEqual(Array.from({ length: 6 }, () => ({ written: true, attempts: 1 })));
     expect(await p.pool.close()).toHaveLength(1);
     const lines = p.got.lines
       .split('\n')
