@@ -2,8 +2,9 @@
 // has either. Renders report.json's figures; computes nothing.
 import { judgeCostLines } from './economics-table.js';
 import type { VariantReport } from './report-model.js';
+import { formatUsd } from '../text/usd.js';
 
-const usd = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`);
+const usd = (v: number | null | undefined) => (v === null || v === undefined ? '–' : formatUsd(v));
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 
 /** `table` is the summary's own Markdown table writer. */

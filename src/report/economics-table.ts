@@ -2,8 +2,9 @@
 // Drawn with cli-table3 like the main table; renders report.json, computes nothing.
 import Table from 'cli-table3';
 import type { VariantReport } from './report-model.js';
+import { formatUsd } from '../text/usd.js';
 
-const usd = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`);
+const usd = (v: number | null | undefined) => (v === null || v === undefined ? '-' : formatUsd(v));
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 

@@ -3,14 +3,14 @@
 // conversation; the turns after it are recorded as skipped (every planned turn has a line). The last
 // turn of a conversation that succeeded throughout is graded with {{transcript}} by conversation graders.
 // Any load model can drive it: to the model a conversation is one send that resolves when its last turn ends.
-import { nowMs, sinceAnchor, toIso, type ClockAnchor } from '../clock/clock.js';
-import { renderInputs } from '../dataset/template.js';
+import { nowMs, type ClockAnchor } from '../clock/clock.js';
 import type { SendInfo } from '../load/open-loop.js';
 import type { PlannedRequest } from '../load/request-plan.js';
 import type { ConversationStats } from '../metrics/conversation-stats.js';
 import type { ResultRecord } from '../record/result-record.js';
 import type { Suite } from '../suite/types.js';
 import type { Phase } from './drive-load.js';
+import { unansweredRecord } from './harness-failure.js';
 
 /** What the runner grades a turn's record with: the values its templates see, and whether conversation graders run. */
 export interface TurnGrading {
@@ -103,44 +103,21 @@ function slug(s: string): string {
 }
 
 function skippedRecord(deps: ConversationDeps, p: PlannedRequest, conversation: string, turn: number, reason: string, phase: Phase): ResultRecord {
-  const { suite, anchor } = deps;
-  const now = nowMs();
-  const at = sinceAnchor(anchor, now);
-  let inputs: Record<string, unknown> = {};
-  try {
-    inputs = renderInputs(suite.dataset.inputs, { row: p.row, values: p.values });
-  } catch {
-    // for diagnosis only: a template that cannot render leaves the inputs out
-  }
-  return {
-    variant: suite.variants[p.variant]!.name,
-    row: p.row,
-    iteration: p.iteration,
-    ...(p.repeat !== undefined && { repeat: p.repeat }),
+  const { timestamps, ...r } = unansweredRecord(deps.suite, p, deps.anchor, {
+    kind: 'skipped',
+    message: `not sent: ${reason}`,
+    from: nowMs(),
     attempts: 0,
-    runId: null,
-    ok: false,
-    error: { kind: 'skipped', message: `not sent: ${reason}`, status: null },
-    scheduledAt: toIso(anchor, now),
-    startedAt: toIso(anchor, now),
-    ttfbMs: null,
-    ttftMs: null,
-    latencyMs: 0,
-    queueMs: 0,
-    inputs,
-    expected: null,
-    output: '',
-    grades: [],
-    pass: null,
-    score: null,
-    metadata: null,
-    feedback: null,
+    graded: false,
+  });
+  return {
+    ...r,
+    latencyMs: 0, // never sent: no time is anybody's
     ...(phase.warmup && { warmup: true }),
     ...(!phase.warmup && phase.step !== null && { step: phase.step }),
     conversation,
     turn,
     skipped: true,
-    attemptLog: [],
-    timestamps: { scheduled: at, sent: at, firstByte: null, contentFrames: [], end: at },
+    timestamps: { ...timestamps, end: timestamps.sent },
   };
 }

@@ -5,6 +5,7 @@ import type { PlannedWork } from '../load/models/model-def.js';
 import { costOf, type PriceTable } from '../metrics/cost.js';
 import type { Report } from '../report/report-model.js';
 import type { Suite } from '../suite/types.js';
+import { formatUsd } from '../text/usd.js';
 
 export interface RunPlan {
   /** Measured flow runs per variant (null: the load decides, e.g. a duration). */
@@ -107,7 +108,7 @@ export function planRun(suite: Suite, rows: number, work: PlannedWork, saved?: {
 }
 
 const count = (v: number | null, what: string) => (v === null ? `? ${what} (the load decides)` : `${v} ${what}`);
-const usd = (v: number) => `$${v >= 1 ? v.toFixed(2) : Number(v.toPrecision(3))}`;
+const usd = formatUsd;
 
 /** The plan in one line, as every run states it first. */
 export function planLine(p: RunPlan): string {
