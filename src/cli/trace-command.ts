@@ -192,7 +192,10 @@ export async function tracePullCommand(flags: TracePullFlags, env: NodeJS.Proces
 }
 
 export function registerTrace(program: Command): void {
-  const trace = program.command('trace').description('traces of real traffic, for load.replay');
+  const trace = program
+    .command('trace')
+    .description("traces of real traffic from a flow's run history, for load.replay (`trace pull`)")
+    .addHelpText('after', "\nExample:\n  flowbench trace pull --flow support-bot --out trace.jsonl   # from the embedded simulator's generated history");
   trace
     .command('pull')
     .description("write a trace (JSONL, in time order) from a flow's run history: StackAI's analytics API")
