@@ -113,7 +113,16 @@ function startingState(opts: PullOptions): PullState {
   }
   if (existsSync(opts.out) && !opts.force) throw new ConfigError(`${opts.out} already exists`, {}, 'choose another --out, or add --force to replace it');
   const state = freshState(opts.args, (opts.now ?? (() => new Date()))());
-  closeSync(openSync(paths.spool, 'w', 0o600));
+  try {
+    closeSync(openSync(paths.spool, 'w', 0o600));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(
+      `cannot write beside --out ${opts.out} (${code})`,
+      { file: paths.spool },
+      'give --out a path in a folder that exists and can be written',
+    );
+  }
   writeState(paths.state, state);
   return state;
 }

@@ -194,6 +194,9 @@ describe('resuming an interrupted pull', () => {
     await expect(pullTrace(source(), { args: args(), out, retries: 0 })).rejects.toThrow(/already exists/);
     await pullTrace(source(), { args: args({ maxRows: 5 }), out, retries: 0, force: true });
     expect(readJsonl(out)).toHaveLength(5);
+    await expect(pullTrace(source(), { args: args(), out: join(dir, 'no-such-folder', 't.jsonl'), retries: 0 })).rejects.toThrow(
+      /cannot write beside --out .*\(ENOENT\)/,
+    );
   });
 
   it('an anonymised pull resumed hashes alike (the key is kept with the state, then removed)', async () => {
