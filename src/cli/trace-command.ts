@@ -88,7 +88,7 @@ async function target(flags: TracePullFlags, env: NodeJS.ProcessEnv) {
 }
 
 /** The progress line: rewritten in place on a TTY, else a plain line every LOG_EVERY_PAGES pages. */
-function progressWriter(enabled: boolean, err: NodeJS.WriteStream): { page(p: PullProgress): void; end(): void } {
+export function progressWriter(enabled: boolean, err: Pick<NodeJS.WriteStream, 'isTTY' | 'write'>): { page(p: PullProgress): void; end(): void } {
   const tty = err.isTTY === true;
   let shown = false;
   const text = (p: PullProgress): string => `trace pull: page ${p.pages}, ${p.rowsFetched} runs read, ${p.linesKept} kept, ${p.skipped} skipped`;
@@ -165,6 +165,10 @@ export async function tracePullCommand(flags: TracePullFlags, env: NodeJS.Proces
     process.stderr.write(
       `trace pull from ${t.shown === 'simulator' ? targetName('simulator') : targetName(t.shown)}: org ${t.orgId}, flow ${flags.flow}${args.anonymise ? ', ids anonymised' : ''}${args.expected ? ', outputs kept as expected' : ''}\n`,
     );
+    if (t.shown === 'simulator' && env.STACKAI_API_KEY)
+      process.stderr.write(
+        "flowbench: note: STACKAI_API_KEY is set, but this trace comes from the embedded simulator's generated history, not your flow: pass --base-url https://api.stack-ai.com (or set STACKAI_BASE_URL)\n",
+      );
     if (args.anonymise && args.expected)
       process.stderr.write('flowbench: note: --expected keeps the recorded outputs word for word: --anonymise hashes the ids only\n');
     const summary = await pullTrace((q) => client.getAnalyticsPage(t.orgId, flags.flow, q, timeoutMs), {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullTrace } from '../../src/pull/pull-trace.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
 import { StackAIClient } from '../../src/stackai/client.js';
+import { progressWriter } from '../../src/cli/trace-command.js';
 import { CLI, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 import { traceProblems } from '../pull/trace-format.js';
 
@@ -124,6 +125,8 @@ describe('flowbench trace pull', () => {
     outputs.push(again.stdout, again.stderr);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^wrote .*killed\.jsonl: \d+ requests, 2025-11-03T08:.* resumed at page 7\n$/);
+    // Not a TTY: the progress is a plain line every 10 pages (pages 8 to 13 were fetched: one line).
+    expect(again.stderr.match(/^trace pull: page \d+.*$/gm)).toEqual([expect.stringMatching(/^trace pull: page 10, 500 runs read, \d+ kept, \d+ skipped$/)]);
     const text = readFileSync(out, 'utf8');
     expect(traceProblems(text)).toEqual([]);
     const clean = await cleanPull(join(dir, 'clean.jsonl'));
@@ -160,6 +163,24 @@ describe('flowbench trace pull', () => {
     });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('no API token for https://api.stack-ai.com');
+  });
+
+  it('progress: rewritten in place on a TTY and cleared at the end; off with --no-progress', () => {
+    const written: string[] = [];
+    const tty = progressWriter(true, { isTTY: true, write: (t: string) => written.push(t) > 0 });
+    tty.page({ pages: 1, rowsFetched: 100, linesKept: 99, skipped: 1 });
+    tty.page({ pages: 2, rowsFetched: 200, linesKept: 198, skipped: 2 });
+    tty.end();
+    expect(written).toEqual([
+      '\r\x1b[2Ktrace pull: page 1, 100 runs read, 99 kept, 1 skipped',
+      '\r\x1b[2Ktrace pull: page 2, 200 runs read, 198 kept, 2 skipped',
+      '\r\x1b[2K',
+    ]);
+    const off: string[] = [];
+    const quiet = progressWriter(false, { isTTY: true, write: (t: string) => off.push(t) > 0 });
+    for (let p = 1; p <= 20; p++) quiet.page({ pages: p, rowsFetched: p, linesKept: p, skipped: 0 });
+    quiet.end();
+    expect(off).toEqual([]);
   });
 
   it('the key is in no output and no file', () => {
