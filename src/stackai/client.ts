@@ -255,7 +255,9 @@ export class StackAIClient {
   /** GET one page of a flow's run history (`GET /analytics/org/{org_id}/flows/{flow_id}`), query as given. */
   async getAnalyticsPage(orgId: string, flowId: string, query: Array<[string, string]>, timeoutMs: number): Promise<AnalyticsResult> {
     if (this.location === null) return { ok: false, error: this.noBaseUrl() };
-    return this.jsonCall('GET', analyticsPath(this.location.basePath, orgId, flowId, query), undefined, timeoutMs);
+    const res = await this.jsonCall('GET', analyticsPath(this.location.basePath, orgId, flowId, query), undefined, timeoutMs);
+    // The runs' inputs and outputs are people's words: one that holds the key (pasted, echoed) is cleaned here.
+    return res.ok ? { ...res, value: this.ownRedactor.deep(res.value) } : res;
   }
 
   /** One small JSON request with Bearer auth and a total timeout. Never throws. */
