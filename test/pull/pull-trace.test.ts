@@ -276,22 +276,20 @@ describe('what the server can answer instead of a page', () => {
 
   it('a run whose inputs or output hold the key: written with *** instead', async () => {
     const echo = await tinyServer((res, n) =>
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify(
-            n > 1
-              ? []
-              : [
-                  {
-                    run_id: 'r1',
-                    date: '2025-11-03T09:00:00Z',
-                    inputs: JSON.stringify({ 'in-0': `my key is ${TOKEN}` }),
-                    outputs: `{"out-0": "you said ${TOKEN}"}`,
-                  },
-                ],
-          ),
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify(
+          n > 1
+            ? []
+            : [
+                {
+                  run_id: 'r1',
+                  date: '2025-11-03T09:00:00Z',
+                  inputs: JSON.stringify({ 'in-0': `my key is ${TOKEN}` }),
+                  outputs: `{"out-0": "you said ${TOKEN}"}`,
+                },
+              ],
         ),
+      ),
     );
     try {
       const c = new StackAIClient({ baseUrl: echo.url, token: TOKEN, connections: 1 });
