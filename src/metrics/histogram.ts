@@ -1,6 +1,6 @@
 // HDR histograms in microseconds (3 significant digits) and their summaries in milliseconds.
 import * as hdr from 'hdr-histogram-js';
-import { percentileDistribution } from './percentile-distribution.js';
+import { meanOf, percentileDistribution, stdDeviationOf } from './percentile-distribution.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -66,10 +66,11 @@ export function summarize(h: Histogram, extremes: Extremes = trackedExtremes(h))
   const { min, max } = extremes;
   const clamp = (v: number) => Math.min(max, Math.max(min, v));
   const at = (p: number) => clamp(ms(h.getValueAtPercentile(p)));
-  // Each of these walks every recorded bucket; `stdDeviation` would compute the mean again first, so the
-  // JS histogram's own getStdDeviation(mean) (private in its types) is given the one computed here.
-  const mean = h.mean;
-  const stdDev = (h as unknown as { getStdDeviation?: (mean: number) => number }).getStdDeviation?.(mean) ?? h.stdDeviation;
+  // The JS histogram's mean and standard deviation, summed as it sums them, without its iterator's
+  // per-bucket objects (percentile-distribution.ts); another implementation computes its own.
+  const js = h instanceof hdr.JsHistogram;
+  const mean = js ? meanOf(h) : h.mean;
+  const stdDev = js ? stdDeviationOf(h, mean) : h.stdDeviation;
   return {
     count: h.totalCount,
     min,

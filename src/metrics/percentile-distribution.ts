@@ -101,7 +101,7 @@ export function percentileDistribution(h: Histogram, ticksPerHalf: number, scale
 }
 
 /** JsHistogram's `mean`: bucket midpoints weighted by their counts, summed in index order. */
-function meanOf(h: JsHistogram): number {
+export function meanOf(h: JsHistogram): number {
   let sum = 0;
   for (let i = 0; i < h.countsArrayLength; i++) {
     const c = h.getCountAtIndex(i);
@@ -111,7 +111,7 @@ function meanOf(h: JsHistogram): number {
 }
 
 /** JsHistogram's `getStdDeviation(mean)`, in the same order. */
-function stdDeviationOf(h: JsHistogram, mean: number): number {
+export function stdDeviationOf(h: JsHistogram, mean: number): number {
   let sum = 0;
   for (let i = 0; i < h.countsArrayLength; i++) {
     const c = h.getCountAtIndex(i);

@@ -2,9 +2,10 @@
 // outputPercentileDistribution, byte for byte, over histograms of every shape a run makes: empty, one
 // value, zeros, the clamp at one hour, narrow and wide spreads, heavy tails, and the encode/decode round
 // trip the report goes through.
+import { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram, encodeHistogram, newHistogram, percentileDistributionText, recordMs } from '../../src/metrics/histogram.js';
-import { decimal, percentileDistribution } from '../../src/metrics/percentile-distribution.js';
+import { decimal, meanOf, percentileDistribution, stdDeviationOf } from '../../src/metrics/percentile-distribution.js';
 import { seeded } from '../../src/random/seeded.js';
 
 function histogramOf(values: number[]) {
@@ -35,6 +36,11 @@ describe('the .hgrm percentile distribution', () => {
     // Other tick counts and units, as HdrHistogram's plotter accepts them.
     expect(percentileDistribution(h, 2, 1)).toBe(h.outputPercentileDistribution(2, 1));
     expect(percentileDistribution(h, 10, 1_000_000)).toBe(h.outputPercentileDistribution(10, 1_000_000));
+    // The mean and standard deviation summaries use: the library's own floats, exactly.
+    if (values.length > 0 && h instanceof JsHistogram) {
+      expect(meanOf(h)).toBe(h.mean);
+      expect(stdDeviationOf(h, h.mean)).toBe(h.stdDeviation);
+    }
   });
 });
 
