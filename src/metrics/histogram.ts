@@ -139,20 +139,23 @@ export function valueBins(base64: string, bins = 40, range?: { fromMs: number; t
   const width = Math.max(1, (hi - lo) / bins);
   const counts = new Array<number>(bins).fill(0);
   // Each recorded value stands for a bucket of equivalent values (within 0.1%): counted at its top.
-  const it = (h as unknown as { recordedValuesIterator: RecordedIterator }).recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    const i = Math.min(bins - 1, Math.max(0, Math.floor((v.valueIteratedTo - lo) / width)));
-    counts[i]! += v.countAtValueIteratedTo;
-  }
+  forEachRecorded(h, (value, count) => {
+    const i = Math.min(bins - 1, Math.max(0, Math.floor((value - lo) / width)));
+    counts[i]! += count;
+  });
   return { fromMs: lo / 1000, widthMs: width / 1000, counts };
 }
 
-interface RecordedIterator {
-  reset(): void;
-  hasNext(): boolean;
-  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+/**
+ * Every bucket with a count, in order, at the value HdrHistogram's recorded-values iterator reports (its
+ * bucket's top, µs) — read from the counts directly: the iterator builds an object per bucket.
+ */
+function forEachRecorded(h: Histogram, visit: (value: number, count: number) => void): void {
+  if (!(h instanceof hdr.JsHistogram)) throw new Error('flowbench histograms are JS histograms (newHistogram, decodeHistogram)');
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const c = h.getCountAtIndex(i);
+    if (c !== 0) visit(h.highestEquivalentValue(h.valueFromIndex(i)), c);
+  }
 }
 
 /** Every recorded value (ms, at its bucket's reported value) with its count: how compare/ resamples a saved histogram. */
@@ -160,19 +163,8 @@ export function histogramValues(base64: string): { value: number; count: number 
   const h = decodeHistogram(base64);
   const out: { value: number; count: number }[] = [];
   if (h.totalCount === 0) return out;
-  const it = (h as unknown as { recordedValuesIterator: HistogramValueIterator }).recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    out.push({ value: ms(v.valueIteratedTo), count: v.countAtValueIteratedTo });
-  }
+  forEachRecorded(h, (value, count) => out.push({ value: ms(value), count }));
   return out;
-}
-
-interface HistogramValueIterator {
-  reset(): void;
-  hasNext(): boolean;
-  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
 }
 
 /**

@@ -4,7 +4,7 @@
 // trip the report goes through.
 import { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, encodeHistogram, newHistogram, percentileDistributionText, recordMs } from '../../src/metrics/histogram.js';
+import { decodeHistogram, encodeHistogram, histogramValues, newHistogram, percentileDistributionText, recordMs } from '../../src/metrics/histogram.js';
 import { decimal, meanOf, percentileDistribution, stdDeviationOf } from '../../src/metrics/percentile-distribution.js';
 import { seeded } from '../../src/random/seeded.js';
 
@@ -36,6 +36,17 @@ describe('the .hgrm percentile distribution', () => {
     // Other tick counts and units, as HdrHistogram's plotter accepts them.
     expect(percentileDistribution(h, 2, 1)).toBe(h.outputPercentileDistribution(2, 1));
     expect(percentileDistribution(h, 10, 1_000_000)).toBe(h.outputPercentileDistribution(10, 1_000_000));
+    // The recorded values compare/ resamples: what the library's recorded-values iterator gives.
+    const iterated: { value: number; count: number }[] = [];
+    if (h instanceof JsHistogram) {
+      const it = h.recordedValuesIterator;
+      it.reset();
+      while (it.hasNext()) {
+        const v = it.next();
+        iterated.push({ value: Math.round(v.valueIteratedTo) / 1000, count: v.countAtValueIteratedTo });
+      }
+    }
+    expect(histogramValues(b64)).toEqual(iterated);
     // The mean and standard deviation summaries use: the library's own floats, exactly.
     if (values.length > 0 && h instanceof JsHistogram) {
       expect(meanOf(h)).toBe(h.mean);
