@@ -5,6 +5,8 @@ import type { Mode } from '../stackai/types.js';
 import { closestKey } from '../text/closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
+import { replayDataset } from '../load/models/replay.js';
+import type { LoadSpec } from '../load/registry.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
@@ -25,6 +27,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
   const target = raw.target as Obj;
   const sim = target.simulator as Obj;
   const load = raw.load as Obj;
+  const loadSpec = { ...loadSpecOf(load, ctx), ...resilienceOf(load) };
   const variants = variantsOf(raw.variants as Obj[], ctx, (raw.target as Obj | undefined)?.verbose as boolean | undefined);
   return {
     file,
@@ -43,13 +46,13 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
         seed: sim.seed as number,
       },
     },
-    dataset: datasetOf(raw.dataset as Obj, dir, ctx),
+    dataset: rowsOf(raw.dataset as Obj | null, loadSpec, dir, ctx),
     mode: raw.mode as Mode,
     stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
     output: raw.output as string,
     variants,
     repeat: raw.repeat as number,
-    load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
+    load: loadSpec,
     metadata: metadataOf(raw.metadata, ctx),
     graders: raw.graders as GraderSpec[],
     passScore: (raw.pass_score as number | undefined) ?? null,
@@ -67,6 +70,31 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
 }
 
 const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));
+
+/** The suite's rows: its dataset, or the trace of a replay (never both: the dataset would never be read). */
+function rowsOf(ds: Obj | null, load: LoadSpec, dir: string, ctx: LoadContext): DatasetSpec {
+  if (load.kind === 'replay') {
+    if (ds !== null)
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.key(['dataset']),
+          'a suite with load.replay reads its rows from the trace: its dataset section would never be read',
+          'remove the dataset section; map trace fields to flow inputs with load.replay.inputs',
+        ),
+      );
+    return replayDataset(load.replay);
+  }
+  if (ds !== null) return datasetOf(ds, dir, ctx);
+  ctx.errors.push(
+    ctx.src.error(
+      ctx.where.value([]),
+      'the suite has no dataset',
+      'add dataset: { path: rows.csv, inputs: { in-0: "{{question}}" } }, or replay a trace with load: { replay: { path: trace.jsonl } }',
+    ),
+  );
+  ctx.refused.add(['dataset', 'path']);
+  return { path: dir, format: 'csv', inputs: {}, expected: null, limit: null };
+}
 
 function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path as string);
