@@ -12,7 +12,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{
 
 /** A row's time in epoch ms: ISO 8601 text, or epoch seconds / milliseconds (a number, or digits in a CSV cell). */
 export function traceTimeMs(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? (value > EPOCH_MS_ABOVE ? value : value * 1000) : null;
+  // Seconds are rounded to the microsecond: 1764493200.001 * 1000 is 1764493200000.9998 in floating point.
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? (value > EPOCH_MS_ABOVE ? value : Math.round(value * 1e6) / 1e3) : null;
   if (typeof value !== 'string') return null;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return traceTimeMs(Number(text));
