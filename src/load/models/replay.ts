@@ -163,10 +163,13 @@ export const replay: LoadModelDef<ReplayLoad> = {
 
 /** The suite's dataset when the load is a replay: the trace's rows, inputs sent as the trace recorded them unless mapped. */
 export function replayDataset(r: ReplaySpec): DatasetSpec {
+  const inputs = r.inputs ?? { [SPREAD_KEY]: '{{inputs}}' };
   return {
     path: r.path,
     format: r.format,
-    inputs: r.inputs ?? { [SPREAD_KEY]: '{{inputs}}' },
+    // A conversation runs on a user id of its own (after the spread, so it replaces the traced one), as a
+    // conversation dataset's does (suite/conversation-spec.ts): the flow's memory of one run stays in it.
+    inputs: r.conversations && inputs.user_id === undefined ? { ...inputs, user_id: '{{conversation_user}}' } : inputs,
     expected: null, // graders' {{expected}} reads the row's own `expected` (the recorded answer), when it has one
     limit: null,
     conversation: r.conversations ? { id: '{{conversation_id}}', turn: null, turns: null, interleaved: true } : null,
