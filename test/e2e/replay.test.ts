@@ -120,6 +120,27 @@ describe('load.replay', () => {
     expect(report.replay!.trace.rows).toBe(40);
   });
 
+  it('stopped by the caller (Ctrl-C), the partial report says how far it got', async () => {
+    // 40 rows over 2 s; stopped when the 10th result is in: the rows before that were sent, the report says so.
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ timestamp: new Date(T0 + i * 50).toISOString(), inputs: { 'in-0': `q${i}` } }));
+    const dir = setup(lines, '{ replay: { path: trace.jsonl }, grace: 2s }');
+    const abort = new AbortController();
+    let results = 0;
+    const onResult = () => {
+      if (++results === 10) abort.abort();
+    };
+    const { report } = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, env: {}, signal: abort.signal, onResult });
+    const records = readJsonl<ResultRecord>(join(dir, 'out/results.jsonl'));
+    const r = report.replay!.replayed;
+    expect(r).toMatchObject({ complete: false, endedBy: 'stopped', requests: records.length });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(40);
+    // The last traced row it planned is the last one sent or the one the stop caught waiting.
+    const lastSent = Math.max(...records.map((x) => Number(String(x.inputs['in-0']).slice(1))));
+    expect(Date.parse(r.last!) - T0).toBeGreaterThanOrEqual(lastSent * 50);
+    expect(Date.parse(r.last!) - T0).toBeLessThanOrEqual((lastSent + 1) * 50);
+  });
+
   it('conversations: turn k+1 is sent at its traced time or when turn k ended, whichever is later', async () => {
     // Two interleaved conversations; the flow answers in ~150 ms. a2 is traced 50 ms after a1 (before a1
     // ends: it waits for a1), a3 1,000 ms after a1 (a2 has ended: it keeps its traced time).
