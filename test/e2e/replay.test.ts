@@ -141,6 +141,29 @@ describe('load.replay', () => {
     expect(Date.parse(r.last!) - T0).toBeLessThanOrEqual((lastSent + 1) * 50);
   });
 
+  it('two shards each replay their rows at the traced times, and merge sums them back', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ timestamp: T0 + i * 20, inputs: { 'in-0': `q${i}` } }));
+    const dir = setup(lines, '{ replay: { path: trace.jsonl, speed: 2 } }');
+    const shardDirs = [join(dir, 'shard-1'), join(dir, 'shard-2')];
+    const runs = await Promise.all(
+      [1, 2].map((index) => lib.runSuite(join(dir, 'suite.yaml'), { outDir: shardDirs[index - 1]!, progress: false, env: {}, shard: { index, count: 2 } })),
+    );
+    const parts = runs.map((r) => r.report.replay!);
+    expect(parts.map((p) => p.replayed.requests).reduce((a, b) => a + b)).toBe(60);
+    expect(parts.every((p) => p.replayed.requests > 0 && p.trace.rows === 60)).toBe(true);
+    const { mergeShards } = (await import(join(ROOT, 'dist/merge/merge-shards.js'))) as typeof import('../../src/merge/merge-shards.js');
+    const merged = (await mergeShards(shardDirs, join(dir, 'merged'))).report.replay!;
+    expect(merged.replayed).toMatchObject({
+      requests: 60,
+      planned: 60,
+      first: new Date(T0).toISOString(),
+      last: new Date(T0 + 59 * 20).toISOString(),
+      complete: true,
+    });
+    // 1.18 s of trace at speed 2: the first 0.59 s, all in second 0.
+    expect(merged.perSecond).toEqual([{ t: 0, widthS: 1, traced: 60, sent: 60 }]);
+  });
+
   it('conversations: turn k+1 is sent at its traced time or when turn k ended, whichever is later', async () => {
     // Two interleaved conversations; the flow answers in ~150 ms. a2 is traced 50 ms after a1 (before a1
     // ends: it waits for a1), a3 1,000 ms after a1 (a2 has ended: it keeps its traced time).
