@@ -3,7 +3,7 @@
 // the trace's (its rows keep clear of second boundaries by 50 ms or more; the in-flight cap is set above the
 // trace's 2,000 so that a slow, shared machine's service time cannot hold sends back); report.json's
 // replay section says the same. Conversations: turn k+1 leaves at its traced time or when turn k ended.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/record/result-record.js';
@@ -102,6 +102,18 @@ describe('load.replay', () => {
       expect(report.variants[0]!.sendLagMs!.count).toBe(2000);
     });
   }
+
+  it("grades against the trace's recorded answers ({{expected}} is a row's `expected`)", async () => {
+    // The simulator echoes the input: rows whose recorded answer is their question pass, the others fail.
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ timestamp: T0 + i * 20, inputs: { 'in-0': `hello ${i}` }, expected: i % 2 ? `hello ${i}` : 'nope' }),
+    );
+    const dir = setup(lines, '{ replay: { path: trace.jsonl } }');
+    writeFileSync(join(dir, 'suite.yaml'), `${readFileSync(join(dir, 'suite.yaml'), 'utf8')}graders:\n  - { type: contains, value: "{{expected}}" }\n`);
+    await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, env: {} });
+    const records = readJsonl<ResultRecord>(join(dir, 'out/results.jsonl'));
+    expect(records.map((r) => [r.inputs['in-0'], r.pass]).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => [`hello ${i}`, i % 2 === 1]));
+  });
 
   it('stopped by load.duration, says how far it got', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ timestamp: T0 + i * 50, inputs: { 'in-0': `q${i}` } }));
