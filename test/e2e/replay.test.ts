@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, coldRunsInThisFile, readJsonl, tempDir } from '../helpers/cli.js';
+import { ROOT, coldRunsInThisFile, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
@@ -113,6 +113,31 @@ describe('load.replay', () => {
     await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, env: {} });
     const records = readJsonl<ResultRecord>(join(dir, 'out/results.jsonl'));
     expect(records.map((r) => [r.inputs['in-0'], r.pass]).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => [`hello ${i}`, i % 2 === 1]));
+  });
+
+  it("replays what `flowbench trace pull` wrote from the simulator's history, as conversations", async () => {
+    const dir = tempDir('flowbench-replay-pulled-');
+    // The user's path from history to replay: one CLI call writes the trace (the pull's own tests are in-process).
+    const pulled = await runCli(['trace', 'pull', '--flow', 'support-bot', '--out', join(dir, 'trace.jsonl'), '--expected', '--max-rows', '60'], {
+      warmUp: false,
+    });
+    expect(pulled.code).toBe(0);
+    const trace = readJsonl<{ timestamp: string; conversation_id?: string }>(join(dir, 'trace.jsonl'));
+    expect(trace).toHaveLength(60);
+    const spanMs = Date.parse(trace.at(-1)!.timestamp) - Date.parse(trace[0]!.timestamp);
+    // Replayed in about a second, whatever span of history the simulator generated.
+    const speed = Math.max(1, Math.ceil(spanMs / 1000));
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `name: pulled\ntarget: { flow_id: support-bot }\nmode: run\nload: { replay: { path: trace.jsonl, speed: ${speed}, conversations: true }, retries: 0 }\n`,
+    );
+    const { report } = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, env: {} });
+    const records = readJsonl<ResultRecord>(join(dir, 'out/results.jsonl'));
+    expect(records).toHaveLength(60);
+    expect(records.every((r) => r.conversation !== undefined)).toBe(true);
+    expect(report.replay!.replayed).toMatchObject({ first: trace[0]!.timestamp, last: trace.at(-1)!.timestamp, complete: true });
+    const conversations = new Set(trace.map((t, i) => t.conversation_id ?? `row-${i}`)).size;
+    expect(report.conversations!.variants[0]!.conversations).toBe(conversations);
   });
 
   it('stopped by load.duration, says how far it got', async () => {
