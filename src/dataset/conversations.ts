@@ -66,6 +66,23 @@ export async function* readConversations(spec: ConversationDataset): AsyncGenera
     return;
   }
 
+  if (c.interleaved === true) {
+    // Held whole: a trace's conversation can end anywhere in the file.
+    const open = new Map<string, { line: number; rows: DatasetRow[] }>();
+    for await (const row of readRows(spec)) {
+      // A traced request outside any conversation is a conversation of one turn.
+      const conv = idOf(row).trim() === '' ? `row-${row.index}` : idOf(row);
+      const held = open.get(conv);
+      if (held !== undefined) held.rows.push(row);
+      else {
+        fresh(conv, row);
+        open.set(conv, { line: row.line, rows: [row] });
+      }
+    }
+    for (const [conv, held] of open) yield { id: conv, index: index++, line: held.line, turns: ordered(conv, held.rows, c.turn, spec.path) };
+    return;
+  }
+
   let current: { id: string; line: number; rows: DatasetRow[] } | null = null;
   for await (const row of readRows(spec)) {
     const conv = idOf(row);

@@ -8,6 +8,11 @@ export interface ConversationSpec {
   turn: string | null;
   /** Column holding a list of turn objects (JSONL / JSON rows), or null: one row per turn. */
   turns: string | null;
+  /**
+   * Rows of conversations may interleave (a replayed trace): every conversation is held until the file
+   * ends, then they come in the order of their first rows. Absent: each conversation's rows are consecutive.
+   */
+  interleaved?: boolean;
 }
 
 export interface DatasetSpec {

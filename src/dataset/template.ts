@@ -90,7 +90,17 @@ export function renderInputs(inputs: Record<string, unknown>, ctx: TemplateConte
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) {
     const template = compiled.get(key);
-    out[key] = template ? template.render(ctx) : value;
+    const rendered = template ? template.render(ctx) : value;
+    if (key === SPREAD_KEY && isRecord(rendered)) Object.assign(out, rendered);
+    else out[key] = rendered;
   }
   return out;
 }
+
+/**
+ * An inputs key whose value, when it renders to an object (a lone `{{inputs}}` over a JSONL column holding
+ * one), spreads into the inputs: a replayed trace's rows send their recorded `inputs` as they are.
+ */
+export const SPREAD_KEY = '...';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

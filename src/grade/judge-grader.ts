@@ -71,7 +71,10 @@ export const judge: GraderFamily = {
     const templates = Object.entries(sources).map(([k, v]) => ({ k, t: typeof v === 'string' ? compileTemplate(v) : null, v }));
     const render = (ctx: GradeContext) =>
       Object.fromEntries(
-        templates.map(({ k, t, v }) => [k, t ? t.render({ row: ctx.row, values: { ...ctx.values, output: ctx.output }, expected: ctx.expected ?? '' }) : v]),
+        templates.map(({ k, t, v }) => [
+          k,
+          t ? t.render({ row: ctx.row, values: { ...ctx.values, output: ctx.output }, ...(ctx.expected !== null && { expected: ctx.expected }) }) : v,
+        ]),
       );
     const max = typeof spec.max === 'number' ? spec.max : 1;
     const threshold = typeof spec.threshold === 'number' ? spec.threshold : 0.5;

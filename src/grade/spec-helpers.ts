@@ -8,7 +8,9 @@ export type Spec = Record<string, unknown>;
 export function textTemplate(source: unknown): (ctx: GradeContext) => string {
   const t = compileTemplate(String(source));
   return (ctx) => {
-    const v = t.render({ row: ctx.row, values: ctx.values, expected: ctx.expected ?? '' });
+    // Without the suite's expected answer, {{expected}} is the row's own `expected` field, as the loader
+    // allows (suite/check-dataset.ts): a replayed trace's recorded answer.
+    const v = t.render({ row: ctx.row, values: ctx.values, ...(ctx.expected !== null && { expected: ctx.expected }) });
     return typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
   };
 }

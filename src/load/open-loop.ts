@@ -27,9 +27,12 @@ export type Send<T> = (item: T, info: SendInfo) => Promise<boolean | void>;
  */
 export const LATE_MS = 10;
 
-export interface OpenLoopOptions {
-  /** Send times, ms after `startAt`, non-decreasing (see rate-profile.ts). */
-  offsets: Iterable<number>;
+export interface OpenLoopOptions<T = unknown> {
+  /**
+   * Send times, ms after `startAt`, non-decreasing (see rate-profile.ts); or each item's own time, read
+   * once it is pulled (a replayed trace: null stops the schedule).
+   */
+  offsets: Iterable<number> | ((item: T) => number | null);
   /** Shared-clock ms of offset 0; default: 1 ms after the first row is read (opening a dataset takes a while). */
   startAt?: number;
   maxInFlight: number;
@@ -56,16 +59,20 @@ export interface OpenLoopResult extends LoadResult {
 }
 
 /** Drives `send` at the offsets until they or the plan run out; resolves when every started request has finished. */
-export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions): Promise<OpenLoopResult> {
+export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts: OpenLoopOptions<T>): Promise<OpenLoopResult> {
   const slots = new Slots(opts.maxInFlight);
   const running = new Set<Promise<unknown>>();
   const result: OpenLoopResult = { started: 0, delayed: 0, maxLagMs: 0, startAt: null, inWindow: 0 };
   let startAt = opts.startAt;
-  for (const offset of opts.offsets) {
+  const given = opts.offsets;
+  const own = typeof given === 'function' ? given : null;
+  for (const fixed of typeof given === 'function' ? forever() : given) {
     if (opts.stopped?.()) break;
     // Pull the row before the wait, so reading the dataset is never on the send path.
     const item = await plan.next();
     if (item.done) break;
+    const offset = own === null ? fixed : own(item.value);
+    if (offset === null) break;
     startAt ??= nowMs() + 1;
     const scheduledAt = startAt + offset;
     await waitUntil(scheduledAt, opts.stopped);
@@ -94,4 +101,9 @@ export async function runOpenLoop<T>(plan: AsyncIterator<T>, send: Send<T>, opts
   await Promise.all(running);
   result.startAt = startAt ?? null;
   return result;
+}
+
+/** Stands in for the offsets when each item brings its own. */
+function* forever(): Generator<number> {
+  for (;;) yield 0;
 }

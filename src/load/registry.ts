@@ -10,10 +10,11 @@ import type { AnyLoadSpec, LoadModelDef, Own, RawLoad } from './models/model-def
 import { openLoop } from './models/open-loop.js';
 import { rampingConcurrency } from './models/ramping-concurrency.js';
 import { rampingRate } from './models/ramping-rate.js';
+import { replay } from './models/replay.js';
 import { sweep } from './models/sweep.js';
 
 /** In the order the reference lists their keys; a later model is more specific (see pickLoadModel). */
-const BUILT_IN = [closedLoop, openLoop, rampingRate, rampingConcurrency, sweep] as const;
+const BUILT_IN = [closedLoop, openLoop, rampingRate, rampingConcurrency, sweep, replay] as const;
 
 type SpecOf<D> = D extends LoadModelDef<infer S> ? S : never;
 

@@ -21,6 +21,10 @@ import { sweepReport, thresholdsPass, type SweepReport } from '../runner/sweep-r
 import type { ResultRecord } from '../record/result-record.js';
 import { readShardSet, type ShardRun } from './shard-set.js';
 import { ConversationStats } from '../metrics/conversation-stats.js';
+import { mergedReplay } from './merge-replay.js';
+import type { ReplayRun } from '../load/request-plan.js';
+
+const optionalReplay = (replay: ReplayRun | undefined) => (replay === undefined ? {} : { replay });
 
 export interface MergeOutcome {
   report: Report;
@@ -175,6 +179,7 @@ export async function mergeShards(dirs: string[], outDir: string): Promise<Merge
     timeline: timeline.buckets(),
     ...(conversations !== null && { conversations: conversations.summary() }),
     sweep,
+    ...optionalReplay(mergedReplay(shards.map((s) => s.report.replay))),
     variants,
     harness,
     thresholds,

@@ -1,6 +1,7 @@
 // The shape of report.json (DESIGN §3, schemaVersion 1). Reporters render it; they compute nothing.
 import type { LoadModel } from '../load/model.js';
 import type { FlatLoad } from '../load/models/model-def.js';
+import type { ReplayRun } from '../load/request-plan.js';
 import type { CompareSettings, Comparison } from '../compare/types.js';
 import type { HarnessReport } from '../harness/harness-report.js';
 import type { ThresholdResult } from '../metrics/thresholds.js';
@@ -66,6 +67,8 @@ export interface Report {
   timeline: TimelineBucket[];
   /** Sweep runs only: per-step figures and the sustainable rate. */
   sweep: SweepReport | null;
+  /** Replay runs only: which part of the trace was sent, and arrivals per second as traced and as sent (docs/replay.md). */
+  replay?: ReplayRun;
   variants: VariantReport[];
   thresholds: ThresholdResult[];
   /** Each variant against the baseline variant (and against a saved run with --baseline): see compare/types.ts. */

@@ -134,6 +134,7 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     },
     timeline: stats.timeline.buckets(withinSessions(sessions, f.originMs)),
     sweep,
+    ...(f.loadOutcome?.replay !== undefined && { replay: f.loadOutcome.replay }),
     variants,
     harness,
     thresholds: thresholdResults,

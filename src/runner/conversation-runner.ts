@@ -5,6 +5,7 @@
 // Any load model can drive it: to the model a conversation is one send that resolves when its last turn ends.
 import { nowMs, type ClockAnchor } from '../clock/clock.js';
 import type { SendInfo } from '../load/open-loop.js';
+import { waitUntil } from '../load/precise-wait.js';
 import type { PlannedRequest } from '../load/request-plan.js';
 import type { ConversationStats } from '../metrics/conversation-stats.js';
 import type { ResultRecord } from '../record/result-record.js';
@@ -49,8 +50,9 @@ export async function runConversation(deps: ConversationDeps, p: PlannedRequest,
     const values = { ...t.values, conversation: conv.id, turn: t.turn, conversation_user: user };
     const planned: PlannedRequest = { variant: p.variant, row: t.row, iteration: p.iteration, ...(p.repeat !== undefined && { repeat: p.repeat }), values };
     const last = k === conv.turns.length - 1;
-    // Turn k+1 is scheduled the moment turn k's result is back: its latency never counts time spent waiting for turn k.
-    const turnInfo: SendInfo = k === 0 ? info : { scheduledAt: nowMs(), lagMs: 0, delayed: false };
+    // Turn k+1 is scheduled the moment turn k's result is back (its latency never counts time spent waiting
+    // for turn k), or at its traced time when that is later (a replay).
+    const turnInfo: SendInfo = k === 0 ? info : await turnStart(info.scheduledAt, t.afterMs, deps.stopped);
     let answered: ResultRecord | null = null;
     const shape = (r: ResultRecord): TurnGrading => {
       answered = r;
@@ -88,6 +90,14 @@ export async function runConversation(deps: ConversationDeps, p: PlannedRequest,
   }
   if (measured) deps.stats.ended(p.variant, true);
   return true;
+}
+
+/** A later turn's send: when the turn before ended, or (replay) at `afterMs` past the first turn's time if later. */
+async function turnStart(firstAt: number, afterMs: number | undefined, stopped: () => boolean): Promise<SendInfo> {
+  const ended = nowMs();
+  const at = afterMs === undefined ? ended : Math.max(ended, firstAt + afterMs);
+  if (at > ended) await waitUntil(at, stopped);
+  return { scheduledAt: at, lagMs: Math.max(0, nowMs() - at), delayed: false };
 }
 
 /** What the user said in a turn: its string inputs but the user id (a flow's question is usually in-0). */

@@ -5,7 +5,7 @@ import type { OpenLoopRun } from '../load/models/model-def.js';
 import { runOpenLoop, type LoadResult, type SendInfo } from '../load/open-loop.js';
 import { arrivalOffsets } from '../load/rate-profile.js';
 import { modelOf } from '../load/registry.js';
-import type { StepRun } from '../load/request-plan.js';
+import type { ReplayRun, StepRun } from '../load/request-plan.js';
 import type { Suite } from '../suite/types.js';
 import { planRequests, take, type PlannedRequest } from './plan.js';
 import { skipDone } from './resume.js';
@@ -42,6 +42,8 @@ export interface LoadOutcome {
   delayedSends: number;
   maxSendLagMs: number;
   steps: StepRun[];
+  /** A replay: what it sent of its trace. */
+  replay?: ReplayRun;
 }
 
 /** Open-loop offsets after `cutMs` are dropped: a duration caps a ramp too. */
@@ -121,6 +123,9 @@ export async function driveLoad(
     stopped,
     absorb: (r) => absorb(r),
     step: (run) => out.steps.push(run),
+    replay: (run) => {
+      out.replay = run;
+    },
   });
   return out;
 }

@@ -8,6 +8,8 @@ import { checkGraderTemplates } from './check-grader-templates.js';
 import { checkConversations, conversationColumns } from './check-conversations.js';
 import { readConversations } from '../dataset/conversations.js';
 import { ConfigError } from '../errors/config-error.js';
+import { scanTrace } from '../dataset/trace.js';
+import { traceSource } from '../load/models/replay.js';
 import type { LoadContext } from './load-context.js';
 import type { Path } from './positions.js';
 import type { Suite } from './types.js';
@@ -17,7 +19,8 @@ export async function checkDataset(s: Suite, ctx: LoadContext): Promise<void> {
   const { src, where } = ctx;
   const ds = s.dataset;
   if (ctx.refused.has(['dataset', 'path'])) return; // its mistake is reported: there is no file to read
-  const pathAt = where.value(['dataset', 'path']);
+  // A replay's rows are its trace (load/models/replay.ts).
+  const pathAt = where.value(s.load.kind === 'replay' ? ['load', 'replay', 'path'] : ['dataset', 'path']);
   let unopened: ConfigError | null = null;
   try {
     const info = await stat(ds.path);
@@ -96,6 +99,8 @@ export const NO_ROWS_FIX = 'add rows below the header (CSV) or records (JSON Lin
 async function scanRows(s: Suite, ctx: LoadContext): Promise<number | null> {
   let rows = 0;
   try {
+    // A trace's rows also need a time each (and an inputs object, unless mapped), in any order.
+    if (s.load.kind === 'replay') await scanTrace(traceSource(s.load.replay));
     if (s.dataset.conversation) for await (const c of readConversations({ ...s.dataset, conversation: s.dataset.conversation })) rows += c.turns.length;
     else for await (const _row of readRows(s.dataset)) rows++;
   } catch (err) {

@@ -13,7 +13,7 @@ export const CONVERSATION_USER = '{{conversation_user}}';
  * `{}` for a dataset without conversations; else the spec and the inputs with `user_id` defaulted to the
  * conversation's own (a flow remembers a conversation by user_id: one id per row would forget every turn).
  */
-export function conversationOf(ds: WalkedSuite['dataset'], ctx: LoadContext): { conversation?: ConversationSpec; inputs?: Obj } {
+export function conversationOf(ds: NonNullable<WalkedSuite['dataset']>, ctx: LoadContext): { conversation?: ConversationSpec; inputs?: Obj } {
   const { conversation: conv, turn, turns } = ds;
   if (conv === undefined && turns === undefined) {
     if (turn !== undefined)

@@ -4,6 +4,8 @@ import { badHeaderValue } from '../stackai/header-values.js';
 import { closestKey } from '../text/closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
+import { replayDataset } from '../load/models/replay.js';
+import type { LoadSpec } from '../load/registry.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
@@ -26,6 +28,7 @@ export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
   const { target } = raw;
   const sim = target.simulator;
   const { load } = raw;
+  const loadSpec = { ...loadSpecOf(load, ctx), ...resilienceOf(load) };
   const variants = variantsOf(raw.variants, ctx, target.verbose);
   return {
     file,
@@ -44,13 +47,13 @@ export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
         seed: sim.seed,
       },
     },
-    dataset: datasetOf(raw.dataset, dir, ctx),
+    dataset: rowsOf(raw.dataset, loadSpec, dir, ctx),
     mode: raw.mode,
     stream: { ...raw.stream },
     output: raw.output,
     variants,
     repeat: raw.repeat,
-    load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
+    load: loadSpec,
     metadata: metadataOf(raw.metadata, ctx),
     graders: raw.graders,
     passScore: raw.pass_score ?? null,
@@ -68,6 +71,31 @@ export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
 }
 
 const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));
+
+/** The suite's rows: its dataset, or the trace of a replay (never both: the dataset would never be read). */
+function rowsOf(ds: Section<'dataset'> | null, load: LoadSpec, dir: string, ctx: LoadContext): DatasetSpec {
+  if (load.kind === 'replay') {
+    if (ds !== null)
+      ctx.errors.push(
+        ctx.src.error(
+          ctx.where.key(['dataset']),
+          'a suite with load.replay reads its rows from the trace: its dataset section would never be read',
+          'remove the dataset section; map trace fields to flow inputs with load.replay.inputs',
+        ),
+      );
+    return replayDataset(load.replay);
+  }
+  if (ds !== null) return datasetOf(ds, dir, ctx);
+  ctx.errors.push(
+    ctx.src.error(
+      ctx.where.value([]),
+      'the suite has no dataset',
+      'add dataset: { path: rows.csv, inputs: { in-0: "{{question}}" } }, or replay a trace with load: { replay: { path: trace.jsonl } }',
+    ),
+  );
+  ctx.refused.add(['dataset', 'path']);
+  return { path: dir, format: 'csv', inputs: {}, expected: null, limit: null };
+}
 
 function datasetOf(ds: Section<'dataset'>, dir: string, ctx: LoadContext): DatasetSpec {
   const path = resolve(dir, ds.path);

@@ -162,8 +162,9 @@ export const SUITE_SCHEMA = {
       },
     },
     dataset: {
-      required: true,
-      doc: 'Rows to run.',
+      // Required unless load.replay names a trace, which is then the rows (normalise.ts says which is missing).
+      default: null,
+      doc: 'Rows to run (not with load.replay: the trace is the rows).',
       type: {
         kind: 'object',
         fields: {

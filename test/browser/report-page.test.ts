@@ -264,4 +264,32 @@ load: { concurrency: 20, retries: 0, sweep: { from: 10, to: 30, steps: 2, durati
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('draws a trace replay: traced against sent arrivals per second, the part replayed, the send lag', async () => {
+    const dir = tempDir();
+    const t0 = Date.parse('2026-11-30T09:00:00.000Z');
+    // 3 s of trace: 20 a second, and 60 more in the second second.
+    const offsets = [...Array.from({ length: 60 }, (_, i) => i * 50), ...Array.from({ length: 60 }, (_, i) => 1100 + i * 5)].sort((a, b) => a - b);
+    writeFileSync(join(dir, 'trace.jsonl'), offsets.map((o, i) => JSON.stringify({ timestamp: t0 + o, inputs: { 'in-0': `q${i}` } })).join('\n'));
+    writeFileSync(join(dir, 'suite.yaml'), 'name: replay\ntarget: { flow_id: support-bot }\nmode: run\nload: { replay: { path: trace.jsonl }, retries: 0 }\n');
+    expect((await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress'])).code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8')) as import('../../src/report/report-model.js').Report;
+    const buckets = report.replay!.perSecond;
+    expect(buckets.map((b) => b.traced)).toEqual([20, 80, 20]);
+    const { page, problems } = await open(join(dir, 'out/report.html'));
+    const text = await page.textContent('#replay');
+    expect(text).toContain('COMPLETE');
+    expect(text).toContain(`${report.replay!.replayed.requests} requests sent of 120 planned at speed 1: the whole trace was sent.`);
+    expect(text).toContain('2026-11-30T09:00:00.000Z');
+    expect(text).toContain(fmtMs(report.variants[0]!.sendLagMs!.p99));
+    const [chart] = (await seriesPixels(page, [[0x1f, 0x77, 0xb4]])).filter((c) => c.title.startsWith('Arrivals per second'));
+    expect(chart!.counts[0]).toBeGreaterThan(20);
+    for (const [k, b] of buckets.entries()) {
+      const legend = await legendAt(page, 'Arrivals per second', 0.02 + (0.96 * k) / (buckets.length - 1)); // the cursor snaps to the nearest second
+      expect([legend.traced, legend.sent]).toEqual([String(b.traced), String(b.sent)]);
+    }
+    await page.screenshot({ path: artifactPath('report-replay.png'), fullPage: false });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

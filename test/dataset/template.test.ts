@@ -49,4 +49,11 @@ describe('renderInputs', () => {
       tags: ['{{q}}'],
     });
   });
+
+  it("spreads an object under the '...' key (a trace's recorded inputs), later keys overriding; anything else stays a key", () => {
+    const inputs = { '...': '{{inputs}}', user_id: '{{conversation_user}}' };
+    const values = { inputs: { 'in-0': 'hi', user_id: 'traced', n: 2 }, conversation_user: 'u-1' };
+    expect(renderInputs(inputs, { row: 0, values })).toEqual({ 'in-0': 'hi', user_id: 'u-1', n: 2 });
+    expect(renderInputs({ '...': '{{q}}' }, { row: 0, values: { q: 'text' } })).toEqual({ '...': 'text' });
+  });
 });

@@ -75,8 +75,8 @@ afterEach(() => {
 
 describe('load model registry', () => {
   it("lists the built-in models under report.json's names, and each key of theirs once", () => {
-    expect(loadModels().map((m) => m.kind)).toEqual(['closed-loop', 'open-loop', 'ramping-rate', 'ramping-concurrency', 'sweep']);
-    expect(Object.keys(modelFields())).toEqual(['rate', 'stages', 'sweep']);
+    expect(loadModels().map((m) => m.kind)).toEqual(['closed-loop', 'open-loop', 'ramping-rate', 'ramping-concurrency', 'sweep', 'replay']);
+    expect(Object.keys(modelFields())).toEqual(['rate', 'stages', 'sweep', 'replay']);
     expect(modelNamed('sweep')?.key).toBe('sweep');
     expect(modelNamed('no-such-model')).toBeUndefined();
   });

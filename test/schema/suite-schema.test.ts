@@ -54,7 +54,8 @@ describe('whole suites shown in README.md and docs/', () => {
       } catch {
         return []; // fragments that show alternatives side by side are not suites
       }
-      return doc !== null && typeof doc === 'object' && 'name' in doc && 'dataset' in doc ? [[`${f} block ${i + 1}`, doc] as const] : [];
+      const replay = doc !== null && typeof doc === 'object' && 'load' in doc && typeof doc.load === 'object' && doc.load !== null && 'replay' in doc.load;
+      return doc !== null && typeof doc === 'object' && 'name' in doc && ('dataset' in doc || replay) ? [[`${f} block ${i + 1}`, doc] as const] : [];
     }),
   );
 

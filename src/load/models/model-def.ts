@@ -1,7 +1,7 @@
 // What one load model is (k6's executor file): its suite keys, parse and defaults, planned work, shard
 // division, report line, warm-up level and driver. The registry (../registry.ts) lists them; every
 // stage that used to switch on the model asks it instead.
-import type { PlannedRequest, StepRun } from '../request-plan.js';
+import type { PlannedRequest, ReplayRun, StepRun } from '../request-plan.js';
 import type { LoadContext } from '../../suite/load-context.js';
 import type { FieldSchema } from '../../suite/suite-schema.js';
 import type { LoadBase, LoadStage, SweepSpec } from '../../suite/types.js';
@@ -94,6 +94,8 @@ export interface DriveContext {
   absorb(r: LoadResult): void;
   /** Records a finished sweep step. */
   step(run: StepRun): void;
+  /** Records what a replay sent of its trace (report.json `replay`). */
+  replay(run: ReplayRun): void;
 }
 
 /**

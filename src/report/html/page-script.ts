@@ -13,6 +13,7 @@ import * as main from './page/main.js';
 import * as nodes from './page/nodes.js';
 import * as plots from './page/plots.js';
 import * as repeats from './page/repeats.js';
+import * as replay from './page/replay.js';
 import * as rowsTable from './page/rows-table.js';
 import * as summary from './page/summary.js';
 import * as sweep from './page/sweep.js';
@@ -34,6 +35,7 @@ export function pageScript(): string {
     summary,
     repeats,
     sweep,
+    replay,
     tables,
     harness,
     conversations,

@@ -11,6 +11,7 @@ import { requestPlotsSection } from './plots.js';
 import { repeatsSection } from './repeats.js';
 import { inflateChunk, rowsTable } from './rows-table.js';
 import { sweepSection } from './sweep.js';
+import { replaySection } from './replay.js';
 import { comparisonSection, header, sideBySide, summaryCards, thresholdsSection } from './summary.js';
 import { gradersSection, latencyTable, metadataSection, tokensSection } from './tables.js';
 
@@ -59,6 +60,8 @@ export function main(): void {
   if (perRequest) root.append(perRequest.host);
   const sweep = sweepSection(d);
   if (sweep) root.append(sweep);
+  const replayed = replaySection(d);
+  if (replayed) root.append(replayed);
   root.append(lat);
   const conv = conversationsSection(d);
   if (conv) root.append(conv);
