@@ -8,7 +8,7 @@ import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
-import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
+import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, MetricsSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -60,6 +60,7 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     ...optional('cost', costOf(raw.cost, dir, ctx)),
     ...optional('goodput', goodputOf(raw.goodput, ctx)),
     ...optional('budget', budgetOf(raw.budget, ctx)),
+    ...optional('metrics', metricsOf(raw.metrics, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),
     report: { dir: (raw.report as Obj).dir as string },
@@ -165,6 +166,23 @@ function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
     return null;
   }
   return { errorRate: rate, after: o.after as number };
+}
+
+function metricsOf(raw: unknown, ctx: LoadContext): MetricsSpec | null {
+  if (raw === null || raw === undefined) return null;
+  const o = raw as Obj;
+  const port = o.port as number | undefined;
+  if (port === undefined || port > 65535) {
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(port === undefined ? ['metrics'] : ['metrics', 'port']),
+        port === undefined ? 'metrics needs port' : `metrics.port must be from 0 to 65535, got ${port}`,
+        'e.g. metrics: { port: 9464 } (0 = any free port, printed at the start)',
+      ),
+    );
+    return null;
+  }
+  return { port, lingerMs: (o.linger as number | undefined) ?? 0 };
 }
 
 /** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */

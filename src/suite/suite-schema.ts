@@ -242,6 +242,20 @@ export const SUITE_SCHEMA: SchemaType = {
         },
       },
     },
+    metrics: {
+      doc: 'Serve live Prometheus metrics (text format) on 127.0.0.1:<port>/metrics for the length of the run (docs/live-metrics.md).',
+      default: null,
+      type: {
+        kind: 'object',
+        fields: {
+          port: { type: { kind: 'integer', min: 0 }, doc: 'TCP port on 127.0.0.1 (required); 0 = a free port, printed at the start. --metrics-port wins.' },
+          linger: {
+            type: { kind: 'duration' },
+            doc: 'After the run, keep the endpoint up until one more scrape has read the final figures, at most this long (your scrape interval or more); absent: it closes at once.',
+          },
+        },
+      },
+    },
     ...(ECONOMICS_FIELDS satisfies Record<string, FieldSchema>),
     compare: {
       doc: 'Variants vs a baseline variant.',

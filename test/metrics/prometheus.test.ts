@@ -1,0 +1,122 @@
+// The live endpoint scraped directly (no Prometheus): an in-process graded run against the embedded
+// simulator, with a steady and a failing variant. The last scrape (after the run's end) must hold exactly
+// what results.jsonl holds: requests by variant and outcome, every bucket of every timing histogram, grades
+// by grader; metric names and units as Prometheus names them; never the token. And a port in use is refused
+// before anything is written.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResultRecord } from '../../src/record/result-record.js';
+import { ROOT, coldRunsInThisFile, readJsonl } from '../helpers/cli.js';
+import { CANARY_TOKEN, type Exposition, liveSuite, outcomeCounts, parseExposition, timingValues, sampleValue } from '../helpers/live-metrics.js';
+
+type Lib = typeof import('../../src/index.js');
+const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
+
+// Counts and buckets, not timing: the threads start cold.
+coldRunsInThisFile();
+
+const HISTOGRAMS = ['ttft', 'latency', 'itl', 'queue'] as const;
+
+/** Scrapes until flowbench_run_finished is 1 (that scrape is the one the lingering endpoint waits for). */
+async function scrapeUntilFinished(url: () => string | null): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const u = url();
+    if (u !== null) {
+      const text = await fetch(u).then((r) => r.text());
+      if (/^flowbench_run_finished 1$/m.test(text)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the run never reported finished within 15 s');
+}
+
+function expectBucketsMatch(e: Exposition, name: string, variant: string, values: number[]): void {
+  const buckets = e.samples.filter((s) => s.name === `${name}_bucket` && s.labels.variant === variant);
+  expect(buckets.length, `${name} ${variant}`).toBeGreaterThan(5);
+  for (const b of buckets) {
+    const le = b.labels.le === '+Inf' ? Infinity : Number(b.labels.le) * 1000;
+    expect(b.value, `${name}{variant=${variant},le=${b.labels.le}}`).toBe(values.filter((v) => v <= le).length);
+  }
+  expect(sampleValue(e, `${name}_count`, { variant })).toBe(values.length);
+  expect(sampleValue(e, `${name}_sum`, { variant })).toBeCloseTo(values.reduce((a, v) => a + v, 0) / 1000, 6);
+}
+
+describe('the live metrics endpoint', () => {
+  it("serves the run's counts, buckets and grades, exactly as results.jsonl has them, and lingers for the last scrape", async () => {
+    const dir = liveSuite(
+      30,
+      'load: { concurrency: 6, retries: 0 }\nmetrics: { port: 0, linger: 10s }\ngraders:\n  - { type: regex, pattern: "[02468] words", name: even }\n  - { type: contains, value: "say" }',
+    );
+    let url: string | null = null;
+    const run = lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false, onStart: (info) => (url = info.metricsUrl) });
+    run.catch(() => {});
+    const text = await scrapeUntilFinished(() => url);
+    const started = Date.now();
+    await run; // closes once the finished scrape was answered, well before the 10 s linger
+    expect(Date.now() - started).toBeLessThan(8000);
+    await expect(fetch(url!)).rejects.toThrow(); // the endpoint is gone
+
+    expect(text).not.toContain(CANARY_TOKEN);
+    const e = parseExposition(text);
+    const records = readJsonl<ResultRecord>(join(dir, 'out/results.jsonl'));
+    expect(records).toHaveLength(60);
+
+    // Names, types and units: counters end in _total, histograms are in seconds.
+    for (const [name, type] of e.types) {
+      expect(name).toMatch(/^flowbench_[a-z0-9_]+$/);
+      if (type === 'counter') expect(name).toMatch(/_total$/);
+      if (type === 'histogram') expect(name).toMatch(/_seconds$/);
+      expect(e.help.get(name)?.length ?? 0).toBeGreaterThan(10);
+    }
+    for (const t of HISTOGRAMS) expect(e.types.get(`flowbench_${t}_seconds`)).toBe('histogram');
+    expect(e.types.get('flowbench_requests_total')).toBe('counter');
+    expect(e.types.get('flowbench_requests_in_flight')).toBe('gauge');
+
+    // Requests by variant and outcome: the same set of label pairs and the same counts.
+    const expected = outcomeCounts(records);
+    const served = new Map(e.samples.filter((s) => s.name === 'flowbench_requests_total').map((s) => [`${s.labels.variant}/${s.labels.outcome}`, s.value]));
+    expect(served).toEqual(expected);
+    expect([...expected.keys()].filter((k) => k.startsWith('flaky/') && k !== 'flaky/ok').length).toBeGreaterThan(0); // the failing variant failed
+    for (const s of e.samples.filter((x) => x.name === 'flowbench_requests_total')) expect(Object.keys(s.labels).sort()).toEqual(['outcome', 'variant']);
+
+    // Every bucket of every timing histogram, per variant.
+    for (const t of HISTOGRAMS) for (const [variant, values] of timingValues(records, t)) expectBucketsMatch(e, `flowbench_${t}_seconds`, variant, values);
+
+    // Grades by variant and grader, and rows by verdict.
+    for (const variant of ['steady', 'flaky']) {
+      const mine = records.filter((r) => r.variant === variant);
+      for (const grader of ['even', 'contains']) {
+        const grades = mine.flatMap((r) => r.grades.filter((g) => g.grader === grader));
+        expect(sampleValue(e, 'flowbench_grades_total', { variant, grader, result: 'passed' })).toBe(grades.filter((g) => g.pass && !g.error).length);
+        expect(sampleValue(e, 'flowbench_grades_total', { variant, grader, result: 'failed' })).toBe(grades.filter((g) => !g.pass && !g.error).length);
+      }
+      expect(sampleValue(e, 'flowbench_rows_graded_total', { variant, result: 'passed' })).toBe(mine.filter((r) => r.pass === true).length);
+      expect(sampleValue(e, 'flowbench_rows_graded_total', { variant, result: 'failed' })).toBe(mine.filter((r) => r.pass === false).length);
+      expect(sampleValue(e, 'flowbench_requests_in_flight', { variant })).toBe(0);
+      expect(sampleValue(e, 'flowbench_retries_total', { variant })).toBe(0);
+    }
+    expect(sampleValue(e, 'flowbench_rows_graded_total', { variant: 'steady', result: 'passed' })).toBe(15); // the even rows
+    expect(e.samples.find((s) => s.name === 'flowbench_run_info')?.labels).toMatchObject({ suite: 'live-metrics', flow_id: 'echo', mode: 'stream', shard: '' });
+    expect(sampleValue(e, 'flowbench_harness_event_loop_utilization_ratio', { thread: 'main' })).toBeGreaterThan(0);
+    expect(sampleValue(e, 'flowbench_process_resident_memory_bytes', {})).toBeGreaterThan(10_000_000);
+  });
+
+  it('a metrics port in use is refused before anything is written (ConfigError: exit 2)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const dir = liveSuite(2, 'load: { concurrency: 1 }');
+      const out = join(dir, 'out');
+      const err = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: out, progress: false, overrides: { metricsPort: port } }).catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(lib.ConfigError);
+      expect(err).toMatchObject({ message: `metrics port ${port}: 127.0.0.1:${port} is in use` });
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+});
