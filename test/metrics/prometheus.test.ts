@@ -3,12 +3,13 @@
 // what results.jsonl holds: requests by variant and outcome, every bucket of every timing histogram, grades
 // by grader; metric names and units as Prometheus names them; never the token. And a port in use is refused
 // before anything is written.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, coldRunsInThisFile, readJsonl } from '../helpers/cli.js';
+import { ROOT, coldRunsInThisFile, readJsonl, runCli } from '../helpers/cli.js';
 import { CANARY_TOKEN, type Exposition, liveSuite, outcomeCounts, parseExposition, timingValues, sampleValue } from '../helpers/live-metrics.js';
 
 type Lib = typeof import('../../src/index.js');
@@ -18,6 +19,11 @@ const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 coldRunsInThisFile();
 
 const HISTOGRAMS = ['ttft', 'latency', 'itl', 'queue'] as const;
+const DOCS = readFileSync(join(ROOT, 'docs/live-metrics.md'), 'utf8');
+/** The metric table of docs/live-metrics.md: name → type. */
+const documented = new Map([...DOCS.matchAll(/^\| `(flowbench_\w+)` \| (\w+) \|/gm)].map((m) => [m[1]!, m[2]!]));
+/** Its bucket table: histogram → upper bounds. */
+const documentedBuckets = new Map([...DOCS.matchAll(/^\| `(flowbench_\w+_seconds)` \| ([\d., ]+) \|$/gm)].map((m) => [m[1]!, m[2]!.split(', ')]));
 
 /** Scrapes until flowbench_run_finished is 1 (that scrape is the one the lingering endpoint waits for). */
 async function scrapeUntilFinished(url: () => string | null): Promise<string> {
@@ -71,6 +77,13 @@ describe('the live metrics endpoint', () => {
       expect(e.help.get(name)?.length ?? 0).toBeGreaterThan(10);
     }
     for (const t of HISTOGRAMS) expect(e.types.get(`flowbench_${t}_seconds`)).toBe('histogram');
+    // docs/live-metrics.md lists exactly what is served, with its type and buckets.
+    expect(new Map([...e.types].sort())).toEqual(new Map([...documented].sort()));
+    for (const [name, bounds] of documentedBuckets) {
+      const served = e.samples.filter((x) => x.name === `${name}_bucket` && x.labels.variant === 'steady').map((x) => x.labels.le);
+      expect(served, name).toEqual([...bounds, '+Inf']);
+    }
+    expect(documentedBuckets.size).toBe(5);
     expect(e.types.get('flowbench_requests_total')).toBe('counter');
     expect(e.types.get('flowbench_requests_in_flight')).toBe('gauge');
 
@@ -103,6 +116,28 @@ describe('the live metrics endpoint', () => {
     expect(sampleValue(e, 'flowbench_process_resident_memory_bytes', {})).toBeGreaterThan(10_000_000);
   });
 
+  it("the docs' suite keys load, mistakes name the key and the fix, and the scrape config targets the port", async () => {
+    const block = /```yaml\n(metrics:\n[\s\S]*?)```/.exec(DOCS)?.[1];
+    expect(block).toBeDefined();
+    const suite = await lib.loadSuite(join(liveSuite(1, block!), 'suite.yaml'));
+    expect(suite.metrics).toEqual({ port: 9464, lingerMs: 15_000 });
+    const flagged = await lib.loadSuite(join(liveSuite(1, block!), 'suite.yaml'), { overrides: { metricsPort: 0 } });
+    expect(flagged.metrics).toEqual({ port: 0, lingerMs: 15_000 });
+    await expect(lib.loadSuite(join(liveSuite(1, 'metrics: { linger: 5s }'), 'suite.yaml'))).rejects.toMatchObject({
+      message: 'metrics needs port',
+      line: 6,
+      hint: expect.stringContaining('metrics: { port: 9464 }'),
+    });
+    await expect(lib.loadSuite(join(liveSuite(1, 'metrics: { port: 70000 }'), 'suite.yaml'))).rejects.toThrow(
+      /metrics\.port must be from 0 to 65535, got 70000/,
+    );
+    await expect(lib.loadSuite(join(liveSuite(1, ''), 'suite.yaml'), { overrides: { metricsPort: 65536 } })).rejects.toThrow(
+      /--metrics-port must be an integer from 0 to 65535 \(0: any free port\), got 65536/,
+    );
+    const scrape = parse(/```yaml\n(global:[\s\S]*?)```/.exec(DOCS)?.[1] ?? '') as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    expect(scrape.scrape_configs[0]?.static_configs[0]?.targets).toEqual(['127.0.0.1:9464']);
+  });
+
   it('a metrics port in use is refused before anything is written (ConfigError: exit 2)', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -114,6 +149,13 @@ describe('the live metrics endpoint', () => {
       const err = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: out, progress: false, overrides: { metricsPort: port } }).catch((x: unknown) => x);
       expect(err).toBeInstanceOf(lib.ConfigError);
       expect(err).toMatchObject({ message: `metrics port ${port}: 127.0.0.1:${port} is in use` });
+      expect(existsSync(out)).toBe(false);
+      // The CLI: exit 2, the message and its fix on stderr, no stack trace.
+      const cli = await runCli(['run', join(dir, 'suite.yaml'), '--metrics-port', String(port), '--out', out, '--no-progress']);
+      expect(cli.code).toBe(2);
+      expect(cli.stderr).toBe(
+        `flowbench: error: metrics port ${port}: 127.0.0.1:${port} is in use\n  fix: choose another port with --metrics-port N (or metrics.port), or 0 to let flowbench pick a free one and print it\n`,
+      );
       expect(existsSync(out)).toBe(false);
     } finally {
       await new Promise((r) => blocker.close(r));
