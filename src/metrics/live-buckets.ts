@@ -2,7 +2,6 @@
 // endpoint (metrics/prometheus.ts) exposes exact `le` counts: an HDR bucket straddles a bound by up to 0.1%.
 // Added per result where it completes, carried to the main thread in the variant's delta and added there.
 import type { ResultRecord } from '../record/result-record.js';
-import { interTokenLatencies } from './timings.js';
 
 /**
  * Upper bounds in ms, chosen for LLM flows (docs/live-metrics.md lists them in seconds): TTFT from a fast
@@ -54,7 +53,9 @@ export class LiveBuckets {
     if (r.ok) {
       put(b.latency, LIVE_BOUNDS_MS.latency, r.latencyMs);
       if (r.ttftMs !== null) put(b.ttft, LIVE_BOUNDS_MS.ttft, r.ttftMs);
-      for (const gap of interTokenLatencies(r.timestamps.contentFrames)) put(b.itl, LIVE_BOUNDS_MS.itl, gap);
+      // The gaps interTokenLatencies (metrics/timings.ts) defines, without its array: this runs per record.
+      const frames = r.timestamps.contentFrames;
+      for (let i = 1; i < frames.length; i++) put(b.itl, LIVE_BOUNDS_MS.itl, frames[i]! - frames[i - 1]!);
     }
     put(b.queue, LIVE_BOUNDS_MS.queue, r.queueMs);
     if (r.sendLagMs !== undefined) put(b.sendLag, LIVE_BOUNDS_MS.sendLag, r.sendLagMs);
