@@ -115,6 +115,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ]);
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const interrupt = trapSignals(suite.load.graceMs);
+  const lingerMs = suite.metrics?.lingerMs ?? 0;
   try {
     const { report, dir, exitCode } = await runSuite(suite, {
       ...(outDir !== undefined && { outDir }),
@@ -128,6 +129,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(startAt !== undefined && { startAt }),
       ...(flags.cache === false && { judgeCache: false }),
       signal: interrupt.signal,
+      // The endpoint outlives the load by up to metrics.linger: say so, or the wait would look like a hang.
+      ...(lingerMs > 0 && {
+        onLoadDone: () => process.stderr.write(`flowbench: metrics: the endpoint stays up for one more scrape, at most ${Math.round(lingerMs / 100) / 10} s\n`),
+      }),
       onStart: (info) => {
         process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n${planLine(info.plan)}\n`);
         if (info.metricsUrl !== null) process.stdout.write(`metrics: ${info.metricsUrl} (Prometheus text format, until the run ends)\n`);
