@@ -3,6 +3,7 @@
 // the run once the final figures have been scraped or metrics.linger ran out. Each shard process serves its own.
 import type { ThreadWatch } from '../harness/thread-watch.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
+import { startPusher } from '../metrics/remote-write.js';
 import { liveRegistry, type LiveRunSource } from '../metrics/prometheus.js';
 import type { ShardSpec } from '../shard/partition.js';
 import type { Suite } from '../suite/types.js';
@@ -10,7 +11,8 @@ import { flowbenchVersion } from '../version.js';
 import type { RunCollector } from './collect.js';
 
 export interface LiveMetrics {
-  readonly url: string;
+  /** The endpoint's URL; null in push-only mode. */
+  readonly url: string | null;
   /** From here on, scrapes read this run's totals, its pool's running count and the main thread's watch. */
   attach(run: { collector: RunCollector; pool: { readonly running: number }; watch: ThreadWatch }): void;
   /** The load is over and the last figures are merged: flowbench_run_finished turns 1. */
@@ -46,16 +48,23 @@ export async function startLiveMetrics(suite: Suite, shard: ShardSpec | null): P
     () => source,
     suite.variants.map((v) => v.name),
   );
-  const server = await startMetricsServer(spec.port, registry);
+  const server = spec.port === null ? null : await startMetricsServer(spec.port, registry);
+  // Pushed series carry job="flowbench" (a scrape's job and instance come from the scraper's config).
+  const pusher =
+    spec.push === null
+      ? null
+      : startPusher(registry, spec.push.url, spec.push.intervalMs, { job: 'flowbench' }, (m) => process.stderr.write(`flowbench: warning: ${m}\n`));
+  let closing: Promise<void> | null = null;
   return {
-    url: server.url,
+    url: server?.url ?? null,
     attach: (run) => {
       ({ collector, pool, watch } = run);
     },
     finish: () => {
       finished = true;
     },
-    // A failed start closes at once; a run that finished lingers for its last scrape (a second call: the same close).
-    close: () => server.close(finished ? spec.lingerMs : 0),
+    // A failed start closes at once; a run that finished lingers for its last scrape and pushes its final figures.
+    // A second call: the same close.
+    close: () => (closing ??= Promise.all([server?.close(finished ? spec.lingerMs : 0), pusher?.stop(finished)]).then(() => {})),
   };
 }

@@ -171,18 +171,23 @@ function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
 function metricsOf(raw: unknown, ctx: LoadContext): MetricsSpec | null {
   if (raw === null || raw === undefined) return null;
   const o = raw as Obj;
-  const port = o.port as number | undefined;
-  if (port === undefined || port > 65535) {
+  const port = (o.port as number | undefined) ?? null;
+  const push = (o.push as Obj | null | undefined) ?? undefined;
+  if ((port === null && push === undefined) || (port !== null && port > 65535)) {
     ctx.errors.push(
       ctx.src.error(
-        ctx.where.value(port === undefined ? ['metrics'] : ['metrics', 'port']),
-        port === undefined ? 'metrics needs port' : `metrics.port must be from 0 to 65535, got ${port}`,
-        'e.g. metrics: { port: 9464 } (0 = any free port, printed at the start)',
+        ctx.where.value(port === null ? ['metrics'] : ['metrics', 'port']),
+        port === null ? 'metrics needs port (or push)' : `metrics.port must be from 0 to 65535, got ${port}`,
+        'e.g. metrics: { port: 9464 } (0 = any free port, printed at the start), or metrics: { push: { url: http://prometheus:9090/api/v1/write } }',
       ),
     );
     return null;
   }
-  return { port, lingerMs: (o.linger as number | undefined) ?? 0 };
+  return {
+    port,
+    push: push === undefined ? null : { url: push.url as string, intervalMs: push.interval as number },
+    lingerMs: (o.linger as number | undefined) ?? 0,
+  };
 }
 
 /** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */

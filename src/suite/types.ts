@@ -125,8 +125,10 @@ export interface BudgetSpec {
 
 /** `metrics:` (and --metrics-port): the live Prometheus endpoint. */
 export interface MetricsSpec {
-  /** On 127.0.0.1; 0 = a free port. */
-  port: number;
+  /** On 127.0.0.1; 0 = a free port; null: no endpoint (push only). */
+  port: number | null;
+  /** Remote write every intervalMs (null: none). */
+  push: { url: string; intervalMs: number } | null;
   /** After the run, the endpoint waits this long at most for one more scrape (0: closes at once). */
   lingerMs: number;
 }

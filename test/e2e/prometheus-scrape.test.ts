@@ -63,6 +63,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`live metrics scraped by a real Prometheus (sk
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${webPort}`,
         '--log.level=warn',
+        '--web.enable-remote-write-receiver',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -141,5 +142,26 @@ describe.skipIf(!HAVE_PROMETHEUS)(`live metrics scraped by a real Prometheus (sk
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThanOrEqual([0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5].find((le) => le >= slowest) ?? Infinity);
     }
+  });
+
+  it('push mode: the same counts arrive through remote write, with no endpoint to scrape', async () => {
+    const suiteDir = liveSuite(20, `load: { concurrency: 4, retries: 0, duration: 2s }\nmetrics: { push: { url: "${api}/api/v1/write", interval: 1s } }`);
+    const out = join(suiteDir, 'out');
+    await lib.runSuite(join(suiteDir, 'suite.yaml'), { outDir: out, progress: false });
+    const records = readJsonl<ResultRecord>(join(out, 'results.jsonl'));
+    expect(records.length).toBeGreaterThan(20);
+    // Pushed series have no instance label (the scraped ones of the test above do); the final push is in before runSuite returns.
+    let pushed: PromSample[] = [];
+    for (let i = 0; i < 30 && pushed.length === 0; i++) {
+      pushed = await query('last_over_time(flowbench_run_finished{job="flowbench",instance=""}[5m]) == 1');
+      if (pushed.length === 0) await sleep(100);
+    }
+    expect(pushed, `no final push reached Prometheus:\n${stderr}`).toHaveLength(1);
+    const counts = await query('last_over_time(flowbench_requests_total{job="flowbench",instance=""}[5m])');
+    expect(new Map(counts.map((s) => [`${s.metric.variant}/${s.metric.outcome}`, Number(s.value[1])]))).toEqual(outcomeCounts(records));
+    const ttft = await query('last_over_time(flowbench_ttft_seconds_count{instance=""}[5m])');
+    expect(new Map(ttft.map((s) => [s.metric.variant, Number(s.value[1])]))).toEqual(
+      new Map([...timingValues(records, 'ttft')].map(([v, list]) => [v, list.length])),
+    );
   });
 });
