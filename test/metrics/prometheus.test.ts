@@ -121,7 +121,7 @@ describe('the live metrics endpoint', () => {
     expect(block).toBeDefined();
     const suite = await lib.loadSuite(join(liveSuite(1, block!), 'suite.yaml'));
     expect(suite.metrics).toEqual({ port: 9464, push: null, lingerMs: 15_000 });
-    const pushBlock = /```yaml\n(metrics:\n  push:[\s\S]*?)```/.exec(DOCS)?.[1];
+    const pushBlock = /```yaml\n(metrics:\n {2}push:[\s\S]*?)```/.exec(DOCS)?.[1];
     const pushing = await lib.loadSuite(join(liveSuite(1, pushBlock ?? ''), 'suite.yaml'));
     expect(pushing.metrics).toEqual({ port: null, push: { url: 'http://prometheus.internal:9090/api/v1/write', intervalMs: 5000 }, lingerMs: 0 });
     const flagged = await lib.loadSuite(join(liveSuite(1, block!), 'suite.yaml'), { overrides: { metricsPort: 0 } });
