@@ -73,7 +73,7 @@ export interface MetricsPusher {
 
 /**
  * Pushes every `intervalMs` until stop(). A failed push is reported once through `warn` (the run goes on:
- * its figures are in report.json anyway); the URL is the user's, so its credentials are never printed.
+ * its figures are in report.json anyway); the URL is named without its query (the loader refuses credentials in it).
  */
 export function startPusher(registry: Registry, url: string, intervalMs: number, labels: Labels, warn: (message: string) => void): MetricsPusher {
   let warned = false;
@@ -98,8 +98,9 @@ export function startPusher(registry: Registry, url: string, intervalMs: number,
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     } catch (err) {
-      if (!warned)
-        warn(`metrics push to ${shown} failed (${err instanceof Error ? err.message : String(err)}); the run goes on, later failures are not reported`);
+      // The URL is named as `shown`, never as given: an error's own text may quote it.
+      const why = (err instanceof Error ? err.message : String(err)).split(url).join(shown);
+      if (!warned) warn(`metrics push to ${shown} failed (${why}); the run goes on, later failures are not reported`);
       warned = true;
     }
   };

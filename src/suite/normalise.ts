@@ -183,11 +183,35 @@ function metricsOf(raw: unknown, ctx: LoadContext): MetricsSpec | null {
     );
     return null;
   }
+  const url = push === undefined ? null : pushUrlOf(push.url as string, ctx);
   return {
     port,
-    push: push === undefined ? null : { url: push.url as string, intervalMs: push.interval as number },
+    push: push === undefined || url === null ? null : { url, intervalMs: push.interval as number },
     lingerMs: (o.linger as number | undefined) ?? 0,
   };
+}
+
+/** An http(s) URL without credentials (fetch refuses them, and an error would quote them); null after a mistake. */
+function pushUrlOf(text: string, ctx: LoadContext): string | null {
+  let u: URL | null = null;
+  try {
+    u = new URL(text);
+  } catch {}
+  const why =
+    u === null || (u.protocol !== 'http:' && u.protocol !== 'https:')
+      ? 'must be an http:// or https:// URL'
+      : u.username !== '' || u.password !== ''
+        ? 'must not carry credentials (user:password@): no authentication is sent'
+        : null;
+  if (why === null) return text;
+  ctx.errors.push(
+    ctx.src.error(
+      ctx.where.value(['metrics', 'push', 'url']),
+      `metrics.push.url ${why}`,
+      'e.g. url: http://prometheus.internal:9090/api/v1/write (a receiver on a private network)',
+    ),
+  );
+  return null;
 }
 
 /** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */

@@ -141,6 +141,37 @@ describe('the live metrics endpoint', () => {
     expect(scrape.scrape_configs[0]?.static_configs[0]?.targets).toEqual(['127.0.0.1:9464']);
   });
 
+  it('push mode: a receiver that cannot be reached is reported once and the run goes on; a URL with credentials is refused unquoted', async () => {
+    const refused = await lib
+      .loadSuite(join(liveSuite(1, 'metrics: { push: { url: "http://user:hunter2@127.0.0.1:9/w" } }'), 'suite.yaml'))
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ message: 'metrics.push.url must not carry credentials (user:password@): no authentication is sent', line: 6 });
+    expect(JSON.stringify(refused)).not.toContain('hunter2');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const address = closed.address();
+    await new Promise((r) => closed.close(r)); // nothing listens there now
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const dir = liveSuite(6, `load: { concurrency: 2 }\nmetrics: { push: { url: "http://127.0.0.1:${port}/api/v1/write?team=x", interval: 1s } }`);
+    const warnings: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (String(chunk).includes('metrics push')) warnings.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      const { report } = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'out'), progress: false });
+      expect(report.variants.map((v) => v.requests)).toEqual([6, 6]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(`^flowbench: warning: metrics push to http://127\\.0\\.0\\.1:${port}/api/v1/write failed \\(.+\\); the run goes on`),
+    );
+    expect(warnings[0]).not.toContain('team=x');
+  });
+
   it('a metrics port in use is refused before anything is written (ConfigError: exit 2)', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
