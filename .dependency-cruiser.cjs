@@ -28,7 +28,7 @@ const LAYERS = [
   { name: 'suite', why: 'parse, validate and normalise suite.yaml into the Suite every later stage reads', folders: ['suite'] },
   { name: 'execution', why: 'request threads and the grading pool', folders: ['worker', 'grading'] },
   { name: 'report', why: 'report.json and the formats rendered from it', folders: ['report'] },
-  { name: 'orchestration', why: 'a run, a shard of one, and shards merged back', folders: ['shard', 'runner', 'merge'] },
+  { name: 'orchestration', why: 'a run, a shard of one, and shards merged back; a trace pulled from the run history', folders: ['shard', 'runner', 'merge', 'pull'] },
   { name: 'entry', why: 'commands, the library entry and the generated schemas', folders: ['schema', 'api', 'cli'], files: ['index.ts'] },
 ];
 

@@ -12,6 +12,7 @@ import { registerPlan } from './plan-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerMerge } from './merge-command.js';
+import { registerTrace } from './trace-command.js';
 import { runCommand } from './run-command.js';
 import { capYoungGeneration } from '../worker/young-generation.js';
 import { simulateCommand } from './simulate-command.js';
@@ -127,6 +128,7 @@ registerEnvFile(program);
 
 registerCompare(program);
 registerMerge(program);
+registerTrace(program);
 
 // `flowbench run ... | head` closes stdout early: that is the reader's choice, not an error to trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,5 +1,6 @@
 // HDR histograms in microseconds (3 significant digits) and their summaries in milliseconds.
 import * as hdr from 'hdr-histogram-js';
+import { percentileDistribution } from './percentile-distribution.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -96,7 +97,7 @@ export function decodeHistogram(base64: string): Histogram {
 
 /** HdrHistogram's `.hgrm` percentile distribution text (what its plotter reads), values in ms. */
 export function percentileDistributionText(base64: string): string {
-  return decodeHistogram(base64).outputPercentileDistribution(5, 1000);
+  return percentileDistribution(decodeHistogram(base64), 5, 1000);
 }
 
 /** One point of a percentile distribution: `x` = 1/(1-p), the log axis of HdrHistogram's plotter. */

@@ -15,6 +15,8 @@ export type AnswerSource =
       byQuestion: Map<string, string>;
       /** All distinct answers, for plausible wrong answers. */
       answers: string[];
+      /** The questions as the CSV writes them, in order (the generated run history asks them). */
+      questions: string[];
       /** Wraps a correct answer; `{{answer}}` is replaced by it. */
       template: string;
       /** Said for a question the CSV does not hold. */
@@ -75,15 +77,19 @@ export function loadAnswers(src: FlowsYaml, path: YamlPath, raw: unknown, baseDi
   if (ai < 0) src.fail([...path, 'answer'], `column "${answerCol}" is not in ${csvRel}`, `use one of: ${header.join(', ')}`);
 
   const byQuestion = new Map<string, string>();
+  const questions: string[] = [];
   for (const row of rows.slice(1)) {
     const q = row[qi];
     const a = row[ai];
     if (q === undefined || a === undefined || q.trim() === '') continue;
     const key = normalizeText(q);
-    if (!byQuestion.has(key)) byQuestion.set(key, a);
+    if (!byQuestion.has(key)) {
+      byQuestion.set(key, a);
+      questions.push(q);
+    }
   }
   if (byQuestion.size === 0) src.fail([...path, 'csv'], `${csvRel} has no rows with a question`, 'add rows below the header line');
-  return { kind: 'csv', file, byQuestion, answers: [...new Set(byQuestion.values())], template, fallback, wrong };
+  return { kind: 'csv', file, byQuestion, answers: [...new Set(byQuestion.values())], questions, template, fallback, wrong };
 }
 
 /** The correct answer text for an input, and the bare expected part graders look for. */

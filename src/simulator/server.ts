@@ -1,4 +1,4 @@
-// A StackAI-compatible node:http server: run, stream, sso stream, metadata and feedback over simulated flows.
+// A StackAI-compatible node:http server: run, stream, sso stream, metadata, feedback and the run history (analytics) over simulated flows.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +10,7 @@ import { RunStore, type KeptRun } from './run-store.js';
 import { httpFault, retryAfterHeader } from './faults.js';
 import { respondRun } from './run-responder.js';
 import { writeStream } from './stream-writer.js';
+import { HistoryStore, serveHistory } from './history-route.js';
 import { QueryReader, parseObjectBody, sendDetail, sendJson, sendValidation, type ValidationIssue } from './wire.js';
 
 export interface SimulatorServerOptions {
@@ -37,6 +38,7 @@ type Route =
   | { kind: 'invoke'; mode: Mode; org: string; flow: string }
   | { kind: 'metadata'; org: string; flow: string }
   | { kind: 'feedback'; org: string; flow: string }
+  | { kind: 'analytics'; org: string; flow: string }
   | { kind: 'debug-run'; runId: string };
 
 const MAX_BODY = 1 << 20;
@@ -48,8 +50,9 @@ const epochMs = (mono: number): number => Math.round((mono + EPOCH_MINUS_MONO) *
 export function createSimulatorServer(opts: SimulatorServerOptions): SimulatorServer {
   const store = new RunStore(opts.maxRuns);
   const counts: SimulatorCounts = { requests: 0, flowRuns: {} };
+  const history = new HistoryStore(opts.config);
   const server = createServer((req, res) => {
-    handle(opts, store, counts, req, res).catch((err: unknown) => {
+    handle(opts, store, history, counts, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendDetail(res, 500, `simulator error: ${(err as Error).message}`);
       else res.destroy();
     });
@@ -63,6 +66,7 @@ function route(method: string, segs: string[]): { route: Route; methodOk: boolea
   const [a, b, c, d, e, f] = segs;
   const n = segs.length;
   if (n === 3 && a === '_sim' && b === 'runs') return { route: { kind: 'debug-run', runId: c! }, methodOk: method === 'GET' };
+  if (n === 5 && a === 'analytics' && b === 'org' && d === 'flows') return { route: { kind: 'analytics', org: c!, flow: e! }, methodOk: method === 'GET' };
   if (a !== 'inference' || b !== 'v0') return null;
   if (n === 5 && (c === 'run' || c === 'stream')) return { route: { kind: 'invoke', mode: c, org: d!, flow: e! }, methodOk: method === 'POST' };
   if (n === 6 && c === 'sso' && d === 'stream') return { route: { kind: 'invoke', mode: 'sso-stream', org: e!, flow: f! }, methodOk: method === 'POST' };
@@ -71,7 +75,14 @@ function route(method: string, segs: string[]): { route: Route; methodOk: boolea
   return null;
 }
 
-async function handle(opts: SimulatorServerOptions, store: RunStore, counts: SimulatorCounts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  opts: SimulatorServerOptions,
+  store: RunStore,
+  history: HistoryStore,
+  counts: SimulatorCounts,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const startedAt = nowMs();
   counts.requests++;
   const url = new URL(req.url ?? '/', 'http://simulator');
@@ -108,6 +119,7 @@ async function handle(opts: SimulatorServerOptions, store: RunStore, counts: Sim
     return sendJson(res, 200, metadataOf(run));
   }
   if (r.kind === 'feedback') return feedback(store, r, body, res);
+  if (r.kind === 'analytics') return serveHistory(history, r.flow, q, res);
   return invoke(opts, store, r, q, body, req, res, startedAt);
 }
 

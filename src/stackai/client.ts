@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { Pool, buildConnector as BuildConnector } from 'undici';
 import { nowMs } from '../clock/clock.js';
 import { RequestTimers } from './timeouts.js';
-import { feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
+import { analyticsPath, feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
 import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
 import { BodyCollector, unreadableBody } from './response-body.js';
@@ -55,6 +55,8 @@ function connector(timeoutMs: number | undefined): BuildConnector.connector {
 
 export type MetadataResult = { ok: true; metadata: unknown } | { ok: false; error: ClassifiedError };
 export type FeedbackResult = { ok: true; response: Record<string, number> } | { ok: false; error: ClassifiedError };
+/** A page of the analytics API: its parsed JSON (checked by the caller, which knows the shape) and HTTP status. */
+export type AnalyticsResult = { ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError; retryAfterMs?: number };
 
 /** A run response or metadata body larger than this is refused as `protocol`. */
 const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
@@ -250,6 +252,14 @@ export class StackAIClient {
     return { ok: true, response };
   }
 
+  /** GET one page of a flow's run history (`GET /analytics/org/{org_id}/flows/{flow_id}`), query as given. */
+  async getAnalyticsPage(orgId: string, flowId: string, query: Array<[string, string]>, timeoutMs: number): Promise<AnalyticsResult> {
+    if (this.location === null) return { ok: false, error: this.noBaseUrl() };
+    const res = await this.jsonCall('GET', analyticsPath(this.location.basePath, orgId, flowId, query), undefined, timeoutMs);
+    // The runs' inputs and outputs are people's words: one that holds the key (pasted, echoed) is cleaned here.
+    return res.ok ? { ...res, value: this.ownRedactor.deep(res.value) } : res;
+  }
+
   /** One small JSON request with Bearer auth and a total timeout. Never throws. */
   private async jsonCall(
     method: 'GET' | 'POST',
@@ -257,12 +267,12 @@ export class StackAIClient {
     body: string | undefined,
     timeoutMs: number,
     row?: RowHeaders,
-  ): Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError }> {
+  ): Promise<{ ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError; retryAfterMs?: number }> {
     if (this.pool === null) return { ok: false, error: this.noBaseUrl() };
     const { headers, secrets, refused } = this.headers.json(body !== undefined, row);
     if (refused !== null) return { ok: false, error: makeError('protocol', refused, null, secrets) };
     const deadline = new RequestTimers({ totalMs: timeoutMs });
-    const got = new BodyCollector(MAX_JSON_BODY_BYTES);
+    const got = new RetryAfterCollector(MAX_JSON_BODY_BYTES);
     try {
       await exchange(
         this.pool,
@@ -278,7 +288,7 @@ export class StackAIClient {
         got,
       );
       const status = got.status!;
-      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), secrets) };
+      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(status, got.errorBody.text(), secrets), ...got.retryAfter() };
       const text = got.textBody!.text();
       if (text === null) return { ok: false, error: makeError('protocol', `response larger than ${MAX_JSON_BODY_BYTES} bytes`, status) };
       try {
@@ -287,7 +297,7 @@ export class StackAIClient {
         return { ok: false, error: makeError('protocol', `response is not JSON: ${text}`, status, secrets) };
       }
     } catch (err) {
-      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(got.status!, got.errorBody.text(), secrets) };
+      if (got.errorBody !== null) return { ok: false, error: classifyHttpStatus(got.status!, got.errorBody.text(), secrets), ...got.retryAfter() };
       const error =
         deadline.fired !== null
           ? makeError('timeout', `no complete answer within ${timeoutMs} ms`, got.status, secrets)
@@ -314,6 +324,20 @@ function serialise(inputs: Record<string, unknown>): string | { malformed: strin
     return JSON.stringify(inputs);
   } catch (err) {
     return { malformed: `inputs are not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** A JSON call's body collector that also keeps the error head's Retry-After (a 429 on a small call is honoured too). */
+class RetryAfterCollector extends BodyCollector {
+  private retryAfterMs: number | null = null;
+
+  override onHead(status: number, raw?: readonly (Buffer | string)[]): void {
+    super.onHead(status);
+    if (this.errorBody !== null && raw !== undefined) this.retryAfterMs = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
+  }
+
+  retryAfter(): { retryAfterMs?: number } {
+    return this.retryAfterMs === null ? {} : { retryAfterMs: this.retryAfterMs };
   }
 }
 

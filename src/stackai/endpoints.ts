@@ -53,3 +53,8 @@ export function metadataPath(basePath: string, orgId: string, flowId: string, ru
 export function feedbackPath(basePath: string, orgId: string, flowId: string): string {
   return `${basePath}/inference/v0/feedback/${seg(orgId)}/${seg(flowId)}`;
 }
+
+/** One page of a flow's run history (the analytics API): `query` is sent as given, in order. */
+export function analyticsPath(basePath: string, orgId: string, flowId: string, query: Array<[string, string]>): string {
+  return withQuery(`${basePath}/analytics/org/${seg(orgId)}/flows/${seg(flowId)}`, query);
+}

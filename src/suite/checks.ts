@@ -144,7 +144,7 @@ function settleTarget(s: Suite, ctx: LoadContext): void {
 }
 
 /** Shorter tokens are refused for a real target. */
-const MIN_TOKEN_CHARS = 8;
+export const MIN_TOKEN_CHARS = 8;
 
 /** The embedded simulator reads target.simulator.flows when a run starts it: a broken file is refused now. */
 function checkSimulatorFlows(s: Suite, ctx: LoadContext): void {

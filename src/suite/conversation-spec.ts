@@ -2,6 +2,7 @@
 import { compileTemplate } from '../dataset/template.js';
 import type { ConversationSpec } from '../dataset/dataset-spec.js';
 import type { LoadContext } from './load-context.js';
+import type { WalkedSuite } from './suite-schema.js';
 
 type Obj = Record<string, unknown>;
 
@@ -12,10 +13,8 @@ export const CONVERSATION_USER = '{{conversation_user}}';
  * `{}` for a dataset without conversations; else the spec and the inputs with `user_id` defaulted to the
  * conversation's own (a flow remembers a conversation by user_id: one id per row would forget every turn).
  */
-export function conversationOf(ds: Obj, ctx: LoadContext): { conversation?: ConversationSpec; inputs?: Obj } {
-  const conv = ds.conversation as string | undefined;
-  const turn = ds.turn as string | undefined;
-  const turns = ds.turns as string | undefined;
+export function conversationOf(ds: WalkedSuite['dataset'], ctx: LoadContext): { conversation?: ConversationSpec; inputs?: Obj } {
+  const { conversation: conv, turn, turns } = ds;
   if (conv === undefined && turns === undefined) {
     if (turn !== undefined)
       ctx.errors.push(
@@ -35,7 +34,7 @@ export function conversationOf(ds: Obj, ctx: LoadContext): { conversation?: Conv
         'remove dataset.turn',
       ),
     );
-  const inputs = { ...(ds.inputs as Obj) };
+  const inputs: Obj = { ...ds.inputs };
   const user = inputs.user_id;
   if (user === undefined) inputs.user_id = CONVERSATION_USER;
   else if (typeof user !== 'string' || !compileTemplate(user).names.includes('conversation_user'))

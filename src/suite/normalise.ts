@@ -1,16 +1,17 @@
 // Turns the walked suite (snake_case, defaults filled) into the normalised Suite: camelCase, absolute paths.
 import { dirname, extname, resolve } from 'node:path';
 import { badHeaderValue } from '../stackai/header-values.js';
-import type { Mode } from '../stackai/types.js';
 import { closestKey } from '../text/closest-key.js';
 import type { LoadContext } from './load-context.js';
 import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
-import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, MetricsSpec, Suite, VariantSpec } from './types.js';
+import type { DatasetSpec, FeedbackSpec, MetadataSpec, MetricsSpec, Suite, VariantSpec } from './types.js';
+import type { WalkedSuite } from './suite-schema.js';
 
-type Obj = Record<string, unknown>;
+/** A section of the walked suite, typed by its schema. */
+type Section<K extends keyof WalkedSuite> = NonNullable<WalkedSuite[K]>;
 
 const FORMATS: Record<string, DatasetSpec['format']> = { '.csv': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json' };
 
@@ -19,58 +20,58 @@ const FORMATS: Record<string, DatasetSpec['format']> = { '.csv': 'csv', '.jsonl'
  * compare.baseline); checks that command-line overrides can change happen later in checks.ts. Each
  * mistake is added to ctx.errors and a harmless value stands in, so the checks after it still run.
  */
-export function normalise(raw: Obj, ctx: LoadContext): Suite {
+export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
   const file = ctx.src.file;
   const dir = dirname(file);
-  const target = raw.target as Obj;
-  const sim = target.simulator as Obj;
-  const load = raw.load as Obj;
-  const variants = variantsOf(raw.variants as Obj[], ctx, (raw.target as Obj | undefined)?.verbose as boolean | undefined);
+  const { target } = raw;
+  const sim = target.simulator;
+  const { load } = raw;
+  const variants = variantsOf(raw.variants, ctx, target.verbose);
   return {
     file,
     dir,
-    name: raw.name as string,
+    name: raw.name,
     target: {
-      baseUrl: (target.base_url as string).replace(/\/+$/, ''),
+      baseUrl: target.base_url.replace(/\/+$/, ''),
       // '' = not given: checks.ts defaults it to `demo` for the simulator and requires it otherwise.
-      orgId: (target.org_id as string | undefined) ?? '',
-      flowId: target.flow_id as string,
+      orgId: target.org_id ?? '',
+      flowId: target.flow_id,
       // Without a token key, the conventional variable (named in the "set STACKAI_API_KEY" hint) is used.
-      token: (target.token as string | undefined) ?? ctx.env.STACKAI_API_KEY ?? '',
-      headers: headersOf((target.headers as Record<string, string> | undefined) ?? {}, ctx),
+      token: target.token ?? ctx.env.STACKAI_API_KEY ?? '',
+      headers: headersOf(target.headers, ctx),
       simulator: {
         flows: typeof sim.flows === 'string' ? resolve(dir, sim.flows) : null,
-        seed: sim.seed as number,
+        seed: sim.seed,
       },
     },
-    dataset: datasetOf(raw.dataset as Obj, dir, ctx),
-    mode: raw.mode as Mode,
-    stream: { ...(raw.stream as { sse: boolean; delta: boolean; prefix: boolean }) },
-    output: raw.output as string,
+    dataset: datasetOf(raw.dataset, dir, ctx),
+    mode: raw.mode,
+    stream: { ...raw.stream },
+    output: raw.output,
     variants,
-    repeat: raw.repeat as number,
+    repeat: raw.repeat,
     load: { ...loadSpecOf(load, ctx), ...resilienceOf(load) },
     metadata: metadataOf(raw.metadata, ctx),
-    graders: raw.graders as GraderSpec[],
-    passScore: (raw.pass_score as number | undefined) ?? null,
-    maxErrorRate: raw.max_error_rate as number,
-    stopOn: raw.stop_on === null || raw.stop_on === undefined ? null : stopOnOf(raw.stop_on as Obj, ctx),
-    feedback: feedbackOf(raw.feedback as Obj),
+    graders: raw.graders,
+    passScore: raw.pass_score ?? null,
+    maxErrorRate: raw.max_error_rate,
+    stopOn: raw.stop_on === null ? null : stopOnOf(raw.stop_on, ctx),
+    feedback: feedbackOf(raw.feedback),
     // Left out when absent, so suites without them stay as they were.
     ...optional('cost', costOf(raw.cost, dir, ctx)),
     ...optional('goodput', goodputOf(raw.goodput, ctx)),
     ...optional('budget', budgetOf(raw.budget, ctx)),
-    ...optional('metrics', metricsOf(raw.metrics, ctx)),
-    thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
-    compare: compareOf(raw.compare as Obj | null, variants, ctx),
-    report: { dir: (raw.report as Obj).dir as string },
+    ...optional('metrics', raw.metrics === null ? null : metricsOf(raw.metrics, ctx)),
+    thresholds: Object.fromEntries(Object.entries(raw.thresholds).map(([k, v]) => [k, String(v)])),
+    compare: compareOf(raw.compare, variants, ctx),
+    report: { dir: raw.report.dir },
   };
 }
 
 const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));
 
-function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
-  const path = resolve(dir, ds.path as string);
+function datasetOf(ds: Section<'dataset'>, dir: string, ctx: LoadContext): DatasetSpec {
+  const path = resolve(dir, ds.path);
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
     ctx.errors.push(
@@ -85,32 +86,31 @@ function datasetOf(ds: Obj, dir: string, ctx: LoadContext): DatasetSpec {
   return {
     path,
     format: format ?? 'csv',
-    inputs: ds.inputs as Obj,
-    expected: (ds.expected as string | undefined) ?? null,
-    limit: (ds.limit as number | undefined) ?? null,
+    inputs: ds.inputs,
+    expected: ds.expected ?? null,
+    limit: ds.limit ?? null,
     ...conversationOf(ds, ctx),
   };
 }
 
-function variantsOf(list: Obj[], ctx: LoadContext, targetVerbose: boolean | undefined): VariantSpec[] {
+function variantsOf(list: Section<'variants'>, ctx: LoadContext, targetVerbose: boolean | undefined): VariantSpec[] {
   const seen = new Set<string>();
   return list.map((v, i) => {
-    const name = v.name as string;
+    const { name } = v;
     if (seen.has(name)) {
       ctx.errors.push(ctx.src.error(ctx.where.value(['variants', i, 'name']), `variant name '${name}' is used twice`, 'give every variant a distinct name'));
     } else ctx.variantIndex.set(name, i);
     seen.add(name);
-    const verbose = (v.verbose as boolean | undefined) ?? targetVerbose;
-    return { name, version: (v.version as number | undefined) ?? null, runDraft: v.run_draft === true, ...(verbose !== undefined && { verbose }) };
+    const verbose = v.verbose ?? targetVerbose;
+    return { name, version: v.version ?? null, runDraft: v.run_draft, ...(verbose !== undefined && { verbose }) };
   });
 }
 
-function metadataOf(m: unknown, ctx: LoadContext): MetadataSpec {
-  if (typeof m === 'boolean') return { fetch: m, fields: {}, outputTokens: null, inputTokens: null };
-  const o = m as Obj;
+function metadataOf(o: Section<'metadata'>, ctx: LoadContext): MetadataSpec {
+  if (typeof o === 'boolean') return { fetch: o, fields: {}, outputTokens: null, inputTokens: null };
   // A token path with an empty step would never resolve, and the tokenizer would stand in for it unnoticed.
   const tokenPath = (key: 'output_tokens' | 'input_tokens'): string | null => {
-    const path = o[key] as string | undefined;
+    const path = o[key];
     if (path === undefined || !path.split('.').includes('')) return path ?? null;
     ctx.errors.push(
       ctx.src.error(
@@ -124,20 +124,20 @@ function metadataOf(m: unknown, ctx: LoadContext): MetadataSpec {
   const serverLatency = serverLatencyOf(o.server_latency);
   return {
     fetch: true,
-    fields: { ...(o.fields as Record<string, string>) },
+    fields: { ...o.fields },
     outputTokens: tokenPath('output_tokens'),
     inputTokens: tokenPath('input_tokens'),
     ...(serverLatency !== null && { serverLatency }),
   };
 }
 
-function feedbackOf(f: Obj): FeedbackSpec {
-  return { post: f.post as boolean, when: f.when as FeedbackSpec['when'], template: (f.template as string | undefined) ?? null };
+function feedbackOf(f: Section<'feedback'>): FeedbackSpec {
+  return { post: f.post, when: f.when, template: f.template ?? null };
 }
 
-function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Suite['compare'] {
+function compareOf(c: WalkedSuite['compare'], variants: VariantSpec[], ctx: LoadContext): Suite['compare'] {
   if (c === null) return null;
-  const baseline = (c.baseline as string | undefined) ?? null;
+  const baseline = c.baseline ?? null;
   const names = variants.map((v) => v.name);
   if (baseline !== null && !names.includes(baseline)) {
     const near = closestKey(baseline, names);
@@ -148,13 +148,13 @@ function compareOf(c: Obj | null, variants: VariantSpec[], ctx: LoadContext): Su
         `${near === null ? '' : `did you mean ${near}? `}name one of the variants: ${names.join(', ')}`,
       ),
     );
-    return { baseline: null, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
+    return { baseline: null, failOn: { ...c.fail_on }, alpha: c.alpha };
   }
-  return { baseline, failOn: { ...(c.fail_on as Record<string, string | number>) }, alpha: c.alpha as number };
+  return { baseline, failOn: { ...c.fail_on }, alpha: c.alpha };
 }
 
-function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
-  const rate = o.error_rate as number | undefined;
+function stopOnOf(o: Section<'stop_on'>, ctx: LoadContext): Suite['stopOn'] {
+  const rate = o.error_rate;
   if (rate === undefined || rate > 1) {
     ctx.errors.push(
       ctx.src.error(
@@ -165,14 +165,12 @@ function stopOnOf(o: Obj, ctx: LoadContext): Suite['stopOn'] {
     );
     return null;
   }
-  return { errorRate: rate, after: o.after as number };
+  return { errorRate: rate, after: o.after };
 }
 
-function metricsOf(raw: unknown, ctx: LoadContext): MetricsSpec | null {
-  if (raw === null || raw === undefined) return null;
-  const o = raw as Obj;
-  const port = (o.port as number | undefined) ?? null;
-  const push = (o.push as Obj | null | undefined) ?? undefined;
+function metricsOf(o: Section<'metrics'>, ctx: LoadContext): MetricsSpec | null {
+  const port = o.port ?? null;
+  const push = o.push ?? undefined;
   if ((port === null && push === undefined) || (port !== null && port > 65535)) {
     ctx.errors.push(
       ctx.src.error(
@@ -183,11 +181,11 @@ function metricsOf(raw: unknown, ctx: LoadContext): MetricsSpec | null {
     );
     return null;
   }
-  const url = push === undefined ? null : pushUrlOf(push.url as string, ctx);
+  const url = push === undefined ? null : pushUrlOf(push.url, ctx);
   return {
     port,
-    push: push === undefined || url === null ? null : { url, intervalMs: push.interval as number },
-    lingerMs: (o.linger as number | undefined) ?? 0,
+    push: push === undefined || url === null ? null : { url, intervalMs: push.interval },
+    lingerMs: o.linger ?? 0,
   };
 }
 

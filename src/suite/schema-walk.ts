@@ -9,10 +9,11 @@ import { describeType, type FieldSchema, type SchemaType } from './suite-schema.
 import { pathLabel, Positions, RefusedPaths, type Path } from './positions.js';
 import { isScalarType, reread, takesBlank, type Scalarish } from './schema-scalars.js';
 import type { YamlSource } from '../yaml/yaml-source.js';
+import type { Walked } from './walked-type.js';
 
-export interface WalkResult {
+export interface WalkResult<V = Record<string, unknown>> {
   /** The plain value: snake_case keys, defaults filled; a refused value is replaced by its default or left out. */
-  value: Record<string, unknown>;
+  value: V;
   where: Positions;
   /** Every mistake, in document order. */
   errors: ConfigError[];
@@ -25,7 +26,7 @@ export interface WalkResult {
 }
 
 /** Validates the whole document. An empty file, or one that is not a mapping, throws its one ConfigError. */
-export function walkSuite(src: YamlSource, root: SchemaType, env: NodeJS.ProcessEnv): WalkResult {
+export function walkSuite<T extends SchemaType>(src: YamlSource, root: T, env: NodeJS.ProcessEnv): WalkResult<Walked<T>> {
   const walker = new Walker(src, env);
   const contents = src.doc.contents as Node | null;
   if (contents === null || walker.isNull(contents)) {
@@ -35,7 +36,9 @@ export function walkSuite(src: YamlSource, root: SchemaType, env: NodeJS.Process
       'start from suites/demo.yaml: a suite needs at least name, target.flow_id and dataset.path',
     );
   }
-  const value = walker.walk(contents, root, []) as Record<string, unknown>;
+  // The one place the walked value meets its type: the walker built it by `root`'s rules, which Walked<T>
+  // states for the compiler (when `complete` is false, the value has holes and is not normalised).
+  const value = walker.walk(contents, root, []) as Walked<T>;
   return { value, where: walker.where, errors: walker.errors, refused: walker.refused, complete: walker.complete };
 }
 

@@ -3,6 +3,7 @@
 import { modelFields } from '../load/registry.js';
 import { DURATION_FORMS } from '../text/duration.js';
 import { ECONOMICS_FIELDS, SERVER_LATENCY_FIELD } from './economics-schema.js';
+import type { Walked } from './walked-type.js';
 
 export type SchemaType =
   | { kind: 'string'; enum?: readonly string[]; nonEmpty?: boolean }
@@ -32,16 +33,22 @@ export interface FieldSchema {
   doc: string;
 }
 
-const str = (doc: string, extra: Omit<FieldSchema, 'type' | 'doc'> = {}): FieldSchema => ({ type: { kind: 'string', nonEmpty: true }, doc, ...extra });
-const bool = (doc: string, dflt: boolean): FieldSchema => ({ type: { kind: 'boolean' }, default: dflt, doc });
-const stringOrNumber: SchemaType = { kind: 'union', options: [{ kind: 'number' }, { kind: 'string' }] };
+// The helpers keep their literal types (required: true, a default), which the walked suite's type is read
+// from (walked-type.ts).
+type FieldExtra = Omit<FieldSchema, 'type' | 'doc'>;
+function str(doc: string): { type: { kind: 'string'; nonEmpty: true }; doc: string };
+function str<const X extends FieldExtra>(doc: string, extra: X): { type: { kind: 'string'; nonEmpty: true }; doc: string } & X;
+function str(doc: string, extra: FieldExtra = {}): FieldSchema {
+  return { type: { kind: 'string', nonEmpty: true }, doc, ...extra };
+}
+const bool = (doc: string, dflt: boolean) => ({ type: { kind: 'boolean' }, default: dflt, doc }) as const;
+const stringOrNumber = { kind: 'union', options: [{ kind: 'number' }, { kind: 'string' }] } as const satisfies SchemaType;
 
 export const MODES = ['run', 'stream', 'sso-stream'] as const;
 export const FEEDBACK_WHEN = ['always', 'pass', 'fail'] as const;
 export const DEFAULT_REPORT_DIR = 'reports/{{name}}-{{timestamp}}';
-export const DEFAULT_VARIANTS = [{ name: 'published', version: -1 }];
 
-const variant: SchemaType = {
+const variant = {
   kind: 'object',
   fields: {
     name: str('Variant name, unique within the suite.', { required: true }),
@@ -52,65 +59,71 @@ const variant: SchemaType = {
       doc: "Send verbose=true|false with this variant's calls (as StackAI documents it); default: target.verbose, else not sent.",
     },
   },
-};
+} as const satisfies SchemaType;
 
-const grader: SchemaType = {
+/** A default is not walked: typed as a walked value, so it has every key a walked variant has. */
+export const DEFAULT_VARIANTS: Walked<typeof variant>[] = [{ name: 'published', version: -1, run_draft: false }];
+
+const grader = {
   kind: 'object',
   fields: { type: str('Grader type; the grade/ registry checks its other keys.', { required: true }) },
   extra: { kind: 'any' },
-};
+} as const satisfies SchemaType;
+
+/** The `load:` keys every model shares (each model's own come from src/load/models/, through the registry). */
+const LOAD_SHARED = {
+  concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
+  iterations: {
+    type: { kind: 'integer', min: 1 },
+    doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).',
+  },
+  duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
+  arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
+  requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
+  warmup: {
+    type: {
+      kind: 'union',
+      options: [
+        { kind: 'integer', min: 1 },
+        { kind: 'string', nonEmpty: true },
+      ],
+    },
+    doc: 'Requests (a count) or a duration sent first and excluded from statistics.',
+  },
+  grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
+  stall_threshold: {
+    type: { kind: 'duration' },
+    default: '20ms',
+    doc: "A gap in a request thread's event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).",
+  },
+  seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
+  timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
+  retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
+  connect_timeout: { type: { kind: 'duration' }, default: '10s', doc: 'Time allowed to open a connection (TCP + TLS).' },
+  first_byte_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Stream modes: time allowed from send to the response headers.' },
+  idle_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Time allowed with no frame or keep-alive line once the response began.' },
+  retry_partial: { type: { kind: 'boolean' }, default: false, doc: 'Also retry a stream that failed after content began (reset, early end, timeout).' },
+} as const satisfies Record<string, FieldSchema>;
 
 /**
- * The `load:` section: the keys every model shares, and each model's own (src/load/models/, through the
- * registry), so a registered model's keys are known to every suite loaded after it.
+ * The `load:` section: the keys every model shares, and each model's own, so a registered model's keys are
+ * known to every suite loaded after it. Typed by the shared keys only: each model reads its own through the
+ * registry (pickLoadModel), from the same walked object.
  */
-function loadSection(): SchemaType {
+function loadSection(): { kind: 'object'; fields: typeof LOAD_SHARED } {
   // The order the reference and the "known keys here" hints have always listed: the models' own keys
   // after `requests`, except the constant rate, listed before the arrivals it shapes.
   const { rate, ...own } = modelFields();
-  return {
-    kind: 'object',
-    fields: {
-      concurrency: { type: { kind: 'integer', min: 1 }, doc: 'Closed loop: requests in flight (default 4). Open loop: the in-flight cap (default 1000).' },
-      iterations: {
-        type: { kind: 'integer', min: 1 },
-        doc: 'Passes over the dataset (default 1; with duration, requests, stages or sweep: cycle rows until they end).',
-      },
-      duration: { type: { kind: 'duration' }, doc: 'Stop starting new requests after this long.' },
-      ...(rate && { rate }),
-      arrival: { type: { kind: 'string', enum: ['constant', 'poisson'] }, default: 'constant', doc: 'Open loop arrivals: constant spacing or poisson.' },
-      requests: { type: { kind: 'integer', min: 1 }, doc: 'Stop after this many requests (warm-up not counted).' },
-      ...own,
-      warmup: {
-        type: {
-          kind: 'union',
-          options: [
-            { kind: 'integer', min: 1 },
-            { kind: 'string', nonEmpty: true },
-          ],
-        },
-        doc: 'Requests (a count) or a duration sent first and excluded from statistics.',
-      },
-      grace: { type: { kind: 'duration' }, default: '5s', doc: 'After Ctrl-C, how long in-flight requests may finish.' },
-      stall_threshold: {
-        type: { kind: 'duration' },
-        default: '20ms',
-        doc: "A gap in a request thread's event loop longer than this is a harness stall: results in flight during one are marked (harnessStallMs).",
-      },
-      seed: { type: { kind: 'integer', min: 0 }, default: 1, doc: 'Seed of poisson arrivals.' },
-      timeout: { type: { kind: 'duration' }, default: '60s', doc: 'Time allowed per request.' },
-      retries: { type: { kind: 'integer', min: 0 }, default: 2, doc: 'Retries on 429 / 5xx / connection errors.' },
-      connect_timeout: { type: { kind: 'duration' }, default: '10s', doc: 'Time allowed to open a connection (TCP + TLS).' },
-      first_byte_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Stream modes: time allowed from send to the response headers.' },
-      idle_timeout: { type: { kind: 'duration' }, default: '30s', doc: 'Time allowed with no frame or keep-alive line once the response began.' },
-      retry_partial: { type: { kind: 'boolean' }, default: false, doc: 'Also retry a stream that failed after content began (reset, early end, timeout).' },
-    },
-  };
+  const { concurrency, iterations, duration, arrival, requests, ...after } = LOAD_SHARED;
+  return { kind: 'object', fields: { concurrency, iterations, duration, ...(rate && { rate }), arrival, requests, ...own, ...after } };
 }
 
-const loadField = (): FieldSchema => ({ doc: 'Load shape.', type: loadSection() });
+/** The walked `load:` section's shared keys (durations in ms, defaults filled). */
+export type WalkedLoad = Walked<ReturnType<typeof loadSection>>;
 
-export const SUITE_SCHEMA: SchemaType = {
+const loadField = () => ({ doc: 'Load shape.', type: loadSection() });
+
+export const SUITE_SCHEMA = {
   kind: 'object',
   fields: {
     name: str('Suite name (used in reports).', { required: true }),
@@ -302,11 +315,13 @@ export const SUITE_SCHEMA: SchemaType = {
       },
     },
   },
-};
+} as const satisfies SchemaType;
+
+/** The walked suite, as the normaliser receives it. */
+export type WalkedSuite = Walked<typeof SUITE_SCHEMA>;
 
 /** The whole suite's schema with the load models registered now (SUITE_SCHEMA has the built-in ones). */
-export function suiteSchema(): SchemaType {
-  if (SUITE_SCHEMA.kind !== 'object') return SUITE_SCHEMA;
+export function suiteSchema(): typeof SUITE_SCHEMA {
   return { ...SUITE_SCHEMA, fields: { ...SUITE_SCHEMA.fields, load: loadField() } };
 }
 

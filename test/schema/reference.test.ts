@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceMarkdown } from '../../src/schema/reference.js';
-import { SUITE_SCHEMA } from '../../src/suite/suite-schema.js';
+import { SUITE_SCHEMA, type SchemaType } from '../../src/suite/suite-schema.js';
 import { GRADER_KEYS } from '../../src/grade/registry.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -15,7 +15,7 @@ describe('docs/suite-reference.md', () => {
 
   it('documents every key and every grader type', () => {
     const text = referenceMarkdown();
-    const keys = (t: typeof SUITE_SCHEMA): string[] =>
+    const keys = (t: SchemaType): string[] =>
       t.kind === 'object'
         ? Object.entries(t.fields)
             .filter(([k]) => k !== 'graders')

@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/cli.js';
 
 const KIND = { what: 'suite file', pathHint: 'check the path', tooBigHint: 'make it smaller' };
 
-const SCHEMA: SchemaType = {
+const SCHEMA = {
   kind: 'object',
   fields: {
     name: { type: { kind: 'string', nonEmpty: true }, required: true, doc: 'The name.' },
@@ -47,7 +47,7 @@ const SCHEMA: SchemaType = {
     },
     extra: { type: { kind: 'any' }, doc: 'Anything.' },
   },
-};
+} as const satisfies SchemaType;
 
 function walk(text: string, env: NodeJS.ProcessEnv = {}) {
   const file = join(tempDir('flowbench-walk-'), 'suite.yaml');
