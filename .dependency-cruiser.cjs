@@ -67,6 +67,7 @@ const LIBRARY_HOMES = [
   { library: 'piscina', folders: ['worker', 'grading'], why: 'the two thread pools: request threads and graders' },
   { library: 'hdr-histogram-js', folders: ['metrics'], why: 'histograms are made, encoded and merged in metrics/' },
   { library: 'cli-table3', folders: ['report'], why: 'terminal tables are a report format' },
+  { library: 'prom-client', folders: ['metrics'], why: 'the live Prometheus endpoint renders the run totals kept in metrics/' },
 ];
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

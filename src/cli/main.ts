@@ -77,6 +77,11 @@ program
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .option('--no-cache', 'make every judge call: read and write no judge cache (see docs/regrade.md)')
   .option('--max-runs <n>', 'budget.max_runs: refuse a run that plans more flow runs, stop one that reaches it (docs/cost.md)', int('--max-runs', 1))
+  .option(
+    '--metrics-port <n>',
+    'metrics.port: serve live Prometheus metrics on 127.0.0.1:N/metrics during the run; 0 = a free port, printed (docs/live-metrics.md)',
+    int('--metrics-port', 0),
+  )
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();

@@ -49,6 +49,8 @@ export interface RunFlags {
   cache?: boolean;
   /** --max-runs N: budget.max_runs. */
   maxRuns?: number;
+  /** --metrics-port N: metrics.port. */
+  metricsPort?: number;
 }
 
 /** Past the asked-for moment by more than this, the shards did not start together: say so. */
@@ -67,6 +69,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
     ...(flags.maxRuns !== undefined && { maxRuns: flags.maxRuns }),
+    ...(flags.metricsPort !== undefined && { metricsPort: flags.metricsPort }),
     // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).
     ...((flags.out ?? flags.resume) !== undefined && { out: (flags.out ?? flags.resume)! }),
   };
@@ -112,6 +115,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ]);
   // First SIGINT / SIGTERM: stop scheduling, in-flight requests get load.grace; second: leave at once.
   const interrupt = trapSignals(suite.load.graceMs);
+  const lingerMs = suite.metrics?.lingerMs ?? 0;
   try {
     const { report, dir, exitCode } = await runSuite(suite, {
       ...(outDir !== undefined && { outDir }),
@@ -125,8 +129,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(startAt !== undefined && { startAt }),
       ...(flags.cache === false && { judgeCache: false }),
       signal: interrupt.signal,
+      // The endpoint outlives the load by up to metrics.linger: say so, or the wait would look like a hang.
+      ...(lingerMs > 0 && {
+        onLoadDone: () => process.stderr.write(`flowbench: metrics: the endpoint stays up for one more scrape, at most ${Math.round(lingerMs / 100) / 10} s\n`),
+      }),
       onStart: (info) => {
         process.stdout.write(`${targetLine(suite, { requests: info.plannedRequests, dir: shown(info.dir) })}\n${planLine(info.plan)}\n`);
+        if (info.metricsUrl !== null) process.stdout.write(`metrics: ${info.metricsUrl} (Prometheus text format, until the run ends)\n`);
         if (startAt !== undefined && startAt.pastByMs === undefined) {
           process.stderr.write(
             `flowbench: --start-at: the load starts at ${new Date(startAt.atMs).toISOString()} (in ${Math.round((startAt.atMs - Date.now()) / 100) / 10} s), once the threads are warm\n`,

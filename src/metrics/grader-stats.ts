@@ -32,6 +32,14 @@ export interface GraderBreakdown {
   judge: JudgeSummary | null;
 }
 
+/** One grader's counts so far (the live endpoint's view). */
+export interface GraderTallyView {
+  grader: string;
+  passed: number;
+  failed: number;
+  errors: number;
+}
+
 /** Everything added since the last take(). */
 export interface GraderStatsDelta {
   /** In first-seen order (suite order), as [name, tally]: object keys would reorder numeric names. */
@@ -117,6 +125,11 @@ export class GraderStats {
             latencyMs: this.judgeLatency ? summarize(this.judgeLatency) : null,
           };
     return { graders, judge };
+  }
+
+  /** Each grader's counts so far, in first-seen order. */
+  tallyView(): GraderTallyView[] {
+    return [...this.tallies].map(([grader, t]) => ({ grader, passed: t.passed, failed: t.failed, errors: t.errors }));
   }
 
   private tally(name: string): Tally {

@@ -89,6 +89,11 @@ export class StreamStats {
     for (const k of ['metadata', 'tokenizer', 'estimate'] as const) countSource(this.source, k, d.source[k] ?? 0);
   }
 
+  /** Sends so far that waited for a free in-flight slot. */
+  delayedSends(): number {
+    return this.delayed;
+  }
+
   summary(spanSeconds: number): StreamSummary {
     return {
       serviceMs: summarize(this.h.service),

@@ -7,10 +7,11 @@ import { ExactSum } from './exact-sum.js';
 import { FailureStats, type FailureStatsDelta, type FailureSummary } from './failure-stats.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type MetricSummary } from './histogram.js';
 import { mergeHistograms, takeHistograms, type HistogramDelta } from './histogram-delta.js';
-import { GraderStats, type GraderBreakdown, type GraderStatsDelta } from './grader-stats.js';
+import { GraderStats, type GraderBreakdown, type GraderStatsDelta, type GraderTallyView } from './grader-stats.js';
 import { StreamStats, type StreamStatsDelta, type StreamSummary } from './stream-stats.js';
 import { interTokenLatencies } from './timings.js';
 import { NodeStats, type NodeStatsDelta, type NodeSummary } from './node-stats.js';
+import { LiveBuckets, type LiveBucketsDelta } from './live-buckets.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
 export type TimingMetric = (typeof TIMING_METRICS)[number];
@@ -64,7 +65,7 @@ export interface VariantSummary extends StreamSummary, GraderBreakdown, FailureS
 }
 
 /** Plain counters of VariantStats: merged by adding them key by key. */
-interface Counts {
+export interface Counts {
   requests: number;
   ok: number;
   retries: number;
@@ -119,6 +120,16 @@ export interface VariantStatsDelta {
   graders: GraderStatsDelta;
   economics: EconomicsDelta;
   nodes: NodeStatsDelta;
+  live: LiveBucketsDelta;
+}
+
+/** What the live endpoint reads of a variant on each scrape (views, not copies: read, never change). */
+export interface LiveVariantView {
+  counts: Readonly<Counts>;
+  errorKinds: Readonly<Record<string, number>>;
+  delayedSends: number;
+  graders: GraderTallyView[];
+  buckets: LiveBuckets;
 }
 
 export class VariantStats {
@@ -148,6 +159,8 @@ export class VariantStats {
   private readonly economics = new EconomicsStats();
   /** Time per flow node (progress_data). */
   private readonly nodeStats = new NodeStats();
+  /** Exact Prometheus bucket counts for the live endpoint. */
+  private readonly live = new LiveBuckets();
 
   add(r: ResultRecord): void {
     const c = this.c;
@@ -157,6 +170,7 @@ export class VariantStats {
     this.failures.add(r);
     this.graderStats.add(r);
     this.economics.add(r);
+    this.live.add(r);
     c.retries += r.attempts - 1;
     if (r.error?.kind === 'http_429' || r.retriedOn?.includes('http_429')) c.rateLimited++;
     this.firstStart = Math.min(this.firstStart, r.timestamps.scheduled);
@@ -222,6 +236,7 @@ export class VariantStats {
       graders: this.graderStats.take(),
       economics: this.economics.take(),
       nodes: this.nodeStats.take(),
+      live: this.live.take(),
     };
     this.c = noCounts();
     this.errorKinds = {};
@@ -250,6 +265,12 @@ export class VariantStats {
     this.graderStats.merge(d.graders);
     if (d.economics) this.economics.merge(d.economics);
     this.nodeStats.merge(d.nodes);
+    this.live.merge(d.live);
+  }
+
+  /** The figures so far, for the live endpoint: cheap to read on every scrape (no percentile, no encoding). */
+  liveView(): LiveVariantView {
+    return { counts: this.c, errorKinds: this.errorKinds, delayedSends: this.stream.delayedSends(), graders: this.graderStats.tallyView(), buckets: this.live };
   }
 
   /**

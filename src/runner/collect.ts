@@ -21,6 +21,8 @@ const GRADING_BACKLOG = 4096;
 export class RunCollector {
   readonly total: RunStatsTotal;
   inFlight = 0;
+  /** inFlight per variant index (the live endpoint's gauge). */
+  readonly inFlightOf: number[];
   /** After finish(): late records (requests abandoned after the grace period) are dropped. */
   private closed = false;
   private queue: GradeJob[] = [];
@@ -41,6 +43,7 @@ export class RunCollector {
     private readonly onResult?: (r: ResultRecord) => void,
   ) {
     this.total = new RunStatsTotal(anchor, variantNames);
+    this.inFlightOf = variantNames.map(() => 0);
   }
 
   get done(): number {

@@ -40,6 +40,7 @@ import { planRun, type RunPlan } from './run-plan.js';
 import { ConversationStats } from '../metrics/conversation-stats.js';
 import { runConversation, type ConversationDeps, type TurnSend } from './conversation-runner.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
+import { startLiveMetrics } from './live-metrics.js';
 
 export interface RunOptions {
   /** Report folder; default: the suite's report.dir template. */
@@ -57,7 +58,7 @@ export interface RunOptions {
   /** Called once the load has finished (every started request answered or abandoned), before the reports are written. */
   onLoadDone?: () => void;
   /** Called once the report folder exists, before the first request: where it is and the planned work. */
-  onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null; plan: RunPlan }) => void;
+  onStart?: (info: { dir: string; plannedRequests: number | null; plannedMs: number | null; plan: RunPlan; metricsUrl: string | null }) => void;
   /** A saved run (report folder or report.json) to compare every variant against (`--baseline DIR`). */
   baselineRun?: string;
   /** `--shard I/N`: run only this shard's rows, at its share of the load (the suite's numbers are the fleet's). */
@@ -109,10 +110,19 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   const budget = new BudgetGuard(suite.budget ?? null);
   const startedWall = new Date();
   const dir = opts.outDir ? resolve(opts.outDir) : freeDir(reportDir(suite, startedWall));
-  await ensureFolder(dir); // a folder that cannot be made is exit 2, naming it
-  // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
-  const runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall, opts.force === true);
-  opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms, plan });
+  // The live endpoint first: a metrics port in use is exit 2 before any file is written.
+  const live = await startLiveMetrics(suite, shard);
+  let lingering: Promise<void> | null = null; // set once the run is over; awaited before runSuite returns
+  let runDir: Awaited<ReturnType<typeof prepareRunDir>>;
+  try {
+    await ensureFolder(dir); // a folder that cannot be made is exit 2, naming it
+    // Manifest first (a later --resume checks it); on resume, a changed suite or dataset is refused here.
+    runDir = await prepareRunDir(dir, suite, opts.resume === true, startedWall, opts.force === true);
+  } catch (err) {
+    await live?.close();
+    throw err;
+  }
+  opts.onStart?.({ dir, plannedRequests: planned.requests, plannedMs: planned.ms, plan, metricsUrl: live?.url ?? null });
 
   // Everything started from here is closed on every path (a failed start included), so the process exits.
   const closers: (() => Promise<unknown>)[] = [];
@@ -151,6 +161,11 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   let inline: InlinePool | null = null;
   const mainWatch = startThreadWatch({ role: 'main', stallMs, onStall: (st) => inline?.markStall(st.gapMs) });
   closers.push(async () => mainWatch.stop());
+  // A failed start closes the endpoint at once; a finished run's endpoint lingers on, awaited before runSuite returns.
+  if (live !== null)
+    closers.push(async () => {
+      if (lingering === null) await live.close();
+    });
   let collector: RunCollector;
   let pool: RequestPool | undefined;
   let target: Awaited<ReturnType<typeof resolveTarget>>;
@@ -234,6 +249,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     );
     collector.extras = extrasSpecOf(suite);
     pool = await poolStarting;
+    live?.attach({ collector, pool, watch: mainWatch });
     await tokens?.ready;
     pool.setTarget(target.baseUrl, target.token);
     if (pool.threads === 0) inline = pool as InlinePool;
@@ -308,6 +324,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
       }
       const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
       collector.inFlight++;
+      collector.inFlightOf[env.variant]!++;
       let outcome: PoolOutcome;
       try {
         outcome = await pool.run(task, info.hold);
@@ -315,6 +332,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         outcome = { record: harnessFailure(suite, task, err, anchor) };
       }
       collector.inFlight--;
+      collector.inFlightOf[env.variant]!--;
       if (outcome === null) return false; // held past the duration or the stop: never sent
       budget.ended('record' in outcome ? outcome.record.attempts : outcome.attempts);
       if ('record' in outcome) {
@@ -374,6 +392,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     if (drained !== null && 'cutShort' in drained) feedback.abandon();
     progress?.end();
     collector.finish();
+    live?.finish(); // the final figures are in: the endpoint lingers for one more scrape while the reports are written
+    lingering = live?.close() ?? null;
     mainWatch.stop();
     await sink.close().catch((err: unknown) => {
       fatal ??= err;
@@ -414,6 +434,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   );
   // Each file is tried on its own; a failure to write one is exit 4, naming it (src/runner/output-failure.ts).
   const unwritten = await writeOutputs({ dir, report, hlogs: stats.timeline.hlogTexts(), results: sink.failed, lost: sink.lost, suiteFile: suite.file });
+  await lingering;
   if (fatal !== null || unwritten !== null) throw fatal ?? unwritten;
   return { report, dir, exitCode: interrupted ? 130 : report.verdict === 'pass' ? 0 : 1 };
 }

@@ -9,7 +9,7 @@ import type { LoadSpec } from '../load/registry.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
-import type { DatasetSpec, FeedbackSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
+import type { DatasetSpec, FeedbackSpec, MetadataSpec, MetricsSpec, Suite, VariantSpec } from './types.js';
 import type { WalkedSuite } from './suite-schema.js';
 
 /** A section of the walked suite, typed by its schema. */
@@ -64,6 +64,7 @@ export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
     ...optional('cost', costOf(raw.cost, dir, ctx)),
     ...optional('goodput', goodputOf(raw.goodput, ctx)),
     ...optional('budget', budgetOf(raw.budget, ctx)),
+    ...optional('metrics', raw.metrics === null ? null : metricsOf(raw.metrics, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare, variants, ctx),
     report: { dir: raw.report.dir },
@@ -193,6 +194,50 @@ function stopOnOf(o: Section<'stop_on'>, ctx: LoadContext): Suite['stopOn'] {
     return null;
   }
   return { errorRate: rate, after: o.after };
+}
+
+function metricsOf(o: Section<'metrics'>, ctx: LoadContext): MetricsSpec | null {
+  const port = o.port ?? null;
+  const push = o.push ?? undefined;
+  if ((port === null && push === undefined) || (port !== null && port > 65535)) {
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(port === null ? ['metrics'] : ['metrics', 'port']),
+        port === null ? 'metrics needs port (or push)' : `metrics.port must be from 0 to 65535, got ${port}`,
+        'e.g. metrics: { port: 9464 } (0 = any free port, printed at the start), or metrics: { push: { url: http://prometheus:9090/api/v1/write } }',
+      ),
+    );
+    return null;
+  }
+  const url = push === undefined ? null : pushUrlOf(push.url, ctx);
+  return {
+    port,
+    push: push === undefined || url === null ? null : { url, intervalMs: push.interval },
+    lingerMs: o.linger ?? 0,
+  };
+}
+
+/** An http(s) URL without credentials (fetch refuses them, and an error would quote them); null after a mistake. */
+function pushUrlOf(text: string, ctx: LoadContext): string | null {
+  let u: URL | null = null;
+  try {
+    u = new URL(text);
+  } catch {}
+  const why =
+    u === null || (u.protocol !== 'http:' && u.protocol !== 'https:')
+      ? 'must be an http:// or https:// URL'
+      : u.username !== '' || u.password !== ''
+        ? 'must not carry credentials (user:password@): no authentication is sent'
+        : null;
+  if (why === null) return text;
+  ctx.errors.push(
+    ctx.src.error(
+      ctx.where.value(['metrics', 'push', 'url']),
+      `metrics.push.url ${why}`,
+      'e.g. url: http://prometheus.internal:9090/api/v1/write (a receiver on a private network)',
+    ),
+  );
+  return null;
 }
 
 /** Headers flowbench sets itself: a suite may not replace them (the token has its own key). */

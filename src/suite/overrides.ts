@@ -61,6 +61,11 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
     if (!Number.isInteger(o.maxRuns) || o.maxRuns < 1) throw flagError('--max-runs', 'an integer >= 1', o.maxRuns, '500');
     s.budget = { maxCostUsd: s.budget?.maxCostUsd ?? null, maxRuns: o.maxRuns };
   }
+  if (o.metricsPort !== undefined) {
+    if (!Number.isInteger(o.metricsPort) || o.metricsPort < 0 || o.metricsPort > 65535)
+      throw flagError('--metrics-port', 'an integer from 0 to 65535 (0: any free port)', o.metricsPort, '9464');
+    s.metrics = { port: o.metricsPort, push: s.metrics?.push ?? null, lingerMs: s.metrics?.lingerMs ?? 0 };
+  }
   if (o.variants !== undefined && o.variants.length > 0) s.variants = pickVariants(s, o.variants);
   return s;
 }

@@ -256,6 +256,36 @@ export const SUITE_SCHEMA = {
         },
       },
     },
+    metrics: {
+      doc: 'Serve live Prometheus metrics (text format) on 127.0.0.1:<port>/metrics for the length of the run (docs/live-metrics.md).',
+      default: null,
+      type: {
+        kind: 'object',
+        fields: {
+          port: {
+            type: { kind: 'integer', min: 0 },
+            doc: 'TCP port on 127.0.0.1 (this or push is required); 0 = a free port, printed at the start. --metrics-port wins.',
+          },
+          push: {
+            doc: 'Push mode, for runners nothing can scrape: send the same figures as Prometheus remote write (protobuf, snappy) every interval, and once more at the end.',
+            default: null,
+            type: {
+              kind: 'object',
+              fields: {
+                url: str('Remote-write receiver, e.g. http://prometheus:9090/api/v1/write (Prometheus with --web.enable-remote-write-receiver).', {
+                  required: true,
+                }),
+                interval: { type: { kind: 'duration' }, default: '5s', doc: 'Time between pushes.' },
+              },
+            },
+          },
+          linger: {
+            type: { kind: 'duration' },
+            doc: 'After the run, keep the endpoint up until one more scrape has read the final figures, at most this long (your scrape interval or more); absent: it closes at once.',
+          },
+        },
+      },
+    },
     ...(ECONOMICS_FIELDS satisfies Record<string, FieldSchema>),
     compare: {
       doc: 'Variants vs a baseline variant.',

@@ -123,6 +123,16 @@ export interface BudgetSpec {
   maxCostUsd: number | null;
 }
 
+/** `metrics:` (and --metrics-port): the live Prometheus endpoint. */
+export interface MetricsSpec {
+  /** On 127.0.0.1; 0 = a free port; null: no endpoint (push only). */
+  port: number | null;
+  /** Remote write every intervalMs (null: none). */
+  push: { url: string; intervalMs: number } | null;
+  /** After the run, the endpoint waits this long at most for one more scrape (0: closes at once). */
+  lingerMs: number;
+}
+
 export interface FeedbackSpec {
   post: boolean;
   when: 'always' | 'pass' | 'fail';
@@ -159,6 +169,8 @@ export interface Suite {
   goodput?: GoodputSpec | null;
   /** Run budget (absent or null: none). */
   budget?: BudgetSpec | null;
+  /** Live Prometheus endpoint (absent or null: none). */
+  metrics?: MetricsSpec | null;
   /** metric -> expression, e.g. ttft_p95_ms: "< 1500" (kept raw; evaluated by the thresholds stage). */
   thresholds: Record<string, string>;
   /** baseline null = the first variant; gates are checked at load time by compare/gates.ts. */
@@ -183,6 +195,8 @@ export interface SuiteOverrides {
   mode?: Mode;
   /** --max-runs: budget.max_runs. */
   maxRuns?: number;
+  /** --metrics-port: metrics.port. */
+  metricsPort?: number;
   /** --shard I/N's N: the load caps (load-caps.ts) apply to each shard's share. Changes nothing in the suite. */
   shards?: number;
 }
