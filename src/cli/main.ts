@@ -76,6 +76,7 @@ program
   .option('--dry-run', 'post no feedback; print each feedback text that would be posted')
   .option('--no-cache', 'make every judge call: read and write no judge cache (see docs/regrade.md)')
   .option('--max-runs <n>', 'budget.max_runs: refuse a run that plans more flow runs, stop one that reaches it (docs/cost.md)', int('--max-runs', 1))
+  .option('--checkpoint <d>', 'report.checkpoint: rewrite the partial report.json and summary.md this often during the run (default 60s; 0 or off: none)')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();

@@ -49,6 +49,8 @@ export interface RunFlags {
   cache?: boolean;
   /** --max-runs N: budget.max_runs. */
   maxRuns?: number;
+  /** --checkpoint D: report.checkpoint. */
+  checkpoint?: string;
 }
 
 /** Past the asked-for moment by more than this, the shards did not start together: say so. */
@@ -67,6 +69,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
     ...(flags.maxRuns !== undefined && { maxRuns: flags.maxRuns }),
+    ...(flags.checkpoint !== undefined && { checkpoint: flags.checkpoint }),
     // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).
     ...((flags.out ?? flags.resume) !== undefined && { out: (flags.out ?? flags.resume)! }),
   };

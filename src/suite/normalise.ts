@@ -8,6 +8,7 @@ import { loadSpecOf } from './load-spec.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
+import { CHECKPOINT_FORMS, checkpointMs } from './checkpoint-spec.js';
 import type { DatasetSpec, FeedbackSpec, GraderSpec, MetadataSpec, Suite, VariantSpec } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -62,8 +63,22 @@ export function normalise(raw: Obj, ctx: LoadContext): Suite {
     ...optional('budget', budgetOf(raw.budget, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds as Obj).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare as Obj | null, variants, ctx),
-    report: { dir: (raw.report as Obj).dir as string },
+    report: reportOf(raw.report as Obj, ctx),
   };
+}
+
+function reportOf(report: Obj, ctx: LoadContext): Suite['report'] {
+  const every = checkpointMs(report.checkpoint);
+  if (every === undefined) {
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['report', 'checkpoint']),
+        `report.checkpoint must be ${CHECKPOINT_FORMS}, got ${JSON.stringify(report.checkpoint)}`,
+        'write e.g. checkpoint: 60s, or checkpoint: off',
+      ),
+    );
+  }
+  return { dir: report.dir as string, checkpointMs: every ?? null };
 }
 
 const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));

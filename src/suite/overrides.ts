@@ -5,6 +5,7 @@ import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 import { OPEN_LOOP_DEFAULT_CAP } from '../load/models/open-loop.js';
 import { modelOf, sharedSettings } from '../load/registry.js';
 import { MODES } from './suite-schema.js';
+import { CHECKPOINT_FORMS, checkpointMs } from './checkpoint-spec.js';
 import type { Suite, SuiteOverrides } from './types.js';
 
 const flagError = (flag: string, expected: string, got: unknown, example: string): ConfigError =>
@@ -60,6 +61,11 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
   if (o.maxRuns !== undefined) {
     if (!Number.isInteger(o.maxRuns) || o.maxRuns < 1) throw flagError('--max-runs', 'an integer >= 1', o.maxRuns, '500');
     s.budget = { maxCostUsd: s.budget?.maxCostUsd ?? null, maxRuns: o.maxRuns };
+  }
+  if (o.checkpoint !== undefined) {
+    const every = checkpointMs(o.checkpoint);
+    if (every === undefined) throw flagError('--checkpoint', CHECKPOINT_FORMS, o.checkpoint, '30s');
+    s.report.checkpointMs = every;
   }
   if (o.variants !== undefined && o.variants.length > 0) s.variants = pickVariants(s, o.variants);
   return s;

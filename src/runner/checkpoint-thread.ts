@@ -1,0 +1,86 @@
+// The checkpoint thread: while a run goes on it reads what results.jsonl gained since its last look,
+// counts those lines into a RunRebuild (the counting `flowbench report DIR` does) and rewrites
+// report.json (partial, reason "checkpoint") and summary.md, each whole by an atomic rename. It has its
+// own statistics: the run's histograms are never read, copied or reset, and no record is parsed on the
+// thread that schedules the load. What it writes covers exactly the whole lines it read.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CheckpointCover } from '../report/report-model.js';
+import { writeMarkdownSummary } from '../report/markdown-summary.js';
+import { writeReportJson } from '../report/write-reports.js';
+import type { CheckpointThreadData, FromCheckpointThread, ToCheckpointThread } from './checkpoint-messages.js';
+import { openRebuild } from './rebuild-report.js';
+import { RESULTS_FILE, scanResults } from './resume.js';
+
+const data = workerData as CheckpointThreadData;
+const port = parentPort!;
+const post = (msg: FromCheckpointThread) => port.postMessage(msg);
+
+let stopping = false;
+let running: Promise<void> | null = null;
+let timer: NodeJS.Timeout | null = null;
+/** Whole lines read so far, and the bytes they take: the next look starts there. */
+let lines = 0;
+let bytes = 0;
+
+const rebuild = await openRebuild(data.dir);
+const path = join(data.dir, RESULTS_FILE);
+
+async function checkpoint(): Promise<void> {
+  const began = performance.now();
+  const size = (await stat(path)).size;
+  // A line still being appended has no newline yet: it is left for the next look, whole.
+  const scan = await scanResults(path, (r) => rebuild.add(r), { start: bytes, end: size, linesBefore: lines });
+  lines += scan.lines;
+  bytes += scan.wholeBytes;
+  const report = await rebuild.report(true);
+  const until = Number.isFinite(rebuild.lastEndMs) ? rebuild.originMs + rebuild.lastEndMs : rebuild.originMs;
+  const cover: CheckpointCover = {
+    writtenAt: new Date().toISOString(),
+    until: new Date(until).toISOString(),
+    results: lines,
+    bytes,
+    tookMs: Math.round((performance.now() - began) * 10) / 10,
+  };
+  report.partialReason = 'checkpoint';
+  report.checkpoint = cover;
+  const written = performance.now();
+  // report.json first: the file a crash must leave readable; summary.md is rendered from it.
+  await writeReportJson(data.dir, report);
+  await writeMarkdownSummary(data.dir, report);
+  post({ type: 'written', cover, writeMs: Math.round((performance.now() - written) * 10) / 10 });
+}
+
+function schedule(delayMs: number): void {
+  timer = setTimeout(() => {
+    timer = null;
+    const began = performance.now();
+    running = checkpoint().then(
+      () => {
+        running = null;
+        // Every `everyMs` from one start to the next; a checkpoint longer than that is followed at once.
+        if (!stopping) schedule(Math.max(0, data.everyMs - (performance.now() - began)));
+      },
+      (err: unknown) => {
+        running = null;
+        // Its counts may now hold part of a scan: no further checkpoint could be trusted.
+        stopping = true;
+        post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  }, delayMs);
+}
+
+port.on('message', (msg: ToCheckpointThread) => {
+  if (msg.type !== 'stop') return;
+  stopping = true;
+  if (timer !== null) clearTimeout(timer);
+  // A checkpoint being written finishes first: the run's final report must rename over it, never under it.
+  void (running ?? Promise.resolve()).then(() => {
+    post({ type: 'stopped' });
+    port.close();
+  });
+});
+
+schedule(0);
