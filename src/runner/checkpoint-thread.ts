@@ -11,14 +11,24 @@ import { writeMarkdownSummary } from '../report/markdown-summary.js';
 import { writeReportJson } from '../report/write-reports.js';
 import type { CheckpointThreadData, FromCheckpointThread, ToCheckpointThread } from './checkpoint-messages.js';
 import { openRebuild } from './rebuild-report.js';
+import { lowerThreadPriority } from '../harness/thread-priority.js';
 import { RESULTS_FILE, scanResults } from './resume.js';
 
 const data = workerData as CheckpointThreadData;
 const port = parentPort!;
 const post = (msg: FromCheckpointThread) => port.postMessage(msg);
 
+/** How often the new lines are read and counted: the work spreads over the interval instead of coming at once. */
+const READ_EVERY_MS = 1000;
+
+// Lowest CPU priority: on a small machine this thread takes only what the timing threads leave.
+lowerThreadPriority();
+
 let stopping = false;
-let running: Promise<void> | null = null;
+let reading = false;
+/** One step at a time (a read, a checkpoint): each waits for the one before. */
+let busy: Promise<void> = Promise.resolve();
+let reader: NodeJS.Timeout | null = null;
 let timer: NodeJS.Timeout | null = null;
 /** Whole lines read so far, and the bytes they take: the next look starts there. */
 let lines = 0;
@@ -27,13 +37,18 @@ let bytes = 0;
 const rebuild = await openRebuild(data.dir);
 const path = join(data.dir, RESULTS_FILE);
 
-async function checkpoint(): Promise<void> {
-  const began = performance.now();
+/** Counts the whole lines results.jsonl gained since the last look. */
+async function readNew(): Promise<void> {
   const size = (await stat(path)).size;
   // A line still being appended has no newline yet: it is left for the next look, whole.
   const scan = await scanResults(path, (r) => rebuild.add(r), { start: bytes, end: size, linesBefore: lines });
   lines += scan.lines;
   bytes += scan.wholeBytes;
+}
+
+async function checkpoint(): Promise<void> {
+  const began = performance.now();
+  await readNew();
   const report = await rebuild.report(true);
   const until = Number.isFinite(rebuild.lastEndMs) ? rebuild.originMs + rebuild.lastEndMs : rebuild.originMs;
   const cover: CheckpointCover = {
@@ -52,35 +67,53 @@ async function checkpoint(): Promise<void> {
   post({ type: 'written', cover, writeMs: Math.round((performance.now() - written) * 10) / 10 });
 }
 
+/** Runs `step` after the steps before it; a failure ends every further step. */
+function serial(step: () => Promise<void>): Promise<void> {
+  busy = busy.then(async () => {
+    if (stopping) return;
+    try {
+      await step();
+    } catch (err) {
+      // Its counts may now hold part of a scan: no further checkpoint could be trusted.
+      stop();
+      post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  return busy;
+}
+
 function schedule(delayMs: number): void {
   timer = setTimeout(() => {
     timer = null;
     const began = performance.now();
-    running = checkpoint().then(
-      () => {
-        running = null;
-        // Every `everyMs` from one start to the next; a checkpoint longer than that is followed at once.
-        if (!stopping) schedule(Math.max(0, data.everyMs - (performance.now() - began)));
-      },
-      (err: unknown) => {
-        running = null;
-        // Its counts may now hold part of a scan: no further checkpoint could be trusted.
-        stopping = true;
-        post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
-      },
-    );
+    // Every `everyMs` from one start to the next; a checkpoint longer than that is followed at once.
+    void serial(checkpoint).then(() => {
+      if (!stopping) schedule(Math.max(0, data.everyMs - (performance.now() - began)));
+    });
   }, delayMs);
+}
+
+function stop(): void {
+  stopping = true;
+  if (timer !== null) clearTimeout(timer);
+  if (reader !== null) clearInterval(reader);
 }
 
 port.on('message', (msg: ToCheckpointThread) => {
   if (msg.type !== 'stop') return;
-  stopping = true;
-  if (timer !== null) clearTimeout(timer);
+  stop();
   // A checkpoint being written finishes first: the run's final report must rename over it, never under it.
-  void (running ?? Promise.resolve()).then(() => {
+  void busy.then(() => {
     post({ type: 'stopped' });
     port.close();
   });
 });
 
 schedule(0);
+reader = setInterval(() => {
+  // Skipped while a step is still going: reads never queue up behind a slow disk.
+  if (!reading) {
+    reading = true;
+    void serial(readNew).finally(() => (reading = false));
+  }
+}, READ_EVERY_MS);
