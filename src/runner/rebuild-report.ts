@@ -78,9 +78,10 @@ export class RunRebuild {
 
   /**
    * report.json from the records fed so far. `partial` null: as the manifest shows (a session without
-   * its end mark was killed: what it planned and did not finish is not in the file).
+   * its end mark was killed: what it planned and did not finish is not in the file). `readBack` false:
+   * without what reads the whole file again (comparisons, repeats), as a checkpoint wants.
    */
-  async report(partial: boolean | null = null): Promise<Report> {
+  async report(partial: boolean | null = null, readBack = true): Promise<Report> {
     const { suite, manifest } = this;
     const marks = manifest.sessions ?? [];
     const last = marks.at(-1);
@@ -102,6 +103,7 @@ export class RunRebuild {
       interrupted: false,
       fatal: false,
       stoppedBy: null,
+      readBack,
     });
     if (this.conversations !== null) report.conversations = this.conversations.summary();
     return report;
