@@ -5,7 +5,9 @@
 // thread's V8 heap every few seconds; checkpoints are on (report.checkpoint, default 60 s).
 // Prints the start / middle / end of both, the slope from the first minute on, the achieved rate and
 // what the checkpoints took.
-// Usage: node bench/soak.mjs [seconds=1800] [rate=200] [sampleS=5] [checkpoint=60s]
+// Usage: node bench/soak.mjs [seconds=1800] [rate=200] [sampleS=5] [checkpoint=60s] [gcEveryS=0]
+// gcEveryS > 0: also the main thread's heap after a forced full collection every gcEveryS seconds (what it
+// retains; the heap between collections swings by tens of MB with the old generation's garbage).
 import { createInterface } from 'node:readline';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ const seconds = Number(process.argv[2] ?? 1800);
 const rate = Number(process.argv[3] ?? 200);
 const sampleS = Number(process.argv[4] ?? 5);
 const checkpoint = process.argv[5] ?? '60s';
+const gcEveryS = Number(process.argv[6] ?? 0);
 /** Samples before this are start-up and warm-up (JIT, the first checkpoint's thread): left out of the slope. */
 const WARM_S = 60;
 
@@ -46,17 +49,20 @@ export async function soak(sim) {
     load: `{ rate: ${rate}, duration: ${seconds}s, concurrency: 1000, retries: 0 }`,
     extra: `metadata: true\ngraders:\n  - { type: contains, value: "question" }\nreport: { checkpoint: ${checkpoint} }\n`,
   });
-  const child = spawn(process.execPath, [join(ROOT, 'bench/lib/soak-child.mjs'), file, join(dir, 'out'), String(sampleS)], {
+  const flags = gcEveryS > 0 ? ['--expose-gc'] : [];
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'bench/lib/soak-child.mjs'), file, join(dir, 'out'), String(sampleS), String(gcEveryS)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: ROOT,
   });
   const samples = [];
   const checkpoints = [];
+  const retained = [];
   let done = null;
   for await (const line of createInterface({ input: child.stdout })) {
     const msg = JSON.parse(line);
     if (msg.sample) samples.push(msg.sample);
     else if (msg.checkpoint) checkpoints.push(msg.checkpoint);
+    else if (msg.retained) retained.push(msg.retained);
     else if (msg.done) done = msg.done;
   }
   if (done === null) throw new Error('the flowbench child ended without its figures');
@@ -64,6 +70,7 @@ export async function soak(sim) {
   const during = samples.filter((s) => s.t >= WARM_S && s.t <= loadEndS);
   const first = during[0]?.t ?? WARM_S;
   const at = (t) => ({ rssMb: r1(around(samples, t, 'rssMb')), heapUsedMb: r1(around(samples, t, 'heapUsedMb')) });
+  const kept = retained.filter((s) => s.t >= WARM_S && s.t <= loadEndS);
   const took = checkpoints.map((c) => c.tookMs).sort((a, b) => a - b);
   return {
     seconds,
@@ -83,7 +90,12 @@ export async function soak(sim) {
     slopeMbPer10Min: {
       rss: r2(slopePer10Min(during.map((s) => ({ t: s.t, y: s.rssMb })))),
       heapUsed: r2(slopePer10Min(during.map((s) => ({ t: s.t, y: s.heapUsedMb })))),
+      ...(kept.length > 1 && { heapRetained: r2(slopePer10Min(kept.map((s) => ({ t: s.t, y: s.heapUsedMb })))) }),
     },
+    ...(kept.length > 0 && {
+      heapRetainedMb: { start: kept[0].heapUsedMb, middle: kept[Math.floor(kept.length / 2)].heapUsedMb, end: kept.at(-1).heapUsedMb },
+      heapRetainedSeries: kept.map((s) => `${Math.round(s.t)}s:${s.heapUsedMb}`).join(' '),
+    }),
     checkpoints: {
       count: checkpoints.length,
       tookMs: took.length ? { min: took[0], median: took[Math.floor(took.length / 2)], max: took.at(-1) } : null,
