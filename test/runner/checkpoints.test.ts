@@ -62,7 +62,7 @@ describe('report.checkpoint', () => {
   it('kill -9 after the first checkpoint: a partial, schema-valid report.json whose counts are exactly its lines of results.jsonl', async () => {
     const dir = tempDir('flowbench-checkpoint-');
     const out = join(dir, 'out');
-    const file = writeSuite(dir, '{ rate: 40, duration: 60s, concurrency: 20 }', '1s');
+    const file = writeSuite(dir, '{ rate: 20, duration: 60s, concurrency: 20 }', '1s');
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true', FLOWBENCH_TEST_NO_WARMUP: '1' },
@@ -111,7 +111,7 @@ describe('report.checkpoint', () => {
   it('an in-process run with checkpoints ends with the usual final report; report.json always reads whole meanwhile', async () => {
     const dir = tempDir('flowbench-checkpoint-');
     const out = join(dir, 'out');
-    const suite = await loadSuite(writeSuite(dir, '{ rate: 40, duration: 3s, concurrency: 20 }', '250ms'));
+    const suite = await loadSuite(writeSuite(dir, '{ rate: 20, duration: 2s, concurrency: 20 }', '250ms'));
     expect(suite.report.checkpointMs).toBe(250);
     const covers: CheckpointCover[] = [];
     const seen: number[] = [];
