@@ -82,6 +82,7 @@ program
     'metrics.port: serve live Prometheus metrics on 127.0.0.1:N/metrics during the run; 0 = a free port, printed (docs/live-metrics.md)',
     int('--metrics-port', 0),
   )
+  .option('--checkpoint <d>', 'report.checkpoint: rewrite the partial report.json and summary.md this often during the run (default 60s; 0 or off: none)')
   .addHelpText('after', '\nExample:\n  flowbench run suites/demo.yaml --concurrency 16 --out reports/try1')
   .action(async (suite: string, flags) => {
     capYoungGeneration();

@@ -1,8 +1,9 @@
 // `flowbench report DIR`: rebuilds every derived report file (report.html, results.csv, .hgrm, …)
 // from the folder's report.json and results.jsonl, e.g. after an upgrade or on another machine.
-// A folder without report.json (the run was killed) gets report.json rebuilt from results.jsonl first.
+// A folder without report.json (the run was killed), or with a checkpoint's, gets report.json rebuilt from
+// results.jsonl first.
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 
@@ -17,7 +18,8 @@ export async function reportCommand(dirArg: string): Promise<number> {
   // An empty report.json is one an earlier version left when killed while writing it: rebuilt like a missing one.
   const json = join(dir, 'report.json');
   const noReport = !existsSync(json) || statSync(json).size === 0;
-  if (existsSync(dir) && noReport && existsSync(join(dir, 'results.jsonl'))) {
+  // A checkpoint's report.json (the run was killed after it) covers less than results.jsonl holds: rebuilt too.
+  if (existsSync(dir) && (noReport || isCheckpoint(json)) && existsSync(join(dir, 'results.jsonl'))) {
     const { report, results, tornBytes } = await rebuildReport(dir);
     await writeReportJson(dir, report);
     const torn = tornBytes > 0 ? `; a torn last line (${tornBytes} bytes) left out` : '';
@@ -34,6 +36,16 @@ export async function reportCommand(dirArg: string): Promise<number> {
     process.stdout.write(`wrote ${join(dirArg, w.name)}\n`);
   }
   return 0;
+}
+
+/** Whether report.json was written by a checkpoint of a run that never wrote its final report. */
+function isCheckpoint(json: string): boolean {
+  try {
+    const r = JSON.parse(readFileSync(json, 'utf8')) as { partialReason?: unknown } | null;
+    return r?.partialReason === 'checkpoint';
+  } catch {
+    return false; // unreadable: loadSavedRun says what is wrong with it
+  }
 }
 
 export function registerReport(program: Command): void {

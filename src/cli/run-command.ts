@@ -51,6 +51,8 @@ export interface RunFlags {
   maxRuns?: number;
   /** --metrics-port N: metrics.port. */
   metricsPort?: number;
+  /** --checkpoint D: report.checkpoint. */
+  checkpoint?: string;
 }
 
 /** Past the asked-for moment by more than this, the shards did not start together: say so. */
@@ -70,6 +72,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     ...(flags.mode !== undefined && { mode: flags.mode as Mode }),
     ...(flags.maxRuns !== undefined && { maxRuns: flags.maxRuns }),
     ...(flags.metricsPort !== undefined && { metricsPort: flags.metricsPort }),
+    ...(flags.checkpoint !== undefined && { checkpoint: flags.checkpoint }),
     // --resume DIR names the report folder as --out does (report.dir is then neither used nor checked).
     ...((flags.out ?? flags.resume) !== undefined && { out: (flags.out ?? flags.resume)! }),
   };

@@ -3,6 +3,7 @@
 // carry what a thread added to the main thread's total exactly (integer counts, exact sums, value lists).
 import type { ResultRecord } from '../record/result-record.js';
 import { ExactSum } from './exact-sum.js';
+import { BoundedValues, nearestRank } from './bounded-values.js';
 
 export interface ModelTokens {
   /** Results whose llm_usage named this model. */
@@ -91,18 +92,17 @@ export interface EconomicsDelta {
   serverFailedClientOk: number;
 }
 
-const empty = (): Omit<EconomicsDelta, 'costSum' | 'judgeCostSum'> => ({
+type Lists = 'costs' | 'serverLatencies' | 'gaps';
+
+const empty = (): Omit<EconomicsDelta, 'costSum' | 'judgeCostSum' | Lists> => ({
   models: [],
   costed: 0,
   unknown: 0,
   unpriced: [],
-  costs: [],
   judgeCosted: 0,
   judgeUnknown: 0,
   goodputJudged: 0,
   good: 0,
-  serverLatencies: [],
-  gaps: [],
   serverOkClientFailed: 0,
   serverFailedClientOk: 0,
 });
@@ -112,6 +112,10 @@ export class EconomicsStats {
   private readonly models = new Map<string, ModelTokens>();
   private readonly costSum = new ExactSum();
   private readonly judgeCostSum = new ExactSum();
+  /** One number per result: bounded (metrics/bounded-values.ts), a soak run's memory stays flat. */
+  private readonly costs = new BoundedValues();
+  private readonly serverLatencies = new BoundedValues();
+  private readonly gaps = new BoundedValues();
 
   add(r: ResultRecord): void {
     const d = this.d;
@@ -122,7 +126,7 @@ export class EconomicsStats {
         for (const m of r.unpricedModels ?? []) if (!d.unpriced.includes(m)) d.unpriced.push(m);
       } else {
         d.costed++;
-        d.costs.push(r.costUsd);
+        this.costs.add(r.costUsd);
         this.costSum.add(r.costUsd);
       }
     }
@@ -137,8 +141,8 @@ export class EconomicsStats {
       d.goodputJudged++;
       if (r.goodput) d.good++;
     }
-    if (r.serverLatencyMs !== undefined) d.serverLatencies.push(r.serverLatencyMs);
-    if (r.latencyGapMs !== undefined) d.gaps.push(r.latencyGapMs);
+    if (r.serverLatencyMs !== undefined) this.serverLatencies.add(r.serverLatencyMs);
+    if (r.latencyGapMs !== undefined) this.gaps.add(r.latencyGapMs);
     if (r.serverMismatch === 'server_ok_client_failed') d.serverOkClientFailed++;
     else if (r.serverMismatch === 'server_failed_client_ok') d.serverFailedClientOk++;
   }
@@ -149,7 +153,15 @@ export class EconomicsStats {
   }
 
   take(): EconomicsDelta {
-    const out: EconomicsDelta = { ...this.d, models: [...this.models], costSum: this.costSum.take(), judgeCostSum: this.judgeCostSum.take() };
+    const out: EconomicsDelta = {
+      ...this.d,
+      models: [...this.models],
+      costSum: this.costSum.take(),
+      judgeCostSum: this.judgeCostSum.take(),
+      costs: this.costs.take(),
+      serverLatencies: this.serverLatencies.take(),
+      gaps: this.gaps.take(),
+    };
     this.d = empty();
     this.models.clear();
     return out;
@@ -162,15 +174,15 @@ export class EconomicsStats {
     d.costed += x.costed;
     d.unknown += x.unknown;
     for (const m of x.unpriced) if (!d.unpriced.includes(m)) d.unpriced.push(m);
-    for (const v of x.costs) d.costs.push(v);
+    this.costs.addAll(x.costs);
     // Deltas from older threads' shapes carry no judge figures.
     if (x.judgeCostSum) this.judgeCostSum.merge(x.judgeCostSum);
     d.judgeCosted += x.judgeCosted ?? 0;
     d.judgeUnknown += x.judgeUnknown ?? 0;
     d.goodputJudged += x.goodputJudged;
     d.good += x.good;
-    for (const v of x.serverLatencies) d.serverLatencies.push(v);
-    for (const v of x.gaps) d.gaps.push(v);
+    this.serverLatencies.addAll(x.serverLatencies);
+    this.gaps.addAll(x.gaps);
     d.serverOkClientFailed += x.serverOkClientFailed;
     d.serverFailedClientOk += x.serverFailedClientOk;
   }
@@ -189,7 +201,7 @@ export class EconomicsStats {
             unpricedModels: [...d.unpriced].sort(),
             totalUsd: roundUsd(total),
             meanUsd: d.costed ? roundUsd(total / d.costed) : null,
-            p95Usd: d.costed ? nearestRank(sorted(d.costs), 95) : null,
+            p95Usd: d.costed ? nearestRank(this.costs.view()?.sorted ?? [0], 95) : null,
             perPassUsd: passes > 0 && d.costed > 0 ? roundUsd(total / passes) : null,
             judge:
               d.judgeCosted + d.judgeUnknown > 0 ? { results: d.judgeCosted, unknown: d.judgeUnknown, totalUsd: roundUsd(this.judgeCostSum.value()) } : null,
@@ -204,11 +216,11 @@ export class EconomicsStats {
             }
           : null,
       serverVsClient:
-        d.serverLatencies.length + d.serverOkClientFailed + d.serverFailedClientOk > 0
+        this.serverLatencies.count + d.serverOkClientFailed + d.serverFailedClientOk > 0
           ? {
-              results: d.serverLatencies.length,
-              serverLatencyMs: valueSummary(d.serverLatencies),
-              gapMs: valueSummary(d.gaps),
+              results: this.serverLatencies.count,
+              serverLatencyMs: valueSummary(this.serverLatencies),
+              gapMs: valueSummary(this.gaps),
               serverOkClientFailed: d.serverOkClientFailed,
               serverFailedClientOk: d.serverFailedClientOk,
             }
@@ -219,23 +231,19 @@ export class EconomicsStats {
 
 const roundUsd = (v: number) => Math.round(v * 1e9) / 1e9;
 const round = (v: number) => Math.round(v * 1000) / 1000;
-const sorted = (vs: readonly number[]) => [...vs].sort((a, b) => a - b);
-/** The smallest value with at least p% of the values at or below it (the histograms' definition). */
-const nearestRank = (s: readonly number[], p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-
-function valueSummary(values: readonly number[]): ValueSummary | null {
-  if (values.length === 0) return null;
-  const s = sorted(values);
-  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+function valueSummary(values: BoundedValues): ValueSummary | null {
+  const v = values.view();
+  if (v === null) return null;
+  const s = v.sorted;
   return {
-    count: s.length,
-    mean: round(mean),
-    min: s[0]!,
+    count: v.count,
+    mean: round(v.sum / v.count),
+    min: v.min,
     p50: nearestRank(s, 50),
     p90: nearestRank(s, 90),
     p95: nearestRank(s, 95),
     p99: nearestRank(s, 99),
-    max: s.at(-1)!,
+    max: v.max,
   };
 }
 

@@ -12,6 +12,7 @@ import { StreamStats, type StreamStatsDelta, type StreamSummary } from './stream
 import { interTokenLatencies } from './timings.js';
 import { NodeStats, type NodeStatsDelta, type NodeSummary } from './node-stats.js';
 import { LiveBuckets, type LiveBucketsDelta } from './live-buckets.js';
+import { BoundedValues, nearestRank } from './bounded-values.js';
 
 export const TIMING_METRICS = ['latency', 'ttft', 'ttfb', 'itl'] as const;
 export type TimingMetric = (typeof TIMING_METRICS)[number];
@@ -147,8 +148,8 @@ export class VariantStats {
   private firstStart = Infinity;
   private lastEnd = -Infinity;
   private harnessStallMaxMs: number | null = null;
-  /** Numeric metadata fields: values kept per field (one number per request, small). */
-  private readonly fieldValues = new Map<string, number[]>();
+  /** Numeric metadata fields: values per field, bounded (metrics/bounded-values.ts). */
+  private readonly fieldValues = new Map<string, BoundedValues>();
   /** Service time, send lag, output tokens, TPOT, token throughput. */
   private readonly stream = new StreamStats();
   /** Latency and TTFT of errored and incomplete requests. */
@@ -200,8 +201,8 @@ export class VariantStats {
     for (const [name, v] of Object.entries(r.metadataFields ?? {})) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       let list = this.fieldValues.get(name);
-      if (!list) this.fieldValues.set(name, (list = []));
-      list.push(v);
+      if (!list) this.fieldValues.set(name, (list = new BoundedValues()));
+      list.add(v);
     }
   }
 
@@ -229,7 +230,7 @@ export class VariantStats {
       firstStart: this.firstStart,
       lastEnd: this.lastEnd,
       harnessStallMaxMs: this.harnessStallMaxMs,
-      fieldValues: [...this.fieldValues],
+      fieldValues: [...this.fieldValues].map(([name, list]) => [name, list.take()]),
       histograms: takeHistograms(this.h),
       stream: this.stream.take(),
       failures: this.failures.take(),
@@ -255,9 +256,9 @@ export class VariantStats {
     this.lastEnd = Math.max(this.lastEnd, d.lastEnd);
     if (d.harnessStallMaxMs !== null) this.harnessStallMaxMs = Math.max(this.harnessStallMaxMs ?? 0, d.harnessStallMaxMs);
     for (const [name, values] of d.fieldValues) {
-      const list = this.fieldValues.get(name);
-      if (list) for (const v of values) list.push(v);
-      else this.fieldValues.set(name, [...values]);
+      let list = this.fieldValues.get(name);
+      if (!list) this.fieldValues.set(name, (list = new BoundedValues()));
+      list.addAll(values);
     }
     mergeHistograms(this.h, d.histograms);
     this.stream.merge(d.stream);
@@ -309,7 +310,7 @@ export class VariantStats {
       metadataFetched: c.metadataFetched,
       feedbackPosted: c.feedbackPosted,
       feedbackFailed: c.feedbackFailed,
-      metadataMetrics: Object.fromEntries([...this.fieldValues].map(([k, vs]) => [k, numericSummary(vs)])),
+      metadataMetrics: Object.fromEntries([...this.fieldValues].filter(([, vs]) => vs.count > 0).map(([k, vs]) => [k, numericSummary(vs)])),
       histograms: {
         latency: encodeHistogram(this.h.latency),
         ttft: encodeHistogram(this.h.ttft),
@@ -322,9 +323,7 @@ export class VariantStats {
   }
 }
 
-function numericSummary(values: number[]): MetadataMetric {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  const sum = sorted.reduce((a, b) => a + b, 0);
-  return { count: sorted.length, sum, mean: sum / sorted.length, p50: at(50), p95: at(95), max: sorted[sorted.length - 1]! };
+function numericSummary(values: BoundedValues): MetadataMetric {
+  const v = values.view()!; // a field is listed once it has a value
+  return { count: v.count, sum: v.sum, mean: v.sum / v.count, p50: nearestRank(v.sorted, 50), p95: nearestRank(v.sorted, 95), max: v.max };
 }

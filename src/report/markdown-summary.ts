@@ -39,6 +39,13 @@ export function renderMarkdownSummary(report: Report): string {
       `> This is shard ${shard.index} of ${shard.count}: its figures cover only its share of the rows. ` +
         `The verdict is decided by \`flowbench merge\` of all ${shard.count} shards; judged on this share alone it would ${report.verdict}.`,
     );
+  } else if (report.checkpoint) {
+    // Written while the run goes on: no verdict yet (a partial report always fails), and it says how far it reaches.
+    const c = report.checkpoint;
+    out.push(`## ⏳ flowbench: ${report.suite} — running (checkpoint)${report.resumed ? notes : ''}`);
+    out.push(
+      `> A checkpoint written at ${c.writtenAt}: the first ${c.results} lines of results.jsonl, requests that ended by ${c.until}. The final report replaces it when the run ends.`,
+    );
   } else {
     out.push(`## ${icon} flowbench: ${report.suite} — ${report.verdict}${notes}`);
     const merged = report.mergedShards;

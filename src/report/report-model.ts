@@ -11,6 +11,20 @@ import type { VariantSummary } from '../metrics/variant-stats.js';
 import type { ConversationsReport } from '../metrics/conversation-stats.js';
 import type { Mode } from '../stackai/types.js';
 
+/** What a checkpoint's report.json covers: the first `results` lines (`bytes` bytes) of results.jsonl. */
+export interface CheckpointCover {
+  /** When it was written (ISO time). */
+  writtenAt: string;
+  /** The latest end of a request among the lines it covers (ISO time; the run's start when it covers none). */
+  until: string;
+  /** Lines of results.jsonl it covers (warm-up and skipped lines included), from the first. */
+  results: number;
+  /** Bytes of results.jsonl those lines take. */
+  bytes: number;
+  /** Time the checkpoint took to read the new lines and write its files, ms. */
+  tookMs: number;
+}
+
 export interface VariantReport extends VariantSummary {
   name: string;
   params: { version: number | null; runDraft: boolean };
@@ -36,6 +50,10 @@ export interface Report {
   durationMs: number;
   /** True when the run was cut short (Ctrl-C or a fatal error); the numbers cover what finished. */
   partial: boolean;
+  /** Why `partial` is true, where a checkpoint wrote the report: the run was still going (docs/long-runs.md). */
+  partialReason?: 'checkpoint';
+  /** A checkpoint's report: what of results.jsonl it covers; the final report has none. */
+  checkpoint?: CheckpointCover;
   /** The run stopped sending early: a failure meant every further request would fail alike (a wrong key, say). */
   stoppedEarly?: { kind: string; status: number | null; message: string; hint: string } | null;
   /** True when the run was continued with --resume; `sessions` lists each part (absent in older reports). */

@@ -53,6 +53,11 @@ export interface RunFacts {
   fatal: boolean;
   stoppedBy: ClassifiedError | null;
   baselineRun?: string;
+  /**
+   * false: leave out what reads all of results.jsonl again (comparisons, repeat summaries): a checkpoint's
+   * report, whose cost must not grow with the run. Default true.
+   */
+  readBack?: boolean;
 }
 
 export async function assembleReport(f: RunFacts): Promise<Report> {
@@ -66,7 +71,7 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     ...stats.stats[i]!.summary(activeSeconds),
   }));
   // Repeats are read back from results.jsonl before the thresholds, which may name pass_at_1 and the like.
-  await addRepeatSummaries(join(f.dir, 'results.jsonl'), suite.repeat, variants);
+  if (f.readBack !== false) await addRepeatSummaries(join(f.dir, 'results.jsonl'), suite.repeat, variants);
   const harness =
     f.watches.length === 0
       ? null
@@ -88,7 +93,10 @@ export async function assembleReport(f: RunFacts): Promise<Report> {
     // Nothing graded (every request failed): the error rate already speaks; the implicit grader rule has nothing to say.
     .filter((t) => !(t.implicit && t.metric === 'grader_error_rate' && t.actual === null));
   // Pairs rows by streaming results.jsonl back; a fired regression gate fails the run like a threshold.
-  const compared = await compareInRun({ suite, dir: f.dir, variants, ...(f.baselineRun !== undefined && { baselineRun: f.baselineRun }) });
+  const compared =
+    f.readBack === false
+      ? { comparisons: [], settings: null }
+      : await compareInRun({ suite, dir: f.dir, variants, ...(f.baselineRun !== undefined && { baselineRun: f.baselineRun }) });
   // A sweep has a verdict of its own (steps judged with the implicit error rate too); see thresholdsPass.
   const load = shardLoad(suite.load, f.shard);
   const sweep =

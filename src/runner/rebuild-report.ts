@@ -10,7 +10,9 @@ import { ConfigError } from '../errors/config-error.js';
 import { assembleReport, parseThresholds } from './assemble-report.js';
 import type { LoadOutcome, StepRun } from './drive-load.js';
 import { envelopeOf, RESULTS_FILE, scanResults } from './resume.js';
-import { MANIFEST_FILE, readManifest } from './run-manifest.js';
+import { MANIFEST_FILE, readManifest, type RunManifest } from './run-manifest.js';
+import type { ResultRecord } from '../record/result-record.js';
+import type { Suite, SweepSpec } from '../suite/types.js';
 import { SessionTally } from './sessions.js';
 import { ConversationStats } from '../metrics/conversation-stats.js';
 
@@ -21,7 +23,95 @@ export interface Rebuilt {
   tornBytes: number;
 }
 
-export async function rebuildReport(dir: string): Promise<Rebuilt> {
+type Steps = { first: number; last: number; started: number; sends: number[] }[];
+
+/**
+ * A run's figures counted again from its records, fed in file order: once over the whole file
+ * (`flowbench report DIR`), or a part at a time while the run goes on (checkpoints, runner/checkpoint-thread.ts).
+ */
+export class RunRebuild {
+  readonly stats: RunStatsTotal;
+  private readonly names: string[];
+  private readonly tally: SessionTally;
+  private readonly sweep: SweepSpec | null;
+  private readonly steps: Steps = [];
+  private readonly conversations: ConversationStats | null;
+  private maxLag = 0;
+  /** The latest end among the records fed (ms on the run's clock), -Infinity before the first. */
+  lastEndMs = -Infinity;
+
+  constructor(
+    private readonly manifest: RunManifest,
+    readonly suite: Suite,
+    private readonly dir: string,
+  ) {
+    const origin = Date.parse(manifest.startedAt);
+    this.names = suite.variants.map((v) => v.name);
+    this.stats = new RunStatsTotal(anchorAt(origin), this.names);
+    this.tally = new SessionTally(manifest.sessions ?? [], origin);
+    this.sweep = suite.load.kind === 'sweep' ? suite.load.sweep : null;
+    this.conversations = suite.dataset.conversation ? new ConversationStats(this.names) : null;
+  }
+
+  /** The run's first start (epoch ms): the zero of the clock its records count on. */
+  get originMs(): number {
+    return Date.parse(this.manifest.startedAt);
+  }
+
+  add(r: ResultRecord): void {
+    const variant = this.names.indexOf(r.variant);
+    if (variant >= 0) this.conversations?.fromLine(variant, r);
+    if (variant < 0 || r.skipped === true) return; // a skipped conversation turn was never sent
+    this.stats.add(r, envelopeOf(r, variant));
+    this.lastEndMs = Math.max(this.lastEndMs, r.timestamps.end);
+    if (r.warmup === true) return;
+    this.tally.add(r);
+    this.maxLag = Math.max(this.maxLag, r.sendLagMs ?? 0);
+    if (this.sweep && typeof r.step === 'number') {
+      const st = (this.steps[r.step] ??= { first: Infinity, last: -Infinity, started: 0, sends: [] });
+      st.first = Math.min(st.first, r.timestamps.scheduled);
+      st.last = Math.max(st.last, r.timestamps.end);
+      st.started++;
+      st.sends.push(r.attemptLog[0]?.sent ?? r.timestamps.sent);
+    }
+  }
+
+  /**
+   * report.json from the records fed so far. `partial` null: as the manifest shows (a session without
+   * its end mark was killed: what it planned and did not finish is not in the file). `readBack` false:
+   * without what reads the whole file again (comparisons, repeats), as a checkpoint wants.
+   */
+  async report(partial: boolean | null = null, readBack = true): Promise<Report> {
+    const { suite, manifest } = this;
+    const marks = manifest.sessions ?? [];
+    const last = marks.at(-1);
+    const report = await assembleReport({
+      suite,
+      dir: this.dir,
+      suiteHash: manifest.suiteHash,
+      originMs: this.originMs,
+      shard: last?.shard ?? null,
+      stats: this.stats,
+      thresholds: parseThresholds(suite), // the run checked them at load: the same rule reads them back
+      watches: [],
+      stallMs: suite.load.stallMs,
+      sessions: this.tally.sessions(),
+      threads: last?.threads ?? 0,
+      loadOutcome: this.sweep ? sweepOutcome(this.steps, sweepRates(this.sweep), this.sweep.durationMs, this.maxLag) : null,
+      abandoned: 0,
+      partial: partial ?? (last === undefined || last.finishedAt === null || last.partial === true),
+      interrupted: false,
+      fatal: false,
+      stoppedBy: null,
+      readBack,
+    });
+    if (this.conversations !== null) report.conversations = this.conversations.summary();
+    return report;
+  }
+}
+
+/** The run folder's manifest with the suite it ran, for a rebuild; a ConfigError saying what is missing. */
+export async function openRebuild(dir: string): Promise<RunRebuild> {
   const manifest = await readManifest(dir).catch((err: unknown) => {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(
@@ -38,68 +128,21 @@ export async function rebuildReport(dir: string): Promise<Rebuilt> {
       `finish the run with \`flowbench run ${manifest.suiteFile} --resume ${dir}\`: it writes report.json`,
     );
   }
-  const origin = Date.parse(manifest.startedAt);
-  const names = suite.variants.map((v) => v.name);
-  const stats = new RunStatsTotal(anchorAt(origin), names);
-  const marks = manifest.sessions ?? [];
-  const tally = new SessionTally(marks, origin);
-  const sweep = suite.load.kind === 'sweep' ? suite.load.sweep : null;
-  let maxLag = 0;
-  const steps: { first: number; last: number; started: number; sends: number[] }[] = [];
-  const conversations = suite.dataset.conversation ? new ConversationStats(names) : null;
-  const scan = await scanResults(join(dir, RESULTS_FILE), (r) => {
-    const variant = names.indexOf(r.variant);
-    if (variant >= 0) conversations?.fromLine(variant, r);
-    if (variant < 0 || r.skipped === true) return; // a skipped conversation turn was never sent
-    stats.add(r, envelopeOf(r, variant));
-    if (r.warmup === true) return;
-    tally.add(r);
-    maxLag = Math.max(maxLag, r.sendLagMs ?? 0);
-    if (sweep && typeof r.step === 'number') {
-      const st = (steps[r.step] ??= { first: Infinity, last: -Infinity, started: 0, sends: [] });
-      st.first = Math.min(st.first, r.timestamps.scheduled);
-      st.last = Math.max(st.last, r.timestamps.end);
-      st.started++;
-      st.sends.push(r.attemptLog[0]?.sent ?? r.timestamps.sent);
-    }
-  });
-  stats.finish();
-  const thresholds = parseThresholds(suite); // the run checked them at load: the same rule reads them back
-  const last = marks.at(-1);
-  const report = await assembleReport({
-    suite,
-    dir,
-    suiteHash: manifest.suiteHash,
-    originMs: origin,
-    shard: marks.at(-1)?.shard ?? null,
-    stats,
-    thresholds,
-    watches: [],
-    stallMs: suite.load.stallMs,
-    sessions: tally.sessions(),
-    threads: last?.threads ?? 0,
-    loadOutcome: sweep ? sweepOutcome(steps, sweepRates(sweep), sweep.durationMs, maxLag) : null,
-    abandoned: 0,
-    // A session without its end mark was killed: what it planned and did not finish is not in the file.
-    partial: last === undefined || last.finishedAt === null || last.partial === true,
-    interrupted: false,
-    fatal: false,
-    stoppedBy: null,
-  });
-  if (conversations !== null) report.conversations = conversations.summary();
-  return { report, results: scan.records, tornBytes: scan.tornBytes };
+  return new RunRebuild(manifest, suite, dir);
+}
+
+export async function rebuildReport(dir: string): Promise<Rebuilt> {
+  const rebuild = await openRebuild(dir);
+  const scan = await scanResults(join(dir, RESULTS_FILE), (r) => rebuild.add(r));
+  rebuild.stats.finish();
+  return { report: await rebuild.report(), results: scan.records, tornBytes: scan.tornBytes };
 }
 
 /**
  * A sweep's steps as the run would have counted them, from its records: each step starts at its first
  * scheduled send; `sent` is what left within the step's duration. Steps the run never reached are absent.
  */
-function sweepOutcome(
-  steps: { first: number; last: number; started: number; sends: number[] }[],
-  rates: number[],
-  stepMs: number,
-  maxSendLagMs: number,
-): LoadOutcome {
+function sweepOutcome(steps: Steps, rates: number[], stepMs: number, maxSendLagMs: number): LoadOutcome {
   const runs: StepRun[] = [];
   for (let i = 0; i < steps.length && i < rates.length; i++) {
     const st = steps[i] ?? { first: 0, last: 0, started: 0, sends: [] };

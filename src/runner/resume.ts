@@ -135,14 +135,27 @@ export function replayInto(
   return r.warmup !== true;
 }
 
+/** A part of results.jsonl to scan: from byte `start` (a line's first byte) to byte `end` (exclusive). */
+export interface ScanRange {
+  start: number;
+  end: number;
+  /** Lines before `start`, so that a damaged line is named by its line number in the file. */
+  linesBefore: number;
+}
+
 /**
- * Reads results.jsonl line by line (streamed, never whole). A last line without its newline is
- * torn: ignored. A damaged line before it is a ConfigError naming its line number.
+ * Reads results.jsonl line by line (streamed, never whole), or the part `range` names (a checkpoint
+ * reads what was added since the last one). A last line without its newline is torn: ignored (a
+ * checkpoint reads it next time, whole). A damaged line before it is a ConfigError naming its line number.
  */
-export async function scanResults(path: string, onRecord: (r: ResultRecord) => void): Promise<{ records: number; wholeBytes: number; tornBytes: number }> {
+export async function scanResults(
+  path: string,
+  onRecord: (r: ResultRecord) => void,
+  range?: ScanRange,
+): Promise<{ records: number; lines: number; wholeBytes: number; tornBytes: number }> {
   let records = 0;
   let wholeBytes = 0;
-  let lineNo = 0;
+  let lineNo = range?.linesBefore ?? 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const take = (line: Buffer): void => {
@@ -164,7 +177,9 @@ export async function scanResults(path: string, onRecord: (r: ResultRecord) => v
     onRecord(r);
   };
   try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    if (range !== undefined && range.end <= range.start) return { records: 0, lines: 0, wholeBytes: 0, tornBytes: 0 };
+    const stream = range === undefined ? createReadStream(path) : createReadStream(path, { start: range.start, end: range.end - 1 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
         const part = chunk.subarray(start, nl);
@@ -181,8 +196,8 @@ export async function scanResults(path: string, onRecord: (r: ResultRecord) => v
       }
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, wholeBytes: 0, tornBytes: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: 0, lines: 0, wholeBytes: 0, tornBytes: 0 };
     throw err;
   }
-  return { records, wholeBytes, tornBytes: pendingBytes };
+  return { records, lines: lineNo - (range?.linesBefore ?? 0), wholeBytes, tornBytes: pendingBytes };
 }

@@ -41,6 +41,8 @@ import { ConversationStats } from '../metrics/conversation-stats.js';
 import { runConversation, type ConversationDeps, type TurnSend } from './conversation-runner.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 import { startLiveMetrics } from './live-metrics.js';
+import { DEFAULT_CHECKPOINT_MS, startCheckpoints } from './checkpoints.js';
+import type { CheckpointCover } from '../report/report-model.js';
 
 export interface RunOptions {
   /** Report folder; default: the suite's report.dir template. */
@@ -71,6 +73,8 @@ export interface RunOptions {
   startAt?: StartAt;
   /** `--no-cache`: false makes every judge call, reading and writing no judge cache (default true). */
   judgeCache?: boolean;
+  /** Called with what each checkpoint (report.checkpoint) covers, once its report.json is written. */
+  onCheckpoint?: (cover: CheckpointCover) => void;
 }
 
 export interface RunOutcome {
@@ -311,6 +315,12 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
         clockStartedAt: session.startedAt,
       };
     await markSession(dir, runDir, session);
+    // report.checkpoint: report.json (partial) and summary.md rewritten from results.jsonl as the run goes on.
+    const checkpoints = startCheckpoints(dir, suite.report.checkpointMs === undefined ? DEFAULT_CHECKPOINT_MS : suite.report.checkpointMs, {
+      written: (cover) => opts.onCheckpoint?.(cover),
+      failed: (why) => process.stderr.write(`flowbench: checkpoints stopped: ${why}; the final report is written at the end as usual\n`),
+    });
+    closers.push(() => checkpoints.stop()); // before the final report, which must rename over the last checkpoint
     progress.begin();
     const sendRequest: TurnSend = async (p, info, phase, shape) => {
       const wait = collector.room();

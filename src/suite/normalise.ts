@@ -9,6 +9,7 @@ import type { LoadSpec } from '../load/registry.js';
 import { resilienceOf } from './resilience-spec.js';
 import { budgetOf, costOf, goodputOf, serverLatencyOf } from './economics-spec.js';
 import { conversationOf } from './conversation-spec.js';
+import { CHECKPOINT_FORMS, checkpointMs } from './checkpoint-spec.js';
 import type { DatasetSpec, FeedbackSpec, MetadataSpec, MetricsSpec, Suite, VariantSpec } from './types.js';
 import type { WalkedSuite } from './suite-schema.js';
 
@@ -67,8 +68,22 @@ export function normalise(raw: WalkedSuite, ctx: LoadContext): Suite {
     ...optional('metrics', raw.metrics === null ? null : metricsOf(raw.metrics, ctx)),
     thresholds: Object.fromEntries(Object.entries(raw.thresholds).map(([k, v]) => [k, String(v)])),
     compare: compareOf(raw.compare, variants, ctx),
-    report: { dir: raw.report.dir },
+    report: reportOf(raw.report, ctx),
   };
+}
+
+function reportOf(report: Section<'report'>, ctx: LoadContext): Suite['report'] {
+  const every = checkpointMs(report.checkpoint);
+  if (every === undefined) {
+    ctx.errors.push(
+      ctx.src.error(
+        ctx.where.value(['report', 'checkpoint']),
+        `report.checkpoint must be ${CHECKPOINT_FORMS}, got ${JSON.stringify(report.checkpoint)}`,
+        'write e.g. checkpoint: 60s, or checkpoint: off',
+      ),
+    );
+  }
+  return { dir: report.dir, checkpointMs: every ?? null };
 }
 
 const optional = <K extends string, V>(key: K, v: V | null) => (v === null ? {} : ({ [key]: v } as Record<K, V>));

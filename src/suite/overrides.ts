@@ -5,6 +5,7 @@ import { DURATION_FORMS, parseDuration } from '../text/duration.js';
 import { OPEN_LOOP_DEFAULT_CAP } from '../load/models/open-loop.js';
 import { modelOf, sharedSettings } from '../load/registry.js';
 import { MODES } from './suite-schema.js';
+import { CHECKPOINT_FORMS, checkpointMs } from './checkpoint-spec.js';
 import type { Suite, SuiteOverrides } from './types.js';
 
 const flagError = (flag: string, expected: string, got: unknown, example: string): ConfigError =>
@@ -65,6 +66,11 @@ export function applyOverrides(suite: Suite, o: SuiteOverrides): Suite {
     if (!Number.isInteger(o.metricsPort) || o.metricsPort < 0 || o.metricsPort > 65535)
       throw flagError('--metrics-port', 'an integer from 0 to 65535 (0: any free port)', o.metricsPort, '9464');
     s.metrics = { port: o.metricsPort, push: s.metrics?.push ?? null, lingerMs: s.metrics?.lingerMs ?? 0 };
+  }
+  if (o.checkpoint !== undefined) {
+    const every = checkpointMs(o.checkpoint);
+    if (every === undefined) throw flagError('--checkpoint', CHECKPOINT_FORMS, o.checkpoint, '30s');
+    s.report.checkpointMs = every;
   }
   if (o.variants !== undefined && o.variants.length > 0) s.variants = pickVariants(s, o.variants);
   return s;

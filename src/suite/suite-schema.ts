@@ -2,6 +2,7 @@
 // and a JSON Schema can be generated from it. Defaults that depend on other keys live in normalise.ts.
 import { modelFields } from '../load/registry.js';
 import { DURATION_FORMS } from '../text/duration.js';
+import { DEFAULT_CHECKPOINT } from './checkpoint-spec.js';
 import { ECONOMICS_FIELDS, SERVER_LATENCY_FIELD } from './economics-schema.js';
 import type { Walked } from './walked-type.js';
 
@@ -312,6 +313,11 @@ export const SUITE_SCHEMA = {
             "Report folder template: {{name}}, {{timestamp}} (each one folder name). Relative to the working folder, and must stay inside it or the suite's folder unless absolute.",
             { default: DEFAULT_REPORT_DIR },
           ),
+          checkpoint: {
+            type: stringOrNumber,
+            default: DEFAULT_CHECKPOINT,
+            doc: 'During a run, rewrite report.json (marked partial) and summary.md this often, each by an atomic rename, so a killed run leaves a readable report (docs/long-runs.md). A duration; 0 or off: none.',
+          },
         },
       },
     },

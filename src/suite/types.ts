@@ -176,7 +176,11 @@ export interface Suite {
   /** baseline null = the first variant; gates are checked at load time by compare/gates.ts. */
   compare: { baseline: string | null; failOn: Record<string, string | number>; alpha: number } | null;
   /** Report folder template, relative to the current directory: {{name}}, {{timestamp}} (runner/report-folder.ts). */
-  report: { dir: string };
+  report: {
+    dir: string;
+    /** report.checkpoint: ms between the partial report.json + summary.md rewrites during a run; null: none (absent: the default, 60 s). */
+    checkpointMs?: number | null;
+  };
 }
 
 /** Command-line flags that override the suite (DESIGN §2). */
@@ -197,6 +201,8 @@ export interface SuiteOverrides {
   maxRuns?: number;
   /** --metrics-port: metrics.port. */
   metricsPort?: number;
+  /** --checkpoint: report.checkpoint. */
+  checkpoint?: string;
   /** --shard I/N's N: the load caps (load-caps.ts) apply to each shard's share. Changes nothing in the suite. */
   shards?: number;
 }

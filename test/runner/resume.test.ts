@@ -37,11 +37,25 @@ describe('results.jsonl: written in whole-line batches, read back with a torn ta
     writeFileSync(file, `${JSON.stringify(rec('a', 0))}\n${JSON.stringify(rec('a', 1))}\n`);
     appendFileSync(file, '{"variant":"a","ro');
     const s = await scanResults(file, () => {});
-    expect(s).toEqual({ records: 2, wholeBytes: readFileSync(file).length - 18, tornBytes: 18 });
+    expect(s).toEqual({ records: 2, lines: 2, wholeBytes: readFileSync(file).length - 18, tornBytes: 18 });
     writeFileSync(file, `${JSON.stringify(rec('a', 0))}\nnot json\n${JSON.stringify(rec('a', 1))}\n`);
     await expect(scanResults(file, () => {})).rejects.toThrow(ConfigError);
     await expect(scanResults(file, () => {})).rejects.toMatchObject({ line: 2 });
-    expect(await scanResults(join(tempDir(), 'missing.jsonl'), () => {})).toEqual({ records: 0, wholeBytes: 0, tornBytes: 0 });
+    expect(await scanResults(join(tempDir(), 'missing.jsonl'), () => {})).toEqual({ records: 0, lines: 0, wholeBytes: 0, tornBytes: 0 });
+  });
+
+  it('a checkpoint reads the file a part at a time: whole lines once each, a torn tail on the next look, line numbers kept', async () => {
+    const file = join(tempDir(), 'results.jsonl');
+    const first = `${JSON.stringify(rec('a', 0))}\n${JSON.stringify(rec('a', 1))}\n`;
+    writeFileSync(file, `${first}{"variant":"a","ro`);
+    const seen: number[] = [];
+    const a = await scanResults(file, (r) => seen.push(r.row), { start: 0, end: readFileSync(file).length, linesBefore: 0 });
+    expect(a).toEqual({ records: 2, lines: 2, wholeBytes: Buffer.byteLength(first), tornBytes: 18 });
+    writeFileSync(file, `${first}${JSON.stringify(rec('a', 2))}\nnot json\n`);
+    const range = { start: a.wholeBytes, end: readFileSync(file).length, linesBefore: a.lines };
+    await expect(scanResults(file, (r) => seen.push(r.row), range)).rejects.toMatchObject({ line: 4 });
+    expect(seen).toEqual([0, 1, 2]); // the line torn at the first look, read whole at the second
+    expect(await scanResults(file, () => {}, { start: 10, end: 10, linesBefore: 0 })).toEqual({ records: 0, lines: 0, wholeBytes: 0, tornBytes: 0 });
   });
 
   it('skipDone leaves out exactly the keys already done', async () => {

@@ -63,7 +63,7 @@ describe('loadSuite: good suites', () => {
       feedback: { post: false, when: 'always', template: null },
       thresholds: {},
       compare: null,
-      report: { dir: 'reports/{{name}}-{{timestamp}}' },
+      report: { dir: 'reports/{{name}}-{{timestamp}}', checkpointMs: 60000 },
     });
   });
 
