@@ -3,7 +3,7 @@
 // A folder without report.json (the run was killed), or with a checkpoint's, gets report.json rebuilt from
 // results.jsonl first.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 
@@ -27,6 +27,8 @@ export async function reportCommand(dirArg: string): Promise<number> {
       `rebuilt ${join(dirArg, 'report.json')} from ${results} results in results.jsonl${torn}${report.partial ? ' (the run did not finish: the report is partial)' : ''}\n`,
     );
   }
+  const stale = removeStaleTemps(dir);
+  if (stale.length > 0) process.stdout.write(`removed ${stale.join(', ')}: a write a killed run left unfinished\n`);
   const { report, resultsPath } = await loadSavedRun(dir);
   if (resultsPath === null) {
     throw new ConfigError(`no results.jsonl in ${dir}`, { file: dir }, 'the reports are rebuilt from results.jsonl and report.json: both must be there');
@@ -37,6 +39,29 @@ export async function reportCommand(dirArg: string): Promise<number> {
   }
   return 0;
 }
+
+/**
+ * The temporary files (`report.json.<pid>.tmp`, whole-file.ts) of a process that no longer runs: a run
+ * killed (kill -9, OOM) while it wrote a checkpoint leaves one; the real file beside it is whole.
+ */
+function removeStaleTemps(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const stale = readdirSync(dir).filter((f) => {
+    const m = /^[\w.-]+\.(\d+)\.tmp$/.exec(f);
+    return m !== null && !running(Number(m[1]));
+  });
+  for (const f of stale) rmSync(join(dir, f), { force: true });
+  return stale;
+}
+
+const running = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+};
 
 /** Whether report.json was written by a checkpoint of a run that never wrote its final report. */
 function isCheckpoint(json: string): boolean {
