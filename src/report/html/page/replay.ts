@@ -32,7 +32,13 @@ export function replaySection(d: PageData): HTMLElement | null {
       ['', 'rows', 'first timestamp', 'last timestamp', 'span at speed'],
       [
         ['trace', fmtNum(r.trace.rows), r.trace.first ?? '–', r.trace.last ?? '–', span(r.trace.durationAtSpeedMs)],
-        ['replayed', fmtNum(r.replayed.planned), r.replayed.first ?? '–', r.replayed.last ?? '–', span(r.replayed.durationAtSpeedMs)],
+        [
+          'replayed',
+          r.conversations ? `${fmtNum(r.replayed.planned)} conversations` : fmtNum(r.replayed.planned),
+          r.replayed.first ?? '–',
+          r.replayed.last ?? '–',
+          span(r.replayed.durationAtSpeedMs),
+        ],
       ],
     ),
     table(

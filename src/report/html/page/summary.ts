@@ -21,7 +21,7 @@ export function header(d: PageData): HTMLElement {
       'load',
       Object.entries(r.load)
         .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-        .map(([k, v]) => `${k} ${v}`)
+        .map(([k, v]) => `${k} ${fmtNum(v)}`)
         .join(', '),
     ],
     [
