@@ -174,7 +174,9 @@ describe('per-attempt timing', () => {
 
 describe('the harness watches itself', () => {
   it('a kill -STOP of 300 ms shows up as a stall of about 300 ms, with the results in flight marked', async () => {
-    const { file, out } = suite({ rows: 60, flow: 'fixed-timing', mode: 'stream', load: '{ concurrency: 6 }' });
+    // 150 rows: the stop lands while the run still has most of its requests to send, also when a busy machine delays
+    // this file's poll of results.jsonl (with 60, one clean-clone CI run stopped it after the last hand-over).
+    const { file, out } = suite({ rows: 150, flow: 'fixed-timing', mode: 'stream', load: '{ concurrency: 6 }' });
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true' },
