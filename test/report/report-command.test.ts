@@ -1,6 +1,6 @@
 // `flowbench report DIR` as a user runs it: every derived file rebuilt from results.jsonl and
 // report.json, a torn last line tolerated, a corrupt folder refused with exit 2 and where.
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -94,6 +94,10 @@ describe('flowbench report DIR', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no report.json');
     writeFileSync(join(empty, 'report.json'), JSON.stringify({ schemaVersion: 1, variants: [] }));
+    // Dated a minute back: the schema hook of runCli checks the files a call writes by their time, and a
+    // file written in the same millisecond as the call began counted as the call's (a flake once in CI).
+    const before = new Date(Date.now() - 60_000);
+    utimesSync(join(empty, 'report.json'), before, before);
     const r2 = await runCli(['report', empty]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('no results.jsonl');
