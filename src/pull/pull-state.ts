@@ -1,7 +1,8 @@
 // What makes a pull resumable: a small state file beside --out (rewritten by an atomic rename after every
 // complete page) and the spool of lines pulled so far, whose length the state vouches for.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors/config-error.js';
+import { writeFileWholeSync } from '../report/whole-file.js';
 import type { SkipReason } from './analytics-row.js';
 
 /** The arguments that decide what a pull fetches and writes: a resume must be given the same. */
@@ -51,21 +52,9 @@ export function pullPaths(out: string): PullPaths {
   return { state: `${out}.pull-state.json`, spool: `${out}.pull-spool.jsonl` };
 }
 
-/** Writes `text` to `path` so that a crash leaves the old file or the new one, never half of one. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
 export function writeState(path: string, state: PullState): void {
-  writeAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
+  // Owner-only: it holds the key the anonymised ids are hashed with.
+  writeFileWholeSync(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 /** The state of an interrupted pull, or null when there is none. */

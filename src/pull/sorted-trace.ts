@@ -1,5 +1,6 @@
 // The last step of a pull: the spool's lines in time order (stable), each run once, written to --out by an
 // atomic rename. Only an index (time, place, length: typed arrays; the run ids seen) is held in memory, never the lines.
+import { tempName } from '../report/whole-file.js';
 import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 
 /** The index, one slot per line in three typed arrays (24 bytes a line, not an object each). */
@@ -87,7 +88,7 @@ export function writeSortedTrace(spool: string, spoolBytes: number, out: string)
       index.push(Date.parse(line.timestamp), offset, text.length + 1);
     });
     order = index.order();
-    const tmp = `${out}.tmp`;
+    const tmp = tempName(out);
     const dst = openSync(tmp, 'w');
     try {
       const batch = Buffer.alloc(CHUNK);

@@ -2,6 +2,7 @@
 // under a temporary name beside their place, flushed to disk and renamed over it: a kill, a second Ctrl-C
 // or a full disk mid-write leaves the old file (or none), never an empty or torn one. A folder flowbench
 // cannot write is a ConfigError (exit 2) naming the path; other write failures name the file too.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { ConfigError } from '../errors/config-error.js';
 import { OutputError } from './output-error.js';
@@ -116,3 +117,24 @@ export async function writeWhole(path: string, fill: (out: WholeFileOut) => Prom
 
 /** writeWhole for text already in hand. */
 export const writeFileWhole = (path: string, text: string): Promise<void> => writeWhole(path, (out) => out.write(text));
+
+/**
+ * writeFileWhole for a caller that cannot wait (a state file rewritten between two pages, or on the way out
+ * of a signal): the same temporary name, flush and rename; `mode` for a file only its owner may read.
+ */
+export function writeFileWholeSync(path: string, text: string, mode = 0o644): void {
+  const tmp = tempName(path);
+  try {
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw cannotWrite(path, err);
+  }
+}
