@@ -3,7 +3,7 @@
 // API must give the counts by variant and outcome that results.jsonl holds, and answer the TTFT p95 PromQL
 // of docs/live-metrics.md. Skipped, saying so, where /usr/bin/prometheus is missing (.ci/run installs it).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 coldRunsInThisFile();
 
+async function bindable(port: number): Promise<boolean> {
+  const s = createServer();
+  const ok = await new Promise<boolean>((r) => {
+    s.once('error', () => r(false));
+    s.listen(port, '127.0.0.1', () => r(true));
+  });
+  if (ok) await new Promise((r) => s.close(r));
+  return ok;
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -27,6 +37,22 @@ async function freePort(): Promise<number> {
   await new Promise((r) => s.close(r));
   if (typeof a !== 'object' || a === null) throw new Error('no port');
   return a.port;
+}
+
+/**
+ * A free port below the kernel's ephemeral range, for the metrics endpoint. Prometheus scrapes it every
+ * second before flowbench listens, and a connect from an ephemeral port can land on its own target port
+ * (TCP self-connect), which then holds the port: one CI run failed with "127.0.0.1:35305 is in use". No
+ * connect or listen(0) is ever given a port below the range, so only an explicit bind could take it.
+ */
+async function portBelowEphemeral(): Promise<number> {
+  const range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const low = Math.min(range[0] ?? 32768, 32768);
+  for (let i = 0; i < 200; i++) {
+    const port = 20000 + Math.floor(Math.random() * (low - 20000));
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
 }
 
 interface PromSample {
@@ -49,7 +75,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`live metrics scraped by a real Prometheus (sk
   };
 
   beforeAll(async () => {
-    metricsPort = await freePort();
+    metricsPort = await portBelowEphemeral();
     const webPort = await freePort();
     api = `http://127.0.0.1:${webPort}`;
     writeFileSync(
