@@ -9,8 +9,9 @@ import type { SpecProblem } from './types.js';
  * Defaults, ms. A script does what its author wrote (file reads, a model of its own): 10 s. Every other
  * grader is a pure function of the answer that takes micro- to milliseconds, so one that holds its thread
  * for a second is broken for that answer (catastrophic backtracking, say) and is stopped without making
- * the run wait long for each such row. The limit is wall time on a thread at the lowest CPU priority:
- * a grader that is slow by design (similarity over very long answers) can be given more.
+ * the run wait long for each such row. The grading thread runs at the lowest CPU priority, so on Linux
+ * the limit is held in the thread's CPU time, wall time past a backstop (src/grading/watchdog.ts): a grader
+ * that is slow by design (similarity over very long answers) can be given more.
  */
 export const SCRIPT_TIMEOUT_MS = 10_000;
 export const GRADER_TIMEOUT_MS = 1_000;

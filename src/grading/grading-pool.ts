@@ -23,6 +23,7 @@ import {
   type GradeTaskResult,
   type GradingConfig,
 } from './messages.js';
+import { CallCpu } from './call-cpu.js';
 import { overrunning, type Limits } from './watchdog.js';
 
 export interface GradingPool {
@@ -90,13 +91,11 @@ export async function startGradingPool(
   }
 
   const active = new Set<Active>();
+  const callCpu = new CallCpu();
   const watchdog = setInterval(() => {
     const watched = [...active].filter((a) => a.stopped === null && !a.bystander);
-    const stops = overrunning(
-      watched.map((a) => a.watch),
-      limits,
-      nowMs(),
-    );
+    const shared = watched.map((a) => a.watch);
+    const stops = overrunning(shared, limits, nowMs(), callCpu.sample(shared));
     if (stops.length === 0) return;
     for (const s of stops) watched[s.task]!.stopped = { job: s.job, grader: s.grader, reason: s.reason };
     // The other tasks on a stopped thread end with it: graded again as they were, not split up.

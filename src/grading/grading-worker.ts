@@ -20,7 +20,7 @@ import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import { judgeCaller } from './judge-caller.js';
 import { cachedJudgeCaller, JudgeCache } from './judge-cache.js';
-import { lowerThreadPriority } from '../harness/thread-priority.js';
+import { lowerThreadPriority, osThreadId } from '../harness/thread-priority.js';
 import {
   BEAT_AT,
   CALL_GRADER,
@@ -30,6 +30,7 @@ import {
   OPEN_DEADLINE,
   OPEN_GRADER,
   OPEN_JOB,
+  OS_TID,
   THREAD,
   type GradeTask,
   type GradeTaskResult,
@@ -38,6 +39,7 @@ import {
 
 const config = workerData as GradingConfig;
 lowerThreadPriority();
+const tid = osThreadId() ?? 0;
 const { judge } = config;
 const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
 const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections, headers: judge.headers }) : null;
@@ -62,6 +64,7 @@ const waits = grader.info.map((g) => g.waitMs);
 export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResult> {
   const w = task.watch;
   w[THREAD] = threadId;
+  w[OS_TID] = tid;
   w[BEAT_AT] = nowMs();
   w[CALL_JOB] = -1;
   const open = openCalls(w, waits);

@@ -60,7 +60,8 @@ export type ForcedGrade = [job: number, grader: number, outcome: GradeOutcome];
  * synchronous part it is inside (CALL_*, job -1 when none), and its calls started but not settled
  * (OPEN_*: how many, which when there is one, and when the last of their time limits ends: Infinity when
  * one has none), so the pool can tell a grader that never returns from a slow batch
- * (src/grading/watchdog.ts). THREAD: the thread's id, several tasks sharing a thread.
+ * (src/grading/watchdog.ts). THREAD: the thread's id, several tasks sharing a thread. OS_TID: its id in
+ * the OS (0 when unknown), through which the pool reads the CPU time a call has had (src/grading/call-cpu.ts).
  */
 export const BEAT_AT = 0;
 export const CALL_JOB = 1;
@@ -71,7 +72,8 @@ export const OPEN_COUNT = 5;
 export const OPEN_JOB = 6;
 export const OPEN_GRADER = 7;
 export const OPEN_DEADLINE = 8;
-export const WATCH_SLOTS = 9;
+export const OS_TID = 9;
+export const WATCH_SLOTS = 10;
 
 export interface GradeTask {
   jobs: GradeJob[];

@@ -8,6 +8,8 @@ import { BEAT_AT, CALL_GRADER, CALL_JOB, CALL_SINCE, OPEN_COUNT, OPEN_DEADLINE, 
 export const SILENT_LIMIT_MS = 30_000;
 /** A call may overrun its limit by this much before its thread is stopped (timer slack). */
 export const OVERRUN_MS = 100;
+/** A call that has had less CPU than its limit is stopped anyway after this long (wall time). */
+export const backstopMs = (limitMs: number): number => Math.max(SILENT_LIMIT_MS, 3 * limitMs);
 /** A heartbeat (every 10 ms) this late means the thread's event loop is held. */
 export const BLOCKED_MS = 250;
 
@@ -25,7 +27,14 @@ export interface Stop {
   reason: string;
 }
 
-export function overrunning(watches: readonly Float64Array[], limits: Limits, now: number): Stop[] {
+/**
+ * `cpuMs`, per watch: the CPU its thread has had in its current synchronous call (src/grading/call-cpu.ts),
+ * null when unknown. With it, a call past its limit in wall time is stopped only once it has also had its
+ * limit in CPU (a thread at the lowest priority can wait seconds for a core on a busy machine), or once it
+ * has run past the backstop, whatever its CPU. A grader with a limit on its whole call (a script: it may
+ * block on a file or a process of its own) is still held to that limit in wall time.
+ */
+export function overrunning(watches: readonly Float64Array[], limits: Limits, now: number, cpuMs: readonly (number | null)[] = []): Stop[] {
   const byThread = new Map<number, number[]>();
   watches.forEach((w, i) => {
     if (w[BEAT_AT] === 0) return; // not started on a thread yet
@@ -41,14 +50,20 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
       for (const i of inCall) {
         const w = watches[i]!;
         const limit = limits.sync[w[CALL_GRADER]!] ?? SILENT_LIMIT_MS;
-        if (now - w[CALL_SINCE]! > limit + OVERRUN_MS) {
-          stops.push({
-            task: i,
-            job: w[CALL_JOB]!,
-            grader: w[CALL_GRADER]!,
-            reason: `timed out after ${limit} ms without returning (a synchronous loop, or a regular expression that backtracks without end?): its grading thread was stopped`,
-          });
-        }
+        const wallMs = now - w[CALL_SINCE]!;
+        if (wallMs <= limit + OVERRUN_MS) continue;
+        const cpu = cpuMs[i] ?? null;
+        // A grader whose whole call has a limit of its own (a script) is held to it in wall time.
+        const wait = limits.wait[w[CALL_GRADER]!] ?? null;
+        const waitOver = wait !== null && wallMs > wait + OVERRUN_MS;
+        if (!waitOver && cpu !== null && cpu <= limit && wallMs <= backstopMs(limit)) continue; // waiting for a core, not looping
+        const starved = !waitOver && cpu !== null && cpu <= limit ? ` (${Math.round(wallMs)} ms of wall time, ${Math.round(cpu)} ms of it on a core)` : '';
+        stops.push({
+          task: i,
+          job: w[CALL_JOB]!,
+          grader: w[CALL_GRADER]!,
+          reason: `timed out after ${limit} ms without returning${starved} (a synchronous loop, or a regular expression that backtracks without end?): its grading thread was stopped`,
+        });
       }
       continue;
     }

@@ -7,12 +7,22 @@ import { setPriority } from 'node:os';
 
 export const GRADING_NICE = 19;
 
-/** Returns the nice value now in force for this thread, or null when it could not be set. */
-export function lowerThreadPriority(nice = GRADING_NICE): number | null {
+/** The calling thread's id in the OS (Linux), or null elsewhere. */
+export function osThreadId(): number | null {
   if (process.platform !== 'linux') return null;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid <= 0) return null;
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Returns the nice value now in force for this thread, or null when it could not be set. */
+export function lowerThreadPriority(nice = GRADING_NICE): number | null {
+  const tid = osThreadId();
+  if (tid === null) return null;
+  try {
     setPriority(tid, nice);
     return nice;
   } catch {

@@ -13,7 +13,7 @@ import {
   THREAD,
   WATCH_SLOTS,
 } from '../../src/grading/messages.js';
-import { BLOCKED_MS, OVERRUN_MS, overrunning, SILENT_LIMIT_MS, type Limits } from '../../src/grading/watchdog.js';
+import { BLOCKED_MS, backstopMs, OVERRUN_MS, overrunning, SILENT_LIMIT_MS, type Limits } from '../../src/grading/watchdog.js';
 
 const NOW = 1_000_000;
 /** Grader 0: a regex (1 s, no wait limit); grader 1: a script (10 s); grader 2: a judge (1 s for its own work, its wait unbounded here). */
@@ -88,6 +88,29 @@ describe('watchdog', () => {
     ],
   ])('%s', (_name, ws, expected) => {
     expect(stops(...ws)).toEqual(expected);
+  });
+
+  describe("with the thread's CPU time in the call (Linux)", () => {
+    const past = 1000 + OVERRUN_MS + 1;
+    const at = (w: W, cpu: number | null) => overrunning([watch(w)], LIMITS, NOW, [cpu]).map((s) => s.job);
+    it('a regex past its limit in wall time that had less than its limit on a core waits for one: not stopped', () => {
+      expect(at({ beatAgo: past, call: [3, 0, past] }, 40)).toEqual([]);
+      expect(at({ beatAgo: 20_000, call: [3, 0, 20_000] }, 999)).toEqual([]);
+    });
+    it('...stopped once it has had its limit on a core, or past the backstop whatever its CPU', () => {
+      expect(at({ beatAgo: past, call: [3, 0, past] }, 1001)).toEqual([3]);
+      const late = backstopMs(1000) + 1;
+      expect(backstopMs(1000)).toBe(SILENT_LIMIT_MS);
+      const [stop] = overrunning([watch({ beatAgo: late, call: [3, 0, late] })], LIMITS, NOW, [12]);
+      expect(stop!.reason).toMatch(/^timed out after 1000 ms without returning \(30001 ms of wall time, 12 ms of it on a core\)/);
+    });
+    it('unknown CPU (not Linux, the thread gone) keeps the wall-time limit', () => {
+      expect(at({ beatAgo: past, call: [3, 0, past] }, null)).toEqual([3]);
+    });
+    it('a script, whose whole call has its limit, is held to it in wall time whatever its CPU', () => {
+      expect(at({ beatAgo: 10_200, call: [5, 1, 10_000 + OVERRUN_MS + 1] }, 3)).toEqual([5]);
+      expect(at({ beatAgo: 9000, call: [5, 1, 9000] }, 3)).toEqual([]);
+    });
   });
 
   it('says why: a synchronous overrun, a hold after an await', () => {
