@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The flowbench command line: a thin layer over the library (parse flags, print, exit codes).
-import { readFileSync } from 'node:fs';
+import { flowbenchVersion } from '../version.js';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, errorReport } from '../errors/config-error.js';
 import { OUTPUT_EXIT_CODE, OutputError } from '../report/output-error.js';
@@ -17,8 +17,6 @@ import { runCommand } from './run-command.js';
 import { capYoungGeneration } from '../worker/young-generation.js';
 import { simulateCommand } from './simulate-command.js';
 import { validateCommand } from './validate-command.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function int(name: string, min: number) {
   return (v: string) => {
@@ -40,7 +38,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 const program = new Command('flowbench')
   .description('Load-test and evaluate StackAI flows: regression evaluation, TTFT/latency benchmarks, draft vs published.')
-  .version(pkg.version)
+  .version(flowbenchVersion())
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`flowbench: ${str.replace(/^error: /, 'error: ')}`) })
   .addHelpText(

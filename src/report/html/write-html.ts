@@ -1,6 +1,6 @@
 // Writes report.html for a report folder: streams results.jsonl into the row data, decodes the
 // histograms of report.json into curves, and renders the one-file page.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../report-model.js';
 import { buildPageData } from './page-data.js';
@@ -9,18 +9,9 @@ import { PlotBuilder } from './plot-data.js';
 import { readPageRows, type RowsData } from './rows.js';
 import { htmlParts } from './template.js';
 import { writeWhole } from '../whole-file.js';
+import { flowbenchVersion } from '../../version.js';
 
-let version: string | null = null;
-function generator(): string {
-  if (version === null) {
-    try {
-      version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return `flowbench ${version}`;
-}
+const generator = (): string => `flowbench ${flowbenchVersion()}`;
 
 /** Streams report.html: the row chunks are written as results.jsonl is read, never all held at once. */
 export async function writeHtmlReport(dir: string, report: Report): Promise<void> {
