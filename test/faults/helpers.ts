@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
 import { planResponse, type Fault } from '../../src/simulator/plan.js';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { checkOutputs } from '../schema/output-validator.js';
 
 export const FAULT_FLOWS = resolve(ROOT, 'suites/faults.flows.yaml');
 export const SEED = 42;
@@ -70,14 +71,8 @@ export interface SuiteRun {
   cli: CliResult;
 }
 
-/** Writes a suite over `rows` echo questions against one fault flow and runs it with the CLI. */
-export async function runFaultSuite(
-  flowId: string,
-  rows: number,
-  load: Record<string, unknown> = {},
-  extra = '',
-  env: NodeJS.ProcessEnv = {},
-): Promise<SuiteRun> {
+/** Writes a suite over `rows` echo questions against one fault flow; returns its folder, file and report folder. */
+function writeFaultSuite(flowId: string, rows: number, load: Record<string, unknown>, extra: string): { dir: string; file: string; out: string } {
   const dir = tempDir('flowbench-fault-');
   writeFileSync(join(dir, 'rows.csv'), `question\n${Array.from({ length: rows }, (_, i) => question(i)).join('\n')}\n`);
   const loadYaml = Object.entries({ concurrency: 4, retries: 2, timeout: '20s', ...load })
@@ -96,8 +91,40 @@ load:
 ${loadYaml}
 ${extra}`,
   );
-  const out = join(dir, 'out');
+  return { dir, file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
+}
+
+/** Writes a suite over `rows` echo questions against one fault flow and runs it with the CLI. */
+export async function runFaultSuite(
+  flowId: string,
+  rows: number,
+  load: Record<string, unknown> = {},
+  extra = '',
+  env: NodeJS.ProcessEnv = {},
+): Promise<SuiteRun> {
+  const { dir, file, out } = writeFaultSuite(flowId, rows, load, extra);
   // Kinds, counts and retries, not timings: the threads may start cold (no warm-up, less CPU).
-  const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress', '--threads', '1'], { env, warmUp: false });
+  const cli = await runCli(['run', file, '--out', out, '--no-progress', '--threads', '1'], { env, warmUp: false });
   return { dir, out, cli };
+}
+
+/**
+ * The same suite run in this process through the library (dist/index.js), as `flowbench run --threads 1`
+ * would run it, without a CLI process's start-up (about half a second of CPU each): for tests of kinds,
+ * counts and exit codes that need nothing the CLI prints. Its files are checked against schema/ as
+ * runCli checks them. Call coldRunsInThisFile() in the test file: its threads start cold.
+ */
+export async function runFaultSuiteInProcess(
+  flowId: string,
+  rows: number,
+  load: Record<string, unknown> = {},
+  extra = '',
+): Promise<{ out: string; exitCode: number }> {
+  const { file, out } = writeFaultSuite(flowId, rows, load, extra);
+  const startedMs = Date.now();
+  const lib = (await import(join(ROOT, 'dist/index.js'))) as typeof import('../../src/index.js');
+  const { exitCode } = await lib.runSuite(file, { outDir: out, threads: 1 });
+  const { problems } = checkOutputs(out, startedMs);
+  if (problems.length > 0) throw new Error(`output does not match schema/*.schema.json:\n${problems.join('\n')}`);
+  return { out, exitCode };
 }
