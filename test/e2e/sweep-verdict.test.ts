@@ -5,6 +5,10 @@
 // The embedded simulator's fixed-timing flow answers these rows in ~330 ms and the in-flight cap is 1,
 // so about 3 req/s get through: the 2 req/s step keeps up, the 8 req/s step queues behind the cap (its
 // latency, counted from the scheduled send, grows to ~1.7 s, and fewer sends leave within the step).
+// The threshold, p95 < 1.5 s: the 8 req/s step's last request cannot answer sooner than 0.33 s × 8 after
+// the step began, 1.77 s after its own scheduled send (a slower machine only adds to it), while the
+// 2 req/s step's two requests (~0.33 s each, never queued) break it only if one is held 1.2 s. At 1 s, a
+// busy machine's hiccup of 0.7 s failed the 2 req/s step once in a clean-clone CI run.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +24,7 @@ target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 load: { concurrency: ${concurrency}, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s${extra} } }
-thresholds: { latency_p95_ms: "< 1000" }
+thresholds: { latency_p95_ms: "< 1500" }
 `,
   );
   return { file: join(dir, 'suite.yaml'), out: join(dir, 'out') };
@@ -51,7 +55,7 @@ describe('sweep verdict', () => {
     // The whole-run threshold broke (the top step's latency is in it): still shown, not the verdict.
     expect(report.thresholds.find((t: any) => t.metric === 'latency_p95_ms').ok).toBe(false);
     expect(r.stdout).toMatch(/sustainable rate: 2 req\/s \(the suite's thresholds and max_error_rate 0\.5\); sweep passes/);
-    expect(r.stdout).toMatch(/whole-run threshold broken \(the sweep is judged per step\): published latency_p95_ms < 1000/);
+    expect(r.stdout).toMatch(/whole-run threshold broken \(the sweep is judged per step\): published latency_p95_ms < 1500/);
     expect(r.stdout).not.toMatch(/run failed/);
     expect(r.stdout).toMatch(/verdict: pass/);
     // junit.xml agrees: the sweep's verdict is a testcase; the broken whole-run threshold is skipped, not failed.
