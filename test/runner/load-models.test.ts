@@ -81,7 +81,10 @@ describe('load models against the simulator', () => {
   it('ramping concurrency: 1 -> 4 in flight, never more than 4 at once and more than 1 at some point', async () => {
     // A ramp then a hold at 4 for 1 s: requests of ~0.5 s overlap in the hold however late the ramp's
     // slots open (one ramp of 2 s ended with no two requests in flight at once on a busy CI machine).
-    const { r, report, results } = await run('load:\n  stages:\n    - { concurrency: 1, to: 4, duration: 1s }\n    - { concurrency: 4, duration: 1s }', 'fixed');
+    const { r, report, results } = await run(
+      'load:\n  stages:\n    - { concurrency: 1, to: 4, duration: 1s }\n    - { concurrency: 4, duration: 1s }',
+      'fixed',
+    );
     expect(r.code).toBe(0);
     expect(report.load.model).toBe('ramping-concurrency');
     const events = results
