@@ -42,10 +42,12 @@ export class CallCpu {
       const tid = w[OS_TID]!;
       if (tid > 0 && !now.has(tid)) now.set(tid, this.read(tid));
     }
+    const inCall = new Set<number>();
     const used = watches.map((w) => {
       const tid = w[OS_TID]!;
       const cpu = now.get(tid) ?? null;
       if (cpu === null || w[CALL_JOB]! < 0) return null;
+      inCall.add(tid);
       const since = w[CALL_SINCE]!;
       let call = this.calls.get(tid);
       if (call === undefined || call.since !== since) {
@@ -56,7 +58,7 @@ export class CallCpu {
     });
     this.last.clear();
     for (const [tid, cpu] of now) if (cpu !== null) this.last.set(tid, cpu);
-    for (const tid of this.calls.keys()) if (!watches.some((w) => w[OS_TID] === tid && w[CALL_JOB]! >= 0)) this.calls.delete(tid);
+    for (const tid of this.calls.keys()) if (!inCall.has(tid)) this.calls.delete(tid);
     return used;
   }
 }

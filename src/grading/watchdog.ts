@@ -56,8 +56,9 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
         // A grader whose whole call has a limit of its own (a script) is held to it in wall time.
         const wait = limits.wait[w[CALL_GRADER]!] ?? null;
         const waitOver = wait !== null && wallMs > wait + OVERRUN_MS;
-        if (!waitOver && cpu !== null && cpu <= limit && wallMs <= backstopMs(limit)) continue; // waiting for a core, not looping
-        const starved = !waitOver && cpu !== null && cpu <= limit ? ` (${Math.round(wallMs)} ms of wall time, ${Math.round(cpu)} ms of it on a core)` : '';
+        const waitingForCore = !waitOver && cpu !== null && cpu <= limit; // not looping: it has not had its limit on a core
+        if (waitingForCore && wallMs <= backstopMs(limit)) continue;
+        const starved = waitingForCore ? ` (${Math.round(wallMs)} ms of wall time, ${Math.round(cpu)} ms of it on a core)` : '';
         stops.push({
           task: i,
           job: w[CALL_JOB]!,

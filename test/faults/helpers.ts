@@ -5,8 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
 import { planResponse, type Fault } from '../../src/simulator/plan.js';
-import { ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
-import { checkOutputs } from '../schema/output-validator.js';
+import { outputSchemaError, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 export const FAULT_FLOWS = resolve(ROOT, 'suites/faults.flows.yaml');
 export const SEED = 42;
@@ -124,7 +123,7 @@ export async function runFaultSuiteInProcess(
   const startedMs = Date.now();
   const lib = (await import(join(ROOT, 'dist/index.js'))) as typeof import('../../src/index.js');
   const { exitCode } = await lib.runSuite(file, { outDir: out, threads: 1 });
-  const { problems } = checkOutputs(out, startedMs);
-  if (problems.length > 0) throw new Error(`output does not match schema/*.schema.json:\n${problems.join('\n')}`);
+  const invalid = outputSchemaError([out], startedMs);
+  if (invalid !== null) throw invalid;
   return { out, exitCode };
 }

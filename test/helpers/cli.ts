@@ -43,12 +43,20 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      // Every report.json and results.jsonl line a CLI call writes must match the published schemas.
-      const problems = outputDirsOf(args, opts.cwd ?? ROOT).flatMap((d) => checkOutputs(d, startedMs).problems);
-      if (problems.length > 0) reject(new Error(`output does not match schema/*.schema.json:\n${problems.join('\n')}`));
+      const invalid = outputSchemaError(outputDirsOf(args, opts.cwd ?? ROOT), startedMs);
+      if (invalid !== null) reject(invalid);
       else resolvePromise({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Every report.json and results.jsonl line a run writes must match the published schemas: an Error naming
+ * what in `dirs`, written since `sinceMs`, does not; else null. runCli checks every CLI call with it.
+ */
+export function outputSchemaError(dirs: string[], sinceMs: number): Error | null {
+  const problems = dirs.flatMap((d) => checkOutputs(d, sinceMs).problems);
+  return problems.length > 0 ? new Error(`output does not match schema/*.schema.json:\n${problems.join('\n')}`) : null;
 }
 
 export function tempDir(prefix = 'flowbench-test-'): string {
