@@ -24,7 +24,7 @@ import {
   type GradingConfig,
 } from './messages.js';
 import { CallCpu } from './call-cpu.js';
-import { overrunning, type Limits } from './watchdog.js';
+import { CallSightings, overrunning, type Limits } from './watchdog.js';
 
 export interface GradingPool {
   /** Grades a batch; resolves with its lines (complete) or its graded records and their tokens (not complete), in order. */
@@ -92,10 +92,11 @@ export async function startGradingPool(
 
   const active = new Set<Active>();
   const callCpu = new CallCpu();
+  const sightings = new CallSightings();
   const watchdog = setInterval(() => {
     const watched = [...active].filter((a) => a.stopped === null && !a.bystander);
     const shared = watched.map((a) => a.watch);
-    const stops = overrunning(shared, limits, nowMs(), callCpu.sample(shared));
+    const stops = overrunning(shared, limits, nowMs(), callCpu.sample(shared), sightings.steady(shared));
     if (stops.length === 0) return;
     for (const s of stops) watched[s.task]!.stopped = { job: s.job, grader: s.grader, reason: s.reason };
     // The other tasks on a stopped thread end with it: graded again as they were, not split up.

@@ -96,10 +96,16 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
               forced: forced.get(j),
               oneAtATime: task.oneAtATime,
               calling: (index) => {
-                w[CALL_JOB] = index < 0 ? -1 : j;
+                // CALL_JOB says "inside a call": written last on the way in and first on the way out, so
+                // the pool never pairs it with another call's grader or start (it also asks for a call to
+                // be seen alike twice before stopping it: src/grading/watchdog.ts).
+                if (index < 0) w[CALL_JOB] = -1;
                 w[CALL_GRADER] = index;
                 w[CALL_SINCE] = nowMs();
-                if (index >= 0) open.start(j, index);
+                if (index >= 0) {
+                  w[CALL_JOB] = j;
+                  open.start(j, index);
+                }
               },
               settled: (index) => open.end(j, index),
             },

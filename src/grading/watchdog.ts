@@ -28,13 +28,48 @@ export interface Stop {
 }
 
 /**
+ * Which synchronous calls the watchdog saw alike in its last round as well (job, grader and start). A
+ * round reads a watch while its thread writes it. The thread used to mark "inside a call" before writing
+ * the call's start, and a grading thread preempted between the two (nice 19, a busy machine) read as a
+ * call begun at 0, the clock's origin: a `contains` "timed out" after 51,900,854 ms in a clean-clone CI
+ * run. The thread now writes the mark last (grading-worker.ts); on a CPU that may make plain stores
+ * visible out of order that still holds only once they land, within nanoseconds, while a call that hangs
+ * reads the same round after round: so a call is stopped only once two rounds agree on it.
+ */
+export class CallSightings {
+  private last = new Map<Float64Array, string>();
+
+  /** Per watch: true when it is inside the same call as in the previous round. */
+  steady(watches: readonly Float64Array[]): boolean[] {
+    const now = new Map<Float64Array, string>();
+    const steady = watches.map((w) => {
+      if (w[CALL_JOB]! < 0) return false;
+      const key = `${w[CALL_JOB]}:${w[CALL_GRADER]}:${w[CALL_SINCE]}`;
+      now.set(w, key);
+      return this.last.get(w) === key;
+    });
+    this.last = now;
+    return steady;
+  }
+}
+
+/**
+ * `steady`, per watch: whether its call was read alike in the previous round (CallSightings); a call that
+ * was not is left for the next round. Without it every call counts as steady.
+ *
  * `cpuMs`, per watch: the CPU its thread has had in its current synchronous call (src/grading/call-cpu.ts),
  * null when unknown. With it, a call past its limit in wall time is stopped only once it has also had its
  * limit in CPU (a thread at the lowest priority can wait seconds for a core on a busy machine), or once it
  * has run past the backstop, whatever its CPU. A grader with a limit on its whole call (a script: it may
  * block on a file or a process of its own) is still held to that limit in wall time.
  */
-export function overrunning(watches: readonly Float64Array[], limits: Limits, now: number, cpuMs: readonly (number | null)[] = []): Stop[] {
+export function overrunning(
+  watches: readonly Float64Array[],
+  limits: Limits,
+  now: number,
+  cpuMs: readonly (number | null)[] = [],
+  steady: readonly boolean[] = [],
+): Stop[] {
   const byThread = new Map<number, number[]>();
   watches.forEach((w, i) => {
     if (w[BEAT_AT] === 0) return; // not started on a thread yet
@@ -51,7 +86,7 @@ export function overrunning(watches: readonly Float64Array[], limits: Limits, no
         const w = watches[i]!;
         const limit = limits.sync[w[CALL_GRADER]!] ?? SILENT_LIMIT_MS;
         const wallMs = now - w[CALL_SINCE]!;
-        if (wallMs <= limit + OVERRUN_MS) continue;
+        if (wallMs <= limit + OVERRUN_MS || steady[i] === false) continue;
         const cpu = cpuMs[i] ?? null;
         // A grader whose whole call has a limit of its own (a script) is held to it in wall time.
         const wait = limits.wait[w[CALL_GRADER]!] ?? null;

@@ -13,7 +13,7 @@ import {
   THREAD,
   WATCH_SLOTS,
 } from '../../src/grading/messages.js';
-import { BLOCKED_MS, backstopMs, OVERRUN_MS, overrunning, SILENT_LIMIT_MS, type Limits } from '../../src/grading/watchdog.js';
+import { BLOCKED_MS, backstopMs, CallSightings, OVERRUN_MS, overrunning, SILENT_LIMIT_MS, type Limits } from '../../src/grading/watchdog.js';
 
 const NOW = 1_000_000;
 /** Grader 0: a regex (1 s, no wait limit); grader 1: a script (10 s); grader 2: a judge (1 s for its own work, its wait unbounded here). */
@@ -111,6 +111,21 @@ describe('watchdog', () => {
       expect(at({ beatAgo: 10_200, call: [5, 1, 10_000 + OVERRUN_MS + 1] }, 3)).toEqual([5]);
       expect(at({ beatAgo: 9000, call: [5, 1, 9000] }, 3)).toEqual([]);
     });
+  });
+
+  it('a call is stopped only once two rounds read it alike: a watch read while its thread writes it waits a round', () => {
+    const sightings = new CallSightings();
+    // A fresh watch read between the "inside a call" mark and the start: the start is still 0.
+    const torn = watch({ beatAgo: 5, call: [2, 0, NOW] });
+    const round = (w: Float64Array) => overrunning([w], LIMITS, NOW, [], sightings.steady([w])).map((s) => s.job);
+    expect(round(torn)).toEqual([]);
+    torn[CALL_SINCE] = NOW - 3; // the write lands: a call begun 3 ms ago
+    expect(round(torn)).toEqual([]);
+    // A call that hangs reads the same round after round: stopped on the second.
+    const hung = watch({ beatAgo: 2000, call: [4, 0, 2000] });
+    expect(round(hung)).toEqual([]);
+    expect(round(hung)).toEqual([4]);
+    expect(sightings.steady([watch({ beatAgo: 5 })])).toEqual([false]); // no call
   });
 
   it('says why: a synchronous overrun, a hold after an await', () => {
