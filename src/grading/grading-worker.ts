@@ -143,8 +143,8 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
 /** The task's calls started and not settled, in its watch: how many, which one when there is one, and the last deadline. */
 function openCalls(w: Float64Array, waits: readonly (number | null)[]) {
   const open = new Map<string, { job: number; grader: number; deadline: number }>();
+  // The count last, as CALL_JOB: a watchdog round reading in between never pairs it with a stale deadline.
   const publish = () => {
-    w[OPEN_COUNT] = open.size;
     let last = 0;
     for (const c of open.values()) last = Math.max(last, c.deadline);
     w[OPEN_DEADLINE] = last;
@@ -153,6 +153,7 @@ function openCalls(w: Float64Array, waits: readonly (number | null)[]) {
       w[OPEN_JOB] = only.job;
       w[OPEN_GRADER] = only.grader;
     }
+    w[OPEN_COUNT] = open.size;
   };
   return {
     start(job: number, grader: number) {
