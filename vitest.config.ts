@@ -22,6 +22,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // A judge cache per test file, in a temporary folder (test/helpers/judge-cache-env.ts).
-    setupFiles: ['test/helpers/judge-cache-env.ts', 'test/helpers/env-guard.ts', 'test/helpers/cpu-log.ts'],
+    setupFiles: ['test/helpers/judge-cache-env.ts', 'test/helpers/cold-by-default.ts', 'test/helpers/env-guard.ts', 'test/helpers/cpu-log.ts'],
   },
 });

@@ -1,8 +1,6 @@
 // `flowbench plan SUITE`: what a run of the suite will send and cost, before it sends anything (the
 // same plan every run prints first); exit 2 when the plan is over the suite's budget.
 import { type Command, InvalidArgumentError } from 'commander';
-import { readRows } from '../dataset/read-rows.js';
-import { loadSuite } from '../suite/load-suite.js';
 import type { SuiteOverrides } from '../suite/types.js';
 
 export interface PlanFlags {
@@ -21,6 +19,7 @@ export async function planCommand(file: string, flags: PlanFlags, out: NodeJS.Wr
     ...(flags.variant !== undefined && { variants: flags.variant }),
     ...(flags.maxRuns !== undefined && { maxRuns: flags.maxRuns }),
   };
+  const [{ loadSuite }, { readRows }] = await Promise.all([import('../suite/load-suite.js'), import('../dataset/read-rows.js')]);
   const suite = await loadSuite(file, { overrides });
   const [{ plannedWork }, { planLine, planRun }, { budgetRefusal }, { loadSavedRun }] = await Promise.all([
     import('../runner/planned.js'),

@@ -7,9 +7,11 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report-model.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
 import { troubledHarness } from '../harness/fixtures.js';
 import { artifactPath, launchChromium } from './chromium.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 let browser: Browser;
 let dir: string;

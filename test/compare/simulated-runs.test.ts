@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
 import { writeSuite } from './helpers.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 // The built modules: worker threads load dist/ (run `npm run build` first, as `npm test` does).
 const { runSuite } = (await import(join(ROOT, 'dist/runner/run-suite.js'))) as typeof import('../../src/runner/run-suite.js');

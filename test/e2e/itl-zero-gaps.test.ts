@@ -5,7 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 let server: Server;
 let baseUrl: string;

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, coldRunsInThisFile, readJsonl, tempDir } from '../helpers/cli.js';
+import { ROOT, readJsonl, tempDir } from '../helpers/cli.js';
 import { liveSuite, outcomeCounts, timingValues } from '../helpers/live-metrics.js';
 
 type Lib = typeof import('../../src/index.js');
@@ -17,8 +17,6 @@ const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 const PROMETHEUS = '/usr/bin/prometheus';
 const HAVE_PROMETHEUS = existsSync(PROMETHEUS);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-coldRunsInThisFile();
 
 async function bindable(port: number): Promise<boolean> {
   const s = createServer();

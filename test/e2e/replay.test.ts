@@ -7,12 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, coldRunsInThisFile, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
-
-coldRunsInThisFile();
 
 const FLOWS = `seed: 3
 flows:

@@ -6,12 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, coldRunsInThisFile, readJsonl, tempDir } from '../helpers/cli.js';
+import { ROOT, readJsonl, tempDir } from '../helpers/cli.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 // Counts and files, not timing: the threads start cold.
-coldRunsInThisFile();
 
 // Per question: what the stream ends with, and what the metadata says.
 const CASES: Record<string, { end: 'COMPLETED' | 'eof'; state: string }> = {

@@ -4,7 +4,9 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 const TOKEN = 'sim-e2e-token';
 let sim: LocalSimulatorHandle;

@@ -12,7 +12,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readJson, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { readJson, runCli, tempDir, type CliResult, warmRunsInThisFile } from '../helpers/cli.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 function sweepSuite(extra = '', concurrency = 1) {
   const dir = tempDir('flowbench-sweep-');

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 const TOKEN = 'tokens-e2e-token';
 /** Five content frames 40 ms apart: about 160 ms from the first content to the end. */

@@ -7,7 +7,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { CLI, readJson, readJsonl, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, readJson, readJsonl, ROOT, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 const TOKEN = 'engine-test-token';
 let sim: LocalSimulatorHandle;

@@ -4,11 +4,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/simulator/plan.js';
-import { coldRunsInThisFile, readJson, readJsonl } from '../helpers/cli.js';
+import { readJson, readJsonl } from '../helpers/cli.js';
 import { faultOf, question, runFaultSuite, runFaultSuiteInProcess } from './helpers.js';
 
 // The in-process runs' threads start cold: kinds and counts, not timings.
-coldRunsInThisFile();
 
 interface Line {
   variant: string;

@@ -111,7 +111,7 @@ export async function runFaultSuite(
  * The same suite run in this process through the library (dist/index.js), as `flowbench run --threads 1`
  * would run it, without a CLI process's start-up (about half a second of CPU each): for tests of kinds,
  * counts and exit codes that need nothing the CLI prints. Its files are checked against schema/ as
- * runCli checks them. Call coldRunsInThisFile() in the test file: its threads start cold.
+ * runCli checks them.
  */
 export async function runFaultSuiteInProcess(
   flowId: string,

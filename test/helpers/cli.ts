@@ -20,9 +20,9 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /**
-   * false: the request threads and the embedded simulator skip their warm-up (FLOWBENCH_TEST_NO_WARMUP),
-   * ~0.4 s of CPU per run. Only for tests of counts, kinds and files: a cold thread's first requests are
-   * slower, which is what the warm-up exists to keep out of a run's timings.
+   * true: the request threads and the embedded simulator warm up first, as they do for a user; false: they
+   * start cold (FLOWBENCH_TEST_NO_WARMUP). Default: as the file says (cold, unless it called
+   * warmRunsInThisFile(): test/helpers/cold-by-default.ts).
    */
   warmUp?: boolean;
 }
@@ -32,7 +32,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, CI: 'true', ...(opts.warmUp === false && { FLOWBENCH_TEST_NO_WARMUP: '1' }), ...opts.env },
+      env: cliEnv(opts),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -48,6 +48,13 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
       else resolvePromise({ code, stdout, stderr });
     });
   });
+}
+
+function cliEnv(opts: CliOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+  if (opts.warmUp === true) delete env.FLOWBENCH_TEST_NO_WARMUP;
+  if (opts.warmUp === false) env.FLOWBENCH_TEST_NO_WARMUP = '1';
+  return { ...env, ...opts.env };
 }
 
 /**
@@ -75,15 +82,15 @@ export function readJson<T = Record<string, unknown>>(path: string): T {
 }
 
 /**
- * For a file of in-process runs that test counts and files, not timings: the request threads and the
- * embedded simulator start cold (FLOWBENCH_TEST_NO_WARMUP) for this file only, set back after it (test
- * files share a process: vitest.config.ts, isolate: false).
+ * For a file whose assertions are timings: its runs, in process and through the CLI, warm their request
+ * threads and the embedded simulator up first, as a user's run does (test/helpers/cold-by-default.ts says
+ * why the others start cold). Set back after the file (test files share a process: vitest.config.ts).
  */
-export function coldRunsInThisFile(): void {
+export function warmRunsInThisFile(): void {
   beforeAll(() => {
-    process.env.FLOWBENCH_TEST_NO_WARMUP = '1';
+    delete process.env.FLOWBENCH_TEST_NO_WARMUP;
   });
   afterAll(() => {
-    delete process.env.FLOWBENCH_TEST_NO_WARMUP;
+    process.env.FLOWBENCH_TEST_NO_WARMUP = '1';
   });
 }

@@ -4,7 +4,7 @@
 import { afterAll } from 'vitest';
 
 const WATCHED = /^(FLOWBENCH_|STACKAI_)/;
-const OWN = new Set(['FLOWBENCH_CACHE_DIR']); // set for each file by judge-cache-env.ts
+const OWN = new Set(['FLOWBENCH_CACHE_DIR', 'FLOWBENCH_TEST_NO_WARMUP']); // set for each file by judge-cache-env.ts, cold-by-default.ts
 const watched = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => WATCHED.test(k) && !OWN.has(k)));
 const before = watched();
 

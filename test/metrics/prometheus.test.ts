@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ResultRecord } from '../../src/record/result-record.js';
-import { ROOT, coldRunsInThisFile, readJsonl, runCli } from '../helpers/cli.js';
+import { ROOT, readJsonl, runCli } from '../helpers/cli.js';
 import { CANARY_TOKEN, type Exposition, liveSuite, outcomeCounts, parseExposition, timingValues, sampleValue } from '../helpers/live-metrics.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 
 // Counts and buckets, not timing: the threads start cold.
-coldRunsInThisFile();
 
 const HISTOGRAMS = ['ttft', 'latency', 'itl', 'queue'] as const;
 const DOCS = readFileSync(join(ROOT, 'docs/live-metrics.md'), 'utf8');

@@ -11,8 +11,10 @@ import type { RunOutcome } from '../../src/runner/run-suite.js';
 import type { ResultRecord } from '../../src/record/result-record.js';
 import { renderComparisons } from '../../src/report/compare-table.js';
 import { renderTable } from '../../src/report/table.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
 import { artifactPath, launchChromium, openReport } from '../browser/chromium.js';
+
+warmRunsInThisFile(); // its assertions are timings
 
 const SUITE = fileURLToPath(new URL('./nodes.yaml', import.meta.url));
 /** The node times of nodes.flows.yaml. */

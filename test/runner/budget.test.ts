@@ -4,14 +4,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, coldRunsInThisFile, readJsonl, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 import { BudgetGuard } from '../../src/runner/budget.js';
 
 type Lib = typeof import('../../src/index.js');
 const lib = (await import(join(ROOT, 'dist/index.js'))) as Lib;
 
 // Counts and files, not timing: the threads start cold.
-coldRunsInThisFile();
 
 const FLOWS = `seed: 1
 flows:
