@@ -16,10 +16,8 @@ import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { completeRecord } from '../record/complete-record.js';
 import { addResultExtras } from '../metrics/result-extras.js';
 import type { ResultRecord } from '../record/result-record.js';
-import { StackAIClient } from '../stackai/client.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
-import { judgeCaller } from './judge-caller.js';
-import { cachedJudgeCaller, JudgeCache } from './judge-cache.js';
+import type { JudgeCaller } from '../grade/types.js';
 import { lowerThreadPriority, osThreadId } from '../harness/thread-priority.js';
 import {
   BEAT_AT,
@@ -42,14 +40,27 @@ lowerThreadPriority();
 const tid = osThreadId() ?? 0;
 const { judge } = config;
 const hasJudge = config.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
-const client = hasJudge ? new StackAIClient({ baseUrl: judge.baseUrl, token: judge.token, connections: judge.connections, headers: judge.headers }) : null;
+// The HTTP client and the judge's cache load only in a run with a judge (about 20 modules the others skip).
+const client = hasJudge
+  ? new (await import('../stackai/client.js')).StackAIClient({
+      baseUrl: judge.baseUrl,
+      token: judge.token,
+      connections: judge.connections,
+      headers: judge.headers,
+    })
+  : null;
 // Grades are written and posted back as feedback: a judge's answer or a script's reason may quote the token.
 const redactor = client?.redactor() ?? new Redactor(targetSecrets(judge));
-const calls = client === null ? null : judgeCaller(judge, client);
+const calls = client === null ? null : (await import('./judge-caller.js')).judgeCaller(judge, client);
 const cache = config.judgeCache;
+let judgeCalls: JudgeCaller | null = calls;
+if (calls !== null && cache !== null) {
+  const { cachedJudgeCaller, JudgeCache } = await import('./judge-cache.js');
+  judgeCalls = cachedJudgeCaller(calls, new JudgeCache(cache), cache.identity);
+}
 const grader = prepareGraders(config.graders, {
   dir: config.suiteDir,
-  judge: calls === null || cache === null ? calls : cachedJudgeCaller(calls, new JudgeCache(cache), cache.identity),
+  judge: judgeCalls,
   passScore: config.passScore,
 });
 // A failure here ends the thread before it is ready: the pool reports it as the suite's fault.

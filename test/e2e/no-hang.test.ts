@@ -152,7 +152,7 @@ describe('every grader runs under a time limit', () => {
   }, 130_000);
 });
 
-describe('Ctrl-C works in every thread mode while a grader spins', () => {
+describe('Ctrl-C works in every thread mode while a grader holds its thread', () => {
   for (const threads of [['--threads', '0'], [], ['--threads', '2']]) {
     const mode = threads.length === 0 ? 'default threads' : threads.join(' ');
     it(`${mode}: the first stops the sends and the run ends within the grace plus the grader's limit, exit 130`, async () => {
@@ -187,8 +187,10 @@ describe('Ctrl-C works in every thread mode while a grader spins', () => {
       const { file, out } = suite({
         rows: rowsOf(2000),
         load: '{ concurrency: 2, grace: 60s, retries: 0 }',
-        graders: '  - { type: script, path: spin.mjs, timeout: 60s }',
-        files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
+        // A grader that holds its thread for good without a core (Atomics.wait): to the run it is the
+        // spinning grader above (a script's limit is wall time), without a core burned for the whole test.
+        graders: '  - { type: script, path: hold.mjs, timeout: 60s }',
+        files: { 'hold.mjs': 'export function grade() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }\n' },
       });
       served = 0;
       const run = start(['run', file, '--out', out, '--no-progress', ...threads], 60_000);

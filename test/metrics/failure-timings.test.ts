@@ -5,9 +5,7 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newHistogram, recordMs, summarize } from '../../src/metrics/histogram.js';
-import { readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
-
-warmRunsInThisFile(); // its assertions are timings
+import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 interface Line {
   ok: boolean;

@@ -7,9 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
-
-warmRunsInThisFile(); // its assertions are timings
+import { CLI, ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 let server: Server;
 let url: string;

@@ -5,9 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { readJson, readJsonl, runCli, tempDir, warmRunsInThisFile } from '../helpers/cli.js';
-
-warmRunsInThisFile(); // its assertions are timings
+import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 const TOKEN = 'load-models-token';
 let sim: LocalSimulatorHandle;
