@@ -87,26 +87,15 @@ describe('the packed package', () => {
     expect(started.status, started.stderr).toBe(0);
     expect(existsSync(join(app, 'starter-out/report.json'))).toBe(true);
 
-    // The library, imported by name.
-    const lib = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "const m = await import('flowbench'); console.log([typeof m.runSuite, typeof m.streamRun, typeof m.loadSuite, typeof m.suiteJsonSchema].join(' '))",
-      ],
-      { cwd: app, encoding: 'utf8' },
+    // The library, imported by name, from an ES module.
+    const esm = (code: string) => spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, encoding: 'utf8' });
+    const lib = esm(
+      "const m = await import('flowbench'); console.log([typeof m.runSuite, typeof m.streamRun, typeof m.loadSuite, typeof m.suiteJsonSchema].join(' '))",
     );
     expect(lib.stdout).toBe('function function function function\n');
     // The schema is importable by tools too (e.g. a custom validator): flowbench/schema/suite.schema.json.
-    const schema = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/'); console.log(JSON.parse((await import('node:fs')).readFileSync(r.resolve('flowbench/schema/suite.schema.json'), 'utf8')).title)",
-      ],
-      { cwd: app, encoding: 'utf8' },
+    const schema = esm(
+      "import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/'); console.log(JSON.parse((await import('node:fs')).readFileSync(r.resolve('flowbench/schema/suite.schema.json'), 'utf8')).title)",
     );
     expect(schema.stdout, schema.stderr).toBe('flowbench suite\n');
   });
