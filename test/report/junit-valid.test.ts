@@ -42,12 +42,12 @@ interface Run {
   results: any[];
 }
 
-async function run(name: string, rest: string, rows: string[]): Promise<Run> {
+async function run(name: string, rest: string, rows: string[], warmUp = false): Promise<Run> {
   const dir = tempDir('flowbench-junit-');
   writeFileSync(join(dir, 'rows.csv'), `q\n${rows.join('\n')}\n`);
   writeFileSync(join(dir, 'suite.yaml'), `name: ${name}\n${rest}`);
   const out = join(dir, 'out');
-  const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress'], { timeoutMs: 90_000 });
+  const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', out, '--no-progress'], { timeoutMs: 90_000, warmUp });
   if (!existsSync(join(out, 'junit.xml'))) throw new Error(`no junit.xml (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   return {
     r,
@@ -79,16 +79,20 @@ thresholds: { error_rate: "< 0.01", pass_rate: ">= 0.1" }
 `,
       rows,
     );
-    // As in test/e2e/sweep-verdict.test.ts: the 8 req/s step breaks the latency threshold, which a sweep shows as skipped.
+    // As in test/e2e/sweep-verdict.test.ts (whose header says why p95 < 1.5 s): the 8 req/s step breaks the
+    // latency threshold, which a sweep shows as skipped, and the 2 req/s step must keep it. Warmed up, as a
+    // user's run is: a cold thread and simulator made the 2 req/s step's first answers slow enough to break
+    // p95 < 1 s on a busy machine.
     sweep = await run(
       'junit-sweep',
       `target: { base_url: simulator, org_id: demo, flow_id: fixed-timing }
 dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
 mode: stream
 load: { concurrency: 1, retries: 0, sweep: { from: 2, to: 8, steps: 2, duration: 1s } }
-thresholds: { latency_p95_ms: "< 1000" }
+thresholds: { latency_p95_ms: "< 1500" }
 `,
       Array.from({ length: 12 }, (_, i) => `question number ${i}`),
+      true,
     );
   }, 180_000);
 
