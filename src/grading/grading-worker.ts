@@ -18,6 +18,7 @@ import { addResultExtras } from '../metrics/result-extras.js';
 import type { ResultRecord } from '../record/result-record.js';
 import { Redactor, targetSecrets } from '../stackai/redaction.js';
 import type { JudgeCaller } from '../grade/types.js';
+import type { StackAIClient } from '../stackai/client.js';
 import { lowerThreadPriority, osThreadId } from '../harness/thread-priority.js';
 import {
   BEAT_AT,
@@ -51,16 +52,19 @@ const client = hasJudge
   : null;
 // Grades are written and posted back as feedback: a judge's answer or a script's reason may quote the token.
 const redactor = client?.redactor() ?? new Redactor(targetSecrets(judge));
-const calls = client === null ? null : (await import('./judge-caller.js')).judgeCaller(judge, client);
-const cache = config.judgeCache;
-let judgeCalls: JudgeCaller | null = calls;
-if (calls !== null && cache !== null) {
+
+/** The judge's calls through `client`, behind the suite's judge cache when it has one. */
+async function judgeCalls(client: StackAIClient): Promise<JudgeCaller> {
+  const calls = (await import('./judge-caller.js')).judgeCaller(judge, client);
+  const cache = config.judgeCache;
+  if (cache === null) return calls;
   const { cachedJudgeCaller, JudgeCache } = await import('./judge-cache.js');
-  judgeCalls = cachedJudgeCaller(calls, new JudgeCache(cache), cache.identity);
+  return cachedJudgeCaller(calls, new JudgeCache(cache), cache.identity);
 }
+
 const grader = prepareGraders(config.graders, {
   dir: config.suiteDir,
-  judge: judgeCalls,
+  judge: client === null ? null : await judgeCalls(client),
   passScore: config.passScore,
 });
 // A failure here ends the thread before it is ready: the pool reports it as the suite's fault.

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../errors/config-error.js';
 import { startSimulator, type SimThreadMessage, type SimulatorOptions } from './start.js';
 import { warmUp } from './warm-up.js';
+import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 const post = (msg: SimThreadMessage): void => parentPort!.postMessage(msg);
 
@@ -11,8 +12,7 @@ const post = (msg: SimThreadMessage): void => parentPort!.postMessage(msg);
 // simulator compiling its handler.
 startSimulator(workerData as SimulatorOptions).then(
   async (handle) => {
-    // Test hook (FLOWBENCH_TEST_NO_WARMUP): see src/worker/request-lane.ts.
-    if (process.env.FLOWBENCH_TEST_NO_WARMUP !== '1') await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
+    if (warmUpWanted()) await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
     post({ type: 'listening', url: handle.url, port: handle.port });
   },
   (err: unknown) => {

@@ -39,7 +39,7 @@ describe('report.html: the Conversations section', () => {
   it('shows the conversations and one row per turn index; a run without conversations has none', async () => {
     const dir = tempDir('flowbench-conv-html-');
     const out = join(dir, 'conv');
-    const run = await runCli(['run', join(ROOT, 'suites/conversations.yaml'), '--out', out, '--no-progress'], { warmUp: false });
+    const run = await runCli(['run', join(ROOT, 'suites/conversations.yaml'), '--out', out, '--no-progress']);
     expect(run.code, run.stderr).toBe(0);
     const conv = await sections(join(out, 'report.html'));
     expect(conv.errors).toEqual([]);

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const file = writeSuite(dir, { flow: 'qa-bot', rows: 6, variants: '[{ name: published, version: 1 }, { name: draft, version: 2 }]', concurrency: 8 });
   appendFileSync(file, 'repeat: 3\n');
   // A spawned run: report.html inlines its page functions by their source, which must be the built ones.
-  const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress'], { warmUp: false });
+  const r = await runCli(['run', file, '--out', join(dir, 'out'), '--no-progress']);
   expect(r.code, r.stderr).toBe(0);
   report = readJson<Report>(join(dir, 'out/report.json'));
 }, 120_000);

@@ -3,10 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Options and messages, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 

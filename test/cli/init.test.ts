@@ -8,10 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { initCommand } from '../../src/cli/init-command.js';
 import { suiteJsonSchema } from '../../src/schema/json-schema.js';
 import { loadSuite } from '../../src/suite/load-suite.js';
-import { readJson, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Generated suites and messages, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { readJson, runCli, tempDir } from '../helpers/cli.js';
 
 const validate = new Ajv({ allowUnionTypes: true }).compile(suiteJsonSchema());
 

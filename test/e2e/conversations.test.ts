@@ -183,7 +183,7 @@ describe('a bad conversation dataset', () => {
   it('flowbench validate: exit 2 naming the dataset line, no stack trace', async () => {
     const dir = setup('chat', 2, '{ concurrency: 1 }', '');
     writeFileSync(join(dir, 'chats.csv'), 'conv,turn,question,answer\na,1,hi,hi\na,1,again,again\n');
-    const r = await runCli(['validate', join(dir, 'suite.yaml')], { warmUp: false });
+    const r = await runCli(['validate', join(dir, 'suite.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("chats.csv:3: conversation 'a' has turn 1 twice (lines 2 and 3)");
     expect(r.stderr).not.toMatch(/\n\s+at /);

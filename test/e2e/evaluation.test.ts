@@ -4,10 +4,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { ROOT, readJson, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Grades and counts, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 const TOKEN = 'eval-e2e-token';
 let sim: LocalSimulatorHandle;

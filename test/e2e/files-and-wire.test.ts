@@ -10,10 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { tempName, writeFileWhole, writeWhole } from '../../src/report/whole-file.js';
-import { ROOT, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Files and wire formats, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { ROOT, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 const SIM_SUITE = (extra: string, name = 'files') => `name: ${JSON.stringify(name)}
 target: { flow_id: support-bot }

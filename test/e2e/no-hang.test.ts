@@ -9,10 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, readJson, readJsonl, ROOT, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Limits, exits and files, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { CLI, readJson, readJsonl, ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HAS_DEV_FULL = existsSync('/dev/full');

@@ -169,7 +169,7 @@ describe('flowbench regrade', () => {
   it('the CLI: regrades with the recorded suite and says what it called; refuses a suite that needs new flow calls', async () => {
     const before = sim.counts();
     const out = join(root, 'cli');
-    const ok = await runCli(['regrade', runDir, '--out', out], { warmUp: false });
+    const ok = await runCli(['regrade', runDir, '--out', out]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(
@@ -197,7 +197,7 @@ describe('flowbench regrade', () => {
       .replace('graders/helpful.mjs', join(ROOT, 'suites/graders/helpful.mjs'))
       .replace('  expected: "{{answer}}"', `  expected: "{{answer}}"\n  limit: ${ROWS - 1}`);
     writeFileSync(file, demo);
-    const refused = await runCli(['regrade', runDir, '--suite', file, '--out', join(root, 'refused')], { warmUp: false });
+    const refused = await runCli(['regrade', runDir, '--suite', file, '--out', join(root, 'refused')]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       'the suite changed what the run sent, which needs new flow calls: dataset.limit (other rows or other inputs would be sent)',

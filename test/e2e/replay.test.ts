@@ -116,9 +116,7 @@ describe('load.replay', () => {
   it("replays what `flowbench trace pull` wrote from the simulator's history, as conversations", async () => {
     const dir = tempDir('flowbench-replay-pulled-');
     // The user's path from history to replay: one CLI call writes the trace (the pull's own tests are in-process).
-    const pulled = await runCli(['trace', 'pull', '--flow', 'support-bot', '--out', join(dir, 'trace.jsonl'), '--expected', '--max-rows', '60'], {
-      warmUp: false,
-    });
+    const pulled = await runCli(['trace', 'pull', '--flow', 'support-bot', '--out', join(dir, 'trace.jsonl'), '--expected', '--max-rows', '60']);
     expect(pulled.code).toBe(0);
     const trace = readJsonl<{ timestamp: string; conversation_id?: string }>(join(dir, 'trace.jsonl'));
     expect(trace).toHaveLength(60);

@@ -5,10 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** What is sent, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { runCli, tempDir } from '../helpers/cli.js';
 
 const seen: { variantRow: string; query: URLSearchParams; agent: string | undefined; team: string | undefined }[] = [];
 let url = '';

@@ -4,12 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, readJson, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
+import { CLI, ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 import { FAULT_FLOWS, question } from '../faults/helpers.js';
 import { expectedTimeline } from '../helpers/timeline-oracle.js';
-
-/** Lines, sessions and exit codes, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 
 interface Line {
   variant: string;

@@ -62,10 +62,8 @@ load:
 ${opts.load ?? ''}
 `,
   );
-  // What is written and printed, not timings: the threads may start cold (no warm-up, less CPU).
   const cli = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--threads', '1'], {
     env: { FB_CANARY_TOKEN: CANARY },
-    warmUp: false,
   });
   return { cli, dir };
 }

@@ -5,10 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { readJson, readJsonl, runCli, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Verdicts, counts and messages, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCold = (args: string[], opts: CliOptions = {}) => runCli(args, { warmUp: false, ...opts });
+import { readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
 const TOKEN = 'verdict-test-token';
 let sim: LocalSimulatorHandle;
@@ -45,7 +42,7 @@ async function closedPort(): Promise<number> {
 describe('verdicts', () => {
   it("a wrong key stops the run after the first answers: exit 1, the server's detail and what to check, no token", async () => {
     const { file, out } = suite(`{ base_url: ${sim.url}, org_id: acme, flow_id: echo-fast, token: "wrong-key-123" }`, 200);
-    const r = await runCold(['run', file, '--out', out, '--no-progress']);
+    const r = await runCli(['run', file, '--out', out, '--no-progress']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/run stopped early: http_401 \(HTTP 401\)/);
     expect(r.stdout).toMatch(/check the API key/);
@@ -60,7 +57,7 @@ describe('verdicts', () => {
 
   it('a flow that does not exist stops the run too (404 before any success)', async () => {
     const { file, out } = suite(`{ base_url: ${sim.url}, org_id: acme, flow_id: no-such-flow, token: "${TOKEN}" }`, 100);
-    const r = await runCold(['run', file, '--out', out, '--no-progress']);
+    const r = await runCli(['run', file, '--out', out, '--no-progress']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/run stopped early: http_404/);
     expect(r.stdout).toMatch(/check target.org_id and target.flow_id/);
@@ -69,7 +66,7 @@ describe('verdicts', () => {
 
   it('every request refused (nothing listening), no thresholds: the run fails and says why', async () => {
     const { file, out } = suite(`{ base_url: "http://127.0.0.1:${await closedPort()}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 10);
-    const r = await runCold(['run', file, '--out', out, '--no-progress']);
+    const r = await runCli(['run', file, '--out', out, '--no-progress']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/run failed: published: 10 of 10 requests failed \(connect × 10\): error rate 1 is over max_error_rate 0\.5/);
     expect(r.stdout).toMatch(/verdict: fail/);
@@ -80,9 +77,9 @@ describe('verdicts', () => {
   it("max_error_rate is the suite's to set; an error_rate threshold takes its place", async () => {
     const port = await closedPort();
     const lenient = suite(`{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 4, 'max_error_rate: 1');
-    expect((await runCold(['run', lenient.file, '--out', lenient.out, '--no-progress'])).code).toBe(0);
+    expect((await runCli(['run', lenient.file, '--out', lenient.out, '--no-progress'])).code).toBe(0);
     const own = suite(`{ base_url: "http://127.0.0.1:${port}", org_id: acme, flow_id: f, token: "${TOKEN}" }`, 4, 'thresholds: { error_rate: "<= 1" }');
-    const r = await runCold(['run', own.file, '--out', own.out, '--no-progress']);
+    const r = await runCli(['run', own.file, '--out', own.out, '--no-progress']);
     expect(r.code).toBe(0);
     expect(readJson<any>(join(own.out, 'report.json')).thresholds.map((t: any) => t.implicit ?? false)).toEqual([false]);
   });
@@ -93,7 +90,7 @@ describe('verdicts', () => {
       4,
       'graders:\n  - { type: judge, flow_id: no-such-judge, prompt: "Answer: {{output}}", score_path: $.score }',
     );
-    const r = await runCold(['run', s.file, '--out', s.out, '--no-progress']);
+    const r = await runCli(['run', s.file, '--out', s.out, '--no-progress']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/run failed: published: 4 of 4 graded rows had a grader that could not run: grader error rate 1 is over max_error_rate 0\.5/);
     const report = readJson<any>(join(s.out, 'report.json'));
@@ -105,7 +102,7 @@ describe('verdicts', () => {
 
   it('the first line names the target; a StackAI key in the environment with the simulator as target is a warning', async () => {
     const { file, out } = suite('{ base_url: simulator, org_id: demo, flow_id: echo-fast }', 3);
-    const r = await runCold(['run', file, '--out', out, '--no-progress'], { env: { STACKAI_API_KEY: 'sk-live-abcdef' } });
+    const r = await runCli(['run', file, '--out', out, '--no-progress'], { env: { STACKAI_API_KEY: 'sk-live-abcdef' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(
       /^run verdicts against the embedded simulator \(no network\): org demo, flow echo-fast, mode run, variants published; 3 requests planned; report folder /,
@@ -113,26 +110,26 @@ describe('verdicts', () => {
     expect(r.stderr).toMatch(/warning: STACKAI_API_KEY is set, but the target is the embedded simulator/);
     expect(r.stdout + r.stderr).not.toContain('sk-live-abcdef');
     const real = suite(`{ base_url: "${sim.url}/?key=secret-in-url", org_id: acme, flow_id: echo-fast, token: "${TOKEN}" }`, 2);
-    const r2 = await runCold(['run', real.file, '--out', real.out, '--no-progress']);
+    const r2 = await runCli(['run', real.file, '--out', real.out, '--no-progress']);
     expect(r2.stdout.split('\n')[0]).toContain(`against ${sim.url}: org acme`);
     expect(r2.stdout.split('\n')[0]).not.toContain('secret-in-url');
   });
 
   it('--out into a folder that holds a run is refused (exit 2) unless --force; the run there is kept', async () => {
     const { file, out } = suite(`{ base_url: ${sim.url}, org_id: acme, flow_id: echo-fast, token: "${TOKEN}" }`, 6);
-    expect((await runCold(['run', file, '--out', out, '--no-progress'])).code).toBe(0);
-    const again = await runCold(['run', file, '--out', out, '--no-progress', '--limit', '2']);
+    expect((await runCli(['run', file, '--out', out, '--no-progress'])).code).toBe(0);
+    const again = await runCli(['run', file, '--out', out, '--no-progress', '--limit', '2']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds a run \(results\.jsonl, \d+ bytes\)/);
     expect(again.stderr).toMatch(/--resume|--force/);
     expect(readJsonl(join(out, 'results.jsonl'))).toHaveLength(6);
-    const forced = await runCold(['run', file, '--out', out, '--no-progress', '--limit', '2', '--force']);
+    const forced = await runCli(['run', file, '--out', out, '--no-progress', '--limit', '2', '--force']);
     expect(forced.code).toBe(0);
     expect(readJsonl(join(out, 'results.jsonl'))).toHaveLength(2);
     // An empty folder is fine, as is a new one.
     const empty = join(tempDir(), 'empty');
     mkdirSync(empty);
-    expect((await runCold(['run', file, '--out', empty, '--no-progress', '--limit', '1'])).code).toBe(0);
+    expect((await runCli(['run', file, '--out', empty, '--no-progress', '--limit', '1'])).code).toBe(0);
     expect(existsSync(join(empty, 'report.json'))).toBe(true);
   });
 });
@@ -146,7 +143,7 @@ describe('stop_on', () => {
         400,
         `stop_on: { error_rate: 0.5, after: 10 }\nmax_error_rate: 1${graded ? '\ngraders: [{ type: contains, value: "x" }]' : ''}`,
       );
-      const r = await runCold(['run', file, '--out', out, '--no-progress']);
+      const r = await runCli(['run', file, '--out', out, '--no-progress']);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/run stopped early: stop_on: \d+ of the first \d+ measured requests failed \(error rate 1, over stop_on.error_rate 0.5\)/);
       const n = readJsonl(join(out, 'results.jsonl')).length;
@@ -158,7 +155,7 @@ describe('stop_on', () => {
 
   it('a suite with stop_on but no error_rate is refused at its line', async () => {
     const { file } = suite('{ base_url: simulator, org_id: demo, flow_id: echo-fast }', 2, 'stop_on: { after: 5 }');
-    const r = await runCold(['validate', file]);
+    const r = await runCli(['validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/suite\.yaml:\d+.*stop_on needs error_rate/);
   });

@@ -7,7 +7,7 @@ import type { Fault } from '../../src/simulator/plan.js';
 import { readJson, readJsonl } from '../helpers/cli.js';
 import { faultOf, question, runFaultSuite, runFaultSuiteInProcess } from './helpers.js';
 
-// The in-process runs' threads start cold: kinds and counts, not timings.
+// Kinds and counts, not timings: its runs start cold, as every test's do (test/helpers/cold-by-default.ts).
 
 interface Line {
   variant: string;

@@ -102,8 +102,7 @@ export async function runFaultSuite(
   env: NodeJS.ProcessEnv = {},
 ): Promise<SuiteRun> {
   const { dir, file, out } = writeFaultSuite(flowId, rows, load, extra);
-  // Kinds, counts and retries, not timings: the threads may start cold (no warm-up, less CPU).
-  const cli = await runCli(['run', file, '--out', out, '--no-progress', '--threads', '1'], { env, warmUp: false });
+  const cli = await runCli(['run', file, '--out', out, '--no-progress', '--threads', '1'], { env });
   return { dir, out, cli };
 }
 

@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
-
-/** Rebuilt files, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
+import { runCli, tempDir } from '../helpers/cli.js';
 
 let out: string;
 

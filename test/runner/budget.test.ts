@@ -93,7 +93,7 @@ describe('run budgets', () => {
 describe('flowbench plan', () => {
   it('every run states its plan second, before its first request', async () => {
     const dir = suiteDir(2, 'budget: { max_runs: 10 }');
-    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--max-runs', '4'], { warmUp: false });
+    const r = await runCli(['run', join(dir, 'suite.yaml'), '--out', join(dir, 'out'), '--no-progress', '--max-runs', '4']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[1]).toBe(
       'plan: 2 flow runs (published 2), 2 metadata GETs, ≤ 0 judge runs, 0 feedback posts; retries on top (up to 2 per request); no cost estimate: set cost.expected_tokens (or pass --from a saved run)',
@@ -106,7 +106,7 @@ describe('flowbench plan', () => {
     // A saved run to estimate with: one run of the same flow.
     const saved = await lib.runSuite(join(dir, 'suite.yaml'), { outDir: join(dir, 'saved'), progress: false, overrides: { limit: 1 } });
     expect(saved.exitCode).toBe(0);
-    const r = await runCli(['plan', join(dir, 'suite.yaml'), '--from', join(dir, 'saved'), '--max-runs', '5'], { warmUp: false });
+    const r = await runCli(['plan', join(dir, 'suite.yaml'), '--from', join(dir, 'saved'), '--max-runs', '5']);
     expect(r.stdout).toMatch(/^plan: 8 flow runs \(a 3, b 3\), 2 of them warm-up, 8 metadata GETs, ≤ 0 judge runs, 0 feedback posts;/);
     expect(r.stdout).toMatch(/estimated flow cost \$0\.00\d+ \(from .*saved's tokens per request\)/);
     expect(r.stderr).toMatch(/the run plans 8 flow runs, over budget.max_runs 5; nothing was sent/);

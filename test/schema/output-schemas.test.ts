@@ -7,10 +7,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, readJson, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
+import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
-/** The files' shapes, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 import { checkOutputs, outputDirsOf, reportProblems, resultProblems } from './output-validator.js';
 
 const FLOWS = join(ROOT, 'test/shard/shard.flows.yaml');

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram, histogramValues } from '../../src/metrics/histogram.js';
 import { startSimulator, type LocalSimulatorHandle } from '../../src/simulator/start.js';
-import { ROOT, readJson, readJsonl, runCli as runWarm, tempDir, type CliOptions } from '../helpers/cli.js';
+import { ROOT, readJson, readJsonl, runCli, tempDir } from '../helpers/cli.js';
 
-/** Merged counts and histograms, not timings: the threads may start cold (no warm-up, less CPU). */
-const runCli = (args: string[], opts: CliOptions = {}) => runWarm(args, { warmUp: false, ...opts });
 import { expectedTimeline } from '../helpers/timeline-oracle.js';
 
 const FLOWS = join(ROOT, 'test/shard/shard.flows.yaml');
