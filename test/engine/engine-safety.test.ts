@@ -176,18 +176,21 @@ describe('per-attempt timing', () => {
 
 describe('the harness watches itself', () => {
   it('a kill -STOP of 300 ms shows up as a stall of about 300 ms, with the results in flight marked', async () => {
-    // 150 rows: the stop lands while the run still has most of its requests to send, also when a busy machine delays
-    // this file's poll of results.jsonl (with 60, one clean-clone CI run stopped it after the last hand-over).
-    const { file, out } = suite({ rows: 150, flow: 'fixed-timing', mode: 'stream', load: '{ concurrency: 6 }' });
+    // Requests of about 1.5 s each (support-bot's answers, streamed at its token rate), 60 rows at 6 in flight:
+    // about 15 s of sending, so the stop lands while 6 requests are in flight even when a busy machine
+    // delays the first lines of results.jsonl or this file's poll of it (with 150 rows of 0.4 s, one suite
+    // run stopped it after the last request had ended, while the reports were being written).
+    const { file, out } = suite({ rows: 60, flow: 'support-bot', mode: 'stream', load: '{ concurrency: 6 }' });
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
     const results = join(out, 'results.jsonl');
     const started = Date.now();
-    while (!(existsSync(results) && rowsOf(out).length >= 6) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    // A start-up on a machine 3× oversubscribed took over 20 s: wait up to 40 s for the first round.
+    while (!(existsSync(results) && rowsOf(out).length >= 6) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 50));
     const stopAt = Date.now();
     process.kill(child.pid!, 'SIGSTOP');
     await new Promise((r) => setTimeout(r, 300));
@@ -210,5 +213,5 @@ describe('the harness watches itself', () => {
     expect(across.length).toBeLessThanOrEqual(6);
     expect(across.filter((x) => (x.harnessStallMs ?? 0) > 250).length).toBeGreaterThan(0);
     expect(report.harness.warnings.join(' ')).toMatch(/stalled/);
-  });
+  }, 90_000);
 });
