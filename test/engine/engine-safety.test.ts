@@ -179,7 +179,7 @@ describe('the harness watches itself', () => {
     // Requests of about 1.5 s each (support-bot's answers, streamed at its token rate), 60 rows at 6 in flight:
     // about 15 s of sending, so the stop lands while 6 requests are in flight even when a busy machine
     // delays the first lines of results.jsonl or this file's poll of it (with 150 rows of 0.4 s, one suite
-    // run stopped it after the last request had ended, while the reports were being written).
+    // run found no result in flight at the stop: most likely it came after the last request had ended).
     const { file, out } = suite({ rows: 60, flow: 'support-bot', mode: 'stream', load: '{ concurrency: 6 }' });
     const child = spawn(process.execPath, [CLI, 'run', file, '--out', out, '--no-progress'], {
       cwd: ROOT,
@@ -189,7 +189,7 @@ describe('the harness watches itself', () => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
     const results = join(out, 'results.jsonl');
     const started = Date.now();
-    // A start-up on a machine 3× oversubscribed took over 20 s: wait up to 40 s for the first round.
+    // With three spinning processes on 2 cores, start-up and the first round took well over 20 s: wait up to 40 s.
     while (!(existsSync(results) && rowsOf(out).length >= 6) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 50));
     const stopAt = Date.now();
     process.kill(child.pid!, 'SIGSTOP');
