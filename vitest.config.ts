@@ -6,7 +6,10 @@
 // at a time and left the cores idle through those waits; three test files at a time overlap them on 2
 // cores without oversubscribing the CPU-bound ones by much. Tests that time something give bounds a
 // machine twice as slow, or this busy, still meets.
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export default defineConfig({
   test: {
@@ -16,6 +19,10 @@ export default defineConfig({
     // files was about a sixth of the suite's CPU. Files therefore close what they start (simulators,
     // servers, registered load models) and leave process.env as they found it.
     pool: 'forks',
+    // The built code (dist/, which the CLI runs and the tests' in-process CLI calls and library imports
+    // load) is imported by Node as it is, not through vitest's transform: report.html serialises functions
+    // into its page (page-script.ts), and transformed ones would carry vitest's import helpers there.
+    server: { deps: { external: [new RegExp(`^${escapeRegExp(resolve(import.meta.dirname, 'dist'))}/`)] } },
     isolate: false,
     maxWorkers: 3,
     // A CLI run on a busy 2-core machine takes seconds; the few long cases set their own limits.

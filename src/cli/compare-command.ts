@@ -49,7 +49,7 @@ export async function compareCommand(base: string, next: string, flags: CompareF
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export function registerCompare(program: Command): void {
+export function registerCompare(program: Command, exit: (code: number) => void): void {
   program
     .command('compare')
     .description('compare a run against an earlier run (pass rate, scores, TTFT, latency, metadata) with paired statistics and regression gates')
@@ -77,6 +77,6 @@ export function registerCompare(program: Command): void {
       '\nRows pair by dataset row, iteration and variant name when both folders hold results.jsonl;\notherwise the HDR histograms and counts in report.json are compared (unpaired).\nExit codes: 0 no gate fired, 1 a gate fired, 2 bad arguments.\n\nExample:\n  flowbench compare reports/nightly-20260101 reports/nightly-20260102 --fail-on pass_rate_drop=0.02',
     )
     .action(async (base: string, next: string, flags: CompareFlags) => {
-      process.exitCode = await compareCommand(base, next, flags);
+      exit(await compareCommand(base, next, flags));
     });
 }

@@ -210,7 +210,7 @@ function starterSuite(a: Answers, dataset: string, schema: string, input: string
   ].join('\n');
 }
 
-export function registerInit(program: Command): void {
+export function registerInit(program: Command, exit: (code: number) => void): void {
   program
     .command('init')
     .description('write a commented starter suite (flowbench.yaml) and a tiny dataset that run at once; never overwrites')
@@ -226,10 +226,12 @@ export function registerInit(program: Command): void {
       '\nAsks for each value on a terminal; elsewhere the flags and defaults are used.\n\nExamples:\n  flowbench init && flowbench run flowbench.yaml\n  flowbench init my-bot --base-url https://api.stack-ai.com --org-id $STACKAI_ORG_ID --flow-id 6650a1f0c1e2d3b4a5f6e7d8',
     )
     .action(async (dir: string, flags: InitFlags) => {
-      process.exitCode = await initCommand(dir, flags, {
-        input: process.stdin,
-        output: process.stdout,
-        interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
-      });
+      exit(
+        await initCommand(dir, flags, {
+          input: process.stdin,
+          output: process.stdout,
+          interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+        }),
+      );
     });
 }

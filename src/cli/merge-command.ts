@@ -26,7 +26,7 @@ export async function mergeCommand(dirs: string[], out: string): Promise<number>
   return exitCode;
 }
 
-export function registerMerge(program: Command): void {
+export function registerMerge(program: Command, exit: (code: number) => void): void {
   program
     .command('merge')
     .description('combine the report folders of a sharded run (flowbench run --shard I/N) into one report')
@@ -37,6 +37,6 @@ export function registerMerge(program: Command): void {
       '\nExample:\n  for i in 1 2 3 4; do flowbench run suites/demo.yaml --shard $i/4 --out shards/$i & done; wait\n  flowbench merge shards/* --out merged',
     )
     .action(async (dirs: string[], flags: { out: string }) => {
-      process.exitCode = await mergeCommand(dirs, flags.out);
+      exit(await mergeCommand(dirs, flags.out));
     });
 }

@@ -51,7 +51,7 @@ function int(name: string) {
   };
 }
 
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, exit: (code: number) => void): void {
   program
     .command('plan')
     .description(
@@ -65,6 +65,6 @@ export function registerPlan(program: Command): void {
     .option('--from <dir>', "estimate the cost with this saved run's tokens per request (report folder or report.json)")
     .addHelpText('after', '\nExample:\n  flowbench plan suites/demo.yaml\n  flowbench plan suites/demo.yaml --from reports/demo-20260101-120000')
     .action(async (suite: string, flags: PlanFlags) => {
-      process.exitCode = await planCommand(suite, flags);
+      exit(await planCommand(suite, flags));
     });
 }

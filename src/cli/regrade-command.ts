@@ -78,7 +78,7 @@ async function recordedSecrets(
   }
 }
 
-export function registerRegrade(program: Command): void {
+export function registerRegrade(program: Command, exit: (code: number) => void): void {
   program
     .command('regrade')
     .description("grade a run's saved outputs again (graders, pass rules, thresholds, comparisons, every report) into a new folder, with no flow call")
@@ -97,6 +97,6 @@ export function registerRegrade(program: Command): void {
       '\nExample:\n  flowbench regrade reports/demo-20260101-120000 --suite suites/demo.yaml --out reports/demo-regraded\n  flowbench compare reports/demo-20260101-120000 reports/demo-regraded\n\nExit codes: 0 every threshold holds, 1 one fails, 2 the folder or the suite is wrong (a change that needs new flow calls is refused).',
     )
     .action(async (dir: string, flags: RegradeFlags) => {
-      process.exitCode = await regradeCommand(dir, flags);
+      exit(await regradeCommand(dir, flags));
     });
 }

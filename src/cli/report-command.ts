@@ -73,7 +73,7 @@ function isCheckpoint(json: string): boolean {
   }
 }
 
-export function registerReport(program: Command): void {
+export function registerReport(program: Command, exit: (code: number) => void): void {
   program
     .command('report')
     .description(
@@ -82,6 +82,6 @@ export function registerReport(program: Command): void {
     .argument('<dir>', 'a report folder written by `flowbench run`')
     .addHelpText('after', '\nExample:\n  flowbench report reports/demo-20260101-120000')
     .action(async (dir: string) => {
-      process.exitCode = await reportCommand(dir);
+      exit(await reportCommand(dir));
     });
 }

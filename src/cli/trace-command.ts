@@ -195,7 +195,7 @@ export async function tracePullCommand(flags: TracePullFlags, env: NodeJS.Proces
   }
 }
 
-export function registerTrace(program: Command): void {
+export function registerTrace(program: Command, exit: (code: number) => void): void {
   const trace = program
     .command('trace')
     .description("traces of real traffic from a flow's run history, for load.replay (`trace pull`)")
@@ -227,6 +227,6 @@ export function registerTrace(program: Command): void {
       '\nThe API key comes from $STACKAI_API_KEY (or --env-file .env) and is never printed. An interrupted pull\ncontinues where it stopped when run again with the same flags. Docs: docs/trace-pull.md.\n\nExample:\n  flowbench --env-file .env trace pull --base-url https://api.stack-ai.com --flow 6650a1f0c1e2d3b4a5f6e7d8 \\\n    --start-date 2025-11-03T08:00:00Z --end-date 2025-11-03T12:00:00Z --anonymise --out monday.jsonl',
     )
     .action(async (flags: TracePullFlags) => {
-      process.exitCode = await tracePullCommand(flags);
+      exit(await tracePullCommand(flags));
     });
 }

@@ -263,7 +263,8 @@ load: { concurrency: 8, retries: 1, timeout: 2s, idle_timeout: 400ms, first_byte
 describe('canary sweep against a server that echoes the token everywhere', () => {
   it('no canary in any encoding in any file, stream, feedback posted or judge prompt, for every fault kind and mode', async () => {
     const withCredentials = `${baseUrl.replace('//', `//bob:${encodeURIComponent(URL_CANARY)}@`)}/?key=${encodeURIComponent(URL_CANARY)}&region=eu`;
-    const cases = await Promise.all([run('stream'), run('sso-stream', { sse: true, url: withCredentials }), run('run', { args: ['--dry-run'] })]);
+    // One after another: each sets its own environment (FB_URL, FB_TOKEN) for its in-process CLI call.
+    const cases = [await run('stream'), await run('sso-stream', { sse: true, url: withCredentials }), await run('run', { args: ['--dry-run'] })];
     expect(authSeen).toBeGreaterThan(3 * FAULTS.length); // the canary really reached the server, in every mode
     expect(judgeBodies.length).toBeGreaterThan(0);
     expect(feedbackPosted.length).toBeGreaterThan(0);

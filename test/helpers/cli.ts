@@ -1,10 +1,12 @@
-// Runs the built CLI (dist/) as a user would, capturing output and exit code.
+// Runs the built CLI (dist/) as a user would, capturing output and exit code: in the test's own process
+// (cli-in-process.ts), or as a process of its own where the process is what a test is about (spawn: true).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { checkOutputs, outputDirsOf } from '../schema/output-validator.js';
+import { runInProcess } from './cli-in-process.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli/main.js');
@@ -25,9 +27,26 @@ export interface CliOptions {
    * warmRunsInThisFile(): test/helpers/cold-by-default.ts).
    */
   warmUp?: boolean;
+  /**
+   * true: a `node dist/cli/main.js` process of its own, for what only a process shows: that it ends by
+   * itself, its signals, its exit on a fatal error, a thread that calls process.exit. Default: in this
+   * process.
+   */
+  spawn?: boolean;
 }
 
-export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  if (opts.spawn === true) return runCliProcess(args, opts);
+  const startedMs = Date.now();
+  const env = opts.warmUp === undefined ? opts.env : { ...opts.env, FLOWBENCH_TEST_NO_WARMUP: opts.warmUp ? undefined : '1' };
+  const r = await runInProcess(ROOT, { args, cwd: opts.cwd ?? ROOT, env, timeoutMs: opts.timeoutMs ?? 60_000 });
+  const invalid = outputSchemaError(outputDirsOf(args, opts.cwd ?? ROOT), startedMs);
+  if (invalid !== null) throw invalid;
+  return r;
+}
+
+/** `node dist/cli/main.js ...args` as a process of its own. */
+export function runCliProcess(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const startedMs = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
