@@ -1,11 +1,11 @@
 // `npm test` builds, then runs every file under test/ with this configuration.
 //
-// Most of the suite's time is spent waiting (a CLI run against a simulator answering in a few hundred ms,
-// a thread that starts, a Ctrl-C grace), and most of its CPU in the CLI processes it spawns, not in the
-// test files themselves. One worker per core but one (vitest's default: 1 on 2 cores) ran the files one
-// at a time and left the cores idle through those waits; three test files at a time overlap them on 2
-// cores without oversubscribing the CPU-bound ones by much. Tests that time something give bounds a
-// machine twice as slow, or this busy, still meets.
+// Much of the suite's time is spent waiting (a run against a simulator answering in a few hundred ms, a
+// thread that starts, a Ctrl-C grace). One worker per core but one (vitest's default: 1 on 2 cores) ran
+// the files one at a time and left the cores idle through those waits. Since the CLI runs in the test
+// processes (test/helpers/cli-in-process.ts) the suite needs 305 s of CPU, not 504: three files at a time
+// took 201 s and left the 2 cores 20 % idle, four take 167 s (docs/development.md, BENCHMARKS.md). Tests
+// that time something give bounds a machine twice as slow, or this busy, still meets.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -24,7 +24,7 @@ export default defineConfig({
     // into its page (page-script.ts), and transformed ones would carry vitest's import helpers there.
     server: { deps: { external: [new RegExp(`^${escapeRegExp(resolve(import.meta.dirname, 'dist'))}/`)] } },
     isolate: false,
-    maxWorkers: 3,
+    maxWorkers: 4,
     // A CLI run on a busy 2-core machine takes seconds; the few long cases set their own limits.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -125,7 +125,7 @@ describe('every grader runs under a time limit', () => {
       rows: rowsOf(4),
       target: SIMULATOR.replace('fixed-timing', 'echo-fast'),
       load: '{ concurrency: 2 }',
-      graders: '  - { type: script, path: spin.mjs, timeout: 1500ms }\n  - { type: script, path: later.mjs, function: grade, timeout: 1s, name: later }',
+      graders: '  - { type: script, path: spin.mjs, timeout: 800ms }\n  - { type: script, path: later.mjs, function: grade, timeout: 500ms, name: later }',
       files: {
         'spin.mjs': 'export function grade({ rowIndex }) { if (rowIndex % 2 === 0) for (;;) {} return true; }\n',
         'later.mjs': 'export async function grade({ rowIndex }) { await null; if (rowIndex % 2 === 1) for (;;) {} return true; }\n',
@@ -138,12 +138,12 @@ describe('every grader runs under a time limit', () => {
     for (const x of results) {
       const [spin, later] = x.grades;
       if (x.row % 2 === 0) {
-        expect(spin.reason).toMatch(/timed out after 1500 ms without returning/);
+        expect(spin.reason).toMatch(/timed out after 800 ms without returning/);
         expect(later).toMatchObject({ pass: true });
       } else {
         expect(spin).toMatchObject({ pass: true });
         expect(later.error).toBe(true);
-        expect(later.reason).toMatch(/timed out after 1000 ms: it held its grading thread after an await/);
+        expect(later.reason).toMatch(/timed out after 500 ms: it held its grading thread after an await/);
       }
     }
   }, 130_000);
@@ -156,8 +156,14 @@ describe('Ctrl-C works in every thread mode while a grader holds its thread', ()
       const { file, out } = suite({
         rows: rowsOf(2000),
         load: '{ concurrency: 2, grace: 1s, retries: 0 }',
-        graders: '  - { type: script, path: spin.mjs, timeout: 2s }',
-        files: { 'spin.mjs': 'export function grade() { for (;;) {} }\n' },
+        // The default threads spin a core for the grader's whole limit; the other two modes hold their grading
+        // thread without one (Atomics.wait): to the run both are a grader that never returns (a script's limit
+        // is wall time), and the suite's CPU is spared two cores' worth of spinning.
+        graders: `  - { type: script, path: ${threads.length === 0 ? 'spin' : 'hold'}.mjs, timeout: 2s }`,
+        files: {
+          'spin.mjs': 'export function grade() { for (;;) {} }\n',
+          'hold.mjs': 'export function grade() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }\n',
+        },
       });
       served = 0;
       const run = start(['run', file, '--out', out, '--no-progress', ...threads], 60_000);
@@ -184,8 +190,7 @@ describe('Ctrl-C works in every thread mode while a grader holds its thread', ()
       const { file, out } = suite({
         rows: rowsOf(2000),
         load: '{ concurrency: 2, grace: 60s, retries: 0 }',
-        // A grader that holds its thread for good without a core (Atomics.wait): to the run it is the
-        // spinning grader above (a script's limit is wall time), without a core burned for the whole test.
+        // A grader that holds its thread for good without a core (Atomics.wait), as above.
         graders: '  - { type: script, path: hold.mjs, timeout: 60s }',
         files: { 'hold.mjs': 'export function grade() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }\n' },
       });
