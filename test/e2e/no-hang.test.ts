@@ -260,7 +260,7 @@ describe.skipIf(!HAS_DEV_FULL)('an output that cannot be written (disk full)', (
       expect(r.stderr.match(/flowbench: error:/g)).toHaveLength(1);
       const report = readJson<any>(join(out, 'report.json'));
       expect(report.partial).toBe(true);
-      expect(report.load.started).toBeLessThan(200); // of 2000 planned: 4 at a time, 300 ms each, stopped at the first write
+      expect(report.load.started).toBeLessThan(500); // of 2000 planned: 4 at a time, 300 ms each, stopped at the first write (256 seen on a machine 4x slower than quiet)
       expect(report.load.abandoned).toBe(0); // those in flight finished within the grace
       expect(existsSync(join(out, 'report.html'))).toBe(false); // read from an incomplete results.jsonl: not written
     }, 120_000);

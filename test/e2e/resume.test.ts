@@ -80,9 +80,9 @@ function start(args: string[]): { child: ChildProcess; done: Promise<{ code: num
   return { child, done };
 }
 
-/** Waits (bounded) until results.jsonl holds at least `n` lines. */
+/** Waits (bounded: 40 s, for a machine several times slower than a quiet one) until results.jsonl holds at least `n` lines. */
 async function untilLines(path: string, n: number): Promise<number> {
-  for (let i = 0; i < 400; i++) {
+  for (const until = Date.now() + 40_000; Date.now() < until; ) {
     const count = existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
     if (count >= n) return count;
     await sleep(25);

@@ -136,7 +136,7 @@ describe('--start-at', () => {
       child.kill('SIGINT');
       const code = await exited;
       expect(code, stderr).toBe(130);
-      expect(Date.now() - sent).toBeLessThan(10_000); // not the 60 s the wait had left
+      expect(Date.now() - sent).toBeLessThan(30_000); // not the 60 s the wait had left (12 s was seen on a machine 4x slower than quiet)
       expect(hits).toBe(0);
       expect(readJsonl(join(out, 'results.jsonl'))).toEqual([]);
       expect(readJson<any>(join(out, 'report.json')).partial).toBe(true);
