@@ -8,6 +8,7 @@
 // that time something give bounds a machine twice as slow, or this busy, still meets.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/helpers/sequencer.js';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -25,6 +26,8 @@ export default defineConfig({
     server: { deps: { external: [new RegExp(`^${escapeRegExp(resolve(import.meta.dirname, 'dist'))}/`)] } },
     isolate: false,
     maxWorkers: 4,
+    // The longest files first, in a clean clone too (test/helpers/sequencer.ts).
+    sequence: { sequencer: SlowestFirstSequencer },
     // A CLI run on a busy 2-core machine takes seconds; the few long cases set their own limits.
     testTimeout: 60_000,
     hookTimeout: 60_000,
