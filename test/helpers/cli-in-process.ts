@@ -18,6 +18,8 @@ interface Captured {
 
 const captured = new AsyncLocalStorage<Captured>();
 let routed = false;
+/** The test process's own folder, where calls that set none run. */
+const BASE_CWD = process.cwd();
 let sharing = 0;
 let alone = false;
 const waiting: (() => void)[] = [];
@@ -73,8 +75,10 @@ export interface InProcessCall {
 
 /** The exit code and output of `flowbench ...args`, run in this process. */
 export async function runInProcess(root: string, call: InProcessCall): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cwd = call.cwd === undefined ? process.cwd() : resolve(call.cwd);
-  const ownsProcess = cwd !== process.cwd() || call.env !== undefined || call.args.includes('--env-file');
+  const cwd = call.cwd === undefined ? BASE_CWD : resolve(call.cwd);
+  // Against the folder the process runs in between calls, not process.cwd(): a call running alone may have
+  // moved it for itself just now.
+  const ownsProcess = cwd !== BASE_CWD || call.env !== undefined || call.args.includes('--env-file');
   await enter(ownsProcess);
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
