@@ -184,14 +184,3 @@ function nodeTtft(src: FlowsYaml, at: (key: string) => YamlPath, merged: Record<
   }
   return nodes.firstContentMs;
 }
-
-/**
- * The version a request runs: the draft when asked, else `version` (-1 or absent = latest
- * published). null when the flow has no such version.
- */
-export function resolveVariant(flow: FlowDef, version: number | null, runDraft: boolean): ResolvedVariant | null {
-  if (runDraft) return { version: flow.published, draft: true, model: flow.draft };
-  const n = version === null || version === -1 ? flow.published : version;
-  const model = flow.versions.get(n);
-  return model ? { version: n, draft: false, model } : null;
-}

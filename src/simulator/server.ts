@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks';
 import type { Mode } from '../stackai/types.js';
 import { nowMs } from '../clock/clock.js';
-import { resolveVariant, type FlowDef, type FlowsConfig } from './flows.js';
+import type { FlowDef, FlowsConfig } from './flows.js';
+import { resolveVariant } from './resolve-variant.js';
 import { inputText, planResponse } from './plan.js';
 import { RunStore, type KeptRun } from './run-store.js';
 import { httpFault, retryAfterHeader } from './faults.js';

@@ -3,7 +3,8 @@
 import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
+import { loadFlows } from '../../src/simulator/flows.js';
+import { resolveVariant } from '../../src/simulator/resolve-variant.js';
 import { planResponse, type Fault } from '../../src/simulator/plan.js';
 import { outputSchemaError, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { ConversationMemory, recallAnswer } from '../../src/simulator/conversation-memory.js';
-import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
+import { loadFlows } from '../../src/simulator/flows.js';
+import { resolveVariant } from '../../src/simulator/resolve-variant.js';
 import { planResponse } from '../../src/simulator/plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowbench-sim-memory-'));

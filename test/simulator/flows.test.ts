@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
-import { loadFlows, resolveVariant } from '../../src/simulator/flows.js';
+import { loadFlows } from '../../src/simulator/flows.js';
+import { resolveVariant } from '../../src/simulator/resolve-variant.js';
 import { DEFAULT_FLOWS_FILE } from '../../src/simulator/start.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowbench-flows-'));

@@ -1,6 +1,7 @@
 // Pure planning: chunks join back exactly, wrong answers never contain the expected text, draws are seeded.
 import { describe, expect, it } from 'vitest';
-import { loadFlows, resolveVariant, type FlowDef, type ResolvedVariant } from '../../src/simulator/flows.js';
+import { loadFlows, type FlowDef, type ResolvedVariant } from '../../src/simulator/flows.js';
+import { resolveVariant } from '../../src/simulator/resolve-variant.js';
 import { planResponse, splitWords } from '../../src/simulator/plan.js';
 import { DEFAULT_FLOWS_FILE } from '../../src/simulator/start.js';
 
