@@ -108,9 +108,9 @@ export async function runFlowbench(argv: readonly string[], opts: FlowbenchOptio
     .argument('<suite>', 'suite YAML file')
     .option('--shard <i/n>', "check the load as shard I of N would run it (the load caps apply to each shard's share)")
     .addHelpText('after', '\nExample:\n  flowbench validate suites/demo.yaml')
-    .action(async (suite: string, opts: { shard?: string }) => {
+    .action(async (suite: string, flags: { shard?: string }) => {
       const { validateCommand } = await import('./validate-command.js');
-      exit(await validateCommand(suite, opts));
+      exit(await validateCommand(suite, flags));
     });
 
   program

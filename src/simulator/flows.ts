@@ -1,4 +1,5 @@
 // Simulated flows as data: loads and validates a flows YAML file into the model the server runs.
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadAnswers, type AnswerSource } from './answers.js';
 import { FAULT_KEYS, loadFaults, type FaultModel } from './faults.js';
@@ -85,6 +86,34 @@ const MODEL_KEYS = [
   'nodes',
   ...Object.keys(FAULT_KEYS),
 ];
+
+/** The files a parse read, each with what it was then (mtime and size): the flows file and its answer CSVs. */
+type Read = { file: string; stamp: string }[];
+const stampOf = (file: string): string => {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'unreadable';
+  }
+};
+const parsed = new Map<string, { read: Read; config: FlowsConfig }>();
+
+/**
+ * loadFlows, once per process while the files it read are unchanged: the suite's check and the embedded
+ * simulator's start read the same file, and a process that starts many runs (a library caller, the
+ * tests) parses it once. The result is shared: read it, or hand a copy to a thread; never change it.
+ */
+export function loadFlowsShared(file: string, opts: { seed?: number } = {}): FlowsConfig {
+  const key = `${resolve(file)}\0${opts.seed ?? ''}`;
+  const kept = parsed.get(key);
+  if (kept !== undefined && kept.read.every((r) => stampOf(r.file) === r.stamp)) return kept.config;
+  const before = stampOf(resolve(file));
+  const config = loadFlows(file, opts);
+  const csvs = [...config.flows.values()].flatMap((f) => (f.answers.kind === 'csv' ? [f.answers.file] : []));
+  parsed.set(key, { read: [{ file: config.file, stamp: before }, ...csvs.map((c) => ({ file: c, stamp: stampOf(c) }))], config });
+  return config;
+}
 
 /** Loads a flows file. `seed` overrides the file's seed. Throws ConfigError on bad input. */
 export function loadFlows(file: string, opts: { seed?: number } = {}): FlowsConfig {

@@ -1,10 +1,10 @@
 // Starts the simulator: in-process, in a worker thread (off the harness's main thread), or for the CLI.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors/config-error.js';
-import { type FlowsConfig, loadFlows } from './flows.js';
+import { type FlowsConfig, loadFlows, loadFlowsShared } from './flows.js';
 import { type LocalSimulatorHandle, serveFlows, type SimThreadMessage, type SimulatorHandle, type SimulatorOptions } from './serve.js';
 import { warmUp } from './warm-up.js';
 
@@ -21,27 +21,6 @@ export interface SimThreadData {
   opts: SimulatorOptions;
 }
 
-/**
- * The flows of a file, parsed once per process while the file is unchanged: a process that starts many
- * runs against the embedded simulator (a library caller, the tests) parses the bundled flows once.
- */
-const parsed = new Map<string, { mtimeMs: number; size: number; config: FlowsConfig }>();
-
-function flowsOf(file: string, seed: number | undefined): FlowsConfig {
-  const key = `${file}\0${seed ?? ''}`;
-  let stat: { mtimeMs: number; size: number } | null = null;
-  try {
-    stat = statSync(file);
-  } catch {
-    // loadFlows names the file that cannot be read.
-  }
-  const kept = parsed.get(key);
-  if (stat !== null && kept !== undefined && kept.mtimeMs === stat.mtimeMs && kept.size === stat.size) return kept.config;
-  const config = loadFlows(file, seed !== undefined ? { seed } : {});
-  if (stat !== null) parsed.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, config });
-  return config;
-}
-
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<LocalSimulatorHandle> {
   return serveFlows(loadFlows(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {}), opts);
 }
@@ -56,7 +35,7 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
   }
   // Parsed here (a bad file fails here, as a ConfigError with its line), sent as data: the thread then
   // loads no parser. The thread gets its own copy (workerData is cloned) and applies the faults to it.
-  const config = flowsOf(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed);
+  const config = loadFlowsShared(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
   const workerData: SimThreadData = { config, opts };
   const worker = new Worker(THREAD_FILE, { workerData });
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {

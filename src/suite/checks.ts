@@ -6,7 +6,7 @@ import { FEEDBACK_VARIABLES, unknownFeedbackVariable } from '../grade/feedback-t
 import { parseGate } from '../compare/gates.js';
 import { parseThreshold, streamOnlyTiming } from '../metrics/thresholds.js';
 import { checkEconomics, economicsNeeds } from './economics-checks.js';
-import { loadFlows } from '../simulator/flows.js';
+import { loadFlowsShared } from '../simulator/flows.js';
 import { REPORT_DIR_FIX, reportDirProblem } from './report-dir.js';
 import { redactUrl } from '../stackai/url-credentials.js';
 import { ConfigError } from '../errors/config-error.js';
@@ -151,7 +151,7 @@ function checkSimulatorFlows(s: Suite, ctx: LoadContext): void {
   const flows = s.target.simulator.flows;
   if (s.target.baseUrl !== 'simulator' || flows === null) return;
   try {
-    loadFlows(flows, { seed: s.target.simulator.seed });
+    loadFlowsShared(flows, { seed: s.target.simulator.seed });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // A file that cannot be read has no line of its own: the suite's line that names it.

@@ -81,7 +81,6 @@ export async function runInProcess(root: string, call: InProcessCall): Promise<{
   const ownsProcess = cwd !== BASE_CWD || call.env !== undefined || call.args.includes('--env-file');
   await enter(ownsProcess);
   const savedEnv = { ...process.env };
-  const savedCwd = process.cwd();
   try {
     routeOutput();
     // Loaded by Node itself, as the binary loads it: vitest leaves dist/ alone (vitest.config.ts).
@@ -93,7 +92,7 @@ export async function runInProcess(root: string, call: InProcessCall): Promise<{
         else process.env[k] = v;
       }
     }
-    if (cwd !== savedCwd) process.chdir(cwd);
+    if (cwd !== BASE_CWD) process.chdir(cwd);
     const into: Captured = { stdout: '', stderr: '' };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -109,7 +108,7 @@ export async function runInProcess(root: string, call: InProcessCall): Promise<{
     if (ownsProcess) {
       for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
       Object.assign(process.env, savedEnv);
-      if (process.cwd() !== savedCwd) process.chdir(savedCwd);
+      if (process.cwd() !== BASE_CWD) process.chdir(BASE_CWD);
     }
     leave(ownsProcess);
   }

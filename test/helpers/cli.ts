@@ -36,24 +36,31 @@ export interface CliOptions {
 }
 
 export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  if (opts.spawn === true) return runCliProcess(args, opts);
   const startedMs = Date.now();
-  const env = opts.warmUp === undefined ? opts.env : { ...opts.env, FLOWBENCH_TEST_NO_WARMUP: opts.warmUp ? undefined : '1' };
-  const r = await runInProcess(ROOT, { args, cwd: opts.cwd ?? ROOT, env, timeoutMs: opts.timeoutMs ?? 60_000 });
+  const env = envOf(opts);
+  const r =
+    opts.spawn === true
+      ? await runProcess(args, opts, env)
+      : await runInProcess(ROOT, { args, cwd: opts.cwd ?? ROOT, env, timeoutMs: opts.timeoutMs ?? 60_000 });
   const invalid = outputSchemaError(outputDirsOf(args, opts.cwd ?? ROOT), startedMs);
   if (invalid !== null) throw invalid;
   return r;
 }
 
-/** `node dist/cli/main.js ...args` as a process of its own. */
-export function runCliProcess(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  const startedMs = Date.now();
+/** What a call sets in the environment (undefined: removes): its env, over the warm-up hook when it asks for one. */
+function envOf(opts: CliOptions): NodeJS.ProcessEnv | undefined {
+  return opts.warmUp === undefined ? opts.env : { FLOWBENCH_TEST_NO_WARMUP: opts.warmUp ? undefined : '1', ...opts.env };
+}
+
+/** `node dist/cli/main.js ...args` as a process of its own, with this process's environment and `env` over it. */
+function runProcess(args: string[], opts: CliOptions, env: NodeJS.ProcessEnv | undefined): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+  for (const [k, v] of Object.entries(env ?? {})) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: cliEnv(opts),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -62,18 +69,9 @@ export function runCliProcess(args: string[], opts: CliOptions = {}): Promise<Cl
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const invalid = outputSchemaError(outputDirsOf(args, opts.cwd ?? ROOT), startedMs);
-      if (invalid !== null) reject(invalid);
-      else resolvePromise({ code, stdout, stderr });
+      resolvePromise({ code, stdout, stderr });
     });
   });
-}
-
-function cliEnv(opts: CliOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-  if (opts.warmUp === true) delete env.FLOWBENCH_TEST_NO_WARMUP;
-  if (opts.warmUp === false) env.FLOWBENCH_TEST_NO_WARMUP = '1';
-  return { ...env, ...opts.env };
 }
 
 /**
