@@ -2,8 +2,10 @@
 // records completed on a thread that times requests (a request thread, or the main thread when it
 // completes records). Counting is CPU work (bench/tokenizer-cost.mjs) that would delay the timestamps of
 // every stream in flight there; handing texts over costs a message per batch. Each user talks to the one
-// thread over a MessagePort of its own.
+// thread over a MessagePort of its own. A run that closes its thread cleanly leaves it for the process's
+// next run, tables loaded (harness/thread-shelf.ts): loading them costs about 0.2 s of CPU.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { ThreadShelf } from '../harness/thread-shelf.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { countedTokens, estimateTokens, reportedTokens, type RecordTokens, type TokenPaths } from './output-tokens.js';
 
@@ -12,7 +14,8 @@ export type ToTokenThread = { seq: number; texts: string[] };
 export type FromTokenThread = { seq: number; counts: number[] };
 
 /** What the thread itself is told, and answers. */
-export type TokenThreadControl = { type: 'port'; port: MessagePort } | { type: 'close' };
+/** `begin`: a kept thread starts the next run (a new thread begins with its workerData). */
+export type TokenThreadControl = { type: 'begin'; data: TokenThreadData } | { type: 'port'; port: MessagePort } | { type: 'close' };
 export type TokenThreadReport = { type: 'ready' } | { type: 'closed'; watch: ThreadWatchSnapshot };
 
 export interface TokenThreadData {
@@ -128,24 +131,30 @@ export interface TokenThread {
 
 /** Workers load JavaScript: always the built file, also when this module runs from src/ (tests). */
 const THREAD_FILE = new URL('../../dist/metrics/token-worker.js', import.meta.url);
+/** Threads whose run closed cleanly, tables loaded, for the process's next run (harness/thread-shelf.ts). */
+const shelf = new ThreadShelf<Worker>(2, (w) => w.terminate());
 
 export function startTokenThread(data: TokenThreadData, paths: TokenPaths): TokenThread {
-  const worker = new Worker(THREAD_FILE, { workerData: data satisfies TokenThreadData });
-  worker.unref(); // never what keeps the process alive: its users' ports are
+  const kept = shelf.take();
+  const worker = kept ?? newThread(data);
+  if (kept !== undefined) worker.postMessage({ type: 'begin', data } satisfies TokenThreadControl);
   let closedWatch: ((w: ThreadWatchSnapshot[]) => void) | null = null;
   let exited = false;
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: TokenThreadReport) => {
-      if (m.type === 'ready') resolve();
-      else closedWatch?.([m.watch]);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      exited = true;
-      reject(new Error(`the token thread exited with code ${code} before it was ready`));
-      closedWatch?.([]);
-    });
-  });
+  const onMessage = (m: TokenThreadReport) => {
+    if (m.type === 'ready') readyResolve();
+    else closedWatch?.([m.watch]);
+  };
+  const onExit = (code: number) => {
+    exited = true;
+    readyReject(new Error(`the token thread exited with code ${code} before it was ready`));
+    closedWatch?.([]);
+  };
+  let readyResolve!: () => void;
+  let readyReject!: (e: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
+  worker.on('message', onMessage);
+  worker.once('error', readyReject);
+  worker.once('exit', onExit);
   ready.catch(() => {}); // awaited by the runner; a failure meanwhile must not be an unhandled rejection
   const connect = (): MessagePort => {
     const { port1, port2 } = new MessageChannel();
@@ -166,10 +175,23 @@ export function startTokenThread(data: TokenThreadData, paths: TokenPaths): Toke
         const watch = new Promise<ThreadWatchSnapshot[]>((resolve) => (closedWatch = resolve));
         worker.postMessage({ type: 'close' } satisfies TokenThreadControl);
         const w = await Promise.race([watch, new Promise<ThreadWatchSnapshot[]>((r) => setTimeout(() => r([]), 5000).unref())]);
-        await worker.terminate();
+        worker.off('message', onMessage);
+        worker.off('error', readyReject);
+        worker.off('exit', onExit);
+        // A thread that answered is kept for the next run; one that did not (or ended) is ended.
+        if (w.length === 1 && !exited) shelf.keep(worker);
+        else await worker.terminate();
         return w;
       })();
       return closing;
     },
   };
+}
+
+function newThread(data: TokenThreadData): Worker {
+  const worker = new Worker(THREAD_FILE, { workerData: data satisfies TokenThreadData });
+  worker.unref(); // never what keeps the process alive: its users' ports are
+  worker.on('error', () => {}); // a kept thread's error ends it: the exit below takes it off the shelf
+  worker.once('exit', () => shelf.forget(worker));
+  return worker;
 }

@@ -49,6 +49,7 @@ export interface LocalSimulatorHandle extends SimulatorHandle {
 /** Messages from the simulator thread to its parent. */
 export type SimThreadMessage =
   | { type: 'listening'; url: string; port: number }
+  | { type: 'closed' }
   | { type: 'error'; message: string; config?: { file?: string; line?: number; column?: number; hint?: string } };
 
 /** Serves `config` (flows parsed by loadFlows) with the options' faults, host, port and token, once it listens. */

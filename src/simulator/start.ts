@@ -7,6 +7,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { type FlowsConfig, loadFlows, loadFlowsShared } from './flows.js';
 import { type LocalSimulatorHandle, serveFlows, type SimThreadMessage, type SimulatorHandle, type SimulatorOptions } from './serve.js';
 import { warmUp } from './warm-up.js';
+import { ThreadShelf } from '../harness/thread-shelf.js';
 
 export type { LocalSimulatorHandle, SimThreadMessage, SimulatorHandle, SimulatorOptions } from './serve.js';
 
@@ -25,6 +26,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Local
   return serveFlows(loadFlows(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {}), opts);
 }
 
+/** What the simulator's thread is told after it started: serve the next run's flows, or stop serving. */
+export type SimThreadControl = { type: 'serve'; data: SimThreadData } | { type: 'close' };
+
+/** Threads whose run closed their server cleanly, for the process's next run (harness/thread-shelf.ts). */
+const shelf = new ThreadShelf<Worker>(2, (w) => w.terminate());
+
 /**
  * Runs the simulator in a worker thread and resolves once it listens. The thread loads the
  * built dist/simulator/sim-thread.js: run `npm run build` (tsc) first, in tests too.
@@ -34,13 +41,17 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
     throw new Error(`simulator thread not built: ${fileURLToPath(THREAD_FILE)} is missing (run \`npm run build\`)`);
   }
   // Parsed here (a bad file fails here, as a ConfigError with its line), sent as data: the thread then
-  // loads no parser. The thread gets its own copy (workerData is cloned) and applies the faults to it.
+  // loads no parser. The thread gets its own copy (messages are cloned) and applies the faults to it.
   const config = loadFlowsShared(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const workerData: SimThreadData = { config, opts };
-  const worker = new Worker(THREAD_FILE, { workerData });
+  const data: SimThreadData = { config, opts };
+  const kept = shelf.take();
+  const worker = kept ?? newThread(data);
+  if (kept !== undefined) worker.postMessage({ type: 'serve', data } satisfies SimThreadControl);
+  let onExit: (code: number) => void = () => {};
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
     worker.once('message', (msg: SimThreadMessage) => {
       if (msg.type === 'listening') return resolve(msg);
+      if (msg.type === 'closed') return reject(new Error('simulator thread closed before listening'));
       const c = msg.config;
       reject(
         c
@@ -56,20 +67,48 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
           : new Error(msg.message),
       );
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`simulator thread exited (code ${code}) before listening`)));
+    onExit = (code) => reject(new Error(`simulator thread exited (code ${code}) before listening`));
+    worker.once('exit', onExit);
+  }).catch(async (err: unknown) => {
+    await worker.terminate(); // a thread that could not serve is not kept
+    throw err;
   });
-  worker.removeAllListeners('exit');
-  worker.removeAllListeners('error');
-  // A forgotten close() must not keep the process alive.
-  worker.unref();
-  worker.on('error', () => {});
+  worker.off('exit', onExit);
+  // Once only: a second close must not reach the thread after another run took it off the shelf.
+  let closing: Promise<void> | null = null;
   return {
     ...ready,
-    close: async () => {
-      await worker.terminate();
-    },
+    close: () => (closing ??= closeThread(worker)),
   };
+}
+
+function newThread(data: SimThreadData): Worker {
+  const worker = new Worker(THREAD_FILE, { workerData: data });
+  // A forgotten close() must not keep the process alive; a kept thread's error ends it (exit: off the shelf).
+  worker.unref();
+  worker.on('error', () => {});
+  worker.once('exit', () => shelf.forget(worker));
+  return worker;
+}
+
+/** Stops the thread's server, every connection closed; a thread that did so within 5 s is kept. */
+async function closeThread(worker: Worker): Promise<void> {
+  let onMessage: (m: SimThreadMessage) => void = () => {};
+  let onExit: () => void = () => {};
+  const closed = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      onMessage = (m) => m.type === 'closed' && resolve(true);
+      onExit = () => resolve(false);
+      worker.on('message', onMessage);
+      worker.once('exit', onExit);
+      worker.postMessage({ type: 'close' } satisfies SimThreadControl);
+    }),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+  ]);
+  worker.off('message', onMessage);
+  worker.off('exit', onExit);
+  if (closed) shelf.keep(worker);
+  else await worker.terminate();
 }
 
 /** `flowbench simulate`: starts in-process and prints one line saying where. */

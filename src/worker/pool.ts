@@ -2,11 +2,11 @@
 // a run and talks over the MessagePort passed in it, tasks and results batched per turn in both
 // directions (a task per request would cost a message, a promise and a round trip through this thread
 // between one closed-loop request and the next). piscina starts the threads, applies their resource
-// limits, replaces a dead one and destroys them. A thread that dies mid-run costs only its requests in
+// limits, replaces a dead one and destroys them; a run that closed cleanly leaves them for the next
+// (request-threads.ts). A thread that dies mid-run costs only its requests in
 // flight (harness errors); its unsent ones go to the other threads, and a new lane takes its place.
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import type { TokenThread } from '../metrics/token-thread.js';
@@ -14,6 +14,7 @@ import type { ResultRecord } from '../record/result-record.js';
 import type { ClassifiedError } from '../stackai/types.js';
 import { STARTED_NOW, TAKEN_HELD, type FromWorker, type LaneInit, type RequestTask, type ToWorker, type WireTask, type WorkerConfig } from './messages.js';
 import { startInlinePool } from './inline-pool.js';
+import { releaseRequestThreads, takeRequestThreads } from './request-threads.js';
 import { holdYoungGenerationCap } from './young-generation.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
@@ -80,7 +81,8 @@ class Lane {
   readonly counters = new Int32Array(new SharedArrayBuffer(8));
   port!: import('node:worker_threads').MessagePort;
   ready!: Promise<void>;
-  closed: Promise<ThreadWatchSnapshot | null> | null = null;
+  /** Resolves once its task settled: true when it returned (its thread is free for another run). */
+  taskEnded!: Promise<boolean>;
   onClosed: ((w: ThreadWatchSnapshot | null) => void) | null = null;
   constructor(readonly index: number) {}
 }
@@ -102,21 +104,7 @@ export async function startPool(
   if (threads === 0) return startInlinePool({ ...config, connections: concurrency });
   const n = Math.max(1, Math.min(threads ?? availableParallelism() - 1, concurrency));
   const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
-  const piscina = new Piscina({
-    // The lane must be the built JavaScript: resolve it next to this file in dist/.
-    filename: new URL('./request-lane.js', import.meta.url).href,
-    minThreads: n,
-    maxThreads: n,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 60_000,
-    // Piscina's Atomics wait would block the thread's event loop between tasks: our lane owns it.
-    atomics: 'disabled',
-    // A thread's garbage is short-lived (one small record per request): a young generation of 8 MB
-    // instead of V8's default (up to 48 MB per thread) keeps the run's RSS down at little CPU cost.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
-  // Errors surface through each lane task's promise; an 'error' event without a task must not crash the run.
-  piscina.on('error', () => {});
+  const piscina = takeRequestThreads(n);
   const exitAfter = Number(process.env.FLOWBENCH_TEST_EXIT_REQUEST_THREAD ?? '') || undefined;
   const lanes: Lane[] = [];
   const restarts = new Array<number>(n).fill(0);
@@ -174,13 +162,16 @@ export async function startPool(
       ...(tokenPort && { tokens: tokenPort }),
     };
     sendTarget(lane); // a lane opened mid-run (replacing a dead one) learns the target at once
-    piscina.run(init, { transferList: tokenPort ? [port2, tokenPort] : [port2] }).then(
-      // The task's result can overtake the port's 'closed' message: it carries the thread's watch too.
-      (w: ThreadWatchSnapshot | undefined) => lane.onClosed?.(w ?? null),
+    // The lane is closed once its port is: every message it sent before (its last lines and statistics
+    // come with 'closed') has arrived by then. Its task's result may come first, on another channel.
+    port1.on('close', () => lane.onClosed?.(null));
+    lane.taskEnded = piscina.run(init, { transferList: tokenPort ? [port2, tokenPort] : [port2] }).then(
+      () => true,
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
         readyReject(e);
         lost(lane, e);
+        return false;
       },
     );
     lanes[index] = lane;
@@ -275,7 +266,7 @@ export async function startPool(
     await Promise.all(lanes.map((l) => l.ready));
   } catch (err) {
     closing = true;
-    await piscina.destroy().catch(() => {});
+    await releaseRequestThreads(piscina, n, false);
     throw new ThreadStartError(`a request thread failed to start: ${(err as Error).message.split('\n')[0]}`);
   }
 
@@ -320,7 +311,10 @@ export async function startPool(
         }),
       );
       closing = true;
-      await piscina.destroy().catch(() => {});
+      // Every lane answered and its task returned: the threads are free, kept for the process's next run.
+      const answered = watches.every((w) => w !== null) && lanes.every((l) => l.alive);
+      const ended = answered && (await Promise.race([Promise.all(lanes.map((l) => l.taskEnded)), later(5000)]));
+      await releaseRequestThreads(piscina, n, Array.isArray(ended) && ended.every(Boolean));
       return watches.filter((w): w is ThreadWatchSnapshot => w !== null);
     }
   }

@@ -5,7 +5,7 @@
 // in-flight cap waits on them), every few ms for held ones while enough are queued here (closed loop:
 // the next request is already waiting, so nothing waits on the trip). It only times: no grading and no
 // token counting here.
-import { startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
+import { startThreadWatch } from '../harness/thread-watch.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
 import { reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import { TokenClient } from '../metrics/token-thread.js';
@@ -23,8 +23,8 @@ const HELD_FLUSH_MS = 2;
 const HELD_FLUSH_COUNT = 128;
 const STATS_EVERY_MS = 1000;
 
-/** Resolves with the thread's last watch once closed (the 'closed' message carries it too: whichever lands first). */
-export default async function requestLane(init: LaneInit): Promise<ThreadWatchSnapshot | void> {
+/** Resolves once closed and its client too; the 'closed' message carries the thread's last watch. */
+export default async function requestLane(init: LaneInit): Promise<void> {
   // Warm before ready: the run's clock starts only when every thread has run its request path once.
   // The target is not needed for that: it comes in a message (it may still be starting meanwhile).
   // The warm-up's local simulator (with yaml and csv-parse) loads only for it: a cold lane never needs it.
@@ -131,7 +131,7 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
   }, STATS_EVERY_MS);
   ticker.unref();
 
-  return new Promise<ThreadWatchSnapshot>((resolve) => {
+  return new Promise<void>((resolve) => {
     handle = (msg: ToWorker) => {
       switch (msg.type) {
         case 'tasks':
@@ -155,7 +155,7 @@ export default async function requestLane(init: LaneInit): Promise<ThreadWatchSn
             watch.stop();
             tokenClient?.close();
             port.close();
-            void client.close().finally(() => resolve(watch.snapshot()));
+            void client.close().finally(() => resolve());
           });
           break;
       }

@@ -48,4 +48,24 @@ describe('token thread', () => {
     expect(r.outputTokens).toEqual({ count: 10, source: 'estimate' });
     await other.idle();
   });
+
+  it('a run closed cleanly leaves its thread to the next, which begins afresh: its own watch and ports', async () => {
+    const first = startTokenThread({ stallMs: 20, preload: true }, {});
+    await first.ready;
+    const firstPort = new TokenClient(first.connect(), {}, 'manual');
+    const [w1] = await first.close();
+    const secondStart = performance.now();
+    const second = startTokenThread({ stallMs: 20, preload: true }, {});
+    const third = startTokenThread({ stallMs: 20, preload: false }, {}); // none kept for it: a new thread
+    await Promise.all([second.ready, third.ready]);
+    expect((await later(second.client, answer('Hello world'))).outputTokens).toEqual({ count: 2, source: 'tokenizer' });
+    // The first run's port was closed with it, not handed on.
+    expect((await later(firstPort, answer('x'.repeat(40)))).outputTokens).toEqual({ count: 10, source: 'estimate' });
+    const [w2] = await second.close();
+    const [w3] = await third.close();
+    expect(w2!.threadId).toBe(w1!.threadId);
+    expect(w3!.threadId).not.toBe(w1!.threadId);
+    // The second run's figures are its own: measured from its begin, not from the thread's start.
+    expect(w2!.measuredMs).toBeLessThanOrEqual(performance.now() - secondStart + 1);
+  });
 });

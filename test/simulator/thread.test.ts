@@ -50,6 +50,20 @@ describe('startSimulatorThread', () => {
     await expect(fetch(`${h.url}/_sim/runs/${runId}`)).rejects.toThrow();
   });
 
+  it('a closed thread serves the next start afresh, and a second close of the old handle leaves it be', async () => {
+    const first = await startSimulatorThread({ token: TOKEN, seed: 42 });
+    const frames = await readFrames(await post(`${first.url}/inference/v0/stream/demo/echo-fast`, { 'in-0': 'first' }), 0);
+    const runId = frames[0]!.frame.run_id;
+    await first.close();
+    const next = await startSimulatorThread({ token: TOKEN, seed: 42, faults: { http_500_rate: 1 } });
+    handles.push(next);
+    await first.close(); // once only: it must not stop the server `next` is serving from
+    expect((await fetch(`${next.url}/_sim/runs/${runId}`)).status).toBe(404); // its own run store
+    const res = await post(`${next.url}/inference/v0/stream/demo/echo-fast`, { 'in-0': 'next' });
+    expect(res.status).toBe(500); // its own faults
+    await res.body?.cancel();
+  });
+
   it('rejects with a ConfigError for a bad flows file', async () => {
     const err = await startSimulatorThread({ flowsFile: `${root}no-such-flows.yaml` }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
