@@ -6,7 +6,6 @@ import { ConfigError } from '../errors/config-error.js';
 import { serveFlows, type LocalSimulatorHandle, type SimThreadMessage } from './serve.js';
 import type { SimThreadControl, SimThreadData } from './start.js';
 import { warmUp } from './warm-up.js';
-import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 const post = (msg: SimThreadMessage): void => parentPort!.postMessage(msg);
 let serving: Promise<LocalSimulatorHandle | null> = Promise.resolve(null);
@@ -14,10 +13,10 @@ let serving: Promise<LocalSimulatorHandle | null> = Promise.resolve(null);
 // The embedded simulator warms its request path briefly before it says where it listens (its private
 // warm-up server leaves the real one's seeded sequences untouched), so a run's first wave is not the
 // simulator compiling its handler.
-function serve({ config, opts }: SimThreadData): Promise<LocalSimulatorHandle | null> {
+function serve({ config, opts, warmUp: warm }: SimThreadData): Promise<LocalSimulatorHandle | null> {
   return serveFlows(config, opts).then(
     async (handle) => {
-      if (warmUpWanted()) await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
+      if (warm) await warmUp({ requests: 400, connections: 16, timeoutMs: 2000 }).catch(() => 0);
       post({ type: 'listening', url: handle.url, port: handle.port });
       return handle;
     },

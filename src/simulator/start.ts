@@ -8,6 +8,7 @@ import { type FlowsConfig, loadFlows, loadFlowsShared } from './flows.js';
 import { type LocalSimulatorHandle, serveFlows, type SimThreadMessage, type SimulatorHandle, type SimulatorOptions } from './serve.js';
 import { warmUp } from './warm-up.js';
 import { ThreadShelf } from '../harness/thread-shelf.js';
+import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 export type { LocalSimulatorHandle, SimThreadMessage, SimulatorHandle, SimulatorOptions } from './serve.js';
 
@@ -20,6 +21,8 @@ const THREAD_FILE = new URL('../../dist/simulator/sim-thread.js', import.meta.ur
 export interface SimThreadData {
   config: FlowsConfig;
   opts: SimulatorOptions;
+  /** Warm the request path before listening (decided here: a kept thread's environment is its first run's). */
+  warmUp: boolean;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<LocalSimulatorHandle> {
@@ -43,7 +46,7 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
   // Parsed here (a bad file fails here, as a ConfigError with its line), sent as data: the thread then
   // loads no parser. The thread gets its own copy (messages are cloned) and applies the faults to it.
   const config = loadFlowsShared(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const data: SimThreadData = { config, opts };
+  const data: SimThreadData = { config, opts, warmUp: warmUpWanted() };
   const kept = shelf.take();
   const worker = kept ?? newThread(data);
   if (kept !== undefined) worker.postMessage({ type: 'serve', data } satisfies SimThreadControl);

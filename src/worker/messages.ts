@@ -81,6 +81,8 @@ export interface LaneInit {
   config: WorkerConfig;
   /** Int32Array over a SharedArrayBuffer: [STARTED_NOW, TAKEN_HELD]. */
   counters: Int32Array;
+  /** Warm the request path before saying ready (decided by the run, harness/warm-up-wanted.ts: a kept thread's environment is its first run's). */
+  warmUp: boolean;
   /** Test hook (FLOWBENCH_TEST_EXIT_REQUEST_THREAD): exit the thread after starting this many requests. */
   exitAfter?: number;
   /** A port to the token thread (metrics/token-thread.ts) when records complete here: it counts what the server did not report. */

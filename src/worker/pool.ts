@@ -16,6 +16,7 @@ import { STARTED_NOW, TAKEN_HELD, type FromWorker, type LaneInit, type RequestTa
 import { startInlinePool } from './inline-pool.js';
 import { releaseRequestThreads, takeRequestThreads } from './request-threads.js';
 import { holdYoungGenerationCap } from './young-generation.js';
+import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 /** Start when one of `concurrency` slots (across all threads) frees, not at or after `notAfter`. */
 export interface PoolHold {
@@ -106,6 +107,7 @@ export async function startPool(
   const workerConfig: WorkerConfig = { ...config, connections: Math.ceil(concurrency / n) };
   const piscina = takeRequestThreads(n);
   const exitAfter = Number(process.env.FLOWBENCH_TEST_EXIT_REQUEST_THREAD ?? '') || undefined;
+  const warmUp = warmUpWanted();
   const lanes: Lane[] = [];
   const restarts = new Array<number>(n).fill(0);
   let closing = false;
@@ -158,6 +160,7 @@ export async function startPool(
       port: port2,
       config: workerConfig,
       counters: lane.counters,
+      warmUp,
       ...(hook !== undefined && { exitAfter: hook }),
       ...(tokenPort && { tokens: tokenPort }),
     };

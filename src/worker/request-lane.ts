@@ -17,7 +17,6 @@ import type { ResultRecord } from '../record/result-record.js';
 import { stopsTheRun } from '../stackai/early-stop.js';
 import type { ClassifiedError } from '../stackai/types.js';
 import { TaskRunner } from './task-runner.js';
-import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 const HELD_FLUSH_MS = 2;
 const HELD_FLUSH_COUNT = 128;
@@ -28,7 +27,7 @@ export default async function requestLane(init: LaneInit): Promise<void> {
   // Warm before ready: the run's clock starts only when every thread has run its request path once.
   // The target is not needed for that: it comes in a message (it may still be starting meanwhile).
   // The warm-up's local simulator (with yaml and csv-parse) loads only for it: a cold lane never needs it.
-  if (warmUpWanted()) await import('./warm-lane.js').then((m) => m.warmRequestPath(init.config)).catch(() => {});
+  if (init.warmUp) await import('./warm-lane.js').then((m) => m.warmRequestPath(init.config)).catch(() => {});
   const { port } = init;
   // One listener from the start: messages that come before the lane is set up wait in the inbox.
   const inbox: ToWorker[] = [];
