@@ -2,43 +2,33 @@
 import { resolve } from 'node:path';
 import { readRows } from '../dataset/read-rows.js';
 import { anchorAt, nowMs, sinceAnchor, toIso, type ClockAnchor } from '../clock/clock.js';
-import { startTokenThread } from '../metrics/token-thread.js';
 import { Progress } from '../report/progress.js';
 import type { Report } from '../report/report-model.js';
-import { ResultsSink } from '../report/results-sink.js';
 import { ensureFolder } from '../report/whole-file.js';
 import { ConfigError } from '../errors/config-error.js';
 import { NO_ROWS_FIX, noRowsMessage } from '../suite/check-dataset.js';
 import type { Suite } from '../suite/types.js';
-import { GraderLoadError, type GradingPool } from '../grading/grading-pool.js';
 import { DEFAULT_STALL_MS, startThreadWatch, type ThreadWatchSnapshot } from '../harness/thread-watch.js';
-import type { RecordEnvelope, ResultRecord } from '../record/result-record.js';
+import type { ResultRecord } from '../record/result-record.js';
 import type { InlinePool } from '../worker/inline-pool.js';
-import type { RequestTask } from '../worker/messages.js';
-import { startPool, type PoolOutcome, type RequestPool } from '../worker/pool.js';
-import { stopsTheRun } from '../stackai/early-stop.js';
-import type { ClassifiedError } from '../stackai/types.js';
-import { harnessFailure } from './harness-failure.js';
+import { RunStopper } from './run-stopper.js';
+import { requestSender } from './send-request.js';
 import { recountFromResults } from './recount.js';
-import { startGrading } from './start-grading.js';
-import { startFeedback, type FeedbackOptions } from './feedback-poster.js';
-import { RunCollector } from './collect.js';
+import type { FeedbackOptions } from './feedback-poster.js';
+import { startRunParts, type RunParts } from './start-run-parts.js';
 import { driveLoad, type LoadOutcome } from './drive-load.js';
 import { untilDoneOrGrace } from './grace.js';
 import { plannedWork } from './planned.js';
-import { resilienceConfig } from './resilience.js';
 import { markSession, prepareRunDir, replayInto } from './resume.js';
 import { freeDir, reportDir } from './report-folder.js';
 import { SessionTally, type SessionMark } from './sessions.js';
 import { assembleReport, parseThresholds } from './assemble-report.js';
 import { stopSignal, writeOutputs } from './output-failure.js';
 import { inShard, shardLoad, type ShardSpec } from '../shard/partition.js';
-import { resolveTarget } from './target.js';
-import { extrasSpecOf } from './extras-spec.js';
 import { BudgetGuard, budgetRefusal } from './budget.js';
 import { planRun, type RunPlan } from './run-plan.js';
 import { ConversationStats } from '../metrics/conversation-stats.js';
-import { runConversation, type ConversationDeps, type TurnSend } from './conversation-runner.js';
+import { runConversation, type ConversationDeps } from './conversation-runner.js';
 import { waitForStart, type StartAt, type StartAtRecord } from './start-at.js';
 import { startLiveMetrics } from './live-metrics.js';
 import { DEFAULT_CHECKPOINT_MS, startCheckpoints } from './checkpoints.js';
@@ -136,29 +126,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
   // Ctrl-C, or results.jsonl failing to take a line (disk full): no new sends, in-flight ones get the grace.
   const stop = stopSignal(opts.signal);
   const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
-  // A failure that means every further request would fail alike (a wrong key): stop sending.
-  let stoppedBy: ClassifiedError | null = null;
-  let okSeen = false;
-  const stopEarly = (e: ClassifiedError) => {
-    if (stoppedBy !== null) return;
-    stoppedBy = e;
-    pool?.dropHeld();
-  };
-  // stop_on: the live error rate over the measured requests so far, judged after `after` of them.
-  let liveDone = 0;
-  let liveFailed = 0;
-  const countLive = (measured: number, failed: number) => {
-    liveDone += measured;
-    liveFailed += failed;
-    const limit = suite.stopOn;
-    if (limit === null || stoppedBy !== null || liveDone < limit.after || liveFailed / liveDone <= limit.errorRate) return;
-    const rate = Math.round((liveFailed / liveDone) * 1000) / 1000;
-    stopEarly({
-      kind: 'stop_on' as ClassifiedError['kind'],
-      status: null,
-      message: `${liveFailed} of the first ${liveDone} measured requests failed (error rate ${rate}, over stop_on.error_rate ${limit.errorRate})`,
-    });
-  };
+  // A wrong key, stop_on's error rate or the budget: no new sends.
+  const stopper = new RunStopper(suite.stopOn);
   const conversationStats = new ConversationStats(suite.variants.map((v) => v.name));
   const requestWatches: ThreadWatchSnapshot[] = [];
   const gradingWatches: ThreadWatchSnapshot[] = [];
@@ -170,99 +139,33 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     closers.push(async () => {
       if (lingering === null) await live.close();
     });
-  let collector: RunCollector;
-  let pool: RequestPool | undefined;
-  let target: Awaited<ReturnType<typeof resolveTarget>>;
-  let anchor: ClockAnchor;
-  let sink: ResultsSink;
-  let feedback: ReturnType<typeof startFeedback>;
-  let grading: GradingPool | null = null;
+  // Every session of a run counts from the run's first start: a resumed one continues that clock.
+  const anchor: ClockAnchor = anchorAt(runDir.startedAt.getTime());
   let progress: Progress | undefined;
+  let parts: RunParts;
   try {
-    // Every session of a run counts from the run's first start: a resumed one continues that clock.
-    anchor = anchorAt(runDir.startedAt.getTime());
-    const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
-    // Without graders, records complete on the request threads (or here): the output tokens their server did
-    // not report are counted in a thread of their own, never on a thread that times requests.
-    const tokens = suite.graders.length === 0 ? startTokenThread({ stallMs, preload: !suite.metadata.fetch }, suite.metadata) : null;
-    if (tokens !== null) closers.push(() => tokens.close().then((w) => gradingWatches.push(...w)));
-    // The request threads start and warm up while the target (the embedded simulator, say) starts: they
-    // learn where to send once both are ready. A failure on either side closes the other.
-    const poolStarting = startPool(
-      {
-        baseUrl: '',
-        orgId: suite.target.orgId,
-        flowId: suite.target.flowId,
-        token: '',
-        mode: suite.mode,
-        stream: suite.stream,
-        output: suite.output,
-        inputs: suite.dataset.inputs,
-        expected: suite.dataset.expected,
-        variants: suite.variants,
-        timeoutMs: suite.load.timeoutMs,
-        retries: suite.load.retries,
-        ...resilienceConfig(suite.load),
-        metadata: suite.metadata,
-        graders: suite.graders,
-        anchor,
-        connections: 1,
-        headers: suite.target.headers ?? {},
-        // A conversation's next turn needs its last turn's record: every record comes back whole.
-        completeInThread: suite.graders.length === 0 && !completeOnMain && !suite.dataset.conversation,
-        stallMs,
-        extras: extrasSpecOf(suite),
-      },
-      suite.load.concurrency,
-      opts.threads,
-      {
-        lines: (t, n) => collector.lines(t, n),
-        stats: (d) => collector.stats(d),
-        threadLost: () => collector.threadLost(),
-        alarm: (e) => stopEarly(e),
-        counted: (m, f) => countLive(m, f),
-      },
-      tokens,
-    );
-    poolStarting.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
-    closers.push(() =>
-      poolStarting.then(
-        (p) => p.close(),
-        () => null,
-      ),
-    ); // idempotent: the finally below closes it first
-    target = await resolveTarget(suite);
-    closers.push(() => target.close());
-    if (suite.graders.length > 0) {
-      grading = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector.stats(d), opts.threads, opts.judgeCache !== false);
-      const g = grading;
-      closers.push(() => g.close().then((w) => gradingWatches.push(...w)));
-    }
-    feedback = startFeedback(suite, target, opts.feedback);
-    closers.push(() => feedback.close());
-    sink = new ResultsSink(resolve(dir, 'results.jsonl'), { onError: stop.halt });
-    closers.push(() => sink.close());
-    collector = new RunCollector(
-      sink,
+    parts = await startRunParts({
+      suite,
+      dir,
       anchor,
-      suite.variants.map((v) => v.name),
-      feedback,
-      grading,
-      tokens?.client ?? null,
-      opts.onResult,
-    );
-    collector.extras = extrasSpecOf(suite);
-    pool = await poolStarting;
-    live?.attach({ collector, pool, watch: mainWatch });
-    await tokens?.ready;
-    pool.setTarget(target.baseUrl, target.token);
-    if (pool.threads === 0) inline = pool as InlinePool;
+      stallMs,
+      opts,
+      closers,
+      gradingWatches,
+      alarm: (e) => stopper.stop(e),
+      counted: (m, f) => stopper.counted(m, f),
+      halt: stop.halt,
+      started: (collector, pool) => {
+        stopper.onStop = () => pool.dropHeld();
+        live?.attach({ collector, pool, watch: mainWatch });
+      },
+    });
   } catch (err) {
     await closeAll();
-    if (err instanceof GraderLoadError)
-      throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
     throw err;
   }
+  const { collector, pool, sink, feedback } = parts;
+  if (pool.threads === 0) inline = pool as InlinePool;
 
   // Ctrl-C: requests queued in the threads for a closed loop's next free slot are dropped unsent.
   const dropHeld = () => pool.dropHeld();
@@ -303,7 +206,10 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     // The run's clock starts now: every thread is up and has answered, so start-up is nobody's latency.
     pool.clockStart();
     // budget.max_cost_usd: the cost of the results counted so far (threads send theirs every second).
-    stopCostWatch = budget.watchCost(() => collector.total.stats, stopEarly);
+    stopCostWatch = budget.watchCost(
+      () => collector.total.stats,
+      (e) => stopper.stop(e),
+    );
     closers.push(async () => stopCostWatch());
     mainWatch.reset();
     runStart = nowMs();
@@ -322,39 +228,8 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     });
     closers.push(() => checkpoints.stop()); // before the final report, which must rename over the last checkpoint
     progress.begin();
-    const sendRequest: TurnSend = async (p, info, phase, shape) => {
-      const wait = collector.room();
-      if (wait !== null) await wait;
-      const env: RecordEnvelope = { variant: p.variant, step: phase.step, warmup: phase.warmup, sendLagMs: info.lagMs, delayed: info.delayed };
-      const overBudget = budget.beforeSend();
-      if (overBudget !== null) {
-        // No more scheduling; the runs handed over before this one (held for a free slot) still go: they are in budget.
-        stoppedBy ??= overBudget;
-        return false; // never sent
-      }
-      const task: RequestTask = { ...p, scheduledAt: info.scheduledAt, env };
-      collector.inFlight++;
-      collector.inFlightOf[env.variant]!++;
-      let outcome: PoolOutcome;
-      try {
-        outcome = await pool.run(task, info.hold);
-      } catch (err) {
-        outcome = { record: harnessFailure(suite, task, err, anchor) };
-      }
-      collector.inFlight--;
-      collector.inFlightOf[env.variant]!--;
-      if (outcome === null) return false; // held past the duration or the stop: never sent
-      budget.ended('record' in outcome ? outcome.record.attempts : outcome.attempts);
-      if ('record' in outcome) {
-        okSeen ||= outcome.record.ok;
-        if (!phase.warmup) countLive(1, outcome.record.ok ? 0 : 1);
-        if (stopsTheRun(outcome.record.error, okSeen)) stopEarly(outcome.record.error!);
-        const graded = shape?.(outcome.record);
-        collector.record(outcome.record, env, graded?.values ?? p.values, graded?.conversationEnd === true);
-      }
-      return true;
-    };
-    const loadStopped = () => stop.signal.aborted || stoppedBy !== null;
+    const sendRequest = requestSender({ suite, anchor, collector, pool, budget, stopper });
+    const loadStopped = () => stop.signal.aborted || stopper.stoppedBy !== null;
     const conversation: ConversationDeps = {
       suite,
       anchor,
@@ -434,7 +309,7 @@ export async function runSuite(suite: Suite, opts: RunOptions = {}): Promise<Run
     partial: interrupted || fatal !== null,
     interrupted,
     fatal: fatal !== null,
-    stoppedBy,
+    stoppedBy: stopper.stoppedBy,
     ...(opts.baselineRun !== undefined && { baselineRun: opts.baselineRun }),
   });
   if (startAtRecord) report.startAt = startAtRecord;
