@@ -5,11 +5,11 @@ import type { Pool, buildConnector as BuildConnector } from 'undici';
 import { nowMs } from '../clock/clock.js';
 import { RequestTimers } from './timeouts.js';
 import { analyticsPath, feedbackPath, invokePath, metadataPath, splitBaseUrl, type BaseLocation } from './endpoints.js';
-import { classifyException, classifyHttpStatus, makeError, parseRetryAfter, type ExceptionPhase } from './errors.js';
+import { classifyException, classifyHttpStatus, makeError, type ExceptionPhase } from './errors.js';
 import { FrameDecoder, type DecodeResult } from './frame-decoder.js';
-import { BodyCollector, unreadableBody } from './response-body.js';
+import { InvokeReader, MAX_JSON_BODY_BYTES, RetryAfterCollector } from './response-readers.js';
 import { skipUnaskedContinue } from './interim-continue.js';
-import { exchange, rawHeader } from './exchange.js';
+import { exchange } from './exchange.js';
 import { RequestHeaders } from './request-headers.js';
 import { Redactor } from './redaction.js';
 import { urlSecrets } from './url-credentials.js';
@@ -58,11 +58,6 @@ export type FeedbackResult = { ok: true; response: Record<string, number> } | { 
 /** A page of the analytics API: its parsed JSON (checked by the caller, which knows the shape) and HTTP status. */
 export type AnalyticsResult = { ok: true; status: number; value: unknown } | { ok: false; error: ClassifiedError; retryAfterMs?: number };
 
-/** A run response or metadata body larger than this is refused as `protocol`. */
-const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
-/** After the verdict, how long and how much we read on to reach EOF (so the socket is reused) before giving up on it. */
-const AFTER_VERDICT_GRACE_MS = 1000;
-const AFTER_VERDICT_DRAIN_BYTES = 64 * 1024;
 /** undici's own timeouts sit behind our total-time timer, which is the one that should fire. */
 const UNDICI_TIMEOUT_SLACK_MS = 5000;
 
@@ -324,96 +319,5 @@ function serialise(inputs: Record<string, unknown>): string | { malformed: strin
     return JSON.stringify(inputs);
   } catch (err) {
     return { malformed: `inputs are not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-/** A JSON call's body collector that also keeps the error head's Retry-After (a 429 on a small call is honoured too). */
-class RetryAfterCollector extends BodyCollector {
-  private retryAfterMs: number | null = null;
-
-  override onHead(status: number, raw?: readonly (Buffer | string)[]): void {
-    super.onHead(status);
-    if (this.errorBody !== null && raw !== undefined) this.retryAfterMs = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
-  }
-
-  retryAfter(): { retryAfterMs?: number } {
-    return this.retryAfterMs === null ? {} : { retryAfterMs: this.retryAfterMs };
-  }
-}
-
-/**
- * Reads one invoke response as undici parses it: the head (status, first-byte time, retry-after), then
- * the body into an error text, the run answer's text, or the stream's frame decoder, which timestamps
- * every content frame with its chunk's arrival.
- */
-class InvokeReader extends BodyCollector {
-  /** When the stream's verdict became known (its end time); null until then. */
-  verdictAt: number | null = null;
-  /** The arrival time of each progress change the decoder noted (decoder.progressChanges), in order. */
-  readonly progressAt: number[] = [];
-  /** Set when a 2xx head already says its body cannot be read (compressed, an HTML page): `protocol`. */
-  refused: ClassifiedError | null = null;
-  private drained = 0;
-
-  constructor(
-    private readonly outcome: InvokeOutcome,
-    private readonly deadline: RequestTimers,
-    private readonly decoder: FrameDecoder | null,
-  ) {
-    super(MAX_JSON_BODY_BYTES, decoder === null); // a stream's body goes to the decoder instead
-  }
-
-  /** The send time is the socket write, not the call: undici may hold a request a turn or more first. */
-  onSend(): void {
-    this.outcome.sentAt = nowMs();
-  }
-
-  override onHead(status: number, raw: readonly (Buffer | string)[]): void {
-    this.outcome.firstByteAt = nowMs();
-    this.deadline.headers();
-    this.outcome.status = status;
-    super.onHead(status);
-    if (this.errorBody === null) {
-      const why = unreadableBody(rawHeader(raw, 'content-encoding'), rawHeader(raw, 'content-type'));
-      if (why !== null) this.refused = makeError('protocol', why, status);
-      return;
-    }
-    // The status is the verdict; the body only gives the message: a short wait for it, not the idle timeout.
-    this.deadline.shorten(AFTER_VERDICT_GRACE_MS);
-    const retryAfter = parseRetryAfter(rawHeader(raw, 'retry-after'), Date.now());
-    if (retryAfter !== null) this.outcome.retryAfterMs = retryAfter;
-  }
-
-  override onChunk(chunk: Buffer): boolean {
-    if (this.refused !== null) return false; // nothing in it is read: drop the connection
-    if (this.errorBody === null && this.decoder !== null) return this.streamChunk(chunk, this.decoder);
-    if (this.textBody !== null) this.deadline.activity();
-    return super.onChunk(chunk);
-  }
-
-  /** Times the progress changes the decoder noted since the last call: they arrived with this chunk. */
-  stampProgress(arrived: number): void {
-    const changes = this.decoder?.progressChanges.length ?? 0;
-    while (this.progressAt.length < changes) this.progressAt.push(arrived);
-  }
-
-  /** Feeds the decoder; after the verdict, reads on to EOF so the socket is reused, but not far. */
-  private streamChunk(chunk: Buffer, decoder: FrameDecoder): boolean {
-    if (this.verdictAt !== null) {
-      this.drained += chunk.length;
-      return this.drained <= AFTER_VERDICT_DRAIN_BYTES; // past it: give up on this socket rather than read on
-    }
-    const arrived = nowMs(); // before decoding: the arrival time of every frame this chunk completes
-    const linesBefore = decoder.linesSeen;
-    const completed = decoder.push(chunk);
-    if (decoder.linesSeen > linesBefore) this.deadline.activity();
-    for (let i = 0; i < completed; i++) this.outcome.contentFrameAt.push(arrived);
-    this.stampProgress(arrived);
-    if (decoder.done) {
-      this.verdictAt = arrived;
-      // Read on to EOF so the socket goes back to the pool, but not for long.
-      this.deadline.shorten(AFTER_VERDICT_GRACE_MS);
-    }
-    return true;
   }
 }
