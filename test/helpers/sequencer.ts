@@ -7,26 +7,22 @@
 // list, or a list gone stale, only costs time, never a test.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Test files by wall time, slowest first (FLOWBENCH_TEST_CPU_LOG, docs/development.md): all over 12 s. */
+/** Test files by wall time, slowest first (FLOWBENCH_TEST_CPU_LOG, docs/development.md): all over 11 s. */
 const SLOWEST_FIRST = [
   'test/e2e/simulator-run.test.ts',
   'test/e2e/no-hang.test.ts',
   'test/engine/engine-safety.test.ts',
   'test/e2e/replay.test.ts',
-  'test/e2e/verdicts.test.ts',
+  'test/e2e/resume.test.ts',
   'test/browser/report-page.test.ts',
   'test/shard/start-at.test.ts',
   'test/runner/load-models.test.ts',
-  'test/e2e/resume.test.ts',
-  'test/api/library.test.ts',
-  'test/faults/fault-kinds.test.ts',
-  'test/deploy/action-scripts.test.ts',
-  'test/docs/recipes.test.ts',
   'test/package/packed.test.ts',
-  'test/e2e/regrade.test.ts',
-  'test/schema/output-schemas.test.ts',
-  'test/e2e/prometheus-scrape.test.ts',
+  'test/docs/recipes.test.ts',
   'test/e2e/evaluation.test.ts',
+  'test/e2e/prometheus-scrape.test.ts',
+  'test/api/library.test.ts',
+  'test/e2e/regrade.test.ts',
   'test/e2e/sweep-verdict.test.ts',
 ];
 
