@@ -1,5 +1,6 @@
 // The grading threads, hosted by piscina apart from the request threads, so that no grader (nor the
-// tokenizer) ever runs on a thread that timestamps frames. A piscina task per batch of records. Every
+// tokenizer: the run's token thread counts, over a port handed with each batch) ever runs on a thread
+// that timestamps frames. A piscina task per batch of records. Every
 // grader call has a time limit (src/grade/time-limit.ts): one that overruns it without returning is
 // stopped by aborting its task (piscina terminates that thread and starts another); one that ends its
 // thread is caught the same way. Either way the grader that did it is known from shared memory, gets a
@@ -10,6 +11,7 @@ import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { nowMs } from '../clock/clock.js';
 import type { RecordTokens } from '../metrics/output-tokens.js';
+import type { TokenThread } from '../metrics/token-thread.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
 import {
   BEAT_AT,
@@ -56,6 +58,7 @@ export async function startGradingPool(
   base: Omit<GradingConfig, 'booted'>,
   threads: number,
   sinks: { stats(delta: RunStatsDelta): void },
+  tokens: TokenThread | null = null,
 ): Promise<GradingPool> {
   /** Per grader, what the watchdog holds each call to. */
   const info = prepareGraderInfo(base.graders);
@@ -114,8 +117,10 @@ export async function startGradingPool(
     a.watch[CALL_JOB] = -1;
     active.add(a);
     try {
-      const task: GradeTask = { jobs, forced, oneAtATime, watch: a.watch };
-      return (await piscina.run(task, { signal: a.abort.signal })) as GradeTaskResult;
+      // Each batch gets a port of its own: piscina decides which thread runs it.
+      const port = tokens?.connect();
+      const task: GradeTask = { jobs, forced, oneAtATime, watch: a.watch, ...(port && { tokens: port }) };
+      return (await piscina.run(task, { signal: a.abort.signal, ...(port && { transferList: [port] }) })) as GradeTaskResult;
     } catch (err) {
       if (closed) throw err;
       // Who was it? The watchdog knows when it stopped the task; after a crash, the shared call slot does.

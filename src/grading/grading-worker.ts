@@ -1,17 +1,18 @@
-// A grading thread (piscina task per batch): grades each record's output, counts its output tokens with the
-// tokenizer when its server reported none, then completes the record here when the run allows (line
+// A grading thread (piscina task per batch): grades each record's output, has its output tokens counted
+// by the run's token thread when its server reported none, then completes the record here when the run allows (line
 // encoded once, statistics recorded in this thread). Its graders are
 // loaded when the thread starts, so a grader module that throws on import fails the run before any
 // request; around each grader's synchronous parts it writes which call it is in to shared memory, with
 // the calls it has in flight and a heartbeat while its event loop turns, so the pool can stop a grader
 // that never returns (src/grading/watchdog.ts).
-import { threadId, workerData } from 'node:worker_threads';
+import { threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { prepareGraders } from '../grade/registry.js';
 import type { GradeOutcome } from '../grade/types.js';
 import { startThreadWatch } from '../harness/thread-watch.js';
 import { nowMs } from '../clock/clock.js';
 import { countedTokens, reportedTokens, type RecordTokens } from '../metrics/output-tokens.js';
 import { RunStatsShard } from '../metrics/run-stats.js';
+import { TokenClient } from '../metrics/token-thread.js';
 import { loadTokenCounter } from '../metrics/tokenizer.js';
 import { completeRecord } from '../record/complete-record.js';
 import { addResultExtras } from '../metrics/result-extras.js';
@@ -132,14 +133,13 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
         return record;
       }),
     );
-    // Answers their server reported no output tokens for are counted here, off the timing threads.
-    const reported = records.map((r) => reportedTokens(r, config.tokens));
-    const count = reported.includes(null) ? await loadTokenCounter() : null;
+    // Answers their server reported no output tokens for are counted off the timing threads.
+    const counted = await tokensOf(records, task.tokens);
     let text = '';
     const back: string[] = [];
     const tokens: RecordTokens[] = [];
     for (let j = 0; j < records.length; j++) {
-      const t = reported[j] ?? countedTokens(records[j]!, config.tokens, count!);
+      const t = counted[j]!;
       if (config.complete) {
         const r = addResultExtras(completeRecord(records[j]!, task.jobs[j]!.env, t), config.extras);
         text += `${JSON.stringify(r)}\n`;
@@ -152,7 +152,32 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
     return { text, records: back, tokens, delta: stats.take(), watch: watch.snapshot() };
   } finally {
     clearInterval(beat);
+    task.tokens?.close();
   }
+}
+
+/**
+ * The records' tokens: as their server reported them, else counted by the run's token thread over the
+ * batch's port (one tokenizer for the process), else (no port: regrade) by the tokenizer loaded here.
+ */
+async function tokensOf(records: ResultRecord[], port: MessagePort | undefined): Promise<RecordTokens[]> {
+  const reported = records.map((r) => reportedTokens(r, config.tokens));
+  if (!reported.includes(null)) return reported as RecordTokens[];
+  if (port === undefined) {
+    const count = await loadTokenCounter();
+    return records.map((r, j) => reported[j] ?? countedTokens(r, config.tokens, count));
+  }
+  const client = new TokenClient(port, config.tokens, 'manual');
+  const all = records.map(
+    (r, j) =>
+      reported[j] ??
+      new Promise<RecordTokens>((resolve) => {
+        const now = client.tokensOf(r, resolve);
+        if (now !== undefined) resolve(now);
+      }),
+  );
+  client.flush();
+  return Promise.all(all);
 }
 
 /** The task's calls started and not settled, in its watch: how many, which one when there is one, and the last deadline. */

@@ -81,6 +81,12 @@ export interface GradeTask {
   /** Run each row's graders one after another (a row graded again after its thread was held, no call to blame). */
   oneAtATime: boolean;
   watch: Float64Array;
+  /**
+   * The batch's own port to the run's token thread (metrics/token-thread.ts), which counts the output tokens
+   * servers did not report: one tokenizer per process, not one per grading thread. Without one (regrade),
+   * the grading thread loads the tokenizer itself.
+   */
+  tokens?: import('node:worker_threads').MessagePort;
 }
 
 export interface GradeTaskResult {
@@ -88,7 +94,7 @@ export interface GradeTaskResult {
   text: string;
   /** !complete: every graded record as JSON text, in job order. */
   records: string[];
-  /** !complete: each record's tokens (counted here when the server reported none), in job order. */
+  /** !complete: each record's tokens (counted when the server reported none), in job order. */
   tokens: RecordTokens[];
   delta: RunStatsDelta | null;
   watch: ThreadWatchSnapshot;

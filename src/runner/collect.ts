@@ -2,7 +2,7 @@
 // appended as they are; statistics arrive as deltas and are merged. A record that comes back whole
 // (a graded run, feedback, --threads 0, a harness failure) is graded in the grading pool or completed
 // here: then its line is encoded here, once. Nothing here parses or re-encodes a line a thread wrote,
-// and nothing here counts tokens: the grading pool does for what it grades, the token thread for the rest.
+// and nothing here counts tokens: the token thread does, for what completes here and for the grading pool.
 import type { GradingPool } from '../grading/grading-pool.js';
 import type { GradeJob } from '../grading/messages.js';
 import type { ClockAnchor } from '../clock/clock.js';

@@ -1,11 +1,12 @@
 // Starts the grading pool for a suite that has graders: sized by the cores the request threads leave,
-// judge calls made with the run's own target, every grader's time limit held by its watchdog. It also
-// counts the output tokens a server did not report of the records it grades.
+// judge calls made with the run's own target, every grader's time limit held by its watchdog. The output
+// tokens a server did not report of the records it grades are counted by the run's token thread, when given.
 import { availableParallelism } from 'node:os';
 import { startGradingPool, type GradingPool } from '../grading/grading-pool.js';
 import { judgeCacheSettings } from '../grading/judge-cache-settings.js';
 import { DEFAULT_FLOWS_FILE } from '../simulator/start.js';
 import type { RunStatsDelta } from '../metrics/run-stats.js';
+import type { TokenThread } from '../metrics/token-thread.js';
 import type { Suite } from '../suite/types.js';
 import { fixedHeaders } from '../worker/row-headers.js';
 import { extrasSpecOf } from './extras-spec.js';
@@ -24,6 +25,7 @@ export async function startGrading(
   stats: (d: RunStatsDelta) => void,
   requestThreads: number | undefined,
   judgeCache = true,
+  tokens: TokenThread | null = null,
 ): Promise<GradingPool> {
   const hasJudge = suite.graders.some((g) => g.type === 'judge' || g.type === 'not-judge');
   // Judge answers are cached unless --no-cache; the flow under test never is.
@@ -53,5 +55,6 @@ export async function startGrading(
     },
     gradingThreads(requestThreads),
     { stats },
+    tokens,
   );
 }

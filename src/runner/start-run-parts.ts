@@ -61,10 +61,10 @@ export async function startRunParts(deps: RunPartsDeps): Promise<RunParts> {
 async function startParts(deps: RunPartsDeps): Promise<RunParts> {
   const { suite, anchor, stallMs, opts, closers } = deps;
   const completeOnMain = suite.feedback.post || opts.onResult !== undefined;
-  // Without graders, records complete on the request threads (or here): the output tokens their server did
-  // not report are counted in a thread of their own, never on a thread that times requests.
-  const tokens = suite.graders.length === 0 ? startTokenThread({ stallMs, preload: !suite.metadata.fetch }, suite.metadata) : null;
-  if (tokens !== null) closers.push(() => tokens.close().then((w) => deps.gradingWatches.push(...w)));
+  // The output tokens servers did not report are counted in a thread of their own, never on a thread that
+  // times requests, for the request threads, this thread and the grading threads alike.
+  const tokens = startTokenThread({ stallMs, preload: !suite.metadata.fetch }, suite.metadata);
+  closers.push(() => tokens.close().then((w) => deps.gradingWatches.push(...w)));
   let collector: RunCollector | undefined;
   // The request threads start and warm up while the target (the embedded simulator, say) starts: they
   // learn where to send once both are ready. A failure on either side closes the other.
@@ -116,7 +116,7 @@ async function startParts(deps: RunPartsDeps): Promise<RunParts> {
   closers.push(() => target.close());
   let grading: GradingPool | null = null;
   if (suite.graders.length > 0) {
-    const g = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector!.stats(d), opts.threads, opts.judgeCache !== false);
+    const g = await startGrading(suite, target, stallMs, !completeOnMain, (d) => collector!.stats(d), opts.threads, opts.judgeCache !== false, tokens);
     closers.push(() => g.close().then((w) => deps.gradingWatches.push(...w)));
     grading = g;
   }
@@ -130,13 +130,13 @@ async function startParts(deps: RunPartsDeps): Promise<RunParts> {
     suite.variants.map((v) => v.name),
     feedback,
     grading,
-    tokens?.client ?? null,
+    grading === null ? tokens.client : null,
     opts.onResult,
   );
   collector.extras = extrasSpecOf(suite);
   const pool = await poolStarting;
   deps.started(collector, pool);
-  await tokens?.ready;
+  await tokens.ready;
   pool.setTarget(target.baseUrl, target.token);
   return { collector, pool, sink, feedback };
 }
