@@ -2,7 +2,8 @@
 // threads sized by the concurrency, every task run once and answered, held tasks never more than the
 // concurrency in flight, dropHeld() answers the held ones null, a thread that dies costs only what it had
 // started (the rest runs on another thread and a new thread takes its place), and close() ends every lane
-// with its watch. The pool loads its lanes as built JavaScript, so it is imported from dist/.
+// with its watch; a pool closed cleanly leaves its threads to the next one of its size. The pool loads
+// its lanes as built JavaScript, so it is imported from dist/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorAt } from '../../dist/clock/clock.js';
 import type { RunStatsDelta } from '../../dist/metrics/run-stats.js';
@@ -187,6 +188,27 @@ describe('startPool', () => {
     expect(after.map(recordOf).every((r) => r.ok)).toBe(true);
     expect(p.pool.threads).toBe(2);
     expect(await p.pool.close()).toHaveLength(2); // the replacement and the other thread; the dead one left none
+  });
+
+  it('a pool closed cleanly leaves its threads to the next pool of its size, which begins afresh', async () => {
+    const first = await started('echo-fast', 2, 2, true);
+    await Promise.all(Array.from({ length: 4 }, (_, i) => first.pool.run(task(i))));
+    const ids = (await first.pool.close()).map((w) => w.threadId).sort();
+    const since = performance.now();
+    const next = await started('echo-fast', 2, 2, true);
+    const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => next.pool.run(task(10 + i))));
+    expect(outcomes).toEqual(Array.from({ length: 4 }, () => ({ written: true, attempts: 1 })));
+    const watches = await next.pool.close();
+    expect(watches.map((w) => w.threadId).sort()).toEqual(ids);
+    // Its own lines, statistics and watches: nothing of the first pool's run.
+    expect(next.got.lineCount).toBe(4);
+    expect(next.got.measured).toBe(4);
+    for (const w of watches) expect(w.measuredMs).toBeLessThanOrEqual(performance.now() - since + 1);
+    // Another size gets threads of its own.
+    const other = await started('echo-fast', 1, 1, true);
+    await other.pool.run(task(20));
+    const [single] = await other.pool.close();
+    expect(ids).not.toContain(single!.threadId);
   });
 
   it('threads 0: the requests run on this thread (no request thread), answered the same way', async () => {
