@@ -158,7 +158,8 @@ export default async function gradeBatch(task: GradeTask): Promise<GradeTaskResu
 
 /**
  * The records' tokens: as their server reported them, else counted by the run's token thread over the
- * batch's port (one tokenizer for the process), else (no port: regrade) by the tokenizer loaded here.
+ * batch's port (one tokenizer for the run), else (no port: a caller that starts no token thread) by the
+ * tokenizer loaded here.
  */
 async function tokensOf(records: ResultRecord[], port: MessagePort | undefined): Promise<RecordTokens[]> {
   const reported = records.map((r) => reportedTokens(r, config.tokens));

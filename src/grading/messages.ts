@@ -83,8 +83,8 @@ export interface GradeTask {
   watch: Float64Array;
   /**
    * The batch's own port to the run's token thread (metrics/token-thread.ts), which counts the output tokens
-   * servers did not report: one tokenizer per process, not one per grading thread. Without one (regrade),
-   * the grading thread loads the tokenizer itself.
+   * servers did not report: one tokenizer per run, not one per grading thread. Without one (a caller that
+   * starts no token thread), the grading thread loads the tokenizer itself.
    */
   tokens?: import('node:worker_threads').MessagePort;
 }

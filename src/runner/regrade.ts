@@ -25,6 +25,7 @@ import { extrasSpecOf } from './extras-spec.js';
 import { addResultExtras } from '../metrics/result-extras.js';
 import { buildManifest, MANIFEST_FILE, readManifest, writeManifest, type RunManifest } from './run-manifest.js';
 import { startGrading } from './start-grading.js';
+import { startTokenThread } from '../metrics/token-thread.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { hlogNames } from './write-hlogs.js';
 
@@ -146,7 +147,11 @@ async function gradeLines(
     let pool: GradingPool | null = null;
     if (suite.graders.length > 0) {
       const stallMs = suite.load.stallMs > 0 ? suite.load.stallMs : DEFAULT_STALL_MS;
-      const p = await startGrading(suite, target, stallMs, true, () => {}, 0, opts.judgeCache !== false).catch((err: unknown) => {
+      // One tokenizer for the grading threads, as in a run: the output tokens servers did not report.
+      const tokens = startTokenThread({ stallMs, preload: false }, suite.metadata);
+      closers.push(() => tokens.close());
+      await tokens.ready;
+      const p = await startGrading(suite, target, stallMs, true, () => {}, 0, opts.judgeCache !== false, tokens).catch((err: unknown) => {
         // A grader module that does not load is the suite's fault, as in a run (exit 2).
         if (err instanceof GraderLoadError)
           throw new ConfigError(err.message, { file: suite.file }, 'fix or remove that grader: its module must load without errors and without exiting');
