@@ -3,10 +3,10 @@
 // without graders and with one `contains` grader, through the CLI's own entry (runFlowbench), cold
 // (FLOWBENCH_TEST_NO_WARMUP=1, as in the tests). CPU is the whole process's (every thread), in ms; the
 // first run starts every thread, the later ones find them kept. Usage: npm run build && node bench/thread-reuse.mjs
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFlowbench } from '../dist/cli/program.js';
+import { tempDir, writeRows, writeSuite } from './lib/harness.mjs';
 
 process.env.FLOWBENCH_TEST_NO_WARMUP = '1';
 const RUNS = 12;
@@ -17,24 +17,22 @@ const cpuMs = () => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function series(graded) {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-thread-reuse-'));
-  writeFileSync(join(dir, 'rows.csv'), `q\n${Array.from({ length: 20 }, (_, i) => `question ${i}`).join('\n')}\n`);
-  writeFileSync(
-    join(dir, 'suite.yaml'),
-    `name: thread-reuse
-target: { base_url: simulator, org_id: acme, flow_id: echo-fast }
-dataset: { path: rows.csv, inputs: { in-0: "{{q}}" } }
-mode: run
-load: { concurrency: 4, iterations: 1 }
-${graded ? 'graders:\n  - { type: contains, value: question }\n' : ''}`,
-  );
+  const dir = tempDir();
+  writeRows(dir, 20);
+  const suite = writeSuite(dir, {
+    url: 'simulator',
+    flow: 'echo-fast',
+    mode: 'run',
+    load: '{ concurrency: 4, iterations: 1 }',
+    extra: graded ? 'graders:\n  - { type: contains, value: question }' : '',
+  });
   const write = process.stdout.write;
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const c0 = cpuMs();
     const t0 = performance.now();
     process.stdout.write = () => true; // the run's summary table
-    const code = await runFlowbench(['node', 'flowbench', 'run', join(dir, 'suite.yaml'), '--out', join(dir, `out-${i}`), '--no-progress'], {});
+    const code = await runFlowbench(['node', 'flowbench', 'run', suite, '--out', join(dir, `out-${i}`), '--no-progress'], {});
     process.stdout.write = write;
     if (code !== 0) throw new Error(`run ${i} exited ${code}`);
     runs.push({ cpuMs: cpuMs() - c0, wallMs: performance.now() - t0 });

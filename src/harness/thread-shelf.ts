@@ -4,6 +4,7 @@
 // starts every run afresh (its watch, ports and clients are the run's own). Kept threads are unref'd, so
 // they never keep the process alive; the shelf holds only a few of each kind, and ends one left unused
 // for IDLE_MS, so a long-lived process does not hold their memory for nothing.
+import { Worker } from 'node:worker_threads';
 
 /** A kept thread not taken again within this long is ended. */
 export const IDLE_MS = 30_000;
@@ -53,4 +54,63 @@ export class ThreadShelf<T> {
       list.splice(i, 1);
     }
   }
+}
+
+/** How long a thread has to answer a run's close before it is ended rather than kept. */
+const CLOSE_MS = 5000;
+
+/**
+ * Worker threads of one file on a shelf: start() hands out a kept thread (sent the run's start message) or
+ * a new one, release() keeps one that answered the run's close in time and ends any other.
+ */
+export class WorkerShelf {
+  private readonly shelf = new ThreadShelf<Worker>(2, (w) => w.terminate());
+  private readonly ended = new WeakSet<Worker>();
+
+  constructor(private readonly file: URL) {}
+
+  /** A kept thread, sent `again` (the run's start message), or a new one started with `workerData`. */
+  start(workerData: unknown, again: unknown): Worker {
+    const kept = this.shelf.take();
+    if (kept !== undefined) {
+      kept.postMessage(again);
+      return kept;
+    }
+    const worker = new Worker(this.file, { workerData });
+    worker.unref(); // never what keeps the process alive
+    worker.on('error', () => {}); // its exit (below, and its users' own listeners) says it ended
+    worker.once('exit', () => {
+      this.ended.add(worker);
+      this.shelf.forget(worker);
+    });
+    return worker;
+  }
+
+  /** Sends `close`; the thread's answer (the first message `isAnswer` accepts) within CLOSE_MS keeps it, else it is ended. */
+  async release<M>(worker: Worker, close: unknown, isAnswer: (m: unknown) => m is M): Promise<M | null> {
+    const answer = this.ended.has(worker) ? null : await answerWithin(worker, close, isAnswer);
+    if (answer !== null) this.shelf.keep(worker);
+    else await worker.terminate();
+    return answer;
+  }
+}
+
+function answerWithin<M>(worker: Worker, message: unknown, isAnswer: (m: unknown) => m is M): Promise<M | null> {
+  return new Promise((resolve) => {
+    const finish = (m: M | null) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      resolve(m);
+    };
+    const onMessage = (m: unknown) => {
+      if (isAnswer(m)) finish(m);
+    };
+    const onExit = () => finish(null);
+    const timer = setTimeout(() => finish(null), CLOSE_MS);
+    timer.unref();
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+    worker.postMessage(message);
+  });
 }

@@ -4,8 +4,8 @@
 // every stream in flight there; handing texts over costs a message per batch. Each user talks to the one
 // thread over a MessagePort of its own. A run that closes its thread cleanly leaves it for the process's
 // next run, tables loaded (harness/thread-shelf.ts): loading them costs about 0.2 s of CPU.
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { ThreadShelf } from '../harness/thread-shelf.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { WorkerShelf } from '../harness/thread-shelf.js';
 import type { ThreadWatchSnapshot } from '../harness/thread-watch.js';
 import { countedTokens, estimateTokens, reportedTokens, type RecordTokens, type TokenPaths } from './output-tokens.js';
 
@@ -132,30 +132,20 @@ export interface TokenThread {
 /** Workers load JavaScript: always the built file, also when this module runs from src/ (tests). */
 const THREAD_FILE = new URL('../../dist/metrics/token-worker.js', import.meta.url);
 /** Threads whose run closed cleanly, tables loaded, for the process's next run (harness/thread-shelf.ts). */
-const shelf = new ThreadShelf<Worker>(2, (w) => w.terminate());
+const threads = new WorkerShelf(THREAD_FILE);
+const isClosed = (m: unknown): m is Extract<TokenThreadReport, { type: 'closed' }> => (m as TokenThreadReport).type === 'closed';
 
 export function startTokenThread(data: TokenThreadData, paths: TokenPaths): TokenThread {
-  const kept = shelf.take();
-  const worker = kept ?? newThread(data);
-  if (kept !== undefined) worker.postMessage({ type: 'begin', data } satisfies TokenThreadControl);
-  let closedWatch: ((w: ThreadWatchSnapshot[]) => void) | null = null;
-  let exited = false;
-  const onMessage = (m: TokenThreadReport) => {
-    if (m.type === 'ready') readyResolve();
-    else closedWatch?.([m.watch]);
-  };
-  const onExit = (code: number) => {
-    exited = true;
-    readyReject(new Error(`the token thread exited with code ${code} before it was ready`));
-    closedWatch?.([]);
-  };
+  const worker = threads.start(data satisfies TokenThreadData, { type: 'begin', data } satisfies TokenThreadControl);
   let readyResolve!: () => void;
   let readyReject!: (e: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
+  ready.catch(() => {}); // awaited by the runner; a failure meanwhile must not be an unhandled rejection
+  const onMessage = (m: TokenThreadReport) => m.type === 'ready' && readyResolve();
+  const onExit = (code: number) => readyReject(new Error(`the token thread exited with code ${code} before it was ready`));
   worker.on('message', onMessage);
   worker.once('error', readyReject);
   worker.once('exit', onExit);
-  ready.catch(() => {}); // awaited by the runner; a failure meanwhile must not be an unhandled rejection
   const connect = (): MessagePort => {
     const { port1, port2 } = new MessageChannel();
     worker.postMessage({ type: 'port', port: port2 } satisfies TokenThreadControl, [port2]);
@@ -171,27 +161,14 @@ export function startTokenThread(data: TokenThreadData, paths: TokenPaths): Toke
       closing ??= (async () => {
         await client.idle();
         client.close();
-        if (exited) return [];
-        const watch = new Promise<ThreadWatchSnapshot[]>((resolve) => (closedWatch = resolve));
-        worker.postMessage({ type: 'close' } satisfies TokenThreadControl);
-        const w = await Promise.race([watch, new Promise<ThreadWatchSnapshot[]>((r) => setTimeout(() => r([]), 5000).unref())]);
         worker.off('message', onMessage);
         worker.off('error', readyReject);
         worker.off('exit', onExit);
-        // A thread that answered is kept for the next run; one that did not (or ended) is ended.
-        if (w.length === 1 && !exited) shelf.keep(worker);
-        else await worker.terminate();
-        return w;
+        // A thread that answers is kept for the next run; one that does not (or ended) is ended.
+        const closed = await threads.release(worker, { type: 'close' } satisfies TokenThreadControl, isClosed);
+        return closed === null ? [] : [closed.watch];
       })();
       return closing;
     },
   };
-}
-
-function newThread(data: TokenThreadData): Worker {
-  const worker = new Worker(THREAD_FILE, { workerData: data satisfies TokenThreadData });
-  worker.unref(); // never what keeps the process alive: its users' ports are
-  worker.on('error', () => {}); // a kept thread's error ends it: the exit below takes it off the shelf
-  worker.once('exit', () => shelf.forget(worker));
-  return worker;
 }

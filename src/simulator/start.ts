@@ -2,12 +2,11 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors/config-error.js';
 import { type FlowsConfig, loadFlows, loadFlowsShared } from './flows.js';
 import { type LocalSimulatorHandle, serveFlows, type SimThreadMessage, type SimulatorHandle, type SimulatorOptions } from './serve.js';
 import { warmUp } from './warm-up.js';
-import { ThreadShelf } from '../harness/thread-shelf.js';
+import { WorkerShelf } from '../harness/thread-shelf.js';
 import { warmUpWanted } from '../harness/warm-up-wanted.js';
 
 export type { LocalSimulatorHandle, SimThreadMessage, SimulatorHandle, SimulatorOptions } from './serve.js';
@@ -33,7 +32,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Local
 export type SimThreadControl = { type: 'serve'; data: SimThreadData } | { type: 'close' };
 
 /** Threads whose run closed their server cleanly, for the process's next run (harness/thread-shelf.ts). */
-const shelf = new ThreadShelf<Worker>(2, (w) => w.terminate());
+const threads = new WorkerShelf(THREAD_FILE);
+const isClosed = (m: unknown): m is SimThreadMessage => (m as SimThreadMessage).type === 'closed';
 
 /**
  * Runs the simulator in a worker thread and resolves once it listens. The thread loads the
@@ -47,9 +47,7 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
   // loads no parser. The thread gets its own copy (messages are cloned) and applies the faults to it.
   const config = loadFlowsShared(opts.flowsFile ?? DEFAULT_FLOWS_FILE, opts.seed !== undefined ? { seed: opts.seed } : {});
   const data: SimThreadData = { config, opts, warmUp: warmUpWanted() };
-  const kept = shelf.take();
-  const worker = kept ?? newThread(data);
-  if (kept !== undefined) worker.postMessage({ type: 'serve', data } satisfies SimThreadControl);
+  const worker = threads.start(data, { type: 'serve', data } satisfies SimThreadControl);
   let onExit: (code: number) => void = () => {};
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
     worker.once('message', (msg: SimThreadMessage) => {
@@ -81,37 +79,9 @@ export async function startSimulatorThread(opts: SimulatorOptions = {}): Promise
   let closing: Promise<void> | null = null;
   return {
     ...ready,
-    close: () => (closing ??= closeThread(worker)),
+    // Its server stops, every connection closed; a thread that said so within 5 s is kept.
+    close: () => (closing ??= threads.release(worker, { type: 'close' } satisfies SimThreadControl, isClosed).then(() => {})),
   };
-}
-
-function newThread(data: SimThreadData): Worker {
-  const worker = new Worker(THREAD_FILE, { workerData: data });
-  // A forgotten close() must not keep the process alive; a kept thread's error ends it (exit: off the shelf).
-  worker.unref();
-  worker.on('error', () => {});
-  worker.once('exit', () => shelf.forget(worker));
-  return worker;
-}
-
-/** Stops the thread's server, every connection closed; a thread that did so within 5 s is kept. */
-async function closeThread(worker: Worker): Promise<void> {
-  let onMessage: (m: SimThreadMessage) => void = () => {};
-  let onExit: () => void = () => {};
-  const closed = await Promise.race([
-    new Promise<boolean>((resolve) => {
-      onMessage = (m) => m.type === 'closed' && resolve(true);
-      onExit = () => resolve(false);
-      worker.on('message', onMessage);
-      worker.once('exit', onExit);
-      worker.postMessage({ type: 'close' } satisfies SimThreadControl);
-    }),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
-  ]);
-  worker.off('message', onMessage);
-  worker.off('exit', onExit);
-  if (closed) shelf.keep(worker);
-  else await worker.terminate();
 }
 
 /** `flowbench simulate`: starts in-process and prints one line saying where. */
